@@ -1,0 +1,168 @@
+/**
+ * One way in to a MuseHub database, whether a real server (`DATABASE_URL`) or the
+ * embedded PGlite hub: both are reached through MikroORM's PostgreSQL driver.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import type { Knex } from '@mikro-orm/knex';
+import { UserError, messageOf } from '../errors.js';
+import { musehubEntities } from './entities.js';
+import { startEmbedded, type EmbeddedServer } from './embedded.js';
+import { ensureToolSchema, toolEntities } from './tool-schema.js';
+
+export const MUSEHUB_TABLES = [
+  'musehub_repos', 'musehub_branches', 'musehub_commits', 'musehub_commit_refs', 'musehub_snapshots',
+  'musehub_objects', 'musehub_object_refs', 'musehub_releases', 'musehub_wire_tags', 'musehub_fetch_mpack_cache',
+] as const;
+
+export interface Database {
+  orm: MikroORM;
+  /** 'server' for a PostgreSQL server; 'embedded' for PGlite, which has a single backend. */
+  kind: 'server' | 'embedded';
+  /** What the console's title bar says it is connected to. */
+  label: string;
+  /** A postgres:// URL that a dedicated connection (the GC lock) can open. */
+  url: string;
+  /** The embedded hub's directory (blobs live beside the database); undefined for a server. */
+  embeddedDir?: string;
+  em(): EntityManager;
+  knex(): Knex;
+  close(): Promise<void>;
+}
+
+/** MuseHub's DDL, as MuseHub's migrations give it. */
+export function musehubDdl(): string {
+  return readFileSync(new URL('./musehub-schema.sql', import.meta.url), 'utf8');
+}
+
+/** Checks a DATABASE_URL's shape before any connection is tried. */
+export function parseDatabaseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UserError(`DATABASE_URL is not a URL: ${redact(raw)}; ` +
+      'expected postgres://user:password@host:5432/database', 2);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new UserError(`DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}//`, 2);
+  }
+  if (!url.hostname) throw new UserError('DATABASE_URL names no host; expected postgres://user@host:5432/database', 2);
+  return url;
+}
+
+/** The URL without its password, for messages. */
+export function redact(raw: string): string {
+  return raw.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+/** Opens the server at `url`, which must already hold MuseHub's tables. */
+export async function openServer(rawUrl: string): Promise<Database> {
+  const url = parseDatabaseUrl(rawUrl);
+  if (!url.searchParams.has('application_name')) url.searchParams.set('application_name', 'musehub-gc');
+  const orm = await initOrm(url.toString(), 4);
+  const database = wrap(orm, 'server', `${url.hostname}:${url.port || 5432}${url.pathname}`, url.toString());
+  await requireMusehubTables(database, `point DATABASE_URL at MuseHub's database`);
+  await ensureToolSchema(database);
+  return database;
+}
+
+export interface EmbeddedOptions {
+  /** The directory holding `pgdata/`, `blobs/` and the lock file; in memory when undefined. */
+  dir?: string;
+  /** Fills a database that was just created (the demo hub); MuseHub's DDL is already loaded. */
+  seed?: (database: Database) => Promise<void>;
+}
+
+/** Opens (creating on first use) the embedded PGlite database. */
+export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Database> {
+  const server = await startEmbedded(options.dir && join(options.dir, 'pgdata'), options.dir);
+  let orm: MikroORM;
+  try {
+    orm = await initOrm(server.url, 1);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const database = wrap(orm, 'embedded', options.dir ? `embedded ${options.dir}` : 'embedded (memory)', server.url,
+    server, options.dir);
+  try {
+    if (server.fresh) {
+      await database.knex().raw(musehubDdl());
+      await ensureToolSchema(database);
+      await options.seed?.(database);
+    } else {
+      await requireMusehubTables(database, 'run `musehub-gc demo reset` to rebuild the embedded hub');
+      await ensureToolSchema(database);
+    }
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+async function initOrm(clientUrl: string, poolMax: number): Promise<MikroORM> {
+  try {
+    return await MikroORM.init({
+      clientUrl,
+      entities: [...musehubEntities, ...toolEntities],
+      pool: { min: 0, max: poolMax },
+      allowGlobalContext: true,
+      debug: false,
+      discovery: { warnWhenNoEntities: false },
+      // Make connection failures surface here, with a message an operator can act on.
+      connect: true,
+    });
+  } catch (error) {
+    throw connectionError(clientUrl, error);
+  }
+}
+
+function connectionError(clientUrl: string, error: unknown): UserError {
+  const url = new URL(clientUrl);
+  const where = `${url.hostname}:${url.port || 5432}`;
+  const code = (error as { code?: string }).code;
+  const text = messageOf(error);
+  if (code === 'ECONNREFUSED') {
+    return new UserError(`cannot reach PostgreSQL at ${where} (connection refused): start the server or fix DATABASE_URL`);
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new UserError(`cannot resolve the host ${url.hostname} in DATABASE_URL: check its spelling`);
+  }
+  if (code === '3D000') {
+    return new UserError(`PostgreSQL at ${where} has no database ${url.pathname.slice(1)}: fix DATABASE_URL`);
+  }
+  if (code === '28P01' || code === '28000') {
+    return new UserError(`PostgreSQL at ${where} refused the login (${text}): check the user and password in DATABASE_URL`);
+  }
+  return new UserError(`cannot connect to PostgreSQL at ${where}: ${text}`);
+}
+
+async function requireMusehubTables(database: Database, hint: string): Promise<void> {
+  const rows: Array<{ name: string; present: boolean }> = (await database.knex().raw(
+    'select name, to_regclass(name) is not null as present from unnest(?::text[]) as name', [MUSEHUB_TABLES],
+  )).rows;
+  const missing = rows.filter((row) => !row.present).map((row) => row.name);
+  if (missing.length === 0) return;
+  await database.close();
+  const what = missing.length === MUSEHUB_TABLES.length ? 'none of MuseHub\'s tables' : `no ${missing.join(', ')}`;
+  throw new UserError(`the database at ${database.label} has ${what}: ${hint}`);
+}
+
+function wrap(orm: MikroORM, kind: Database['kind'], label: string, url: string,
+  embedded?: EmbeddedServer, embeddedDir?: string): Database {
+  let closed = false;
+  return {
+    orm, kind, label, url, embeddedDir,
+    em: () => orm.em.fork(),
+    knex: () => orm.em.getKnex(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await orm.close(true);
+      await embedded?.stop();
+    },
+  };
+}

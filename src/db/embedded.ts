@@ -1,0 +1,109 @@
+/**
+ * The embedded database: PGlite on a data directory, served on a loopback port
+ * through pglite-socket so that the same PostgreSQL driver talks to it.
+ *
+ * PGlite has a single backend and its advisory locks exclude nobody, so a lock
+ * file on the data directory keeps a second process out.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { UserError, messageOf } from '../errors.js';
+
+/** Where the embedded hub lives unless told otherwise. */
+export function defaultEmbeddedDir(env: NodeJS.ProcessEnv = process.env): string {
+  const cache = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(cache, 'musehub-gc');
+}
+
+export interface EmbeddedServer {
+  /** A postgres:// URL for the socket server on loopback. */
+  url: string;
+  /** True when the data directory held no database before this start. */
+  fresh: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts PGlite on `dataDir` (or in memory when undefined) behind a socket server.
+ * `lockDir`, when given, is locked for the life of the server.
+ */
+export async function startEmbedded(dataDir: string | undefined, lockDir?: string): Promise<EmbeddedServer> {
+  const releaseLock = lockDir ? takeLockFile(lockDir) : () => {};
+  try {
+    const fresh = dataDir === undefined || !pgVersionExists(dataDir);
+    const db = await PGlite.create(dataDir ? { dataDir } : {});
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+    await server.start();
+    const address = server.getServerConn();
+    return {
+      url: `postgres://postgres@${address}/postgres`,
+      fresh,
+      async stop() {
+        await server.stop();
+        await db.close();
+        releaseLock();
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot open the embedded database in ${dataDir}: ${messageOf(error)}; ` +
+      'run `musehub-gc demo reset` to rebuild it');
+  }
+}
+
+function pgVersionExists(dataDir: string): boolean {
+  try {
+    readFileSync(join(dataDir, 'PG_VERSION'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Creates `<dir>/lock` holding our pid, or says who holds it. A lock left by a
+ * process that no longer runs is taken over. Returns the function that releases it.
+ */
+export function takeLockFile(dir: string): () => void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UserError(`cannot create ${dir}: ${messageOf(error)}; ` +
+      'set XDG_CACHE_HOME to a writable directory or use DATABASE_URL');
+  }
+  const path = join(dir, 'lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, `${process.pid}\n${new Date().toISOString()}\n`);
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new UserError(`cannot lock ${dir}: ${messageOf(error)}; ` +
+          'set XDG_CACHE_HOME to a writable directory or use DATABASE_URL');
+      }
+      const [pid, since] = readFileSync(path, 'utf8').split('\n');
+      if (pid && isAlive(Number(pid))) {
+        throw new UserError(`the embedded database in ${dir} is already open by pid ${pid} ` +
+          `(since ${since}); close that musehub-gc first`, 3);
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new UserError(`cannot lock ${dir}: another process keeps taking the lock`, 3);
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
+ * deletion journal and cached repo estimates. Created idempotently on first use;
+ * MuseHub's own tables are never altered.
+ */
+import { defineEntity, p } from '@mikro-orm/core';
+import type { Database } from './connect.js';
+
+const TOOL_DDL = `
+CREATE TABLE IF NOT EXISTS musehub_gc_runs (
+    run_id        varchar(36)  PRIMARY KEY,
+    repo_id       varchar(36)  NOT NULL,
+    repo_name     varchar(129) NOT NULL,
+    started_at    timestamptz  NOT NULL DEFAULT now(),
+    finished_at   timestamptz,
+    os_user       varchar(255) NOT NULL,
+    host          varchar(255) NOT NULL,
+    dry_run       boolean      NOT NULL,
+    grace_seconds integer      NOT NULL,
+    outcome       varchar(20)  NOT NULL DEFAULT 'running',
+    phases        jsonb        NOT NULL DEFAULT '[]',
+    bytes_freed   bigint       NOT NULL DEFAULT 0,
+    errors        jsonb        NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS ix_musehub_gc_runs_repo_started ON musehub_gc_runs (repo_id, started_at DESC);
+
+CREATE TABLE IF NOT EXISTS musehub_gc_journal (
+    entry_id    bigserial     PRIMARY KEY,
+    run_id      varchar(36)   NOT NULL,
+    kind        varchar(10)   NOT NULL,
+    blob_id     varchar(128)  NOT NULL,
+    storage_uri varchar(2048),
+    size_bytes  bigint        NOT NULL DEFAULT 0,
+    created_at  timestamptz   NOT NULL DEFAULT now(),
+    attempts    integer       NOT NULL DEFAULT 0,
+    last_error  text
+);
+
+CREATE TABLE IF NOT EXISTS musehub_gc_estimates (
+    repo_id           varchar(36) PRIMARY KEY,
+    computed_at       timestamptz NOT NULL,
+    orphan_commits    bigint      NOT NULL,
+    orphan_objects    bigint      NOT NULL,
+    reclaimable_bytes bigint      NOT NULL
+);
+`;
+
+/** Outcome of a recorded run. */
+export type RunOutcome = 'running' | 'done' | 'stopped' | 'failed' | 'refused';
+
+export const GcRun = defineEntity({
+  name: 'GcRun',
+  tableName: 'musehub_gc_runs',
+  properties: {
+    runId: p.string().primary().columnType('varchar(36)'),
+    repoId: p.string().columnType('varchar(36)'),
+    repoName: p.string().columnType('varchar(129)'),
+    startedAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+    finishedAt: p.datetime().columnType('timestamptz').nullable(),
+    osUser: p.string().columnType('varchar(255)'),
+    host: p.string().columnType('varchar(255)'),
+    dryRun: p.boolean(),
+    graceSeconds: p.integer(),
+    outcome: p.string().$type<RunOutcome>().columnType('varchar(20)').default('running'),
+    phases: p.json<unknown[]>().columnType('jsonb').defaultRaw(`'[]'`),
+    bytesFreed: p.bigint('number').default(0),
+    errors: p.json<string[]>().columnType('jsonb').defaultRaw(`'[]'`),
+  },
+});
+
+export const toolEntities = [GcRun];
+
+/** Creates the tool's tables if they are missing; safe to call on every start. */
+export async function ensureToolSchema(database: Database): Promise<void> {
+  await database.knex().raw(TOOL_DDL);
+}
