@@ -142,7 +142,7 @@ function connectionError(clientUrl: string, error: unknown): UserError {
 
 async function requireMusehubTables(database: Database, hint: string): Promise<void> {
   const rows: Array<{ name: string; present: boolean }> = (await database.knex().raw(
-    'select name, to_regclass(name) is not null as present from unnest(?::text[]) as name', [MUSEHUB_TABLES],
+    'select name, to_regclass(name) is not null as present from unnest(?::text[]) as name', [[...MUSEHUB_TABLES]],
   )).rows;
   const missing = rows.filter((row) => !row.present).map((row) => row.name);
   if (missing.length === 0) return;
