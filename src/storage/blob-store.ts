@@ -15,7 +15,7 @@ export interface DeleteOutcome {
   ref: BlobRef;
   /** True when the blob is gone now, including when it was already gone. */
   deleted: boolean;
-  /** Set when the blob was not there to begin with (still counts as deleted). */
+  /** Set when the blob was not there to begin with (still counts as deleted); S3 cannot tell, so only the file store sets it. */
   alreadyGone?: boolean;
   /** Why it could not be deleted, after retries. */
   error?: string;
@@ -24,13 +24,24 @@ export interface DeleteOutcome {
 export interface BlobStore {
   /** The store's URL with any secret removed, for titles and logs. */
   readonly url: string;
+  /**
+   * Verifies the store is reachable and usable without changing anything (a dry run may call it):
+   * a directory must exist and be writable, a bucket must answer. Throws a UserError naming what to check.
+   */
+  check(): Promise<void>;
+  /** Stores a blob atomically; a UserError when the key is unsafe or the store refuses. */
   put(ref: BlobRef, bytes: Uint8Array): Promise<void>;
-  /** The blob's bytes, or undefined when there is none. */
+  /** The blob's bytes, or undefined when there is none; a UserError when the key is unsafe. */
   get(ref: BlobRef): Promise<Uint8Array | undefined>;
   exists(ref: BlobRef): Promise<boolean>;
-  /** Deletes many blobs, reporting each one's outcome; never throws for a single key. */
+  /**
+   * Deletes many blobs, reporting each one's outcome in the order of `refs`; never throws for a
+   * single key (an unsafe key or a foreign storage_uri is an outcome with `error`). Throws a
+   * UserError only when the whole store refuses or cannot be reached. `onProgress` gets the count
+   * of keys with a final outcome so far.
+   */
   deleteMany(refs: readonly BlobRef[], onProgress?: (done: number) => void): Promise<DeleteOutcome[]>;
-  /** Every key under `prefix`, in no particular order. */
+  /** Every key under `prefix` (relative to the store, as keyForId makes them), in no particular order, streamed. */
   list(prefix: string): AsyncIterable<string>;
   close(): Promise<void>;
 }
