@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { pack } from 'msgpackr';
+import type { HubRows } from '../../src/demo/load.js';
 
 /** A manifest as the model knows it: readable entries, or one of the ways it can be broken. */
 export type Manifest =
@@ -100,4 +101,43 @@ export function describeHub(hub: HubModel): string {
   const counts = Object.entries(hub).map(([table, rows]) => `${table}=${(rows as unknown[]).length}`);
   const corrupt = hub.snapshots.filter((s) => s.manifest.kind === 'corrupt').map((s) => s.manifest.kind === 'corrupt' && s.manifest.form);
   return `${counts.join(' ')}${corrupt.length ? ` corrupt=[${corrupt.join(',')}]` : ''}`;
+}
+
+/** How a row's storage_uri names a key in the store under test (`local://…` or `s3://bucket/…`). */
+export type UriFor = (key: string) => string;
+
+/**
+ * The hub as rows for loadHub, with timestamps relative to `now`: old rows hours
+ * before the cutoff, recent ones minutes after it; expired cache rows an hour ago.
+ */
+export function toRows(hub: HubModel, now: Date, uriFor: UriFor): HubRows {
+  const minutes = (m: number) => new Date(now.getTime() + m * 60_000);
+  const when = (recent: boolean, i: number) => (recent ? minutes(-1 - (i % 20)) : minutes(-180 - i));
+  const objectByKey = new Map(hub.objects.map((o) => [o.key, o]));
+  const cacheByKey = new Map(hub.cache.map((c) => [c.key, c]));
+  return {
+    repos: hub.repos.map((r) => ({ repoId: r.id, owner: r.owner, slug: r.slug, name: r.slug, createdAt: minutes(-1000) })),
+    branches: hub.branches.map((b) => ({ branchId: b.id, repoId: b.repoId, name: b.name, headCommitId: b.head })),
+    commits: hub.commits.map((c, i) => ({
+      commitId: c.id, parentIds: c.parents, message: c.message, timestamp: when(c.recent, i), snapshotId: c.snapshot,
+      createdAt: when(c.recent, i),
+    })),
+    commitRefs: hub.commitRefs.map((r, i) => ({ repoId: r.repoId, commitId: r.id, createdAt: when(r.recent, i) })),
+    snapshots: hub.snapshots.map((s, i) => ({ snapshotId: s.id, manifestBlob: manifestBytes(s.manifest), createdAt: when(s.recent, i) })),
+    objects: hub.objects.map((o, i) => ({
+      objectId: o.id, sizeBytes: o.size, storageUri: o.located ? uriFor(o.key) : null, createdAt: when(o.recent, i),
+    })),
+    objectRefs: hub.objectRefs.map((r, i) => ({ repoId: r.repoId, objectId: r.id, createdAt: when(r.recent, i) })),
+    releases: hub.releases.map((r) => ({ releaseId: r.id, repoId: r.repoId, tag: r.tag, commitId: r.commitId, snapshotId: r.snapshotId })),
+    wireTags: hub.wireTags.map((t) => ({ tagId: t.id, repoId: t.repoId, commitId: t.commitId, tag: t.tag })),
+    fetchCache: hub.cache.map((c, i) => ({
+      cacheId: c.id, repoId: c.repoId, wantHash: hexId(c.id), mpackId: c.mpackId, sizeBytes: c.size,
+      createdAt: minutes(-300 - i), expiresAt: minutes(c.expired ? -60 - i : 24 * 60),
+    })),
+    blobs: hub.blobs.map((key) => {
+      const object = objectByKey.get(key);
+      const id = object?.id ?? cacheByKey.get(key)?.mpackId ?? `sha256:${key.slice('objects/sha256_'.length)}`;
+      return { id, storageUri: object?.located ? uriFor(key) : null, bytes: blobBytes(key) };
+    }),
+  };
 }

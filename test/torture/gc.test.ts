@@ -1,0 +1,47 @@
+/**
+ * Random hubs against the oracle, on PGlite and on the real server: after a GC
+ * of one or two repos, every table and the blob store hold exactly what
+ * GC-RULES says. A failure prints fast-check's seed and path; replay it with
+ * TORTURE_SEED=<seed> TORTURE_PATH=<path>, or `npm run torture -- --seed <seed>`.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { testTargets, type TestDatabase } from '../support/databases.js';
+import { caseArb } from './arbitrary.js';
+import { describeHub } from './hub-model.js';
+import { checkCase, fileBench, type Bench } from './harness.js';
+
+const RUNS = Number(process.env.TORTURE_RUNS ?? 30);
+
+describe.each(await testTargets())('GC against the oracle on $name', (target) => {
+  let database: TestDatabase;
+  let bench: Bench;
+  beforeAll(async () => {
+    database = await target.create();
+    bench = await fileBench(database.db);
+  });
+  afterAll(async () => {
+    await bench?.close();
+    await database?.drop();
+  });
+
+  it(`leaves exactly what GC-RULES says on ${RUNS} random hubs`, async () => {
+    await fc.assert(fc.asyncProperty(caseArb(), async ({ hub, targets }) => {
+      const problems = await checkCase(bench, hub, targets);
+      if (problems.length > 0) {
+        throw new Error(`hub ${describeHub(hub)}, collecting repos ${targets}:\n  ${problems.slice(0, 40).join('\n  ')}`);
+      }
+    }), replayable(RUNS));
+  }, 240_000);
+});
+
+/** fast-check options honouring TORTURE_SEED and TORTURE_PATH, with shrinking bounded in time. */
+export function replayable(numRuns: number): fc.Parameters<unknown> {
+  const seed = process.env.TORTURE_SEED;
+  return {
+    numRuns,
+    ...(seed ? { seed: Number(seed), path: process.env.TORTURE_PATH } : {}),
+    interruptAfterTimeLimit: 150_000,
+    markInterruptAsFailure: false,
+  };
+}

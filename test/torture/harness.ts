@@ -1,0 +1,123 @@
+/**
+ * One torture case end to end: load a random hub into a real database and blob
+ * store, collect its repos in turn with the engine, and compare what remains
+ * with the oracle, row by row and blob by blob.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadHub } from '../../src/demo/load.js';
+import type { Database } from '../../src/db/connect.js';
+import type { GcContext } from '../../src/gc/context.js';
+import { executeGc } from '../../src/gc/execute.js';
+import { planGc } from '../../src/gc/plan.js';
+import { resolveRepo } from '../../src/gc/repo.js';
+import type { GcEvent, RunResult } from '../../src/gc/types.js';
+import type { BlobStore } from '../../src/storage/blob-store.js';
+import { FileBlobStore } from '../../src/storage/file-store.js';
+import { diffStates, readState, stateOf } from './compare.js';
+import { GRACE_SECONDS, toRows, type HubModel, type UriFor } from './hub-model.js';
+import { oracle } from './oracle.js';
+
+const MUSEHUB_AND_TOOL_TABLES = ['musehub_repos', 'musehub_branches', 'musehub_commits', 'musehub_commit_refs',
+  'musehub_snapshots', 'musehub_objects', 'musehub_object_refs', 'musehub_releases', 'musehub_wire_tags',
+  'musehub_fetch_mpack_cache', 'musehub_gc_runs', 'musehub_gc_journal', 'musehub_gc_estimates'];
+
+/** A database and a blob store that cases take turns on; `reset` empties both. */
+export interface Bench extends GcContext {
+  /** The storage URL a child process opens the same store with. */
+  storeUrl: string;
+  uriFor: UriFor;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A bench on `db` with a fresh blob directory per case. */
+export async function fileBench(db: Database): Promise<Bench> {
+  const root = await mkdtemp(join(tmpdir(), 'mhgc-torture-'));
+  const bench: Bench = {
+    db,
+    store: new FileBlobStore(root),
+    storeUrl: `file://${root}`,
+    uriFor: (key) => `local://${key}`,
+    async reset() {
+      await emptyTables(db);
+      await rm(join(root, 'objects'), { recursive: true, force: true });
+    },
+    close: () => rm(root, { recursive: true, force: true }),
+  };
+  return bench;
+}
+
+/** Empties MuseHub's tables and the tool's own (runs, journal, estimates). */
+export async function emptyTables(db: Database): Promise<void> {
+  const present: Array<{ name: string }> = (await db.knex().raw(
+    'select name from unnest(?::text[]) as name where to_regclass(name) is not null', [MUSEHUB_AND_TOOL_TABLES])).rows;
+  await db.knex().raw(`truncate ${present.map((row) => row.name).join(', ')} cascade`);
+}
+
+/** Loads a model into an empty bench. */
+export async function loadModel(bench: Bench, hub: HubModel): Promise<void> {
+  await bench.reset();
+  await loadHub(bench.db, toRows(hub, new Date(), bench.uriFor), bench.store);
+}
+
+/** What one engine run said. */
+export interface Collected {
+  result: RunResult;
+  events: GcEvent[];
+}
+
+/** Plans and executes a GC of every phase of one repo, answering 'go' to each. */
+export async function collect(ctx: GcContext, repoId: string): Promise<Collected> {
+  const repo = await resolveRepo(ctx.db, repoId);
+  const plan = await planGc(ctx, repo, { graceSeconds: GRACE_SECONDS });
+  const events: GcEvent[] = [];
+  for await (const event of executeGc(ctx, plan, { decide: async () => 'go' })) events.push(event);
+  const done = events.find((e): e is Extract<GcEvent, { type: 'run-done' }> => e.type === 'run-done');
+  if (!done) throw new Error(`the run of ${repoId} ended without a run-done event`);
+  return { result: done.result, events };
+}
+
+/** The oracle's state after collecting `targets` in turn, and whether each refused phases 3-4. */
+export function expectAfter(hub: HubModel, targets: readonly string[]) {
+  let state = hub;
+  const outcomes = targets.map((repoId) => {
+    const outcome = oracle(state, repoId);
+    state = outcome.after;
+    return outcome;
+  });
+  return { hub: state, outcomes };
+}
+
+/** Loads `hub`, collects `targets` in turn, and returns every difference from the oracle (empty when none). */
+export async function checkCase(bench: Bench, hub: HubModel, targets: readonly number[]): Promise<string[]> {
+  await loadModel(bench, hub);
+  const repoIds = targets.map((t) => hub.repos[t]!.id);
+  const expected = expectAfter(hub, repoIds);
+  const problems: string[] = [];
+  for (const [i, repoId] of repoIds.entries()) {
+    const { result } = await collect(bench, repoId);
+    problems.push(...resultProblems(result, expected.outcomes[i]!, repoId));
+  }
+  problems.push(...diffStates(stateOf(expected.hub), await readState(bench.db, bench.store)));
+  return problems;
+}
+
+/** Where a run's own report disagrees with the oracle: counts, and the refusal of phases 3-4. */
+export function resultProblems(result: RunResult, expected: ReturnType<typeof oracle>, repoId: string): string[] {
+  const d = expected.deleted;
+  const counts: Array<[string, number, number]> = [
+    ['commit_refs_deleted', result.commit_refs_deleted, d.commitRefs], ['commits_deleted', result.commits_deleted, d.commits],
+    ['snapshots_deleted', result.snapshots_deleted, d.snapshots], ['object_refs_deleted', result.object_refs_deleted, d.objectRefs],
+    ['objects_deleted', result.objects_deleted, d.objects], ['mpack_cache_deleted', result.mpack_cache_deleted, d.cache],
+  ];
+  const problems = counts.filter(([, got, want]) => got !== want)
+    .map(([name, got, want]) => `run of ${repoId}: ${name} ${got}, the oracle says ${want}`);
+  const refused = result.phases.filter((p) => p.status === 'refused').map((p) => p.phase).sort();
+  const wantRefused = expected.refused ? ['objects', 'refs'] : [];
+  if (refused.join() !== wantRefused.join()) {
+    problems.push(`run of ${repoId}: refused phases [${refused}], the oracle says [${wantRefused}] (outcome ${result.outcome}: ${result.errors.join('; ')})`);
+  }
+  return problems;
+}
