@@ -1,0 +1,103 @@
+/**
+ * Blob deletion, from a journal. Phases 4 and 5 write an entry for each blob in
+ * the same transaction that deletes the rows naming it; blobs are deleted only
+ * after that commits, and an entry leaves the journal only once its blob is gone.
+ * A crash in between leaves entries that the next run, or `resume`, finishes.
+ */
+import type { BlobRef, BlobStore } from '../storage/blob-store.js';
+import { shortId } from './ids.js';
+import type { Session } from './session.js';
+
+const BATCH = 1000;
+
+export interface Drained {
+  /** Blobs deleted (or found already gone). */
+  blobs: number;
+  bytes: number;
+  /** Entries whose blob a row names again (a re-upload): the blob stays. */
+  renamed: number;
+  errors: string[];
+}
+
+interface Entry {
+  entry_id: string;
+  blob_id: string;
+  storage_uri: string | null;
+  size_bytes: number;
+}
+
+/** Deletes the journal's blobs: those of `runId`, or every entry when undefined. */
+export async function drainJournal(
+  session: Session, store: BlobStore, runId: string | undefined,
+  progress?: (done: number, total: number, bytes: number) => void,
+): Promise<Drained> {
+  const filter = runId === undefined ? 'true' : 'run_id = ?';
+  const scope = runId === undefined ? [] : [runId];
+  const { total } = await session.one<{ total: number }>(
+    `select count(*)::int as total from musehub_gc_journal where ${filter}`, scope);
+  const drained: Drained = { blobs: 0, bytes: 0, renamed: 0, errors: [] };
+  let after = '0';
+  let done = 0;
+  while (done < total) {
+    const entries = await session.rows<Entry>(`
+      select entry_id::text, blob_id, storage_uri, size_bytes::float8 as size_bytes from musehub_gc_journal
+      where ${filter} and entry_id > ?::bigint order by entry_id limit ?`, [...scope, after, BATCH]);
+    if (entries.length === 0) break;
+    after = entries.at(-1)!.entry_id;
+    await deleteBatch(session, store, entries, drained);
+    done += entries.length;
+    progress?.(done, total, drained.bytes);
+  }
+  return drained;
+}
+
+async function deleteBatch(session: Session, store: BlobStore, entries: Entry[], drained: Drained): Promise<void> {
+  const named = new Set(await namedByRows(session, entries.map((entry) => entry.blob_id)));
+  const doomed = entries.filter((entry) => !named.has(entry.blob_id));
+  drained.renamed += entries.length - doomed.length;
+  await forget(session, entries.filter((entry) => named.has(entry.blob_id)));
+
+  const outcomes = await store.deleteMany(doomed.map((entry): BlobRef => ({ id: entry.blob_id, storageUri: entry.storage_uri })));
+  const gone: Entry[] = [];
+  for (const [i, outcome] of outcomes.entries()) {
+    const entry = doomed[i]!;
+    if (outcome.deleted) {
+      gone.push(entry);
+      drained.blobs++;
+      drained.bytes += entry.size_bytes;
+    } else {
+      drained.errors.push(`blob ${entry.blob_id} not deleted: ${outcome.error ?? 'unknown error'} (kept in the journal)`);
+      await session.execute(
+        'update musehub_gc_journal set attempts = attempts + 1, last_error = ? where entry_id = ?::bigint',
+        [outcome.error ?? 'unknown error', entry.entry_id]);
+    }
+  }
+  await forget(session, gone);
+  // A push may have stored the same id again while its blob was being deleted: say so loudly.
+  for (const id of await namedByRows(session, gone.map((entry) => entry.blob_id))) {
+    drained.errors.push(`object ${shortId(id)} was stored again while GC deleted its blob: ` +
+      `re-upload ${id} (its row now names a missing blob)`);
+  }
+}
+
+/** The ids among `ids` that an object row or a cache row names. */
+async function namedByRows(session: Session, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await session.rows<{ id: string }>(`
+    select id from unnest(?::text[]) as id
+    where exists (select 1 from musehub_objects o where o.object_id = id)
+       or exists (select 1 from musehub_fetch_mpack_cache c where c.mpack_id = id)`, [ids]);
+  return rows.map((row) => row.id);
+}
+
+async function forget(session: Session, entries: Entry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await session.execute('delete from musehub_gc_journal where entry_id = any(?::bigint[])',
+    [entries.map((entry) => entry.entry_id)]);
+}
+
+/** How much the journal still holds, for `resume` and the console. */
+export async function journalBacklog(session: Session): Promise<{ blobs: number; bytes: number }> {
+  return session.one(
+    'select count(*)::int as blobs, coalesce(sum(size_bytes), 0)::float8 as bytes from musehub_gc_journal');
+}

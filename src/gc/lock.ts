@@ -1,0 +1,50 @@
+/**
+ * One GC of a repo at a time. On a server: a session-level advisory lock, held
+ * by the run's own connection, so it goes if the process dies. Embedded: the
+ * data directory's lock file already keeps other processes out, so a set of
+ * repos in this process is enough (PGlite's advisory locks exclude nobody).
+ */
+import { UserError } from '../errors.js';
+import type { Session } from './session.js';
+import { repoName, type RepoIdentity } from './types.js';
+
+/** First key of the two-key advisory lock: 'MH', so our locks are easy to spot in pg_locks. */
+const LOCK_CLASS = 0x4d48;
+const embeddedHeld = new Set<string>();
+
+export type Unlock = () => Promise<void>;
+
+export async function lockRepo(session: Session, kind: 'server' | 'embedded', repo: RepoIdentity): Promise<Unlock> {
+  if (kind === 'embedded') {
+    if (embeddedHeld.has(repo.repoId)) {
+      throw new UserError(`GC of ${repoName(repo)} is already running in this console: wait for it to finish`, 3);
+    }
+    embeddedHeld.add(repo.repoId);
+    return async () => { embeddedHeld.delete(repo.repoId); };
+  }
+  const key = await session.one<{ key: number }>('select (hashtext(?) & 2147483647)::int as key', [repo.repoId]);
+  const { locked } = await session.one<{ locked: boolean }>(
+    'select pg_try_advisory_lock(?, ?) as locked', [LOCK_CLASS, key.key]);
+  if (!locked) throw new UserError(await holderMessage(session, repo, key.key), 3);
+  return async () => {
+    await session.execute('select pg_advisory_unlock(?, ?)', [LOCK_CLASS, key.key]);
+  };
+}
+
+async function holderMessage(session: Session, repo: RepoIdentity, key: number): Promise<string> {
+  const [holder] = await session.rows<{ pid: number; app: string; usename: string; addr: string | null; since: string }>(`
+    select a.pid, a.application_name as app, a.usename, a.client_addr::text as addr,
+           to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') as since
+    from pg_locks l join pg_stat_activity a on a.pid = l.pid
+    where l.locktype = 'advisory' and l.granted and l.classid::bigint = ? and l.objid::bigint = ? and l.objsubid = 2`,
+  [LOCK_CLASS, key]);
+  const [run] = await session.rows<{ who: string; started: string }>(`
+    select os_user || '@' || host as who, to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') as started
+    from musehub_gc_runs where repo_id = ? and outcome = 'running' order by started_at desc limit 1`, [repo.repoId]);
+  const by = holder
+    ? `${holder.app || 'a client'} (backend pid ${holder.pid}, ${holder.usename}${holder.addr ? ` from ${holder.addr}` : ''}, connected since ${holder.since})`
+    : 'another session';
+  const runner = run ? `, run started by ${run.who} at ${run.started}` : '';
+  return `GC of ${repoName(repo)} is already running: the lock is held by ${by}${runner}. ` +
+    'Wait for it to finish, or stop that process';
+}

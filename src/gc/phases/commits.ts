@@ -1,0 +1,93 @@
+/**
+ * Phase 1: the repo's refs to commits it no longer reaches, then the commit rows
+ * that nothing references or points at any more.
+ */
+import { formatDuration } from '../duration.js';
+import { rootFingerprint } from '../live-set.js';
+import type { Kept } from '../types.js';
+import {
+  heldByOtherRepos, inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress,
+} from './runtime.js';
+
+/** Thrown when a branch, release, tag or young ref changed since liveness was derived. */
+export class RootsMoved extends Error {
+  constructor() {
+    super('a push changed the repo\'s branches, releases, tags or recent refs since liveness was derived');
+  }
+}
+
+/**
+ * No repo (other than `?`, when the plan still counts the repo's own refs as
+ * going) references the commit, and no branch, release or wire tag points at it.
+ */
+function unheld(exceptRepo: boolean): string {
+  return `
+    not exists (select 1 from musehub_commit_refs x where x.commit_id = g.id ${exceptRepo ? 'and x.repo_id <> ?' : ''})
+    and not exists (select 1 from musehub_branches b where b.head_commit_id = g.id)
+    and not exists (select 1 from musehub_releases x where x.commit_id = g.id)
+    and not exists (select 1 from musehub_wire_tags t where t.commit_id = g.id)`;
+}
+
+const DEAD_REFS = `
+  select r.commit_id as id from musehub_commit_refs r
+  where r.repo_id = ? and r.created_at <= ?
+    and not exists (select 1 from gc_live_commits l where l.id = r.commit_id)`;
+
+export async function planCommits(rt: PhaseRuntime) {
+  const { session, repo } = rt;
+  const refs = await selectInto(session, 'gc_commit_refs', DEAD_REFS, [repo.repoId, rt.cutoff]);
+  const rows = await selectInto(session, 'gc_commits', `select g.id from gc_commit_refs g where ${unheld(true)}`,
+    [repo.repoId]);
+
+  const kept: Kept[] = [];
+  if (rt.live.graceOnly > 0) {
+    kept.push({ reason: 'grace', count: rt.live.graceOnly,
+      detail: `${rt.live.graceOnly} commits reached only from refs younger than the grace period (${formatDuration(rt.graceSeconds)})` });
+  }
+  kept.push(...await heldByOtherRepos(rt, 'gc_commit_refs', 'musehub_commit_refs', 'commit_id', 'commits'));
+  const pinned = await session.one<{ count: number }>(`
+    select count(*)::int as count from gc_commit_refs g
+    where not exists (select 1 from gc_commits d where d.id = g.id)
+      and not exists (select 1 from musehub_commit_refs x where x.commit_id = g.id and x.repo_id <> ?)`, [repo.repoId]);
+  if (pinned.count > 0) {
+    kept.push({ reason: 'pinned', count: pinned.count,
+      detail: `${pinned.count} commits a branch, release or wire tag of another repo points at` });
+  }
+  const items = await session.rows<{ id: string; label: string }>(`
+    select g.id, c.message as label from gc_commits g join musehub_commits c on c.commit_id = g.id
+    order by c."timestamp" desc, g.id limit ?`, [rt.itemLimit]);
+  return phasePlan('commits', { refs, rows, kept, items });
+}
+
+export async function applyCommits(rt: PhaseRuntime, planned: { refs: number; rows: number }, progress: Progress): Promise<PhaseApplied> {
+  const { session, repo } = rt;
+  // Hold the roots still while we delete, and make sure liveness was derived from them.
+  for (const table of ['musehub_branches', 'musehub_releases', 'musehub_wire_tags']) {
+    await session.execute(`select 1 from ${table} where repo_id = ? for share`, [repo.repoId]);
+  }
+  if (await rootFingerprint(session, repo.repoId, rt.cutoff) !== rt.live.fingerprint) throw new RootsMoved();
+
+  const total = planned.refs + planned.rows;
+  await session.execute(`
+    select count(*) from (select 1 from musehub_commit_refs r join gc_commit_refs g on g.id = r.commit_id
+      where r.repo_id = ? for update of r) as locked`, [repo.repoId]);
+  const refs = await inChunks(planned.refs, (from, to) => session.execute(`
+    delete from musehub_commit_refs r using gc_commit_refs g
+    where g.seq > ? and g.seq <= ? and r.repo_id = ? and r.commit_id = g.id and r.created_at <= ?
+      and not exists (select 1 from gc_live_commits l where l.id = r.commit_id)`, [from, to, repo.repoId, rt.cutoff]),
+  (done) => progress(done, total, 0));
+
+  // Lock first, then re-check in a new statement: its snapshot sees every ref committed before the lock,
+  // and a push after it waits on the lock and then fails on the foreign key.
+  await session.execute(`
+    select count(*) from (select 1 from musehub_commits c join gc_commits g on g.id = c.commit_id
+      for update of c) as locked`);
+  const rows = await inChunks(planned.rows, (from, to) => session.execute(`
+    delete from musehub_commits c using gc_commits g
+    where g.seq > ? and g.seq <= ? and c.commit_id = g.id and ${unheld(false)}`, [from, to]),
+  (done) => progress(planned.refs + done, total, 0));
+
+  const keptSincePlan = planned.rows - rows;
+  return { refs, rows, bytes: 0, blobs: 0, keptSincePlan, differences: [
+    ...sincePlan(planned.refs - refs, 'commit refs'), ...sincePlan(keptSincePlan, 'commits')] };
+}

@@ -1,0 +1,97 @@
+/**
+ * What every phase works with, and the few set operations they share: each phase
+ * selects its candidates into a temporary table (the plan) and later deletes
+ * them in bounded chunks, re-checking its condition under row locks.
+ */
+import type { LiveSet } from '../live-set.js';
+import type { Session } from '../session.js';
+import type { Kept, PhaseName, PhasePlan, PlanItem, RepoIdentity } from '../types.js';
+
+export interface PhaseRuntime {
+  session: Session;
+  repo: RepoIdentity;
+  live: LiveSet;
+  /** Database time when the plan or run began, ISO 8601. */
+  now: string;
+  /** Rows created after this are never deleted, ISO 8601. */
+  cutoff: string;
+  graceSeconds: number;
+  /** How many items a phase plan lists. */
+  itemLimit: number;
+}
+
+/** What applying a phase did. */
+export interface PhaseApplied {
+  refs: number;
+  rows: number;
+  bytes: number;
+  blobs: number;
+  /** Candidates of the plan that were no longer garbage under the lock, and stayed. */
+  keptSincePlan: number;
+  differences: string[];
+}
+
+export type Progress = (done: number, total: number, bytes: number) => void;
+
+/** How many rows one delete statement takes: progress is reported between chunks. */
+export const DELETE_CHUNK = 10_000;
+
+/**
+ * (Re)creates temporary table `table` from `select`, numbering its rows in `seq`
+ * so that later statements can take it in chunks; returns its row count.
+ */
+export async function selectInto(session: Session, table: string, select: string, bindings: unknown[]): Promise<number> {
+  await session.execute(`drop table if exists ${table}`);
+  const count = await session.execute(
+    `create temp table ${table} as select row_number() over () as seq, candidates.* from (${select}) as candidates`, bindings);
+  await session.execute(`create unique index on ${table} (id)`);
+  await session.execute(`create index on ${table} (seq)`);
+  return count;
+}
+
+/** Runs `statement(from, to)` over `seq` ranges of a candidate table, adding up its counts. */
+export async function inChunks(
+  total: number, statement: (from: number, to: number) => Promise<number>, progress?: (done: number) => void,
+): Promise<number> {
+  let affected = 0;
+  for (let from = 0; from < total; from += DELETE_CHUNK) {
+    affected += await statement(from, Math.min(from + DELETE_CHUNK, total));
+    progress?.(Math.min(from + DELETE_CHUNK, total));
+  }
+  return affected;
+}
+
+/** Which other repos hold rows of `table` through `refTable`, as "kept" lines. */
+export async function heldByOtherRepos(
+  rt: PhaseRuntime, candidates: string, refTable: 'musehub_commit_refs' | 'musehub_object_refs',
+  idColumn: 'commit_id' | 'object_id', what: string,
+): Promise<Kept[]> {
+  const rows = await rt.session.rows<{ holder: string; count: number }>(`
+    select r.owner || '/' || r.slug as holder, count(distinct g.id)::int as count
+    from ${candidates} g
+    join ${refTable} x on x.${idColumn} = g.id and x.repo_id <> ?
+    join musehub_repos r on r.repo_id = x.repo_id
+    group by 1 order by 2 desc, 1`, [rt.repo.repoId]);
+  if (rows.length === 0) return [];
+  const total = await rt.session.one<{ count: number }>(`
+    select count(*)::int as count from ${candidates} g
+    where exists (select 1 from ${refTable} x where x.${idColumn} = g.id and x.repo_id <> ?)`, [rt.repo.repoId]);
+  const names = rows.slice(0, 3).map((row) => row.holder);
+  const more = rows.length > 3 ? ` and ${rows.length - 3} more` : '';
+  return [{
+    reason: 'other-repo',
+    count: total.count,
+    detail: `${total.count} ${what} still referenced by ${names.join(', ')}${more}`,
+    repos: rows.map((row) => row.holder),
+  }];
+}
+
+/** Builds a phase plan from its counts, reasons and items. */
+export function phasePlan(phase: PhaseName, fields: Partial<PhasePlan> & { items: PlanItem[]; kept: Kept[] }): PhasePlan {
+  return { phase, refs: 0, rows: 0, bytes: 0, blobs: 0, ...fields };
+}
+
+/** "2 became live since the plan" lines, for the run summary. */
+export function sincePlan(kept: number, what: string): string[] {
+  return kept > 0 ? [`${kept} ${what} the plan listed were in use again when the phase ran, and were kept`] : [];
+}

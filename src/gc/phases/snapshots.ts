@@ -1,0 +1,52 @@
+/** Phase 2: snapshots of the commits phase 1 deleted that nothing uses any more. */
+import type { Kept } from '../types.js';
+import { inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress } from './runtime.js';
+
+export async function planSnapshots(rt: PhaseRuntime) {
+  const { session } = rt;
+  await selectInto(session, 'gc_snapshot_candidates', `
+    select distinct c.snapshot_id as id from gc_commits g join musehub_commits c on c.commit_id = g.id
+    where c.snapshot_id is not null
+      and exists (select 1 from musehub_snapshots s where s.snapshot_id = c.snapshot_id)`, []);
+  // Commits that stay (all but those phase 1 deletes) and releases of any repo keep a snapshot.
+  const inUse = await session.one<{ commits: number; releases: number }>(`
+    select
+      count(*) filter (where exists (select 1 from musehub_commits o
+        where o.snapshot_id = g.id and not exists (select 1 from gc_commits d where d.id = o.commit_id)))::int as commits,
+      count(*) filter (where exists (select 1 from musehub_releases x where x.snapshot_id = g.id))::int as releases
+    from gc_snapshot_candidates g`);
+  const rows = await selectInto(session, 'gc_snapshots', `
+    select g.id from gc_snapshot_candidates g
+    where not exists (select 1 from musehub_commits o
+            where o.snapshot_id = g.id and not exists (select 1 from gc_commits d where d.id = o.commit_id))
+      and not exists (select 1 from musehub_releases x where x.snapshot_id = g.id)`, []);
+  const kept: Kept[] = [];
+  if (inUse.commits > 0) {
+    kept.push({ reason: 'in-use', count: inUse.commits, detail: `${inUse.commits} still used by commits that stay` });
+  }
+  if (inUse.releases > 0) {
+    kept.push({ reason: 'pinned', count: inUse.releases, detail: `${inUse.releases} pinned by a release` });
+  }
+  const items = await session.rows<{ id: string }>('select id from gc_snapshots order by id limit ?', [rt.itemLimit]);
+  return phasePlan('snapshots', { rows, kept, items });
+}
+
+export async function applySnapshots(rt: PhaseRuntime, planned: { rows: number }, progress: Progress): Promise<PhaseApplied> {
+  const { session } = rt;
+  await session.execute(`
+    select count(*) from (select 1 from musehub_snapshots s join gc_snapshots g on g.id = s.snapshot_id
+      for update of s) as locked`);
+  // No index leads from snapshot to commit: find the ones still in use in one pass, after the lock.
+  await session.execute('drop table if exists gc_snapshots_in_use');
+  await session.execute(`
+    create temp table gc_snapshots_in_use as
+    select distinct g.id from gc_snapshots g join musehub_commits o on o.snapshot_id = g.id
+    union select g.id from gc_snapshots g join musehub_releases x on x.snapshot_id = g.id`);
+  const rows = await inChunks(planned.rows, (from, to) => session.execute(`
+    delete from musehub_snapshots s using gc_snapshots g
+    where g.seq > ? and g.seq <= ? and s.snapshot_id = g.id
+      and not exists (select 1 from gc_snapshots_in_use u where u.id = g.id)`, [from, to]),
+  (done) => progress(done, planned.rows, 0));
+  return { refs: 0, rows, bytes: 0, blobs: 0, keptSincePlan: planned.rows - rows,
+    differences: sincePlan(planned.rows - rows, 'snapshots') };
+}
