@@ -144,7 +144,7 @@ export class FileBlobStore implements BlobStore {
     if (code === 'EACCES' || code === 'EPERM') return new UserError(`storage path ${where} is not accessible (${code}): check the permissions of ${this.root} for this user`);
     if (code === 'EROFS') return new UserError(`storage path ${where} is on a read-only file system: mount ${this.root} writable`);
     if (code === 'ENOSPC' || code === 'EDQUOT') return new UserError(`no space left for ${where} (${code}): free space under ${this.root}`);
-    if (code === 'ENOTDIR') return new UserError(`storage path ${where} runs through a file where a directory should be: check ${this.root}`);
+    if (code === 'ENOTDIR' || code === 'EEXIST') return new UserError(`storage path ${where} runs through a file where a directory should be: check ${this.root}`);
     return error;
   }
 }
