@@ -1,0 +1,181 @@
+/**
+ * The operator console: a view stack over the GcService, with one key router, one
+ * keymap, and a frame (title, breadcrumbs, status, hints) around the active screen.
+ */
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Box, render, useApp, useStdout } from 'ink';
+import type { GcService } from '../gc/service.js';
+import { UserError } from '../errors.js';
+import { ConsoleContext, type ConsoleContextValue } from './console-context.js';
+import { formatGrace } from './format.js';
+import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, TitleBar, TooSmall } from './frame.js';
+import { KeyRouter } from './key-router.js';
+import { actionFor, hintBar, type ScreenName } from './keymap.js';
+import { useSyncReducer } from './sync-reducer.js';
+import { colorFromEnv, ThemeProvider, type Tone } from './theme.js';
+import { breadcrumbs, INITIAL_STACK, stackReducer, topOf, type StackEntry, type View } from './view-stack.js';
+import { ReposScreen } from './screens/repos/repos-screen.js';
+import { RepoScreen } from './screens/repo/repo-screen.js';
+import { CommitScreen } from './screens/commit/commit-screen.js';
+import { RunScreen } from './screens/run/run-screen.js';
+import { HelpScreen } from './screens/help/help-screen.js';
+
+export interface ConsoleAppProps {
+  service: GcService;
+  readOnly: boolean;
+  graceSeconds: number;
+  /** Colour on or off; defaults to NO_COLOR's absence. */
+  color?: boolean;
+  /** A fixed terminal size (tests); otherwise the terminal's, following resizes. */
+  size?: { columns: number; rows: number };
+  /** The clock ages are shown by; defaults to Date.now. */
+  now?: () => number;
+}
+
+/** The screen whose keys a view answers to before it says otherwise. */
+function screenOf(view: View): ScreenName {
+  return view.kind === 'repo' ? view.tab : view.kind;
+}
+
+/** The key router's id of the view an entry shows. */
+function viewIdOf(entry: StackEntry): string {
+  return entry.view.kind === 'repo' ? `${entry.id}:${entry.view.tab}` : String(entry.id);
+}
+
+function useTerminalSize(fixed: ConsoleAppProps['size']): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (fixed) return;
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout, fixed]);
+  return fixed ?? size;
+}
+
+/** The whole console; `renderConsole` renders it, and tests render it with a fixture service. */
+export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }: ConsoleAppProps): React.JSX.Element {
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize(size);
+  const [stack, dispatch, currentStack] = useSyncReducer(stackReducer, INITIAL_STACK);
+  const [status, setStatus] = useState<{ message: string; tone: Tone | undefined }>({ message: '', tone: undefined });
+  const [keyScreens, setKeyScreens] = useState<ReadonlyMap<string, ScreenName>>(new Map());
+
+  const setKeys = useCallback((viewId: string, screen: ScreenName) => {
+    setKeyScreens((screens) => (screens.get(viewId) === screen ? screens : new Map(screens).set(viewId, screen)));
+  }, []);
+
+  const context = useMemo<ConsoleContextValue>(
+    () => ({
+      service,
+      readOnly,
+      graceSeconds,
+      now: now ?? Date.now,
+      push: (view) => dispatch({ type: 'push', view }),
+      pop: () => dispatch({ type: 'pop' }),
+      replaceTop: (view) => dispatch({ type: 'replace-top', view }),
+      status: (message, tone) => setStatus({ message, tone }),
+      setKeys,
+    }),
+    [service, readOnly, graceSeconds, now, dispatch, setKeys],
+  );
+
+  const tooSmall = columns < MIN_SIZE.columns || rows < MIN_SIZE.rows;
+  const tooSmallNow = useRef(tooSmall);
+  tooSmallNow.current = tooSmall;
+  // While the terminal is too small no screen is drawn, and keys go to the global bindings.
+  const activeView = useCallback(() => (tooSmallNow.current ? null : viewIdOf(topOf(currentStack()))), [currentStack]);
+  const onGlobal = useCallback(
+    (key: string) => {
+      const top = topOf(currentStack());
+      const action = actionFor('help', key, readOnly);
+      const atTop = currentStack().entries.length === 1;
+      if (action === 'quit' && (atTop || key === 'ctrl+c' || tooSmallNow.current)) exit();
+      else if (action === 'back' && !atTop) {
+        setStatus({ message: '', tone: undefined });
+        dispatch({ type: 'pop' });
+      } else if (action === 'help' && top.view.kind !== 'help') {
+        dispatch({ type: 'push', view: { kind: 'help', about: keyScreens.get(viewIdOf(top)) ?? screenOf(top.view) } });
+      }
+    },
+    [currentStack, readOnly, exit, dispatch, keyScreens],
+  );
+
+  const top = topOf(stack);
+  const keyScreen = keyScreens.get(viewIdOf(top)) ?? screenOf(top.view);
+  const body = { width: columns, height: Math.max(1, rows - FRAME_ROWS) };
+
+  return (
+    <ThemeProvider value={{ color: color ?? colorFromEnv() }}>
+      <ConsoleContext.Provider value={context}>
+        <KeyRouter activeView={activeView} onGlobal={onGlobal}>
+          <Box flexDirection="column" width={columns}>
+            {tooSmall ? (
+              <TooSmall columns={columns} rows={rows} />
+            ) : (
+              <>
+                <TitleBar label={service.label} readOnly={readOnly} grace={formatGrace(graceSeconds)} width={columns} />
+                <Breadcrumbs text={breadcrumbs(stack)} />
+              </>
+            )}
+            <Box flexDirection="column" height={tooSmall ? 0 : body.height} overflow="hidden">
+              {stack.entries.map((entry) => (
+                <EntryView key={entry.id} entry={entry} active={!tooSmall && entry === top} {...body} />
+              ))}
+            </Box>
+            {!tooSmall && (
+              <>
+                <StatusLine message={status.message} tone={status.tone} width={columns} />
+                <HintBar text={hintBar(keyScreen, readOnly, { atTop: stack.entries.length === 1 })} width={columns} />
+              </>
+            )}
+          </Box>
+        </KeyRouter>
+      </ConsoleContext.Provider>
+    </ThemeProvider>
+  );
+}
+
+function EntryView({ entry, active, width, height }: { entry: StackEntry; active: boolean; width: number; height: number }): React.JSX.Element {
+  const { view } = entry;
+  const props = { viewId: viewIdOf(entry), active, width, height };
+  switch (view.kind) {
+    case 'repos':
+      return <ReposScreen {...props} />;
+    case 'repo':
+      return <RepoScreen {...props} entryId={entry.id} repo={view.repo} tab={view.tab} />;
+    case 'commit':
+      return <CommitScreen {...props} commitId={view.commitId} />;
+    case 'run':
+      return <RunScreen {...props} repo={view.repo} />;
+    case 'help':
+      return <HelpScreen {...props} about={view.about} />;
+  }
+}
+
+/** What the console says when there is no terminal to draw in. */
+export const NO_TTY_HELP = [
+  'musehub-gc: the console needs a terminal (TTY). Without one, use the headless commands:',
+  '  musehub-gc repos [--json]                    list repos and what GC would reclaim',
+  '  musehub-gc plan <owner/slug> [--json]        what each phase would delete, and why things stay',
+  '  musehub-gc run <owner/slug> [--yes]          run GC (asks before each phase unless --yes)',
+  '  musehub-gc history <owner/slug> [--json]     past runs',
+  '  musehub-gc resume                            finish blob deletions a crashed run left',
+  '  musehub-gc demo                              create the embedded demo hub',
+  'Run `musehub-gc --help` for every option.',
+].join('\n');
+
+/** Opens the console on the terminal; resolves when the operator quits. Without a TTY, refuses with how to go headless. */
+export async function renderConsole(service: GcService, options: { readOnly: boolean; graceSeconds: number }): Promise<void> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UserError(NO_TTY_HELP, 2);
+  }
+  const instance = render(<ConsoleApp service={service} readOnly={options.readOnly} graceSeconds={options.graceSeconds} />, {
+    exitOnCtrlC: false,
+  });
+  await instance.waitUntilExit();
+}

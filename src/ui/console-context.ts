@@ -1,0 +1,49 @@
+/** What every screen of the console shares: the service, the mode, navigation and the status line. */
+import { createContext, useContext, useEffect } from 'react';
+import type { GcService } from '../gc/service.js';
+import type { View } from './view-stack.js';
+import type { Tone } from './theme.js';
+import type { ScreenName } from './keymap.js';
+
+export interface ConsoleContextValue {
+  service: GcService;
+  readOnly: boolean;
+  graceSeconds: number;
+  /** The clock the console shows ages by (tests pin it). */
+  now: () => number;
+  push(view: View): void;
+  pop(): void;
+  replaceTop(view: View): void;
+  /** Shows a message on the status line; an empty message clears it. */
+  status(message: string, tone?: Tone): void;
+  /** Tells the hint bar which keys a view answers to now (a filter or a prompt changes them). */
+  setKeys(viewId: string, screen: ScreenName): void;
+}
+
+export const ConsoleContext = createContext<ConsoleContextValue | null>(null);
+
+/** The console's shared context; screens render only inside the app. */
+export function useConsole(): ConsoleContextValue {
+  const value = useContext(ConsoleContext);
+  if (!value) throw new Error('useConsole outside the console app');
+  return value;
+}
+
+/** What the app gives every screen it draws. */
+export interface ScreenProps {
+  /** The key router's id of this view. */
+  viewId: string;
+  /** Drawn and taking keys; inactive screens keep their state and draw nothing. */
+  active: boolean;
+  width: number;
+  /** Rows available to the screen's body. */
+  height: number;
+}
+
+/** Keeps the hint bar on the keys this view answers to while it is active. */
+export function useHintScope(viewId: string, active: boolean, screen: ScreenName): void {
+  const { setKeys } = useConsole();
+  useEffect(() => {
+    if (active) setKeys(viewId, screen);
+  }, [active, screen, viewId, setKeys]);
+}

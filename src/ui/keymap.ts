@@ -1,0 +1,182 @@
+/**
+ * The one keymap: every binding of every screen. The key router resolves keys with it,
+ * and the hint bar and the help screen are drawn from it; read-only mode filters the
+ * destructive bindings out of the same table.
+ */
+import type { Key } from 'ink';
+
+/** Where a binding applies; `global` applies wherever the screen does not take the key. */
+export type KeyScope =
+  | 'global'
+  | 'list'
+  | 'repos'
+  | 'filter'
+  | 'repo'
+  | 'graph'
+  | 'preview'
+  | 'history'
+  | 'commit'
+  | 'run'
+  | 'confirm'
+  | 'confirm-slug'
+  | 'summary'
+  | 'help';
+
+export type KeyAction =
+  | 'help' | 'quit' | 'back'
+  | 'down' | 'up' | 'top' | 'bottom' | 'page-down' | 'page-up'
+  | 'open' | 'filter' | 'sort' | 'refresh'
+  | 'apply-filter' | 'clear-filter'
+  | 'tab-graph' | 'tab-preview' | 'tab-history' | 'next-tab'
+  | 'run' | 'toggle-focus'
+  | 'stop-after-phase'
+  | 'go' | 'skip' | 'stop' | 'confirm-slug';
+
+export interface Binding {
+  scope: KeyScope;
+  /** Normalised key names (see keysOf): `j`, `down`, `enter`, `esc`, `pgdn`, `ctrl+c`. */
+  keys: readonly string[];
+  action: KeyAction;
+  /** What the help screen says it does. */
+  help: string;
+  /** The hint bar's label; bindings without one appear in help only. */
+  hint?: string;
+  /** Deletes something: removed in read-only mode. */
+  destructive?: boolean;
+}
+
+const NAVIGATION: Binding[] = [
+  { scope: 'list', keys: ['j', 'down'], action: 'down', help: 'move down' },
+  { scope: 'list', keys: ['k', 'up'], action: 'up', help: 'move up' },
+  { scope: 'list', keys: ['g', 'home'], action: 'top', help: 'go to the first row' },
+  { scope: 'list', keys: ['G', 'end'], action: 'bottom', help: 'go to the last row' },
+  { scope: 'list', keys: ['pgdn'], action: 'page-down', help: 'page down' },
+  { scope: 'list', keys: ['pgup'], action: 'page-up', help: 'page up' },
+];
+
+const REPO_TABS: Binding[] = [
+  { scope: 'repo', keys: ['1'], action: 'tab-graph', help: 'show the commit graph', hint: 'graph' },
+  { scope: 'repo', keys: ['2'], action: 'tab-preview', help: 'show what GC would delete', hint: 'preview' },
+  { scope: 'repo', keys: ['3'], action: 'tab-history', help: 'show past runs', hint: 'history' },
+  { scope: 'repo', keys: ['tab'], action: 'next-tab', help: 'next view of the repo' },
+  { scope: 'repo', keys: ['R'], action: 'run', help: 'start a GC run (asks before each phase)', hint: 'run gc', destructive: true },
+];
+
+/** Every binding, by scope. */
+export const KEYMAP: readonly Binding[] = [
+  { scope: 'global', keys: ['?'], action: 'help', help: 'this help', hint: 'help' },
+  { scope: 'global', keys: ['esc'], action: 'back', help: 'back to the previous view', hint: 'back' },
+  { scope: 'global', keys: ['q'], action: 'quit', help: 'quit (from the repos list)', hint: 'quit' },
+  { scope: 'global', keys: ['ctrl+c'], action: 'quit', help: 'quit at once' },
+  ...NAVIGATION,
+  { scope: 'repos', keys: ['enter'], action: 'open', help: 'open the repo', hint: 'open' },
+  { scope: 'repos', keys: ['/'], action: 'filter', help: 'filter repos by name', hint: 'filter' },
+  { scope: 'repos', keys: ['s'], action: 'sort', help: 'sort by the next column', hint: 'sort' },
+  { scope: 'repos', keys: ['r'], action: 'refresh', help: 'reload repos and estimates', hint: 'refresh' },
+  { scope: 'filter', keys: ['enter'], action: 'apply-filter', help: 'keep the filter', hint: 'keep' },
+  { scope: 'filter', keys: ['esc'], action: 'clear-filter', help: 'clear the filter', hint: 'clear' },
+  ...REPO_TABS,
+  { scope: 'graph', keys: ['enter'], action: 'open', help: 'show the commit', hint: 'details' },
+  { scope: 'graph', keys: ['r'], action: 'refresh', help: 'reload the graph' },
+  { scope: 'preview', keys: ['enter'], action: 'toggle-focus', help: 'switch between phases and their list', hint: 'list' },
+  { scope: 'preview', keys: ['r'], action: 'refresh', help: 'compute the plan again', hint: 'replan' },
+  { scope: 'history', keys: ['r'], action: 'refresh', help: 'reload past runs', hint: 'refresh' },
+  { scope: 'commit', keys: ['r'], action: 'refresh', help: 'reload the commit' },
+  { scope: 'run', keys: ['x'], action: 'stop-after-phase', help: 'stop the run after this phase', hint: 'stop after this phase', destructive: true },
+  { scope: 'confirm', keys: ['y'], action: 'go', help: 'run this phase', hint: 'yes, delete', destructive: true },
+  { scope: 'confirm', keys: ['n', 'enter'], action: 'skip', help: 'skip this phase (the default)', hint: 'no, skip' },
+  { scope: 'confirm', keys: ['x', 'esc'], action: 'stop', help: 'stop the run here', hint: 'stop run' },
+  { scope: 'confirm-slug', keys: ['enter'], action: 'confirm-slug', help: "run the phase once the repo's slug is typed; empty skips it", hint: 'confirm (empty skips)', destructive: true },
+  { scope: 'confirm-slug', keys: ['esc'], action: 'stop', help: 'stop the run here', hint: 'stop run' },
+  { scope: 'summary', keys: ['enter'], action: 'back', help: 'back to the repo', hint: 'done' },
+];
+
+/** Which scopes a screen's keys come from, most specific first. */
+export const SCREEN_SCOPES: Record<string, readonly KeyScope[]> = {
+  repos: ['repos', 'list', 'global'],
+  filter: ['filter'],
+  graph: ['graph', 'repo', 'list', 'global'],
+  preview: ['preview', 'repo', 'list', 'global'],
+  history: ['history', 'repo', 'list', 'global'],
+  commit: ['commit', 'list', 'global'],
+  run: ['run', 'global'],
+  confirm: ['confirm'],
+  'confirm-slug': ['confirm-slug'],
+  summary: ['summary', 'list', 'global'],
+  help: ['list', 'global'],
+};
+
+export type ScreenName = keyof typeof SCREEN_SCOPES;
+
+/** The bindings a screen answers to, destructive ones removed in read-only mode. */
+export function bindingsFor(screen: ScreenName, readOnly: boolean): Binding[] {
+  const scopes = SCREEN_SCOPES[screen] ?? ['global'];
+  return scopes.flatMap((scope) =>
+    KEYMAP.filter((binding) => binding.scope === scope && !(readOnly && binding.destructive)),
+  );
+}
+
+/** The action a key means on a screen, or undefined. */
+export function actionFor(screen: ScreenName, key: string, readOnly: boolean): KeyAction | undefined {
+  return bindingsFor(screen, readOnly).find((binding) => binding.keys.includes(key))?.action;
+}
+
+const KEY_LABELS: Record<string, string> = { down: '↓', up: '↑', pgdn: 'PgDn', pgup: 'PgUp', home: 'Home', end: 'End' };
+
+/** A binding's keys as the hint bar and help write them: `j/↓`, `enter`. */
+export function keyLabel(binding: Binding): string {
+  return binding.keys.map((key) => KEY_LABELS[key] ?? key).join('/');
+}
+
+/** The hint bar of a screen: `/ filter  s sort  enter open  ? help  q quit`. */
+export function hintBar(screen: ScreenName, readOnly: boolean, options: { atTop: boolean }): string {
+  const seen = new Set<KeyAction>();
+  const hints: string[] = [];
+  for (const binding of bindingsFor(screen, readOnly)) {
+    if (!binding.hint || seen.has(binding.action)) continue;
+    if (binding.action === 'quit' && !options.atTop) continue;
+    if (binding.action === 'back' && options.atTop) continue;
+    seen.add(binding.action);
+    hints.push(`${binding.keys[0]} ${binding.hint}`);
+  }
+  return hints.join('  ');
+}
+
+/** The help screen's lines: each scope of the screen, its bindings and what they do. */
+export function helpLines(screen: ScreenName, readOnly: boolean): string[] {
+  const scopes = SCREEN_SCOPES[screen] ?? ['global'];
+  const lines: string[] = [];
+  for (const scope of scopes) {
+    const bindings = KEYMAP.filter((binding) => binding.scope === scope && !(readOnly && binding.destructive));
+    if (bindings.length === 0) continue;
+    lines.push(`${scope}:`);
+    for (const binding of bindings) lines.push(`  ${keyLabel(binding).padEnd(12)} ${binding.help}`);
+  }
+  if (readOnly) lines.push('', 'read-only: the keys that delete are removed.');
+  return lines;
+}
+
+const CONTROL_CHARS: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\t': 'tab', '\u007f': 'backspace', '\b': 'backspace', '\u001b': 'esc' };
+
+/** Ink's input event as key names; a burst of text typed in one write becomes one name per character. */
+export function keysOf(input: string, key: Key): string[] {
+  if (key.upArrow) return ['up'];
+  if (key.downArrow) return ['down'];
+  if (key.leftArrow) return ['left'];
+  if (key.rightArrow) return ['right'];
+  if (key.pageDown) return ['pgdn'];
+  if (key.pageUp) return ['pgup'];
+  if (key.home) return ['home'];
+  if (key.end) return ['end'];
+  if (key.return) return ['enter'];
+  if (key.escape) return ['esc'];
+  if (key.tab) return ['tab'];
+  if (key.backspace || key.delete) return ['backspace'];
+  if (key.ctrl && input.length === 1) return [`ctrl+${input}`];
+  return [...input].map((char) => CONTROL_CHARS[char] ?? char);
+}
+
+/** A printable key a text field takes as typed text. */
+export function isText(key: string): boolean {
+  return [...key].length === 1 && key >= ' ';
+}

@@ -1,0 +1,61 @@
+/** Lines of text that scroll with the list keys: the commit details and the help screen. */
+import React from 'react';
+import { useConsole } from './console-context.js';
+import { useViewKeys } from './key-router.js';
+import { actionFor, type ScreenName } from './keymap.js';
+import { EMPTY_LIST, isMove, listReducer } from './list-state.js';
+import { useSyncReducer } from './sync-reducer.js';
+import type { Tone } from './theme.js';
+import { Toned } from './theme.js';
+import { fit } from './format.js';
+import { pageRows, VirtualList } from './virtual-list.js';
+
+export interface PagerLine {
+  text: string;
+  tone?: Tone;
+}
+
+/** Lines that the view's list keys scroll; `r` calls onRefresh where given. */
+export function LinePager({
+  viewId,
+  screen,
+  lines,
+  width,
+  height,
+  onRefresh,
+}: {
+  viewId: string;
+  screen: ScreenName;
+  lines: readonly PagerLine[];
+  width: number;
+  height: number;
+  onRefresh?: () => void;
+}): React.JSX.Element {
+  const app = useConsole();
+  const [list, dispatch] = useSyncReducer(listReducer, EMPTY_LIST);
+  const page = pageRows(lines.length, height);
+  useViewKeys(viewId, (key) => {
+    const action = actionFor(screen, key, app.readOnly);
+    if (isMove(action)) dispatch({ type: 'move', action, count: lines.length, page });
+    else if (action === 'refresh' && onRefresh) onRefresh();
+    else return false;
+    return true;
+  });
+  return (
+    <VirtualList
+      count={lines.length}
+      list={list}
+      height={height}
+      renderRow={(index, selected) => {
+        const line = lines[index]!;
+        return <Toned tone={line.tone} inverse={selected}>{fit(line.text, width)}</Toned>;
+      }}
+    />
+  );
+}
+
+/** Text as pager lines, one per line of the text. */
+export function textLines(text: string, tone?: Tone): PagerLine[] {
+  return text.split('\n').map((line) => (tone ? { text: line, tone } : { text: line }));
+}
+

@@ -1,0 +1,76 @@
+/** The graph screen's model (pure): the layout computed once, a summary, and one line per commit. */
+import type { GraphCommit } from '../../../gc/service.js';
+import { layoutGraph, type GraphRow } from '../../../gc/graph-layout.js';
+import { fit, formatAgo, shortId } from '../../format.js';
+
+export interface GraphModel {
+  commits: readonly GraphCommit[];
+  rows: readonly GraphRow[];
+  /** The widest lane cells, so that ids line up. */
+  cellsWidth: number;
+  summary: string;
+}
+
+/** Lays out the history once; the screen then draws only its window. */
+export function buildGraphModel(commits: readonly GraphCommit[]): GraphModel {
+  const rows = layoutGraph(commits);
+  let cellsWidth = 0;
+  const counts = { reachable: 0, orphaned: 0, kept: 0 };
+  const divergences: string[] = [];
+  rows.forEach((row, index) => {
+    cellsWidth = Math.max(cellsWidth, row.cells.length);
+    counts[commits[index]!.state] += 1;
+    if (row.divergence) divergences.push(shortId(row.commitId));
+  });
+  const parts = [`${counts.orphaned.toLocaleString('en-US')} orphaned`, `${counts.reachable.toLocaleString('en-US')} reachable`];
+  if (counts.kept > 0) parts.push(`${counts.kept.toLocaleString('en-US')} kept`);
+  if (divergences.length > 0) parts.push(`history diverged at ${divergences.slice(0, 3).join(', ')}${divergences.length > 3 ? '…' : ''}`);
+  return { commits, rows, cellsWidth, summary: parts.join(' · ') };
+}
+
+/** `(main) [v1.0] #wire-7`: branch heads in parentheses, release and wire tags as the service writes them. */
+export function formatLabels(labels: readonly string[]): string {
+  return labels.map((label) => (label.startsWith('[') || label.startsWith('#') ? label : `(${label})`)).join(' ');
+}
+
+/** What a row says after its message: why a commit stays, where an abandoned chain ends or left. */
+export function annotation(commit: GraphCommit, row: GraphRow): string {
+  const notes: string[] = [];
+  if (commit.state === 'kept') notes.push(`(kept: ${commit.keptBecause ?? 'unknown reason'})`);
+  if (row.unreachableTip) notes.push('← tip of an abandoned chain');
+  if (row.divergence) notes.push('← an abandoned chain left the live history here');
+  return notes.join(' ');
+}
+
+export interface GraphLine {
+  /** The lane cells before the commit's glyph, the glyph, and the cells after it. */
+  before: string;
+  glyph: string;
+  after: string;
+  /** Id, labels, message and notes, cut to fit. */
+  text: string;
+  /** Author and age, right-aligned. */
+  right: string;
+}
+
+const RIGHT = 22;
+
+/** One commit's line in `width` columns; lane cells wider than a third of the screen are cut. */
+export function graphLine(model: GraphModel, index: number, width: number, now: number): GraphLine {
+  const commit = model.commits[index]!;
+  const row = model.rows[index]!;
+  const cellsWidth = Math.min(model.cellsWidth, Math.max(8, Math.floor(width / 3)));
+  const cells = fit(row.cells, cellsWidth);
+  const at = row.lane * 2;
+  const glyphVisible = at < cellsWidth - 1 || row.cells.length <= cellsWidth;
+  const labels = formatLabels(commit.labels);
+  const words = [shortId(commit.commitId), labels, commit.message.split('\n')[0] ?? '', annotation(commit, row)].filter(Boolean);
+  const textWidth = Math.max(0, width - 2 - cellsWidth - 2 - RIGHT);
+  return {
+    before: glyphVisible ? cells.slice(0, at) : cells,
+    glyph: glyphVisible ? cells.slice(at, at + 1) : '',
+    after: glyphVisible ? cells.slice(at + 1) : '',
+    text: ` ${fit(words.join(' '), textWidth)}`,
+    right: `${fit(commit.author, 12)} ${fit(formatAgo(commit.timestamp, now), 9, 'right')}`,
+  };
+}

@@ -1,0 +1,72 @@
+/** The commit DAG in lanes: reachable ●, orphaned ✗, kept ○; only the visible window is drawn. */
+import React, { useEffect, useMemo } from 'react';
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import type { RepoIdentity } from '../../../gc/types.js';
+import type { CommitState } from '../../../gc/service.js';
+import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { describeError } from '../../errors.js';
+import { EMPTY_LIST, listReducer } from '../../list-state.js';
+import { useSyncReducer } from '../../sync-reducer.js';
+import { Toned, type Tone } from '../../theme.js';
+import { useLoad } from '../../use-load.js';
+import { pageRows, VirtualList } from '../../virtual-list.js';
+import { buildGraphModel, graphLine, type GraphModel } from './graph-model.js';
+import { useGraphKeys } from './use-graph-keys.js';
+
+const STATE_TONES: Record<CommitState, Tone> = { reachable: 'reachable', orphaned: 'orphaned', kept: 'kept' };
+
+export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
+  const app = useConsole();
+  const [loaded, reload] = useLoad(() => app.service.graph(repo, app.graceSeconds), repo.repoId);
+  const model = useMemo(() => (loaded.state === 'ready' ? buildGraphModel(loaded.value) : null), [loaded]);
+  const [list, dispatch, current] = useSyncReducer(listReducer, EMPTY_LIST);
+  useEffect(() => {
+    if (loaded.state === 'failed') app.status(describeError('the graph', loaded.error), 'error');
+  }, [loaded]);
+
+  const count = model?.rows.length ?? 0;
+  const listHeight = Math.max(1, height - 1);
+  useHintScope(viewId, active, 'graph');
+  useGraphKeys({
+    viewId,
+    repo,
+    count,
+    page: pageRows(count, listHeight),
+    current,
+    dispatch,
+    onOpen: (index) => model && app.push({ kind: 'commit', repo, commitId: model.rows[index]!.commitId }),
+    onRefresh: reload,
+  });
+
+  if (!active) return null;
+  if (loaded.state === 'loading') return <Text><Spinner /> loading the graph…</Text>;
+  if (!model) return <Text>The graph did not load. Press r to retry.</Text>;
+  return (
+    <Box flexDirection="column">
+      <Text>{model.summary}</Text>
+      <VirtualList
+        count={count}
+        list={list}
+        height={listHeight}
+        empty="This repo has no commits."
+        renderRow={(index, selected) => <GraphLineView model={model} index={index} selected={selected} width={width} now={app.now()} />}
+      />
+    </Box>
+  );
+}
+
+function GraphLineView({ model, index, selected, width, now }: { model: GraphModel; index: number; selected: boolean; width: number; now: number }): React.JSX.Element {
+  const line = graphLine(model, index, width, now);
+  const tone = STATE_TONES[model.commits[index]!.state];
+  return (
+    <Text>
+      <Text inverse={selected}>{selected ? '▸ ' : '  '}</Text>
+      <Text>{line.before}</Text>
+      <Toned tone={tone} bold>{line.glyph}</Toned>
+      <Text>{line.after}</Text>
+      <Toned tone={tone === 'reachable' ? undefined : tone} inverse={selected}>{line.text}</Toned>
+      <Toned tone="muted">{` ${line.right}`}</Toned>
+    </Text>
+  );
+}

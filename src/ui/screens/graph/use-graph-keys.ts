@@ -1,0 +1,30 @@
+/** The graph's keys: scroll the history, open a commit, switch views, start a run. */
+import type { RepoIdentity } from '../../../gc/types.js';
+import { useConsole } from '../../console-context.js';
+import { useViewKeys } from '../../key-router.js';
+import { actionFor } from '../../keymap.js';
+import { isMove, type ListAction, type ListState } from '../../list-state.js';
+import { handleRepoAction } from '../repo/repo-keys.js';
+
+export function useGraphKeys(options: {
+  viewId: string;
+  repo: RepoIdentity;
+  count: number;
+  page: number;
+  current: () => ListState;
+  dispatch: (action: ListAction) => void;
+  onOpen: (index: number) => void;
+  onRefresh: () => void;
+}): void {
+  const app = useConsole();
+  const { viewId, repo, count, page, current, dispatch, onOpen, onRefresh } = options;
+  useViewKeys(viewId, (key) => {
+    const action = actionFor('graph', key, app.readOnly);
+    if (isMove(action)) dispatch({ type: 'move', action, count, page });
+    else if (action === 'open') {
+      if (count > 0) onOpen(current().cursor);
+    } else if (action === 'refresh') onRefresh();
+    else return handleRepoAction(action, repo, 'graph', app);
+    return true;
+  });
+}

@@ -1,0 +1,26 @@
+/** The history's keys: scroll past runs, reload, switch views, start a run. */
+import type { RepoIdentity } from '../../../gc/types.js';
+import { useConsole } from '../../console-context.js';
+import { useViewKeys } from '../../key-router.js';
+import { actionFor } from '../../keymap.js';
+import { isMove, type ListAction } from '../../list-state.js';
+import { handleRepoAction } from '../repo/repo-keys.js';
+
+export function useHistoryKeys(options: {
+  viewId: string;
+  repo: RepoIdentity;
+  count: number;
+  page: number;
+  dispatch: (action: ListAction) => void;
+  onRefresh: () => void;
+}): void {
+  const app = useConsole();
+  const { viewId, repo, count, page, dispatch, onRefresh } = options;
+  useViewKeys(viewId, (key) => {
+    const action = actionFor('history', key, app.readOnly);
+    if (isMove(action)) dispatch({ type: 'move', action, count, page });
+    else if (action === 'refresh') onRefresh();
+    else return handleRepoAction(action, repo, 'history', app);
+    return true;
+  });
+}

@@ -1,0 +1,92 @@
+/** What GC would do, per phase: what goes (counts, bytes, then the lists) and what stays, and why. */
+import React, { useEffect } from 'react';
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import type { RepoIdentity } from '../../../gc/types.js';
+import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { describeError } from '../../errors.js';
+import { fit, formatAgo, formatBytes, formatGrace, shortId } from '../../format.js';
+import { describeDeletes, describeKept, phaseTitle } from '../../phases.js';
+import { useSyncReducer } from '../../sync-reducer.js';
+import { Toned } from '../../theme.js';
+import { useLoad } from '../../use-load.js';
+import { pageRows, VirtualList } from '../../virtual-list.js';
+import { INITIAL_PREVIEW, previewReducer } from './preview-reducer.js';
+import { usePreviewKeys } from './use-preview-keys.js';
+
+const PHASE_WIDTH = 16;
+const DELETES_WIDTH = 34;
+
+export function PreviewScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
+  const app = useConsole();
+  const [loaded, replan] = useLoad(() => app.service.plan(repo, app.graceSeconds), repo.repoId);
+  const [state, dispatch] = useSyncReducer(previewReducer, INITIAL_PREVIEW);
+  useEffect(() => {
+    if (loaded.state === 'failed') app.status(describeError('the plan', loaded.error), 'error');
+  }, [loaded]);
+
+  const plan = loaded.state === 'ready' ? loaded.value : null;
+  const phase = plan?.phases[state.phases.cursor];
+  // Summary, findings, table head, five phases, the list's title.
+  const findings = plan?.findings ?? [];
+  const itemsHeight = Math.max(1, height - 3 - findings.length - (plan?.phases.length ?? 0) - 1);
+  useHintScope(viewId, active, 'preview');
+  usePreviewKeys({
+    viewId,
+    repo,
+    phaseCount: plan?.phases.length ?? 0,
+    itemCount: phase?.items.length ?? 0,
+    page: pageRows(phase?.items.length ?? 0, itemsHeight),
+    dispatch,
+    onReplan: replan,
+  });
+
+  if (!active) return null;
+  if (loaded.state === 'loading') return <Text><Spinner /> computing the plan (nothing is deleted)…</Text>;
+  if (!plan) return <Text>The plan did not compute. Press r to retry.</Text>;
+  const keptWidth = Math.max(10, width - 2 - PHASE_WIDTH - DELETES_WIDTH);
+  return (
+    <Box flexDirection="column">
+      <Text>
+        {`grace ${formatGrace(plan.graceSeconds)} · plan ${formatAgo(plan.computedAt, app.now())} · ${plan.orphanedCommits.toLocaleString('en-US')} orphaned, ${plan.reachableCommits.toLocaleString('en-US')} reachable commits · a dry run: nothing is deleted`}
+      </Text>
+      {findings.map((finding, index) => (
+        <Toned key={index} tone={finding.severity}>{`${finding.severity === 'error' ? '✗' : '!'} ${finding.message}`}</Toned>
+      ))}
+      <Text bold>{`  ${fit('PHASE', PHASE_WIDTH)}${fit('DELETES', DELETES_WIDTH)}${fit('KEPT, AND WHY', keptWidth)}`}</Text>
+      {plan.phases.map((phasePlan, index) => {
+        const selected = index === state.phases.cursor;
+        const deletes = phasePlan.refused ? `refused: ${phasePlan.refused}` : describeDeletes(phasePlan);
+        return (
+          <Text key={phasePlan.phase}>
+            <Text inverse={selected && state.focus === 'phases'}>{selected ? '▸ ' : '  '}{fit(phaseTitle(phasePlan.phase), PHASE_WIDTH)}</Text>
+            <Toned tone={phasePlan.refused ? 'error' : 'orphaned'}>{fit(deletes, DELETES_WIDTH)}</Toned>
+            <Toned tone={phasePlan.kept.length > 0 ? 'kept' : undefined}>{fit(describeKept(phasePlan), keptWidth)}</Toned>
+          </Text>
+        );
+      })}
+      {phase && (
+        <>
+          <Text bold>
+            {`${phaseTitle(phase.phase)}: ${phase.items.length < phase.rows + phase.refs ? `the first ${phase.items.length} of what goes` : 'what goes'}${state.focus === 'items' ? '' : '  (enter to scroll the list)'}`}
+          </Text>
+          <VirtualList
+            count={phase.items.length}
+            list={state.items}
+            height={itemsHeight}
+            empty="Nothing."
+            renderRow={(index, selected) => {
+              const item = phase.items[index]!;
+              const bytes = item.bytes === undefined ? '' : formatBytes(item.bytes);
+              return (
+                <Text inverse={selected && state.focus === 'items'}>
+                  {`  ${fit(shortId(item.id), 8)} ${fit(item.label ?? '', Math.max(0, width - 24))} ${fit(bytes, 11, 'right')}`}
+                </Text>
+              );
+            }}
+          />
+        </>
+      )}
+    </Box>
+  );
+}

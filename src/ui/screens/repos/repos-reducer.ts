@@ -1,0 +1,120 @@
+/** The repos table's state: rows, estimates as they arrive, sort, filter and cursor (pure). */
+import type { Estimate, RepoRow } from '../../../gc/service.js';
+import { repoName } from '../../../gc/types.js';
+import type { KeyAction } from '../../keymap.js';
+import { EMPTY_LIST, moveList, placeCursor, type ListState } from '../../list-state.js';
+
+export const SORTS = ['reclaimable', 'orphans', 'commits', 'pushed', 'name'] as const;
+export type SortKey = (typeof SORTS)[number];
+
+export const SORT_TITLES: Record<SortKey, string> = {
+  reclaimable: 'reclaimable bytes',
+  orphans: 'orphan commits',
+  commits: 'commits',
+  pushed: 'last push',
+  name: 'name',
+};
+
+export interface ReposState {
+  repos: readonly RepoRow[];
+  estimates: ReadonlyMap<string, Estimate>;
+  sort: SortKey;
+  filter: string;
+  /** The operator is typing a filter. */
+  filtering: boolean;
+  /** Indices into `repos` in display order, after the filter. */
+  order: number[];
+  list: ListState;
+  /** The repo under the cursor, kept there while estimates re-sort the rows. */
+  selectedId: string | null;
+}
+
+export type ReposAction =
+  | { type: 'loaded'; repos: readonly RepoRow[] }
+  | { type: 'estimates'; estimates: readonly Estimate[] }
+  | { type: 'move'; action: KeyAction; page: number }
+  | { type: 'sort' }
+  | { type: 'filter-start' }
+  | { type: 'filter-type'; text: string }
+  | { type: 'filter-erase' }
+  | { type: 'filter-apply' }
+  | { type: 'filter-clear' };
+
+export const INITIAL_REPOS: ReposState = {
+  repos: [],
+  estimates: new Map(),
+  sort: 'reclaimable',
+  filter: '',
+  filtering: false,
+  order: [],
+  list: EMPTY_LIST,
+  selectedId: null,
+};
+
+function compareBy(sort: SortKey, estimates: ReadonlyMap<string, Estimate>) {
+  const byName = (a: RepoRow, b: RepoRow) => repoName(a).localeCompare(repoName(b));
+  // Repos whose estimate has not arrived sort after those that have one.
+  const byEstimate = (field: 'reclaimableBytes' | 'orphanCommits') => (a: RepoRow, b: RepoRow) => {
+    const x = estimates.get(a.repoId)?.[field] ?? -1;
+    const y = estimates.get(b.repoId)?.[field] ?? -1;
+    return y - x || byName(a, b);
+  };
+  const comparers: Record<SortKey, (a: RepoRow, b: RepoRow) => number> = {
+    reclaimable: byEstimate('reclaimableBytes'),
+    orphans: byEstimate('orphanCommits'),
+    commits: (a, b) => b.commits - a.commits || byName(a, b),
+    pushed: (a, b) => (b.pushedAt ?? '').localeCompare(a.pushedAt ?? '') || byName(a, b),
+    name: byName,
+  };
+  return comparers[sort];
+}
+
+/** Recomputes the display order and keeps the cursor on the selected repo. */
+function arrange(state: ReposState, page = 1): ReposState {
+  const needle = state.filter.toLowerCase();
+  const compare = compareBy(state.sort, state.estimates);
+  const order = state.repos
+    .map((_, index) => index)
+    .filter((index) => needle === '' || repoName(state.repos[index]!).toLowerCase().includes(needle))
+    .sort((a, b) => compare(state.repos[a]!, state.repos[b]!));
+  const at = state.selectedId === null ? -1 : order.findIndex((index) => state.repos[index]!.repoId === state.selectedId);
+  const list = placeCursor(state.list, at === -1 ? state.list.cursor : at, order.length, page);
+  return withSelection({ ...state, order, list });
+}
+
+function withSelection(state: ReposState): ReposState {
+  const index = state.order[state.list.cursor];
+  return { ...state, selectedId: index === undefined ? null : state.repos[index]!.repoId };
+}
+
+/** The repo under the cursor. */
+export function selectedRepo(state: ReposState): RepoRow | undefined {
+  const index = state.order[state.list.cursor];
+  return index === undefined ? undefined : state.repos[index];
+}
+
+export function reposReducer(state: ReposState, action: ReposAction): ReposState {
+  switch (action.type) {
+    case 'loaded':
+      return arrange({ ...state, repos: action.repos, estimates: new Map() });
+    case 'estimates': {
+      const estimates = new Map(state.estimates);
+      for (const estimate of action.estimates) estimates.set(estimate.repoId, estimate);
+      return arrange({ ...state, estimates });
+    }
+    case 'move':
+      return withSelection({ ...state, list: moveList(state.list, action.action, state.order.length, action.page) });
+    case 'sort':
+      return arrange({ ...state, sort: SORTS[(SORTS.indexOf(state.sort) + 1) % SORTS.length]! });
+    case 'filter-start':
+      return { ...state, filtering: true };
+    case 'filter-type':
+      return arrange({ ...state, filter: state.filter + action.text });
+    case 'filter-erase':
+      return arrange({ ...state, filter: [...state.filter].slice(0, -1).join('') });
+    case 'filter-apply':
+      return { ...state, filtering: false };
+    case 'filter-clear':
+      return arrange({ ...state, filter: '', filtering: false });
+  }
+}

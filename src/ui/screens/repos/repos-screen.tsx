@@ -1,0 +1,137 @@
+/** The repos table: counts at once, estimates filling in per row, sorted and filtered. */
+import React, { useCallback, useEffect, useMemo } from 'react';
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import type { Estimate, RepoRow } from '../../../gc/service.js';
+import { repoName } from '../../../gc/types.js';
+import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { describeError } from '../../errors.js';
+import { fit, formatAgo, formatBytes } from '../../format.js';
+import { useSyncReducer } from '../../sync-reducer.js';
+import { Toned } from '../../theme.js';
+import { useLoad } from '../../use-load.js';
+import { pageRows, VirtualList } from '../../virtual-list.js';
+import { INITIAL_REPOS, reposReducer, selectedRepo, SORT_TITLES } from './repos-reducer.js';
+import { useEstimates } from './use-estimates.js';
+import { useReposKeys } from './use-repos-keys.js';
+
+interface Column {
+  title: string;
+  width: number;
+  /** Narrow terminals drop the lowest first. */
+  priority: number;
+  /** The cell's text; null while the estimate is on its way (a spinner). */
+  cell: (repo: RepoRow, estimate: Estimate | undefined, now: number) => string | null;
+}
+
+const estimated = (field: (estimate: Estimate) => string) => (_: RepoRow, estimate: Estimate | undefined) =>
+  estimate === undefined ? null : estimate.error ? 'error' : field(estimate);
+
+const COLUMNS: Column[] = [
+  { title: 'BRANCHES', width: 9, priority: 2, cell: (repo) => String(repo.branches) },
+  { title: 'COMMITS', width: 9, priority: 5, cell: (repo) => repo.commits.toLocaleString('en-US') },
+  { title: 'ORPHAN C', width: 9, priority: 8, cell: estimated((e) => e.orphanCommits.toLocaleString('en-US')) },
+  { title: 'ORPHAN OBJ', width: 11, priority: 7, cell: estimated((e) => e.orphanObjects.toLocaleString('en-US')) },
+  { title: 'RECLAIMABLE', width: 12, priority: 9, cell: estimated((e) => formatBytes(e.reclaimableBytes)) },
+  { title: 'LAST PUSH', width: 10, priority: 4, cell: (repo, _, now) => formatAgo(repo.pushedAt, now) },
+  { title: 'LAST GC', width: 9, priority: 3, cell: (repo, _, now) => formatAgo(repo.lastGcAt, now) },
+  { title: 'ESTIMATED', width: 10, priority: 1, cell: (_, estimate, now) => (estimate ? formatAgo(estimate.computedAt, now) : null) },
+];
+
+const MARKER = 2;
+const MIN_NAME = 18;
+
+/** The columns that fit `width`, the name column taking what is left. */
+export function columnsFor(width: number): { columns: Column[]; nameWidth: number } {
+  let columns = COLUMNS;
+  const used = () => columns.reduce((sum, column) => sum + column.width, MARKER);
+  while (width - used() < MIN_NAME && columns.length > 0) {
+    const lowest = Math.min(...columns.map((column) => column.priority));
+    columns = columns.filter((column) => column.priority !== lowest);
+  }
+  return { columns, nameWidth: Math.max(MIN_NAME, width - used()) };
+}
+
+export function ReposScreen({ viewId, active, width, height }: ScreenProps): React.JSX.Element | null {
+  const app = useConsole();
+  const [state, dispatch, current] = useSyncReducer(reposReducer, INITIAL_REPOS);
+  const [loaded, reload] = useLoad(() => app.service.listRepos(), 'repos');
+
+  useEffect(() => {
+    if (loaded.state === 'ready') dispatch({ type: 'loaded', repos: loaded.value });
+    if (loaded.state === 'failed') app.status(describeError('the repos', loaded.error), 'error');
+  }, [loaded]);
+
+  const repoIds = useMemo(() => (loaded.state === 'ready' ? loaded.value.map((repo) => repo.repoId) : null), [loaded]);
+  const onBatch = useCallback((estimates: Estimate[]) => dispatch({ type: 'estimates', estimates }), [dispatch]);
+  const onError = useCallback((message: string) => app.status(message, 'error'), [app]);
+  useEstimates(app.service, repoIds, onBatch, onError);
+
+  useHintScope(viewId, active, state.filtering ? 'filter' : 'repos');
+
+  // Header, column titles and the selected repo's note take four rows.
+  const listHeight = Math.max(1, height - 4);
+  useReposKeys({
+    viewId,
+    readOnly: app.readOnly,
+    current,
+    dispatch,
+    page: pageRows(state.order.length, listHeight),
+    onOpen: (repo) => app.push({ kind: 'repo', repo: { repoId: repo.repoId, owner: repo.owner, slug: repo.slug }, tab: 'graph' }),
+    onRefresh: () => {
+      app.status('');
+      reload();
+    },
+  });
+
+  if (!active) return null;
+  const now = app.now();
+  const { columns, nameWidth } = columnsFor(width);
+  const selected = selectedRepo(state);
+  const selectedEstimate = selected && state.estimates.get(selected.repoId);
+  const count = loaded.state === 'ready' ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos` : '';
+
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text>{`${count}  ·  sorted by ${SORT_TITLES[state.sort]}`}</Text>
+        {(state.filtering || state.filter !== '') && (
+          <Toned tone="accent">{`  ·  filter: /${state.filter}${state.filtering ? '▏' : ''}`}</Toned>
+        )}
+      </Box>
+      <Text bold>
+        {' '.repeat(MARKER) + fit('REPO', nameWidth) + columns.map((column) => fit(column.title, column.width, 'right')).join('')}
+      </Text>
+      {loaded.state === 'loading' ? (
+        <Text>
+          <Spinner /> loading repos…
+        </Text>
+      ) : (
+        <VirtualList
+          count={state.order.length}
+          list={state.list}
+          height={listHeight}
+          empty={state.filter ? `No repo matches /${state.filter}.` : 'No repos.'}
+          renderRow={(index, isSelected) => {
+            const repo = state.repos[state.order[index]!]!;
+            const estimate = state.estimates.get(repo.repoId);
+            return (
+              <Box>
+                <Text inverse={isSelected}>{(isSelected ? '▸ ' : '  ') + fit(repoName(repo), nameWidth)}</Text>
+                {columns.map((column) => {
+                  const text = column.cell(repo, estimate, now);
+                  return (
+                    <Box key={column.title} width={column.width} justifyContent="flex-end">
+                      {text === null ? <Spinner /> : <Toned tone={text === 'error' ? 'error' : undefined}>{text}</Toned>}
+                    </Box>
+                  );
+                })}
+              </Box>
+            );
+          }}
+        />
+      )}
+      {selectedEstimate?.error && <Toned tone="error">{`${repoName(selected!)}: estimate failed: ${selectedEstimate.error}`}</Toned>}
+    </Box>
+  );
+}

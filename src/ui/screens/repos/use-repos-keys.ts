@@ -1,0 +1,40 @@
+/** The repos table's keys: navigation, open, sort, refresh, and the filter's text field. */
+import { actionFor, isText } from '../../keymap.js';
+import { useViewKeys } from '../../key-router.js';
+import { isMove } from '../../list-state.js';
+import type { RepoRow } from '../../../gc/service.js';
+import { selectedRepo, type ReposAction, type ReposState } from './repos-reducer.js';
+
+export function useReposKeys(options: {
+  viewId: string;
+  readOnly: boolean;
+  current: () => ReposState;
+  dispatch: (action: ReposAction) => void;
+  /** Rows a page key moves by. */
+  page: number;
+  onOpen: (repo: RepoRow) => void;
+  onRefresh: () => void;
+}): void {
+  const { viewId, readOnly, current, dispatch, page, onOpen, onRefresh } = options;
+  useViewKeys(viewId, (key) => {
+    if (current().filtering) {
+      const action = actionFor('filter', key, readOnly);
+      if (action === 'apply-filter') dispatch({ type: 'filter-apply' });
+      else if (action === 'clear-filter') dispatch({ type: 'filter-clear' });
+      else if (key === 'backspace') dispatch({ type: 'filter-erase' });
+      else if (isText(key)) dispatch({ type: 'filter-type', text: key });
+      return true;
+    }
+    const action = actionFor('repos', key, readOnly);
+    if (isMove(action)) dispatch({ type: 'move', action, page });
+    else if (action === 'sort') dispatch({ type: 'sort' });
+    else if (action === 'filter') dispatch({ type: 'filter-start' });
+    else if (action === 'refresh') onRefresh();
+    else if (action === 'open') {
+      const repo = selectedRepo(current());
+      if (repo) onOpen(repo);
+    } else if (key === 'esc' && current().filter !== '') dispatch({ type: 'filter-clear' });
+    else return false;
+    return true;
+  });
+}

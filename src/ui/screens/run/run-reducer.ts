@@ -1,0 +1,137 @@
+/** A run's state (pure): the plan, each phase's progress and result, the prompt, the log. */
+import type { Decision, GcEvent, PhaseName, PhasePlan, PhaseResult, Plan, RunResult } from '../../../gc/types.js';
+import { PHASES } from '../../../gc/types.js';
+import type { Tone } from '../../theme.js';
+
+export type PhaseStatus = 'waiting' | 'asking' | 'running' | PhaseResult['status'];
+
+export interface PhaseRow {
+  phase: PhaseName;
+  plan: PhasePlan | undefined;
+  status: PhaseStatus;
+  done: number;
+  total: number;
+  /** Bytes freed so far. */
+  bytes: number;
+  /** Milliseconds (console clock) when the phase started and last reported. */
+  startedAt: number;
+  updatedAt: number;
+  result: PhaseResult | undefined;
+}
+
+export interface Prompt {
+  phase: PhaseName;
+  /** The phase deletes blobs: the operator types the repo's slug. */
+  slug: boolean;
+  typed: string;
+  /** Why the last Enter did not confirm. */
+  error: string;
+}
+
+export interface RunState {
+  stage: 'planning' | 'running' | 'finished' | 'failed';
+  plan: Plan | null;
+  phases: PhaseRow[];
+  prompt: Prompt | null;
+  /** The operator asked to stop once the running phase ends. */
+  stopAfterPhase: boolean;
+  log: Array<{ tone: Tone; text: string }>;
+  result: RunResult | null;
+}
+
+export type RunAction =
+  | { type: 'planned'; plan: Plan }
+  | { type: 'event'; event: GcEvent; at: number }
+  | { type: 'ask'; phase: PhasePlan; slug: boolean }
+  | { type: 'type'; text: string }
+  | { type: 'erase' }
+  | { type: 'mismatch'; message: string }
+  | { type: 'answered'; decision: Decision }
+  | { type: 'stop-after-phase' }
+  | { type: 'failed'; message: string };
+
+export const INITIAL_RUN: RunState = {
+  stage: 'planning',
+  plan: null,
+  phases: PHASES.map((phase) => ({ phase, plan: undefined, status: 'waiting', done: 0, total: 0, bytes: 0, startedAt: 0, updatedAt: 0, result: undefined })),
+  prompt: null,
+  stopAfterPhase: false,
+  log: [],
+  result: null,
+};
+
+function updatePhase(state: RunState, phase: PhaseName, change: Partial<PhaseRow>): RunState {
+  return { ...state, phases: state.phases.map((row) => (row.phase === phase ? { ...row, ...change } : row)) };
+}
+
+function withPlan(state: RunState, plan: Plan): RunState {
+  return {
+    ...state,
+    plan,
+    phases: state.phases.map((row) => ({ ...row, plan: plan.phases.find((phase) => phase.phase === row.phase) })),
+  };
+}
+
+function onEvent(state: RunState, event: GcEvent, at: number): RunState {
+  switch (event.type) {
+    case 'plan-ready':
+      return withPlan(state, event.plan);
+    case 'journal-resumed':
+      return {
+        ...state,
+        log: [...state.log, { tone: 'warning', text: `Finished ${event.blobs} blob deletions a previous run left (${event.bytes} bytes).` },
+          ...event.errors.map((text) => ({ tone: 'error' as const, text }))],
+      };
+    case 'confirm':
+      return state;
+    case 'phase-start':
+      return updatePhase(state, event.phase, { status: 'running', total: event.total, done: 0, bytes: 0, startedAt: at, updatedAt: at });
+    case 'progress':
+      return updatePhase(state, event.phase, { done: event.done, total: event.total, bytes: event.bytes, updatedAt: at });
+    case 'phase-done':
+      return updatePhase(state, event.result.phase, { status: event.result.status, result: event.result, updatedAt: at });
+    case 'warning':
+    case 'error':
+      return { ...state, log: [...state.log, { tone: event.type, text: event.phase ? `${event.phase}: ${event.message}` : event.message }] };
+    case 'run-done':
+      return {
+        ...state,
+        stage: 'finished',
+        prompt: null,
+        result: event.result,
+        phases: state.phases.map((row) => {
+          const result = event.result.phases.find((phase) => phase.phase === row.phase);
+          return result ? { ...row, status: result.status, result } : row.status === 'waiting' ? { ...row, status: 'not-run' } : row;
+        }),
+      };
+  }
+}
+
+export function runReducer(state: RunState, action: RunAction): RunState {
+  switch (action.type) {
+    case 'planned':
+      return { ...withPlan(state, action.plan), stage: 'running' };
+    case 'event':
+      return onEvent(state, action.event, action.at);
+    case 'ask':
+      return {
+        ...updatePhase(state, action.phase.phase, { status: 'asking', plan: action.phase }),
+        prompt: { phase: action.phase.phase, slug: action.slug, typed: '', error: '' },
+      };
+    case 'type':
+      return state.prompt ? { ...state, prompt: { ...state.prompt, typed: state.prompt.typed + action.text, error: '' } } : state;
+    case 'erase':
+      return state.prompt ? { ...state, prompt: { ...state.prompt, typed: [...state.prompt.typed].slice(0, -1).join(''), error: '' } } : state;
+    case 'mismatch':
+      return state.prompt ? { ...state, prompt: { ...state.prompt, error: action.message } } : state;
+    case 'answered': {
+      if (!state.prompt) return state;
+      const status: PhaseStatus = action.decision === 'go' ? 'waiting' : action.decision === 'skip' ? 'skipped' : 'not-run';
+      return { ...updatePhase(state, state.prompt.phase, { status }), prompt: null, stopAfterPhase: state.stopAfterPhase || action.decision === 'stop' };
+    }
+    case 'stop-after-phase':
+      return { ...state, stopAfterPhase: true };
+    case 'failed':
+      return { ...state, stage: 'failed', prompt: null, log: [...state.log, { tone: 'error', text: action.message }] };
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * A GC run, phase by phase: before each phase the console shows what it deletes and
+ * asks (No is the default); during it, live progress; at the end, a summary.
+ */
+import React, { useCallback, useEffect, useRef } from 'react';
+import { Box, Text } from 'ink';
+import Spinner from 'ink-spinner';
+import { BLOB_PHASES, repoName, type Decision, type RepoIdentity } from '../../../gc/types.js';
+import { messageOf } from '../../../errors.js';
+import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { fit, formatBytes } from '../../format.js';
+import { describeKept, phaseTitle } from '../../phases.js';
+import { useSyncReducer } from '../../sync-reducer.js';
+import { Toned } from '../../theme.js';
+import { INITIAL_RUN, runReducer, type RunState } from './run-reducer.js';
+import { differences, phaseLine, promptQuestion, summaryLine } from './run-view.js';
+import { useRunKeys } from './use-run-keys.js';
+
+/** Items of the phase the prompt shows before asking. */
+const PROMPT_ITEMS = 5;
+
+export function RunScreen({ viewId, active, width, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
+  const app = useConsole();
+  const [state, dispatch, current] = useSyncReducer(runReducer, INITIAL_RUN);
+  const pending = useRef<((decision: Decision) => void) | null>(null);
+
+  const answer = useCallback(
+    (decision: Decision) => {
+      const resolve = pending.current;
+      pending.current = null;
+      dispatch({ type: 'answered', decision });
+      resolve?.(decision);
+    },
+    [dispatch],
+  );
+
+  useEffect(() => {
+    if (app.readOnly) return;
+    const { service, graceSeconds } = app;
+    let alive = true;
+    void (async () => {
+      try {
+        const plan = await service.plan(repo, graceSeconds);
+        if (!alive) return;
+        dispatch({ type: 'planned', plan });
+        const decide = (phase: typeof plan.phases[number]) =>
+          new Promise<Decision>((resolve) => {
+            if (!alive || current().stopAfterPhase) return resolve('stop');
+            pending.current = resolve;
+            dispatch({ type: 'ask', phase, slug: BLOB_PHASES.includes(phase.phase) });
+          });
+        for await (const event of service.run(plan, decide)) {
+          if (alive) dispatch({ type: 'event', event, at: app.now() });
+        }
+      } catch (error) {
+        if (alive) dispatch({ type: 'failed', message: `The run failed: ${messageOf(error)}` });
+      }
+    })();
+    return () => {
+      // Leaving the console mid-prompt stops the run rather than leaving the engine waiting.
+      alive = false;
+      pending.current?.('stop');
+    };
+  }, []);
+
+  useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer });
+  useHintScope(viewId, active, state.prompt ? (state.prompt.slug ? 'confirm-slug' : 'confirm') : state.stage === 'running' || state.stage === 'planning' ? 'run' : 'summary');
+
+  if (!active) return null;
+  if (app.readOnly) return <Text>Read-only: this console does not run GC.</Text>;
+  if (state.stage === 'planning') return <Text><Spinner /> computing the plan for {repoName(repo)}…</Text>;
+  return (
+    <Box flexDirection="column">
+      {state.phases.map((row) => {
+        const line = phaseLine(row, state.prompt);
+        return (
+          <Text key={row.phase}>
+            <Toned tone={line.tone}>{` ${line.glyph} `}</Toned>
+            <Text>{fit(line.text, Math.max(0, width - 3))}</Text>
+          </Text>
+        );
+      })}
+      {state.prompt && state.plan && <PromptBox state={state} width={width} />}
+      {state.stopAfterPhase && state.stage === 'running' && !state.prompt && <Toned tone="warning">Stopping after this phase.</Toned>}
+      {state.log.map((entry, index) => (
+        <Toned key={index} tone={entry.tone}>{fit(`${entry.tone === 'error' ? '✗' : '!'} ${entry.text}`, width)}</Toned>
+      ))}
+      {state.result && <Summary state={state} width={width} />}
+    </Box>
+  );
+}
+
+function PromptBox({ state, width }: { state: RunState; width: number }): React.JSX.Element {
+  const prompt = state.prompt!;
+  const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
+  const items = row.plan?.items.slice(0, PROMPT_ITEMS) ?? [];
+  const inner = Math.max(10, width - 4);
+  return (
+    <Box flexDirection="column" borderStyle="round" width={width}>
+      <Text bold>{fit(`Phase ${phaseTitle(prompt.phase)}`, inner)}</Text>
+      {items.map((item) => (
+        <Toned key={item.id} tone="orphaned">
+          {fit(`  ✗ ${item.label ?? item.id}${item.bytes === undefined ? '' : `  ${formatBytes(item.bytes)}`}`, inner)}
+        </Toned>
+      ))}
+      {row.plan && row.plan.items.length > PROMPT_ITEMS && <Text>{fit(`  … and more (the preview lists them)`, inner)}</Text>}
+      {row.plan && row.plan.kept.length > 0 && <Toned tone="kept">{fit(`  ○ kept: ${describeKept(row.plan)}`, inner)}</Toned>}
+      <Text bold>{fit(promptQuestion(state.plan!, row, prompt), inner)}</Text>
+      {prompt.error !== '' && <Toned tone="error">{fit(prompt.error, inner)}</Toned>}
+    </Box>
+  );
+}
+
+function Summary({ state, width }: { state: RunState; width: number }): React.JSX.Element {
+  const result = state.result!;
+  const notes = differences(state.plan, result);
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Toned tone={result.outcome === 'done' ? 'done' : result.outcome === 'stopped' ? 'warning' : 'error'} bold>
+        {fit(summaryLine(result), width)}
+      </Toned>
+      {result.errors.map((error, index) => (
+        <Toned key={index} tone="error">{fit(`✗ ${error}`, width)}</Toned>
+      ))}
+      <Text>{notes.length === 0 ? 'Everything went as the preview said.' : 'Differed from the preview:'}</Text>
+      {notes.map((note, index) => (
+        <Toned key={index} tone="warning">{fit(`  ${note}`, width)}</Toned>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,98 @@
+/** How a run reads (pure): each phase's line, the progress bar, the prompt, the summary. */
+import type { Plan, RunResult } from '../../../gc/types.js';
+import { repoName } from '../../../gc/types.js';
+import { formatBytes, formatDuration, formatRate } from '../../format.js';
+import { describeDeletes, phaseTitle } from '../../phases.js';
+import type { Tone } from '../../theme.js';
+import type { PhaseRow, Prompt } from './run-reducer.js';
+
+const BAR = 24;
+
+const STATUS_GLYPHS: Record<PhaseRow['status'], { glyph: string; tone: Tone | undefined }> = {
+  waiting: { glyph: ' ', tone: undefined },
+  asking: { glyph: '?', tone: 'warning' },
+  running: { glyph: '▸', tone: 'accent' },
+  done: { glyph: '✔', tone: 'done' },
+  skipped: { glyph: '↷', tone: 'muted' },
+  refused: { glyph: '✗', tone: 'error' },
+  failed: { glyph: '✗', tone: 'error' },
+  'not-run': { glyph: '-', tone: 'muted' },
+};
+
+/** `██████░░░░  37/61`: done out of total. */
+export function progressBar(done: number, total: number, width = BAR): string {
+  const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : width;
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}  ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`;
+}
+
+/** `ETA 0:02` from the rate so far; empty until there is a rate. */
+function eta(row: PhaseRow): string {
+  const seconds = (row.updatedAt - row.startedAt) / 1000;
+  if (row.done === 0 || seconds <= 0) return '';
+  const rate = row.done / seconds;
+  const left = Math.ceil((row.total - row.done) / rate);
+  return `${formatRate(rate)}  ETA ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+}
+
+/** One phase's line, its glyph and tone. */
+export function phaseLine(row: PhaseRow, prompt: Prompt | null): { glyph: string; tone: Tone | undefined; text: string } {
+  const { glyph, tone } = STATUS_GLYPHS[row.status];
+  const title = phaseTitle(row.phase).padEnd(15);
+  const planned = row.plan ? describeDeletes(row.plan) : '';
+  let detail: string;
+  switch (row.status) {
+    case 'waiting':
+      detail = row.plan?.refused ? `refused: ${row.plan.refused}` : `will ask first: ${planned}`;
+      break;
+    case 'asking':
+      detail = prompt?.slug ? "waits for your confirmation (type the repo's slug)" : 'waits for your confirmation';
+      break;
+    case 'running':
+      detail = `${progressBar(row.done, row.total)}  ${row.bytes > 0 ? `${formatBytes(row.bytes)}  ` : ''}${eta(row)}`;
+      break;
+    default: {
+      const result = row.result;
+      const took = result ? `  ${formatDuration(result.seconds)}` : '';
+      const what = result && row.status === 'done' ? `${describeDeletes(result)} deleted` : row.status;
+      const errors = result && result.errors.length > 0 ? `  ${result.errors.length} error(s)` : '';
+      detail = `${what}${took}${errors}`;
+    }
+  }
+  return { glyph, tone, text: `${title} ${detail}` };
+}
+
+/** The question before a phase: y/N, or the slug to type for a phase that deletes blobs. */
+export function promptQuestion(plan: Plan, row: PhaseRow, prompt: Prompt): string {
+  const what = row.plan ? describeDeletes(row.plan) : phaseTitle(row.phase);
+  if (prompt.slug) return `Type ${plan.repo.slug} to delete ${what} from storage (Enter on nothing skips, Esc stops): ${prompt.typed}▏`;
+  return `Delete ${what} of ${repoName(plan.repo)}? [y/N]`;
+}
+
+/** Totals of a finished run, in one line. */
+export function summaryLine(result: RunResult): string {
+  return [
+    `${result.outcome}: freed ${formatBytes(result.storage_bytes_freed)}`,
+    `${result.commits_deleted} commits (${result.commit_refs_deleted} refs)`,
+    `${result.snapshots_deleted} snapshots`,
+    `${result.object_refs_deleted} object refs`,
+    `${result.objects_deleted} objects`,
+    `${result.mpack_cache_deleted} cache entries deleted`,
+    `${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`,
+  ].join(' · ');
+}
+
+/** What went otherwise than the preview said: the engine's own notes, and counts that differ from the plan. */
+export function differences(plan: Plan | null, result: RunResult): string[] {
+  const notes: string[] = [];
+  for (const phase of result.phases) {
+    const planned = plan?.phases.find((entry) => entry.phase === phase.phase);
+    for (const note of phase.differences) notes.push(`${phaseTitle(phase.phase)}: ${note}`);
+    if (phase.status === 'done' && planned && phase.differences.length === 0 && (planned.rows !== phase.rows || planned.refs !== phase.refs)) {
+      notes.push(`${phaseTitle(phase.phase)}: planned ${describeDeletes(planned)}, deleted ${describeDeletes(phase)}`);
+    }
+    if (phase.keptSincePlan > 0 && phase.differences.length === 0) {
+      notes.push(`${phaseTitle(phase.phase)}: ${phase.keptSincePlan} kept that were live again when the phase ran`);
+    }
+  }
+  return notes;
+}
