@@ -12,6 +12,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../db/connect.js';
 import { UserError } from '../errors.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { forEachLimited } from '../storage/pool.js';
 import type { BlobRow, HubRows } from './rows.js';
 import { TABLES, fieldText, type TableSpec } from './tables.js';
 
@@ -76,14 +77,7 @@ export async function loadHubChunks(db: Database, chunks: Iterable<HubRows> | As
 }
 
 async function putBlobs(store: BlobStore, blobs: BlobRow[]): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < blobs.length) {
-      const blob = blobs[next++]!;
-      await store.put({ id: blob.id, storageUri: blob.storageUri }, blob.bytes);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, blobs.length) }, worker));
+  await forEachLimited(blobs, BLOB_CONCURRENCY, (blob) => store.put({ id: blob.id, storageUri: blob.storageUri }, blob.bytes));
 }
 
 async function copyRows(connection: pg.Client, spec: TableSpec, rows: object[], loadStart: string): Promise<void> {
