@@ -20,33 +20,33 @@ const push: fc.Arbitrary<Action> = fc.record({
   files: fc.array(fc.nat({ max: 40 }), { minLength: 1, maxLength: 3 }),
   merge: rare(index, 4),
   shareSnapshot: rare(index),
-  corrupt: rare(fc.constantFrom(...CORRUPT_FORMS)),
+  corrupt: rare(fc.constantFrom(...CORRUPT_FORMS), 30),
   missingSnapshot: oneIn(25),
   shallow: oneIn(8),
   inflight: oneIn(5),
 });
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 8, arbitrary: push },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('force-push' as const), repo: index, branch: index, back: fc.integer({ min: 1, max: 4 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete-branch' as const), repo: index, branch: index }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('fork' as const), repo: index }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), repo: index, commit: index, form: fc.constantFrom('both' as const, 'commit' as const, 'snapshot' as const) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('wire-tag' as const), repo: index, commit: index }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('upload' as const), repo: index, count: fc.integer({ min: 1, max: 3 }), reuse: fc.option(index), blob: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('cache' as const), repo: index, reuse: fc.option(index), expired: fc.boolean(), blob: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'stray-blob' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('lose-blob' as const), object: index }) },
+  { weight: 24, arbitrary: push },
+  { weight: 9, arbitrary: fc.record({ kind: fc.constant('force-push' as const), repo: index, branch: index, back: fc.integer({ min: 1, max: 4 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete-branch' as const), repo: index, branch: index }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('fork' as const), repo: index }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('release' as const), repo: index, commit: index, form: fc.constantFrom('both' as const, 'commit' as const, 'snapshot' as const) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('wire-tag' as const), repo: index, commit: index }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('upload' as const), repo: index, count: fc.integer({ min: 1, max: 3 }), reuse: fc.option(index), blob: fc.boolean() }) },
+  { weight: 9, arbitrary: fc.record({ kind: fc.constant('cache' as const), repo: index, reuse: fc.option(index), expired: fc.boolean(), blob: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'stray-blob' as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('lose-blob' as const), object: index }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('rot' as const), snapshot: index, form: fc.constantFrom(...CORRUPT_FORMS) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('pin' as const), repo: index, commit: index }) },
 );
 
 /** A history: 1-3 starting repos, up to `size` old actions and a few within the grace period. */
-export function historyArb(size = 24): fc.Arbitrary<History> {
+export function historyArb(size = 30): fc.Arbitrary<History> {
   return fc.record({
     repos: fc.integer({ min: 1, max: 3 }),
-    old: fc.array(action, { minLength: 1, maxLength: size }),
-    recent: fc.array(action, { maxLength: 4 }),
+    old: fc.array(action, { minLength: Math.ceil(size / 3), maxLength: size, size: 'max' }),
+    recent: fc.array(action, { maxLength: 4, size: 'max' }),
   });
 }
 
@@ -58,7 +58,7 @@ export interface TortureCase {
   targets: number[];
 }
 
-export function caseArb(size = 24): fc.Arbitrary<TortureCase> {
+export function caseArb(size = 30): fc.Arbitrary<TortureCase> {
   return fc.record({ history: historyArb(size), picks: fc.array(index, { minLength: 1, maxLength: 2 }) })
     .map(({ history, picks }) => {
       const hub = simulate(history);
