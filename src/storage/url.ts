@@ -47,7 +47,8 @@ export function formatStorageUrl(location: StorageLocation): string {
   if (location.endpoint) params.set('endpoint', location.endpoint);
   params.set('region', location.region);
   if (location.prefix) params.set('prefix', location.prefix);
-  return `s3://${location.bucket}?${params.toString()}`;
+  // Readable in titles: ':' and '/' need no escaping in a query.
+  return `s3://${location.bucket}?${params.toString().replace(/%3A/gi, ':').replace(/%2F/gi, '/')}`;
 }
 
 function parseFileUrl(url: string): FileLocation {

@@ -3,7 +3,7 @@
  * store against s3rver over HTTP. Each test checks the store's real contents
  * (files on disk, keys in the bucket), not only what the store reports.
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,7 +24,6 @@ interface Harness {
 async function fileHarness(): Promise<Harness> {
   const parent = await mkdtemp(path.join(tmpdir(), 'mhgc-files-'));
   const root = path.join(parent, 'store');
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(root);
   const store = await openBlobStore(`file://${root}`);
   const realKeys = async () => (await readdir(root, { recursive: true, withFileTypes: true }))
@@ -63,7 +62,7 @@ const bytes = (n: number) => new TextEncoder().encode(`blob ${n}`);
 describe.each([
   ['file', fileHarness],
   ['s3', s3Harness],
-] as const)('BlobStore contract: %s', (_name, start) => {
+] as const)('BlobStore contract: %s', (name, start) => {
   let h: Harness;
   beforeEach(async () => {
     h = await start();
@@ -122,7 +121,7 @@ describe.each([
     await h.store.put({ id: id(1) }, bytes(1));
     const escaping: BlobRef[] = [
       { id: 'sha256:../../../etc/passwd' },
-      { id: id(1), storageUri: _name === 'file' ? 'local://../outside' : 's3://other-bucket/../x' },
+      { id: id(1), storageUri: name === 'file' ? 'local://../outside' : 's3://other-bucket/../x' },
       { id: 'sha256:a\\..\\b' },
       { id: 'sha256:nul\0' },
     ];
@@ -150,7 +149,7 @@ describe.each([
 
   it('reports a storage_uri of the other backend as a per-key error, touching nothing', async () => {
     await h.store.put({ id: id(1) }, bytes(1));
-    const foreign = _name === 'file' ? 's3://musehub-blobs/' + key(1) : 'local://' + key(1);
+    const foreign = name === 'file' ? 's3://musehub-blobs/' + key(1) : 'local://' + key(1);
     const [outcome] = await h.store.deleteMany([{ id: id(1), storageUri: foreign }]);
     expect(outcome?.deleted).toBe(false);
     expect(outcome?.error).toMatch(/but the store is not/);

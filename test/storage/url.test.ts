@@ -63,7 +63,8 @@ describe('parseStorageUrl', () => {
     expect(usageError('s3://blobs?endpoint=http://u:hunter2@host').message).not.toContain('hunter2');
   });
 
-  it('formats a location back to a URL that parses to the same location', () => {
+  it('formats a location back to a readable URL that parses to the same location', () => {
+    expect(formatStorageUrl(parseStorageUrl('s3://blobs?endpoint=http://127.0.0.1:9000&prefix=p'))).toBe('s3://blobs?endpoint=http://127.0.0.1:9000&region=us-east-1&prefix=p/');
     for (const url of ['file:///srv/a%20b', 's3://blobs?endpoint=http://127.0.0.1:9000&region=auto&prefix=p/q/', 's3://blobs']) {
       const location = parseStorageUrl(url);
       expect(parseStorageUrl(formatStorageUrl(location))).toEqual(location);
