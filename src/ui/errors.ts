@@ -13,6 +13,6 @@ export function isConnectionLost(error: unknown): boolean {
 /** One line for the status line: what failed, and that `r` retries. */
 export function describeError(what: string, error: unknown): string {
   const reason = messageOf(error).split('\n')[0] ?? '';
-  if (isConnectionLost(error)) return `Lost the database connection while loading ${what} (${reason}). Press r to retry.`;
-  return `Could not load ${what}: ${reason}. Press r to retry.`;
+  if (isConnectionLost(error)) return `Lost the database connection. Press r to retry. (${what}: ${reason})`;
+  return `Could not load ${what}. Press r to retry. (${reason})`;
 }

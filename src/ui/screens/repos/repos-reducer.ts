@@ -25,7 +25,7 @@ export interface ReposState {
   /** Indices into `repos` in display order, after the filter. */
   order: number[];
   list: ListState;
-  /** The repo under the cursor, kept there while estimates re-sort the rows. */
+  /** The repo the operator moved to, kept under the cursor while estimates re-sort the rows; null until they move. */
   selectedId: string | null;
 }
 
@@ -53,12 +53,13 @@ export const INITIAL_REPOS: ReposState = {
 
 function compareBy(sort: SortKey, estimates: ReadonlyMap<string, Estimate>) {
   const byName = (a: RepoRow, b: RepoRow) => repoName(a).localeCompare(repoName(b));
-  // Repos whose estimate has not arrived sort after those that have one.
-  const byEstimate = (field: 'reclaimableBytes' | 'orphanCommits') => (a: RepoRow, b: RepoRow) => {
-    const x = estimates.get(a.repoId)?.[field] ?? -1;
-    const y = estimates.get(b.repoId)?.[field] ?? -1;
-    return y - x || byName(a, b);
+  // Repos whose estimate has not arrived, or failed, sort after those that have one.
+  const value = (repo: RepoRow, field: 'reclaimableBytes' | 'orphanCommits') => {
+    const estimate = estimates.get(repo.repoId);
+    return estimate && !estimate.error ? estimate[field] : -1;
   };
+  const byEstimate = (field: 'reclaimableBytes' | 'orphanCommits') => (a: RepoRow, b: RepoRow) =>
+    value(b, field) - value(a, field) || byName(a, b);
   const comparers: Record<SortKey, (a: RepoRow, b: RepoRow) => number> = {
     reclaimable: byEstimate('reclaimableBytes'),
     orphans: byEstimate('orphanCommits'),
@@ -78,8 +79,7 @@ function arrange(state: ReposState, page = 1): ReposState {
     .filter((index) => needle === '' || repoName(state.repos[index]!).toLowerCase().includes(needle))
     .sort((a, b) => compare(state.repos[a]!, state.repos[b]!));
   const at = state.selectedId === null ? -1 : order.findIndex((index) => state.repos[index]!.repoId === state.selectedId);
-  const list = placeCursor(state.list, at === -1 ? state.list.cursor : at, order.length, page);
-  return withSelection({ ...state, order, list });
+  return { ...state, order, list: placeCursor(state.list, at === -1 ? state.list.cursor : at, order.length, page) };
 }
 
 function withSelection(state: ReposState): ReposState {

@@ -39,7 +39,7 @@ const COLUMNS: Column[] = [
 ];
 
 const MARKER = 2;
-const MIN_NAME = 18;
+const MIN_NAME = 24;
 
 /** The columns that fit `width`, the name column taking what is left. */
 export function columnsFor(width: number): { columns: Column[]; nameWidth: number } {
@@ -94,7 +94,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
   return (
     <Box flexDirection="column">
       <Box>
-        <Text>{`${count}  ·  sorted by ${SORT_TITLES[state.sort]}`}</Text>
+        <Text>{` ${count}  ·  sorted by ${SORT_TITLES[state.sort]}`}</Text>
         {(state.filtering || state.filter !== '') && (
           <Toned tone="accent">{`  ·  filter: /${state.filter}${state.filtering ? '▏' : ''}`}</Toned>
         )}
@@ -111,7 +111,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
           count={state.order.length}
           list={state.list}
           height={listHeight}
-          empty={state.filter ? `No repo matches /${state.filter}.` : 'No repos.'}
+          empty={loaded.state === 'failed' ? 'The repos did not load. Press r to retry.' : state.filter ? `No repo matches /${state.filter}.` : 'No repos.'}
           renderRow={(index, isSelected) => {
             const repo = state.repos[state.order[index]!]!;
             const estimate = state.estimates.get(repo.repoId);
@@ -131,7 +131,11 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
           }}
         />
       )}
-      {selectedEstimate?.error && <Toned tone="error">{`${repoName(selected!)}: estimate failed: ${selectedEstimate.error}`}</Toned>}
+      {selectedEstimate?.error ? (
+        <Toned tone="error">{` ${repoName(selected!)}: estimate failed: ${selectedEstimate.error}`}</Toned>
+      ) : selectedEstimate ? (
+        <Toned tone="muted">{` ${repoName(selected!)}: estimated ${formatAgo(selectedEstimate.computedAt, now)}`}</Toned>
+      ) : null}
     </Box>
   );
 }

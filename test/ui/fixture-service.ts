@@ -1,0 +1,204 @@
+/**
+ * A GcService over in-memory data shaped like the demo hub, for the console's unit tests:
+ * estimates can be held back, runs follow the decisions the console gives.
+ */
+import type { CommitDetail, Estimate, GcService, GraphCommit, RepoRow, RunRecord } from '../../src/gc/service.js';
+import type { Decide, Decision, GcEvent, Plan, PhasePlan, PhaseResult, RepoIdentity, RunResult } from '../../src/gc/types.js';
+import { repoName } from '../../src/gc/types.js';
+
+/** The clock the tests pin the console to. */
+export const NOW = Date.parse('2025-06-01T12:00:00Z');
+const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
+/** A 64-hex commit id that starts with `prefix`. */
+export const cid = (prefix: string) => prefix.padEnd(64, '0');
+
+const DEMO_REPOS: Array<RepoRow & { estimate: Omit<Estimate, 'repoId' | 'computedAt'> }> = [
+  { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green', branches: 3, commits: 214, pushedAt: ago(3600), lastGcAt: null, estimate: { orphanCommits: 38, orphanObjects: 61, reclaimableBytes: 4.1 * 1024 * 1024 } },
+  { repoId: 'r2', owner: 'bigband', slug: 'caravan', branches: 2, commits: 120, pushedAt: ago(3 * 86400), lastGcAt: ago(2 * 86400), estimate: { orphanCommits: 4, orphanObjects: 9, reclaimableBytes: 512 * 1024 } },
+  { repoId: 'r3', owner: 'tenor', slug: 'giant-steps', branches: 5, commits: 388, pushedAt: ago(5 * 3600), lastGcAt: null, estimate: { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0 } },
+  { repoId: 'r4', owner: 'keystrio', slug: 'blue-in-green', branches: 2, commits: 176, pushedAt: ago(2 * 86400), lastGcAt: null, estimate: { orphanCommits: 2, orphanObjects: 3, reclaimableBytes: 20 * 1024, error: undefined } },
+];
+
+/** The demo's force-pushed repo: a merge, a release, and a chain a force push left behind. */
+export const BLUE_IN_GREEN: GraphCommit[] = [
+  { commitId: cid('a91f03e'), parentIds: [cid('4c2d9b1')], state: 'reachable', labels: ['main'], message: 'Bass line, take 7', author: 'lowend', timestamp: ago(3600) },
+  { commitId: cid('4c2d9b1'), parentIds: [cid('0b9a2ff'), cid('77e0c4a')], state: 'reachable', labels: [], message: "Merge branch 'bridge'", author: 'lowend', timestamp: ago(7200) },
+  { commitId: cid('77e0c4a'), parentIds: [cid('5a7f18e')], state: 'reachable', labels: ['bridge'], message: 'Bridge voicings', author: 'keystrio', timestamp: ago(3 * 3600) },
+  { commitId: cid('0b9a2ff'), parentIds: [cid('5a7f18e')], state: 'reachable', labels: [], message: 'Tempo map', author: 'lowend', timestamp: ago(4 * 3600) },
+  { commitId: cid('e13c5d0'), parentIds: [cid('3b8e1aa')], state: 'orphaned', labels: [], message: 'Bass line, take 6', author: 'lowend', timestamp: ago(86400) },
+  { commitId: cid('3b8e1aa'), parentIds: [cid('5a7f18e')], state: 'kept', keptBecause: 'held by fork keystrio/blue-in-green', labels: [], message: 'Bass line, take 5', author: 'lowend', timestamp: ago(86400 + 60) },
+  { commitId: cid('5a7f18e'), parentIds: [cid('c0ffee1')], state: 'reachable', labels: ['[v1.0-rc]'], message: 'Piano comping', author: 'keystrio', timestamp: ago(2 * 86400) },
+  { commitId: cid('c0ffee1'), parentIds: [cid('9d1e2f3')], state: 'reachable', labels: [], message: 'Sketch', author: 'lowend', timestamp: ago(2 * 86400 + 60) },
+  { commitId: cid('9d1e2f3'), parentIds: [], state: 'reachable', labels: ['#wire-1'], message: 'Initial session', author: 'lowend', timestamp: ago(9 * 86400) },
+];
+
+/** A straight history of `count` commits, newest first, for scrolling tests and the bench. */
+export function longHistory(count: number): GraphCommit[] {
+  return Array.from({ length: count }, (_, index) => ({
+    commitId: cid(index.toString(16).padStart(7, '0')),
+    parentIds: index + 1 < count ? [cid((index + 1).toString(16).padStart(7, '0'))] : [],
+    state: 'reachable' as const,
+    labels: index === 0 ? ['main'] : [],
+    message: `Take ${count - index}`,
+    author: 'lowend',
+    timestamp: ago(index * 60),
+  }));
+}
+
+function phasePlan(phase: PhasePlan['phase'], counts: Partial<PhasePlan>): PhasePlan {
+  return { phase, refs: 0, rows: 0, bytes: 0, blobs: 0, kept: [], items: [], ...counts };
+}
+
+/** The plan of blue-in-green as the preview sketch shows it. */
+export function demoPlan(repo: RepoIdentity, graceSeconds: number): Plan {
+  return {
+    repo,
+    computedAt: ago(1),
+    graceSeconds,
+    cutoff: ago(graceSeconds),
+    reachableCommits: 176,
+    orphanedCommits: 38,
+    findings: [],
+    phases: [
+      phasePlan('commits', {
+        refs: 38, rows: 35,
+        kept: [{ reason: 'other-repo', count: 3, detail: '3 held by fork keystrio/blue-in-green', repos: ['keystrio/blue-in-green'] }],
+        items: [{ id: cid('e13c5d0'), label: 'Bass line, take 6' }, { id: cid('d00d001'), label: 'Bass line, take 4' }],
+      }),
+      phasePlan('snapshots', { rows: 35, items: [{ id: cid('5a5a5a1') }] }),
+      phasePlan('refs', { refs: 61, items: [{ id: cid('0b0b0b1'), label: 'bass/take6.mid', bytes: 65536 }] }),
+      phasePlan('objects', {
+        rows: 58, bytes: 4 * 1024 * 1024, blobs: 58,
+        kept: [{ reason: 'other-repo', count: 3, detail: '3 still referenced by keystrio/blue-in-green', repos: ['keystrio/blue-in-green'] }],
+        items: [{ id: cid('0b0b0b1'), label: 'bass/take6.mid', bytes: 65536 }, { id: cid('0b0b0b2'), label: 'bass/take6.wav', bytes: 3 * 1024 * 1024 }],
+      }),
+      phasePlan('cache', { rows: 2, bytes: 96 * 1024, blobs: 2, kept: [{ reason: 'fresh', count: 1, detail: '1 fresh entry' }], items: [{ id: 'mpack-1', label: 'mpack-1', bytes: 49152 }] }),
+    ],
+  };
+}
+
+export interface FixtureOptions {
+  /** More repos than the demo's four: `owner-N/repo-N`, for the 10,000-repo hub. */
+  extraRepos?: number;
+  /** Estimates wait until releaseEstimates() is called. */
+  holdEstimates?: boolean;
+  /** listRepos fails this many times first (a lost connection), then succeeds. */
+  listFailures?: number;
+  /** The graph of every repo; defaults to blue-in-green's. */
+  graph?: GraphCommit[];
+}
+
+export interface FixtureService extends GcService {
+  releaseEstimates(): void;
+  /** The decisions the console gave, phase by phase. */
+  readonly decisions: Array<{ phase: string; decision: Decision }>;
+  readonly runs: number;
+}
+
+export function fixtureService(options: FixtureOptions = {}): FixtureService {
+  const repos: RepoRow[] = DEMO_REPOS.map(({ estimate: _, ...repo }) => repo);
+  for (let i = 0; i < (options.extraRepos ?? 0); i++) {
+    repos.push({ repoId: `x${i}`, owner: `owner-${i}`, slug: `repo-${i}`, branches: 1, commits: 10 + (i % 90), pushedAt: ago(i), lastGcAt: null });
+  }
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  if (!options.holdEstimates) release();
+  let listFailures = options.listFailures ?? 0;
+  const decisions: Array<{ phase: string; decision: Decision }> = [];
+  let runs = 0;
+
+  return {
+    label: 'fixture demo hub',
+    decisions,
+    get runs() {
+      return runs;
+    },
+    releaseEstimates: () => release(),
+    async listRepos() {
+      if (listFailures > 0) {
+        listFailures -= 1;
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      }
+      return repos;
+    },
+    async *estimates(repoIds, signal) {
+      await released;
+      for (const repoId of repoIds) {
+        if (signal?.aborted) return;
+        const demo = DEMO_REPOS.find((repo) => repo.repoId === repoId);
+        const estimate = demo?.estimate ?? { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: Number(repoId.slice(1)) };
+        yield { repoId, ...estimate, computedAt: demo ? ago(600) : ago(0), ...(repoId === 'r4' ? { error: 'snapshot 5a5a does not decode' } : {}) };
+      }
+    },
+    async graph() {
+      return options.graph ?? BLUE_IN_GREEN;
+    },
+    async commit(commitId): Promise<CommitDetail> {
+      const commit = (options.graph ?? BLUE_IN_GREEN).find((entry) => entry.commitId === commitId);
+      if (!commit) throw new Error(`no commit ${commitId}`);
+      return {
+        commitId,
+        parentIds: commit.parentIds,
+        message: `${commit.message}\n\nRecorded at the second session.`,
+        author: commit.author,
+        timestamp: commit.timestamp,
+        snapshotId: cid('5a5a5a1'),
+        files: [
+          { path: 'bass/take.mid', objectId: `sha256:${cid('0b0b0b1')}`, bytes: 65536 },
+          { path: 'piano/comping.wav', objectId: `sha256:${cid('0c0c0c1')}`, bytes: null },
+        ],
+      };
+    },
+    async plan(repo, graceSeconds) {
+      return demoPlan(repo, graceSeconds);
+    },
+    async *run(plan: Plan, decide: Decide): AsyncIterable<GcEvent> {
+      runs += 1;
+      yield { type: 'plan-ready', plan };
+      const results: PhaseResult[] = [];
+      let outcome: RunResult['outcome'] = 'done';
+      for (const phase of plan.phases) {
+        const decision = await decide(phase, plan);
+        decisions.push({ phase: phase.phase, decision });
+        const base = { phase: phase.phase, refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, differences: [], errors: [] };
+        if (decision === 'stop') {
+          outcome = 'stopped';
+          break;
+        }
+        if (decision === 'skip') {
+          results.push({ ...base, status: 'skipped' });
+          yield { type: 'phase-done', result: results[results.length - 1]! };
+          continue;
+        }
+        const total = phase.refs + phase.rows;
+        yield { type: 'phase-start', phase: phase.phase, total, bytes: phase.bytes };
+        yield { type: 'progress', phase: phase.phase, done: Math.floor(total / 2), total, bytes: Math.floor(phase.bytes / 2) };
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        // Objects: one came back to life between the plan and the run.
+        const kept = phase.phase === 'objects' ? 1 : 0;
+        results.push({ ...base, status: 'done', refs: phase.refs, rows: phase.rows - kept, bytes: phase.bytes, blobs: phase.blobs - kept, seconds: 0.1, keptSincePlan: kept });
+        yield { type: 'phase-done', result: results[results.length - 1]! };
+      }
+      const count = (name: string, field: 'refs' | 'rows') => results.find((result) => result.phase === name)?.[field] ?? 0;
+      yield {
+        type: 'run-done',
+        result: {
+          run_id: 'run-1', repo_id: plan.repo.repoId, repo: repoName(plan.repo), dry_run: false, outcome,
+          commits_deleted: count('commits', 'rows'), commit_refs_deleted: count('commits', 'refs'),
+          snapshots_deleted: count('snapshots', 'rows'), object_refs_deleted: count('refs', 'refs'),
+          objects_deleted: count('objects', 'rows'), storage_bytes_freed: results.reduce((sum, result) => sum + result.bytes, 0),
+          mpack_cache_deleted: count('cache', 'rows'), reachable_commit_count: plan.reachableCommits, errors: [], phases: results,
+        },
+      };
+    },
+    async history(): Promise<RunRecord[]> {
+      return [
+        {
+          runId: 'run-0', startedAt: ago(2 * 86400), finishedAt: ago(2 * 86400 - 5), who: 'ops', dryRun: false, graceSeconds: 3600,
+          outcome: 'done', bytesFreed: 2 * 1024 * 1024, errors: [],
+          phases: [{ phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0 }, { phase: 'objects', status: 'done', refs: 0, rows: 9, bytes: 2 * 1024 * 1024 }],
+        },
+      ];
+    },
+  };
+}

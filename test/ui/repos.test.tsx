@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { fixtureService } from './fixture-service.js';
+import { KEYS, lineWith, openConsole } from './harness.js';
+
+afterEach(() => cleanup());
+
+const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
+const rowsOf = (frame: string) => frame.split('\n').filter((line) => /^[▸ ] \S+\/\S+/.test(line)).map((line) => line.slice(2).split(' ')[0]);
+
+describe('repos screen', () => {
+  it('opens before estimates arrive, a spinner per row, and typing does not wait on them', async () => {
+    const service = fixtureService({ holdEstimates: true });
+    const app = openConsole(service);
+    const first = await app.waitFor('tenor/giant-steps');
+    expect(first).toContain('musehub-gc  ·  fixture demo hub  ·  read-write  ·  grace 1h');
+    expect(first).toContain(' Repos\n');
+    expect(lineWith(first, 'bigband/caravan')).toMatch(SPINNER);
+    expect(lineWith(first, 'bigband/caravan')).toContain('3d ago');
+    // Estimates are still held: filtering answers at once.
+    await app.press('/giant');
+    expect(rowsOf(app.frame())).toEqual(['tenor/giant-steps']);
+    expect(app.frame()).toContain('filter: /giant');
+  });
+
+  it('fills rows as estimates arrive and sorts by reclaimable bytes, keeping the cursor on its repo', async () => {
+    const service = fixtureService({ holdEstimates: true });
+    const app = openConsole(service);
+    await app.waitFor('tenor/giant-steps');
+    await app.press('jj');
+    expect(lineWith(app.frame(), '▸')).toContain('lowend/blue-in-green');
+    service.releaseEstimates();
+    const filled = await app.waitFor('4.1 MiB');
+    expect(rowsOf(filled)).toEqual(['lowend/blue-in-green', 'bigband/caravan', 'tenor/giant-steps', 'keystrio/blue-in-green']);
+    expect(lineWith(filled, '▸')).toContain('lowend/blue-in-green');
+    expect(lineWith(filled, 'lowend/blue-in-green')).toMatch(/38\s+61\s+4\.1 MiB\s+1h ago\s+never/);
+    expect(lineWith(filled, 'bigband/caravan')).toContain('512.0 KiB');
+    expect(filled).toContain('lowend/blue-in-green: estimated 10m ago');
+    // An estimate that failed says so in its row and below the table.
+    await app.press('G');
+    expect(lineWith(app.frame(), 'keystrio/blue-in-green')).toContain('error');
+    expect(app.frame()).toContain('estimate failed: snapshot 5a5a does not decode');
+  });
+
+  it('handles a burst of keys in one write: moves, sort, filter typed and kept', async () => {
+    const app = openConsole(fixtureService());
+    await app.waitFor('4.1 MiB');
+    await app.press(`${KEYS.down}${KEYS.down}k`);
+    expect(lineWith(app.frame(), '▸')).toContain('bigband/caravan');
+    await app.press('ssss');
+    expect(app.frame()).toContain('sorted by name');
+    expect(rowsOf(app.frame())[0]).toBe('bigband/caravan');
+    await app.press(`/blue${KEYS.enter}j`);
+    expect(rowsOf(app.frame())).toEqual(['keystrio/blue-in-green', 'lowend/blue-in-green']);
+    expect(lineWith(app.frame(), '▸')).toContain('lowend/blue-in-green');
+    await app.press(KEYS.esc);
+    expect(rowsOf(app.frame())).toHaveLength(4);
+  });
+
+  it('scrolls 10,000 repos virtually: draws only a window, G and PgUp move it', async () => {
+    const app = openConsole(fixtureService({ extraRepos: 10_000 }));
+    await app.waitFor('of 10,004 repos');
+    const frame = app.frame();
+    expect(rowsOf(frame).length).toBeLessThanOrEqual(20);
+    expect(frame).toMatch(/1-\d+ of 10,004/);
+    await app.press('G');
+    expect(app.frame()).toContain('9,990-10,004 of 10,004');
+    expect(lineWith(app.frame(), '▸')).toContain('keystrio/blue-in-green');
+    await app.press(KEYS.pgup);
+    expect(app.frame()).toContain('9,989-10,003 of 10,004');
+    expect(lineWith(app.frame(), '▸')).toContain('owner-13/repo-13');
+  });
+
+  it('without colour (NO_COLOR) has no colour codes, and the selection still shows', async () => {
+    const app = openConsole(fixtureService(), { color: false });
+    await app.waitFor('4.1 MiB');
+    expect(app.rawFrame()).not.toMatch(/\u001b\[3[0-9]m/);
+    expect(lineWith(app.frame(), '▸')).toContain('lowend/blue-in-green');
+  });
+
+  it('says when the database connection is lost and retries with r', async () => {
+    const app = openConsole(fixtureService({ listFailures: 1 }));
+    const failed = await app.waitFor('Lost the database connection');
+    expect(failed).toContain('ECONNREFUSED');
+    expect(failed).toContain('Press r to retry');
+    await app.press('r');
+    await app.waitFor('lowend/blue-in-green');
+  });
+});
