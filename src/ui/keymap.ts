@@ -152,7 +152,6 @@ export function helpLines(screen: ScreenName, readOnly: boolean): string[] {
     lines.push(`${scope}:`);
     for (const binding of bindings) lines.push(`  ${keyLabel(binding).padEnd(12)} ${binding.help}`);
   }
-  if (readOnly) lines.push('', 'read-only: the keys that delete are removed.');
   return lines;
 }
 

@@ -9,7 +9,7 @@ export function HelpScreen({ viewId, active, width, height, about }: ScreenProps
   const app = useConsole();
   useHintScope(viewId, active, 'help');
   const lines = [
-    { text: `Keys of the ${about} screen${app.readOnly ? ' (read-only)' : ''}:` },
+    { text: `Keys of the ${about} screen${app.readOnly ? ' (read-only: the keys that delete are removed)' : ''}:` },
     ...helpLines(about, app.readOnly).map((text) => ({ text })),
     { text: '' },
     { text: 'Glyphs: ● reachable  ✗ orphaned (GC deletes it)  ○ kept though unreachable (grace period, another repo)' },

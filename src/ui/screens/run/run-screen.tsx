@@ -13,7 +13,7 @@ import { describeKept, phaseTitle } from '../../phases.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { INITIAL_RUN, runReducer, type RunState } from './run-reducer.js';
-import { differences, phaseLine, promptQuestion, summaryLine } from './run-view.js';
+import { differences, phaseLine, promptQuestion, summaryLines } from './run-view.js';
 import { useRunKeys } from './use-run-keys.js';
 
 /** Items of the phase the prompt shows before asking. */
@@ -117,8 +117,9 @@ function Summary({ state, width }: { state: RunState; width: number }): React.JS
   return (
     <Box flexDirection="column" marginTop={1}>
       <Toned tone={result.outcome === 'done' ? 'done' : result.outcome === 'stopped' ? 'warning' : 'error'} bold>
-        {fit(summaryLine(result), width)}
+        {fit(summaryLines(result)[0], width)}
       </Toned>
+      <Text>{fit(summaryLines(result)[1], width)}</Text>
       {result.errors.map((error, index) => (
         <Toned key={index} tone="error">{fit(`✗ ${error}`, width)}</Toned>
       ))}

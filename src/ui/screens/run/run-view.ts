@@ -68,16 +68,19 @@ export function promptQuestion(plan: Plan, row: PhaseRow, prompt: Prompt): strin
   return `Delete ${what} of ${repoName(plan.repo)}? [y/N]`;
 }
 
-/** Totals of a finished run, in one line. */
-export function summaryLine(result: RunResult): string {
-  return [
-    `${result.outcome}: freed ${formatBytes(result.storage_bytes_freed)}`,
+/** Totals of a finished run: the outcome and bytes freed, then what was deleted. */
+export function summaryLines(result: RunResult): [string, string] {
+  const errors = `${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`;
+  return [`${result.outcome}: freed ${formatBytes(result.storage_bytes_freed)} · ${errors}`, deletedLine(result)];
+}
+
+function deletedLine(result: RunResult): string {
+  return 'deleted ' + [
     `${result.commits_deleted} commits (${result.commit_refs_deleted} refs)`,
     `${result.snapshots_deleted} snapshots`,
     `${result.object_refs_deleted} object refs`,
     `${result.objects_deleted} objects`,
-    `${result.mpack_cache_deleted} cache entries deleted`,
-    `${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`,
+    `${result.mpack_cache_deleted} cache entries`,
   ].join(' · ');
 }
 
@@ -88,10 +91,8 @@ export function differences(plan: Plan | null, result: RunResult): string[] {
     const planned = plan?.phases.find((entry) => entry.phase === phase.phase);
     for (const note of phase.differences) notes.push(`${phaseTitle(phase.phase)}: ${note}`);
     if (phase.status === 'done' && planned && phase.differences.length === 0 && (planned.rows !== phase.rows || planned.refs !== phase.refs)) {
-      notes.push(`${phaseTitle(phase.phase)}: planned ${describeDeletes(planned)}, deleted ${describeDeletes(phase)}`);
-    }
-    if (phase.keptSincePlan > 0 && phase.differences.length === 0) {
-      notes.push(`${phaseTitle(phase.phase)}: ${phase.keptSincePlan} kept that were live again when the phase ran`);
+      const why = phase.keptSincePlan > 0 ? `: ${phase.keptSincePlan} were live again when the phase ran, and stayed` : '';
+      notes.push(`${phaseTitle(phase.phase)}: planned ${describeDeletes(planned)}, deleted ${describeDeletes(phase)}${why}`);
     }
   }
   return notes;

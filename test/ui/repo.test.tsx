@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { fixtureService, longHistory } from './fixture-service.js';
+import { KEYS, lineWith, openConsole } from './harness.js';
+
+afterEach(() => cleanup());
+
+async function openBlueInGreen(options: Parameters<typeof openConsole>[1] = {}, service = fixtureService()) {
+  const app = openConsole(service, options);
+  await app.waitFor('4.1 MiB');
+  await app.press(KEYS.enter);
+  await app.waitFor('Graph');
+  return app;
+}
+
+describe('graph screen', () => {
+  it('draws the DAG in lanes with states told apart by glyph, labels, and the force-push divergence', async () => {
+    const app = await openBlueInGreen();
+    const frame = await app.waitFor('Bass line, take 7');
+    expect(frame).toContain(' Repos › lowend/blue-in-green › Graph');
+    expect(frame).toContain('1 orphaned · 7 reachable · 1 kept · history diverged at 5a7f18e');
+    expect(lineWith(frame, 'a91f03e')).toMatch(/▸ ● +a91f03e \(main\) Bass line, take 7/);
+    expect(lineWith(frame, '4c2d9b1')).toMatch(/●─╮ +4c2d9b1 Merge branch 'bridge'/);
+    expect(lineWith(frame, 'e13c5d0')).toMatch(/│ │ ✗ +e13c5d0 Bass line, take 6 ← tip of an abandoned chain/);
+    expect(lineWith(frame, '3b8e1aa')).toContain('3b8e1aa Bass line, take 5 (kept: held by fork keystrio/blue-in-green)');
+    expect(lineWith(frame, 'Piano comping')).toMatch(/●─┴─╯ +5a7f18e \[v1\.0-rc\] Piano comping ← an abandoned chain left/);
+    expect(lineWith(frame, '9d1e2f3')).toContain('#wire-1');
+    expect(frame).toContain('1 graph  2 preview  3 history  R run gc');
+  });
+
+  it('opens a commit with Enter: message, author, time, snapshot and files; Esc goes back', async () => {
+    const app = await openBlueInGreen();
+    await app.waitFor('Bass line, take 7');
+    await app.press(`jjjj${KEYS.enter}`);
+    const detail = await app.waitFor('files (2)');
+    expect(detail).toContain('Repos › lowend/blue-in-green › Graph › commit e13c5d0');
+    expect(detail).toContain('Bass line, take 6');
+    expect(detail).toContain('author    lowend');
+    expect(detail).toContain('(1d ago)');
+    expect(detail).toContain('snapshot  5a5a5a1');
+    expect(lineWith(detail, 'bass/take.mid')).toContain('64.0 KiB');
+    expect(lineWith(detail, 'piano/comping.wav')).toContain('no row');
+    await app.press(KEYS.esc);
+    expect(lineWith(app.frame(), '▸')).toContain('e13c5d0');
+    await app.press(KEYS.esc);
+    expect(app.frame()).toContain('sorted by reclaimable bytes');
+  });
+
+  it('scrolls a 100,000-commit history to its middle, drawing only the window', async () => {
+    const app = await openBlueInGreen({}, fixtureService({ graph: longHistory(100_000) }));
+    await app.waitFor('Take 100000');
+    await app.press(`${KEYS.pgdn.repeat(3000)}`, 200);
+    const frame = app.frame();
+    const drawn = frame.split('\n').filter((line) => / Take \d+/.test(line));
+    expect(drawn.length).toBeLessThanOrEqual(20);
+    expect(frame).toMatch(/[\d,]+-[\d,]+ of 100,000/);
+    const position = /([\d,]+)-([\d,]+) of 100,000/.exec(frame)!;
+    expect(Number(position[1]!.replace(/,/g, ''))).toBeGreaterThan(40_000);
+    expect(lineWith(frame, '▸')).toMatch(/▸ ● +[0-9a-f]{7} Take \d+/);
+  });
+});
+
+describe('preview screen', () => {
+  it('shows per phase what goes and what stays and why, then the list of the chosen phase', async () => {
+    const app = await openBlueInGreen();
+    await app.press('2');
+    const frame = await app.waitFor('KEPT, AND WHY');
+    expect(frame).toContain('Repos › lowend/blue-in-green › Preview');
+    expect(frame).toContain('grace 1h · plan now');
+    expect(lineWith(frame, '1 commits')).toMatch(/38 commit refs, 35 commits\s+3 held by fork keystrio\/blue-in-green/);
+    expect(lineWith(frame, '4 objects')).toMatch(/58 objects, 4\.0 MiB\s+3 still referenced by keystrio/);
+    expect(lineWith(frame, '5 pack cache')).toMatch(/2 expired entries, 96\.0 KiB\s+1 fresh entry/);
+    expect(frame).toContain('Bass line, take 6');
+    await app.press('jjj');
+    expect(app.frame()).toContain('bass/take6.wav');
+    expect(lineWith(app.frame(), 'bass/take6.wav')).toContain('3.0 MiB');
+    await app.press(`${KEYS.enter}j`);
+    expect(lineWith(app.frame(), '▸')).toContain('4 objects');
+  });
+});
+
+describe('history screen', () => {
+  it('lists past runs', async () => {
+    const app = await openBlueInGreen();
+    await app.press('3');
+    const frame = await app.waitFor('STARTED');
+    expect(frame).toContain('Repos › lowend/blue-in-green › History');
+    expect(lineWith(frame, 'ops')).toMatch(/2d ago\s+ops\s+real\s+1h\s+done\s+2\.0 MiB\s+1:8 2:- 3:- 4:9 5:-/);
+  });
+});
