@@ -1,0 +1,81 @@
+/**
+ * What GC would reclaim per repo, for the repos table. An estimate is a full
+ * plan's counts, so it is exact when computed; it is cached with its age in
+ * musehub_gc_estimates, and recomputed in the background when it is older
+ * than `maxAgeSeconds`. Each repo takes a session of its own, so the console's
+ * other queries interleave even on the embedded hub's single connection.
+ */
+import { messageOf } from '../errors.js';
+import type { GcContext } from './context.js';
+import { derivePlan } from './plan.js';
+import type { Estimate } from './service.js';
+import { Session } from './session.js';
+import type { Plan, RepoIdentity } from './types.js';
+
+export interface EstimateOptions {
+  graceSeconds: number;
+  /** Cached estimates younger than this are not recomputed. */
+  maxAgeSeconds?: number;
+  signal?: AbortSignal;
+}
+
+/** Yields cached estimates first, then fresh ones as each repo's plan completes. */
+export async function* estimateRepos(
+  ctx: GcContext, repoIds: readonly string[], options: EstimateOptions,
+): AsyncGenerator<Estimate> {
+  const maxAge = options.maxAgeSeconds ?? 600;
+  const known = new Map<string, RepoIdentity>((await ctx.db.knex().raw(
+    'select repo_id as "repoId", owner, slug from musehub_repos where repo_id = any(?)', [[...repoIds]],
+  )).rows.map((repo: RepoIdentity) => [repo.repoId, repo]));
+  const cached: Array<Estimate & { age: number }> = (await ctx.db.knex().raw(`
+    select repo_id as "repoId", orphan_commits::int as "orphanCommits", orphan_objects::int as "orphanObjects",
+           reclaimable_bytes::float8 as "reclaimableBytes", computed_at as "computedAt",
+           extract(epoch from now() - computed_at)::float8 as age
+    from musehub_gc_estimates where repo_id = any(?)`, [[...known.keys()]])).rows;
+  const fresh = new Set<string>();
+  for (const { age, ...estimate } of cached) {
+    if (age <= maxAge) fresh.add(estimate.repoId);
+    yield { ...estimate, computedAt: new Date(estimate.computedAt).toISOString() };
+  }
+  for (const repoId of repoIds) {
+    const repo = known.get(repoId);
+    if (options.signal?.aborted) return;
+    if (!repo || fresh.has(repoId)) continue;
+    yield await estimateRepo(ctx, repo, options.graceSeconds);
+  }
+}
+
+async function estimateRepo(ctx: GcContext, repo: RepoIdentity, graceSeconds: number): Promise<Estimate> {
+  const session = await Session.open(ctx.db);
+  try {
+    const { plan } = await derivePlan(session, repo, { graceSeconds, itemLimit: 0 });
+    const estimate = estimateOf(plan);
+    await session.execute(`
+      insert into musehub_gc_estimates (repo_id, computed_at, orphan_commits, orphan_objects, reclaimable_bytes)
+      values (?, ?, ?, ?, ?)
+      on conflict (repo_id) do update set computed_at = excluded.computed_at, orphan_commits = excluded.orphan_commits,
+        orphan_objects = excluded.orphan_objects, reclaimable_bytes = excluded.reclaimable_bytes`,
+    [repo.repoId, estimate.computedAt, estimate.orphanCommits, estimate.orphanObjects, estimate.reclaimableBytes])
+      .catch(() => 0); // A read-only database user can still see estimates; they just are not cached.
+    return estimate;
+  } catch (error) {
+    return { repoId: repo.repoId, orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0,
+      computedAt: new Date().toISOString(), error: messageOf(error) };
+  } finally {
+    await session.close();
+  }
+}
+
+/** A plan's headline numbers. */
+export function estimateOf(plan: Plan): Estimate {
+  const phase = (name: string) => plan.phases.find((p) => p.phase === name)!;
+  const refused = phase('refs').refused;
+  return {
+    repoId: plan.repo.repoId,
+    orphanCommits: plan.orphanedCommits,
+    orphanObjects: phase('refs').refs,
+    reclaimableBytes: phase('objects').bytes + phase('cache').bytes,
+    computedAt: plan.computedAt,
+    ...(refused ? { error: 'phases 3-4 refused: a live manifest does not decode' } : {}),
+  };
+}
