@@ -65,3 +65,14 @@ export function caseArb(size = 30): fc.Arbitrary<TortureCase> {
       return { history, hub, targets: picks.map((p) => p % hub.repos.length) };
     });
 }
+
+/** fast-check options honouring TORTURE_SEED and TORTURE_PATH, with shrinking bounded in time. */
+export function replayable(numRuns: number): fc.Parameters<unknown> {
+  const seed = process.env.TORTURE_SEED;
+  return {
+    numRuns,
+    ...(seed ? { seed: Number(seed), path: process.env.TORTURE_PATH } : {}),
+    interruptAfterTimeLimit: 150_000,
+    markInterruptAsFailure: false,
+  };
+}

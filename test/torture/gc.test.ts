@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { testTargets, type TestDatabase } from '../support/databases.js';
-import { caseArb } from './arbitrary.js';
+import { caseArb, replayable } from './arbitrary.js';
 import { describeHub } from './hub-model.js';
 import { checkCase, fileBench, type Bench } from './harness.js';
 
@@ -34,14 +34,3 @@ describe.each(await testTargets())('GC against the oracle on $name', (target) =>
     }), replayable(RUNS));
   }, 240_000);
 });
-
-/** fast-check options honouring TORTURE_SEED and TORTURE_PATH, with shrinking bounded in time. */
-export function replayable(numRuns: number): fc.Parameters<unknown> {
-  const seed = process.env.TORTURE_SEED;
-  return {
-    numRuns,
-    ...(seed ? { seed: Number(seed), path: process.env.TORTURE_PATH } : {}),
-    interruptAfterTimeLimit: 150_000,
-    markInterruptAsFailure: false,
-  };
-}

@@ -68,12 +68,15 @@ export interface Collected {
   events: GcEvent[];
 }
 
-/** Plans and executes a GC of every phase of one repo, answering 'go' to each. */
-export async function collect(ctx: GcContext, repoId: string): Promise<Collected> {
+/** Plans and executes a GC of every phase of one repo, answering 'go' to each; `onEvent` sees each event as it comes. */
+export async function collect(ctx: GcContext, repoId: string, onEvent?: (event: GcEvent) => Promise<void>): Promise<Collected> {
   const repo = await resolveRepo(ctx.db, repoId);
   const plan = await planGc(ctx, repo, { graceSeconds: GRACE_SECONDS });
   const events: GcEvent[] = [];
-  for await (const event of executeGc(ctx, plan, { decide: async () => 'go' })) events.push(event);
+  for await (const event of executeGc(ctx, plan, { decide: async () => 'go' })) {
+    events.push(event);
+    await onEvent?.(event);
+  }
   const done = events.find((e): e is Extract<GcEvent, { type: 'run-done' }> => e.type === 'run-done');
   if (!done) throw new Error(`the run of ${repoId} ended without a run-done event`);
   return { result: done.result, events };
