@@ -33,16 +33,16 @@ export const STATE_GLYPHS: Record<CommitState, string> = {
 };
 
 /** Box characters by the directions a cell connects to: up, down, left, right. */
+const BOX: Record<string, string> = {
+  ud: '│', u: '│', d: '│',
+  lr: '─', l: '─', r: '─',
+  udlr: '┼', ulr: '┴', dlr: '┬',
+  udl: '┤', ul: '╯', dl: '╮',
+  udr: '├', ur: '╰', dr: '╭',
+};
+
 function boxChar(up: boolean, down: boolean, left: boolean, right: boolean): string {
-  const key = `${up ? 'u' : ''}${down ? 'd' : ''}${left ? 'l' : ''}${right ? 'r' : ''}`;
-  const chars: Record<string, string> = {
-    ud: '│', u: '│', d: '│',
-    lr: '─', l: '─', r: '─',
-    udlr: '┼', ulr: '┴', dlr: '┬',
-    udl: '┤', ul: '╯', dl: '╮',
-    udr: '├', ur: '╰', dr: '╭',
-  };
-  return chars[key] ?? ' ';
+  return BOX[`${up ? 'u' : ''}${down ? 'd' : ''}${left ? 'l' : ''}${right ? 'r' : ''}`] ?? ' ';
 }
 
 /** Lays out the commits in lanes; parents absent from `commits` end their path (shallow history). */
@@ -51,13 +51,14 @@ export function layoutGraph(commits: readonly LayoutCommit[]): GraphRow[] {
   commits.forEach((commit, index) => position.set(commit.commitId, index));
 
   // lanes[i] is the commit lane i waits for; fromState[i] the state of the child it comes from.
-  let lanes: Array<string | null> = [];
-  let fromState: Array<CommitState | null> = [];
+  const lanes: Array<string | null> = [];
+  const fromState: Array<CommitState | null> = [];
   const rows: GraphRow[] = [];
 
   commits.forEach((commit, index) => {
     const before = lanes.slice();
-    const waiting = lanes.flatMap((id, lane) => (id === commit.commitId ? [lane] : []));
+    const waiting: number[] = [];
+    for (let i = 0; i < lanes.length; i++) if (lanes[i] === commit.commitId) waiting.push(i);
     const tip = waiting.length === 0;
     let lane = waiting[0] ?? lanes.indexOf(null);
     if (lane === -1) lane = lanes.length;
@@ -100,8 +101,6 @@ export function layoutGraph(commits: readonly LayoutCommit[]): GraphRow[] {
       lanes.pop();
       fromState.pop();
     }
-    lanes = lanes.slice();
-    fromState = fromState.slice();
   });
   return rows;
 }
@@ -115,9 +114,12 @@ function drawCells(
   opens: readonly number[],
   glyph: string,
 ): string {
-  const connected = [lane, ...joins, ...opens];
-  const low = Math.min(...connected);
-  const high = Math.max(...connected);
+  let low = lane;
+  let high = lane;
+  for (const other of [...joins, ...opens]) {
+    low = Math.min(low, other);
+    high = Math.max(high, other);
+  }
   const width = Math.max(before.length, after.length, high + 1);
   let text = '';
   for (let i = 0; i < width; i++) {

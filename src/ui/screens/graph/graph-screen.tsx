@@ -1,12 +1,12 @@
 /** The commit DAG in lanes: reachable ●, orphaned ✗, kept ○; only the visible window is drawn. */
-import React, { useEffect, useMemo } from 'react';
+import React, { useEffect, useMemo, useRef } from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import type { RepoIdentity } from '../../../gc/types.js';
 import type { CommitState } from '../../../gc/service.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
-import { EMPTY_LIST, listReducer } from '../../list-state.js';
+import { EMPTY_LIST, listReducer, type ListAction } from '../../list-state.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned, type Tone } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
@@ -27,12 +27,20 @@ export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps
 
   const count = model?.rows.length ?? 0;
   const listHeight = Math.max(1, height - 1);
+  // Keys typed in the same write as the Enter that opened the graph move it once it is there.
+  const earlyMoves = useRef<Array<ListAction & { type: 'move' }>>([]);
+  useEffect(() => {
+    if (!model) return;
+    for (const move of earlyMoves.current) dispatch({ ...move, count: model.rows.length, page: pageRows(model.rows.length, listHeight) });
+    earlyMoves.current = [];
+  }, [model]);
   useHintScope(viewId, active, 'graph');
   useGraphKeys({
     viewId,
     repo,
     count,
     page: pageRows(count, listHeight),
+    onEarlyMove: loaded.state === 'loading' ? (move) => earlyMoves.current.push(move) : null,
     current,
     dispatch,
     onOpen: (index) => model && app.push({ kind: 'commit', repo, commitId: model.rows[index]!.commitId }),

@@ -11,16 +11,18 @@ export function useGraphKeys(options: {
   repo: RepoIdentity;
   count: number;
   page: number;
+  /** While the graph loads, moves are handed here to replay once it is there. */
+  onEarlyMove: ((action: ListAction & { type: 'move' }) => void) | null;
   current: () => ListState;
   dispatch: (action: ListAction) => void;
   onOpen: (index: number) => void;
   onRefresh: () => void;
 }): void {
   const app = useConsole();
-  const { viewId, repo, count, page, current, dispatch, onOpen, onRefresh } = options;
+  const { viewId, repo, count, page, onEarlyMove, current, dispatch, onOpen, onRefresh } = options;
   useViewKeys(viewId, (key) => {
     const action = actionFor('graph', key, app.readOnly);
-    if (isMove(action)) dispatch({ type: 'move', action, count, page });
+    if (isMove(action)) (onEarlyMove ?? dispatch)({ type: 'move', action, count, page });
     else if (action === 'open') {
       if (count > 0) onOpen(current().cursor);
     } else if (action === 'refresh') onRefresh();

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { fixtureService } from './fixture-service.js';
+import { KEYS, openConsole } from './harness.js';
+import { renderConsole } from '../../src/ui/app.js';
+import { UserError } from '../../src/errors.js';
+
+afterEach(() => cleanup());
+
+describe('console app', () => {
+  it('says when the terminal is too small, and draws again when it is not', async () => {
+    const app = openConsole(fixtureService(), { columns: 50, rows: 8 });
+    const frame = await app.waitFor('Terminal too small');
+    expect(frame).toContain('(50x8)');
+    expect(frame).not.toContain('REPO');
+  });
+
+  it('opens help with ?, drawn from the keymap for the screen it came from, and Esc closes it', async () => {
+    const app = openConsole(fixtureService());
+    await app.waitFor('4.1 MiB');
+    await app.press('?');
+    const help = await app.waitFor('Keys of the repos screen');
+    expect(help).toContain('Repos › Help');
+    expect(help).toContain('/            filter repos by name');
+    expect(help).toContain('Glyphs: ● reachable  ✗ orphaned');
+    await app.press(KEYS.esc);
+    expect(app.frame()).toContain('sorted by reclaimable bytes');
+  });
+
+  it('takes Enter and the keys after it in one write: they go to the view Enter opened', async () => {
+    const app = openConsole(fixtureService());
+    await app.waitFor('4.1 MiB');
+    await app.press(`${KEYS.enter}jj`, 100);
+    await app.waitFor('Bass line, take 7');
+    const frame = app.frame();
+    expect(frame.split('\n').find((line) => line.startsWith('▸'))).toContain('77e0c4a');
+  });
+
+  it('switches repo views with 1, 2, 3 and Tab, with breadcrumbs to match', async () => {
+    const app = openConsole(fixtureService());
+    await app.waitFor('4.1 MiB');
+    await app.press(KEYS.enter);
+    await app.waitFor('Bass line, take 7');
+    await app.press('\t');
+    await app.waitFor('Repos › lowend/blue-in-green › Preview');
+    await app.press('3');
+    await app.waitFor('Repos › lowend/blue-in-green › History');
+    await app.press('1');
+    await app.waitFor('Repos › lowend/blue-in-green › Graph');
+    await app.press(KEYS.esc);
+    expect(app.frame()).toContain(' Repos\n');
+  });
+
+  it('refuses to start without a TTY and says how to use the headless commands', async () => {
+    const error = await renderConsole(fixtureService(), { readOnly: false, graceSeconds: 3600 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).exitCode).toBe(2);
+    expect((error as UserError).message).toContain('musehub-gc plan <owner/slug>');
+  });
+});

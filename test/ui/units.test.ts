@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { formatAgo, formatBytes, formatDuration, fit } from '../../src/ui/format.js';
+import { actionFor, hintBar, KEYMAP } from '../../src/ui/keymap.js';
+import { moveList, EMPTY_LIST } from '../../src/ui/list-state.js';
+import { breadcrumbs, INITIAL_STACK, stackReducer } from '../../src/ui/view-stack.js';
+import { INITIAL_REPOS, reposReducer } from '../../src/ui/screens/repos/repos-reducer.js';
+import { INITIAL_RUN, runReducer } from '../../src/ui/screens/run/run-reducer.js';
+import { progressBar } from '../../src/ui/screens/run/run-view.js';
+import { demoPlan, NOW } from './fixture-service.js';
+
+const repo = { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green' };
+
+describe('format', () => {
+  it('writes sizes, ages and durations as operators read them', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(4.1 * 1024 * 1024)).toBe('4.1 MiB');
+    expect(formatAgo(new Date(NOW - 3600_000).toISOString(), NOW)).toBe('1h ago');
+    expect(formatAgo(null, NOW)).toBe('never');
+    expect(formatDuration(0.2)).toBe('0.2 s');
+    expect(formatDuration(185)).toBe('3m 05s');
+    expect(fit('lowend/blue-in-green', 10)).toBe('lowend/bl…');
+  });
+});
+
+describe('keymap', () => {
+  it('removes every destructive binding in read-only mode, from keys and hints alike', () => {
+    const destructive = KEYMAP.filter((binding) => binding.destructive);
+    expect(destructive.map((binding) => binding.action).sort()).toEqual(['confirm-slug', 'go', 'run', 'stop-after-phase']);
+    expect(actionFor('graph', 'R', false)).toBe('run');
+    expect(actionFor('graph', 'R', true)).toBeUndefined();
+    expect(hintBar('graph', true, { atTop: false })).not.toContain('run gc');
+  });
+
+  it('confirms a phase with a key other than the one that starts a run, and defaults to No', () => {
+    const start = KEYMAP.find((binding) => binding.action === 'run')!.keys;
+    const confirm = KEYMAP.find((binding) => binding.action === 'go')!.keys;
+    expect(start.filter((key) => confirm.includes(key))).toEqual([]);
+    expect(actionFor('confirm', 'enter', false)).toBe('skip');
+  });
+});
+
+describe('list state', () => {
+  it('keeps the cursor in range and the window around it', () => {
+    const list = moveList(EMPTY_LIST, 'bottom', 100, 10);
+    expect(list).toEqual({ cursor: 99, offset: 90 });
+    expect(moveList(list, 'page-up', 100, 10)).toEqual({ cursor: 89, offset: 89 });
+    expect(moveList(EMPTY_LIST, 'up', 100, 10)).toEqual({ cursor: 0, offset: 0 });
+  });
+});
+
+describe('view stack', () => {
+  it('pushes, replaces and pops views, and never pops the repos list', () => {
+    let stack = stackReducer(INITIAL_STACK, { type: 'push', view: { kind: 'repo', repo, tab: 'graph' } });
+    stack = stackReducer(stack, { type: 'replace-top', view: { kind: 'repo', repo, tab: 'preview' } });
+    expect(breadcrumbs(stack)).toBe('Repos › lowend/blue-in-green › Preview');
+    stack = stackReducer(stackReducer(stack, { type: 'pop' }), { type: 'pop' });
+    expect(breadcrumbs(stack)).toBe('Repos');
+  });
+});
+
+describe('repos reducer', () => {
+  it('filters by name and sorts repos without an estimate last', () => {
+    const rows = ['a/one', 'b/two', 'c/three'].map((name, i) => {
+      const [owner = '', slug = ''] = name.split('/');
+      return { repoId: String(i), owner, slug, branches: 1, commits: 1, pushedAt: null, lastGcAt: null };
+    });
+    let state = reposReducer(INITIAL_REPOS, { type: 'loaded', repos: rows });
+    state = reposReducer(state, { type: 'estimates', estimates: [{ repoId: '2', orphanCommits: 1, orphanObjects: 1, reclaimableBytes: 10, computedAt: '' }] });
+    expect(state.order).toEqual([2, 0, 1]);
+    state = reposReducer(reposReducer(state, { type: 'filter-start' }), { type: 'filter-type', text: 'tw' });
+    expect(state.order).toEqual([1]);
+  });
+});
+
+describe('run reducer', () => {
+  it('follows a phase from the prompt through progress to its result', () => {
+    const plan = demoPlan(repo, 3600);
+    let state = runReducer(INITIAL_RUN, { type: 'planned', plan });
+    state = runReducer(state, { type: 'ask', phase: plan.phases[3]!, slug: true });
+    state = runReducer(state, { type: 'type', text: 'blue' });
+    expect(state.prompt).toMatchObject({ phase: 'objects', slug: true, typed: 'blue' });
+    state = runReducer(state, { type: 'answered', decision: 'go' });
+    state = runReducer(state, { type: 'event', event: { type: 'phase-start', phase: 'objects', total: 58, bytes: 100 }, at: 0 });
+    state = runReducer(state, { type: 'event', event: { type: 'progress', phase: 'objects', done: 29, total: 58, bytes: 50 }, at: 1000 });
+    expect(state.phases[3]).toMatchObject({ status: 'running', done: 29, total: 58 });
+    expect(progressBar(29, 58, 10)).toBe('█████░░░░░  29/58');
+  });
+});
