@@ -1,0 +1,84 @@
+/**
+ * The command line, parsed once: the command, its positionals and every option,
+ * wherever it stands. Each command says which options it takes; any other is a
+ * usage error (exit 2) that names the command's help.
+ */
+import { parseArgs } from 'node:util';
+import { UserError, messageOf } from '../errors.js';
+
+/** Every option any command takes; a command accepts the globals plus its own. */
+const OPTIONS = {
+  'database-url': { type: 'string' },
+  storage: { type: 'string' },
+  grace: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  json: { type: 'boolean' },
+  items: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  phases: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'read-only': { type: 'boolean' },
+} as const;
+
+export type OptionName = keyof typeof OPTIONS;
+
+/** The options every command takes. */
+export const GLOBAL_OPTIONS: readonly OptionName[] = ['database-url', 'storage', 'grace', 'help', 'version'];
+
+export interface ParsedArgs {
+  /** The first positional, or undefined for the console. */
+  command: string | undefined;
+  /** The positionals after the command. */
+  positionals: string[];
+  values: {
+    'database-url'?: string;
+    storage?: string;
+    grace?: string;
+    help?: boolean;
+    version?: boolean;
+    json?: boolean;
+    items?: string;
+    yes?: boolean;
+    phases?: string;
+    'dry-run'?: boolean;
+    'read-only'?: boolean;
+  };
+}
+
+export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    // node's messages end in advice about '--' that does not apply here.
+    const message = messageOf(error).replace(/\. To specify a positional argument.*$/s, '');
+    throw new UserError(`${message}; see musehub-gc --help`, 2);
+  }
+  const [command, ...positionals] = parsed.positionals;
+  return { command, positionals, values: parsed.values };
+}
+
+/** Refuses options the command does not take and a wrong number of positionals. */
+export function requireShape(
+  args: ParsedArgs, usage: string, allowed: readonly OptionName[], positionals: { min: number; max: number },
+): void {
+  for (const name of Object.keys(args.values) as OptionName[]) {
+    if (!GLOBAL_OPTIONS.includes(name) && !allowed.includes(name)) {
+      throw new UserError(`${usage.split(' [')[0]} takes no --${name}; usage: ${usage}`, 2);
+    }
+  }
+  const count = args.positionals.length;
+  if (count < positionals.min) throw new UserError(`missing argument; usage: ${usage}`, 2);
+  if (count > positionals.max) {
+    throw new UserError(`unexpected argument ${JSON.stringify(args.positionals[positionals.max])}; usage: ${usage}`, 2);
+  }
+}
+
+/** A positive whole number option, such as --items. */
+export function parseCount(name: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new UserError(`--${name} wants a whole number of at least 1, not ${JSON.stringify(text)}`, 2);
+  }
+  return Number(text);
+}

@@ -1,0 +1,21 @@
+/** `musehub-gc` with no command: the operator console, on a terminal. */
+import { UserError } from '../errors.js';
+import { createGcService } from '../gc/gc-service.js';
+import { EXIT, type CommandInput } from './command.js';
+import { readContext, withHub } from './hub.js';
+import { commandList } from './help.js';
+
+/** Opens the console; without a terminal, says how to use the headless commands (exit 2). */
+export async function openConsole({ args, settings, graceSeconds }: CommandInput): Promise<number> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UserError(['the console needs a terminal (TTY); without one, use the headless commands:',
+      ...commandList(), 'Run `musehub-gc --help` for every option.'].join('\n'), EXIT.usage);
+  }
+  // Ink and React load only for the console.
+  const { renderConsole } = await import('../ui/app.js');
+  return withHub(settings, async (hub) => {
+    const service = createGcService(readContext(hub), { label: hub.db.label, graceSeconds });
+    await renderConsole(service, { readOnly: args.values['read-only'] ?? false, graceSeconds });
+    return EXIT.done;
+  });
+}

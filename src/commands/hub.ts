@@ -1,0 +1,109 @@
+/**
+ * Where a command's hub is: a PostgreSQL server (--database-url or DATABASE_URL)
+ * with the blob store --storage or MUSEHUB_STORAGE names, or else the embedded
+ * demo hub, seeded on its first start, with its blobs beside its database.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from '../db/connect.js';
+import { defaultEmbeddedDir } from '../db/embedded.js';
+import { UserError } from '../errors.js';
+import type { GcContext } from '../gc/context.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { FileBlobStore } from '../storage/file-store.js';
+import { openBlobStore } from '../storage/open.js';
+import type { ParsedArgs } from './args.js';
+import { onInterrupt } from './interrupt.js';
+import { note } from './output.js';
+
+/** Where the hub is, from the options and the environment. */
+export interface HubSettings {
+  databaseUrl: string | undefined;
+  storageUrl: string | undefined;
+  /** The embedded hub's directory, used when there is no database URL. */
+  embeddedDir: string;
+}
+
+export function hubSettings(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): HubSettings {
+  return {
+    databaseUrl: args.values['database-url'] ?? (env.DATABASE_URL || undefined),
+    storageUrl: args.values.storage ?? (env.MUSEHUB_STORAGE || undefined),
+    embeddedDir: defaultEmbeddedDir(env),
+  };
+}
+
+/** An open hub; `store` is undefined for a server with no storage configured. */
+export interface Hub {
+  db: Database;
+  store: BlobStore | undefined;
+}
+
+/**
+ * Opens the hub, hands it to `work`, and closes it on every path, including an
+ * interrupt (the embedded hub holds a lock file until it is closed).
+ */
+export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Promise<T>): Promise<T> {
+  // A bad storage URL is a usage error: say so before any database is touched.
+  const store = settings.storageUrl ? await openBlobStore(settings.storageUrl) : undefined;
+  let hub: Hub | undefined;
+  const close = async () => {
+    await hub?.db.close();
+    await store?.close();
+  };
+  const detach = onInterrupt(close);
+  try {
+    hub = settings.databaseUrl
+      ? { db: await (await import('../db/connect.js')).openServer(settings.databaseUrl), store }
+      : await openDemoHub(settings.embeddedDir, store);
+    return await work(hub);
+  } finally {
+    detach();
+    await close();
+  }
+}
+
+/** The store a command that deletes blobs needs; a usage error when none is configured. */
+export function requireStore(hub: Hub): GcContext {
+  if (!hub.store) {
+    throw new UserError(`no blob store for ${hub.db.label}: set MUSEHUB_STORAGE or --storage ` +
+      '(file:///abs/dir or s3://bucket?endpoint=…)', 2);
+  }
+  return { db: hub.db, store: hub.store };
+}
+
+/** The engine's context for reading only: plans never touch storage. */
+export function readContext(hub: Hub): GcContext {
+  return { db: hub.db, store: hub.store ?? unusedStore(hub.db.label) };
+}
+
+/** Opens the embedded hub in `dir`, creating and seeding it with the demo hub on first start. */
+async function openDemoHub(dir: string, store: BlobStore | undefined): Promise<Hub> {
+  const blobs = store ?? new FileBlobStore(join(dir, 'blobs'));
+  // The database driver and the demo generator load only when a command opens a hub: --help stays quick.
+  const [{ openEmbedded }, { seedDemoHub }] = await Promise.all([import('../db/connect.js'), import('../demo/demo-hub.js')]);
+  const db = await openEmbedded({
+    dir,
+    seed: async (fresh) => {
+      note(`creating the embedded demo hub in ${dir} (first start)…`);
+      await seedDemoHub(fresh, blobs);
+    },
+  });
+  return { db, store: blobs };
+}
+
+/** Deletes the embedded hub's database and default blob directory (its lock must be held). */
+export function removeEmbeddedHub(dir: string): void {
+  rmSync(join(dir, 'pgdata'), { recursive: true, force: true });
+  rmSync(join(dir, 'blobs'), { recursive: true, force: true });
+}
+
+/** A store for read-only engine calls on a server without storage: any use is a bug, said plainly. */
+function unusedStore(label: string): BlobStore {
+  const refuse = (): never => {
+    throw new UserError(`no blob store for ${label}: set MUSEHUB_STORAGE or --storage`, 2);
+  };
+  return {
+    url: '(none)', check: refuse, put: refuse, get: refuse, exists: refuse, deleteMany: refuse,
+    list: refuse, close: async () => {},
+  };
+}

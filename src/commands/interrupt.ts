@@ -1,0 +1,38 @@
+/**
+ * Ctrl-C. The first one asks what is running to wind down (a run stops before
+ * its next phase); if nothing is listening, or on a second Ctrl-C, what is open
+ * is closed (the embedded hub's lock file goes with it) and the process exits 130.
+ */
+import { note } from './output.js';
+
+const closers = new Set<() => Promise<void>>();
+let windDown: (() => void) | undefined;
+let windingDown = false;
+
+/** Installs the SIGINT handler, once per process. */
+export function handleInterrupts(): void {
+  process.on('SIGINT', () => {
+    if (windDown && !windingDown) {
+      windingDown = true;
+      note('interrupted: stopping before the next phase (Ctrl-C again to abort now)');
+      windDown();
+      return;
+    }
+    note('interrupted');
+    void Promise.allSettled([...closers].map((close) => close())).finally(() => process.exit(130));
+  });
+}
+
+/** Registers `close` to run on an abort; returns the function that unregisters it. */
+export function onInterrupt(close: () => Promise<void>): () => void {
+  closers.add(close);
+  return () => closers.delete(close);
+}
+
+/** Sets what the first Ctrl-C does instead of aborting; returns the function that unsets it. */
+export function onWindDown(handler: () => void): () => void {
+  windDown = handler;
+  return () => {
+    windDown = undefined;
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The program: parses the command line, runs one command and turns what it
+ * throws into an exit code. A UserError is one line on stderr; anything else is
+ * a bug and shows its stack.
+ */
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { parseDuration } from '../gc/duration.js';
+import { parseCommandLine, requireShape } from './args.js';
+import { EXIT, type CommandInput } from './command.js';
+import { openConsole } from './console.js';
+import { COMMANDS, commandHelp, programHelp } from './help.js';
+import { hubSettings } from './hub.js';
+import { handleInterrupts } from './interrupt.js';
+import { say } from './output.js';
+
+/** Runs the command line `argv` (without node and the script); resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  handleInterrupts();
+  try {
+    return await dispatch(argv);
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`musehub-gc: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`musehub-gc: unexpected error (a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT.failed;
+  }
+}
+
+async function dispatch(argv: readonly string[]): Promise<number> {
+  const args = parseCommandLine(argv);
+  if (args.values.version) {
+    say(version());
+    return EXIT.done;
+  }
+  const input = (): CommandInput => ({
+    args, settings: hubSettings(args), graceSeconds: parseDuration(args.values.grace ?? '1h'),
+  });
+  if (args.command === undefined) {
+    if (args.values.help) {
+      say(programHelp());
+      return EXIT.done;
+    }
+    requireShape(args, 'musehub-gc [--read-only]', ['read-only'], { min: 0, max: 0 });
+    return openConsole(input());
+  }
+  if (args.command === 'help') {
+    const about = COMMANDS.find((command) => command.name === args.positionals[0]);
+    say(about ? commandHelp(about) : programHelp());
+    return EXIT.done;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === args.command);
+  if (!command) {
+    throw new UserError(`no command ${JSON.stringify(args.command)}; the commands are ` +
+      `${COMMANDS.map((known) => known.name).join(', ')} (musehub-gc --help)`, EXIT.usage);
+  }
+  if (args.values.help) {
+    say(commandHelp(command));
+    return EXIT.done;
+  }
+  requireShape(args, command.usage, command.options, command.positionals);
+  return command.run(input());
+}
+
+/** The version in package.json, which sits beside src/ and dist/ alike. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `musehub-gc ${pkg.version}`;
+}

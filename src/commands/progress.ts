@@ -1,0 +1,87 @@
+/**
+ * Progress of a run as lines: one per phase, and on a terminal a single status
+ * line that updates in place while a phase works.
+ */
+import type { GcEvent, PhaseResult } from '../gc/types.js';
+import { formatBytes, formatDuration } from '../ui/format.js';
+import { describeDeletes, phaseTitle } from '../ui/phases.js';
+
+/** The least time between two redraws of the status line. */
+const REDRAW_MS = 100;
+
+export class RunProgress {
+  private drawn = false;
+  private lastDraw = 0;
+
+  /** `out` gets the lines (stdout, or stderr under --json); `warn` gets warnings and errors. */
+  constructor(private readonly out: NodeJS.WriteStream, private readonly warn: NodeJS.WriteStream) {}
+
+  /** Reports one engine event; the run's result is the caller's to print. */
+  event(event: GcEvent): void {
+    switch (event.type) {
+      case 'journal-resumed':
+        this.line(`finished ${event.blobs} blob deletions (${formatBytes(event.bytes)}) left by an interrupted run` +
+          (event.errors.length > 0 ? `; ${event.errors.length} failed` : ''));
+        for (const error of event.errors) this.problem(`error: ${error}`);
+        break;
+      case 'phase-start':
+        this.status(`${phaseTitle(event.phase)}: 0/${event.total}`);
+        break;
+      case 'progress':
+        this.status(`${phaseTitle(event.phase)}: ${event.done}/${event.total}` +
+          (event.bytes > 0 ? `, ${formatBytes(event.bytes)}` : ''));
+        break;
+      case 'phase-done':
+        this.line(phaseDoneLine(event.result));
+        for (const difference of event.result.differences) this.line(`  ${difference}`);
+        for (const error of event.result.errors) this.problem(`error: ${error}`);
+        break;
+      case 'warning':
+        this.problem(`warning: ${event.message}`);
+        break;
+      case 'error':
+        this.problem(`error: ${event.message}`);
+        break;
+      case 'plan-ready':
+      case 'confirm':
+      case 'run-done':
+        break;
+    }
+  }
+
+  /** A line that stays, replacing the status line if one is drawn. */
+  line(text: string): void {
+    this.clear();
+    this.out.write(`${text}\n`);
+  }
+
+  /** Clears the status line before anything else (a prompt) writes to the terminal. */
+  clear(): void {
+    if (!this.drawn) return;
+    this.out.write('\r\x1b[K');
+    this.drawn = false;
+  }
+
+  private problem(text: string): void {
+    this.clear();
+    this.warn.write(`${text}\n`);
+  }
+
+  /** The updating line: only on a terminal, and not more often than REDRAW_MS. */
+  private status(text: string): void {
+    if (!this.out.isTTY) return;
+    const now = performance.now();
+    if (this.drawn && now - this.lastDraw < REDRAW_MS) return;
+    this.lastDraw = now;
+    this.out.write(`\r\x1b[K${text.slice(0, (this.out.columns || 80) - 1)}`);
+    this.drawn = true;
+  }
+}
+
+/** `1 commits     deleted 30 commit refs, 20 commits in 0.3 s`. */
+export function phaseDoneLine(result: PhaseResult): string {
+  const blobs = result.blobs > 0 ? ` (${result.blobs} blobs)` : '';
+  const errors = result.errors.length > 0 ? `; ${result.errors.length} errors` : '';
+  return `${phaseTitle(result.phase).padEnd(14)}deleted ${describeDeletes(result)}${blobs} ` +
+    `in ${formatDuration(result.seconds)}${errors}`;
+}

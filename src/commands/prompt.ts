@@ -1,0 +1,31 @@
+/**
+ * Asking the operator before each phase, on the terminal. The answer defaults to
+ * no; a blob phase (objects, cache) wants the repo's slug typed out, because what
+ * it deletes from storage cannot be undone.
+ */
+import { createInterface } from 'node:readline/promises';
+import { BLOB_PHASES, repoName, type Decision, type PhasePlan, type Plan } from '../gc/types.js';
+import { describeDeletes } from '../ui/phases.js';
+
+/** Asks whether to run `phase`: 'go' on yes, 'skip' on anything else, 'stop' on Ctrl-C or end of input. */
+export async function askPhase(phase: PhasePlan, plan: Plan): Promise<Decision> {
+  const name = repoName(plan.repo);
+  const blobs = BLOB_PHASES.includes(phase.phase);
+  const question = blobs
+    ? `Delete ${describeDeletes(phase)} of ${name} from storage? Type the slug (${plan.repo.slug}) to confirm: `
+    : `Delete ${describeDeletes(phase)} of ${name}? [y/N] `;
+  // One interface per question: between prompts, Ctrl-C reaches the process's own handler.
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const ended = new AbortController();
+  rl.on('SIGINT', () => ended.abort());
+  rl.on('close', () => ended.abort());
+  try {
+    const answer = (await rl.question(question, { signal: ended.signal })).trim();
+    return (blobs ? answer === plan.repo.slug : /^y(es)?$/i.test(answer)) ? 'go' : 'skip';
+  } catch {
+    process.stderr.write('\n');
+    return 'stop';
+  } finally {
+    rl.close();
+  }
+}
