@@ -43,9 +43,10 @@ export async function killedRun(databaseUrl: string, storeUrl: string, repoId: s
 }
 
 /**
- * Collects `repoId` on a connection of its own and terminates every backend named
- * 'musehub-gc' on this database after the `afterEvents`-th event: the run must fail
- * cleanly (or finish, when the kill came too late). Returns whether a backend was killed.
+ * Collects `repoId` on connections of its own and terminates the GC's backends (the
+ * holder of the advisory lock, and any named 'musehub-gc') after the `afterEvents`-th
+ * event: the run must fail cleanly (or finish, when the kill came too late). Returns
+ * whether a backend was killed.
  */
 export async function runWithDroppedConnections(databaseUrl: string, ctx: Pick<GcContext, 'store'>, repoId: string,
   point: KillPoint): Promise<boolean> {
@@ -55,19 +56,22 @@ export async function runWithDroppedConnections(databaseUrl: string, ctx: Pick<G
   let killed = 0;
   let seen = 0;
   const terminate = async () => {
-    const rows = (await admin.query(`select pg_terminate_backend(pid) as ok from pg_stat_activity
-      where application_name = 'musehub-gc' and datname = current_database() and pid <> pg_backend_pid()`)).rows;
+    // The GC's session holds the repo's advisory lock; its other backends are named 'musehub-gc'.
+    const rows = (await admin.query(`select pg_terminate_backend(pid) as ok from pg_stat_activity a
+      where datname = current_database() and pid <> pg_backend_pid()
+        and (application_name = 'musehub-gc' or exists (select 1 from pg_locks l
+          where l.pid = a.pid and l.locktype = 'advisory' and l.granted))`)).rows;
     killed += rows.length;
   };
   let pending: Promise<void> | undefined;
   try {
-    await collect({ db, store: ctx.store }, repoId, async () => {
+    await collect({ db, store: ctx.store }, repoId, { onEvent: async () => {
       seen++;
       if (seen !== point.afterEvents) return;
       // Half the time while the engine waits at the event, half the time while it works on.
       if (point.delayMs % 2 === 0) await terminate();
       else pending = new Promise((resolve) => setTimeout(resolve, point.delayMs)).then(terminate);
-    });
+    } });
   } catch {
     // A dropped connection may surface as a throw instead of a failed run: both are clean.
   } finally {

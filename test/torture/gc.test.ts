@@ -7,9 +7,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { testTargets, type TestDatabase } from '../support/databases.js';
-import { caseArb, replayable } from './arbitrary.js';
-import { describeHub } from './hub-model.js';
-import { checkCase, fileBench, type Bench } from './harness.js';
+import { replayable } from './arbitrary.js';
+import { fileBench, type Bench } from './harness.js';
+import { oracleScenario } from './scenarios.js';
 
 const RUNS = Number(process.env.TORTURE_RUNS ?? 30);
 
@@ -26,11 +26,7 @@ describe.each(await testTargets())('GC against the oracle on $name', (target) =>
   });
 
   it(`leaves exactly what GC-RULES says on ${RUNS} random hubs`, async () => {
-    await fc.assert(fc.asyncProperty(caseArb(), async ({ hub, targets }) => {
-      const problems = await checkCase(bench, hub, targets);
-      if (problems.length > 0) {
-        throw new Error(`hub ${describeHub(hub)}, collecting repos ${targets}:\n  ${problems.slice(0, 40).join('\n  ')}`);
-      }
-    }), replayable(RUNS));
+    const scenario = oracleScenario(bench);
+    await fc.assert(fc.asyncProperty(scenario.arb, (value) => scenario.run(value).then(() => {})), replayable(RUNS));
   }, 240_000);
 });

@@ -12,7 +12,7 @@ import type { GcContext } from '../../src/gc/context.js';
 import { executeGc } from '../../src/gc/execute.js';
 import { planGc } from '../../src/gc/plan.js';
 import { resolveRepo } from '../../src/gc/repo.js';
-import type { GcEvent, RunResult } from '../../src/gc/types.js';
+import type { GcEvent, PhaseName, RunResult } from '../../src/gc/types.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import { FileBlobStore } from '../../src/storage/file-store.js';
 import { diffStates, readState, stateOf } from './compare.js';
@@ -68,14 +68,15 @@ export interface Collected {
   events: GcEvent[];
 }
 
-/** Plans and executes a GC of every phase of one repo, answering 'go' to each; `onEvent` sees each event as it comes. */
-export async function collect(ctx: GcContext, repoId: string, onEvent?: (event: GcEvent) => Promise<void>): Promise<Collected> {
+/** Plans and executes a GC of one repo (every phase, or `phases`), answering 'go'; `onEvent` sees each event as it comes. */
+export async function collect(ctx: GcContext, repoId: string,
+  options: { onEvent?: (event: GcEvent) => Promise<void>; phases?: PhaseName[] } = {}): Promise<Collected> {
   const repo = await resolveRepo(ctx.db, repoId);
   const plan = await planGc(ctx, repo, { graceSeconds: GRACE_SECONDS });
   const events: GcEvent[] = [];
-  for await (const event of executeGc(ctx, plan, { decide: async () => 'go' })) {
+  for await (const event of executeGc(ctx, plan, { decide: async () => 'go', phases: options.phases })) {
     events.push(event);
-    await onEvent?.(event);
+    await options.onEvent?.(event);
   }
   const done = events.find((e): e is Extract<GcEvent, { type: 'run-done' }> => e.type === 'run-done');
   if (!done) throw new Error(`the run of ${repoId} ended without a run-done event`);

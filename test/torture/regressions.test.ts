@@ -1,0 +1,60 @@
+/**
+ * Every failure the torture suite found against the engine, as a named test on
+ * the minimal hub that shows it. Each asserts what GC-RULES promises, so it stays
+ * red until the engine is fixed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testTargets, type TestDatabase } from '../support/databases.js';
+import { diffStates, readState, stateOf } from './compare.js';
+import { collect, fileBench, loadModel, type Bench } from './harness.js';
+import { oracle } from './oracle.js';
+import { simulate } from './simulate.js';
+
+/** One repo: two commits, the second force-pushed away; every blob present. */
+const forcePushed = simulate({
+  repos: 1,
+  old: [
+    { kind: 'push', repo: 0, branch: 0, commits: 2, files: [1], merge: null, shareSnapshot: null, corrupt: null, missingSnapshot: false, shallow: false, inflight: false },
+    { kind: 'force-push', repo: 0, branch: 0, back: 1 },
+  ],
+  recent: [],
+});
+
+describe.each(await testTargets())('regressions on $name', (target) => {
+  let database: TestDatabase;
+  let bench: Bench;
+  beforeAll(async () => {
+    database = await target.create();
+    bench = await fileBench(database.db);
+  });
+  afterAll(async () => {
+    await bench?.close();
+    await database?.drop();
+  });
+
+  const expectConverged = async () => {
+    const expected = oracle(forcePushed, forcePushed.repos[0]!.id).after;
+    expect(diffStates(stateOf(expected), await readState(bench.db, bench.store))).toEqual([]);
+  };
+
+  // Found by `npm run torture -- --scenarios pg --seed 2000` and seed 2002 (also the kill scenario):
+  // a run interrupted after phase 1 committed loses phase 2's candidates, since phase 2 only looks
+  // at the commits its own run deleted. The next run never deletes those snapshots.
+  it('interrupted after phase 1: the next run still deletes the orphaned commits\' snapshots', async () => {
+    await loadModel(bench, forcePushed);
+    const repoId = forcePushed.repos[0]!.id;
+    await collect(bench, repoId, { phases: ['commits'] });
+    await collect(bench, repoId);
+    await expectConverged();
+  });
+
+  // The same for phases 3 and 4: an object whose last ref went in an interrupted run keeps its
+  // row and its blob for ever, since phase 4 only looks at refs its own run deleted.
+  it('interrupted after phase 3: the next run still deletes the objects that lost their last ref, and their blobs', async () => {
+    await loadModel(bench, forcePushed);
+    const repoId = forcePushed.repos[0]!.id;
+    await collect(bench, repoId, { phases: ['commits', 'snapshots', 'refs'] });
+    await collect(bench, repoId);
+    await expectConverged();
+  });
+});
