@@ -45,17 +45,20 @@ export interface Hub {
 export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Promise<T>): Promise<T> {
   // A bad storage URL is a usage error: say so before any database is touched.
   const store = settings.storageUrl ? await openBlobStore(settings.storageUrl) : undefined;
-  let hub: Hub | undefined;
-  const close = async () => {
+  const opening: Promise<Hub> = settings.databaseUrl
+    ? import('../db/connect.js').then(async ({ openServer }) => ({ db: await openServer(settings.databaseUrl!), store }))
+    : openDemoHub(settings.embeddedDir, store);
+  // An interrupt while the hub opens (or seeds) waits for it, so that it can be closed, lock file and all.
+  // Once: an interrupt and the normal way out may both close, and both must wait for the lock to go.
+  let closing: Promise<void> | undefined;
+  const close = () => closing ??= (async () => {
+    const hub = await opening.catch(() => undefined);
     await hub?.db.close();
     await store?.close();
-  };
+  })();
   const detach = onInterrupt(close);
   try {
-    hub = settings.databaseUrl
-      ? { db: await (await import('../db/connect.js')).openServer(settings.databaseUrl), store }
-      : await openDemoHub(settings.embeddedDir, store);
-    return await work(hub);
+    return await work(await opening);
   } finally {
     detach();
     await close();

@@ -8,6 +8,7 @@ import { note } from './output.js';
 const closers = new Set<() => Promise<void>>();
 let windDown: (() => void) | undefined;
 let windingDown = false;
+let aborting = false;
 
 /** Installs the SIGINT handler, once per process. */
 export function handleInterrupts(): void {
@@ -19,6 +20,7 @@ export function handleInterrupts(): void {
       return;
     }
     note('interrupted');
+    aborting = true;
     void Promise.allSettled([...closers].map((close) => close())).finally(() => process.exit(130));
   });
 }
@@ -35,4 +37,14 @@ export function onWindDown(handler: () => void): () => void {
   return () => {
     windDown = undefined;
   };
+}
+
+/** Exits with `code`, unless an abort is closing what is open: then it exits 130 when done. */
+export function exitWith(code: number): void {
+  if (!aborting) process.exit(code);
+}
+
+/** True once an abort has begun: what fails after it is the abort's doing, not news. */
+export function isAborting(): boolean {
+  return aborting;
 }

@@ -11,7 +11,7 @@ import { EXIT, type CommandInput } from './command.js';
 import { openConsole } from './console.js';
 import { COMMANDS, commandHelp, programHelp } from './help.js';
 import { hubSettings } from './hub.js';
-import { handleInterrupts } from './interrupt.js';
+import { handleInterrupts, isAborting } from './interrupt.js';
 import { say } from './output.js';
 
 /** Runs the command line `argv` (without node and the script); resolves to the exit code. */
@@ -20,6 +20,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await dispatch(argv);
   } catch (error) {
+    if (isAborting()) return EXIT.failed;
     if (error instanceof UserError) {
       process.stderr.write(`musehub-gc: ${error.message}\n`);
       return error.exitCode;
