@@ -80,6 +80,9 @@ export class RunProgress {
 
 /** `1 commits     deleted 30 commit refs, 20 commits in 0.3 s`. */
 export function phaseDoneLine(result: PhaseResult): string {
+  if (result.refs + result.rows + result.blobs === 0 && result.errors.length === 0) {
+    return `${phaseTitle(result.phase).padEnd(14)}nothing to delete`;
+  }
   const blobs = result.blobs > 0 ? ` (${result.blobs} blobs)` : '';
   const errors = result.errors.length > 0 ? `; ${result.errors.length} errors` : '';
   return `${phaseTitle(result.phase).padEnd(14)}deleted ${describeDeletes(result)}${blobs} ` +

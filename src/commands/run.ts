@@ -114,11 +114,9 @@ function summaryLines(result: RunResult): string[] {
       `${result.objects_deleted} objects, ${result.mpack_cache_deleted} cache entries; ` +
       `${formatBytes(result.storage_bytes_freed)} ${result.dry_run ? 'to free' : 'freed'}`,
   ];
-  for (const phase of result.phases) {
-    if (phase.status === 'done') continue;
-    const why = phase.errors.length > 0 ? `: ${phase.errors.join('; ')}` : '';
-    lines.push(`  ${phase.phase}: ${phase.status}${why}`);
-  }
+  // Why a phase was refused or failed is already on screen, in the plan and the warnings.
+  const notDone = result.phases.filter((phase) => phase.status !== 'done');
+  if (notDone.length > 0) lines.push(`not done: ${notDone.map((phase) => `${phase.phase} ${phase.status}`).join(', ')}`);
   if (result.errors.length > 0) lines.push(`${result.errors.length} errors (see above)`);
   return lines;
 }
