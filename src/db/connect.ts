@@ -60,7 +60,6 @@ export function redact(raw: string): string {
 /** Opens the server at `url`, which must already hold MuseHub's tables. */
 export async function openServer(rawUrl: string): Promise<Database> {
   const url = parseDatabaseUrl(rawUrl);
-  if (!url.searchParams.has('application_name')) url.searchParams.set('application_name', 'musehub-gc');
   const orm = await initOrm(url.toString(), 4);
   const database = wrap(orm, 'server', `${url.hostname}:${url.port || 5432}${url.pathname}`, url.toString());
   await requireMusehubTables(database, `point DATABASE_URL at MuseHub's database`);
@@ -114,6 +113,9 @@ async function initOrm(clientUrl: string, poolMax: number): Promise<MikroORM> {
       discovery: { warnWhenNoEntities: false },
       // Make connection failures surface here, with a message an operator can act on.
       connect: true,
+      // MikroORM keeps only host, port, user, password and database of clientUrl; pg reads the whole URL
+      // (sslmode and the like), and application_name names us in pg_stat_activity and lock messages.
+      driverOptions: { connection: { connectionString: clientUrl, application_name: 'musehub-gc' } },
     });
   } catch (error) {
     throw connectionError(clientUrl, error);
