@@ -9,6 +9,9 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemoHub } from '../../src/demo/demo-hub.js';
+import { lockRepo } from '../../src/gc/lock.js';
+import { resolveRepo } from '../../src/gc/repo.js';
+import { Session } from '../../src/gc/session.js';
 import { PHASES, type Plan, type RunResult } from '../../src/gc/types.js';
 import type { RunRecord } from '../../src/gc/service.js';
 import { keyForId } from '../../src/storage/blob-store.js';
@@ -135,6 +138,20 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     expect(corrupt.phases.filter((phase) => phase.status === 'refused').map((phase) => phase.phase))
       .toEqual(['refs', 'objects']);
     expect(outcome.stderr).toMatch(/phase refs refused/);
+  });
+
+  it('run exits 3 and names the holder while another session holds the repo\'s GC lock', async () => {
+    const session = await Session.open(test.db);
+    const unlock = await lockRepo(session, 'server', await resolveRepo(test.db, DEMO.clean));
+    try {
+      const outcome = await cli(['run', DEMO.clean, '--yes', '--json'], env);
+      expect(outcome.code).toBe(3);
+      expect((JSON.parse(outcome.stdout) as RunResult).outcome).toBe('refused');
+      expect(outcome.stderr).toMatch(new RegExp(`pid ${session.backendPid}`));
+    } finally {
+      await unlock();
+      await session.close();
+    }
   });
 
   it('resume deletes the blobs an interrupted run left in the journal', async () => {
