@@ -32,9 +32,9 @@ export interface PushTally {
   commits: string[];
 }
 
-/** Pushes into `repoId` until `stop` resolves; returns what it did. */
+/** Pushes into `repoId` until `stop` resolves, calling `onPush` after each; returns what it did. */
 export async function racePushes(databaseUrl: string, store: BlobStore, uriFor: UriFor, hub: HubModel, repoId: string,
-  seed: number, stop: Promise<void>): Promise<PushTally> {
+  seed: number, stop: Promise<void>, onPush: () => void = () => {}): Promise<PushTally> {
   const random = seededRandom(seed);
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'torture-pusher' } as pg.ClientConfig);
   await client.connect();
@@ -101,6 +101,7 @@ export async function racePushes(databaseUrl: string, store: BlobStore, uriFor: 
         if ((error as { code?: string }).code !== '23503') throw error;
         tally.refused++;
       }
+      onPush();
     }
   } finally {
     await client.end();

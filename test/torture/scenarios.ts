@@ -10,6 +10,7 @@ import { killedRun, rerun, runWithDroppedConnections, type KillPoint } from './f
 import { checkCase, collect, loadModel, type Bench } from './harness.js';
 import { describeHub, type HubModel } from './hub-model.js';
 import { oracle } from './oracle.js';
+import { simulate } from './simulate.js';
 import { integrityProblems, racePushes } from './race.js';
 import type { S3Faults } from '../support/s3-faults.js';
 
@@ -101,7 +102,11 @@ export function raceScenario(bench: Bench, databaseUrl: string, size?: number): 
       await loadModel(bench, c.hub);
       let stop!: () => void;
       const stopped = new Promise<void>((resolve) => { stop = resolve; });
-      const pushing = racePushes(databaseUrl, bench.store, bench.uriFor, c.hub, firstRepo(c), seed, stopped);
+      let pushed!: () => void;
+      const firstPush = new Promise<void>((resolve) => { pushed = resolve; });
+      const pushing = racePushes(databaseUrl, bench.store, bench.uriFor, c.hub, firstRepo(c), seed, stopped, () => pushed());
+      // GC starts once the pusher is under way, so that every case races.
+      await Promise.race([firstPush, pushing]);
       const gc = await collect(bench, firstRepo(c)).finally(stop);
       const tally = await pushing;
       const problems = await integrityProblems(bench.db, bench.store, bench.uriFor, c.hub, tally);
@@ -114,6 +119,15 @@ export function raceScenario(bench: Bench, databaseUrl: string, size?: number): 
   };
 }
 
+/** Cases whose first target also has two expired fetch mpacks of its own: blobs phase 5 always deletes. */
+function withDoomedBlobs(size?: number): fc.Arbitrary<TortureCase> {
+  return caseArb(size).map(({ history, targets }) => {
+    const expired = { kind: 'cache' as const, repo: targets[0]!, reuse: null, expired: true, blob: true };
+    const grown = { ...history, recent: [...history.recent, expired, expired] };
+    return { history: grown, hub: simulate(grown), targets };
+  });
+}
+
 /** The keys the oracle deletes from storage when collecting `repoId`. */
 function doomedKeys(hub: HubModel, repoId: string): string[] {
   const kept = new Set(oracle(hub, repoId).after.blobs);
@@ -123,7 +137,7 @@ function doomedKeys(hub: HubModel, repoId: string): string[] {
 /** S3 throttling and failing deletes: the run reports each failed key, and a rerun converges. */
 export function s3FailureScenario(bench: Bench & { faults: S3Faults }, size?: number): Scenario<[TortureCase, number, number]> {
   return {
-    arb: fc.tuple(caseArb(size), fc.integer({ min: 1, max: 6 }), fc.nat()),
+    arb: fc.tuple(withDoomedBlobs(size), fc.integer({ min: 1, max: 6 }), fc.nat()),
     async run([c, throttles, pick]) {
       await loadModel(bench, c.hub);
       const failing = doomedKeys(c.hub, firstRepo(c)).filter((_, i) => (i + pick) % 2 === 0);
@@ -146,7 +160,7 @@ export function s3FailureScenario(bench: Bench & { faults: S3Faults }, size?: nu
 /** S3 deletes that report success but keep the key: only those keys may be left, and no row names a missing blob. */
 export function s3LieScenario(bench: Bench & { faults: S3Faults }, size?: number): Scenario<[TortureCase, number]> {
   return {
-    arb: fc.tuple(caseArb(size), fc.nat()),
+    arb: fc.tuple(withDoomedBlobs(size), fc.nat()),
     async run([c, pick]) {
       await loadModel(bench, c.hub);
       const lied = doomedKeys(c.hub, firstRepo(c)).filter((_, i) => (i + pick) % 2 === 0);
