@@ -15,7 +15,8 @@ export async function openConsole({ args, settings, graceSeconds }: CommandInput
   const { renderConsole } = await import('../ui/app.js');
   return withHub(settings, async (hub) => {
     const service = createGcService(readContext(hub), { label: hub.db.label, graceSeconds });
-    await renderConsole(service, { readOnly: args.values['read-only'] ?? false, graceSeconds });
+    // Without a blob store nothing can be collected: the console still shows what would be.
+    await renderConsole(service, { readOnly: (args.values['read-only'] ?? false) || !hub.store, graceSeconds });
     return EXIT.done;
   });
 }

@@ -43,3 +43,34 @@ export function startCli(args: string[], env: Record<string, string> = {}): { ch
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exit };
 }
+
+/**
+ * `musehub-gc ...args` on a terminal (util-linux `script` gives it a pseudo-terminal):
+ * each time the output shows the next prompt of `answers`, its answer is typed.
+ * Resolves to the exit code and everything the terminal showed.
+ */
+export function terminalCli(args: string[], env: Record<string, string>, answers: Array<[RegExp, string]>):
+  Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, ...COMMAND, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: childEnv(env) });
+  // A prompt that never comes would leave it waiting for input: end it well before the test's timeout.
+  const stuck = setTimeout(() => child.kill(), 40_000);
+  let screen = '';
+  let seen = 0;
+  const pending = [...answers];
+  child.stdout.on('data', (chunk: Buffer) => {
+    screen += chunk.toString('utf8');
+    const next = pending[0];
+    const match = next && next[0].exec(screen.slice(seen));
+    if (next && match) {
+      seen += match.index + match[0].length;
+      pending.shift();
+      child.stdin.write(`${next[1]}\r`);
+    }
+  });
+  return new Promise((resolve) => child.on('exit', (code) => {
+    clearTimeout(stuck);
+    child.stdin.end();
+    resolve({ code, screen });
+  }));
+}

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemoHub } from '../../src/demo/demo-hub.js';
 import { lockRepo } from '../../src/gc/lock.js';
+import { planGc } from '../../src/gc/plan.js';
 import { resolveRepo } from '../../src/gc/repo.js';
 import { Session } from '../../src/gc/session.js';
 import { PHASES, type Plan, type RunResult } from '../../src/gc/types.js';
@@ -17,7 +18,7 @@ import type { RunRecord } from '../../src/gc/service.js';
 import { keyForId } from '../../src/storage/blob-store.js';
 import { FileBlobStore } from '../../src/storage/file-store.js';
 import { serverTarget, TEST_DATABASE_URL, type TestDatabase } from '../support/databases.js';
-import { cli, lines } from './run-cli.js';
+import { cli, lines, terminalCli } from './run-cli.js';
 
 describe.each(await serverTarget())('musehub-gc on $name', (target) => {
   let test: TestDatabase;
@@ -166,6 +167,29 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     expect(await store.exists({ id: orphanBlob })).toBe(false);
     expect(await column('select blob_id as value from musehub_gc_journal', [])).toEqual([]);
   });
+
+  it('on a terminal, run asks before each phase: y runs it, anything else skips, a blob phase wants the slug',
+    async () => {
+      const repo = await resolveRepo(test.db, DEMO.abandonedUpload);
+      const before = await planGc({ db: test.db, store: new FileBlobStore(blobDir) }, repo, { itemLimit: 100 });
+      const abandoned = before.phases[3]!.items.map((item) => item.id);
+      expect(abandoned.length).toBeGreaterThan(0);
+      const { code, screen } = await terminalCli(['run', DEMO.abandonedUpload, '--json'], env, [
+        [/Delete \d+ object refs of bigband\/caravan\? \[y\/N\] /, 'y'],
+        [/Delete \d+ objects, .* from storage\? Type the slug \(caravan\) to confirm: /, 'caravan?'],
+        [/Delete \d+ expired entr.* from storage\? Type the slug \(caravan\) to confirm: /, repo.slug],
+      ]);
+      expect(code).toBe(3);
+      const result = JSON.parse(screen.slice(screen.indexOf('{\r\n  "run_id"')).replace(/\r\n/g, '\n')) as RunResult;
+      expect(result.phases.map((phase) => phase.status)).toEqual(['done', 'done', 'done', 'skipped', 'done']);
+      expect(result.mpack_cache_deleted).toBe(before.phases[4]!.rows);
+      // The refs went; the objects, whose phase was declined, stay with their blobs.
+      expect(await column('select object_id as value from musehub_object_refs where repo_id = ? and object_id = any(?)',
+        [repo.repoId, abandoned])).toEqual([]);
+      expect(await column('select object_id as value from musehub_objects where object_id = any(?) order by 1',
+        [abandoned])).toEqual([...abandoned].sort());
+      for (const id of abandoned) expect(existsSync(join(blobDir, keyForId(id)))).toBe(true);
+    });
 
   it('names an unknown repo in one line, exit 2', async () => {
     const outcome = await cli(['plan', 'nobody/nothing'], env);
