@@ -48,8 +48,8 @@ export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Prom
   const opening: Promise<Hub> = settings.databaseUrl
     ? import('../db/connect.js').then(async ({ openServer }) => ({ db: await openServer(settings.databaseUrl!), store }))
     : openDemoHub(settings.embeddedDir, store);
-  // An interrupt while the hub opens (or seeds) waits for it, so that it can be closed, lock file and all.
-  // Once: an interrupt and the normal way out may both close, and both must wait for the lock to go.
+  // Closing waits for the hub to open (or seed), so an interrupt then still closes it, lock file and all;
+  // and it runs once, for an interrupt and the normal way out may both close and both must wait for it.
   let closing: Promise<void> | undefined;
   const close = () => closing ??= (async () => {
     const hub = await opening.catch(() => undefined);
