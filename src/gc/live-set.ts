@@ -37,7 +37,8 @@ export interface LiveSet {
 }
 
 const LOOKUP_CHUNK = 10_000;
-const WRITE_CHUNK = 50_000;
+/** Snapshots read per page while collecting live objects. */
+const MANIFEST_PAGE = 2_000;
 
 /** Lists the repo's branch heads, releases and wire tags. */
 export async function readRoots(session: Session, repoId: string): Promise<Root[]> {
@@ -103,18 +104,15 @@ export async function deriveLiveSet(session: Session, repo: RepoIdentity, cutoff
   let reachable = 0;
   let graceOnly = 0;
   await session.tempIdTable('gc_live_commits');
-  let chunk: string[] = [];
-  for (const [commitId, level] of graph.levels()) {
-    if (level === 0) continue;
-    if (level === GRACE) graceOnly++;
-    else reachable++;
-    chunk.push(commitId);
-    if (chunk.length === WRITE_CHUNK) {
-      await session.insertIds('gc_live_commits', chunk);
-      chunk = [];
+  await session.insertIds('gc_live_commits', (function* () {
+    for (const [commitId, level] of graph.levels()) {
+      if (level === 0) continue;
+      if (level === GRACE) graceOnly++;
+      else reachable++;
+      yield commitId;
     }
-  }
-  await session.insertIds('gc_live_commits', chunk);
+  })());
+  await session.analyze('gc_live_commits');
 
   const findings: Finding[] = [];
   if (borrowed.length > 0) {
@@ -145,26 +143,24 @@ async function deriveLiveObjects(session: Session, repoId: string): Promise<Live
 
   await session.tempIdTable('gc_live_objects');
   const problems: LiveSet['manifestProblems'] = [];
-  let objectIds: string[] = [];
-  for await (const [snapshotId, present, blob] of copyRows(session.copyOut(`
-      select l.id, s.snapshot_id is not null, s.manifest_blob
-      from gc_live_snapshots l left join musehub_snapshots s on s.snapshot_id = l.id`))) {
-    if (present !== 't') {
-      problems.push({ snapshotId: snapshotId!, problem: 'has no row in musehub_snapshots' });
-      continue;
+  // Pages rather than one COPY: the ids found go back over the same connection while reading.
+  for (let after = ''; ;) {
+    const page = await session.rows<{ id: string; present: boolean; manifest_blob: Buffer | null }>(`
+      select l.id, s.snapshot_id is not null as present, s.manifest_blob
+      from gc_live_snapshots l left join musehub_snapshots s on s.snapshot_id = l.id
+      where l.id > ? order by l.id limit ?`, [after, MANIFEST_PAGE]);
+    if (page.length === 0) break;
+    after = page.at(-1)!.id;
+    const objectIds: string[] = [];
+    for (const snapshot of page) {
+      const reading = snapshot.present ? readManifest(snapshot.manifest_blob)
+        : { ok: false as const, problem: 'has no row in musehub_snapshots' };
+      if (!reading.ok) problems.push({ snapshotId: snapshot.id, problem: reading.problem });
+      else for (const [, objectId] of reading.entries) objectIds.push(objectId);
     }
-    const reading = readManifest(decodeBytea(copyField(blob!)));
-    if (!reading.ok) {
-      problems.push({ snapshotId: snapshotId!, problem: reading.problem });
-      continue;
-    }
-    for (const [, objectId] of reading.entries) objectIds.push(objectId);
-    if (objectIds.length >= WRITE_CHUNK) {
-      await session.insertIds('gc_live_objects', objectIds);
-      objectIds = [];
-    }
+    await session.insertIds('gc_live_objects', objectIds);
   }
-  await session.insertIds('gc_live_objects', objectIds);
+  await session.analyze('gc_live_objects');
   return problems;
 }
 
@@ -190,12 +186,6 @@ function parseParents(json: string | null): string[] {
 
 function parentList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
-}
-
-/** A COPY text bytea (`\x0a1b…`) as bytes. */
-export function decodeBytea(text: string | null): Buffer | null {
-  if (text === null) return null;
-  return text.startsWith('\\x') ? Buffer.from(text.slice(2), 'hex') : Buffer.from(text, 'binary');
 }
 
 /** A repo id quoted for the few statements (COPY) that take no parameters. */

@@ -70,15 +70,22 @@ export class Session {
 
   /** Adds ids to a temporary id table in bounded chunks, skipping duplicates. */
   async insertIds(table: string, ids: Iterable<string>): Promise<void> {
+    const insert = (chunk: string[]) =>
+      this.execute(`insert into ${table} select unnest(?::text[]) on conflict do nothing`, [chunk]);
     let chunk: string[] = [];
     for (const id of ids) {
       chunk.push(id);
       if (chunk.length === WRITE_CHUNK) {
-        await this.execute(`insert into ${table} select unnest(?::text[]) on conflict do nothing`, [chunk]);
+        await insert(chunk);
         chunk = [];
       }
     }
-    if (chunk.length > 0) await this.execute(`insert into ${table} select unnest(?::text[]) on conflict do nothing`, [chunk]);
+    if (chunk.length > 0) await insert(chunk);
+  }
+
+  /** Gathers statistics: autovacuum never analyzes temporary tables, and the planner guesses badly without. */
+  async analyze(table: string): Promise<void> {
+    await this.execute(`analyze ${table}`);
   }
 
   /**

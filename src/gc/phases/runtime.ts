@@ -40,12 +40,15 @@ export const DELETE_CHUNK = 10_000;
  * (Re)creates temporary table `table` from `select`, numbering its rows in `seq`
  * so that later statements can take it in chunks; returns its row count.
  */
-export async function selectInto(session: Session, table: string, select: string, bindings: unknown[]): Promise<number> {
+export async function selectInto(
+  session: Session, table: string, select: string, bindings: unknown[], unique = true,
+): Promise<number> {
   await session.execute(`drop table if exists ${table}`);
   const count = await session.execute(
     `create temp table ${table} as select row_number() over () as seq, candidates.* from (${select}) as candidates`, bindings);
-  await session.execute(`create unique index on ${table} (id)`);
+  await session.execute(`create ${unique ? 'unique ' : ''}index on ${table} (id)`);
   await session.execute(`create index on ${table} (seq)`);
+  await session.analyze(table);
   return count;
 }
 

@@ -8,18 +8,19 @@ export async function planSnapshots(rt: PhaseRuntime) {
     select distinct c.snapshot_id as id from gc_commits g join musehub_commits c on c.commit_id = g.id
     where c.snapshot_id is not null
       and exists (select 1 from musehub_snapshots s where s.snapshot_id = c.snapshot_id)`, []);
-  // Commits that stay (all but those phase 1 deletes) and releases of any repo keep a snapshot.
+  // Commits that stay (all but those phase 1 deletes) and releases of any repo keep a snapshot. No index
+  // leads from a snapshot to its commits, so find the used ones in one pass over the commits.
+  await selectInto(session, 'gc_snapshots_kept', `
+    select distinct o.snapshot_id as id, 'commit' as why from musehub_commits o
+    join gc_snapshot_candidates g on g.id = o.snapshot_id
+    where not exists (select 1 from gc_commits d where d.id = o.commit_id)
+    union
+    select distinct x.snapshot_id, 'release' from musehub_releases x join gc_snapshot_candidates g on g.id = x.snapshot_id`, [], false);
   const inUse = await session.one<{ commits: number; releases: number }>(`
-    select
-      count(*) filter (where exists (select 1 from musehub_commits o
-        where o.snapshot_id = g.id and not exists (select 1 from gc_commits d where d.id = o.commit_id)))::int as commits,
-      count(*) filter (where exists (select 1 from musehub_releases x where x.snapshot_id = g.id))::int as releases
-    from gc_snapshot_candidates g`);
+    select count(distinct id) filter (where why = 'commit')::int as commits,
+           count(distinct id) filter (where why = 'release')::int as releases from gc_snapshots_kept`);
   const rows = await selectInto(session, 'gc_snapshots', `
-    select g.id from gc_snapshot_candidates g
-    where not exists (select 1 from musehub_commits o
-            where o.snapshot_id = g.id and not exists (select 1 from gc_commits d where d.id = o.commit_id))
-      and not exists (select 1 from musehub_releases x where x.snapshot_id = g.id)`, []);
+    select g.id from gc_snapshot_candidates g where not exists (select 1 from gc_snapshots_kept k where k.id = g.id)`, []);
   const kept: Kept[] = [];
   if (inUse.commits > 0) {
     kept.push({ reason: 'in-use', count: inUse.commits, detail: `${inUse.commits} still used by commits that stay` });
