@@ -2,10 +2,11 @@
  * The comparison itself must catch a GC that did too little or too much; a
  * check that cannot fail proves nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTargets, type TestDatabase } from '../support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { testTargets } from '../support/databases.js';
+import { useBench } from './bench-hooks.js';
 import { diffStates, readState, stateOf } from './compare.js';
-import { fileBench, loadModel, type Bench } from './harness.js';
+import { loadModel } from './harness.js';
 import { oracle } from './oracle.js';
 import { simulate } from './simulate.js';
 
@@ -20,23 +21,16 @@ const hub = simulate({
 });
 
 describe.each((await testTargets()).slice(0, 1))('the comparison on $name', (target) => {
-  let database: TestDatabase;
-  let bench: Bench;
-  beforeAll(async () => {
-    database = await target.create();
-    bench = await fileBench(database.db);
-  });
-  afterAll(async () => {
-    await bench?.close();
-    await database?.drop();
-  });
+  const benchOf = useBench(target);
 
   it('reads back exactly what was loaded', async () => {
+    const bench = benchOf();
     await loadModel(bench, hub);
     expect(diffStates(stateOf(hub), await readState(bench.db, bench.store))).toEqual([]);
   });
 
   it('names every row and blob a GC that did nothing left over', async () => {
+    const bench = benchOf();
     await loadModel(bench, hub);
     const expected = oracle(hub, hub.repos[0]!.id).after;
     const lines = diffStates(stateOf(expected), await readState(bench.db, bench.store));
@@ -46,6 +40,7 @@ describe.each((await testTargets()).slice(0, 1))('the comparison on $name', (tar
   });
 
   it('names a blob that went missing and a row deleted too many', async () => {
+    const bench = benchOf();
     await loadModel(bench, hub);
     const [kept] = hub.objects;
     await bench.store.deleteMany([{ id: kept!.id, storageUri: kept!.located ? bench.uriFor(kept!.key) : null }]);

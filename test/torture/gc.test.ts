@@ -5,27 +5,19 @@
  * TORTURE_SEED=<seed> TORTURE_PATH=<path>, or `npm run torture -- --seed <seed>`.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { testTargets, type TestDatabase } from '../support/databases.js';
+import { describe, it } from 'vitest';
+import { testTargets } from '../support/databases.js';
+import { useBench } from './bench-hooks.js';
 import { replayable } from './arbitrary.js';
-import { fileBench, type Bench } from './harness.js';
 import { oracleScenario } from './scenarios.js';
 
 const RUNS = Number(process.env.TORTURE_RUNS ?? 30);
 
 describe.each(await testTargets())('GC against the oracle on $name', (target) => {
-  let database: TestDatabase;
-  let bench: Bench;
-  beforeAll(async () => {
-    database = await target.create();
-    bench = await fileBench(database.db);
-  });
-  afterAll(async () => {
-    await bench?.close();
-    await database?.drop();
-  });
+  const benchOf = useBench(target);
 
   it(`leaves exactly what GC-RULES says on ${RUNS} random hubs`, async () => {
+    const bench = benchOf();
     const scenario = oracleScenario(bench);
     await fc.assert(fc.asyncProperty(scenario.arb, (value) => scenario.run(value).then(() => {})), replayable(RUNS));
   }, 240_000);

@@ -3,10 +3,11 @@
  * the minimal hub that shows it. Each asserts what GC-RULES promises, so it stays
  * red until the engine is fixed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testTargets, type TestDatabase } from '../support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { testTargets } from '../support/databases.js';
+import { useBench } from './bench-hooks.js';
 import { diffStates, readState, stateOf } from './compare.js';
-import { collect, fileBench, loadModel, type Bench } from './harness.js';
+import { collect, loadModel } from './harness.js';
 import { oracle } from './oracle.js';
 import { simulate } from './simulate.js';
 
@@ -21,18 +22,10 @@ const forcePushed = simulate({
 });
 
 describe.each(await testTargets())('regressions on $name', (target) => {
-  let database: TestDatabase;
-  let bench: Bench;
-  beforeAll(async () => {
-    database = await target.create();
-    bench = await fileBench(database.db);
-  });
-  afterAll(async () => {
-    await bench?.close();
-    await database?.drop();
-  });
+  const benchOf = useBench(target);
 
   const expectConverged = async () => {
+    const bench = benchOf();
     const expected = oracle(forcePushed, forcePushed.repos[0]!.id).after;
     expect(diffStates(stateOf(expected), await readState(bench.db, bench.store))).toEqual([]);
   };
@@ -41,6 +34,7 @@ describe.each(await testTargets())('regressions on $name', (target) => {
   // a run interrupted after phase 1 committed loses phase 2's candidates, since phase 2 only looks
   // at the commits its own run deleted. The next run never deletes those snapshots.
   it('interrupted after phase 1: the next run still deletes the orphaned commits\' snapshots', async () => {
+    const bench = benchOf();
     await loadModel(bench, forcePushed);
     const repoId = forcePushed.repos[0]!.id;
     await collect(bench, repoId, { phases: ['commits'] });
@@ -51,6 +45,7 @@ describe.each(await testTargets())('regressions on $name', (target) => {
   // The same for phases 3 and 4: an object whose last ref went in an interrupted run keeps its
   // row and its blob for ever, since phase 4 only looks at refs its own run deleted.
   it('interrupted after phase 3: the next run still deletes the objects that lost their last ref, and their blobs', async () => {
+    const bench = benchOf();
     await loadModel(bench, forcePushed);
     const repoId = forcePushed.repos[0]!.id;
     await collect(bench, repoId, { phases: ['commits', 'snapshots', 'refs'] });
