@@ -1,6 +1,6 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
- * deletion journal and cached repo estimates. Created idempotently on first use;
+ * deletion journal, work pending between phases and cached repo estimates. Created idempotently on first use;
  * MuseHub's own tables are never altered.
  */
 import { defineEntity, p } from '@mikro-orm/core';
@@ -34,6 +34,17 @@ CREATE TABLE IF NOT EXISTS musehub_gc_journal (
     created_at  timestamptz   NOT NULL DEFAULT now(),
     attempts    integer       NOT NULL DEFAULT 0,
     last_error  text
+);
+
+-- Work a phase leaves for the next: snapshots of commits phase 1 deleted, objects whose refs
+-- phase 3 deleted. Written in the same transaction, so a run stopped between phases does not
+-- strand them: the next run's phases 2 and 4 take them up.
+CREATE TABLE IF NOT EXISTS musehub_gc_pending (
+    repo_id    varchar(36)  NOT NULL,
+    kind       varchar(10)  NOT NULL,
+    id         varchar(128) NOT NULL,
+    created_at timestamptz  NOT NULL DEFAULT now(),
+    PRIMARY KEY (repo_id, kind, id)
 );
 
 CREATE TABLE IF NOT EXISTS musehub_gc_estimates (

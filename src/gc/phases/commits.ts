@@ -82,9 +82,17 @@ export async function applyCommits(rt: PhaseRuntime, planned: { refs: number; ro
   await session.execute(`
     select count(*) from (select 1 from musehub_commits c join gc_commits g on g.id = c.commit_id
       for update of c) as locked`);
-  const rows = await inChunks(planned.rows, (from, to) => session.execute(`
-    delete from musehub_commits c using gc_commits g
-    where g.seq > ? and g.seq <= ? and c.commit_id = g.id and ${unheld(false)}`, [from, to]),
+  // Their snapshots wait in musehub_gc_pending for phase 2, of this run or, if it stops here, the next.
+  const rows = await inChunks(planned.rows, async (from, to) => (await session.one<{ count: number }>(`
+    with deleted as (
+      delete from musehub_commits c using gc_commits g
+      where g.seq > ? and g.seq <= ? and c.commit_id = g.id and ${unheld(false)}
+      returning c.snapshot_id),
+    pending as (
+      insert into musehub_gc_pending (repo_id, kind, id)
+      select distinct ?, 'snapshot', snapshot_id from deleted where snapshot_id is not null
+      on conflict do nothing)
+    select count(*)::int as count from deleted`, [from, to, repo.repoId])).count,
   (done) => progress(planned.refs + done, total, 0));
 
   const keptSincePlan = planned.rows - rows;

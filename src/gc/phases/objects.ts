@@ -12,12 +12,19 @@ import {
 
 export async function planObjects(rt: PhaseRuntime) {
   const { session, repo } = rt;
+  const refused = objectPhasesRefusal(rt);
+  // The objects whose refs phase 3 deletes, and those whose refs an earlier, interrupted run deleted.
   const rows = await selectInto(session, 'gc_objects', `
-    select o.object_id as id, o.size_bytes, o.storage_uri from gc_object_refs g
+    select o.object_id as id, o.size_bytes, o.storage_uri from (
+      select id from gc_object_refs
+      union
+      select p.id from musehub_gc_pending p where p.repo_id = ? and p.kind = 'object'
+        and not exists (select 1 from musehub_object_refs x where x.object_id = p.id and x.repo_id = ?)
+    ) as g
     join musehub_objects o on o.object_id = g.id
-    where o.created_at <= ?
+    where ${refused ? 'false and ' : ''}o.created_at <= ?
       and not exists (select 1 from musehub_object_refs x where x.object_id = g.id and x.repo_id <> ?)`,
-  [rt.cutoff, repo.repoId]);
+  [repo.repoId, repo.repoId, rt.cutoff, repo.repoId]);
   const { bytes } = await session.one<{ bytes: number }>(
     'select coalesce(sum(size_bytes), 0)::float8 as bytes from gc_objects');
   const kept: Kept[] = await heldByOtherRepos(rt, 'gc_object_refs', 'musehub_object_refs', 'object_id', 'objects');
@@ -30,7 +37,7 @@ export async function planObjects(rt: PhaseRuntime) {
   }
   const items = await session.rows<{ id: string; bytes: number }>(
     'select id, size_bytes::float8 as bytes from gc_objects order by size_bytes desc, id limit ?', [rt.itemLimit]);
-  return phasePlan('objects', { rows, bytes, blobs: rows, kept, items, refused: objectPhasesRefusal(rt) });
+  return phasePlan('objects', { rows, bytes, blobs: rows, kept, items, refused });
 }
 
 export async function applyObjects(
@@ -57,6 +64,7 @@ export async function applyObjects(
     bytes += done.bytes;
     return done.count;
   }, (done) => progress(done, planned.rows, bytes));
+  await session.execute(`delete from musehub_gc_pending where repo_id = ? and kind = 'object'`, [rt.repo.repoId]);
   const keptSincePlan = planned.rows - rows;
   return { refs: 0, rows, bytes, blobs: 0, journaled: rows, keptSincePlan, differences: keptSincePlan > 0
     ? [`${keptSincePlan} objects the plan listed were referenced again when the phase ran, and were kept`] : [] };

@@ -43,10 +43,17 @@ export async function applyRefs(rt: PhaseRuntime, planned: { refs: number }, pro
   await session.execute(`
     select count(*) from (select 1 from musehub_object_refs r join gc_object_refs g on g.id = r.object_id
       where r.repo_id = ? for update of r) as locked`, [repo.repoId]);
-  const refs = await inChunks(planned.refs, (from, to) => session.execute(`
-    delete from musehub_object_refs r using gc_object_refs g
-    where g.seq > ? and g.seq <= ? and r.repo_id = ? and r.object_id = g.id and r.created_at <= ?
-      and not exists (select 1 from gc_live_objects l where l.id = r.object_id)`, [from, to, repo.repoId, rt.cutoff]),
+  // The objects wait in musehub_gc_pending for phase 4, of this run or, if it stops here, the next.
+  const refs = await inChunks(planned.refs, async (from, to) => (await session.one<{ count: number }>(`
+    with deleted as (
+      delete from musehub_object_refs r using gc_object_refs g
+      where g.seq > ? and g.seq <= ? and r.repo_id = ? and r.object_id = g.id and r.created_at <= ?
+        and not exists (select 1 from gc_live_objects l where l.id = r.object_id)
+      returning r.object_id),
+    pending as (
+      insert into musehub_gc_pending (repo_id, kind, id) select ?, 'object', object_id from deleted
+      on conflict do nothing)
+    select count(*)::int as count from deleted`, [from, to, repo.repoId, rt.cutoff, repo.repoId])).count,
   (done) => progress(done, planned.refs, 0));
   return { refs, rows: 0, bytes: 0, blobs: 0, keptSincePlan: planned.refs - refs,
     differences: sincePlan(planned.refs - refs, 'object refs') };

@@ -4,10 +4,15 @@ import { inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type Pha
 
 export async function planSnapshots(rt: PhaseRuntime) {
   const { session } = rt;
+  // The snapshots of the commits phase 1 deletes, and of those an earlier, interrupted run deleted.
   await selectInto(session, 'gc_snapshot_candidates', `
-    select distinct c.snapshot_id as id from gc_commits g join musehub_commits c on c.commit_id = g.id
-    where c.snapshot_id is not null
-      and exists (select 1 from musehub_snapshots s where s.snapshot_id = c.snapshot_id)`, []);
+    select id from (
+      select c.snapshot_id as id from gc_commits g join musehub_commits c on c.commit_id = g.id
+      union
+      select id from musehub_gc_pending where repo_id = ? and kind = 'snapshot'
+    ) as candidates
+    where id is not null and exists (select 1 from musehub_snapshots s where s.snapshot_id = candidates.id)`,
+  [rt.repo.repoId]);
   // Commits that stay (all but those phase 1 deletes) and releases of any repo keep a snapshot. No index
   // leads from a snapshot to its commits, so find the used ones in one pass over the commits.
   await selectInto(session, 'gc_snapshots_kept', `
@@ -48,6 +53,7 @@ export async function applySnapshots(rt: PhaseRuntime, planned: { rows: number }
     where g.seq > ? and g.seq <= ? and s.snapshot_id = g.id
       and not exists (select 1 from gc_snapshots_in_use u where u.id = g.id)`, [from, to]),
   (done) => progress(done, planned.rows, 0));
+  await session.execute(`delete from musehub_gc_pending where repo_id = ? and kind = 'snapshot'`, [rt.repo.repoId]);
   return { refs: 0, rows, bytes: 0, blobs: 0, keptSincePlan: planned.rows - rows,
     differences: sincePlan(planned.rows - rows, 'snapshots') };
 }
