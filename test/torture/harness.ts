@@ -70,11 +70,11 @@ export interface Collected {
 
 /** Plans and executes a GC of one repo (every phase, or `phases`), answering 'go'; `onEvent` sees each event as it comes. */
 export async function collect(ctx: GcContext, repoId: string,
-  options: { onEvent?: (event: GcEvent) => Promise<void>; phases?: PhaseName[] } = {}): Promise<Collected> {
+  options: { onEvent?: (event: GcEvent) => Promise<void>; phases?: PhaseName[]; dryRun?: boolean } = {}): Promise<Collected> {
   const repo = await resolveRepo(ctx.db, repoId);
   const plan = await planGc(ctx, repo, { graceSeconds: GRACE_SECONDS });
   const events: GcEvent[] = [];
-  for await (const event of executeGc(ctx, plan, { decide: async () => 'go', phases: options.phases })) {
+  for await (const event of executeGc(ctx, plan, { decide: async () => 'go', phases: options.phases, dryRun: options.dryRun })) {
     events.push(event);
     await options.onEvent?.(event);
   }
@@ -94,12 +94,15 @@ export function expectAfter(hub: HubModel, targets: readonly string[]) {
   return { hub: state, outcomes };
 }
 
-/** Loads `hub`, collects `targets` in turn, and returns every difference from the oracle (empty when none). */
+/** Loads `hub`, dry-runs the first target, collects `targets` in turn, and returns every difference from the oracle (empty when none). */
 export async function checkCase(bench: Bench, hub: HubModel, targets: readonly number[]): Promise<string[]> {
   await loadModel(bench, hub);
   const repoIds = targets.map((t) => hub.repos[t]!.id);
   const expected = expectAfter(hub, repoIds);
-  const problems: string[] = [];
+  // A dry run first: the same counts as the real run, and nothing changed.
+  const dry = await collect(bench, repoIds[0]!, { dryRun: true });
+  const problems = resultProblems(dry.result, expected.outcomes[0]!, `${repoIds[0]} (dry run)`);
+  problems.push(...diffStates(stateOf(hub), await readState(bench.db, bench.store)).map((line) => `the dry run changed ${line}`));
   for (const [i, repoId] of repoIds.entries()) {
     const { result } = await collect(bench, repoId);
     problems.push(...resultProblems(result, expected.outcomes[i]!, repoId));
