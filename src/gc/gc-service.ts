@@ -1,4 +1,5 @@
 /** The console's GcService over a real hub: the engine, its database and its store. */
+import { messageOf, UserError } from '../errors.js';
 import type { GcContext } from './context.js';
 import { estimateRepos } from './estimate.js';
 import { executeGc } from './execute.js';
@@ -6,6 +7,7 @@ import { commitDetail, repoGraph } from './graph.js';
 import { listRuns } from './history.js';
 import { planGc } from './plan.js';
 import type { GcService, RepoRow } from './service.js';
+import type { Decide, GcEvent, PhaseName, Plan } from './types.js';
 
 export interface GcServiceOptions {
   /** What the title bar says the console is connected to. */
@@ -24,9 +26,25 @@ export function createGcService(ctx: GcContext, options: GcServiceOptions): GcSe
     graph: (repo, graceSeconds) => repoGraph(ctx, repo, graceSeconds),
     commit: (commitId) => commitDetail(ctx, commitId),
     plan: (repo, graceSeconds) => planGc(ctx, repo, { graceSeconds, itemLimit: PREVIEW_ITEMS }),
-    run: (plan, decide, runOptions) => executeGc(ctx, plan, { decide, phases: runOptions?.phases }),
+    run: (plan, decide, runOptions) => checkedRun(ctx, plan, decide, runOptions?.phases),
     history: (repo) => listRuns(ctx.db, repo.repoId),
   };
+}
+
+/**
+ * A run that checks the blob store before anything (a refusing bucket is said before a row goes),
+ * and re-estimates the repo once it is over, so the repos table shows what is left rather than what went.
+ */
+async function* checkedRun(ctx: GcContext, plan: Plan, decide: Decide, phases: PhaseName[] | undefined): AsyncGenerator<GcEvent> {
+  try {
+    await ctx.store.check();
+  } catch (error) {
+    throw new UserError(`nothing was deleted: the blob store ${ctx.store.url} is not usable: ${messageOf(error)}`, 3);
+  }
+  yield* executeGc(ctx, plan, { decide, phases });
+  for await (const _ of estimateRepos(ctx, [plan.repo.repoId], { graceSeconds: plan.graceSeconds, maxAgeSeconds: 0 })) {
+    // Computing it stores it in the estimates cache; the console reads it from there.
+  }
 }
 
 /** Every repo with its counts, in one pass over each table. */

@@ -64,6 +64,8 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
   const [stack, dispatch, currentStack] = useSyncReducer(stackReducer, INITIAL_STACK);
   const [status, setStatus] = useState<{ message: string; tone: Tone | undefined }>({ message: '', tone: undefined });
   const [keyScreens, setKeyScreens] = useState<ReadonlyMap<string, ScreenName>>(new Map());
+  const [dataVersion, setDataVersion] = useState(0);
+  const runStopper = useRef<{ stop: () => void; asked: boolean } | null>(null);
 
   const setKeys = useCallback((viewId: string, screen: ScreenName) => {
     setKeyScreens((screens) => (screens.get(viewId) === screen ? screens : new Map(screens).set(viewId, screen)));
@@ -80,8 +82,13 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
       replaceTop: (view) => dispatch({ type: 'replace-top', view }),
       status: (message, tone) => setStatus({ message, tone }),
       setKeys,
+      dataVersion,
+      dataChanged: () => setDataVersion((version) => version + 1),
+      setRunStopper: (stop) => {
+        runStopper.current = stop ? { stop, asked: false } : null;
+      },
     }),
-    [service, readOnly, graceSeconds, now, dispatch, setKeys],
+    [service, readOnly, graceSeconds, now, dispatch, setKeys, dataVersion],
   );
 
   const tooSmall = columns < MIN_SIZE.columns || rows < MIN_SIZE.rows;
@@ -94,7 +101,13 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
       const top = topOf(currentStack());
       const action = actionFor('help', key, readOnly);
       const atTop = currentStack().entries.length === 1;
-      if (action === 'quit' && (atTop || key === 'ctrl+c' || tooSmallNow.current)) exit();
+      const run = runStopper.current;
+      if (action === 'quit' && run && !run.asked && (key === 'ctrl+c' || tooSmallNow.current)) {
+        // Quitting mid-phase would abandon its transaction: the first Ctrl+C lets the phase finish.
+        run.asked = true;
+        run.stop();
+        setStatus({ message: 'The run stops after this phase. Ctrl+C again quits now, abandoning the phase.', tone: 'warning' });
+      } else if (action === 'quit' && (atTop || key === 'ctrl+c' || tooSmallNow.current)) exit();
       else if (action === 'back' && !atTop) {
         setStatus({ message: '', tone: undefined });
         dispatch({ type: 'pop' });
@@ -157,22 +170,11 @@ function EntryView({ entry, active, width, height }: { entry: StackEntry; active
   }
 }
 
-/** What the console says when there is no terminal to draw in. */
-export const NO_TTY_HELP = [
-  'musehub-gc: the console needs a terminal (TTY). Without one, use the headless commands:',
-  '  musehub-gc repos [--json]                    list repos and what GC would reclaim',
-  '  musehub-gc plan <owner/slug> [--json]        what each phase would delete, and why things stay',
-  '  musehub-gc run <owner/slug> [--yes]          run GC (asks before each phase unless --yes)',
-  '  musehub-gc history <owner/slug> [--json]     past runs',
-  '  musehub-gc resume                            finish blob deletions a crashed run left',
-  '  musehub-gc demo                              create the embedded demo hub',
-  'Run `musehub-gc --help` for every option.',
-].join('\n');
-
-/** Opens the console on the terminal; resolves when the operator quits. Without a TTY, refuses with how to go headless. */
+/** Opens the console on the terminal; resolves when the operator quits. The CLI lists the headless commands when there is no TTY. */
 export async function renderConsole(service: GcService, options: { readOnly: boolean; graceSeconds: number }): Promise<void> {
+  // Ink without a TTY fails on raw mode, far from the cause: say the cause.
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UserError(NO_TTY_HELP, 2);
+    throw new UserError('the console needs a terminal (TTY); run `musehub-gc --help` for the headless commands', 2);
   }
   const instance = render(<ConsoleApp service={service} readOnly={options.readOnly} graceSeconds={options.graceSeconds} />, {
     exitOnCtrlC: false,

@@ -18,6 +18,12 @@ export interface ConsoleContextValue {
   status(message: string, tone?: Tone): void;
   /** Tells the hint bar which keys a view answers to now (a filter or a prompt changes them). */
   setKeys(viewId: string, screen: ScreenName): void;
+  /** Counts changes to the hub made from this console: views load again when it moves. */
+  dataVersion: number;
+  /** Says the hub changed (a run deleted something): every view loads again. */
+  dataChanged(): void;
+  /** While a run is in progress, how to stop it after its phase: Ctrl+C asks it to before it quits; null when none is. */
+  setRunStopper(stop: (() => void) | null): void;
 }
 
 export const ConsoleContext = createContext<ConsoleContextValue | null>(null);

@@ -35,7 +35,7 @@ export function describeDeletes(plan: Pick<PhasePlan, 'phase' | 'refs' | 'rows' 
 }
 
 /** Whether a phase has nothing to delete. */
-export function isEmptyPhase(plan: PhasePlan): boolean {
+export function isEmptyPhase(plan: Pick<PhasePlan, 'refs' | 'rows' | 'blobs'>): boolean {
   return plan.refs === 0 && plan.rows === 0 && plan.blobs === 0;
 }
 

@@ -51,10 +51,10 @@ describe('console app', () => {
     expect(app.frame()).toContain(' Repos\n');
   });
 
-  it('refuses to start without a TTY and says how to use the headless commands', async () => {
+  it('refuses to start without a TTY, in one line pointing at the headless commands', async () => {
     const error = await renderConsole(fixtureService(), { readOnly: false, graceSeconds: 3600 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).exitCode).toBe(2);
-    expect((error as UserError).message).toContain('musehub-gc plan <owner/slug>');
+    expect((error as UserError).message).toBe('the console needs a terminal (TTY); run `musehub-gc --help` for the headless commands');
   });
 });

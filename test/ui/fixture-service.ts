@@ -3,7 +3,7 @@
  * estimates can be held back, runs follow the decisions the console gives.
  */
 import type { CommitDetail, Estimate, GcService, GraphCommit, RepoRow, RunRecord } from '../../src/gc/service.js';
-import type { Decide, Decision, GcEvent, Plan, PhasePlan, PhaseResult, RepoIdentity, RunResult } from '../../src/gc/types.js';
+import type { Decide, Decision, GcEvent, Plan, PhaseName, PhasePlan, PhaseResult, RepoIdentity, RunResult } from '../../src/gc/types.js';
 import { repoName } from '../../src/gc/types.js';
 
 /** The clock the tests pin the console to. */
@@ -86,10 +86,19 @@ export interface FixtureOptions {
   listFailures?: number;
   /** The graph of every repo; defaults to blue-in-green's. */
   graph?: GraphCommit[];
+  /** This phase, once confirmed, runs until releasePhase() is called. */
+  holdPhase?: PhaseName;
+  /** The run refuses at once, as a blob store that does not answer makes it. */
+  storeRefuses?: string;
+  /** Phases the plan has nothing to delete in. */
+  emptyPhases?: PhaseName[];
 }
 
 export interface FixtureService extends GcService {
   releaseEstimates(): void;
+  releasePhase(): void;
+  /** How many times the console asked for a plan, a graph, the repos. */
+  readonly calls: { plan: number; graph: number; listRepos: number };
   /** The decisions the console gave, phase by phase. */
   readonly decisions: Array<{ phase: string; decision: Decision }>;
   readonly runs: number;
@@ -106,6 +115,9 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   let listFailures = options.listFailures ?? 0;
   const decisions: Array<{ phase: string; decision: Decision }> = [];
   let runs = 0;
+  const calls = { plan: 0, graph: 0, listRepos: 0 };
+  let releasePhase: () => void = () => undefined;
+  const phaseReleased = new Promise<void>((resolve) => (releasePhase = resolve));
 
   return {
     label: 'fixture demo hub',
@@ -113,8 +125,11 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     get runs() {
       return runs;
     },
+    calls,
     releaseEstimates: () => release(),
+    releasePhase: () => releasePhase(),
     async listRepos() {
+      calls.listRepos += 1;
       if (listFailures > 0) {
         listFailures -= 1;
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
@@ -131,6 +146,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       }
     },
     async graph() {
+      calls.graph += 1;
       return options.graph ?? BLUE_IN_GREEN;
     },
     async commit(commitId): Promise<CommitDetail> {
@@ -150,10 +166,14 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       };
     },
     async plan(repo, graceSeconds) {
-      return demoPlan(repo, graceSeconds);
+      calls.plan += 1;
+      const plan = demoPlan(repo, graceSeconds);
+      const empty = options.emptyPhases ?? [];
+      return { ...plan, phases: plan.phases.map((phase) => (empty.includes(phase.phase) ? phasePlan(phase.phase, {}) : phase)) };
     },
     async *run(plan: Plan, decide: Decide): AsyncIterable<GcEvent> {
       runs += 1;
+      if (options.storeRefuses) throw new Error(options.storeRefuses);
       yield { type: 'plan-ready', plan };
       const results: PhaseResult[] = [];
       let outcome: RunResult['outcome'] = 'done';
@@ -174,8 +194,9 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
         yield { type: 'phase-start', phase: phase.phase, total, bytes: phase.bytes };
         yield { type: 'progress', phase: phase.phase, done: Math.floor(total / 2), total, bytes: Math.floor(phase.bytes / 2) };
         await new Promise((resolve) => setTimeout(resolve, 5));
+        if (phase.phase === options.holdPhase) await phaseReleased;
         // Objects: one came back to life between the plan and the run.
-        const kept = phase.phase === 'objects' ? 1 : 0;
+        const kept = phase.phase === 'objects' && phase.rows > 0 ? 1 : 0;
         results.push({ ...base, status: 'done', refs: phase.refs, rows: phase.rows - kept, bytes: phase.bytes, blobs: phase.blobs - kept, seconds: 0.1, keptSincePlan: kept });
         yield { type: 'phase-done', result: results[results.length - 1]! };
       }

@@ -86,4 +86,28 @@ describe('repos screen', () => {
     await app.press('r');
     await app.waitFor('lowend/blue-in-green');
   });
+
+  it('keeps every column at its width whatever a cell shows: spinners, numbers, errors', async () => {
+    // 120 columns in a 100-column terminal: the row is cut at the edge, and nothing in it moves.
+    for (const columns of [72, 100, 120]) {
+      const service = fixtureService({ holdEstimates: true });
+      const app = openConsole(service, { columns });
+      const waiting = await app.waitFor('tenor/giant-steps');
+      const header = lineWith(waiting, 'REPO');
+      const endOf = (line: string, text: string) => line.indexOf(text) + text.length;
+      const caravan = lineWith(waiting, 'bigband/caravan');
+      expect(caravan).toMatch(SPINNER);
+      expect(caravan).not.toMatch(/\d[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]{2}|[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]\d/);
+      // Every cell ends under its title's last letter, a spinner where the number will be.
+      for (const title of ['ORPHAN C', 'ORPHAN OBJ', 'RECLAIMABLE', 'ESTIMATED']) {
+        if (header.includes(title)) expect(caravan[endOf(header, title) - 1], `${title} at ${columns}`).toMatch(SPINNER);
+      }
+      if (header.includes('LAST PUSH')) expect(endOf(caravan, '3d ago')).toBe(endOf(header, 'LAST PUSH'));
+      if (header.includes('LAST GC')) expect(endOf(caravan, '2d ago')).toBe(endOf(header, 'LAST GC'));
+      service.releaseEstimates();
+      const filled = lineWith(await app.waitFor('512.0 KiB'), 'bigband/caravan');
+      expect(endOf(filled, '512.0 KiB')).toBe(endOf(header, 'RECLAIMABLE'));
+      app.unmount();
+    }
+  });
 });

@@ -3,6 +3,8 @@ import { cleanup } from 'ink-testing-library';
 import { fixtureService } from './fixture-service.js';
 import { KEYS, lineWith, openConsole } from './harness.js';
 
+const CTRL_C = '\u0003';
+
 afterEach(() => cleanup());
 
 async function startRun(service = fixtureService()) {
@@ -22,7 +24,7 @@ describe('run screen', () => {
     const asking = app.frame();
     expect(asking).toContain('Repos › lowend/blue-in-green › Graph › Run');
     expect(asking).toContain('Delete 38 commit refs, 35 commits of lowend/blue-in-green? [y/N]');
-    expect(asking).toContain('✗ Bass line, take 6');
+    expect(asking).toMatch(/✗ e13c5d0 +Bass line, take 6/);
     expect(asking).toContain('○ kept: 3 held by fork keystrio/blue-in-green');
     await app.waitFor('y yes, delete  n no, skip  x stop run');
     // R again is not a yes; Enter takes the default, No: the phase is skipped.
@@ -88,5 +90,100 @@ describe('run screen', () => {
     await app.press('?');
     const help = await app.waitFor('Keys of the graph screen (read-only: the keys that delete are removed)');
     expect(help).not.toContain('start a GC run');
+  });
+
+  it('Ctrl+C during a phase lets the phase finish and stops the run there; a second Ctrl+C quits', async () => {
+    const service = fixtureService({ holdPhase: 'commits' });
+    const app = await startRun(service);
+    await app.press('y');
+    await app.waitFor(/▸ 1 commits/);
+    await app.press(CTRL_C);
+    const asked = await app.waitFor('The run stops after this phase. Ctrl+C again quits now');
+    expect(lineWith(asked, '1 commits')).toMatch(/▸ 1 commits\s+█+░*\s+\d+\/73/);
+    service.releasePhase();
+    const stopped = await app.waitFor('stopped: freed');
+    expect(lineWith(stopped, '1 commits')).toMatch(/✔ 1 commits\s+38 commit refs, 35 commits deleted/);
+    expect(lineWith(stopped, '2 snapshots')).toContain('not-run');
+    expect(service.decisions.map((entry) => entry.decision)).toEqual(['go', 'stop']);
+    // Nothing runs now: Ctrl+C quits, and the console answers no more keys.
+    await app.press(CTRL_C);
+    const last = app.frame();
+    await app.press('?');
+    expect(app.frame()).toBe(last);
+    expect(last).not.toContain('Keys of the');
+  });
+
+  it('a second Ctrl+C during a phase quits at once', async () => {
+    const service = fixtureService({ holdPhase: 'commits' });
+    const app = await startRun(service);
+    await app.press('y');
+    await app.waitFor(/▸ 1 commits/);
+    await app.press(CTRL_C);
+    await app.waitFor('Ctrl+C again quits now');
+    await app.press(CTRL_C);
+    const last = app.frame();
+    await app.press('?');
+    expect(app.frame()).toBe(last);
+    service.releasePhase();
+  });
+
+  it('Ctrl+C at a prompt stops the run without deleting, and says so', async () => {
+    const service = fixtureService();
+    const app = await startRun(service);
+    await app.press(CTRL_C);
+    const stopped = await app.waitFor('stopped: freed 0 B');
+    expect(service.decisions).toEqual([{ phase: 'commits', decision: 'stop' }]);
+    expect(stopped).not.toContain('[y/N]');
+  });
+
+  it('says on the status line when the blob store refuses, before any prompt', async () => {
+    const service = fixtureService({ storeRefuses: 'nothing was deleted: the blob store s3://musehub is not usable: AccessDenied' });
+    const app = openConsole(service, { rows: 40 });
+    await app.waitFor('4.1 MiB');
+    await app.press(`${KEYS.enter}`);
+    await app.waitFor('Bass line, take 7');
+    await app.press('R');
+    const failed = await app.waitFor('The run failed: nothing was deleted');
+    expect(failed).not.toContain('[y/N]');
+    expect(lineWith(failed.split('\n').slice(-3).join('\n'), 'The run failed')).toContain('AccessDenied');
+    expect(service.decisions).toEqual([]);
+  });
+
+  it('does not ask before a phase with nothing to delete, and says it had nothing', async () => {
+    const service = fixtureService({ emptyPhases: ['snapshots', 'cache'] });
+    const app = await startRun(service);
+    await app.press('y');
+    await app.waitFor('Delete 61 object refs');
+    expect(lineWith(app.frame(), '2 snapshots')).toMatch(/✔ 2 snapshots\s+nothing to delete/);
+    expect(service.decisions.map((entry) => entry.phase)).toEqual(['commits', 'snapshots']);
+  });
+
+  it('after a run that deleted, the repo views and the repos table load again', async () => {
+    const service = fixtureService();
+    const app = openConsole(service, { rows: 40 });
+    await app.waitFor('4.1 MiB');
+    await app.press(KEYS.enter);
+    await app.waitFor('Bass line, take 7');
+    await app.press('2');
+    await app.waitFor('PHASE');
+    const before = { ...service.calls };
+    await app.press('R');
+    await app.waitFor('[y/N]');
+    await app.press('y');
+    await app.waitFor('Delete 35 snapshots');
+    await app.press(KEYS.enter);
+    await app.waitFor('Delete 61 object refs');
+    await app.press(KEYS.enter);
+    await app.waitFor('Type blue-in-green to delete 58 objects');
+    await app.press(KEYS.enter);
+    await app.waitFor('Type blue-in-green to delete 2 expired');
+    await app.press(KEYS.enter);
+    await app.waitFor('done: freed');
+    await app.press(KEYS.enter);
+    await app.waitFor('Repos › lowend/blue-in-green › Preview');
+    // The run's own plan, then the preview's and the graph's again; the repos table too.
+    await expect.poll(() => service.calls.plan).toBe(before.plan + 2);
+    expect(service.calls.graph).toBe(before.graph + 1);
+    expect(service.calls.listRepos).toBe(before.listRepos + 1);
   });
 });

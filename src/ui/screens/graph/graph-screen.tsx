@@ -18,7 +18,7 @@ const STATE_TONES: Record<CommitState, Tone> = { reachable: 'reachable', orphane
 
 export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
-  const [loaded, reload] = useLoad(() => app.service.graph(repo, app.graceSeconds), repo.repoId);
+  const [loaded, reload] = useLoad(() => app.service.graph(repo, app.graceSeconds), `${repo.repoId}@${app.dataVersion}`);
   const model = useMemo(() => (loaded.state === 'ready' ? buildGraphModel(loaded.value) : null), [loaded]);
   const [list, dispatch, current] = useSyncReducer(listReducer, EMPTY_LIST);
   useEffect(() => {

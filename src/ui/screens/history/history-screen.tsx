@@ -16,7 +16,7 @@ import { useHistoryKeys } from './use-history-keys.js';
 
 export function HistoryScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
-  const [loaded, reload] = useLoad(() => app.service.history(repo), repo.repoId);
+  const [loaded, reload] = useLoad(() => app.service.history(repo), `${repo.repoId}@${app.dataVersion}`);
   const [list, dispatch] = useSyncReducer(listReducer, EMPTY_LIST);
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the history', loaded.error), 'error');

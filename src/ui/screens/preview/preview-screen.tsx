@@ -19,7 +19,7 @@ const DELETES_WIDTH = 34;
 
 export function PreviewScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
-  const [loaded, replan] = useLoad(() => app.service.plan(repo, app.graceSeconds), repo.repoId);
+  const [loaded, replan] = useLoad(() => app.service.plan(repo, app.graceSeconds), `${repo.repoId}@${app.dataVersion}`);
   const [state, dispatch] = useSyncReducer(previewReducer, INITIAL_PREVIEW);
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the plan', loaded.error), 'error');
@@ -68,7 +68,7 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
       {phase && (
         <>
           <Text bold>
-            {`${phaseTitle(phase.phase)}: ${phase.items.length < phase.rows + phase.refs ? `the first ${phase.items.length} of what goes` : 'what goes'}${state.focus === 'items' ? '' : '  (enter to scroll the list)'}`}
+            {`${phaseTitle(phase.phase)}: ${phase.items.length < (phase.rows > 0 ? phase.rows : phase.refs) ? `the first ${phase.items.length} of what goes` : 'what goes'}${state.focus === 'items' ? '' : '  (enter to scroll the list)'}`}
           </Text>
           <VirtualList
             count={phase.items.length}

@@ -13,6 +13,7 @@ import { useLoad } from '../../use-load.js';
 import { pageRows, VirtualList } from '../../virtual-list.js';
 import { INITIAL_REPOS, reposReducer, selectedRepo, SORT_TITLES } from './repos-reducer.js';
 import { useEstimates } from './use-estimates.js';
+import { useSpinnerFrame } from '../../spinner-frame.js';
 import { useReposKeys } from './use-repos-keys.js';
 
 interface Column {
@@ -20,7 +21,7 @@ interface Column {
   width: number;
   /** Narrow terminals drop the lowest first. */
   priority: number;
-  /** The cell's text; null while the estimate is on its way (a spinner). */
+  /** The cell's text; null while the estimate is on its way (a spinner's frame). */
   cell: (repo: RepoRow, estimate: Estimate | undefined, now: number) => string | null;
 }
 
@@ -41,6 +42,11 @@ const COLUMNS: Column[] = [
 const MARKER = 2;
 const MIN_NAME = 24;
 
+/** A column's title or cell: right-aligned in its width, with a space before it whatever it holds. */
+export function columnCell(text: string, width: number): string {
+  return ` ${fit(text, width - 1, 'right')}`;
+}
+
 /** The columns that fit `width`, the name column taking what is left. */
 export function columnsFor(width: number): { columns: Column[]; nameWidth: number } {
   let columns = COLUMNS;
@@ -55,7 +61,7 @@ export function columnsFor(width: number): { columns: Column[]; nameWidth: numbe
 export function ReposScreen({ viewId, active, width, height }: ScreenProps): React.JSX.Element | null {
   const app = useConsole();
   const [state, dispatch, current] = useSyncReducer(reposReducer, INITIAL_REPOS);
-  const [loaded, reload] = useLoad(() => app.service.listRepos(), 'repos');
+  const [loaded, reload] = useLoad(() => app.service.listRepos(), `repos@${app.dataVersion}`);
 
   useEffect(() => {
     if (loaded.state === 'ready') dispatch({ type: 'loaded', repos: loaded.value });
@@ -84,6 +90,9 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
     },
   });
 
+  const pending = state.order.slice(state.list.offset, state.list.offset + listHeight)
+    .some((index) => !state.estimates.has(state.repos[index]!.repoId));
+  const spinner = useSpinnerFrame(active && pending);
   if (!active) return null;
   const now = app.now();
   const { columns, nameWidth } = columnsFor(width);
@@ -100,7 +109,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
         )}
       </Box>
       <Text bold>
-        {' '.repeat(MARKER) + fit('REPO', nameWidth) + columns.map((column) => fit(column.title, column.width, 'right')).join('')}
+        {' '.repeat(MARKER) + fit('REPO', nameWidth) + columns.map((column) => columnCell(column.title, column.width)).join('')}
       </Text>
       {loaded.state === 'loading' ? (
         <Text>
@@ -115,18 +124,19 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
           renderRow={(index, isSelected) => {
             const repo = state.repos[state.order[index]!]!;
             const estimate = state.estimates.get(repo.repoId);
+            // One line of text: each cell is cut and padded to its column, so a spinner or an error cannot move the next.
             return (
-              <Box>
+              <Text wrap="truncate">
                 <Text inverse={isSelected}>{(isSelected ? '▸ ' : '  ') + fit(repoName(repo), nameWidth)}</Text>
                 {columns.map((column) => {
                   const text = column.cell(repo, estimate, now);
                   return (
-                    <Box key={column.title} width={column.width} justifyContent="flex-end">
-                      {text === null ? <Spinner /> : <Toned tone={text === 'error' ? 'error' : undefined}>{text}</Toned>}
-                    </Box>
+                    <Toned key={column.title} tone={text === 'error' ? 'error' : text === null ? 'muted' : undefined}>
+                      {columnCell(text ?? spinner, column.width)}
+                    </Toned>
                   );
                 })}
-              </Box>
+              </Text>
             );
           }}
         />

@@ -8,8 +8,8 @@ import Spinner from 'ink-spinner';
 import { BLOB_PHASES, repoName, type Decision, type RepoIdentity } from '../../../gc/types.js';
 import { messageOf } from '../../../errors.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
-import { fit, formatBytes } from '../../format.js';
-import { describeKept, phaseTitle } from '../../phases.js';
+import { fit, formatBytes, shortId } from '../../format.js';
+import { describeKept, isEmptyPhase, phaseTitle } from '../../phases.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { INITIAL_RUN, runReducer, type RunState } from './run-reducer.js';
@@ -46,16 +46,34 @@ export function RunScreen({ viewId, active, width, repo }: ScreenProps & { repo:
         const decide = (phase: typeof plan.phases[number]) =>
           new Promise<Decision>((resolve) => {
             if (!alive || current().stopAfterPhase) return resolve('stop');
+            // Nothing to delete: nothing to ask (as `musehub-gc run` does).
+            if (isEmptyPhase(phase)) return resolve('go');
             pending.current = resolve;
             dispatch({ type: 'ask', phase, slug: BLOB_PHASES.includes(phase.phase) });
           });
+        let deleted = false;
         for await (const event of service.run(plan, decide)) {
+          if (event.type === 'run-done') {
+            deleted = event.result.phases.some((phase) => phase.status === 'done' && !isEmptyPhase(phase));
+            app.setRunStopper(null);
+          }
           if (alive) dispatch({ type: 'event', event, at: app.now() });
         }
+        if (deleted) app.dataChanged();
       } catch (error) {
-        if (alive) dispatch({ type: 'failed', message: `The run failed: ${messageOf(error)}` });
+        if (alive) {
+          dispatch({ type: 'failed', message: `The run failed: ${messageOf(error)}` });
+          app.status(`The run failed: ${messageOf(error).split('\n')[0]}`, 'error');
+        }
+      } finally {
+        app.setRunStopper(null);
       }
     })();
+    // Ctrl+C during the run stops it the way x does; what the prompt waits for, it answers.
+    app.setRunStopper(() => {
+      if (pending.current) answer('stop');
+      else dispatch({ type: 'stop-after-phase' });
+    });
     return () => {
       // Leaving the console mid-prompt stops the run rather than leaving the engine waiting.
       alive = false;
@@ -100,7 +118,7 @@ function PromptBox({ state, width }: { state: RunState; width: number }): React.
       <Text bold>{fit(`Phase ${phaseTitle(prompt.phase)}`, inner)}</Text>
       {items.map((item) => (
         <Toned key={item.id} tone="orphaned">
-          {fit(`  ✗ ${item.label ?? item.id}${item.bytes === undefined ? '' : `  ${formatBytes(item.bytes)}`}`, inner)}
+          {fit(`  ✗ ${shortId(item.id)}  ${item.label ?? ''}${item.bytes === undefined ? '' : `  ${formatBytes(item.bytes)}`}`, inner)}
         </Toned>
       ))}
       {row.plan && row.plan.items.length > PROMPT_ITEMS && <Text>{fit(`  … and more (the preview lists them)`, inner)}</Text>}

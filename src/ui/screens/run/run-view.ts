@@ -2,7 +2,7 @@
 import type { Plan, RunResult } from '../../../gc/types.js';
 import { repoName } from '../../../gc/types.js';
 import { formatBytes, formatDuration, formatRate } from '../../format.js';
-import { describeDeletes, phaseTitle } from '../../phases.js';
+import { describeDeletes, isEmptyPhase, phaseTitle } from '../../phases.js';
 import type { Tone } from '../../theme.js';
 import type { PhaseRow, Prompt } from './run-reducer.js';
 
@@ -53,7 +53,7 @@ export function phaseLine(row: PhaseRow, prompt: Prompt | null): { glyph: string
     default: {
       const result = row.result;
       const took = result ? `  ${formatDuration(result.seconds)}` : '';
-      const what = result && row.status === 'done' ? `${describeDeletes(result)} deleted` : row.status;
+      const what = result && row.status === 'done' ? (isEmptyPhase(result) ? 'nothing to delete' : `${describeDeletes(result)} deleted`) : row.status;
       const errors = result && result.errors.length > 0 ? `  ${result.errors.length} error(s)` : '';
       detail = `${what}${took}${errors}`;
     }
