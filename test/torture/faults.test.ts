@@ -4,8 +4,7 @@
  * and lying deletes, and a pusher racing it. After a rerun the database and the
  * store must match the oracle exactly (a lying delete may only leave its own keys),
  * and after a race no ref may point at a missing row nor a row at a missing blob.
- * Each test also requires that its faults were injected at least once. The known leak of
- * an interrupted run is tolerated here and pinned down in regressions.test.ts.
+ * Each test also requires that its faults were injected at least once.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,11 +41,11 @@ describe.each(await serverTarget())('GC under faults on $name', (target) => {
   });
 
   it('converges to the oracle after a GC process is SIGKILLed at a random event and rerun', async () => {
-    expect(await torture(killScenario(bench, database.url, undefined, true))).toBeGreaterThan(0);
+    expect(await torture(killScenario(bench, database.url))).toBeGreaterThan(0);
   }, 240_000);
 
   it('converges to the oracle after the GC\'s PostgreSQL connections are terminated mid-phase', async () => {
-    expect(await torture(droppedConnectionScenario(bench, database.url, undefined, true))).toBeGreaterThan(0);
+    expect(await torture(droppedConnectionScenario(bench, database.url))).toBeGreaterThan(0);
   }, 240_000);
 
   it('never leaves a ref to a missing row or a row to a missing blob while a pusher races GC', async () => {

@@ -11,7 +11,7 @@ import { useBench } from './bench-hooks.js';
 import { replayable } from './arbitrary.js';
 import { oracleScenario } from './scenarios.js';
 
-const RUNS = Number(process.env.TORTURE_RUNS ?? 30);
+const RUNS = Number(process.env.TORTURE_RUNS ?? 20);
 
 describe.each(await testTargets())('GC against the oracle on $name', (target) => {
   const benchOf = useBench(target);

@@ -19,10 +19,6 @@ import { diffStates, readState, stateOf } from './compare.js';
 import { GRACE_SECONDS, toRows, type HubModel, type UriFor } from './hub-model.js';
 import { oracle } from './oracle.js';
 
-const MUSEHUB_AND_TOOL_TABLES = ['musehub_repos', 'musehub_branches', 'musehub_commits', 'musehub_commit_refs',
-  'musehub_snapshots', 'musehub_objects', 'musehub_object_refs', 'musehub_releases', 'musehub_wire_tags',
-  'musehub_fetch_mpack_cache', 'musehub_gc_runs', 'musehub_gc_journal', 'musehub_gc_estimates'];
-
 /** A database and a blob store that cases take turns on; `reset` empties both. */
 export interface Bench extends GcContext {
   /** The storage URL a child process opens the same store with. */
@@ -49,11 +45,11 @@ export async function fileBench(db: Database): Promise<Bench> {
   return bench;
 }
 
-/** Empties MuseHub's tables and the tool's own (runs, journal, estimates). */
+/** Empties MuseHub's tables and every table of the tool's own (runs, journal, pending work…). */
 export async function emptyTables(db: Database): Promise<void> {
-  const present: Array<{ name: string }> = (await db.knex().raw(
-    'select name from unnest(?::text[]) as name where to_regclass(name) is not null', [MUSEHUB_AND_TOOL_TABLES])).rows;
-  await db.knex().raw(`truncate ${present.map((row) => row.name).join(', ')} cascade`);
+  const tables: Array<{ name: string }> = (await db.knex().raw(
+    `select tablename as name from pg_tables where schemaname = current_schema() and tablename like 'musehub\\_%'`)).rows;
+  await db.knex().raw(`truncate ${tables.map((row) => row.name).join(', ')} cascade`);
 }
 
 /** Loads a model into an empty bench. */

@@ -4,7 +4,6 @@
  *
  *   npm run torture -- [--count 1000] [--seed 42] [--size 30]
  *                      [--scenarios oracle,kill,pg,race,s3-fail,s3-lie] [--target pglite|postgres]
- *                      [--tolerate-known-leaks]   (the leak of an interrupted run, see regressions.test.ts)
  *
  * Prints, per scenario, the cases run, faults injected and failures found, and for
  * each failure the seed to replay it with `--seed <seed> --count 1`. Exits 1 on a failure.
@@ -27,14 +26,12 @@ const { values } = parseArgs({
     size: { type: 'string', default: '30' },
     scenarios: { type: 'string', default: ['oracle', ...SERVER_ONLY].join(',') },
     target: { type: 'string' },
-    'tolerate-known-leaks': { type: 'boolean', default: false },
   },
 });
 const count = Number(values.count);
 const seed = Number(values.seed);
 const size = Number(values.size);
 const wanted = values.scenarios.split(',');
-const tolerate = values['tolerate-known-leaks'];
 
 interface Tally { cases: number; runs: number; faults: number; failures: Array<{ seed: number; message: string }> }
 
@@ -83,8 +80,8 @@ try {
     const s3 = faulty.some((name) => name.startsWith('s3')) ? await s3Bench(bench.db) : undefined;
     if (s3) benches.push(s3);
     const scenarios: Record<string, () => Scenario<never>> = {
-      kill: () => killScenario(bench, database.url, size, tolerate) as Scenario<never>,
-      pg: () => droppedConnectionScenario(bench, database.url, size, tolerate) as Scenario<never>,
+      kill: () => killScenario(bench, database.url, size) as Scenario<never>,
+      pg: () => droppedConnectionScenario(bench, database.url, size) as Scenario<never>,
       race: () => raceScenario(bench, database.url, size) as Scenario<never>,
       's3-fail': () => s3FailureScenario(s3!, size) as Scenario<never>,
       's3-lie': () => s3LieScenario(s3!, size) as Scenario<never>,

@@ -23,32 +23,13 @@ export interface Scenario<T> {
 
 /**
  * Throws with every difference between the bench and the oracle's state after
- * collecting `repoId`. `allowedLeftovers` are blob keys a lying store kept. With
- * `tolerateInterruptedLeak`, leftovers of the known leak of an interrupted run are
- * not failures (see regressions.test.ts): snapshot rows the oracle deletes, and
- * object rows left without any ref, with their blobs. Anything missing always is.
+ * collecting `repoId`; `allowedLeftovers` are blob keys a lying store kept.
  */
-export async function expectOracle(bench: Bench, hub: HubModel, repoId: string,
-  options: { allowedLeftovers?: readonly string[]; tolerateInterruptedLeak?: boolean } = {}): Promise<number> {
+export async function expectOracle(bench: Bench, hub: HubModel, repoId: string, allowedLeftovers: readonly string[] = []) {
   const expected = oracle(hub, repoId).after;
-  const actual = await readState(bench.db, bench.store);
-  const allowed = new Set((options.allowedLeftovers ?? []).map((key) => `blobs ${key}`));
-  if (options.tolerateInterruptedLeak) {
-    const referenced = new Set(actual.musehub_object_refs.map((row) => row.split(' ')[1]));
-    const kept = new Set(expected.objects.map((o) => o.id));
-    for (const id of actual.musehub_snapshots) allowed.add(`musehub_snapshots ${id}`);
-    for (const object of hub.objects.filter((o) => !kept.has(o.id) && !referenced.has(o.id))) {
-      allowed.add(`musehub_objects ${object.id}`);
-      allowed.add(`blobs ${object.key}`);
-    }
-  }
-  const lines = diffStates(stateOf(expected), actual);
-  const problems = lines.filter((line) => {
-    const [table, rest] = line.split(': left over (GC kept what the oracle deletes): ');
-    return rest === undefined || !allowed.has(`${table} ${rest}`);
-  });
+  const problems = diffStates(stateOf(expected), await readState(bench.db, bench.store))
+    .filter((line) => !allowedLeftovers.some((key) => line === `blobs: left over (GC kept what the oracle deletes): ${key}`));
   if (problems.length > 0) throw new Error(`hub ${describeHub(hub)}, repo ${repoId}:\n  ${problems.slice(0, 40).join('\n  ')}`);
-  return lines.length;
 }
 
 const killPoint: fc.Arbitrary<KillPoint> = fc.record({ afterEvents: fc.integer({ min: 1, max: 14 }), delayMs: fc.integer({ min: 0, max: 40 }) });
@@ -67,28 +48,28 @@ export function oracleScenario(bench: Bench, size?: number): Scenario<TortureCas
 }
 
 /** A GC child SIGKILLed at a random event, then a rerun. */
-export function killScenario(bench: Bench, databaseUrl: string, size?: number, tolerateInterruptedLeak = false): Scenario<[TortureCase, KillPoint]> {
+export function killScenario(bench: Bench, databaseUrl: string, size?: number): Scenario<[TortureCase, KillPoint]> {
   return {
     arb: fc.tuple(caseArb(size), killPoint),
     async run([c, point]) {
       await loadModel(bench, c.hub);
       const killed = await killedRun(databaseUrl, bench.storeUrl, firstRepo(c), point);
       await rerun(bench, firstRepo(c));
-      await expectOracle(bench, c.hub, firstRepo(c), { tolerateInterruptedLeak });
+      await expectOracle(bench, c.hub, firstRepo(c));
       return killed ? 1 : 0;
     },
   };
 }
 
 /** The GC's PostgreSQL backends terminated at a random event, then a rerun. */
-export function droppedConnectionScenario(bench: Bench, databaseUrl: string, size?: number, tolerateInterruptedLeak = false): Scenario<[TortureCase, KillPoint]> {
+export function droppedConnectionScenario(bench: Bench, databaseUrl: string, size?: number): Scenario<[TortureCase, KillPoint]> {
   return {
     arb: fc.tuple(caseArb(size), killPoint),
     async run([c, point]) {
       await loadModel(bench, c.hub);
       const killed = await runWithDroppedConnections(databaseUrl, bench, firstRepo(c), point);
       await rerun(bench, firstRepo(c));
-      await expectOracle(bench, c.hub, firstRepo(c), { tolerateInterruptedLeak });
+      await expectOracle(bench, c.hub, firstRepo(c));
       return killed ? 1 : 0;
     },
   };
@@ -167,7 +148,7 @@ export function s3LieScenario(bench: Bench & { faults: S3Faults }, size?: number
       bench.faults.lieAboutKeys(lied);
       await collect(bench, firstRepo(c));
       bench.faults.reset();
-      await expectOracle(bench, c.hub, firstRepo(c), { allowedLeftovers: lied });
+      await expectOracle(bench, c.hub, firstRepo(c), lied);
       return lied.length;
     },
   };
