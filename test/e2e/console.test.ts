@@ -1,0 +1,192 @@
+/**
+ * The built console, driven in tmux as an operator drives it, against a fresh embedded
+ * demo hub: open the force-pushed repo, read its graph and preview, run every phase
+ * through its prompts, quit; then the database and the blob files say what went.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEmbedded } from '../../src/db/connect.js';
+import { DEMO } from '../../src/demo/demo-hub.js';
+import { locateBlob } from '../../src/storage/keys.js';
+import { startTmux, type Tmux } from './tmux.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
+const SLUG = DEMO.forcePushed.split('/')[1]!;
+
+/** What the hub holds of the force-pushed repo and its fork. */
+interface HubState {
+  /** Every commit of the hub (commits are global). */
+  commits: Set<string>;
+  /** Commit ids the fork holds. */
+  forkCommits: Set<string>;
+  /** object_id -> repos holding it, and its blob's file. */
+  objects: Map<string, { repos: string[]; file: string }>;
+}
+
+let work = '';
+let hubDir = '';
+let cli = '';
+
+/** Builds the CLI as `npm run build` does, into a directory of its own that resolves the repo's node_modules. */
+function buildCli(into: string): string {
+  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(into, 'dist')], { cwd: ROOT, encoding: 'utf8' });
+  const entry = join(into, 'dist', 'cli.js');
+  if (build.status !== 0 && !existsSync(entry)) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`);
+  copyFileSync(join(ROOT, 'src/db/musehub-schema.sql'), join(into, 'dist/db/musehub-schema.sql'));
+  copyFileSync(join(ROOT, 'package.json'), join(into, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(into, 'node_modules'), 'dir');
+  return entry;
+}
+
+/** The environment of the console: the embedded hub under a cache of the test's own. */
+function hubEnv(): string[] {
+  return ['env', '-u', 'DATABASE_URL', '-u', 'MUSEHUB_STORAGE', `XDG_CACHE_HOME=${join(work, 'cache')}`];
+}
+
+async function readHub(): Promise<HubState> {
+  const db = await openEmbedded({ dir: hubDir });
+  try {
+    const repoId = async (name: string) => {
+      const [owner, slug] = name.split('/');
+      return (await db.knex().raw('select repo_id from musehub_repos where owner = ? and slug = ?', [owner, slug])).rows[0].repo_id as string;
+    };
+    const [own, fork] = [await repoId(DEMO.forcePushed), await repoId(DEMO.fork)];
+    const refs = async (repo: string) =>
+      new Set<string>((await db.knex().raw('select commit_id from musehub_commit_refs where repo_id = ?', [repo])).rows.map((row: { commit_id: string }) => row.commit_id));
+    const rows = (await db.knex().raw(`
+      select o.object_id, o.storage_uri, coalesce(array_agg(r.repo_id) filter (where r.repo_id is not null), '{}') as repos
+      from musehub_objects o left join musehub_object_refs r on r.object_id = o.object_id
+      group by o.object_id, o.storage_uri`)).rows as Array<{ object_id: string; storage_uri: string | null; repos: string[] }>;
+    const objects = new Map(rows.map((row) => [row.object_id, {
+      repos: row.repos.map((repo) => (repo === own ? 'own' : repo === fork ? 'fork' : repo)),
+      file: join(hubDir, 'blobs', locateBlob({ id: row.object_id, storageUri: row.storage_uri ?? undefined }, 'file').key),
+    }]));
+    const commits = new Set<string>((await db.knex().raw('select commit_id from musehub_commits')).rows.map((row: { commit_id: string }) => row.commit_id));
+    return { commits, forkCommits: await refs(fork), objects };
+  } finally {
+    await db.close();
+  }
+}
+
+/** `✗ c4f186f` on a graph line: the glyph and the short id of each commit drawn. */
+function graphCommits(pane: string): Array<{ glyph: string; id: string; line: string }> {
+  return pane.split('\n').flatMap((line) => {
+    const match = /^[▸ ] ([│─╮╯╭╰├┤┼┴┬ ]*)([●✗○])[─╮╯│┼ ]* ([0-9a-f]{7}) /.exec(line);
+    return match ? [{ glyph: match[2]!, id: match[3]!, line }] : [];
+  });
+}
+
+describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded demo hub)', () => {
+  let tmux: Tmux | undefined;
+  let before: HubState;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'musehub-gc-e2e-'));
+    hubDir = join(work, 'cache', 'musehub-gc');
+    mkdirSync(join(work, 'cache'));
+    cli = buildCli(join(work, 'build'));
+    // The demo hub, seeded fresh by the built CLI; its state before the console touches it.
+    const seeded = spawnSync(hubEnv()[0]!, [...hubEnv().slice(1), process.execPath, cli, 'demo'], { encoding: 'utf8' });
+    if (seeded.status !== 0) throw new Error(`musehub-gc demo failed: ${seeded.stderr}`);
+    before = await readHub();
+  }, 300_000);
+
+  afterAll(() => {
+    tmux?.kill();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('opens blue-in-green, shows its graph and preview, runs every phase through its prompts, and GC did what it showed', async () => {
+    tmux = startTmux([...hubEnv(), process.execPath, cli], { columns: 120, rows: 40 });
+    await tmux.waitFor(/12 of 12 repos/, 120_000);
+
+    // Filter to the force-pushed repo and open it.
+    tmux.keys('/');
+    tmux.type(DEMO.forcePushed);
+    await tmux.waitFor(/1 of 12 repos .*filter: \/lowend\/blue-in-green/);
+    tmux.keys('Enter');
+    tmux.keys('Enter');
+    const graph = await tmux.waitFor(/Repos › lowend\/blue-in-green › Graph[\s\S]*\d+ orphaned · \d+ reachable/);
+
+    // The graph: the abandoned chain in its own lane beside the live one, each state its own glyph.
+    const [, orphaned, , kept] = /(\d+) orphaned · (\d+) reachable · (\d+) kept/.exec(graph)!;
+    const drawn = graphCommits(graph);
+    expect(drawn[0]!.line).toMatch(/● +[0-9a-f]{7} \(main\)/);
+    const lost = drawn.filter((commit) => commit.glyph === '✗');
+    const held = drawn.filter((commit) => commit.glyph === '○');
+    expect(lost.length).toBe(Number(orphaned));
+    expect(held.length).toBe(Number(kept));
+    // Lane 0 is the live history, running past the abandoned chain's lanes.
+    for (const commit of [...lost, ...held]) expect(commit.line).toMatch(/^[▸ ] │ (│ )?[✗○]/);
+    expect(lost[0]!.line).toContain('← tip of an abandoned chain');
+    for (const commit of held) expect(commit.line).toContain(`(kept: held by ${DEMO.fork})`);
+    expect(graph).toMatch(/│ ● +[0-9a-f]{7} \[v1\.0-rc\] .*← an abandoned chain left the live history here/);
+
+    // A commit's details, and back.
+    tmux.keys('Enter');
+    await tmux.waitFor(/› commit [0-9a-f]{7}[\s\S]*files \(\d+\)/);
+    tmux.keys('Escape');
+    await tmux.waitFor(/› Graph\n/);
+
+    // The preview: what each phase deletes, and what the fork keeps.
+    tmux.keys('2');
+    const preview = await tmux.waitFor(/› Preview[\s\S]*5 pack cache/);
+    expect(preview).toContain('a dry run: nothing is deleted');
+    expect(preview).toMatch(new RegExp(`1 commits +\\d+ commit refs, ${orphaned} commits +${kept} commits still referenced by ${DEMO.fork}`));
+    const objects = Number(/4 objects +(\d+) objects, /.exec(preview)![1]);
+    expect(objects).toBeGreaterThan(0);
+
+    // The run: y for the row phases, the slug for the blob phases.
+    tmux.keys('R');
+    await tmux.waitFor(/Delete \d+ commit refs, \d+ commits of lowend\/blue-in-green\? \[y\/N\]/);
+    tmux.keys('y');
+    await tmux.waitFor(/Delete \d+ snapshots of lowend\/blue-in-green\? \[y\/N\]/);
+    tmux.keys('y');
+    await tmux.waitFor(/Delete \d+ object refs of lowend\/blue-in-green\? \[y\/N\]/);
+    tmux.keys('y');
+    await tmux.waitFor(new RegExp(`Type ${SLUG} to delete ${objects} objects, `));
+    tmux.type(SLUG);
+    tmux.keys('Enter');
+    await tmux.waitFor(new RegExp(`Type ${SLUG} to delete \\d+ expired entries`));
+    tmux.type(SLUG);
+    tmux.keys('Enter');
+    const summary = await tmux.waitFor(/done: freed .* · 0 errors/);
+    expect(summary).toMatch(new RegExp(`deleted ${orphaned} commits \\(\\d+ refs\\) · \\d+ snapshots · \\d+ object refs · ${objects} objects · \\d+ cache entries`));
+    expect(summary).toContain('Everything went as the preview said.');
+
+    // Back on the preview, planned again: nothing left to delete.
+    tmux.keys('Enter');
+    await tmux.waitFor(/› Preview[\s\S]*1 commits +0 commit refs, 0 commits/);
+    tmux.keys('3');
+    await tmux.waitFor(/› History[\s\S]*now +\S+ +real +1h +done/);
+
+    tmux.keys('Escape');
+    await tmux.waitFor(/ Repos\n/);
+    tmux.keys('q');
+    await tmux.waitFor(/musehub-gc exited 0/);
+
+    // The hub afterwards: the orphaned chain gone, the fork's commits all there, the repo's own objects gone with their files.
+    const after = await readHub();
+    const goneIds = (ids: Iterable<string>, short: string[]) => [...ids].filter((id) => short.includes(id.slice(0, 7)));
+    const lostIds = goneIds(before.commits, lost.map((commit) => commit.id));
+    expect(lostIds).toHaveLength(lost.length);
+    for (const id of lostIds) expect(after.commits.has(id)).toBe(false);
+    for (const id of goneIds(before.commits, held.map((commit) => commit.id))) expect(after.commits.has(id)).toBe(true);
+    for (const id of before.forkCommits) expect(after.commits.has(id)).toBe(true);
+
+    const deleted = [...before.objects.keys()].filter((id) => !after.objects.has(id));
+    expect(deleted).toHaveLength(objects);
+    for (const id of deleted) {
+      expect(before.objects.get(id)!.repos).toEqual(['own']);
+      expect(existsSync(before.objects.get(id)!.file)).toBe(false);
+    }
+    for (const [id, object] of after.objects) {
+      if (before.objects.get(id)!.repos.includes('fork')) expect(object.repos).toContain('fork');
+      expect(existsSync(object.file)).toBe(true);
+    }
+  }, 300_000);
+});
