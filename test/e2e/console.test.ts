@@ -51,7 +51,7 @@ async function readHub(): Promise<HubState> {
   const db = await openEmbedded({ dir: hubDir });
   try {
     const repoId = async (name: string) => {
-      const [owner, slug] = name.split('/');
+      const [owner, slug] = name.split('/') as [string, string];
       return (await db.knex().raw('select repo_id from musehub_repos where owner = ? and slug = ?', [owner, slug])).rows[0].repo_id as string;
     };
     const [own, fork] = [await repoId(DEMO.forcePushed), await repoId(DEMO.fork)];
