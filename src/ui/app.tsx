@@ -85,6 +85,7 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
       dataVersion,
       dataChanged: () => setDataVersion((version) => version + 1),
       setRunStopper: (stop) => {
+        if (!stop && runStopper.current?.asked) setStatus({ message: 'The run stopped. Ctrl+C quits.', tone: 'warning' });
         runStopper.current = stop ? { stop, asked: false } : null;
       },
     }),

@@ -41,9 +41,9 @@ describe('graph screen', () => {
     expect(lineWith(detail, 'bass/take.mid')).toContain('64.0 KiB');
     expect(lineWith(detail, 'piano/comping.wav')).toContain('no row');
     await app.press(KEYS.esc);
-    expect(lineWith(app.frame(), '▸')).toContain('e13c5d0');
+    expect(lineWith(await app.waitFor(/› Graph\n/), '▸')).toContain('e13c5d0');
     await app.press(KEYS.esc);
-    expect(app.frame()).toContain('sorted by reclaimable bytes');
+    await app.waitFor('sorted by reclaimable bytes');
   });
 
   it('scrolls a 100,000-commit history to its middle, drawing only the window', async () => {

@@ -105,6 +105,7 @@ describe('run screen', () => {
     expect(lineWith(stopped, '1 commits')).toMatch(/✔ 1 commits\s+38 commit refs, 35 commits deleted/);
     expect(lineWith(stopped, '2 snapshots')).toContain('not-run');
     expect(service.decisions.map((entry) => entry.decision)).toEqual(['go', 'stop']);
+    expect(await app.waitFor('The run stopped. Ctrl+C quits.')).not.toContain('Ctrl+C again quits now');
     // Nothing runs now: Ctrl+C quits, and the console answers no more keys.
     await app.press(CTRL_C);
     const last = app.frame();
