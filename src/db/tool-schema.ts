@@ -1,7 +1,7 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
- * deletion journal, work pending between phases and cached repo estimates. Created idempotently on first use;
- * MuseHub's own tables are never altered.
+ * deletion journal, work pending between phases and cached repo estimates. Created
+ * idempotently on first use; MuseHub's own tables are never altered.
  */
 import { defineEntity, p } from '@mikro-orm/core';
 import type { Database } from './connect.js';
@@ -35,16 +35,17 @@ CREATE TABLE IF NOT EXISTS musehub_gc_journal (
     attempts    integer       NOT NULL DEFAULT 0,
     last_error  text
 );
+CREATE INDEX IF NOT EXISTS ix_musehub_gc_journal_run ON musehub_gc_journal (run_id, entry_id);
 
 -- Work a phase leaves for the next: snapshots of commits phase 1 deleted, objects whose refs
 -- phase 3 deleted. Written in the same transaction, so a run stopped between phases does not
--- strand them: the next run's phases 2 and 4 take them up.
+-- strand them: the next run's phases 2 and 4 take them up. One row per deleting statement,
+-- the ids as an array: cheap to write a million of, and read back only by repo.
 CREATE TABLE IF NOT EXISTS musehub_gc_pending (
     repo_id    varchar(36)  NOT NULL,
     kind       varchar(10)  NOT NULL,
-    id         varchar(128) NOT NULL,
-    created_at timestamptz  NOT NULL DEFAULT now(),
-    PRIMARY KEY (repo_id, kind, id)
+    ids        text[]       NOT NULL,
+    created_at timestamptz  NOT NULL DEFAULT now()
 );
 
 CREATE TABLE IF NOT EXISTS musehub_gc_estimates (

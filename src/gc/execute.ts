@@ -11,10 +11,10 @@ import { recordEnd, recordStart } from './history.js';
 import { drainJournal } from './journal.js';
 import { lockRepo, type Unlock } from './lock.js';
 import { applyCache } from './phases/cache.js';
-import { applyCommits, RootsMoved } from './phases/commits.js';
+import { applyCommits } from './phases/commits.js';
 import { applyObjects } from './phases/objects.js';
 import { applyRefs } from './phases/refs.js';
-import type { PhaseApplied, PhaseRuntime, Progress } from './phases/runtime.js';
+import { RootsMoved, type PhaseApplied, type PhaseRuntime, type Progress } from './phases/runtime.js';
 import { applySnapshots } from './phases/snapshots.js';
 import { derivePlan } from './plan.js';
 import { Session } from './session.js';
@@ -83,7 +83,7 @@ async function* runPhases(
   if (dryRun) await session.execute('begin');
   try {
     for (const [index, phase] of PHASES.entries()) {
-      const phasePlan = current.plan.phases[index]!;
+      let phasePlan = current.plan.phases[index]!;
       if (options.phases && !options.phases.includes(phase)) {
         result.phases.push(phaseResult(phase, 'skipped'));
         continue;
@@ -114,6 +114,7 @@ async function* runPhases(
           if (!(error instanceof RootsMoved) || attempt === ROOT_RETRIES) throw error;
           yield { type: 'warning', phase, message: `${error.message}: deriving it again` };
           current = await derivePlan(session, plan.repo, { graceSeconds: plan.graceSeconds }, clock);
+          phasePlan = current.plan.phases[index]!;
         }
       }
       const done: PhaseResult = {

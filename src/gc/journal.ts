@@ -8,7 +8,8 @@ import type { BlobRef, BlobStore } from '../storage/blob-store.js';
 import { shortId } from './ids.js';
 import type { Session } from './session.js';
 
-const BATCH = 1000;
+/** Entries per round: the store splits them further (S3 takes 1,000 keys a call). */
+const BATCH = 5000;
 
 export interface Drained {
   /** Blobs deleted (or found already gone). */

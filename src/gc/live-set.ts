@@ -29,6 +29,8 @@ export interface LiveSet {
   reachable: number;
   /** Commits kept only because a ref younger than the cutoff reaches them. */
   graceOnly: number;
+  /** Commits the repo holds refs to that nothing reaches. */
+  orphaned: number;
   /** Snapshots whose manifest cannot prove which objects are live. */
   manifestProblems: Array<{ snapshotId: string; problem: string }>;
   findings: Finding[];
@@ -37,8 +39,6 @@ export interface LiveSet {
 }
 
 const LOOKUP_CHUNK = 10_000;
-/** Snapshots read per page while collecting live objects. */
-const MANIFEST_PAGE = 2_000;
 
 /** Lists the repo's branch heads, releases and wire tags. */
 export async function readRoots(session: Session, repoId: string): Promise<Root[]> {
@@ -103,16 +103,18 @@ export async function deriveLiveSet(session: Session, repo: RepoIdentity, cutoff
 
   let reachable = 0;
   let graceOnly = 0;
-  await session.tempIdTable('gc_live_commits');
-  await session.insertIds('gc_live_commits', (function* () {
+  let orphaned = 0;
+  await session.createIdTable('gc_live_commits', (function* () {
     for (const [commitId, level] of graph.levels()) {
-      if (level === 0) continue;
+      if (level === 0) {
+        orphaned++;
+        continue;
+      }
       if (level === GRACE) graceOnly++;
       else reachable++;
       yield commitId;
     }
   })());
-  await session.analyze('gc_live_commits');
 
   const findings: Finding[] = [];
   if (borrowed.length > 0) {
@@ -126,42 +128,43 @@ export async function deriveLiveSet(session: Session, repo: RepoIdentity, cutoff
 
   const manifestProblems = await deriveLiveObjects(session, repoId);
   return {
-    graph, roots, reachable, graceOnly, manifestProblems, findings,
+    graph, roots, reachable, graceOnly, orphaned, manifestProblems, findings,
     fingerprint: await rootFingerprint(session, repoId, cutoff),
   };
 }
 
-/** Fills `gc_live_snapshots` and `gc_live_objects`; returns the manifests that prove nothing. */
+/**
+ * Fills `gc_live_snapshots` and `gc_live_objects`; returns the manifests that prove nothing.
+ * The manifests stream in with one COPY; their object ids are gathered first (a set, as
+ * snapshots share most files) and written after, as the connection is busy until COPY ends.
+ */
 async function deriveLiveObjects(session: Session, repoId: string): Promise<LiveSet['manifestProblems']> {
-  await session.tempIdTable('gc_live_snapshots');
+  await session.execute('drop table if exists gc_live_snapshots');
   await session.execute(`
-    insert into gc_live_snapshots
-    select distinct c.snapshot_id from gc_live_commits l join musehub_commits c on c.commit_id = l.id
+    create temp table gc_live_snapshots as
+    select c.snapshot_id as id from gc_live_commits l join musehub_commits c on c.commit_id = l.id
       where c.snapshot_id is not null
     union
     select snapshot_id from musehub_releases where repo_id = ? and snapshot_id is not null`, [repoId]);
+  await session.analyze('gc_live_snapshots');
 
-  await session.tempIdTable('gc_live_objects');
   const problems: LiveSet['manifestProblems'] = [];
-  // Pages rather than one COPY: the ids found go back over the same connection while reading.
-  for (let after = ''; ;) {
-    const page = await session.rows<{ id: string; present: boolean; manifest_blob: Buffer | null }>(`
-      select l.id, s.snapshot_id is not null as present, s.manifest_blob
-      from gc_live_snapshots l left join musehub_snapshots s on s.snapshot_id = l.id
-      where l.id > ? order by l.id limit ?`, [after, MANIFEST_PAGE]);
-    if (page.length === 0) break;
-    after = page.at(-1)!.id;
-    const objectIds: string[] = [];
-    for (const snapshot of page) {
-      const reading = snapshot.present ? readManifest(snapshot.manifest_blob)
-        : { ok: false as const, problem: 'has no row in musehub_snapshots' };
-      if (!reading.ok) problems.push({ snapshotId: snapshot.id, problem: reading.problem });
-      else for (const [, objectId] of reading.entries) objectIds.push(objectId);
-    }
-    await session.insertIds('gc_live_objects', objectIds);
+  const objectIds = new Set<string>();
+  for await (const [snapshotId, present, blob] of copyRows(session.copyOut(`
+      select l.id, s.snapshot_id is not null, s.manifest_blob
+      from gc_live_snapshots l left join musehub_snapshots s on s.snapshot_id = l.id`))) {
+    const reading = present === 't' ? readManifest(decodeBytea(copyField(blob!)))
+      : { ok: false as const, problem: 'has no row in musehub_snapshots' };
+    if (!reading.ok) problems.push({ snapshotId: snapshotId!, problem: reading.problem });
+    else for (const [, objectId] of reading.entries) objectIds.add(objectId);
   }
-  await session.analyze('gc_live_objects');
+  await session.createIdTable('gc_live_objects', objectIds);
   return problems;
+}
+
+/** A COPY text bytea (`\x0a1b…`) as bytes. */
+function decodeBytea(text: string | null): Buffer | null {
+  return text === null ? null : Buffer.from(text.startsWith('\\x') ? text.slice(2) : text, 'hex');
 }
 
 async function lookUpCommits(session: Session, ids: string[]): Promise<Map<string, string[]>> {

@@ -56,14 +56,11 @@ export async function derivePlan(
     await planCommits(runtime), await planSnapshots(runtime), await planRefs(runtime),
     await planObjects(runtime), await planCache(runtime),
   ];
-  const orphaned = await session.one<{ count: number }>(`
-    select count(*)::int as count from musehub_commit_refs r
-    where r.repo_id = ? and not exists (select 1 from gc_live_commits l where l.id = r.commit_id)`, [repo.repoId]);
   return {
     runtime,
     plan: {
       repo, computedAt: clock.now, graceSeconds, cutoff: clock.cutoff,
-      reachableCommits: live.reachable, orphanedCommits: orphaned.count, phases,
+      reachableCommits: live.reachable, orphanedCommits: live.orphaned, phases,
       findings: [
         ...live.findings,
         ...live.manifestProblems.map((problem) => ({

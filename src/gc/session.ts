@@ -11,6 +11,8 @@ import type { Database } from '../db/connect.js';
 
 /** Ids written to a temporary table per statement: one array parameter each. */
 const WRITE_CHUNK = 50_000;
+/** Memory for each sort or hash of this session's statements, and for its temporary tables. */
+const SESSION_MEMORY = '256MB';
 
 export class Session {
   private constructor(
@@ -24,6 +26,8 @@ export class Session {
     const knex = db.knex();
     const connection = await knex.client.acquireConnection() as pg.Client;
     const pid: number = (await knex.raw('select pg_backend_pid() as pid').connection(connection)).rows[0].pid;
+    await knex.raw(`set work_mem = '${SESSION_MEMORY}'`).connection(connection);
+    await knex.raw(`set temp_buffers = '${SESSION_MEMORY}'`).connection(connection);
     return new Session(knex, connection, pid);
   }
 
@@ -62,25 +66,24 @@ export class Session {
     return this.connection.query(copyTo(`copy (${query}) to stdout`));
   }
 
-  /** Creates (or empties) a temporary table of one text column, primary key. */
-  async tempIdTable(name: string): Promise<void> {
-    await this.execute(`create temp table if not exists ${name} (id text primary key)`);
-    await this.execute(`truncate ${name}`);
-  }
-
-  /** Adds ids to a temporary id table in bounded chunks, skipping duplicates. */
-  async insertIds(table: string, ids: Iterable<string>): Promise<void> {
-    const insert = (chunk: string[]) =>
-      this.execute(`insert into ${table} select unnest(?::text[]) on conflict do nothing`, [chunk]);
+  /**
+   * (Re)creates temporary table `name` holding `ids` (distinct), sent in bounded chunks,
+   * each one array parameter; indexed after loading, which is faster than before.
+   */
+  async createIdTable(name: string, ids: Iterable<string>): Promise<void> {
+    await this.execute(`drop table if exists ${name}`);
+    await this.execute(`create temp table ${name} (id text not null)`);
     let chunk: string[] = [];
     for (const id of ids) {
       chunk.push(id);
       if (chunk.length === WRITE_CHUNK) {
-        await insert(chunk);
+        await this.execute(`insert into ${name} select unnest(?::text[])`, [chunk]);
         chunk = [];
       }
     }
-    if (chunk.length > 0) await insert(chunk);
+    if (chunk.length > 0) await this.execute(`insert into ${name} select unnest(?::text[])`, [chunk]);
+    await this.execute(`create unique index on ${name} (id)`);
+    await this.analyze(name);
   }
 
   /** Gathers statistics: autovacuum never analyzes temporary tables, and the planner guesses badly without. */

@@ -3,40 +3,32 @@
  * that nothing references or points at any more.
  */
 import { formatDuration } from '../duration.js';
-import { rootFingerprint } from '../live-set.js';
 import type { Kept } from '../types.js';
 import {
-  heldByOtherRepos, inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress,
+  chunkIds, heldByOtherRepos, holdRoots, inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress,
 } from './runtime.js';
-
-/** Thrown when a branch, release, tag or young ref changed since liveness was derived. */
-export class RootsMoved extends Error {
-  constructor() {
-    super('a push changed the repo\'s branches, releases, tags or recent refs since liveness was derived');
-  }
-}
 
 /**
  * No repo (other than `?`, when the plan still counts the repo's own refs as
  * going) references the commit, and no branch, release or wire tag points at it.
  */
-function unheld(exceptRepo: boolean): string {
+function unheld(commitId: string, exceptRepo: boolean): string {
   return `
-    not exists (select 1 from musehub_commit_refs x where x.commit_id = g.id ${exceptRepo ? 'and x.repo_id <> ?' : ''})
-    and not exists (select 1 from musehub_branches b where b.head_commit_id = g.id)
-    and not exists (select 1 from musehub_releases x where x.commit_id = g.id)
-    and not exists (select 1 from musehub_wire_tags t where t.commit_id = g.id)`;
+    not exists (select 1 from musehub_commit_refs x where x.commit_id = ${commitId} ${exceptRepo ? 'and x.repo_id <> ?' : ''})
+    and not exists (select 1 from musehub_branches b where b.head_commit_id = ${commitId})
+    and not exists (select 1 from musehub_releases x where x.commit_id = ${commitId})
+    and not exists (select 1 from musehub_wire_tags t where t.commit_id = ${commitId})`;
 }
 
+/** EXCEPT rather than NOT EXISTS: it hashes both sides once, where the planner would probe per row. */
 const DEAD_REFS = `
-  select r.commit_id as id from musehub_commit_refs r
-  where r.repo_id = ? and r.created_at <= ?
-    and not exists (select 1 from gc_live_commits l where l.id = r.commit_id)`;
+  select r.commit_id as id from musehub_commit_refs r where r.repo_id = ? and r.created_at <= ?
+  except select id from gc_live_commits`;
 
 export async function planCommits(rt: PhaseRuntime) {
   const { session, repo } = rt;
   const refs = await selectInto(session, 'gc_commit_refs', DEAD_REFS, [repo.repoId, rt.cutoff]);
-  const rows = await selectInto(session, 'gc_commits', `select g.id from gc_commit_refs g where ${unheld(true)}`,
+  const rows = await selectInto(session, 'gc_commits', `select g.id from gc_commit_refs g where ${unheld('g.id', true)}`,
     [repo.repoId]);
 
   const kept: Kept[] = [];
@@ -61,20 +53,16 @@ export async function planCommits(rt: PhaseRuntime) {
 
 export async function applyCommits(rt: PhaseRuntime, planned: { refs: number; rows: number }, progress: Progress): Promise<PhaseApplied> {
   const { session, repo } = rt;
-  // Hold the roots still while we delete, and make sure liveness was derived from them.
-  for (const table of ['musehub_branches', 'musehub_releases', 'musehub_wire_tags']) {
-    await session.execute(`select 1 from ${table} where repo_id = ? for share`, [repo.repoId]);
-  }
-  if (await rootFingerprint(session, repo.repoId, rt.cutoff) !== rt.live.fingerprint) throw new RootsMoved();
+  await holdRoots(rt);
 
   const total = planned.refs + planned.rows;
   await session.execute(`
     select count(*) from (select 1 from musehub_commit_refs r join gc_commit_refs g on g.id = r.commit_id
       where r.repo_id = ? for update of r) as locked`, [repo.repoId]);
   const refs = await inChunks(planned.refs, (from, to) => session.execute(`
-    delete from musehub_commit_refs r using gc_commit_refs g
-    where g.seq > ? and g.seq <= ? and r.repo_id = ? and r.commit_id = g.id and r.created_at <= ?
-      and not exists (select 1 from gc_live_commits l where l.id = r.commit_id)`, [from, to, repo.repoId, rt.cutoff]),
+    delete from musehub_commit_refs r
+    where r.repo_id = ? and r.commit_id = ${chunkIds('gc_commit_refs')} and r.created_at <= ?
+      and not exists (select 1 from gc_live_commits l where l.id = r.commit_id)`, [repo.repoId, from, to, rt.cutoff]),
   (done) => progress(done, total, 0));
 
   // Lock first, then re-check in a new statement: its snapshot sees every ref committed before the lock,
@@ -85,13 +73,13 @@ export async function applyCommits(rt: PhaseRuntime, planned: { refs: number; ro
   // Their snapshots wait in musehub_gc_pending for phase 2, of this run or, if it stops here, the next.
   const rows = await inChunks(planned.rows, async (from, to) => (await session.one<{ count: number }>(`
     with deleted as (
-      delete from musehub_commits c using gc_commits g
-      where g.seq > ? and g.seq <= ? and c.commit_id = g.id and ${unheld(false)}
+      delete from musehub_commits c
+      where c.commit_id = ${chunkIds('gc_commits')} and ${unheld('c.commit_id', false)}
       returning c.snapshot_id),
     pending as (
-      insert into musehub_gc_pending (repo_id, kind, id)
-      select distinct ?, 'snapshot', snapshot_id from deleted where snapshot_id is not null
-      on conflict do nothing)
+      insert into musehub_gc_pending (repo_id, kind, ids)
+      select ?, 'snapshot', array_agg(distinct snapshot_id) from deleted where snapshot_id is not null
+      having count(*) > 0)
     select count(*)::int as count from deleted`, [from, to, repo.repoId])).count,
   (done) => progress(planned.refs + done, total, 0));
 

@@ -7,7 +7,7 @@ import { formatDuration } from '../duration.js';
 import type { Kept } from '../types.js';
 import { objectPhasesRefusal } from './refs.js';
 import {
-  heldByOtherRepos, inChunks, phasePlan, selectInto, type PhaseApplied, type PhaseRuntime, type Progress,
+  chunkIds, heldByOtherRepos, inChunks, phasePlan, selectInto, type PhaseApplied, type PhaseRuntime, type Progress,
 } from './runtime.js';
 
 export async function planObjects(rt: PhaseRuntime) {
@@ -18,8 +18,8 @@ export async function planObjects(rt: PhaseRuntime) {
     select o.object_id as id, o.size_bytes, o.storage_uri from (
       select id from gc_object_refs
       union
-      select p.id from musehub_gc_pending p where p.repo_id = ? and p.kind = 'object'
-        and not exists (select 1 from musehub_object_refs x where x.object_id = p.id and x.repo_id = ?)
+      select p.id from (select unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'object') as p
+      where not exists (select 1 from musehub_object_refs x where x.object_id = p.id and x.repo_id = ?)
     ) as g
     join musehub_objects o on o.object_id = g.id
     where ${refused ? 'false and ' : ''}o.created_at <= ?
@@ -52,8 +52,8 @@ export async function applyObjects(
   const rows = await inChunks(planned.rows, async (from, to) => {
     const done = await session.one<{ count: number; bytes: number }>(`
       with deleted as (
-        delete from musehub_objects o using gc_objects g
-        where g.seq > ? and g.seq <= ? and o.object_id = g.id and o.created_at <= ?
+        delete from musehub_objects o
+        where o.object_id = ${chunkIds('gc_objects')} and o.created_at <= ?
           and not exists (select 1 from musehub_object_refs x where x.object_id = o.object_id)
         returning o.object_id, o.size_bytes, o.storage_uri),
       journaled as (
@@ -64,6 +64,8 @@ export async function applyObjects(
     bytes += done.bytes;
     return done.count;
   }, (done) => progress(done, planned.rows, bytes));
+  // The blob deletion that follows pages through these entries: let the planner know they are there.
+  await session.analyze('musehub_gc_journal');
   await session.execute(`delete from musehub_gc_pending where repo_id = ? and kind = 'object'`, [rt.repo.repoId]);
   const keptSincePlan = planned.rows - rows;
   return { refs: 0, rows, bytes, blobs: 0, journaled: rows, keptSincePlan, differences: keptSincePlan > 0

@@ -3,7 +3,7 @@
  * selects its candidates into a temporary table (the plan) and later deletes
  * them in bounded chunks, re-checking its condition under row locks.
  */
-import type { LiveSet } from '../live-set.js';
+import { rootFingerprint, type LiveSet } from '../live-set.js';
 import type { Session } from '../session.js';
 import type { Kept, PhaseName, PhasePlan, PlanItem, RepoIdentity } from '../types.js';
 
@@ -33,6 +33,24 @@ export interface PhaseApplied {
 
 export type Progress = (done: number, total: number, bytes: number) => void;
 
+/** Thrown when a branch, release, tag or young ref changed since liveness was derived. */
+export class RootsMoved extends Error {
+  constructor() {
+    super('a push changed the repo\'s branches, releases, tags or recent refs since liveness was derived');
+  }
+}
+
+/**
+ * Holds the repo's branches, releases and wire tags still until the transaction ends, and makes
+ * sure liveness was derived from them as they are: the phases that delete what is not live call it.
+ */
+export async function holdRoots(rt: PhaseRuntime): Promise<void> {
+  for (const table of ['musehub_branches', 'musehub_releases', 'musehub_wire_tags']) {
+    await rt.session.execute(`select 1 from ${table} where repo_id = ? for share`, [rt.repo.repoId]);
+  }
+  if (await rootFingerprint(rt.session, rt.repo.repoId, rt.cutoff) !== rt.live.fingerprint) throw new RootsMoved();
+}
+
 /** How many rows one delete statement takes: progress is reported between chunks. */
 export const DELETE_CHUNK = 10_000;
 
@@ -50,6 +68,14 @@ export async function selectInto(
   await session.execute(`create index on ${table} (seq)`);
   await session.analyze(table);
   return count;
+}
+
+/**
+ * The ids of one chunk of a candidate table, as an array the statement matches with `= any(…)`:
+ * the planner then looks each one up by index instead of hashing the whole table per chunk.
+ */
+export function chunkIds(table: string): string {
+  return `any(array(select id from ${table} where seq > ? and seq <= ?))`;
 }
 
 /** Runs `statement(from, to)` over `seq` ranges of a candidate table, adding up its counts. */

@@ -1,6 +1,6 @@
 /** Phase 2: snapshots of the commits phase 1 deleted that nothing uses any more. */
 import type { Kept } from '../types.js';
-import { inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress } from './runtime.js';
+import { chunkIds, inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress } from './runtime.js';
 
 export async function planSnapshots(rt: PhaseRuntime) {
   const { session } = rt;
@@ -9,7 +9,7 @@ export async function planSnapshots(rt: PhaseRuntime) {
     select id from (
       select c.snapshot_id as id from gc_commits g join musehub_commits c on c.commit_id = g.id
       union
-      select id from musehub_gc_pending where repo_id = ? and kind = 'snapshot'
+      select unnest(ids) from musehub_gc_pending where repo_id = ? and kind = 'snapshot'
     ) as candidates
     where id is not null and exists (select 1 from musehub_snapshots s where s.snapshot_id = candidates.id)`,
   [rt.repo.repoId]);
@@ -49,9 +49,9 @@ export async function applySnapshots(rt: PhaseRuntime, planned: { rows: number }
     select distinct g.id from gc_snapshots g join musehub_commits o on o.snapshot_id = g.id
     union select g.id from gc_snapshots g join musehub_releases x on x.snapshot_id = g.id`);
   const rows = await inChunks(planned.rows, (from, to) => session.execute(`
-    delete from musehub_snapshots s using gc_snapshots g
-    where g.seq > ? and g.seq <= ? and s.snapshot_id = g.id
-      and not exists (select 1 from gc_snapshots_in_use u where u.id = g.id)`, [from, to]),
+    delete from musehub_snapshots s
+    where s.snapshot_id = ${chunkIds('gc_snapshots')}
+      and not exists (select 1 from gc_snapshots_in_use u where u.id = s.snapshot_id)`, [from, to]),
   (done) => progress(done, planned.rows, 0));
   await session.execute(`delete from musehub_gc_pending where repo_id = ? and kind = 'snapshot'`, [rt.repo.repoId]);
   return { refs: 0, rows, bytes: 0, blobs: 0, keptSincePlan: planned.rows - rows,
