@@ -50,6 +50,8 @@ async function estimateRepo(ctx: GcContext, repo: RepoIdentity, graceSeconds: nu
   try {
     const { plan } = await derivePlan(session, repo, { graceSeconds, itemLimit: 0 });
     const estimate = estimateOf(plan);
+    // The cache has no room for a refusal: such a repo is estimated afresh each time, and says why.
+    if (estimate.error) return estimate;
     await session.execute(`
       insert into musehub_gc_estimates (repo_id, computed_at, orphan_commits, orphan_objects, reclaimable_bytes)
       values (?, ?, ?, ?, ?)

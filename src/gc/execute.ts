@@ -19,7 +19,7 @@ import { applySnapshots } from './phases/snapshots.js';
 import { derivePlan } from './plan.js';
 import { Session } from './session.js';
 import {
-  PHASES, repoName, type Decide, type GcEvent, type PhaseName, type PhasePlan, type PhaseResult, type Plan, type RunResult,
+  BLOB_PHASES, PHASES, repoName, type Decide, type GcEvent, type PhaseName, type PhasePlan, type PhaseResult, type Plan, type RunResult,
 } from './types.js';
 
 export interface ExecuteOptions {
@@ -56,6 +56,8 @@ export async function* executeGc(ctx: GcContext, plan: Plan, options: ExecuteOpt
     yield { type: 'error', message: messageOf(error) };
   } finally {
     if (result.run_id) await recordEnd(session, result).catch(() => {});
+    // Whatever the cached estimate said is stale now.
+    if (!dryRun) await session.execute('delete from musehub_gc_estimates where repo_id = ?', [plan.repo.repoId]).catch(() => {});
     await unlock?.().catch(() => {});
     await session.close();
   }
@@ -105,41 +107,48 @@ async function* runPhases(
       }
       const started = performance.now();
       yield { type: 'phase-start', phase, total: phaseTotal(phasePlan), bytes: phasePlan.bytes };
-      let applied: PhaseApplied | undefined;
-      for (let attempt = 1; !applied; attempt++) {
-        try {
-          applied = yield* withProgress(phase, (progress) =>
-            inTransaction(session, dryRun, () => applyPhase(current.runtime, phasePlan, result.run_id, progress)));
-        } catch (error) {
-          if (!(error instanceof RootsMoved) || attempt === ROOT_RETRIES) throw error;
-          yield { type: 'warning', phase, message: `${error.message}: deriving it again` };
-          current = await derivePlan(session, plan.repo, { graceSeconds: plan.graceSeconds }, clock);
-          phasePlan = current.plan.phases[index]!;
+      const done = phaseResult(phase, 'done');
+      try {
+        let applied: PhaseApplied | undefined;
+        for (let attempt = 1; !applied; attempt++) {
+          try {
+            applied = yield* withProgress(phase, (progress) =>
+              inTransaction(session, dryRun, () => applyPhase(current.runtime, phasePlan, result.run_id, progress)));
+          } catch (error) {
+            if (!(error instanceof RootsMoved) || attempt === ROOT_RETRIES) throw error;
+            yield { type: 'warning', phase, message: `${error.message}: deriving it again` };
+            current = await derivePlan(session, plan.repo, { graceSeconds: plan.graceSeconds }, clock);
+            phasePlan = current.plan.phases[index]!;
+          }
         }
+        const deletesBlobs = !dryRun && BLOB_PHASES.includes(phase);
+        // Bytes are freed when blobs go, so a blob phase counts them from the journal's drain.
+        Object.assign(done, { refs: applied.refs, rows: applied.rows, bytes: deletesBlobs ? 0 : applied.bytes,
+          keptSincePlan: applied.keptSincePlan, differences: applied.differences });
+        if (deletesBlobs) {
+          const drained = yield* withProgress(phase, (progress) =>
+            drainJournal(session, ctx.store, result.run_id, progress));
+          Object.assign(done, { blobs: drained.blobs, bytes: drained.bytes });
+          done.errors.push(...drained.errors);
+        }
+      } catch (error) {
+        // Rows a committed transaction deleted stay counted; the journal keeps their blobs for later.
+        done.status = 'failed';
+        throw error;
+      } finally {
+        done.seconds = (performance.now() - started) / 1000;
+        result.phases.push(done);
+        tally(result, done);
       }
-      const done: PhaseResult = {
-        ...phaseResult(phase, 'done'), refs: applied.refs, rows: applied.rows, bytes: applied.bytes,
-        keptSincePlan: applied.keptSincePlan, differences: applied.differences,
-      };
-      if (!dryRun && (phase === 'objects' || phase === 'cache')) {
-        const drained = yield* withProgress(phase, (progress) =>
-          drainJournal(session, ctx.store, result.run_id, progress));
-        done.blobs = drained.blobs;
-        done.bytes = drained.bytes;
-        done.errors.push(...drained.errors);
-      }
-      done.seconds = (performance.now() - started) / 1000;
-      result.phases.push(done);
-      tally(result, done);
       yield { type: 'phase-done', result: done };
     }
   } finally {
     if (dryRun) await session.execute('rollback').catch(() => {});
+    for (const phase of PHASES) {
+      if (!result.phases.some((done) => done.phase === phase)) result.phases.push(phaseResult(phase, 'not-run'));
+    }
+    result.phases.sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
   }
-  for (const phase of PHASES) {
-    if (!result.phases.some((done) => done.phase === phase)) result.phases.push(phaseResult(phase, 'not-run'));
-  }
-  result.phases.sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
 }
 
 function applyPhase(rt: PhaseRuntime, plan: PhasePlan, runId: string, progress: Progress): Promise<PhaseApplied> {

@@ -166,6 +166,8 @@ describe.each(await testTargets())('blobs after rows, with S3 faults, on $name',
     });
     const { result } = await run;
     expect(result.outcome).toBe('failed');
+    expect(result.phases.map((p) => p.status)).toEqual(['done', 'done', 'done', 'failed', 'not-run']);
+    expect(result).toMatchObject({ objects_deleted: 4, storage_bytes_freed: 0 });
     // The rows are gone, the blobs are not, and the journal remembers them.
     expect(await f.column('musehub_objects', 'object_id')).toEqual([hub.made.liveObject]);
     expect(await s3.keys()).toEqual(expect.arrayContaining(orphanKeys));
