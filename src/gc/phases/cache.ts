@@ -3,7 +3,7 @@
  * a remaining cache row (of any repo) still names them.
  */
 import type { Kept } from '../types.js';
-import { phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress } from './runtime.js';
+import { counted, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress } from './runtime.js';
 
 /** The mpacks of the candidate rows that no other cache row names (nor any object row, sharing the key space). */
 const UNNAMED_MPACKS = `
@@ -27,10 +27,10 @@ export async function planCache(rt: PhaseRuntime) {
       (select count(distinct mpack_id)::int from gc_cache g
         where not exists (select 1 from gc_cache_blobs b where b.id = g.mpack_id)) as shared`, [repo.repoId, rt.now]);
   const kept: Kept[] = [];
-  if (counts.fresh > 0) kept.push({ reason: 'fresh', count: counts.fresh, detail: `${counts.fresh} fresh entries` });
+  if (counts.fresh > 0) kept.push({ reason: 'fresh', count: counts.fresh, detail: `${counted(counts.fresh, 'fresh entry', 'fresh entries')}` });
   if (counts.shared > 0) {
     kept.push({ reason: 'shared-blob', count: counts.shared,
-      detail: `${counts.shared} mpack blobs still named by a remaining cache row` });
+      detail: `${counted(counts.shared, 'mpack blob')} still named by a remaining cache row` });
   }
   const items = await session.rows<{ id: string; label: string; bytes: number }>(`
     select id, mpack_id as label, size_bytes::float8 as bytes from gc_cache order by id limit ?`, [rt.itemLimit]);

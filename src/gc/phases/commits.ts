@@ -5,7 +5,7 @@
 import { formatDuration } from '../duration.js';
 import type { Kept } from '../types.js';
 import {
-  chunkIds, heldByOtherRepos, holdRoots, inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress,
+  chunkIds, counted, heldByOtherRepos, holdRoots, inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress,
 } from './runtime.js';
 
 /**
@@ -34,16 +34,16 @@ export async function planCommits(rt: PhaseRuntime) {
   const kept: Kept[] = [];
   if (rt.live.graceOnly > 0) {
     kept.push({ reason: 'grace', count: rt.live.graceOnly,
-      detail: `${rt.live.graceOnly} commits reached only from refs younger than the grace period (${formatDuration(rt.graceSeconds)})` });
+      detail: `${counted(rt.live.graceOnly, 'commit')} reached only from refs younger than the grace period (${formatDuration(rt.graceSeconds)})` });
   }
-  kept.push(...await heldByOtherRepos(rt, 'gc_commit_refs', 'musehub_commit_refs', 'commit_id', 'commits'));
+  kept.push(...await heldByOtherRepos(rt, 'gc_commit_refs', 'musehub_commit_refs', 'commit_id', 'commit'));
   const pinned = await session.one<{ count: number }>(`
     select count(*)::int as count from gc_commit_refs g
     where not exists (select 1 from gc_commits d where d.id = g.id)
       and not exists (select 1 from musehub_commit_refs x where x.commit_id = g.id and x.repo_id <> ?)`, [repo.repoId]);
   if (pinned.count > 0) {
     kept.push({ reason: 'pinned', count: pinned.count,
-      detail: `${pinned.count} commits a branch, release or wire tag of another repo points at` });
+      detail: `${counted(pinned.count, 'commit')} a branch, release or wire tag of another repo points at` });
   }
   const items = await session.rows<{ id: string; label: string }>(`
     select g.id, c.message as label from gc_commits g join musehub_commits c on c.commit_id = g.id

@@ -7,7 +7,7 @@ import { formatDuration } from '../duration.js';
 import type { Kept } from '../types.js';
 import { objectPhasesRefusal } from './refs.js';
 import {
-  chunkIds, heldByOtherRepos, inChunks, phasePlan, selectInto, type PhaseApplied, type PhaseRuntime, type Progress,
+  chunkIds, counted, heldByOtherRepos, inChunks, phasePlan, selectInto, type PhaseApplied, type PhaseRuntime, type Progress,
 } from './runtime.js';
 
 export async function planObjects(rt: PhaseRuntime) {
@@ -27,13 +27,13 @@ export async function planObjects(rt: PhaseRuntime) {
   [repo.repoId, repo.repoId, rt.cutoff, repo.repoId]);
   const { bytes } = await session.one<{ bytes: number }>(
     'select coalesce(sum(size_bytes), 0)::float8 as bytes from gc_objects');
-  const kept: Kept[] = await heldByOtherRepos(rt, 'gc_object_refs', 'musehub_object_refs', 'object_id', 'objects');
+  const kept: Kept[] = await heldByOtherRepos(rt, 'gc_object_refs', 'musehub_object_refs', 'object_id', 'object');
   const young = await session.one<{ count: number }>(`
     select count(*)::int as count from gc_object_refs g join musehub_objects o on o.object_id = g.id
     where o.created_at > ?`, [rt.cutoff]);
   if (young.count > 0) {
     kept.push({ reason: 'grace', count: young.count,
-      detail: `${young.count} objects stored within the grace period (${formatDuration(rt.graceSeconds)})` });
+      detail: `${counted(young.count, 'object')} stored within the grace period (${formatDuration(rt.graceSeconds)})` });
   }
   const items = await session.rows<{ id: string; bytes: number }>(
     'select id, size_bytes::float8 as bytes from gc_objects order by size_bytes desc, id limit ?', [rt.itemLimit]);

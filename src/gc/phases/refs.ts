@@ -2,7 +2,7 @@
 import { formatDuration } from '../duration.js';
 import { shortId } from '../ids.js';
 import type { Kept } from '../types.js';
-import { chunkIds, holdRoots, inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress } from './runtime.js';
+import { chunkIds, counted, holdRoots, inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress } from './runtime.js';
 
 /** Why phases 3 and 4 may not run: a live manifest that proves nothing. Undefined when they may. */
 export function objectPhasesRefusal(rt: PhaseRuntime): string | undefined {
@@ -29,7 +29,7 @@ export async function planRefs(rt: PhaseRuntime) {
         except select id from gc_live_objects) as young`, [repo.repoId, rt.cutoff]);
     if (young.count > 0) {
       kept.push({ reason: 'grace', count: young.count,
-        detail: `${young.count} refs younger than the grace period (${formatDuration(rt.graceSeconds)})` });
+        detail: `${counted(young.count, 'ref')} younger than the grace period (${formatDuration(rt.graceSeconds)})` });
     }
   }
   const items = await session.rows<{ id: string; bytes: number }>(`

@@ -110,9 +110,14 @@ export async function heldByOtherRepos(
   return [{
     reason: 'other-repo',
     count: total.count,
-    detail: `${total.count} ${what} still referenced by ${names.join(', ')}${more}`,
+    detail: `${counted(total.count, what)} still referenced by ${names.join(', ')}${more}`,
     repos: rows.map((row) => row.holder),
   }];
+}
+
+/** `1 commit`, `2 commits`: a count and its noun. */
+export function counted(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 /** Builds a phase plan from its counts, reasons and items. */
