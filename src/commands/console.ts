@@ -11,6 +11,10 @@ export async function openConsole({ args, settings, graceSeconds }: CommandInput
     throw new UserError(['the console needs a terminal (TTY); without one, use the headless commands:',
       ...commandList(), 'Run `musehub-gc --help` for every option.'].join('\n'), EXIT.usage);
   }
+  // Ink draws only the final frame when CI is set (it reads it as it loads); on a terminal someone
+  // is watching, whatever the environment says.
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
   // Ink and React load only for the console.
   const { renderConsole } = await import('../ui/app.js');
   return withHub(settings, async (hub) => {
