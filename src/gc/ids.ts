@@ -4,7 +4,6 @@
  */
 const COMMIT_ID = /^[0-9a-f]{64}$/;
 const OBJECT_ID = /^sha256:[0-9a-f]{64}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A commit or snapshot id: 64 lowercase hex digits. */
 export function isCommitId(value: unknown): value is string {
@@ -14,11 +13,6 @@ export function isCommitId(value: unknown): value is string {
 /** An object or mpack id: `sha256:` and 64 lowercase hex digits. */
 export function isObjectId(value: unknown): value is string {
   return typeof value === 'string' && OBJECT_ID.test(value);
-}
-
-/** A repo, branch, release, tag or cache id. */
-export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
 }
 
 /** The first characters of an id, as operators read them in lists. */

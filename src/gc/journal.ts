@@ -101,9 +101,3 @@ async function forget(session: Session, entries: Entry[]): Promise<void> {
   await session.execute('delete from musehub_gc_journal where entry_id = any(?::bigint[])',
     [entries.map((entry) => entry.entry_id)]);
 }
-
-/** How much the journal still holds, for `resume` and the console. */
-export async function journalBacklog(session: Session): Promise<{ blobs: number; bytes: number }> {
-  return session.one(
-    'select count(*)::int as blobs, coalesce(sum(size_bytes), 0)::float8 as bytes from musehub_gc_journal');
-}

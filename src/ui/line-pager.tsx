@@ -54,8 +54,3 @@ export function LinePager({
   );
 }
 
-/** Text as pager lines, one per line of the text. */
-export function textLines(text: string, tone?: Tone): PagerLine[] {
-  return text.split('\n').map((line) => (tone ? { text: line, tone } : { text: line }));
-}
-
