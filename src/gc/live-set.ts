@@ -192,6 +192,6 @@ function parentList(value: unknown): string[] {
 }
 
 /** A repo id quoted for the few statements (COPY) that take no parameters. */
-export function literal(value: string): string {
+function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
