@@ -21,7 +21,7 @@ import type { GcContext } from '../src/gc/context.js';
 import { executeGc } from '../src/gc/execute.js';
 import { createGcService } from '../src/gc/gc-service.js';
 import { planGc } from '../src/gc/plan.js';
-import { resolveRepo } from '../src/gc/repo.js';
+import { findRepo } from '../src/gc/repo.js';
 import type { RunResult } from '../src/gc/types.js';
 import { FileBlobStore } from '../src/storage/file-store.js';
 import { graphScreenTimes, timeToFirstFrame } from '../src/ui/bench-probes.js';
@@ -125,10 +125,10 @@ async function benchEngine(commits: number): Promise<void> {
   const db = await openServer(url);
   const ctx: GcContext = { db, store: new FileBlobStore(dir) };
   try {
-    const repo = await resolveRepo(db, REPO);
+    const repo = await findRepo(db, REPO);
     const rssBefore = peakRssMiB();
     let started = performance.now();
-    const plan = await planGc(ctx, repo, { graceSeconds: 0 });
+    const plan = await planGc(db, repo, { graceSeconds: 0 });
     const planMs = performance.now() - started;
     const planRss = peakRssMiB();
     const [commitsPhase, snapshots, refs, objects, cache] = plan.phases;
@@ -140,7 +140,7 @@ async function benchEngine(commits: number): Promise<void> {
 
     started = performance.now();
     let result: RunResult | undefined;
-    for await (const event of executeGc(ctx, plan, { decide: async () => 'go' })) {
+    for await (const event of executeGc(ctx, { plan, source: 'preview' }, { decide: async () => 'go' })) {
       if (event.type === 'run-done') result = event.result;
       if (event.type === 'error') throw new Error(event.message);
     }
@@ -163,7 +163,7 @@ async function benchConsole(repos: number, graphCommits: number): Promise<void> 
   const demoDir = mkdtempSync(join(tmpdir(), 'mhgc-bench-demo-'));
   const demo = await openEmbedded({ seed: (db) => seedDemoHub(db, new FileBlobStore(demoDir)) });
   try {
-    const service = createGcService({ db: demo, store: new FileBlobStore(demoDir) }, { label: 'demo', graceSeconds: 3600 });
+    const service = createGcService(demo, new FileBlobStore(demoDir), { graceSeconds: 3600 });
     report(`  first frame, demo hub (embedded)    ${(await timeToFirstFrame(service, DEMO.forcePushed)).toFixed(0)} ms`);
   } finally {
     await demo.close();
@@ -173,7 +173,7 @@ async function benchConsole(repos: number, graphCommits: number): Promise<void> 
   const manyName = await template(`musehub_gc_bench_repos_${repos}`, (db) => buildManyRepos(db, { repos }));
   const many = await openServer(urlOf(manyName));
   try {
-    const service = createGcService({ db: many, store: new FileBlobStore(tmpdir()) }, { label: 'bench', graceSeconds: 3600 });
+    const service = createGcService(many, new FileBlobStore(tmpdir()), { graceSeconds: 3600 });
     const first = (await service.listRepos())[0]!;
     report(`  first frame, ${repos.toLocaleString('en')}-repo hub           ` +
       `${(await timeToFirstFrame(service, `${first.owner}/${first.slug}`)).toFixed(0)} ms`);
@@ -185,9 +185,9 @@ async function benchConsole(repos: number, graphCommits: number): Promise<void> 
     buildBigRepo(db, { commits: graphCommits, objects: graphCommits, orphanFraction: 0.5, owner: 'bench', slug: 'big-repo' }));
   const graphDb = await openServer(urlOf(graphName));
   try {
-    const service = createGcService({ db: graphDb, store: new FileBlobStore(tmpdir()) }, { label: 'bench', graceSeconds: 0 });
+    const service = createGcService(graphDb, new FileBlobStore(tmpdir()), { graceSeconds: 0 });
     const started = performance.now();
-    const graph = await service.graph(await resolveRepo(graphDb, REPO), 0);
+    const graph = await service.graph(await findRepo(graphDb, REPO), 0);
     const loadMs = performance.now() - started;
     const { layoutMs, screenMs } = graphScreenTimes(graph);
     report(`  graph of ${graph.length.toLocaleString('en')} commits: load ${seconds(loadMs)} s, layout ${layoutMs.toFixed(0)} ms ` +

@@ -1,16 +1,30 @@
 /**
- * An error the operator can act on: one line saying what is wrong and what to do.
- * Anything else that escapes is a bug and is shown with its stack.
+ * Errors the operator can act on: one line saying what is wrong and what to do.
+ * Their class says what kind of failure it is; only the commands turn a kind into
+ * an exit code. Anything else that escapes is a bug and is shown with its stack.
  */
-export class UserError extends Error {
-  constructor(
-    message: string,
-    /** The process exit code: 1 failed, 2 usage, 3 refused. */
-    readonly exitCode: 1 | 2 | 3 = 1,
-  ) {
+export abstract class UserError extends Error {
+  abstract readonly kind: 'usage' | 'refused' | 'unavailable';
+
+  constructor(message: string) {
     super(message);
-    this.name = 'UserError';
+    this.name = new.target.name;
   }
+}
+
+/** The command line or the configuration is wrong: a bad argument or URL, an unknown repo, no terminal. */
+export class UsageError extends UserError {
+  readonly kind = 'usage';
+}
+
+/** Something was asked that must not be done now: a lock is held, a plan file does not hold, a phase refused. */
+export class RefusedError extends UserError {
+  readonly kind = 'refused';
+}
+
+/** Something the tool needs does not answer or refuses: the database, the blob store. */
+export class UnavailableError extends UserError {
+  readonly kind = 'unavailable';
 }
 
 /** The message of anything thrown, for status lines and run errors. */

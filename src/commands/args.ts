@@ -4,7 +4,7 @@
  * usage error (exit 2) that names the command's help.
  */
 import { parseArgs } from 'node:util';
-import { UserError, messageOf } from '../errors.js';
+import { UsageError, messageOf } from '../errors.js';
 
 /** Every option any command takes; a command accepts the globals plus its own. */
 const OPTIONS = {
@@ -19,6 +19,9 @@ const OPTIONS = {
   phases: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'read-only': { type: 'boolean' },
+  out: { type: 'string' },
+  plan: { type: 'string' },
+  'max-plan-age': { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -43,6 +46,9 @@ export interface ParsedArgs {
     phases?: string;
     'dry-run'?: boolean;
     'read-only'?: boolean;
+    out?: string;
+    plan?: string;
+    'max-plan-age'?: string;
   };
 }
 
@@ -53,7 +59,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   } catch (error) {
     // node's messages end in advice about '--' that does not apply here.
     const message = messageOf(error).replace(/\. To specify a positional argument.*$/s, '');
-    throw new UserError(`${message}; see musehub-gc --help`, 2);
+    throw new UsageError(`${message}; see musehub-gc --help`);
   }
   const [command, ...positionals] = parsed.positionals;
   return { command, positionals, values: parsed.values };
@@ -65,20 +71,20 @@ export function requireShape(
 ): void {
   for (const name of Object.keys(args.values) as OptionName[]) {
     if (!GLOBAL_OPTIONS.includes(name) && !allowed.includes(name)) {
-      throw new UserError(`${usage.split(' [')[0]} takes no --${name}; usage: ${usage}`, 2);
+      throw new UsageError(`${usage.split(' [')[0]} takes no --${name}; usage: ${usage}`);
     }
   }
   const count = args.positionals.length;
-  if (count < positionals.min) throw new UserError(`missing argument; usage: ${usage}`, 2);
+  if (count < positionals.min) throw new UsageError(`missing argument; usage: ${usage}`);
   if (count > positionals.max) {
-    throw new UserError(`unexpected argument ${JSON.stringify(args.positionals[positionals.max])}; usage: ${usage}`, 2);
+    throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[positionals.max])}; usage: ${usage}`);
   }
 }
 
 /** A positive whole number option, such as --items. */
 export function parseCount(name: string, text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) {
-    throw new UserError(`--${name} wants a whole number of at least 1, not ${JSON.stringify(text)}`, 2);
+    throw new UsageError(`--${name} wants a whole number of at least 1, not ${JSON.stringify(text)}`);
   }
   return Number(text);
 }

@@ -1,4 +1,5 @@
 /** The shape of a headless command: its usage, its options, and what it does. */
+import type { UserError } from '../errors.js';
 import type { OptionName, ParsedArgs } from './args.js';
 import type { HubSettings } from './hub.js';
 
@@ -26,3 +27,10 @@ export interface Command {
 
 /** Exit codes, as documented in --help. */
 export const EXIT = { done: 0, failed: 1, usage: 2, refused: 3 } as const;
+
+const EXIT_OF_KIND: Record<UserError['kind'], number> = { usage: EXIT.usage, refused: EXIT.refused, unavailable: EXIT.failed };
+
+/** The exit code of an error the operator can act on: its kind decides. */
+export function exitCodeOf(error: UserError): number {
+  return EXIT_OF_KIND[error.kind];
+}

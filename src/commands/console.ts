@@ -1,15 +1,14 @@
 /** `musehub-gc` with no command: the operator console, on a terminal. */
-import { UserError } from '../errors.js';
-import { createGcService } from '../gc/gc-service.js';
+import { UsageError } from '../errors.js';
 import { EXIT, type CommandInput } from './command.js';
-import { readContext, withHub } from './hub.js';
+import { withService } from './hub.js';
 import { commandList } from './help.js';
 
 /** Opens the console; without a terminal, says how to use the headless commands (exit 2). */
 export async function openConsole({ args, settings, graceSeconds }: CommandInput): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UserError(['the console needs a terminal (TTY); without one, use the headless commands:',
-      ...commandList(), 'Run `musehub-gc --help` for every option.'].join('\n'), EXIT.usage);
+    throw new UsageError(['the console needs a terminal (TTY); without one, use the headless commands:',
+      ...commandList(), 'Run `musehub-gc --help` for every option.'].join('\n'));
   }
   // Ink draws only the final frame when CI is set (it reads it as it loads); on a terminal someone
   // is watching, whatever the environment says.
@@ -17,10 +16,9 @@ export async function openConsole({ args, settings, graceSeconds }: CommandInput
   delete process.env.CONTINUOUS_INTEGRATION;
   // Ink and React load only for the console.
   const { renderConsole } = await import('../ui/app.js');
-  return withHub(settings, async (hub) => {
-    const service = createGcService(readContext(hub), { label: hub.db.label, graceSeconds });
+  return withService(settings, graceSeconds, async (service) => {
     // Without a blob store nothing can be collected: the console still shows what would be.
-    await renderConsole(service, { readOnly: (args.values['read-only'] ?? false) || !hub.store, graceSeconds });
+    await renderConsole(service, { readOnly: (args.values['read-only'] ?? false) || !service.canCollect, graceSeconds });
     return EXIT.done;
   });
 }

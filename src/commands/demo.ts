@@ -1,9 +1,8 @@
 /** `musehub-gc demo [reset]`: the embedded demo hub, created on first use or rebuilt from scratch. */
 import { takeLockFile } from '../db/embedded.js';
-import { UserError } from '../errors.js';
-import { listRepos } from '../gc/gc-service.js';
+import { UsageError } from '../errors.js';
 import { EXIT, type Command } from './command.js';
-import { readContext, removeEmbeddedHub, withHub, type HubSettings } from './hub.js';
+import { removeEmbeddedHub, withService, type HubSettings } from './hub.js';
 import { say } from './output.js';
 
 export const demoCommand: Command = {
@@ -16,14 +15,14 @@ export const demoCommand: Command = {
   ],
   options: [],
   positionals: { min: 0, max: 1 },
-  run: async ({ args, settings }) => {
+  run: async ({ args, settings, graceSeconds }) => {
     const action = args.positionals[0];
     if (action !== undefined && action !== 'reset') {
-      throw new UserError(`demo knows only \`reset\`, not ${JSON.stringify(action)}; usage: ${demoCommand.usage}`, 2);
+      throw new UsageError(`demo knows only \`reset\`, not ${JSON.stringify(action)}; usage: ${demoCommand.usage}`);
     }
     if (settings.databaseUrl) {
-      throw new UserError('demo only touches the embedded hub, and DATABASE_URL (or --database-url) is set: ' +
-        'unset it to use the embedded demo hub', 2);
+      throw new UsageError('demo only touches the embedded hub, and DATABASE_URL (or --database-url) is set: ' +
+        'unset it to use the embedded demo hub');
     }
     if (action === 'reset') {
       // Holding the lock while deleting keeps an open console's database from vanishing under it.
@@ -34,14 +33,14 @@ export const demoCommand: Command = {
         release();
       }
     }
-    return describeDemoHub(settings);
+    return describeDemoHub(settings, graceSeconds);
   },
 };
 
 /** Opens (and so creates, when missing) the embedded hub, and says where it is and what it holds. */
-function describeDemoHub(settings: HubSettings): Promise<number> {
-  return withHub(settings, async (hub) => {
-    const repos = await listRepos(readContext(hub));
+function describeDemoHub(settings: HubSettings, graceSeconds: number): Promise<number> {
+  return withService(settings, graceSeconds, async (service, hub) => {
+    const repos = await service.listRepos();
     say(`embedded demo hub in ${settings.embeddedDir}: ${repos.length} repos, blobs at ${hub.store!.url}`);
     return EXIT.done;
   });

@@ -1,10 +1,8 @@
 /** `musehub-gc history <repo>`: the repo's past GC runs, newest first. */
-import { listRuns } from '../gc/history.js';
-import { resolveRepo } from '../gc/repo.js';
 import { repoName } from '../gc/types.js';
-import { formatBytes, formatGrace } from '../ui/format.js';
+import { formatBytes, formatGrace } from '../present.js';
 import { EXIT, type Command } from './command.js';
-import { withHub } from './hub.js';
+import { withService } from './hub.js';
 import { printJson, say, table } from './output.js';
 
 export const historyCommand: Command = {
@@ -14,9 +12,9 @@ export const historyCommand: Command = {
   details: ['<repo> is owner/slug or a repo_id.', '--json prints the array of run records.'],
   options: ['json'],
   positionals: { min: 1, max: 1 },
-  run: ({ args, settings }) => withHub(settings, async (hub) => {
-    const repo = await resolveRepo(hub.db, args.positionals[0]!);
-    const runs = await listRuns(hub.db, repo.repoId);
+  run: ({ args, settings, graceSeconds }) => withService(settings, graceSeconds, async (service) => {
+    const repo = await service.findRepo(args.positionals[0]!);
+    const runs = await service.history(repo);
     if (args.values.json) {
       printJson(runs);
       return EXIT.done;

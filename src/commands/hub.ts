@@ -7,8 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../db/connect.js';
 import { defaultEmbeddedDir } from '../db/embedded.js';
-import { UserError } from '../errors.js';
-import type { GcContext } from '../gc/context.js';
+import type { GcService } from '../gc/service.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { FileBlobStore } from '../storage/file-store.js';
 import { openBlobStore } from '../storage/open.js';
@@ -65,18 +64,17 @@ export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Prom
   }
 }
 
-/** The store a command that deletes blobs needs; a usage error when none is configured. */
-export function requireStore(hub: Hub): GcContext {
-  if (!hub.store) {
-    throw new UserError(`no blob store for ${hub.db.label}: set MUSEHUB_STORAGE or --storage ` +
-      '(file:///abs/dir or s3://bucket?endpoint=…)', 2);
-  }
-  return { db: hub.db, store: hub.store };
-}
-
-/** The engine's context for reading only: plans never touch storage. */
-export function readContext(hub: Hub): GcContext {
-  return { db: hub.db, store: hub.store ?? unusedStore(hub.db.label) };
+/**
+ * Opens the hub and hands `work` the engine's one door to it (and the hub, for what
+ * only a command needs: where it is). Closes it on every path, as withHub does.
+ */
+export function withService<T>(settings: HubSettings, graceSeconds: number,
+  work: (service: GcService, hub: Hub) => Promise<T>): Promise<T> {
+  return withHub(settings, async (hub) => {
+    // The engine loads only when a command opens a hub: --help stays quick.
+    const { createGcService } = await import('../gc/gc-service.js');
+    return work(createGcService(hub.db, hub.store, { graceSeconds }), hub);
+  });
 }
 
 /** Opens the embedded hub in `dir`, creating and seeding it with the demo hub on first start. */
@@ -98,15 +96,4 @@ async function openDemoHub(dir: string, store: BlobStore | undefined): Promise<H
 export function removeEmbeddedHub(dir: string): void {
   rmSync(join(dir, 'pgdata'), { recursive: true, force: true });
   rmSync(join(dir, 'blobs'), { recursive: true, force: true });
-}
-
-/** A store for read-only engine calls on a server without storage: any use is a bug, said plainly. */
-function unusedStore(label: string): BlobStore {
-  const refuse = (): never => {
-    throw new UserError(`no blob store for ${label}: set MUSEHUB_STORAGE or --storage`, 2);
-  };
-  return {
-    url: '(none)', check: refuse, put: refuse, get: refuse, exists: refuse, deleteMany: refuse,
-    list: refuse, close: async () => {},
-  };
 }

@@ -4,10 +4,10 @@
  * a bug and shows its stack.
  */
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.js';
+import { UserError, UsageError } from '../errors.js';
 import { parseDuration } from '../gc/duration.js';
 import { parseCommandLine, requireShape } from './args.js';
-import { EXIT, type CommandInput } from './command.js';
+import { EXIT, exitCodeOf, type CommandInput } from './command.js';
 import { openConsole } from './console.js';
 import { COMMANDS, commandHelp, programHelp } from './help.js';
 import { hubSettings } from './hub.js';
@@ -23,7 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (isAborting()) return EXIT.failed;
     if (error instanceof UserError) {
       process.stderr.write(`musehub-gc: ${error.message}\n`);
-      return error.exitCode;
+      return exitCodeOf(error);
     }
     process.stderr.write(`musehub-gc: unexpected error (a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
     return EXIT.failed;
@@ -54,8 +54,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS.find((candidate) => candidate.name === args.command);
   if (!command) {
-    throw new UserError(`no command ${JSON.stringify(args.command)}; the commands are ` +
-      `${COMMANDS.map((known) => known.name).join(', ')} (musehub-gc --help)`, EXIT.usage);
+    throw new UsageError(`no command ${JSON.stringify(args.command)}; the commands are ` +
+      `${COMMANDS.map((known) => known.name).join(', ')} (musehub-gc --help)`);
   }
   if (args.values.help) {
     say(commandHelp(command));

@@ -1,36 +1,39 @@
-/** `musehub-gc plan <repo>`: what each phase would delete, what stays and why. */
-import { planGc } from '../gc/plan.js';
-import { resolveRepo } from '../gc/repo.js';
+/** `musehub-gc plan <repo>`: what each phase would delete, what stays and why; with --out, the plan saved for `run --plan`. */
+import { describeDeletes, formatBytes, formatGrace, isEmptyPhase, phaseTitle } from '../present.js';
 import { repoName, type Plan } from '../gc/types.js';
-import { formatGrace } from '../ui/format.js';
-import { describeDeletes, isEmptyPhase, phaseTitle } from '../ui/phases.js';
 import { parseCount } from './args.js';
 import { EXIT, type Command } from './command.js';
-import { readContext, withHub } from './hub.js';
-import { printJson, say } from './output.js';
+import { withService } from './hub.js';
+import { note, printJson, say } from './output.js';
 
-/** How many items per phase a --json plan lists when --items is not given (the engine's default). */
+/** How many items per phase a --json plan lists when --items is not given. */
 const JSON_ITEMS = 50;
 
 export const planCommand: Command = {
   name: 'plan',
-  usage: 'musehub-gc plan <repo> [--json] [--grace 1h] [--items N]',
+  usage: 'musehub-gc plan <repo> [--json] [--grace 1h] [--items N] [--out FILE]',
   summary: 'Show what each GC phase would delete in a repo, what it keeps and why. Changes nothing.',
   details: [
     '<repo> is owner/slug or a repo_id.',
     '--items N lists the first N items each phase would delete (--json: 50 unless given).',
-    '--json prints the Plan object as the engine computed it.',
+    '--json prints the Plan object as the engine computed it (each complete set as its count).',
+    '--out FILE also saves the plan: the hub and repo, the cutoff, every id each phase would delete and',
+    'a digest over all of it. `musehub-gc run --plan FILE` applies exactly that plan, or refuses.',
   ],
-  options: ['json', 'items'],
+  options: ['json', 'items', 'out'],
   positionals: { min: 1, max: 1 },
   run: ({ args, settings, graceSeconds }) => {
     const items = args.values.items === undefined ? undefined : parseCount('items', args.values.items);
-    return withHub(settings, async (hub) => {
-      const ctx = readContext(hub);
-      const repo = await resolveRepo(hub.db, args.positionals[0]!);
-      const plan = await planGc(ctx, repo, { graceSeconds, itemLimit: items ?? (args.values.json ? JSON_ITEMS : 0) });
+    return withService(settings, graceSeconds, async (service) => {
+      const repo = await service.findRepo(args.positionals[0]!);
+      const plan = await service.plan(repo, { graceSeconds, itemLimit: items ?? (args.values.json || args.values.out ? JSON_ITEMS : 0) });
       if (args.values.json) printJson(plan);
       else for (const line of planLines(plan)) say(line);
+      if (args.values.out) {
+        const bytes = await service.savePlan(plan, args.values.out);
+        note(`saved the plan to ${args.values.out} (${formatBytes(bytes)}); apply it with ` +
+          `\`musehub-gc run --plan ${args.values.out}\` within --max-plan-age (default 24h)`);
+      }
       return EXIT.done;
     });
   },

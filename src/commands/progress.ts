@@ -3,8 +3,7 @@
  * line that updates in place while a phase works.
  */
 import type { GcEvent, PhaseResult } from '../gc/types.js';
-import { formatBytes, formatDuration } from '../ui/format.js';
-import { describeDeletes, phaseTitle } from '../ui/phases.js';
+import { describeDeletes, formatBytes, formatDuration, phaseTitle } from '../present.js';
 
 /** The least time between two redraws of the status line. */
 const REDRAW_MS = 100;

@@ -4,13 +4,14 @@
  * it deletes from storage cannot be undone.
  */
 import { createInterface } from 'node:readline/promises';
-import { BLOB_PHASES, repoName, type Decision, type PhasePlan, type Plan } from '../gc/types.js';
-import { describeDeletes } from '../ui/phases.js';
+import { phaseNamed } from '../gc/phases/table.js';
+import { repoName, type Decision, type PhasePlan, type Plan } from '../gc/types.js';
+import { describeDeletes } from '../present.js';
 
 /** Asks whether to run `phase`: 'go' on yes, 'skip' on anything else, 'stop' on Ctrl-C or end of input. */
 export async function askPhase(phase: PhasePlan, plan: Plan): Promise<Decision> {
   const name = repoName(plan.repo);
-  const blobs = BLOB_PHASES.includes(phase.phase);
+  const blobs = phaseNamed(phase.phase).blobs;
   const question = blobs
     ? `Delete ${describeDeletes(phase)} of ${name} from storage? Type the slug (${plan.repo.slug}) to confirm: `
     : `Delete ${describeDeletes(phase)} of ${name}? [y/N] `;

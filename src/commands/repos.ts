@@ -1,9 +1,8 @@
 /** `musehub-gc repos`: every repo with its counts, last push and last GC. */
-import { listRepos } from '../gc/gc-service.js';
 import { repoName } from '../gc/types.js';
-import { formatAgo } from '../ui/format.js';
+import { formatAgo } from '../present.js';
 import { EXIT, type Command } from './command.js';
-import { readContext, withHub } from './hub.js';
+import { withService } from './hub.js';
 import { printJson, say, table } from './output.js';
 
 export const reposCommand: Command = {
@@ -13,8 +12,8 @@ export const reposCommand: Command = {
   details: ['--json prints an array of {repoId, owner, slug, branches, commits, pushedAt, lastGcAt}.'],
   options: ['json'],
   positionals: { min: 0, max: 0 },
-  run: ({ args, settings }) => withHub(settings, async (hub) => {
-    const repos = await listRepos(readContext(hub));
+  run: ({ args, settings, graceSeconds }) => withService(settings, graceSeconds, async (service) => {
+    const repos = await service.listRepos();
     if (args.values.json) {
       printJson(repos);
       return EXIT.done;
@@ -25,7 +24,7 @@ export const reposCommand: Command = {
     for (const line of table(['REPO', 'REPO_ID', 'BRANCHES', 'COMMITS', 'PUSHED', 'LAST GC'], rows, new Set([2, 3]))) {
       say(line);
     }
-    say(`${repos.length} repos in ${hub.db.label}`);
+    say(`${repos.length} repos in ${service.label}`);
     return EXIT.done;
   }),
 };

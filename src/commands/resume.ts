@@ -1,9 +1,7 @@
 /** `musehub-gc resume`: finishes the blob deletions an interrupted run left in the journal. */
-import { drainJournal } from '../gc/journal.js';
-import { Session } from '../gc/session.js';
-import { formatBytes } from '../ui/format.js';
+import { formatBytes } from '../present.js';
 import { EXIT, type Command } from './command.js';
-import { requireStore, withHub } from './hub.js';
+import { withService } from './hub.js';
 import { note, printJson, say } from './output.js';
 
 export const resumeCommand: Command = {
@@ -16,16 +14,8 @@ export const resumeCommand: Command = {
   ],
   options: ['json'],
   positionals: { min: 0, max: 0 },
-  run: ({ args, settings }) => withHub(settings, async (hub) => {
-    const ctx = requireStore(hub);
-    await ctx.store.check();
-    const session = await Session.open(ctx.db);
-    let drained;
-    try {
-      drained = await drainJournal(session, ctx.store, undefined);
-    } finally {
-      await session.close();
-    }
+  run: ({ args, settings, graceSeconds }) => withService(settings, graceSeconds, async (service) => {
+    const drained = await service.resume();
     if (args.values.json) {
       printJson(drained);
     } else {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/knex';
-import { UserError, messageOf } from '../errors.js';
+import { UserError, UsageError, UnavailableError, messageOf } from '../errors.js';
 import { musehubEntities } from './entities.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { ensureToolSchema, toolEntities } from './tool-schema.js';
@@ -15,6 +15,12 @@ export const MUSEHUB_TABLES = [
   'musehub_repos', 'musehub_branches', 'musehub_commits', 'musehub_commit_refs', 'musehub_snapshots',
   'musehub_objects', 'musehub_object_refs', 'musehub_releases', 'musehub_wire_tags', 'musehub_fetch_mpack_cache',
 ] as const;
+
+/** Which hub a database is, as plans name it: an id the tool gives each database, and what it is called. */
+export interface HubIdentity {
+  hubId: string;
+  label: string;
+}
 
 export interface Database {
   orm: MikroORM;
@@ -26,6 +32,8 @@ export interface Database {
   url: string;
   /** The embedded hub's directory (blobs live beside the database); undefined for a server. */
   embeddedDir?: string;
+  /** The hub as plans name it: the tool's id for this database, and its label. */
+  hub: HubIdentity;
   em(): EntityManager;
   knex(): Knex;
   close(): Promise<void>;
@@ -42,13 +50,13 @@ export function parseDatabaseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new UserError(`DATABASE_URL is not a URL: ${redact(raw)}; ` +
-      'expected postgres://user:password@host:5432/database', 2);
+    throw new UsageError(`DATABASE_URL is not a URL: ${redact(raw)}; ` +
+      'expected postgres://user:password@host:5432/database');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new UserError(`DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}//`, 2);
+    throw new UsageError(`DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}//`);
   }
-  if (!url.hostname) throw new UserError('DATABASE_URL names no host; expected postgres://user@host:5432/database', 2);
+  if (!url.hostname) throw new UsageError('DATABASE_URL names no host; expected postgres://user@host:5432/database');
   return url;
 }
 
@@ -63,7 +71,7 @@ export async function openServer(rawUrl: string): Promise<Database> {
   const orm = await initOrm(url.toString(), 4);
   const database = wrap(orm, 'server', `${url.hostname}:${url.port || 5432}${url.pathname}`, url.toString());
   await requireMusehubTables(database, `point DATABASE_URL at MuseHub's database`);
-  await ensureToolSchema(database);
+  database.hub.hubId = await ensureToolSchema(database);
   return database;
 }
 
@@ -89,11 +97,11 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Datab
   try {
     if (server.fresh) {
       await database.knex().raw(musehubDdl());
-      await ensureToolSchema(database);
+      database.hub.hubId = await ensureToolSchema(database);
       await options.seed?.(database);
     } else {
       await requireMusehubTables(database, 'run `musehub-gc demo reset` to rebuild the embedded hub');
-      await ensureToolSchema(database);
+      database.hub.hubId = await ensureToolSchema(database);
     }
   } catch (error) {
     await database.close();
@@ -128,18 +136,18 @@ function connectionError(clientUrl: string, error: unknown): UserError {
   const code = (error as { code?: string }).code;
   const text = messageOf(error);
   if (code === 'ECONNREFUSED') {
-    return new UserError(`cannot reach PostgreSQL at ${where} (connection refused): start the server or fix DATABASE_URL`);
+    return new UnavailableError(`cannot reach PostgreSQL at ${where} (connection refused): start the server or fix DATABASE_URL`);
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new UserError(`cannot resolve the host ${url.hostname} in DATABASE_URL: check its spelling`);
+    return new UnavailableError(`cannot resolve the host ${url.hostname} in DATABASE_URL: check its spelling`);
   }
   if (code === '3D000') {
-    return new UserError(`PostgreSQL at ${where} has no database ${url.pathname.slice(1)}: fix DATABASE_URL`);
+    return new UnavailableError(`PostgreSQL at ${where} has no database ${url.pathname.slice(1)}: fix DATABASE_URL`);
   }
   if (code === '28P01' || code === '28000') {
-    return new UserError(`PostgreSQL at ${where} refused the login (${text}): check the user and password in DATABASE_URL`);
+    return new UnavailableError(`PostgreSQL at ${where} refused the login (${text}): check the user and password in DATABASE_URL`);
   }
-  return new UserError(`cannot connect to PostgreSQL at ${where}: ${text}`);
+  return new UnavailableError(`cannot connect to PostgreSQL at ${where}: ${text}`);
 }
 
 async function requireMusehubTables(database: Database, hint: string): Promise<void> {
@@ -150,14 +158,14 @@ async function requireMusehubTables(database: Database, hint: string): Promise<v
   if (missing.length === 0) return;
   await database.close();
   const what = missing.length === MUSEHUB_TABLES.length ? 'none of MuseHub\'s tables' : `no ${missing.join(', ')}`;
-  throw new UserError(`the database at ${database.label} has ${what}: ${hint}`);
+  throw new UnavailableError(`the database at ${database.label} has ${what}: ${hint}`);
 }
 
 function wrap(orm: MikroORM, kind: Database['kind'], label: string, url: string,
   embedded?: EmbeddedServer, embeddedDir?: string): Database {
   let closed = false;
   return {
-    orm, kind, label, url, embeddedDir,
+    orm, kind, label, url, embeddedDir, hub: { hubId: '', label },
     em: () => orm.em.fork(),
     knex: () => orm.em.getKnex(),
     async close() {

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { UserError, messageOf } from '../errors.js';
+import { UserError, RefusedError, UnavailableError, messageOf } from '../errors.js';
 
 /** Where the embedded hub lives unless told otherwise. */
 export function defaultEmbeddedDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -50,7 +50,7 @@ export async function startEmbedded(dataDir: string | undefined, lockDir?: strin
   } catch (error) {
     releaseLock();
     if (error instanceof UserError) throw error;
-    throw new UserError(`cannot open the embedded database in ${dataDir}: ${messageOf(error)}; ` +
+    throw new UnavailableError(`cannot open the embedded database in ${dataDir}: ${messageOf(error)}; ` +
       'run `musehub-gc demo reset` to rebuild it');
   }
 }
@@ -72,7 +72,7 @@ export function takeLockFile(dir: string): () => void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new UserError(`cannot create ${dir}: ${messageOf(error)}; ` +
+    throw new UnavailableError(`cannot create ${dir}: ${messageOf(error)}; ` +
       'set XDG_CACHE_HOME to a writable directory or use DATABASE_URL');
   }
   const path = join(dir, 'lock');
@@ -84,18 +84,18 @@ export function takeLockFile(dir: string): () => void {
       return () => rmSync(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new UserError(`cannot lock ${dir}: ${messageOf(error)}; ` +
+        throw new UnavailableError(`cannot lock ${dir}: ${messageOf(error)}; ` +
           'set XDG_CACHE_HOME to a writable directory or use DATABASE_URL');
       }
       const [pid, since] = readFileSync(path, 'utf8').split('\n');
       if (pid && isAlive(Number(pid))) {
-        throw new UserError(`the embedded database in ${dir} is already open by pid ${pid} ` +
-          `(since ${since}); close that musehub-gc first`, 3);
+        throw new RefusedError(`the embedded database in ${dir} is already open by pid ${pid} ` +
+          `(since ${since}); close that musehub-gc first`);
       }
       rmSync(path, { force: true });
     }
   }
-  throw new UserError(`cannot lock ${dir}: another process keeps taking the lock`, 3);
+  throw new RefusedError(`cannot lock ${dir}: another process keeps taking the lock`);
 }
 
 function isAlive(pid: number): boolean {

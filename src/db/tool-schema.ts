@@ -25,15 +25,15 @@ CREATE TABLE IF NOT EXISTS musehub_gc_runs (
 CREATE INDEX IF NOT EXISTS ix_musehub_gc_runs_repo_started ON musehub_gc_runs (repo_id, started_at DESC);
 
 CREATE TABLE IF NOT EXISTS musehub_gc_journal (
-    entry_id    bigserial     PRIMARY KEY,
-    run_id      varchar(36)   NOT NULL,
-    kind        varchar(10)   NOT NULL,
-    blob_id     varchar(128)  NOT NULL,
-    storage_uri varchar(2048),
-    size_bytes  bigint        NOT NULL DEFAULT 0,
-    created_at  timestamptz   NOT NULL DEFAULT now(),
-    attempts    integer       NOT NULL DEFAULT 0,
-    last_error  text
+    entry_id     bigserial     PRIMARY KEY,
+    run_id       varchar(36)   NOT NULL,
+    kind         varchar(10)   NOT NULL,
+    blob_ids     text[]        NOT NULL,
+    storage_uris text[]        NOT NULL,
+    sizes        bigint[]      NOT NULL,
+    created_at   timestamptz   NOT NULL DEFAULT now(),
+    attempts     integer       NOT NULL DEFAULT 0,
+    last_error   text
 );
 CREATE INDEX IF NOT EXISTS ix_musehub_gc_journal_run ON musehub_gc_journal (run_id, entry_id);
 
@@ -47,6 +47,14 @@ CREATE TABLE IF NOT EXISTS musehub_gc_pending (
     ids        text[]       NOT NULL,
     created_at timestamptz  NOT NULL DEFAULT now()
 );
+
+-- One row: the id plan files name this hub by, so a plan is never applied to another.
+CREATE TABLE IF NOT EXISTS musehub_gc_hub (
+    singleton  boolean      PRIMARY KEY DEFAULT true CHECK (singleton),
+    hub_id     varchar(36)  NOT NULL,
+    created_at timestamptz  NOT NULL DEFAULT now()
+);
+INSERT INTO musehub_gc_hub (hub_id) VALUES (gen_random_uuid()::text) ON CONFLICT DO NOTHING;
 
 CREATE TABLE IF NOT EXISTS musehub_gc_estimates (
     repo_id           varchar(36) PRIMARY KEY,
@@ -82,7 +90,8 @@ export const GcRun = defineEntity({
 
 export const toolEntities = [GcRun];
 
-/** Creates the tool's tables if they are missing; safe to call on every start. */
-export async function ensureToolSchema(database: Database): Promise<void> {
+/** Creates the tool's tables if they are missing (safe on every start); returns the hub's id. */
+export async function ensureToolSchema(database: Pick<Database, 'knex'>): Promise<string> {
   await database.knex().raw(TOOL_DDL);
+  return (await database.knex().raw('select hub_id from musehub_gc_hub')).rows[0].hub_id;
 }

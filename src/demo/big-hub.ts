@@ -4,7 +4,7 @@
  * Rows stream to the database in chunks (COPY on a server), never all at once.
  */
 import type { Database } from '../db/connect.js';
-import { UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { forcePushedHistory } from './history.js';
 import { HubBuilder } from './hub-builder.js';
@@ -92,8 +92,8 @@ function* repoHistory(builder: HubBuilder, repo: RepoShape & { owner: string; sl
   stats: BuildStats): Generator<void> {
   const fraction = repo.orphanFraction ?? 0.5;
   if (!(repo.commits >= 2 && fraction >= 0 && fraction < 1 && repo.objects >= 1)) {
-    throw new UserError(`cannot build ${repo.owner}/${repo.slug} with ${repo.commits} commits, ${repo.objects} objects ` +
-      `and orphan fraction ${fraction}: give at least 2 commits, 1 object and a fraction in [0, 1)`, 2);
+    throw new UsageError(`cannot build ${repo.owner}/${repo.slug} with ${repo.commits} commits, ${repo.objects} objects ` +
+      `and orphan fraction ${fraction}: give at least 2 commits, 1 object and a fraction in [0, 1)`);
   }
   const files = repo.files ?? 12;
   const churn = Math.max(1, Math.floor(files / 2));

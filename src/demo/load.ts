@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../db/connect.js';
-import { UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { forEachLimited } from '../storage/pool.js';
 import type { BlobRow, HubRows } from './rows.js';
@@ -50,7 +50,7 @@ export async function loadHubChunks(db: Database, chunks: Iterable<HubRows> | As
   store?: BlobStore, options: LoadOptions = {}): Promise<void> {
   const method = options.method ?? defaultLoadMethod(db);
   if (method === 'copy' && db.kind === 'embedded') {
-    throw new UserError('COPY FROM STDIN does not work on the embedded hub (pglite-socket); load with method \'insert\'', 2);
+    throw new UsageError('COPY FROM STDIN does not work on the embedded hub (pglite-socket); load with method \'insert\'');
   }
   const chunkRows = options.chunkRows ?? 5000;
   const loadStart = new Date().toISOString();

@@ -1,60 +1,123 @@
 /**
  * A repo's commit DAG in memory, compact enough for a million commits: ids are
- * interned to integers and parent edges kept in flat integer arrays, so the
- * reachability walk is a loop over typed arrays rather than a recursive query
- * that needs one round trip per generation.
+ * packed and numbered (IdIndex), parent edges kept in flat integer arrays, so the
+ * reachability walk is a loop over typed arrays rather than a recursive query that
+ * needs one round trip per generation.
  */
+import { readParents } from './ids.js';
+import { IdIndex } from './packed-ids.js';
+
+/** What is known of a node's row: not looked up yet, loaded, or missing from the table. */
+const UNKNOWN = 0;
+const LOADED = 1;
+const ABSENT = 2;
+
+const QUOTE = 34;
+const COMMA = 44;
+const SPACE = 32;
+const OPEN = 91;
+const CLOSE = 93;
+
 export class CommitGraph {
-  private readonly index = new Map<string, number>();
-  private readonly ids: string[] = [];
-  /** 0 not looked up yet, 1 row loaded, 2 no row anywhere (shallow history ends there). */
-  private rowState = new Uint8Array(1024);
+  readonly ids = new IdIndex('hex', 4096);
+  /** The snapshot ids commits name; `snapshotOf` numbers into it. */
+  readonly snapshots = new IdIndex('hex', 1024);
+  private rowState = new Uint8Array(4096);
   /** 0 unreached; otherwise the level of the walk that first reached the node. */
-  private marks = new Uint8Array(1024);
-  /** Nodes reached whose rows are not loaded yet: their parents are unknown. */
+  private marks = new Uint8Array(4096);
+  /** Bit 1: the repo holds a ref; bit 2: that ref predates the cutoff; bit 4: parent_ids unreadable. */
+  private flags = new Uint8Array(4096);
+  private snapshotOf = new Int32Array(4096).fill(-1);
+  /** Commit timestamps, seconds since the epoch: the preview lists the newest first. */
+  private times = new Float64Array(4096);
+  /** Why a node's parent_ids cannot be read, by node. */
+  readonly malformed = new Map<number, string>();
   private readonly waiting = new Set<number>();
-  private edgeFrom: Int32Array = new Int32Array(1024);
-  private edgeTo: Int32Array = new Int32Array(1024);
+  private edgeFrom = new Int32Array(4096);
+  private edgeTo = new Int32Array(4096);
   private edges = 0;
   private csr?: { start: Int32Array; parents: Int32Array };
 
   get size(): number {
-    return this.ids.length;
+    return this.ids.size;
   }
 
-  idOf(node: number): string {
-    return this.ids[node]!;
+  /**
+   * Adds a commit row from COPY text: the id in `buf[idStart, idEnd)`, parent_ids JSON in
+   * `[parentsStart, parentsEnd)`. The common shapes (`["…", "…"]`) are read straight from the
+   * bytes; anything else goes through JSON and the strict check.
+   */
+  addText(buf: Uint8Array, idStart: number, idEnd: number, parentsStart: number, parentsEnd: number,
+    parentsText: () => string | null): number {
+    const node = this.node(this.ids.addText(buf, idStart, idEnd));
+    this.rowState[node] = LOADED;
+    if (!this.fastParents(node, buf, parentsStart, parentsEnd)) this.setParents(node, parentsText());
+    return node;
   }
 
-  /** The level of the walk that reached this commit, 0 when none did. */
-  levelOf(id: string): number {
-    const node = this.index.get(id);
-    return node === undefined ? 0 : this.marks[node]!;
+  /** Adds a commit row whose parent_ids the driver parsed (or JSON text). */
+  add(commitId: string, parentIds: unknown): number {
+    const node = this.node(this.ids.add(commitId));
+    this.rowState[node] = LOADED;
+    this.setParents(node, parentIds);
+    return node;
   }
 
-  hasRow(node: number): boolean {
-    return this.rowState[node] === 1;
+  /** Records what the repo's ref says of the node: it holds one, and whether it is older than the cutoff. */
+  markOwn(node: number, refIsOld: boolean): void {
+    this.flags[node]! |= refIsOld ? 3 : 1;
   }
 
-  /** Adds a commit row and its parent edges. */
-  add(commitId: string, parentIds: readonly string[]): void {
-    const node = this.intern(commitId);
-    this.rowState[node] = 1;
-    for (const parent of parentIds) {
-      if (this.edges === this.edgeFrom.length) {
-        this.edgeFrom = grow(this.edgeFrom);
-        this.edgeTo = grow(this.edgeTo);
-      }
-      this.edgeFrom[this.edges] = node;
-      this.edgeTo[this.edges] = this.intern(parent);
-      this.edges++;
-    }
-    this.csr = undefined;
+  isOwn(node: number): boolean {
+    return (this.flags[node]! & 1) !== 0;
+  }
+
+  hasOldRef(node: number): boolean {
+    return (this.flags[node]! & 2) !== 0;
+  }
+
+  setSnapshot(node: number, snapshot: number): void {
+    this.snapshotOf[node] = snapshot;
+  }
+
+  /** The number of the node's snapshot in `snapshots`, -1 when it has none. */
+  snapshotNumber(node: number): number {
+    return this.snapshotOf[node]!;
+  }
+
+  setTime(node: number, seconds: number): void {
+    this.times[node] = seconds;
+  }
+
+  time(node: number): number {
+    return this.times[node]!;
   }
 
   /** Records that no row exists for these ids, so walks end there. */
   markAbsent(ids: Iterable<string>): void {
-    for (const id of ids) this.rowState[this.intern(id)] = 2;
+    for (const id of ids) this.rowState[this.node(this.ids.add(id))] = ABSENT;
+  }
+
+  /** The ids the walks found missing from the table (shallow history ends there). */
+  absentIds(): string[] {
+    const absent: string[] = [];
+    for (let node = 0; node < this.size; node++) if (this.rowState[node] === ABSENT) absent.push(this.ids.idOf(node));
+    return absent;
+  }
+
+  hasRow(node: number): boolean {
+    return this.rowState[node] === LOADED;
+  }
+
+  /** The level of the walk that reached the node, 0 when none did. */
+  level(node: number): number {
+    return this.marks[node]!;
+  }
+
+  /** The level of the walk that reached this commit, 0 when none did or it is unknown. */
+  levelOf(id: string): number {
+    const node = this.ids.indexOf(id);
+    return node < 0 ? 0 : this.marks[node]!;
   }
 
   /**
@@ -67,21 +130,21 @@ export class CommitGraph {
     const { start, parents } = this.adjacency();
     const stack: number[] = [];
     for (const root of roots) {
-      const node = this.intern(root);
+      const node = this.node(this.ids.add(root));
       if (this.marks[node] === 0) {
         this.marks[node] = level;
         stack.push(node);
       }
     }
     for (const node of this.waiting) {
-      if (this.rowState[node] !== 0) {
+      if (this.rowState[node] !== UNKNOWN) {
         this.waiting.delete(node);
         stack.push(node);
       }
     }
     while (stack.length > 0) {
       const node = stack.pop()!;
-      if (this.rowState[node] === 0) {
+      if (this.rowState[node] === UNKNOWN) {
         this.waiting.add(node);
         continue;
       }
@@ -95,36 +158,77 @@ export class CommitGraph {
         }
       }
     }
-    return [...this.waiting].map((node) => this.ids[node]!);
+    return [...this.waiting].map((node) => this.ids.idOf(node));
   }
 
-  /** Every loaded commit with the level that reached it (0: unreached). */
-  *levels(): Generator<[commitId: string, level: number]> {
-    for (let node = 0; node < this.ids.length; node++) {
-      if (this.rowState[node] === 1) yield [this.ids[node]!, this.marks[node]!];
-    }
-  }
-
-  private intern(id: string): number {
-    let node = this.index.get(id);
-    if (node === undefined) {
-      node = this.ids.length;
-      this.ids.push(id);
-      this.index.set(id, node);
-      if (node === this.rowState.length) {
-        this.rowState = grow(this.rowState);
-        this.marks = grow(this.marks);
+  /** Reads `["<64 hex>", …]` from bytes into edges; false for any other shape. */
+  private fastParents(node: number, buf: Uint8Array, start: number, end: number): boolean {
+    let p = start;
+    if (buf[p++] !== OPEN) return false;
+    while (buf[p] === SPACE) p++;
+    if (buf[p] === CLOSE) return p + 1 === end;
+    const first = this.edges;
+    for (;;) {
+      if (buf[p] !== QUOTE || buf[p + 65] !== QUOTE) break;
+      const parent = this.ids.addText(buf, p + 1, p + 65);
+      // A parent that packs as an odd id is no commit id: the slow path says why.
+      if (this.ids.isOdd(parent)) break;
+      this.edge(node, this.node(parent));
+      p += 66;
+      while (buf[p] === SPACE) p++;
+      if (buf[p] === CLOSE) {
+        if (p + 1 === end) return true;
+        break;
       }
+      if (buf[p++] !== COMMA) break;
+      while (buf[p] === SPACE) p++;
+    }
+    this.edges = first;
+    return false;
+  }
+
+  private setParents(node: number, value: unknown): void {
+    const reading = readParents(value ?? null);
+    if (!reading.ok) {
+      this.flags[node]! |= 4;
+      this.malformed.set(node, reading.problem);
+      return;
+    }
+    for (const parent of reading.parents) this.edge(node, this.node(this.ids.add(parent)));
+  }
+
+  private edge(from: number, to: number): void {
+    if (this.edges === this.edgeFrom.length) {
+      this.edgeFrom = grow(this.edgeFrom);
+      this.edgeTo = grow(this.edgeTo);
+    }
+    this.edgeFrom[this.edges] = from;
+    this.edgeTo[this.edges] = to;
+    this.edges++;
+    this.csr = undefined;
+  }
+
+  /** Makes room in the per-node arrays for node `node`. */
+  private node(node: number): number {
+    if (node >= this.rowState.length) {
+      this.rowState = grow(this.rowState);
+      this.marks = grow(this.marks);
+      this.flags = grow(this.flags);
+      this.times = grow(this.times);
+      const snapshots = new Int32Array(this.snapshotOf.length * 2).fill(-1);
+      snapshots.set(this.snapshotOf);
+      this.snapshotOf = snapshots;
     }
     return node;
   }
 
   private adjacency(): { start: Int32Array; parents: Int32Array } {
     if (this.csr) return this.csr;
-    const start = new Int32Array(this.ids.length + 1);
+    const count = this.size;
+    const start = new Int32Array(count + 1);
     for (let e = 0; e < this.edges; e++) start[this.edgeFrom[e]! + 1]!++;
-    for (let n = 0; n < this.ids.length; n++) start[n + 1]! += start[n]!;
-    const fill = start.slice(0, this.ids.length);
+    for (let n = 0; n < count; n++) start[n + 1]! += start[n]!;
+    const fill = start.slice(0, count);
     const parents = new Int32Array(this.edges);
     for (let e = 0; e < this.edges; e++) parents[fill[this.edgeFrom[e]!]!++] = this.edgeTo[e]!;
     this.csr = { start, parents };
@@ -132,7 +236,7 @@ export class CommitGraph {
   }
 }
 
-function grow<T extends Uint8Array | Int32Array>(array: T): T {
+function grow<T extends Uint8Array | Int32Array | Float64Array>(array: T): T {
   const bigger = new (array.constructor as new (n: number) => T)(array.length * 2);
   bigger.set(array);
   return bigger;

@@ -6,7 +6,7 @@
  * other queries interleave even on the embedded hub's single connection.
  */
 import { messageOf } from '../errors.js';
-import type { GcContext } from './context.js';
+import type { Database } from '../db/connect.js';
 import { derivePlan } from './plan.js';
 import type { Estimate } from './service.js';
 import { Session } from './session.js';
@@ -21,13 +21,13 @@ export interface EstimateOptions {
 
 /** Yields cached estimates first, then fresh ones as each repo's plan completes. */
 export async function* estimateRepos(
-  ctx: GcContext, repoIds: readonly string[], options: EstimateOptions,
+  db: Database, repoIds: readonly string[], options: EstimateOptions,
 ): AsyncGenerator<Estimate> {
   const maxAge = options.maxAgeSeconds ?? 600;
-  const known = new Map<string, RepoIdentity>((await ctx.db.knex().raw(
+  const known = new Map<string, RepoIdentity>((await db.knex().raw(
     'select repo_id as "repoId", owner, slug from musehub_repos where repo_id = any(?)', [[...repoIds]],
   )).rows.map((repo: RepoIdentity) => [repo.repoId, repo]));
-  const cached: Array<Estimate & { age: number }> = (await ctx.db.knex().raw(`
+  const cached: Array<Estimate & { age: number }> = (await db.knex().raw(`
     select repo_id as "repoId", orphan_commits::int as "orphanCommits", orphan_objects::int as "orphanObjects",
            reclaimable_bytes::float8 as "reclaimableBytes", computed_at as "computedAt",
            extract(epoch from now() - computed_at)::float8 as age
@@ -41,14 +41,14 @@ export async function* estimateRepos(
     const repo = known.get(repoId);
     if (options.signal?.aborted) return;
     if (!repo || fresh.has(repoId)) continue;
-    yield await estimateRepo(ctx, repo, options.graceSeconds);
+    yield await estimateRepo(db, repo, options.graceSeconds);
   }
 }
 
-async function estimateRepo(ctx: GcContext, repo: RepoIdentity, graceSeconds: number): Promise<Estimate> {
-  const session = await Session.open(ctx.db);
+async function estimateRepo(db: Database, repo: RepoIdentity, graceSeconds: number): Promise<Estimate> {
+  const session = await Session.open(db);
   try {
-    const { plan } = await derivePlan(session, repo, { graceSeconds, itemLimit: 0 });
+    const { plan } = await derivePlan(session, db.hub, repo, { graceSeconds, itemLimit: 0 });
     const estimate = estimateOf(plan);
     // The cache has no room for a refusal: such a repo is estimated afresh each time, and says why.
     if (estimate.error) return estimate;

@@ -1,26 +1,34 @@
 /**
- * Executing a plan, once, phase by phase. Under the repo's lock the run derives
- * its sets again against the plan's clock (a push since the preview may have made
- * rows live), reports what differs, and asks before each phase. Each phase deletes
- * in one transaction that re-checks its condition under row locks; blobs go
- * after the transaction commits, from the journal.
+ * Executing a plan, once, phase by phase. Under the repo's lock the run either
+ * derives its plan there, or takes the plan it was given (the preview, a plan file)
+ * and checks cheaply whether the hub changed since: if it did, it derives again and
+ * narrows the given plan to what is still garbage, saying what differs. It never
+ * deletes what the plan does not list. Each phase deletes in one transaction,
+ * chunk by chunk, re-checking under row locks; blobs go after the transaction
+ * commits, from the journal.
  */
 import { messageOf } from '../errors.js';
+import { basisChanges } from './basis.js';
 import type { GcContext } from './context.js';
 import { recordEnd, recordStart } from './history.js';
 import { drainJournal } from './journal.js';
+import type { LiveSet } from './live-set.js';
 import { lockRepo, type Unlock } from './lock.js';
-import { applyCache } from './phases/cache.js';
-import { applyCommits } from './phases/commits.js';
-import { applyObjects } from './phases/objects.js';
-import { applyRefs } from './phases/refs.js';
-import { RootsMoved, type PhaseApplied, type PhaseRuntime, type Progress } from './phases/runtime.js';
-import { applySnapshots } from './phases/snapshots.js';
+import { narrowPlan } from './narrow.js';
+import { PHASES, type Phase } from './phases/table.js';
+import { RootsMoved, type PhaseApplied, type Progress } from './phases/runtime.js';
 import { derivePlan } from './plan.js';
+import { Profile } from './profile.js';
 import { Session } from './session.js';
 import {
-  BLOB_PHASES, PHASES, repoName, type Decide, type GcEvent, type PhaseName, type PhasePlan, type PhaseResult, type Plan, type RunResult,
+  repoName, type Decide, type GcEvent, type Kept, type PhaseName, type PhaseResult, type Plan, type PlanSource,
+  type RepoIdentity, type RunResult,
 } from './types.js';
+
+/** What a run acts on: a plan it derives under the lock, or one it was given. */
+export type RunTarget =
+  | { repo: RepoIdentity; graceSeconds: number }
+  | { plan: Plan; source: Exclude<PlanSource, 'derived'> };
 
 export interface ExecuteOptions {
   decide: Decide;
@@ -28,19 +36,35 @@ export interface ExecuteOptions {
   dryRun?: boolean;
   /** The phases to run; the others are skipped without asking. */
   phases?: readonly PhaseName[];
+  /** Items per phase of a plan derived under the lock (for printing it). */
+  itemLimit?: number;
 }
 
 /** How often a phase re-derives liveness when pushes keep moving the repo's roots. */
 const ROOT_RETRIES = 3;
+/** How often the end of a run is written before the run says it could not. */
+const RECORD_ATTEMPTS = 3;
 
-export async function* executeGc(ctx: GcContext, plan: Plan, options: ExecuteOptions): AsyncGenerator<GcEvent, RunResult> {
-  const dryRun = options.dryRun ?? false;
-  const result = emptyResult(plan, dryRun);
+/** The plan a run acts on now, and what it knows beside. */
+interface Current {
+  plan: Plan;
+  /** The live set the plan was derived from, when derived in this run. */
+  live: LiveSet | undefined;
+  /** Per phase, what the given plan listed that is no longer garbage, and why. */
+  dropped: Map<PhaseName, Kept[]>;
+  /** New garbage the last derivation found that the plan does not list. */
+  notes: string[];
+}
+
+export async function* executeGc(ctx: GcContext, target: RunTarget, options: ExecuteOptions): AsyncGenerator<GcEvent, RunResult> {
+  const repo = 'plan' in target ? target.plan.repo : target.repo;
+  const result = emptyResult(repo, options.dryRun ?? false, 'plan' in target ? target.source : 'derived');
+  const profile = new Profile();
   const session = await Session.open(ctx.db);
   let unlock: Unlock | undefined;
   try {
     try {
-      unlock = await lockRepo(session, ctx.db.kind, plan.repo);
+      unlock = await lockRepo(session, ctx.db.kind, repo);
     } catch (error) {
       result.outcome = 'refused';
       result.errors.push(messageOf(error));
@@ -48,16 +72,26 @@ export async function* executeGc(ctx: GcContext, plan: Plan, options: ExecuteOpt
       yield { type: 'run-done', result };
       return result;
     }
-    result.run_id = await recordStart(session, plan.repo, dryRun, plan.graceSeconds);
-    yield* runPhases(ctx, session, plan, options, result);
+    const graceSeconds = 'plan' in target ? target.plan.graceSeconds : target.graceSeconds;
+    result.run_id = await recordStart(session, repo, result.dry_run, graceSeconds);
+    yield* runPhases(ctx, session, target, options, result, profile);
   } catch (error) {
     result.outcome = 'failed';
     result.errors.push(messageOf(error));
     yield { type: 'error', message: messageOf(error) };
   } finally {
-    if (result.run_id) await recordEnd(session, result).catch(() => {});
+    result.profile = profile.toJSON();
+    if (result.run_id) {
+      const failure = await recordEndRetrying(session, result);
+      if (failure) {
+        const message = `could not record the end of run ${result.run_id} in musehub_gc_runs (${failure}); ` +
+          'history will show it as interrupted';
+        result.errors.push(message);
+        yield { type: 'error', message };
+      }
+    }
     // Whatever the cached estimate said is stale now.
-    if (!dryRun) await session.execute('delete from musehub_gc_estimates where repo_id = ?', [plan.repo.repoId]).catch(() => {});
+    if (!result.dry_run) await session.execute('delete from musehub_gc_estimates where repo_id = ?', [repo.repoId]).catch(() => {});
     await unlock?.().catch(() => {});
     await session.close();
   }
@@ -66,99 +100,149 @@ export async function* executeGc(ctx: GcContext, plan: Plan, options: ExecuteOpt
 }
 
 async function* runPhases(
-  ctx: GcContext, session: Session, plan: Plan, options: ExecuteOptions, result: RunResult,
+  ctx: GcContext, session: Session, target: RunTarget, options: ExecuteOptions, result: RunResult, profile: Profile,
 ): AsyncGenerator<GcEvent> {
   const dryRun = result.dry_run;
   if (!dryRun) {
-    const resumed = await drainJournal(session, ctx.store, undefined);
+    const resumed = await drainJournal(session, ctx.store, undefined, { profile });
     if (resumed.blobs > 0 || resumed.errors.length > 0) {
       result.errors.push(...resumed.errors);
       yield { type: 'journal-resumed', blobs: resumed.blobs, bytes: resumed.bytes, errors: resumed.errors };
     }
   }
-  const clock = { now: plan.computedAt, cutoff: plan.cutoff };
-  let current = await derivePlan(session, plan.repo, { graceSeconds: plan.graceSeconds }, clock);
+  let current: Current;
+  let rederived = false;
+  if ('plan' in target) {
+    const changes = await profile.time('check plan', () =>
+      basisChanges(session, target.plan.repo.repoId, target.plan.cutoff, target.plan.basis));
+    current = { plan: target.plan, live: undefined, dropped: new Map(), notes: [] };
+    if (changes.length > 0) {
+      rederived = true;
+      const what = target.source === 'file' ? 'the plan file was written' : 'the preview';
+      yield { type: 'warning', message: `the hub changed since ${what} (${changes.join('; ')}): derived again under the lock; ` +
+        'only what the plan listed and is still garbage is deleted' };
+      current = await profile.time('derive again', () => rederive(ctx, session, current, options));
+      for (const difference of differencesOf(current, target.plan)) yield { type: 'warning', message: difference };
+    }
+  } else {
+    const derived = await profile.time('derive plan', () => derivePlan(
+      session, ctx.db.hub, target.repo, { graceSeconds: target.graceSeconds, itemLimit: options.itemLimit ?? 0 }));
+    current = { ...derived, dropped: new Map(), notes: [] };
+  }
   result.reachable_commit_count = current.plan.reachableCommits;
-  yield { type: 'plan-ready', plan: current.plan };
-  for (const difference of planDifferences(plan, current.plan)) yield { type: 'warning', message: difference };
+  result.plan = { source: result.plan.source, computed_at: current.plan.computedAt, cutoff: current.plan.cutoff, rederived };
+  yield { type: 'plan-ready', plan: current.plan, source: result.plan.source, rederived };
 
   if (dryRun) await session.execute('begin');
   try {
-    for (const [index, phase] of PHASES.entries()) {
-      let phasePlan = current.plan.phases[index]!;
-      if (options.phases && !options.phases.includes(phase)) {
-        result.phases.push(phaseResult(phase, 'skipped'));
-        continue;
-      }
-      if (phasePlan.refused) {
-        result.phases.push({ ...phaseResult(phase, 'refused'), errors: [phasePlan.refused] });
-        yield { type: 'warning', phase, message: `phase ${phase} refused: ${phasePlan.refused}` };
-        continue;
-      }
-      yield { type: 'confirm', phase: phasePlan };
-      const decision = await options.decide(phasePlan, current.plan);
-      if (decision === 'stop') {
+    for (const phase of PHASES) {
+      const outcome = yield* runPhase(ctx, session, phase, current, options, result, profile);
+      if (outcome === 'stop') {
         result.outcome = 'stopped';
         break;
       }
-      if (decision === 'skip') {
-        result.phases.push(phaseResult(phase, 'skipped'));
-        continue;
-      }
-      const started = performance.now();
-      yield { type: 'phase-start', phase, total: phaseTotal(phasePlan), bytes: phasePlan.bytes };
-      const done = phaseResult(phase, 'done');
-      try {
-        let applied: PhaseApplied | undefined;
-        for (let attempt = 1; !applied; attempt++) {
-          try {
-            applied = yield* withProgress(phase, (progress) =>
-              inTransaction(session, dryRun, () => applyPhase(current.runtime, phasePlan, result.run_id, progress)));
-          } catch (error) {
-            if (!(error instanceof RootsMoved) || attempt === ROOT_RETRIES) throw error;
-            yield { type: 'warning', phase, message: `${error.message}: deriving it again` };
-            current = await derivePlan(session, plan.repo, { graceSeconds: plan.graceSeconds }, clock);
-            phasePlan = current.plan.phases[index]!;
-          }
-        }
-        const deletesBlobs = !dryRun && BLOB_PHASES.includes(phase);
-        // Bytes are freed when blobs go, so a blob phase counts them from the journal's drain.
-        Object.assign(done, { refs: applied.refs, rows: applied.rows, bytes: deletesBlobs ? 0 : applied.bytes,
-          keptSincePlan: applied.keptSincePlan, differences: applied.differences });
-        if (deletesBlobs) {
-          const drained = yield* withProgress(phase, (progress) =>
-            drainJournal(session, ctx.store, result.run_id, progress));
-          Object.assign(done, { blobs: drained.blobs, bytes: drained.bytes });
-          done.errors.push(...drained.errors);
-        }
-      } catch (error) {
-        // Rows a committed transaction deleted stay counted; the journal keeps their blobs for later.
-        done.status = 'failed';
-        throw error;
-      } finally {
-        done.seconds = (performance.now() - started) / 1000;
-        result.phases.push(done);
-        tally(result, done);
-      }
-      yield { type: 'phase-done', result: done };
+      current = outcome;
     }
   } finally {
     if (dryRun) await session.execute('rollback').catch(() => {});
     for (const phase of PHASES) {
-      if (!result.phases.some((done) => done.phase === phase)) result.phases.push(phaseResult(phase, 'not-run'));
+      if (!result.phases.some((done) => done.phase === phase.name)) result.phases.push(phaseResult(phase.name, 'not-run'));
     }
-    result.phases.sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
+    result.phases.sort((a, b) => PHASES.findIndex((p) => p.name === a.phase) - PHASES.findIndex((p) => p.name === b.phase));
   }
 }
 
-function applyPhase(rt: PhaseRuntime, plan: PhasePlan, runId: string, progress: Progress): Promise<PhaseApplied> {
-  switch (plan.phase) {
-    case 'commits': return applyCommits(rt, plan, progress);
-    case 'snapshots': return applySnapshots(rt, plan, progress);
-    case 'refs': return applyRefs(rt, plan, progress);
-    case 'objects': return applyObjects(rt, runId, plan, progress);
-    case 'cache': return applyCache(rt, runId, plan, progress);
+/** Asks about one phase and runs it; returns the plan for the phases after, or 'stop'. */
+async function* runPhase(
+  ctx: GcContext, session: Session, phase: Phase, start: Current, options: ExecuteOptions, result: RunResult, profile: Profile,
+): AsyncGenerator<GcEvent, Current | 'stop'> {
+  let current = start;
+  const index = PHASES.indexOf(phase);
+  let phasePlan = current.plan.phases[index]!;
+  if (options.phases && !options.phases.includes(phase.name)) {
+    result.phases.push(phaseResult(phase.name, 'skipped'));
+    return current;
   }
+  if (phasePlan.refused) {
+    result.phases.push({ ...phaseResult(phase.name, 'refused'), errors: [phasePlan.refused] });
+    yield { type: 'warning', phase: phase.name, message: `phase ${phase.name} refused: ${phasePlan.refused}` };
+    return current;
+  }
+  yield { type: 'confirm', phase: phasePlan };
+  const decision = await options.decide(phasePlan, current.plan);
+  if (decision === 'stop') return 'stop';
+  if (decision === 'skip') {
+    result.phases.push(phaseResult(phase.name, 'skipped'));
+    return current;
+  }
+  const started = performance.now();
+  const total = phase.sets.reduce((sum, set) => sum + current.plan.sets[set.key].size, 0);
+  yield { type: 'phase-start', phase: phase.name, total, bytes: phasePlan.bytes };
+  const done = phaseResult(phase.name, 'done');
+  try {
+    let applied: PhaseApplied | undefined;
+    for (let attempt = 1; !applied; attempt++) {
+      try {
+        const plan = current.plan;
+        applied = yield* withProgress(phase.name, (progress) => profile.time(`delete ${phase.name}`, () =>
+          inTransaction(session, result.dry_run, () => phase.apply(
+            { session, repo: plan.repo, clock: { now: plan.computedAt, cutoff: plan.cutoff }, runId: result.run_id, roots: plan.basis.roots },
+            plan.sets, progress))));
+      } catch (error) {
+        if (!(error instanceof RootsMoved) || attempt === ROOT_RETRIES) throw error;
+        yield { type: 'warning', phase: phase.name, message: `${error.message}: deriving it again` };
+        current = await profile.time('derive again', () => rederive(ctx, session, current, options));
+        phasePlan = current.plan.phases[index]!;
+        if (phasePlan.refused) throw new Error(`phase ${phase.name} is refused now: ${phasePlan.refused}`);
+      }
+    }
+    const kept = [...current.dropped.get(phase.name) ?? [], ...applied.kept];
+    Object.assign(done, {
+      refs: applied.refs, rows: applied.rows, kept, keptSincePlan: kept.reduce((sum, line) => sum + line.count, 0),
+      differences: kept.map((line) => line.detail),
+      // Bytes are freed when blobs go, so a blob phase counts them from the journal's drain.
+      bytes: phase.blobs && !result.dry_run ? 0 : applied.bytes,
+    });
+    if (phase.blobs && !result.dry_run) {
+      const drained = yield* withProgress(phase.name, (progress) =>
+        drainJournal(session, ctx.store, result.run_id, { progress, profile }));
+      Object.assign(done, { blobs: drained.blobs, bytes: drained.bytes });
+      done.errors.push(...drained.errors);
+    }
+  } catch (error) {
+    // Rows a committed transaction deleted stay counted; the journal keeps their blobs for later.
+    done.status = 'failed';
+    throw error;
+  } finally {
+    done.seconds = (performance.now() - started) / 1000;
+    result.phases.push(done);
+    tally(result, phase, done);
+  }
+  yield { type: 'phase-done', result: done };
+  return current;
+}
+
+/** Derives the plan again at the current plan's clock, and narrows the current plan to it. */
+async function rederive(ctx: GcContext, session: Session, current: Current, options: ExecuteOptions): Promise<Current> {
+  const { plan } = current;
+  const fresh = await derivePlan(session, ctx.db.hub, plan.repo,
+    { graceSeconds: plan.graceSeconds, itemLimit: Math.max(options.itemLimit ?? 0, ...plan.phases.map((p) => p.items.length)) },
+    { now: plan.computedAt, cutoff: plan.cutoff });
+  const narrowed = await narrowPlan(session, plan, fresh.plan, fresh.live);
+  const dropped = new Map(current.dropped);
+  for (const [phase, kept] of narrowed.dropped) dropped.set(phase, [...dropped.get(phase) ?? [], ...kept]);
+  return { plan: narrowed.plan, live: fresh.live, dropped, notes: narrowed.notes };
+}
+
+/** What a narrowed plan differs in from the one it was given, a line each. */
+function differencesOf(current: Current, given: Plan): string[] {
+  const lines: string[] = [];
+  for (const [index, phase] of PHASES.entries()) {
+    const refused = current.plan.phases[index]!.refused;
+    if (refused && !given.phases[index]!.refused) lines.push(`phase ${phase.name} is refused now: ${refused}`);
+    for (const kept of current.dropped.get(phase.name) ?? []) lines.push(`phase ${phase.name}: ${kept.detail}`);
+  }
+  return [...lines, ...current.notes];
 }
 
 /** A dry run is already inside its one transaction, rolled back at the end. */
@@ -170,9 +254,7 @@ function inTransaction<T>(session: Session, dryRun: boolean, work: () => Promise
  * Runs `work`, yielding the progress it reports as events meanwhile; returns its value.
  * Only the newest progress is kept while the consumer is busy.
  */
-async function* withProgress<T>(
-  phase: PhaseName, work: (progress: Progress) => Promise<T>,
-): AsyncGenerator<GcEvent, T> {
+async function* withProgress<T>(phase: PhaseName, work: (progress: Progress) => Promise<T>): AsyncGenerator<GcEvent, T> {
   let latest: GcEvent | undefined;
   let wake: (() => void) | undefined;
   let settled = false;
@@ -198,57 +280,36 @@ async function* withProgress<T>(
   }
 }
 
-function planDifferences(previewed: Plan, current: Plan): string[] {
-  const differences: string[] = [];
-  for (const [index, phase] of previewed.phases.entries()) {
-    const now = current.phases[index]!;
-    for (const field of ['refs', 'rows', 'blobs'] as const) {
-      if (phase[field] !== now[field]) {
-        differences.push(`phase ${phase.phase}: the preview counted ${phase[field]} ${field}, ` +
-          `now ${now[field]} (the hub changed since the preview)`);
-      }
+/** Writes the end of the run, retrying; returns why it could not, or undefined when it did. */
+async function recordEndRetrying(session: Session, result: RunResult): Promise<string | undefined> {
+  let failure = '';
+  for (let attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
+    try {
+      await recordEnd(session, result);
+      return undefined;
+    } catch (error) {
+      failure = messageOf(error);
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }
-    if (!phase.refused && now.refused) differences.push(`phase ${phase.phase} is now refused: ${now.refused}`);
   }
-  return differences;
-}
-
-function phaseTotal(plan: PhasePlan): number {
-  return plan.phase === 'commits' ? plan.refs + plan.rows : plan.phase === 'refs' ? plan.refs : plan.rows;
+  return failure;
 }
 
 function phaseResult(phase: PhaseName, status: PhaseResult['status']): PhaseResult {
-  return { phase, status, refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, differences: [], errors: [] };
+  return { phase, status, refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, kept: [], differences: [], errors: [] };
 }
 
-function tally(result: RunResult, done: PhaseResult): void {
+function tally(result: RunResult, phase: Phase, done: PhaseResult): void {
   result.errors.push(...done.errors);
-  switch (done.phase) {
-    case 'commits':
-      result.commit_refs_deleted = done.refs;
-      result.commits_deleted = done.rows;
-      break;
-    case 'snapshots':
-      result.snapshots_deleted = done.rows;
-      break;
-    case 'refs':
-      result.object_refs_deleted = done.refs;
-      break;
-    case 'objects':
-      result.objects_deleted = done.rows;
-      result.storage_bytes_freed += done.bytes;
-      break;
-    case 'cache':
-      result.mpack_cache_deleted = done.rows;
-      result.storage_bytes_freed += done.bytes;
-      break;
-  }
+  for (const set of phase.sets) result[set.tally] = done[set.count];
+  if (phase.blobs) result.storage_bytes_freed += done.bytes;
 }
 
-function emptyResult(plan: Plan, dryRun: boolean): RunResult {
+function emptyResult(repo: RepoIdentity, dryRun: boolean, source: PlanSource): RunResult {
   return {
-    run_id: '', repo_id: plan.repo.repoId, repo: repoName(plan.repo), dry_run: dryRun, outcome: 'done',
+    run_id: '', repo_id: repo.repoId, repo: repoName(repo), dry_run: dryRun, outcome: 'done',
     commits_deleted: 0, commit_refs_deleted: 0, snapshots_deleted: 0, object_refs_deleted: 0, objects_deleted: 0,
-    storage_bytes_freed: 0, mpack_cache_deleted: 0, reachable_commit_count: plan.reachableCommits, errors: [], phases: [],
+    storage_bytes_freed: 0, mpack_cache_deleted: 0, reachable_commit_count: 0, errors: [], phases: [],
+    plan: { source, computed_at: '', cutoff: '', rederived: false }, profile: {},
   };
 }

@@ -1,67 +1,80 @@
-/** The console's GcService over a real hub: the engine, its database and its store. */
-import { messageOf, UserError } from '../errors.js';
-import type { GcContext } from './context.js';
+/** The GcService over a real hub: the engine, its database and (when configured) its blob store. */
+import type { Database } from '../db/connect.js';
+import { RefusedError, UnavailableError, UsageError, messageOf } from '../errors.js';
+import type { BlobStore } from '../storage/blob-store.js';
 import { estimateRepos } from './estimate.js';
 import { executeGc } from './execute.js';
 import { commitDetail, repoGraph } from './graph.js';
 import { listRuns } from './history.js';
+import { drainJournal } from './journal.js';
+import { loadPlan, savePlan } from './plan-file.js';
 import { planGc } from './plan.js';
-import type { GcService, RepoRow } from './service.js';
-import type { Decide, GcEvent, PhaseName, Plan } from './types.js';
+import { findRepo, listRepos } from './repo.js';
+import type { GcService, RunOptions, RunTarget } from './service.js';
+import { Session } from './session.js';
+import { repoName, type GcEvent, type RunResult } from './types.js';
 
 export interface GcServiceOptions {
-  /** What the title bar says the console is connected to. */
-  label: string;
+  /** The grace period estimates are computed with. */
   graceSeconds: number;
 }
 
-/** How many items each phase of a console plan lists. */
-const PREVIEW_ITEMS = 500;
-
-export function createGcService(ctx: GcContext, options: GcServiceOptions): GcService {
+export function createGcService(db: Database, store: BlobStore | undefined, options: GcServiceOptions): GcService {
+  /** The store a run that deletes needs: a usage error without one, unavailable when it does not answer. */
+  const usableStore = async (): Promise<BlobStore> => {
+    if (!store) {
+      throw new UsageError(`no blob store for ${db.label}: set MUSEHUB_STORAGE or --storage (file:///abs/dir or s3://bucket?endpoint=…)`);
+    }
+    try {
+      await store.check();
+    } catch (error) {
+      throw new UnavailableError(`nothing was deleted: the blob store ${store.url} is not usable: ${messageOf(error)}`);
+    }
+    return store;
+  };
   return {
-    label: options.label,
-    listRepos: () => listRepos(ctx),
-    estimates: (repoIds, signal) => estimateRepos(ctx, repoIds, { graceSeconds: options.graceSeconds, signal }),
-    graph: (repo, graceSeconds) => repoGraph(ctx, repo, graceSeconds),
-    commit: (commitId) => commitDetail(ctx, commitId),
-    plan: (repo, graceSeconds) => planGc(ctx, repo, { graceSeconds, itemLimit: PREVIEW_ITEMS }),
-    run: (plan, decide, runOptions) => checkedRun(ctx, plan, decide, runOptions?.phases),
-    history: (repo) => listRuns(ctx.db, repo.repoId),
+    label: db.label,
+    hub: db.hub,
+    canCollect: store !== undefined,
+    listRepos: () => listRepos(db),
+    findRepo: (ref) => findRepo(db, ref),
+    estimates: (repoIds, signal) => estimateRepos(db, repoIds, { graceSeconds: options.graceSeconds, signal }),
+    graph: (repo, graceSeconds) => repoGraph(db, repo, graceSeconds),
+    commit: (commitId) => commitDetail(db, commitId),
+    plan: (repo, planOptions) => planGc(db, repo, planOptions),
+    async *run(target: RunTarget, runOptions: RunOptions): AsyncGenerator<GcEvent, RunResult> {
+      // A dry run deletes no blob: it needs no store, and must not touch one.
+      const runStore = runOptions.dryRun ? unusedStore(db.label) : await usableStore();
+      return yield* executeGc({ db, store: runStore }, target, runOptions);
+    },
+    history: (repo) => listRuns(db, repo.repoId),
+    async resume() {
+      const runStore = await usableStore();
+      const session = await Session.open(db);
+      try {
+        return await drainJournal(session, runStore, undefined);
+      } finally {
+        await session.close();
+      }
+    },
+    savePlan,
+    async loadPlan(path, { maxAgeSeconds }) {
+      const now = (await db.knex().raw('select now() as now')).rows[0].now as Date;
+      const plan = await loadPlan(path, { hub: db.hub, now: new Date(now).toISOString(), maxAgeSeconds });
+      const repo = await findRepo(db, plan.repo.repoId).catch(() => undefined);
+      if (!repo) {
+        throw new RefusedError(`plan file ${path} refused, nothing was deleted: its repo ${repoName(plan.repo)} ` +
+          `(${plan.repo.repoId}) is not in ${db.label}`);
+      }
+      return plan;
+    },
   };
 }
 
-/**
- * A run that checks the blob store before anything (a refusing bucket is said before a row goes),
- * and re-estimates the repo once it is over, so the repos table shows what is left rather than what went.
- */
-async function* checkedRun(ctx: GcContext, plan: Plan, decide: Decide, phases: PhaseName[] | undefined): AsyncGenerator<GcEvent> {
-  try {
-    await ctx.store.check();
-  } catch (error) {
-    throw new UserError(`nothing was deleted: the blob store ${ctx.store.url} is not usable: ${messageOf(error)}`, 3);
-  }
-  yield* executeGc(ctx, plan, { decide, phases });
-  for await (const _ of estimateRepos(ctx, [plan.repo.repoId], { graceSeconds: plan.graceSeconds, maxAgeSeconds: 0 })) {
-    // Computing it stores it in the estimates cache; the console reads it from there.
-  }
-}
-
-/** Every repo with its counts, in one pass over each table. */
-export async function listRepos(ctx: GcContext): Promise<RepoRow[]> {
-  const rows = (await ctx.db.knex().raw(`
-    select r.repo_id as "repoId", r.owner, r.slug, r.pushed_at as "pushedAt",
-           coalesce(b.count, 0)::int as branches, coalesce(c.count, 0)::int as commits, g.last as "lastGcAt"
-    from musehub_repos r
-    left join (select repo_id, count(*) as count from musehub_branches group by repo_id) b on b.repo_id = r.repo_id
-    left join (select repo_id, count(*) as count from musehub_commit_refs group by repo_id) c on c.repo_id = r.repo_id
-    left join (select repo_id, max(finished_at) as last from musehub_gc_runs
-               where not dry_run and outcome in ('done', 'stopped') group by repo_id) g on g.repo_id = r.repo_id
-    where r.deleted_at is null
-    order by r.owner, r.slug`)).rows;
-  return rows.map((row: RepoRow & { pushedAt: Date | null; lastGcAt: Date | null }) => ({
-    ...row,
-    pushedAt: row.pushedAt ? new Date(row.pushedAt).toISOString() : null,
-    lastGcAt: row.lastGcAt ? new Date(row.lastGcAt).toISOString() : null,
-  }));
+/** A store for a dry run: any use is a bug, said plainly. */
+function unusedStore(label: string): BlobStore {
+  const refuse = (): never => {
+    throw new Error(`a dry run on ${label} touched the blob store`);
+  };
+  return { url: '(none)', check: refuse, put: refuse, get: refuse, exists: refuse, deleteMany: refuse, list: refuse, close: async () => {} };
 }

@@ -3,49 +3,60 @@
  * orphaned (to be collected) or kept (and why), with the branches, releases and
  * wire tags that point at it, in topological order, newest first.
  */
-import type { GcContext } from './context.js';
+import type { Database } from '../db/connect.js';
+import { readParents } from './ids.js';
 import { readManifest } from './manifest.js';
+import { IdIndex } from './packed-ids.js';
 import { BRANCH, GRACE, PINNED } from './live-set.js';
 import { derivePlan } from './plan.js';
 import type { CommitDetail, GraphCommit } from './service.js';
+import { Heap } from './heap.js';
 import { Session } from './session.js';
-import { UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { RepoIdentity } from './types.js';
 
 interface CommitRow {
   commit_id: string;
-  parent_ids: string[];
+  parent_ids: unknown;
   message: string;
   author: string;
   timestamp: Date;
-  deleted: boolean;
-  holder: string | null;
 }
 
-export async function repoGraph(ctx: GcContext, repo: RepoIdentity, graceSeconds: number): Promise<GraphCommit[]> {
-  const session = await Session.open(ctx.db);
+export async function repoGraph(db: Database, repo: RepoIdentity, graceSeconds: number): Promise<GraphCommit[]> {
+  const session = await Session.open(db);
   try {
-    const { runtime } = await derivePlan(session, repo, { graceSeconds, itemLimit: 0 });
+    const { plan, live } = await derivePlan(session, db.hub, repo, { graceSeconds, itemLimit: 0 });
+    const deleted = new IdIndex('hex', plan.sets.commits.size);
+    for (const id of plan.sets.commits) deleted.add(id);
     const rows = await session.rows<CommitRow>(`
-      select c.commit_id, c.parent_ids, c.message, c.author, c."timestamp",
-             exists (select 1 from gc_commits g where g.id = c.commit_id) as deleted,
-             (select min(o.owner || '/' || o.slug) from musehub_commit_refs x
-                join musehub_repos o on o.repo_id = x.repo_id
-              where x.commit_id = c.commit_id and x.repo_id <> r.repo_id) as holder
+      select c.commit_id, c.parent_ids, c.message, c.author, c."timestamp"
       from musehub_commit_refs r join musehub_commits c on c.commit_id = r.commit_id
       where r.repo_id = ?`, [repo.repoId]);
+    const unreached = rows.filter((row) => live.graph.levelOf(row.commit_id) === 0 && !deleted.has(row.commit_id));
+    const holders = new Map((await session.rows<{ id: string; holder: string }>(`
+      select x.commit_id as id, min(o.owner || '/' || o.slug) as holder
+      from musehub_commit_refs x join musehub_repos o on o.repo_id = x.repo_id
+      where x.commit_id = any(?) and x.repo_id <> ? group by 1`, [unreached.map((row) => row.commit_id), repo.repoId],
+    )).map((row) => [row.id, row.holder]));
+    const refused = plan.phases[0]!.refused;
     const labels = new Map<string, string[]>();
-    for (const root of runtime.live.roots) {
+    for (const root of live.roots) {
       const label = root.kind === 'branch' ? root.name : root.kind === 'release' ? `[${root.name}]` : `#${root.name}`;
       labels.set(root.commitId, [...(labels.get(root.commitId) ?? []), label]);
     }
     const commits = rows.map((row): GraphCommit => {
-      const level = runtime.live.graph.levelOf(row.commit_id);
-      const state = level === BRANCH || level === PINNED ? 'reachable' : level === GRACE || !row.deleted ? 'kept' : 'orphaned';
-      const keptBecause = level === GRACE ? 'a ref younger than the grace period reaches it'
-        : state === 'kept' ? (row.holder ? `held by ${row.holder}` : 'another repo points at it') : undefined;
+      const level = live.graph.levelOf(row.commit_id);
+      const state = level === BRANCH || level === PINNED ? 'reachable'
+        : level === GRACE || !deleted.has(row.commit_id) ? 'kept' : 'orphaned';
+      const holder = holders.get(row.commit_id);
+      const keptBecause = state !== 'kept' ? undefined
+        : level === GRACE ? 'a ref younger than the grace period reaches it'
+          : refused ? 'phase 1 is refused: liveness cannot be proven'
+            : holder ? `held by ${holder}` : 'another repo points at it, or its ref is younger than the grace period';
+      const parents = readParents(row.parent_ids);
       return {
-        commitId: row.commit_id, parentIds: row.parent_ids ?? [], state, keptBecause,
+        commitId: row.commit_id, parentIds: parents.ok ? parents.parents : [], state, keptBecause,
         labels: labels.get(row.commit_id) ?? [], message: row.message, author: row.author,
         timestamp: new Date(row.timestamp).toISOString(),
       };
@@ -84,58 +95,18 @@ export function topologicalOrder(commits: GraphCommit[]): GraphCommit[] {
   return ordered;
 }
 
-/** A binary heap; `before(a, b)` says a comes out first. */
-class Heap<T> {
-  private readonly items: T[] = [];
-  constructor(private readonly before: (a: T, b: T) => boolean) {}
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(item: T): void {
-    const items = this.items;
-    items.push(item);
-    for (let i = items.length - 1; i > 0;) {
-      const up = (i - 1) >> 1;
-      if (!this.before(items[i]!, items[up]!)) break;
-      [items[i], items[up]] = [items[up]!, items[i]!];
-      i = up;
-    }
-  }
-
-  pop(): T {
-    const items = this.items;
-    const top = items[0]!;
-    const last = items.pop()!;
-    if (items.length > 0) {
-      items[0] = last;
-      for (let i = 0; ;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let first = i;
-        if (left < items.length && this.before(items[left]!, items[first]!)) first = left;
-        if (right < items.length && this.before(items[right]!, items[first]!)) first = right;
-        if (first === i) break;
-        [items[i], items[first]] = [items[first]!, items[i]!];
-        i = first;
-      }
-    }
-    return top;
-  }
-}
-
 /** One commit with its snapshot's files, for the commit detail view. */
-export async function commitDetail(ctx: GcContext, commitId: string): Promise<CommitDetail> {
-  const knex = ctx.db.knex();
+export async function commitDetail(db: Database, commitId: string): Promise<CommitDetail> {
+  const knex = db.knex();
   const [commit] = (await knex.raw(`
     select c.commit_id, c.parent_ids, c.message, c.author, c."timestamp", c.snapshot_id,
            s.snapshot_id is not null as snapshot_present, s.manifest_blob
     from musehub_commits c left join musehub_snapshots s on s.snapshot_id = c.snapshot_id
     where c.commit_id = ?`, [commitId])).rows;
-  if (!commit) throw new UserError(`no commit ${commitId}: it may have been collected`, 2);
+  if (!commit) throw new UsageError(`no commit ${commitId}: it may have been collected`);
+  const parents = readParents(commit.parent_ids);
   const detail: CommitDetail = {
-    commitId, parentIds: commit.parent_ids ?? [], message: commit.message, author: commit.author,
+    commitId, parentIds: parents.ok ? parents.parents : [], message: commit.message, author: commit.author,
     timestamp: new Date(commit.timestamp).toISOString(), snapshotId: commit.snapshot_id, files: [],
   };
   if (!commit.snapshot_id) return detail;

@@ -1,87 +1,98 @@
 /**
- * Blob deletion, from a journal. Phases 4 and 5 write an entry for each blob in
- * the same transaction that deletes the rows naming it; blobs are deleted only
- * after that commits, and an entry leaves the journal only once its blob is gone.
- * A crash in between leaves entries that the next run, or `resume`, finishes.
+ * Blob deletion, from a journal. Phases 4 and 5 write one entry per deleting
+ * statement, naming that chunk's blobs, in the same transaction that deletes the
+ * rows naming them; blobs are deleted only after that commits, and a blob leaves the
+ * journal only once it is gone. A crash in between leaves entries that the next run,
+ * or `resume`, finishes.
  */
 import type { BlobRef, BlobStore } from '../storage/blob-store.js';
-import { shortId } from './ids.js';
+import type { Profile } from './profile.js';
 import type { Session } from './session.js';
 
-/** Entries per round: the store splits them further (S3 takes 1,000 keys a call). */
-const BATCH = 5000;
+/** Entries read per round; each names up to a deleting chunk of blobs. */
+const ENTRIES_PER_ROUND = 4;
 
 export interface Drained {
   /** Blobs deleted (or found already gone). */
   blobs: number;
   bytes: number;
-  /** Entries whose blob a row names again (a re-upload): the blob stays. */
+  /** Blobs a row names again (a re-upload): they stay. */
   renamed: number;
   errors: string[];
 }
 
 interface Entry {
   entry_id: string;
-  blob_id: string;
-  storage_uri: string | null;
-  size_bytes: number;
+  blob_ids: string[];
+  storage_uris: Array<string | null>;
+  sizes: number[];
 }
 
 /** Deletes the journal's blobs: those of `runId`, or every entry when undefined. */
 export async function drainJournal(
   session: Session, store: BlobStore, runId: string | undefined,
-  progress?: (done: number, total: number, bytes: number) => void, batch = BATCH,
+  options: { progress?: (done: number, total: number, bytes: number) => void; profile?: Profile } = {},
 ): Promise<Drained> {
   const filter = runId === undefined ? 'true' : 'run_id = ?';
   const scope = runId === undefined ? [] : [runId];
   const { total } = await session.one<{ total: number }>(
-    `select count(*)::int as total from musehub_gc_journal where ${filter}`, scope);
+    `select coalesce(sum(cardinality(blob_ids)), 0)::int as total from musehub_gc_journal where ${filter}`, scope);
   const drained: Drained = { blobs: 0, bytes: 0, renamed: 0, errors: [] };
   let after = '0';
   let done = 0;
-  while (done < total) {
+  for (;;) {
     const entries = await session.rows<Entry>(`
-      select j.entry_id::text as entry_id, j.blob_id, j.storage_uri, j.size_bytes::float8 as size_bytes
-      from musehub_gc_journal j
-      where ${filter} and j.entry_id > ?::bigint order by j.entry_id limit ?`, [...scope, after, batch]);
+      select j.entry_id::text as entry_id, j.blob_ids, j.storage_uris, j.sizes::float8[] as sizes from musehub_gc_journal j
+      -- By the column, not its text alias: as text, '10' sorts before '9'.
+      where ${filter} and j.entry_id > ?::bigint order by j.entry_id limit ?`, [...scope, after, ENTRIES_PER_ROUND]);
     if (entries.length === 0) break;
     after = entries.at(-1)!.entry_id;
-    await deleteBatch(session, store, entries, drained);
-    done += entries.length;
-    progress?.(done, total, drained.bytes);
+    for (const entry of entries) {
+      await drainEntry(session, store, entry, drained, options.profile);
+      done += entry.blob_ids.length;
+      options.progress?.(done, total, drained.bytes);
+    }
   }
-  // The entries just deleted leave dead index entries that the next drain would wade through.
-  if (done > batch) await session.execute('vacuum (analyze) musehub_gc_journal');
   return drained;
 }
 
-async function deleteBatch(session: Session, store: BlobStore, entries: Entry[], drained: Drained): Promise<void> {
-  const named = new Set(await namedByRows(session, entries.map((entry) => entry.blob_id)));
-  const doomed = entries.filter((entry) => !named.has(entry.blob_id));
-  drained.renamed += entries.length - doomed.length;
-  await forget(session, entries.filter((entry) => named.has(entry.blob_id)));
+async function drainEntry(session: Session, store: BlobStore, entry: Entry, drained: Drained, profile?: Profile): Promise<void> {
+  const time = <T>(label: string, work: () => Promise<T>) => (profile ? profile.time(label, work) : work());
+  const named = new Set(await time('journal', () => namedByRows(session, entry.blob_ids)));
+  const doomed = entry.blob_ids.flatMap((id, i): Array<{ ref: BlobRef; size: number }> =>
+    (named.has(id) ? [] : [{ ref: { id, storageUri: entry.storage_uris[i] ?? null }, size: entry.sizes[i] ?? 0 }]));
+  drained.renamed += entry.blob_ids.length - doomed.length;
 
-  const outcomes = await store.deleteMany(doomed.map((entry): BlobRef => ({ id: entry.blob_id, storageUri: entry.storage_uri })));
-  const gone: Entry[] = [];
+  const outcomes = await time('blobs', () => store.deleteMany(doomed.map((blob) => blob.ref)));
+  const gone: string[] = [];
+  const failed: Array<{ ref: BlobRef; size: number; error: string }> = [];
   for (const [i, outcome] of outcomes.entries()) {
-    const entry = doomed[i]!;
+    const blob = doomed[i]!;
     if (outcome.deleted) {
-      gone.push(entry);
+      gone.push(blob.ref.id);
       drained.blobs++;
-      drained.bytes += entry.size_bytes;
+      drained.bytes += blob.size;
     } else {
-      drained.errors.push(`blob ${entry.blob_id} not deleted: ${outcome.error ?? 'unknown error'} (kept in the journal)`);
-      await session.execute(
-        'update musehub_gc_journal set attempts = attempts + 1, last_error = ? where entry_id = ?::bigint',
-        [outcome.error ?? 'unknown error', entry.entry_id]);
+      const error = outcome.error ?? 'unknown error';
+      failed.push({ ...blob, error });
+      drained.errors.push(`blob ${blob.ref.id} not deleted: ${error} (kept in the journal)`);
     }
   }
-  await forget(session, gone);
-  // A push may have stored the same id again while its blob was being deleted: say so loudly.
-  for (const id of await namedByRows(session, gone.map((entry) => entry.blob_id))) {
-    drained.errors.push(`object ${shortId(id)} was stored again while GC deleted its blob: ` +
-      `re-upload ${id} (its row now names a missing blob)`);
-  }
+  await time('journal', async () => {
+    if (failed.length === 0) {
+      await session.execute('delete from musehub_gc_journal where entry_id = ?::bigint', [entry.entry_id]);
+    } else {
+      await session.execute(`
+        update musehub_gc_journal set blob_ids = ?::text[], storage_uris = ?::text[], sizes = ?::bigint[],
+          attempts = attempts + 1, last_error = ? where entry_id = ?::bigint`,
+      [failed.map((blob) => blob.ref.id), failed.map((blob) => blob.ref.storageUri ?? null), failed.map((blob) => blob.size),
+        failed[0]!.error, entry.entry_id]);
+    }
+    // A push may have stored the same id again while its blob was being deleted: say so loudly.
+    for (const id of await namedByRows(session, gone)) {
+      drained.errors.push(`object ${id} was stored again while GC deleted its blob: re-upload it (its row now names a missing blob)`);
+    }
+  });
 }
 
 /** The ids among `ids` that an object row or a cache row names. */
@@ -94,10 +105,4 @@ async function namedByRows(session: Session, ids: string[]): Promise<string[]> {
     union
     select mpack_id from musehub_fetch_mpack_cache where mpack_id = any(?::text[])`, [ids, ids]);
   return rows.map((row) => row.id);
-}
-
-async function forget(session: Session, entries: Entry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await session.execute('delete from musehub_gc_journal where entry_id = any(?::bigint[])',
-    [entries.map((entry) => entry.entry_id)]);
 }

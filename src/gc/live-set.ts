@@ -1,14 +1,18 @@
 /**
  * What a repo still needs (GC-RULES "live"): its roots, the commits they reach,
- * and the snapshots and objects of those commits. The walk runs in memory over
- * rows streamed with COPY; the results go to temporary tables, where every phase
- * reads them with set-based SQL.
+ * and the snapshots and objects of those commits. The repo's commits stream in with
+ * one COPY and are walked in memory; the live snapshots go back once, as a
+ * temporary table, for their manifests to stream out. Nothing live is written back.
  */
+import { readBasis } from './basis.js';
 import { CommitGraph } from './commit-graph.js';
-import { isCommitId, shortId } from './ids.js';
-import { readManifest } from './manifest.js';
-import { copyField, copyRows, type Session } from './session.js';
-import type { Finding, RepoIdentity } from './types.js';
+import { readCopy } from './copy-text.js';
+import { isCommitId } from './ids.js';
+import { visitManifestObjects } from './manifest.js';
+import { IdIndex, IdList } from './packed-ids.js';
+import type { Profile } from './profile.js';
+import type { Session } from './session.js';
+import { repoName, type Finding, type PlanBasis, type PlanClock, type RepoIdentity } from './types.js';
 
 /** Walk levels: what first reached a commit. */
 export const BRANCH = 1;
@@ -22,6 +26,12 @@ export interface Root {
   commitId: string;
 }
 
+/** A row liveness cannot be proven through, and why. */
+export interface LivenessProblem {
+  id: string;
+  problem: string;
+}
+
 export interface LiveSet {
   graph: CommitGraph;
   roots: Root[];
@@ -31,14 +41,20 @@ export interface LiveSet {
   graceOnly: number;
   /** Commits the repo holds refs to that nothing reaches. */
   orphaned: number;
-  /** Snapshots whose manifest cannot prove which objects are live. */
-  manifestProblems: Array<{ snapshotId: string; problem: string }>;
+  /** Objects a live snapshot names. */
+  objects: IdIndex;
+  /** Live commits whose parent_ids cannot be read: which commits are live cannot be proven. */
+  commitProblems: LivenessProblem[];
+  /** Live snapshots missing or whose manifest cannot be read: which objects are live cannot be proven. */
+  manifestProblems: LivenessProblem[];
   findings: Finding[];
-  /** Changes when a root moves or a ref younger than the cutoff appears. */
-  fingerprint: string;
+  basis: PlanBasis;
 }
 
+/** Borrowed commits looked up per statement. */
 const LOOKUP_CHUNK = 10_000;
+/** Problems of one kind listed by id in the findings; the rest are counted. */
+const LISTED_PROBLEMS = 5;
 
 /** Lists the repo's branch heads, releases and wire tags. */
 export async function readRoots(session: Session, repoId: string): Promise<Root[]> {
@@ -51,147 +67,123 @@ export async function readRoots(session: Session, repoId: string): Promise<Root[
     select 'tag', tag, commit_id from musehub_wire_tags where repo_id = ?`, [repoId, repoId, repoId]);
 }
 
-/** Identifies the roots and young refs that liveness depends on, to notice a push since. */
-export async function rootFingerprint(session: Session, repoId: string, cutoff: string): Promise<string> {
-  const row = await session.one<{ fingerprint: string | null }>(`
-    select md5(string_agg(item, ',' order by item)) as fingerprint from (
-      select 'b:' || name || '=' || head_commit_id as item from musehub_branches
-        where repo_id = ? and head_commit_id is not null
-      union all select 'r:' || tag || '=' || coalesce(commit_id, '') || '/' || coalesce(snapshot_id, '')
-        from musehub_releases where repo_id = ?
-      union all select 't:' || tag || '=' || commit_id from musehub_wire_tags where repo_id = ?
-      union all select 'c:' || commit_id from musehub_commit_refs where repo_id = ? and created_at > ?
-    ) as items`, [repoId, repoId, repoId, repoId, cutoff]);
-  return row.fingerprint ?? '';
-}
-
-/**
- * Walks the repo's history and fills the temporary tables `gc_live_commits`,
- * `gc_live_snapshots` and `gc_live_objects`.
- */
-export async function deriveLiveSet(session: Session, repo: RepoIdentity, cutoff: string): Promise<LiveSet> {
-  const repoId = repo.repoId;
+/** Walks the repo's history and reads the live manifests. */
+export async function deriveLiveSet(session: Session, repo: RepoIdentity, clock: PlanClock, profile: Profile): Promise<LiveSet> {
   const graph = new CommitGraph();
-  for await (const [commitId, parents] of copyRows(session.copyOut(`
-      select c.commit_id, c.parent_ids from musehub_commit_refs r
-      join musehub_commits c on c.commit_id = r.commit_id where r.repo_id = ${literal(repoId)}`))) {
-    graph.add(commitId!, parseParents(copyField(parents!)));
-  }
+  const young: string[] = [];
+  await profile.time('read commits', () => readCopy(session.copyOut(`
+      select c.commit_id, c.parent_ids, r.created_at <= ?, c.snapshot_id, extract(epoch from c."timestamp")::int8
+      from musehub_commit_refs r join musehub_commits c on c.commit_id = r.commit_id where r.repo_id = ?`,
+  [clock.cutoff, repo.repoId]), (row) => {
+    const node = graph.addText(row.buf, row.starts[0]!, row.ends[0]!, row.starts[1]!, row.ends[1]!, () => row.text(1));
+    const old = row.bool(2);
+    graph.markOwn(node, old);
+    if (!old) young.push(graph.ids.idOf(node));
+    if (!row.isNull(3)) graph.setSnapshot(node, graph.snapshots.addText(row.buf, row.starts[3]!, row.ends[3]!));
+    graph.setTime(node, row.int(4));
+  }));
   const ownCommits = graph.size;
 
-  const roots = await readRoots(session, repoId);
-  const young = (await session.rows<{ commit_id: string }>(
-    'select commit_id from musehub_commit_refs where repo_id = ? and created_at > ?', [repoId, cutoff],
-  )).map((row) => row.commit_id);
-
+  const roots = await readRoots(session, repo.repoId);
   const borrowed: string[] = [];
   const walk = async (starts: string[], level: number) => {
-    let missing = graph.walk(starts, level);
-    while (missing.length > 0) {
-      const found = await lookUpCommits(session, missing);
-      for (const [commitId, parents] of found) {
-        graph.add(commitId, parents);
-        borrowed.push(commitId);
-      }
-      graph.markAbsent(missing.filter((id) => !found.has(id)));
-      missing = graph.walk([], level);
+    for (let missing = graph.walk(starts, level); missing.length > 0; missing = graph.walk([], level)) {
+      const found = await lookUpCommits(session, graph, missing);
+      borrowed.push(...found);
+      const foundSet = new Set(found);
+      graph.markAbsent(missing.filter((id) => !foundSet.has(id)));
     }
   };
-  await walk(roots.filter((root) => root.kind === 'branch').map((root) => root.commitId), BRANCH);
-  await walk(roots.filter((root) => root.kind !== 'branch').map((root) => root.commitId), PINNED);
-  await walk(young, GRACE);
+  await profile.time('walk', async () => {
+    await walk(roots.filter((root) => root.kind === 'branch').map((root) => root.commitId), BRANCH);
+    await walk(roots.filter((root) => root.kind !== 'branch').map((root) => root.commitId), PINNED);
+    await walk(young, GRACE);
+  });
+
+  const releaseSnapshots = (await session.rows<{ snapshot_id: string }>(
+    'select snapshot_id from musehub_releases where repo_id = ? and snapshot_id is not null', [repo.repoId],
+  )).map((row) => graph.snapshots.add(row.snapshot_id));
 
   let reachable = 0;
   let graceOnly = 0;
   let orphaned = 0;
-  await session.createIdTable('gc_live_commits', (function* () {
-    for (const [commitId, level] of graph.levels()) {
-      if (level === 0) {
-        orphaned++;
-        continue;
-      }
-      if (level === GRACE) graceOnly++;
+  const commitProblems: LivenessProblem[] = [];
+  const liveSnapshots = new Uint8Array(graph.snapshots.size);
+  const snapshotList = new IdList('hex');
+  const addSnapshot = (snapshot: number) => {
+    if (snapshot < 0 || liveSnapshots[snapshot]) return;
+    liveSnapshots[snapshot] = 1;
+    graph.snapshots.copyTo(snapshot, snapshotList);
+  };
+  for (let node = 0; node < graph.size; node++) {
+    const level = graph.level(node);
+    if (graph.isOwn(node)) {
+      if (level === 0) orphaned++;
+      else if (level === GRACE) graceOnly++;
       else reachable++;
-      yield commitId;
     }
-  })());
+    if (level === 0 || !graph.hasRow(node)) continue;
+    const problem = graph.malformed.get(node);
+    if (problem) commitProblems.push({ id: graph.ids.idOf(node), problem });
+    addSnapshot(graph.snapshotNumber(node));
+  }
+  releaseSnapshots.forEach(addSnapshot);
+
+  const objects = new IdIndex('sha256', Math.max(1024, snapshotList.size * 4));
+  const manifestProblems = await profile.time('read manifests', () => readLiveManifests(session, snapshotList, objects));
 
   const findings: Finding[] = [];
   if (borrowed.length > 0) {
     findings.push({
       severity: 'warning',
-      message: `${borrowed.length} live commit(s) of ${repo.owner}/${repo.slug} have no ref row in it ` +
-        `(first: ${shortId(borrowed[0]!)}); other repos' GC cannot see that it needs them. ` +
-        `${ownCommits} commits hold refs.`,
+      message: `${borrowed.length} live commit(s) of ${repoName(repo)} have no ref row in it ` +
+        `(first: ${borrowed[0]}); other repos' GC cannot see that it needs them. ${ownCommits} commits hold refs.`,
     });
   }
-
-  const manifestProblems = await deriveLiveObjects(session, repoId);
+  findings.push(...problemFindings(commitProblems, 'live commit'), ...problemFindings(manifestProblems, 'live snapshot'));
   return {
-    graph, roots, reachable, graceOnly, orphaned, manifestProblems, findings,
-    fingerprint: await rootFingerprint(session, repoId, cutoff),
+    graph, roots, reachable, graceOnly, orphaned, objects, commitProblems, manifestProblems, findings,
+    basis: await readBasis(session, repo.repoId, clock.cutoff, graph.absentIds()),
   };
 }
 
-/**
- * Fills `gc_live_snapshots` and `gc_live_objects`; returns the manifests that prove nothing.
- * The manifests stream in with one COPY; their object ids are gathered first (a set, as
- * snapshots share most files) and written after, as the connection is busy until COPY ends.
- */
-async function deriveLiveObjects(session: Session, repoId: string): Promise<LiveSet['manifestProblems']> {
-  await session.execute('drop table if exists gc_live_snapshots');
-  await session.execute(`
-    create temp table gc_live_snapshots as
-    select c.snapshot_id as id from gc_live_commits l join musehub_commits c on c.commit_id = l.id
-      where c.snapshot_id is not null
-    union
-    select snapshot_id from musehub_releases where repo_id = ? and snapshot_id is not null`, [repoId]);
-  await session.analyze('gc_live_snapshots');
-
-  const problems: LiveSet['manifestProblems'] = [];
-  const objectIds = new Set<string>();
-  for await (const [snapshotId, present, blob] of copyRows(session.copyOut(`
+/** Streams the manifests of `snapshots`, adding the objects they name; returns those that prove nothing. */
+async function readLiveManifests(session: Session, snapshots: IdList, objects: IdIndex): Promise<LivenessProblem[]> {
+  if (snapshots.size === 0) return [];
+  const table = await session.idTable(snapshots);
+  const problems: LivenessProblem[] = [];
+  const visit = (text: Uint8Array, start: number, end: number) => objects.addText(text, start, end);
+  await readCopy(session.copyOut(`
       select l.id, s.snapshot_id is not null, s.manifest_blob
-      from gc_live_snapshots l left join musehub_snapshots s on s.snapshot_id = l.id`))) {
-    const reading = present === 't' ? readManifest(decodeBytea(copyField(blob!)))
-      : { ok: false as const, problem: 'has no row in musehub_snapshots' };
-    if (!reading.ok) problems.push({ snapshotId: snapshotId!, problem: reading.problem });
-    else for (const [, objectId] of reading.entries) objectIds.add(objectId);
-  }
-  await session.createIdTable('gc_live_objects', objectIds);
+      from ${table} l left join musehub_snapshots s on s.snapshot_id = l.id`), (row) => {
+    const problem = row.bool(1) ? visitManifestObjects(row.bytes(2), visit) : 'has no row in musehub_snapshots';
+    if (problem) problems.push({ id: row.text(0)!, problem });
+  });
   return problems;
 }
 
-/** A COPY text bytea (`\x0a1b…`) as bytes. */
-function decodeBytea(text: string | null): Buffer | null {
-  return text === null ? null : Buffer.from(text.startsWith('\\x') ? text.slice(2) : text, 'hex');
+/** The first problems of a kind by id, and how many more, as error findings. */
+function problemFindings(problems: LivenessProblem[], what: string): Finding[] {
+  const listed = problems.slice(0, LISTED_PROBLEMS).map(({ id, problem }): Finding =>
+    ({ severity: 'error', message: `${what} ${id} ${problem}` }));
+  const more = problems.length - listed.length;
+  return more > 0 ? [...listed, { severity: 'error', message: `and ${more} more ${what}s like these` }] : listed;
 }
 
-async function lookUpCommits(session: Session, ids: string[]): Promise<Map<string, string[]>> {
-  const found = new Map<string, string[]>();
+/** Loads the rows of commits the walk reached outside the repo's refs; returns the ids found. */
+async function lookUpCommits(session: Session, graph: CommitGraph, ids: string[]): Promise<string[]> {
+  const found: string[] = [];
   const valid = ids.filter(isCommitId);
   for (let i = 0; i < valid.length; i += LOOKUP_CHUNK) {
-    const rows = await session.rows<{ commit_id: string; parent_ids: unknown }>(
-      'select commit_id, parent_ids from musehub_commits where commit_id = any(?)', [valid.slice(i, i + LOOKUP_CHUNK)]);
-    for (const row of rows) found.set(row.commit_id, parentList(row.parent_ids));
+    const rows = await session.rows<{ commit_id: string; parent_ids: unknown; snapshot_id: string | null; time: string }>(`
+      select commit_id, parent_ids, snapshot_id, extract(epoch from "timestamp")::int8 as time
+      from musehub_commits where commit_id = any(?)`, [valid.slice(i, i + LOOKUP_CHUNK)]);
+    for (const row of rows) {
+      const node = graph.add(row.commit_id, row.parent_ids);
+      if (row.snapshot_id !== null) graph.setSnapshot(node, graph.snapshots.add(row.snapshot_id));
+      graph.setTime(node, Number(row.time));
+      found.push(row.commit_id);
+    }
   }
   return found;
-}
-
-function parseParents(json: string | null): string[] {
-  if (!json) return [];
-  try {
-    return parentList(JSON.parse(json));
-  } catch {
-    return [];
-  }
-}
-
-function parentList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
-}
-
-/** A repo id quoted for the few statements (COPY) that take no parameters. */
-function literal(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -4,7 +4,7 @@
  * data directory's lock file already keeps other processes out, so a set of
  * repos in this process is enough (PGlite's advisory locks exclude nobody).
  */
-import { UserError } from '../errors.js';
+import { RefusedError } from '../errors.js';
 import type { Session } from './session.js';
 import { repoName, type RepoIdentity } from './types.js';
 
@@ -17,7 +17,7 @@ export type Unlock = () => Promise<void>;
 export async function lockRepo(session: Session, kind: 'server' | 'embedded', repo: RepoIdentity): Promise<Unlock> {
   if (kind === 'embedded') {
     if (embeddedHeld.has(repo.repoId)) {
-      throw new UserError(`GC of ${repoName(repo)} is already running in this console: wait for it to finish`, 3);
+      throw new RefusedError(`GC of ${repoName(repo)} is already running in this console: wait for it to finish`);
     }
     embeddedHeld.add(repo.repoId);
     return async () => { embeddedHeld.delete(repo.repoId); };
@@ -25,7 +25,7 @@ export async function lockRepo(session: Session, kind: 'server' | 'embedded', re
   const key = await session.one<{ key: number }>('select (hashtext(?) & 2147483647)::int as key', [repo.repoId]);
   const { locked } = await session.one<{ locked: boolean }>(
     'select pg_try_advisory_lock(?, ?) as locked', [LOCK_CLASS, key.key]);
-  if (!locked) throw new UserError(await holderMessage(session, repo, key.key), 3);
+  if (!locked) throw new RefusedError(await holderMessage(session, repo, key.key));
   return async () => {
     await session.execute('select pg_advisory_unlock(?, ?)', [LOCK_CLASS, key.key]);
   };

@@ -1,9 +1,11 @@
+/** Finding repos: by name for the commands, all of them for the repos list. */
 import type { Database } from '../db/connect.js';
-import { UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import type { RepoRow } from './service.js';
 import type { RepoIdentity } from './types.js';
 
 /** Finds a repo by `owner/slug` or by repo_id; a wrong name is a usage error that says how to list repos. */
-export async function resolveRepo(db: Database, ref: string): Promise<RepoIdentity> {
+export async function findRepo(db: Database, ref: string): Promise<RepoIdentity> {
   const [owner, slug, extra] = ref.split('/');
   const rows: RepoIdentity[] = (await db.knex().raw(
     slug !== undefined && extra === undefined
@@ -13,8 +15,27 @@ export async function resolveRepo(db: Database, ref: string): Promise<RepoIdenti
   )).rows;
   const repo = rows[0];
   if (!repo) {
-    throw new UserError(`no repo ${JSON.stringify(ref)} in ${db.label}: name it as owner/slug or by repo_id ` +
-      '(`musehub-gc repos` lists them)', 2);
+    throw new UsageError(`no repo ${JSON.stringify(ref)} in ${db.label}: name it as owner/slug or by repo_id ` +
+      '(`musehub-gc repos` lists them)');
   }
   return repo;
+}
+
+/** Every repo with its counts, in one pass over each table. */
+export async function listRepos(db: Database): Promise<RepoRow[]> {
+  const rows = (await db.knex().raw(`
+    select r.repo_id as "repoId", r.owner, r.slug, r.pushed_at as "pushedAt",
+           coalesce(b.count, 0)::int as branches, coalesce(c.count, 0)::int as commits, g.last as "lastGcAt"
+    from musehub_repos r
+    left join (select repo_id, count(*) as count from musehub_branches group by repo_id) b on b.repo_id = r.repo_id
+    left join (select repo_id, count(*) as count from musehub_commit_refs group by repo_id) c on c.repo_id = r.repo_id
+    left join (select repo_id, max(finished_at) as last from musehub_gc_runs
+               where not dry_run and outcome in ('done', 'stopped') group by repo_id) g on g.repo_id = r.repo_id
+    where r.deleted_at is null
+    order by r.owner, r.slug`)).rows;
+  return rows.map((row: RepoRow & { pushedAt: Date | null; lastGcAt: Date | null }) => ({
+    ...row,
+    pushedAt: row.pushedAt ? new Date(row.pushedAt).toISOString() : null,
+    lastGcAt: row.lastGcAt ? new Date(row.lastGcAt).toISOString() : null,
+  }));
 }

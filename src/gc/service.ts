@@ -1,8 +1,11 @@
 /**
- * What the console asks of the engine, as one interface: the console holds no SQL
- * and no storage calls, and its tests can drive it with fixture data.
+ * The one door into the engine: what the console and the headless commands ask of it,
+ * as one interface. Neither holds SQL or storage calls; each failure comes out of it
+ * as one typed error with one message, whoever asked. The console's tests drive it
+ * with fixture data.
  */
-import type { Decide, GcEvent, Plan, PhaseName, RepoIdentity, RunResult } from './types.js';
+import type { Drained } from './journal.js';
+import type { Decide, GcEvent, HubIdentity, Plan, PhaseName, RepoIdentity, RunResult } from './types.js';
 
 /** A repo as the repos table lists it; counts are exact and cheap. */
 export interface RepoRow extends RepoIdentity {
@@ -72,18 +75,50 @@ export interface RunRecord {
   errors: string[];
 }
 
+/** What a run acts on: a plan it derives under the repo's lock, or one it was given (the preview's, a file's). */
+export type RunTarget =
+  | { repo: RepoIdentity; graceSeconds: number }
+  | { plan: Plan; source: 'preview' | 'file' };
+
+export interface RunOptions {
+  /** Asked before each phase: the console prompts, `run --yes` answers 'go'. */
+  decide: Decide;
+  /** The phases to run; the others are skipped without asking. */
+  phases?: readonly PhaseName[];
+  /** Every phase in one transaction that is rolled back; needs no blob store. */
+  dryRun?: boolean;
+  /** Items per phase of a plan derived under the lock. */
+  itemLimit?: number;
+}
+
 export interface GcService {
   /** What the title bar says: "embedded demo hub", "db.example:5432/musehub". */
   readonly label: string;
+  /** The hub as plans name it. */
+  readonly hub: HubIdentity;
+  /** Whether a blob store is configured: without one, nothing can be collected. */
+  readonly canCollect: boolean;
   listRepos(): Promise<RepoRow[]>;
+  /** A repo by `owner/slug` or repo_id; a UsageError naming how to list them when there is none. */
+  findRepo(ref: string): Promise<RepoIdentity>;
   /** Estimates for these repos, yielded one by one as they are computed (cached ones first). */
   estimates(repoIds: readonly string[], signal?: AbortSignal): AsyncIterable<Estimate>;
   graph(repo: RepoIdentity, graceSeconds: number): Promise<GraphCommit[]>;
   commit(commitId: string): Promise<CommitDetail>;
-  plan(repo: RepoIdentity, graceSeconds: number): Promise<Plan>;
-  /** Runs GC on a plan, asking `decide` before each phase. */
-  run(plan: Plan, decide: Decide, options?: { phases?: PhaseName[] }): AsyncIterable<GcEvent>;
+  plan(repo: RepoIdentity, options: { graceSeconds: number; itemLimit?: number }): Promise<Plan>;
+  /**
+   * Runs GC phase by phase, asking `decide` before each. It checks the blob store first
+   * (nothing is deleted when it is not usable), and yields the run's events; the last is
+   * `run-done`, and the generator returns the same result.
+   */
+  run(target: RunTarget, options: RunOptions): AsyncGenerator<GcEvent, RunResult>;
   history(repo: RepoIdentity): Promise<RunRecord[]>;
+  /** Finishes the blob deletions interrupted runs left in the journal. */
+  resume(): Promise<Drained>;
+  /** Writes a plan file; resolves to its size in bytes. */
+  savePlan(plan: Plan, path: string): Promise<number>;
+  /** Reads a plan file and checks it is for this hub, for an existing repo, and young enough. */
+  loadPlan(path: string, options: { maxAgeSeconds: number }): Promise<Plan>;
 }
 
 export type { RunResult };

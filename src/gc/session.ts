@@ -1,23 +1,32 @@
 /**
- * One database connection held for a whole plan or run. The engine keeps its big
- * sets in temporary tables, which live as long as the connection, and the GC
- * lock is a session-level advisory lock on it.
+ * One database connection held for a whole plan or run. The engine's set-based
+ * statements join against temporary tables of ids, which live as long as the
+ * connection, and the GC lock is a session-level advisory lock on it.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Knex } from '@mikro-orm/knex';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../db/connect.js';
+import type { IdList } from './packed-ids.js';
 
-/** Ids written to a temporary table per statement: one array parameter each. */
-const WRITE_CHUNK = 50_000;
+/** Ids per INSERT where COPY FROM cannot go (the embedded hub): one array parameter each. */
+const INSERT_CHUNK = 50_000;
+/** Ids per write of a COPY FROM stream. */
+const COPY_CHUNK = 5_000;
 /** Memory for each sort or hash of this session's statements, and for its temporary tables. */
 const SESSION_MEMORY = '256MB';
 
 export class Session {
+  /** The temporary table each id list was loaded into, so a list goes to the server once. */
+  private readonly tables = new WeakMap<IdList, { name: string; size: number }>();
+  private tableCount = 0;
+
   private constructor(
     private readonly knex: Knex,
     private readonly connection: pg.Client,
+    private readonly kind: Database['kind'],
     /** The backend's pid, which names this session in lock messages and pg_stat_activity. */
     readonly backendPid: number,
   ) {}
@@ -28,7 +37,7 @@ export class Session {
     const pid: number = (await knex.raw('select pg_backend_pid() as pid').connection(connection)).rows[0].pid;
     await knex.raw(`set work_mem = '${SESSION_MEMORY}'`).connection(connection);
     await knex.raw(`set temp_buffers = '${SESSION_MEMORY}'`).connection(connection);
-    return new Session(knex, connection, pid);
+    return new Session(knex, connection, db.kind, pid);
   }
 
   /** Runs one statement; `?` placeholders take `bindings`, arrays as one parameter. */
@@ -61,34 +70,36 @@ export class Session {
     }
   }
 
-  /** Streams a query's rows as COPY text lines: the fastest read PostgreSQL offers. */
-  copyOut(query: string): Readable {
-    return this.connection.query(copyTo(`copy (${query}) to stdout`));
+  /**
+   * Streams a query's rows as COPY text: the fastest read PostgreSQL offers. COPY takes
+   * no parameters, so `?` placeholders are filled with quoted literals of `bindings`.
+   */
+  copyOut(query: string, bindings: readonly (string | number)[] = []): Readable {
+    let next = 0;
+    const sql = query.replace(/\?/g, () => literal(bindings[next++]!));
+    return this.connection.query(copyTo(`copy (${sql}) to stdout`));
   }
 
   /**
-   * (Re)creates temporary table `name` holding `ids` (distinct), sent in bounded chunks,
-   * each one array parameter; indexed after loading, which is faster than before.
+   * The name of a temporary table `(id text primary key)` holding `ids`, loaded on first
+   * use (COPY FROM STDIN on a server; array inserts on the embedded hub, whose socket
+   * drops COPY FROM) and analyzed, since autovacuum never analyzes temporary tables.
    */
-  async createIdTable(name: string, ids: Iterable<string>): Promise<void> {
-    await this.execute(`drop table if exists ${name}`);
+  async idTable(ids: IdList): Promise<string> {
+    const loaded = this.tables.get(ids);
+    if (loaded && loaded.size === ids.size) return loaded.name;
+    const name = `gc_ids_${++this.tableCount}`;
     await this.execute(`create temp table ${name} (id text not null)`);
-    let chunk: string[] = [];
-    for (const id of ids) {
-      chunk.push(id);
-      if (chunk.length === WRITE_CHUNK) {
-        await this.execute(`insert into ${name} select unnest(?::text[])`, [chunk]);
-        chunk = [];
-      }
+    if (this.kind === 'server') {
+      const sink = this.connection.query(copyFrom(`copy ${name} (id) from stdin`));
+      await pipeline(Readable.from(copyLines(ids)), sink);
+    } else {
+      for (const chunk of ids.chunks(INSERT_CHUNK)) await this.execute(`insert into ${name} select unnest(?::text[])`, [chunk]);
     }
-    if (chunk.length > 0) await this.execute(`insert into ${name} select unnest(?::text[])`, [chunk]);
     await this.execute(`create unique index on ${name} (id)`);
-    await this.analyze(name);
-  }
-
-  /** Gathers statistics: autovacuum never analyzes temporary tables, and the planner guesses badly without. */
-  async analyze(table: string): Promise<void> {
-    await this.execute(`analyze ${table}`);
+    await this.execute(`analyze ${name}`);
+    this.tables.set(ids, { name, size: ids.size });
+    return name;
   }
 
   /**
@@ -101,21 +112,16 @@ export class Session {
   }
 }
 
-/** Reads a COPY text stream line by line, splitting columns on tabs. */
-export async function* copyRows(stream: Readable): AsyncGenerator<string[]> {
-  let rest = '';
-  for await (const chunk of stream) {
-    const text = rest + (chunk as Buffer).toString('utf8');
-    const lines = text.split('\n');
-    rest = lines.pop()!;
-    for (const line of lines) yield line.split('\t');
-  }
-  if (rest) yield rest.split('\t');
+/** The ids as COPY text, a batch per write. */
+function* copyLines(ids: IdList): Generator<string> {
+  for (const chunk of ids.chunks(COPY_CHUNK)) yield `${chunk.map(escapeCopy).join('\n')}\n`;
 }
 
-/** Decodes a COPY text field: `\N` is NULL; backslash escapes are undone. */
-export function copyField(field: string): string | null {
-  if (field === '\\N') return null;
-  if (!field.includes('\\')) return field;
-  return field.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v' })[c] ?? c);
+function escapeCopy(id: string): string {
+  return /[\\\t\n\r]/.test(id) ? id.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : id;
+}
+
+/** A value quoted for the statements (COPY) that take no parameters. */
+function literal(value: string | number): string {
+  return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
 }

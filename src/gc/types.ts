@@ -1,15 +1,16 @@
 /**
  * The engine's output is data only: a Plan (what each phase would delete and what
- * it keeps, and why) and, while executing, a stream of GcEvents. The console and
- * the headless commands are two consumers of the same types.
+ * it keeps, and why, with the complete sets it deletes) and, while executing, a
+ * stream of GcEvents. The console and the headless commands are two consumers of
+ * the same types.
  */
+import type { HubIdentity } from '../db/connect.js';
+import type { IdList } from './packed-ids.js';
 
-/** The five phases of GC-RULES, in the order they run. */
-export const PHASES = ['commits', 'snapshots', 'refs', 'objects', 'cache'] as const;
-export type PhaseName = (typeof PHASES)[number];
+export type { HubIdentity };
 
-/** The phases that delete blobs from storage: the console asks for the repo's slug. */
-export const BLOB_PHASES: readonly PhaseName[] = ['objects', 'cache'];
+/** The five phases of GC-RULES; their order, words and work are in the phase table (phases/table.ts). */
+export type PhaseName = 'commits' | 'snapshots' | 'refs' | 'objects' | 'cache';
 
 export interface RepoIdentity {
   repoId: string;
@@ -38,7 +39,9 @@ export type KeptReason =
   | 'pinned'         // a branch, release or wire tag of another repo points at it
   | 'in-use'         // a remaining commit or a release still uses it (snapshots)
   | 'fresh'          // a cache entry that has not expired
-  | 'shared-blob';   // a remaining cache row still names the mpack
+  | 'shared-blob'    // a remaining cache row still names the mpack
+  | 'live'           // live again: a push since the plan reaches it
+  | 'gone';          // someone else deleted it before the run reached it
 
 export interface Kept {
   reason: KeptReason;
@@ -72,7 +75,41 @@ export interface Finding {
   message: string;
 }
 
+/** The instants a plan is computed against, on the database's clock; ISO 8601. */
+export interface PlanClock {
+  now: string;
+  /** `now` minus the grace period: rows created after it are never deleted. */
+  cutoff: string;
+}
+
+/** The complete sets a plan deletes, phase by phase: what a run acts on and a plan file saves. */
+export interface PlanSets {
+  /** Phase 1: commits whose ref of this repo goes. */
+  commitRefs: IdList;
+  /** Phase 1: commit rows that go (among commitRefs). */
+  commits: IdList;
+  /** Phase 2: snapshot rows. */
+  snapshots: IdList;
+  /** Phase 3: objects whose ref of this repo goes. */
+  objectRefs: IdList;
+  /** Phase 4: object rows, and their blobs. */
+  objects: IdList;
+  /** Phase 5: fetch-pack cache rows (cache_id). */
+  cacheRows: IdList;
+}
+
+/** What a plan was derived from, so that a run can tell cheaply whether it still holds. */
+export interface PlanBasis {
+  /** Digest of the repo's branches, releases, wire tags and commit refs younger than the cutoff. */
+  roots: string;
+  /** Digest of the repo's pending work and its last GC run. */
+  work: string;
+  /** Commits the walk found missing (shallow history), which a push since may have brought. */
+  absent: string[];
+}
+
 export interface Plan {
+  hub: HubIdentity;
   repo: RepoIdentity;
   /** When the plan was computed (database clock), ISO 8601. */
   computedAt: string;
@@ -83,6 +120,11 @@ export interface Plan {
   orphanedCommits: number;
   phases: PhasePlan[];
   findings: Finding[];
+  basis: PlanBasis;
+  /** In JSON each set says only how many ids it holds; a plan file holds them all. */
+  sets: PlanSets;
+  /** Seconds each step of deriving it took. */
+  profile: Record<string, number>;
 }
 
 export type Decision = 'go' | 'skip' | 'stop';
@@ -98,15 +140,21 @@ export interface PhaseResult {
   bytes: number;
   blobs: number;
   seconds: number;
-  /** Rows the plan listed that were live again when the phase ran, and were kept. */
+  /** How many of the rows the plan listed stayed: live again, or held when the phase ran. */
   keptSincePlan: number;
+  /** What the plan listed that stayed, and why. */
+  kept: Kept[];
   /** What differed from the plan, in the operator's words. */
   differences: string[];
   errors: string[];
 }
 
+/** Where the plan a run acts on came from. */
+export type PlanSource = 'derived' | 'preview' | 'file';
+
 export type GcEvent =
-  | { type: 'plan-ready'; plan: Plan }
+  /** The plan the run acts on: derived under the lock, or the one it was given (then `rederived` says whether the hub had changed). */
+  | { type: 'plan-ready'; plan: Plan; source: PlanSource; rederived: boolean }
   | { type: 'journal-resumed'; blobs: number; bytes: number; errors: string[] }
   | { type: 'confirm'; phase: PhasePlan }
   | { type: 'phase-start'; phase: PhaseName; total: number; bytes: number }
@@ -133,4 +181,8 @@ export interface RunResult {
   reachable_commit_count: number;
   errors: string[];
   phases: PhaseResult[];
+  /** Where the plan came from, and whether the hub had changed since it was made. */
+  plan: { source: PlanSource; computed_at: string; cutoff: string; rederived: boolean };
+  /** Seconds each step of the run took: checking or deriving the plan, each phase's deletes, journal, blobs. */
+  profile: Record<string, number>;
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Dir } from 'node:fs';
 import { access, mkdir, opendir, readFile, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError, messageOf } from '../errors.js';
+import { UsageError, UnavailableError, messageOf } from '../errors.js';
 import type { BlobRef, BlobStore, DeleteOutcome } from './blob-store.js';
 import { locateBlob } from './keys.js';
 import { forEachLimited } from './pool.js';
@@ -31,10 +31,10 @@ export class FileBlobStore implements BlobStore {
     try {
       info = await stat(this.root);
     } catch (error) {
-      if (codeOf(error) === 'ENOENT') throw new UserError(`storage directory ${this.root} does not exist: create it or fix the file:// URL`, 2);
+      if (codeOf(error) === 'ENOENT') throw new UsageError(`storage directory ${this.root} does not exist: create it or fix the file:// URL`);
       throw this.refusal(error, this.root);
     }
-    if (!info.isDirectory()) throw new UserError(`storage path ${this.root} is not a directory: fix the file:// URL`, 2);
+    if (!info.isDirectory()) throw new UsageError(`storage path ${this.root} is not a directory: fix the file:// URL`);
     try {
       await access(this.root, constants.R_OK | constants.W_OK | constants.X_OK);
     } catch (error) {
@@ -97,7 +97,7 @@ export class FileBlobStore implements BlobStore {
     const dirKey = prefix.slice(0, slash + 1);
     const namePrefix = prefix.slice(slash + 1);
     if (dirKey.split('/').some((segment) => segment === '..') || path.isAbsolute(prefix)) {
-      throw new UserError(`list prefix '${prefix}' could escape the store: use a relative prefix such as objects/`, 2);
+      throw new UsageError(`list prefix '${prefix}' could escape the store: use a relative prefix such as objects/`);
     }
     for await (const key of walk(path.join(this.root, dirKey), dirKey)) {
       if (key.slice(dirKey.length).startsWith(namePrefix)) yield key;
@@ -141,10 +141,10 @@ export class FileBlobStore implements BlobStore {
 
   private refusal(error: unknown, where: string): unknown {
     const code = codeOf(error);
-    if (code === 'EACCES' || code === 'EPERM') return new UserError(`storage path ${where} is not accessible (${code}): check the permissions of ${this.root} for this user`);
-    if (code === 'EROFS') return new UserError(`storage path ${where} is on a read-only file system: mount ${this.root} writable`);
-    if (code === 'ENOSPC' || code === 'EDQUOT') return new UserError(`no space left for ${where} (${code}): free space under ${this.root}`);
-    if (code === 'ENOTDIR' || code === 'EEXIST') return new UserError(`storage path ${where} runs through a file where a directory should be: check ${this.root}`);
+    if (code === 'EACCES' || code === 'EPERM') return new UnavailableError(`storage path ${where} is not accessible (${code}): check the permissions of ${this.root} for this user`);
+    if (code === 'EROFS') return new UnavailableError(`storage path ${where} is on a read-only file system: mount ${this.root} writable`);
+    if (code === 'ENOSPC' || code === 'EDQUOT') return new UnavailableError(`no space left for ${where} (${code}): free space under ${this.root}`);
+    if (code === 'ENOTDIR' || code === 'EEXIST') return new UnavailableError(`storage path ${where} runs through a file where a directory should be: check ${this.root}`);
     return error;
   }
 }

@@ -3,7 +3,7 @@
  * hiccup, a dropped connection), the bucket refusing us as a whole (an operator
  * must fix credentials, the bucket name or the endpoint), or neither.
  */
-import { UserError } from '../errors.js';
+import { UserError, UsageError, UnavailableError } from '../errors.js';
 
 const THROTTLE_OR_SERVER_CODES = new Set([
   'SlowDown',
@@ -73,13 +73,13 @@ export function bucketRefusal(error: unknown, bucket: string, endpoint: string):
   const code = codeOf(error);
   const status = statusOf(error);
   const where = `bucket ${bucket} at ${endpoint}`;
-  if (code === 'NoSuchBucket') return new UserError(`${where} does not exist: check the bucket name in the storage URL`, 2);
-  if (CREDENTIAL_CODES.has(code)) return new UserError(`${where} rejected the credentials (${code}): check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE`);
-  if (code === 'CredentialsProviderError') return new UserError(`no AWS credentials found for ${where}: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE`);
+  if (code === 'NoSuchBucket') return new UsageError(`${where} does not exist: check the bucket name in the storage URL`);
+  if (CREDENTIAL_CODES.has(code)) return new UnavailableError(`${where} rejected the credentials (${code}): check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE`);
+  if (code === 'CredentialsProviderError') return new UnavailableError(`no AWS credentials found for ${where}: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE`);
   if (code === 'AccessDenied' || code === 'AllAccessDisabled' || status === 403) {
-    return new UserError(`${where} refused access (${code === 'Unknown' ? status : code}): check the credentials and that the bucket policy allows list, get, put and delete`);
+    return new UnavailableError(`${where} refused access (${code === 'Unknown' ? status : code}): check the credentials and that the bucket policy allows list, get, put and delete`);
   }
-  if (code === 'PermanentRedirect' || status === 301) return new UserError(`${where} lives in another region: set ?region= in the storage URL`, 2);
-  if (isNetworkError(error)) return new UserError(`cannot reach ${endpoint} for bucket ${bucket} (${code}): check the endpoint in the storage URL and the network`);
+  if (code === 'PermanentRedirect' || status === 301) return new UsageError(`${where} lives in another region: set ?region= in the storage URL`);
+  if (isNetworkError(error)) return new UnavailableError(`cannot reach ${endpoint} for bucket ${bucket} (${code}): check the endpoint in the storage URL and the network`);
   return undefined;
 }

@@ -14,7 +14,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { UserError, messageOf } from '../errors.js';
+import { UserError, UnavailableError, messageOf } from '../errors.js';
 import type { BlobRef, BlobStore, DeleteOutcome } from './blob-store.js';
 import { locateBlob } from './keys.js';
 import { forEachLimited } from './pool.js';
@@ -188,7 +188,7 @@ export class S3BlobStore implements BlobStore {
       const refusal = bucketRefusal(error, bucket, this.endpointLabel);
       if (refusal) throw refusal;
       if (isRetryable(error)) {
-        throw new UserError(`bucket ${bucket} at ${this.endpointLabel} still answers ${codeOf(error)} after ${this.retry.attempts} attempts: try again later`);
+        throw new UnavailableError(`bucket ${bucket} at ${this.endpointLabel} still answers ${codeOf(error)} after ${this.retry.attempts} attempts: try again later`);
       }
       throw error;
     }

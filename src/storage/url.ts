@@ -4,7 +4,7 @@
  * Credentials never travel in the URL: the SDK's default chain supplies them.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { UserError } from '../errors.js';
+import { UserError, UsageError } from '../errors.js';
 
 /** A blob directory on this machine. */
 export interface FileLocation {
@@ -138,5 +138,5 @@ function redactUserinfo(url: string): string {
 }
 
 function usage(message: string): UserError {
-  return new UserError(message, 2);
+  return new UsageError(message);
 }

@@ -5,9 +5,9 @@
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, render, useApp, useStdout } from 'ink';
 import type { GcService } from '../gc/service.js';
-import { UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { ConsoleContext, type ConsoleContextValue } from './console-context.js';
-import { formatGrace } from './format.js';
+import { formatGrace } from '../present.js';
 import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, TitleBar, TooSmall } from './frame.js';
 import { KeyRouter } from './key-router.js';
 import { actionFor, hintBar, type ScreenName } from './keymap.js';
@@ -165,7 +165,7 @@ function EntryView({ entry, active, width, height }: { entry: StackEntry; active
     case 'commit':
       return <CommitScreen {...props} commitId={view.commitId} />;
     case 'run':
-      return <RunScreen {...props} repo={view.repo} />;
+      return <RunScreen {...props} repo={view.repo} plan={view.plan} />;
     case 'help':
       return <HelpScreen {...props} about={view.about} />;
   }
@@ -175,7 +175,7 @@ function EntryView({ entry, active, width, height }: { entry: StackEntry; active
 export async function renderConsole(service: GcService, options: { readOnly: boolean; graceSeconds: number }): Promise<void> {
   // Ink without a TTY fails on raw mode, far from the cause: say the cause.
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UserError('the console needs a terminal (TTY); run `musehub-gc --help` for the headless commands', 2);
+    throw new UsageError('the console needs a terminal (TTY); run `musehub-gc --help` for the headless commands');
   }
   const instance = render(<ConsoleApp service={service} readOnly={options.readOnly} graceSeconds={options.graceSeconds} />, {
     exitOnCtrlC: false,

@@ -1,7 +1,7 @@
 /** The console's frame: title bar, breadcrumbs, status line and the hint bar. */
 import React from 'react';
 import { Box, Text } from 'ink';
-import { fit } from './format.js';
+import { fit } from './fit.js';
 import { Toned, type Tone } from './theme.js';
 
 /** The smallest terminal the console draws in. */

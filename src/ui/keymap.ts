@@ -14,6 +14,7 @@ export type KeyScope =
   | 'repo'
   | 'graph'
   | 'preview'
+  | 'save-path'
   | 'history'
   | 'commit'
   | 'run'
@@ -28,7 +29,7 @@ export type KeyAction =
   | 'open' | 'filter' | 'sort' | 'refresh'
   | 'apply-filter' | 'clear-filter'
   | 'tab-graph' | 'tab-preview' | 'tab-history' | 'next-tab'
-  | 'run' | 'toggle-focus'
+  | 'run' | 'toggle-focus' | 'save-plan' | 'cancel'
   | 'stop-after-phase'
   | 'go' | 'skip' | 'stop' | 'confirm-slug';
 
@@ -80,6 +81,9 @@ export const KEYMAP: readonly Binding[] = [
   { scope: 'graph', keys: ['r'], action: 'refresh', help: 'reload the graph' },
   { scope: 'preview', keys: ['enter'], action: 'toggle-focus', help: 'switch between phases and their list', hint: 'list' },
   { scope: 'preview', keys: ['r'], action: 'refresh', help: 'compute the plan again', hint: 'replan' },
+  { scope: 'preview', keys: ['w'], action: 'save-plan', help: 'save this plan to a file, for `musehub-gc run --plan FILE`', hint: 'save plan' },
+  { scope: 'save-path', keys: ['enter'], action: 'save-plan', help: 'save the plan to the file named', hint: 'save' },
+  { scope: 'save-path', keys: ['esc'], action: 'cancel', help: 'do not save', hint: 'cancel' },
   { scope: 'history', keys: ['r'], action: 'refresh', help: 'reload past runs', hint: 'refresh' },
   { scope: 'commit', keys: ['r'], action: 'refresh', help: 'reload the commit' },
   { scope: 'run', keys: ['x'], action: 'stop-after-phase', help: 'stop the run after this phase', hint: 'stop after this phase', destructive: true },
@@ -97,6 +101,7 @@ export const SCREEN_SCOPES: Record<string, readonly KeyScope[]> = {
   filter: ['filter'],
   graph: ['graph', 'repo', 'list', 'global'],
   preview: ['preview', 'repo', 'list', 'global'],
+  'save-path': ['save-path'],
   history: ['history', 'repo', 'list', 'global'],
   commit: ['commit', 'list', 'global'],
   run: ['run', 'global'],

@@ -7,7 +7,7 @@ import { EMPTY_LIST, isMove, listReducer } from './list-state.js';
 import { useSyncReducer } from './sync-reducer.js';
 import type { Tone } from './theme.js';
 import { Toned } from './theme.js';
-import { fit } from './format.js';
+import { fit } from './fit.js';
 import { pageRows, VirtualList } from './virtual-list.js';
 
 export interface PagerLine {

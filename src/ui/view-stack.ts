@@ -1,7 +1,7 @@
 /** The view stack (k9s style): what is open, what Esc goes back to, and the breadcrumbs. */
-import { repoName, type RepoIdentity } from '../gc/types.js';
+import { repoName, type Plan, type RepoIdentity } from '../gc/types.js';
 import type { ScreenName } from './keymap.js';
-import { shortId } from './format.js';
+import { shortId } from '../present.js';
 
 export type RepoTab = 'graph' | 'preview' | 'history';
 
@@ -11,7 +11,8 @@ export type View =
   | { kind: 'repos' }
   | { kind: 'repo'; repo: RepoIdentity; tab: RepoTab }
   | { kind: 'commit'; repo: RepoIdentity; commitId: string }
-  | { kind: 'run'; repo: RepoIdentity }
+  /** A run of the plan the preview shows, or of one derived under the lock when none is shown. */
+  | { kind: 'run'; repo: RepoIdentity; plan?: Plan }
   | { kind: 'help'; about: ScreenName };
 
 export interface StackEntry {

@@ -20,7 +20,7 @@ describe('musehub-gc without a hub', () => {
     }
     const run = await cli(['run', '--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: musehub-gc run <repo>/);
+    expect(run.stdout).toMatch(/^Usage: musehub-gc run \(<repo> \| --plan FILE\)/);
     expect(run.stdout).toContain('--phases');
   });
 
@@ -43,7 +43,7 @@ describe('musehub-gc without a hub', () => {
     const outcome = await cli([]);
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(/needs a terminal/);
-    expect(outcome.stderr).toContain('musehub-gc run <repo>');
+    expect(outcome.stderr).toContain('musehub-gc run (<repo> | --plan FILE)');
   });
 
   it('refuses a malformed DATABASE_URL with exit 2', async () => {

@@ -75,7 +75,7 @@ async function readHub(): Promise<HubState> {
 /** `✗ c4f186f` on a graph line: the glyph and the short id of each commit drawn. */
 function graphCommits(pane: string): Array<{ glyph: string; id: string; line: string }> {
   return pane.split('\n').flatMap((line) => {
-    const match = /^[▸ ] ([│─╮╯╭╰├┤┼┴┬ ]*)([●✗○])[─╮╯│┼ ]* ([0-9a-f]{7}) /.exec(line);
+    const match = /^[▸ ] ([│─╮╯╭╰├┤┼┴┬ ]*)([●✗○])[─╮╯│┼ ]* ([0-9a-f]{12}) /.exec(line);
     return match ? [{ glyph: match[2]!, id: match[3]!, line }] : [];
   });
 }
@@ -115,7 +115,7 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     // The graph: the abandoned chain in its own lane beside the live one, each state its own glyph.
     const [, orphaned, , kept] = /(\d+) orphaned · (\d+) reachable · (\d+) kept/.exec(graph)!;
     const drawn = graphCommits(graph);
-    expect(drawn[0]!.line).toMatch(/● +[0-9a-f]{7} \(main\)/);
+    expect(drawn[0]!.line).toMatch(/● +[0-9a-f]{12} \(main\)/);
     const lost = drawn.filter((commit) => commit.glyph === '✗');
     const held = drawn.filter((commit) => commit.glyph === '○');
     expect(lost.length).toBe(Number(orphaned));
@@ -124,11 +124,11 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     for (const commit of [...lost, ...held]) expect(commit.line).toMatch(/^[▸ ] │ (│ )?[✗○]/);
     expect(lost[0]!.line).toContain('← tip of an abandoned chain');
     for (const commit of held) expect(commit.line).toContain(`(kept: held by ${DEMO.fork})`);
-    expect(graph).toMatch(/│ ● +[0-9a-f]{7} \[v1\.0-rc\] .*← an abandoned chain left the live history here/);
+    expect(graph).toMatch(/│ ● +[0-9a-f]{12} \[v1\.0-rc\] .*← an abandoned chain left/);
 
     // A commit's details, and back.
     tmux.keys('Enter');
-    await tmux.waitFor(/› commit [0-9a-f]{7}[\s\S]*files \(\d+\)/);
+    await tmux.waitFor(/› commit [0-9a-f]{12}[\s\S]*files \(\d+\)/);
     tmux.keys('Escape');
     await tmux.waitFor(/› Graph\n/);
 
@@ -171,7 +171,7 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
 
     // The hub afterwards: the orphaned chain gone, the fork's commits all there, the repo's own objects gone with their files.
     const after = await readHub();
-    const goneIds = (ids: Iterable<string>, short: string[]) => [...ids].filter((id) => short.includes(id.slice(0, 7)));
+    const goneIds = (ids: Iterable<string>, short: string[]) => [...ids].filter((id) => short.includes(id.slice(0, 12)));
     const lostIds = goneIds(before.commits, lost.map((commit) => commit.id));
     expect(lostIds).toHaveLength(lost.length);
     for (const id of lostIds) expect(after.commits.has(id)).toBe(false);

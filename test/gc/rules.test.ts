@@ -4,40 +4,9 @@
  */
 import { pack } from 'msgpackr';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HubBuilder } from '../../src/demo/hub-builder.js';
 import { createFixture, type Fixture } from '../support/gc-fixture.js';
+import { line, loadForcePushed, OLD, RECENT } from '../support/histories.js';
 import { testTargets } from '../support/databases.js';
-
-const OLD = 600;        // minutes ago: well before any grace cutoff
-const RECENT = 10;      // minutes ago: inside the default one-hour grace period
-
-interface Line {
-  commits: string[];
-  objects: string[];
-  snapshots: string[];
-}
-
-/** A line of `count` commits in `repoId`, each adding one file; `from` is the parent of the first. */
-function line(hub: HubBuilder, repoId: string, name: string, count: number,
-  options: { from?: string; minutesAgo?: number; base?: Record<string, string> } = {}): Line {
-  const made: Line = { commits: [], objects: [], snapshots: [] };
-  let parent = options.from;
-  const files = { ...options.base };
-  for (let i = 0; i < count; i++) {
-    const at = hub.ago((options.minutesAgo ?? OLD) - i);
-    const objectId = hub.object(repoId, `${name}-${i}`, at);
-    files[`${name}/take-${i}.mid`] = objectId;
-    const snapshotId = hub.snapshot({ ...files }, at);
-    const commitId = hub.commit(repoId, `${name}-${i}`, {
-      parents: parent ? [parent] : [], message: `${name} take ${i}`, author: 'lowend', at, snapshotId,
-    });
-    made.commits.push(commitId);
-    made.objects.push(objectId);
-    made.snapshots.push(snapshotId);
-    parent = commitId;
-  }
-  return made;
-}
 
 describe.each(await testTargets())('GC-RULES on $name', (target) => {
   let f: Fixture;
@@ -45,19 +14,7 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
   afterEach(async () => { await f.reset(); });
   afterAll(async () => { await f?.dispose(); });
 
-  /** A repo force-pushed from old[4] back onto old[0] + fresh[0..1]. */
-  async function forcePushed(extra?: (hub: HubBuilder, repoId: string, old: Line, fresh: Line) => void) {
-    let old!: Line;
-    let fresh!: Line;
-    await f.load((hub) => {
-      const repoId = hub.repo('lowend', 'blue-in-green', 'Blue in Green', hub.ago(OLD * 2), hub.ago(OLD - 100));
-      old = line(hub, repoId, 'old', 5);
-      fresh = line(hub, repoId, 'fresh', 2, { from: old.commits[0], minutesAgo: OLD - 100 });
-      hub.branch(repoId, 'main', fresh.commits[1]!);
-      extra?.(hub, repoId, old, fresh);
-    });
-    return { old, fresh };
-  }
+  const forcePushed = (extra?: Parameters<typeof loadForcePushed>[1]) => loadForcePushed(f, extra);
 
   it('force push: the abandoned chain goes, with its snapshots, refs, objects and blobs', async () => {
     const { old, fresh } = await forcePushed();
@@ -77,7 +34,7 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
       object_refs_deleted: gone.length, objects_deleted: gone.length, reachable_commit_count: 3,
     });
     expect(result.storage_bytes_freed).toBeGreaterThan(0);
-    expect(await f.column('musehub_gc_journal', 'blob_id')).toEqual([]);
+    expect(await f.column('musehub_gc_journal', 'unnest(blob_ids)')).toEqual([]);
   });
 
   it('a fork that shares part of the old chain keeps those commits, snapshots and objects', async () => {
@@ -169,6 +126,42 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
     expect(plan.phases[2]!.refused).toContain('has no row');
   });
 
+  for (const [kind, json] of [
+    ['a number', '42'],
+    ['an object', `{"parent": "${'a'.repeat(64)}"}`],
+    ['an uppercase id', `["${'A'.repeat(64)}"]`],
+    ['a short id', '["abc123"]'],
+  ] as const) {
+    it(`a live commit whose parent_ids is ${kind} refuses phases 1-4 and names it; the cache phase goes on`, async () => {
+      const { fresh } = await forcePushed();
+      const broken = fresh.commits[1]!;
+      await f.db.knex().raw('update musehub_commits set parent_ids = ?::json where commit_id = ?', [json, broken]);
+      const tables = ['musehub_commits', 'musehub_commit_refs', 'musehub_snapshots', 'musehub_object_refs', 'musehub_objects'];
+      const before = await Promise.all(tables.map((table) => f.column(table, '1')));
+
+      const plan = await f.plan('lowend/blue-in-green');
+      for (const phase of plan.phases.slice(0, 4)) expect(phase.refused).toContain(`live commit ${broken} parent_ids`);
+      expect(plan.phases[4]!.refused).toBeUndefined();
+      expect(plan.findings).toContainEqual({ severity: 'error', message: expect.stringContaining(broken) });
+      expect(plan.sets.commitRefs.size + plan.sets.objectRefs.size).toBe(0);
+
+      const { result } = await f.gc('lowend/blue-in-green');
+      expect(result.phases.map((phase) => phase.status)).toEqual(['refused', 'refused', 'refused', 'refused', 'done']);
+      expect(await Promise.all(tables.map((table) => f.column(table, '1')))).toEqual(before);
+    });
+  }
+
+  it('an orphaned commit whose parent_ids cannot be read is collected with the rest; a missing parent ends the history', async () => {
+    const { old, fresh } = await forcePushed();
+    await f.db.knex().raw(`update musehub_commits set parent_ids = '"not an array"'::json where commit_id = ?`, [old.commits[4]]);
+    // Shallow history: the first fresh commit's parent has no row anywhere.
+    await f.db.knex().raw('update musehub_commits set parent_ids = ?::json where commit_id = ?',
+      [JSON.stringify(['f'.repeat(64)]), old.commits[0]]);
+    const { result } = await f.gc('lowend/blue-in-green');
+    expect(result.phases.map((phase) => phase.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(await f.column('musehub_commits', 'commit_id')).toEqual([old.commits[0], ...fresh.commits].sort());
+  });
+
   it('an abandoned upload (refs no snapshot names) is collected, objects and blobs too', async () => {
     let abandoned!: string[];
     await forcePushed((hub, repoId) => {
@@ -254,7 +247,7 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
     const { result } = await f.gc('lowend/blue-in-green', { dryRun: true });
     expect(result).toMatchObject({ dry_run: true, commits_deleted: 4, objects_deleted: 4 });
     expect(await Promise.all(tables.map((t) => f.column(t, '1')))).toEqual(before);
-    expect(await f.column('musehub_gc_journal', 'blob_id')).toEqual([]);
+    expect(await f.column('musehub_gc_journal', 'unnest(blob_ids)')).toEqual([]);
   });
 
   it('skipping and stopping are honoured, and the history records the run', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemoHub } from '../../src/demo/demo-hub.js';
 import { createGcService } from '../../src/gc/gc-service.js';
 import { topologicalOrder } from '../../src/gc/graph.js';
-import { resolveRepo } from '../../src/gc/repo.js';
+import { findRepo } from '../../src/gc/repo.js';
 import type { Estimate, GcService, GraphCommit } from '../../src/gc/service.js';
 import { createFixture, type Fixture } from '../support/gc-fixture.js';
 import { testTargets } from '../support/databases.js';
@@ -23,7 +23,7 @@ describe.each(await testTargets())('GcService on the demo hub, $name', (target) 
   beforeAll(async () => {
     f = await createFixture(target);
     await seedDemoHub(f.db, f.store);
-    service = createGcService(f, { label: 'test hub', graceSeconds: 3600 });
+    service = createGcService(f.db, f.store, { graceSeconds: 3600 });
   });
   afterAll(async () => { await f?.dispose(); });
 
@@ -41,14 +41,14 @@ describe.each(await testTargets())('GcService on the demo hub, $name', (target) 
     const ids = repos.map((repo) => repo.repoId);
     const first = await collect(service.estimates(ids));
     expect(first.map((e) => e.repoId).sort()).toEqual([...ids].sort());
-    const forcePushed = await resolveRepo(f.db, DEMO.forcePushed);
-    const plan = await service.plan(forcePushed, 3600);
+    const forcePushed = await findRepo(f.db, DEMO.forcePushed);
+    const plan = await service.plan(forcePushed, { graceSeconds: 3600 });
     const estimate = first.find((e) => e.repoId === forcePushed.repoId)!;
     expect(estimate.orphanCommits).toBe(plan.orphanedCommits);
     expect(estimate.reclaimableBytes).toBe(plan.phases[3]!.bytes + plan.phases[4]!.bytes);
     const clean = first.find((e) => e.repoId === repos.find((r) => `${r.owner}/${r.slug}` === DEMO.clean)!.repoId)!;
     expect(clean).toMatchObject({ orphanCommits: 0, reclaimableBytes: 0 });
-    const corrupt = await resolveRepo(f.db, DEMO.corrupt);
+    const corrupt = await findRepo(f.db, DEMO.corrupt);
     expect(first.find((e: Estimate) => e.repoId === corrupt.repoId)!.error).toMatch(/refused/);
 
     const again = await collect(service.estimates(ids));
@@ -57,7 +57,7 @@ describe.each(await testTargets())('GcService on the demo hub, $name', (target) 
   });
 
   it('the graph tells reachable, orphaned and kept commits apart and labels the pins', async () => {
-    const repo = await resolveRepo(f.db, DEMO.forcePushed);
+    const repo = await findRepo(f.db, DEMO.forcePushed);
     const graph = await service.graph(repo, 3600);
     const states = new Set(graph.map((commit) => commit.state));
     expect(states).toEqual(new Set(['reachable', 'orphaned', 'kept']));
@@ -66,7 +66,7 @@ describe.each(await testTargets())('GcService on the demo hub, $name', (target) 
     expect(graph.find((commit) => commit.labels.includes('main'))?.state).toBe('reachable');
     expect(graph.filter((commit) => commit.state === 'kept').map((c) => c.keptBecause))
       .toContain(`held by ${DEMO.fork}`);
-    const plan = await service.plan(repo, 3600);
+    const plan = await service.plan(repo, { graceSeconds: 3600 });
     expect(graph.filter((commit) => commit.state === 'orphaned')).toHaveLength(plan.phases[0]!.rows);
     // Children come before their parents.
     const position = new Map(graph.map((commit, index) => [commit.commitId, index]));
@@ -78,22 +78,28 @@ describe.each(await testTargets())('GcService on the demo hub, $name', (target) 
   });
 
   it('a commit shows its snapshot files with sizes, or why it cannot', async () => {
-    const repo = await resolveRepo(f.db, DEMO.forcePushed);
+    const repo = await findRepo(f.db, DEMO.forcePushed);
     const head = (await service.graph(repo, 3600)).find((commit) => commit.labels.includes('main'))!;
     const detail = await service.commit(head.commitId);
     expect(detail.files.length).toBeGreaterThan(0);
     expect(detail.files.every((file) => file.bytes !== null && file.bytes > 0)).toBe(true);
-    const corrupt = await resolveRepo(f.db, DEMO.corrupt);
+    const corrupt = await findRepo(f.db, DEMO.corrupt);
     const torn = (await service.graph(corrupt, 3600)).find((commit) => commit.labels.includes('main'))!;
     expect((await service.commit(torn.commitId)).manifestError).toMatch(/decode|map|invalid/);
   });
 
   it('history lists runs newest first', async () => {
-    const repo = await resolveRepo(f.db, DEMO.clean);
-    const plan = await service.plan(repo, 3600);
-    for await (const event of service.run(plan, async () => 'go')) expect(event.type).not.toBe('error');
+    const repo = await findRepo(f.db, DEMO.clean);
+    const plan = await service.plan(repo, { graceSeconds: 3600 });
+    for await (const event of service.run({ plan, source: 'preview' }, { decide: async () => 'go', dryRun: true })) {
+      expect(event.type).not.toBe('error');
+    }
+    for await (const event of service.run({ repo, graceSeconds: 3600 }, { decide: async () => 'go' })) {
+      expect(event.type).not.toBe('error');
+    }
     const runs = await service.history(repo);
-    expect(runs[0]).toMatchObject({ outcome: 'done', dryRun: false });
+    expect(runs.map((run) => run.dryRun)).toEqual([false, true]);
+    expect(Date.parse(runs[0]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(runs[1]!.startedAt));
   });
 });
 

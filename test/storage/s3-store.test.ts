@@ -138,18 +138,18 @@ describe('S3BlobStore refusals', () => {
     await putAll([1]);
     s3.faults.refuseAll();
     const named = expect.stringMatching(new RegExp(`bucket ${s3.bucket} at ${s3.endpoint} refused access \\(AccessDenied\\).*check`));
-    await expect(store.check()).rejects.toMatchObject({ name: 'UserError', message: expect.stringMatching(/refused access \(403\)/) });
-    await expect(store.deleteMany([{ id: id(1) }])).rejects.toMatchObject({ name: 'UserError', message: named });
-    await expect(store.put({ id: id(2) }, new Uint8Array(1))).rejects.toMatchObject({ name: 'UserError', message: named });
-    await expect(store.get({ id: id(1) })).rejects.toMatchObject({ name: 'UserError' });
+    await expect(store.check()).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/refused access \(403\)/) });
+    await expect(store.deleteMany([{ id: id(1) }])).rejects.toMatchObject({ kind: 'unavailable', message: named });
+    await expect(store.put({ id: id(2) }, new Uint8Array(1))).rejects.toMatchObject({ kind: 'unavailable', message: named });
+    await expect(store.get({ id: id(1) })).rejects.toMatchObject({ kind: 'unavailable' });
     s3.faults.reset();
     expect(await s3.keys()).toEqual([key(1)]);
   });
 
   it('says a missing bucket does not exist (exit 2)', async () => {
     const missing = await openBlobStore(s3.url.replace(s3.bucket, 'no-such-bucket'), { retry: FAST_RETRY });
-    await expect(missing.check()).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/bucket no-such-bucket .* does not exist/) });
-    await expect(missing.deleteMany([{ id: id(1) }])).rejects.toMatchObject({ exitCode: 2 });
+    await expect(missing.check()).rejects.toMatchObject({ kind: 'usage', message: expect.stringMatching(/bucket no-such-bucket .* does not exist/) });
+    await expect(missing.deleteMany([{ id: id(1) }])).rejects.toMatchObject({ kind: 'usage' });
     await missing.close();
   });
 
@@ -159,8 +159,8 @@ describe('S3BlobStore refusals', () => {
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
     const unreachable = await openBlobStore(`s3://${s3.bucket}?endpoint=http://127.0.0.1:${port}`, { retry: FAST_RETRY });
-    await expect(unreachable.check()).rejects.toMatchObject({ name: 'UserError', message: expect.stringMatching(new RegExp(`cannot reach http://127.0.0.1:${port} .*ECONNREFUSED`)) });
-    await expect(unreachable.deleteMany([{ id: id(1) }])).rejects.toMatchObject({ name: 'UserError', message: expect.stringMatching(/cannot reach/) });
+    await expect(unreachable.check()).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(new RegExp(`cannot reach http://127.0.0.1:${port} .*ECONNREFUSED`)) });
+    await expect(unreachable.deleteMany([{ id: id(1) }])).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/cannot reach/) });
     await unreachable.close();
   });
 });

@@ -7,7 +7,7 @@ function usageError(url: string): UserError {
     parseStorageUrl(url);
   } catch (error) {
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).exitCode).toBe(2);
+    expect((error as UserError).kind).toBe('usage');
     expect((error as UserError).message).not.toContain('\n');
     return error as UserError;
   }

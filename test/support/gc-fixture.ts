@@ -11,7 +11,7 @@ import { loadHub } from '../../src/demo/load.js';
 import type { GcContext } from '../../src/gc/context.js';
 import { executeGc } from '../../src/gc/execute.js';
 import { planGc } from '../../src/gc/plan.js';
-import { resolveRepo } from '../../src/gc/repo.js';
+import { findRepo } from '../../src/gc/repo.js';
 import type { Decide, GcEvent, PhaseName, Plan, RunResult } from '../../src/gc/types.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import { FileBlobStore } from '../../src/storage/file-store.js';
@@ -46,12 +46,12 @@ export async function createFixture(target: TestTarget, store?: BlobStore): Prom
       await loadHub(db, hub.drain(), blobs);
     },
     async plan(repo, graceSeconds = 3600) {
-      return planGc(fixture, await resolveRepo(db, repo), { graceSeconds, itemLimit: 1000 });
+      return planGc(db, await findRepo(db, repo), { graceSeconds, itemLimit: 1000 });
     },
     async gc(repo, options = {}) {
-      const plan = await fixture.plan(repo, options.graceSeconds ?? 3600);
       const events: GcEvent[] = [];
-      const run = executeGc(fixture, plan, {
+      const target = { repo: await findRepo(db, repo), graceSeconds: options.graceSeconds ?? 3600 };
+      const run = executeGc(fixture, target, {
         decide: options.decide ?? (async () => 'go'), phases: options.phases, dryRun: options.dryRun,
       });
       for (;;) {

@@ -11,7 +11,7 @@ import type { Database } from '../../src/db/connect.js';
 import type { GcContext } from '../../src/gc/context.js';
 import { executeGc } from '../../src/gc/execute.js';
 import { planGc } from '../../src/gc/plan.js';
-import { resolveRepo } from '../../src/gc/repo.js';
+import { findRepo } from '../../src/gc/repo.js';
 import type { GcEvent, PhaseName, RunResult } from '../../src/gc/types.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
 import { FileBlobStore } from '../../src/storage/file-store.js';
@@ -64,13 +64,16 @@ export interface Collected {
   events: GcEvent[];
 }
 
-/** Plans and executes a GC of one repo (every phase, or `phases`), answering 'go'; `onEvent` sees each event as it comes. */
+/**
+ * Plans a GC of one repo, then executes that plan as the console does with its preview (every phase,
+ * or `phases`), answering 'go'; `onEvent` sees each event as it comes.
+ */
 export async function collect(ctx: GcContext, repoId: string,
   options: { onEvent?: (event: GcEvent) => Promise<void>; phases?: PhaseName[]; dryRun?: boolean } = {}): Promise<Collected> {
-  const repo = await resolveRepo(ctx.db, repoId);
-  const plan = await planGc(ctx, repo, { graceSeconds: GRACE_SECONDS });
+  const repo = await findRepo(ctx.db, repoId);
+  const plan = await planGc(ctx.db, repo, { graceSeconds: GRACE_SECONDS });
   const events: GcEvent[] = [];
-  for await (const event of executeGc(ctx, plan, { decide: async () => 'go', phases: options.phases, dryRun: options.dryRun })) {
+  for await (const event of executeGc(ctx, { plan, source: 'preview' }, { decide: async () => 'go', phases: options.phases, dryRun: options.dryRun })) {
     events.push(event);
     await options.onEvent?.(event);
   }

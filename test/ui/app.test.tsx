@@ -54,7 +54,7 @@ describe('console app', () => {
   it('refuses to start without a TTY, in one line pointing at the headless commands', async () => {
     const error = await renderConsole(fixtureService(), { readOnly: false, graceSeconds: 3600 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).exitCode).toBe(2);
+    expect((error as UserError).kind).toBe('usage');
     expect((error as UserError).message).toBe('the console needs a terminal (TTY); run `musehub-gc --help` for the headless commands');
   });
 });

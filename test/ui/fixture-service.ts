@@ -2,8 +2,9 @@
  * A GcService over in-memory data shaped like the demo hub, for the console's unit tests:
  * estimates can be held back, runs follow the decisions the console gives.
  */
-import type { CommitDetail, Estimate, GcService, GraphCommit, RepoRow, RunRecord } from '../../src/gc/service.js';
-import type { Decide, Decision, GcEvent, Plan, PhaseName, PhasePlan, PhaseResult, RepoIdentity, RunResult } from '../../src/gc/types.js';
+import { emptySets } from '../../src/gc/plan.js';
+import type { CommitDetail, Estimate, GcService, GraphCommit, RepoRow, RunRecord, RunTarget } from '../../src/gc/service.js';
+import type { Decision, GcEvent, Plan, PhaseName, PhasePlan, PhaseResult, RepoIdentity, RunResult } from '../../src/gc/types.js';
 import { repoName } from '../../src/gc/types.js';
 
 /** The clock the tests pin the console to. */
@@ -52,6 +53,10 @@ function phasePlan(phase: PhasePlan['phase'], counts: Partial<PhasePlan>): Phase
 /** The plan of blue-in-green as the preview sketch shows it. */
 export function demoPlan(repo: RepoIdentity, graceSeconds: number): Plan {
   return {
+    hub: { hubId: 'hub-1', label: 'fixture demo hub' },
+    basis: { roots: 'r', work: 'w', absent: [] },
+    sets: emptySets(),
+    profile: {},
     repo,
     computedAt: ago(1),
     graceSeconds,
@@ -99,6 +104,10 @@ export interface FixtureService extends GcService {
   releasePhase(): void;
   /** How many times the console asked for a plan, a graph, the repos. */
   readonly calls: { plan: number; graph: number; listRepos: number };
+  /** What each run was asked to act on. */
+  readonly targets: RunTarget[];
+  /** The plans saved, and where. */
+  readonly saved: Array<{ plan: Plan; path: string }>;
   /** The decisions the console gave, phase by phase. */
   readonly decisions: Array<{ phase: string; decision: Decision }>;
   readonly runs: number;
@@ -116,12 +125,23 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   const decisions: Array<{ phase: string; decision: Decision }> = [];
   let runs = 0;
   const calls = { plan: 0, graph: 0, listRepos: 0 };
+  const targets: RunTarget[] = [];
+  const saved: Array<{ plan: Plan; path: string }> = [];
+  const planFor = (repo: RepoIdentity, graceSeconds: number): Plan => {
+    const plan = demoPlan(repo, graceSeconds);
+    const empty = options.emptyPhases ?? [];
+    return { ...plan, phases: plan.phases.map((phase) => (empty.includes(phase.phase) ? phasePlan(phase.phase, {}) : phase)) };
+  };
   let releasePhase: () => void = () => undefined;
   const phaseReleased = new Promise<void>((resolve) => (releasePhase = resolve));
 
   return {
     label: 'fixture demo hub',
+    hub: { hubId: 'hub-1', label: 'fixture demo hub' },
+    canCollect: true,
     decisions,
+    targets,
+    saved,
     get runs() {
       return runs;
     },
@@ -165,22 +185,27 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
         ],
       };
     },
-    async plan(repo, graceSeconds) {
-      calls.plan += 1;
-      const plan = demoPlan(repo, graceSeconds);
-      const empty = options.emptyPhases ?? [];
-      return { ...plan, phases: plan.phases.map((phase) => (empty.includes(phase.phase) ? phasePlan(phase.phase, {}) : phase)) };
+    async findRepo(ref) {
+      const repo = repos.find((entry) => `${entry.owner}/${entry.slug}` === ref || entry.repoId === ref);
+      if (!repo) throw new Error(`no repo ${ref}`);
+      return repo;
     },
-    async *run(plan: Plan, decide: Decide): AsyncIterable<GcEvent> {
+    async plan(repo, { graceSeconds }) {
+      calls.plan += 1;
+      return planFor(repo, graceSeconds);
+    },
+    async *run(target, { decide }): AsyncGenerator<GcEvent, RunResult> {
       runs += 1;
+      targets.push(target);
       if (options.storeRefuses) throw new Error(options.storeRefuses);
-      yield { type: 'plan-ready', plan };
+      const plan = 'plan' in target ? target.plan : planFor(target.repo, target.graceSeconds);
+      yield { type: 'plan-ready', plan, source: 'plan' in target ? target.source : 'derived', rederived: false };
       const results: PhaseResult[] = [];
       let outcome: RunResult['outcome'] = 'done';
       for (const phase of plan.phases) {
         const decision = await decide(phase, plan);
         decisions.push({ phase: phase.phase, decision });
-        const base = { phase: phase.phase, refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, differences: [], errors: [] };
+        const base = { phase: phase.phase, refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, kept: [], differences: [], errors: [] };
         if (decision === 'stop') {
           outcome = 'stopped';
           break;
@@ -201,16 +226,27 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
         yield { type: 'phase-done', result: results[results.length - 1]! };
       }
       const count = (name: string, field: 'refs' | 'rows') => results.find((result) => result.phase === name)?.[field] ?? 0;
-      yield {
-        type: 'run-done',
-        result: {
+      const result: RunResult = {
           run_id: 'run-1', repo_id: plan.repo.repoId, repo: repoName(plan.repo), dry_run: false, outcome,
           commits_deleted: count('commits', 'rows'), commit_refs_deleted: count('commits', 'refs'),
           snapshots_deleted: count('snapshots', 'rows'), object_refs_deleted: count('refs', 'refs'),
           objects_deleted: count('objects', 'rows'), storage_bytes_freed: results.reduce((sum, result) => sum + result.bytes, 0),
           mpack_cache_deleted: count('cache', 'rows'), reachable_commit_count: plan.reachableCommits, errors: [], phases: results,
-        },
+          plan: { source: 'plan' in target ? target.source : 'derived', computed_at: plan.computedAt, cutoff: plan.cutoff, rederived: false },
+          profile: {},
       };
+      yield { type: 'run-done', result };
+      return result;
+    },
+    async resume() {
+      return { blobs: 0, bytes: 0, renamed: 0, errors: [] };
+    },
+    async savePlan(plan, path) {
+      saved.push({ plan, path });
+      return 1234;
+    },
+    async loadPlan() {
+      throw new Error('the fixture service reads no plan files');
     },
     async history(): Promise<RunRecord[]> {
       return [

@@ -19,11 +19,11 @@ describe('graph screen', () => {
     const frame = await app.waitFor('Bass line, take 7');
     expect(frame).toContain(' Repos › lowend/blue-in-green › Graph');
     expect(frame).toContain('1 orphaned · 7 reachable · 1 kept · history diverged at 5a7f18e');
-    expect(lineWith(frame, 'a91f03e')).toMatch(/▸ ● +a91f03e \(main\) Bass line, take 7/);
-    expect(lineWith(frame, '4c2d9b1')).toMatch(/●─╮ +4c2d9b1 Merge branch 'bridge'/);
-    expect(lineWith(frame, 'e13c5d0')).toMatch(/│ │ ✗ +e13c5d0 Bass line, take 6 ← tip of an abandoned chain/);
-    expect(lineWith(frame, '3b8e1aa')).toContain('3b8e1aa Bass line, take 5 (kept: held by fork keystrio/blue-in-green)');
-    expect(lineWith(frame, 'Piano comping')).toMatch(/●─┴─╯ +5a7f18e \[v1\.0-rc\] Piano comping ← an abandoned chain left/);
+    expect(lineWith(frame, 'a91f03e')).toMatch(/▸ ● +a91f03e00000 \(main\) Bass line, take 7/);
+    expect(lineWith(frame, '4c2d9b1')).toMatch(/●─╮ +4c2d9b100000 Merge branch 'bridge'/);
+    expect(lineWith(frame, 'e13c5d0')).toMatch(/│ │ ✗ +e13c5d000000 Bass line, take 6 ← tip of an abandoned chain/);
+    expect(lineWith(frame, '3b8e1aa')).toContain('3b8e1aa00000 Bass line, take 5 (kept: held by fork keystrio/blue-in-');
+    expect(lineWith(frame, 'Piano comping')).toMatch(/●─┴─╯ +5a7f18e00000 \[v1\.0-rc\] Piano comping ← an abandoned chain left/);
     expect(lineWith(frame, '9d1e2f3')).toContain('#wire-1');
     expect(frame).toContain('1 graph  2 preview  3 history  R run gc');
   });
@@ -56,7 +56,7 @@ describe('graph screen', () => {
     expect(frame).toMatch(/[\d,]+-[\d,]+ of 100,000/);
     const position = /([\d,]+)-([\d,]+) of 100,000/.exec(frame)!;
     expect(Number(position[1]!.replace(/,/g, ''))).toBeGreaterThan(40_000);
-    expect(lineWith(frame, '▸')).toMatch(/▸ ● +[0-9a-f]{7} Take \d+/);
+    expect(lineWith(frame, '▸')).toMatch(/▸ ● +[0-9a-f]{12} Take \d+/);
   });
 });
 

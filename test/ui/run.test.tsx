@@ -23,8 +23,11 @@ describe('run screen', () => {
     const app = await startRun(service);
     const asking = app.frame();
     expect(asking).toContain('Repos › lowend/blue-in-green › Graph › Run');
+    // From the graph no plan is on screen: the run derives its own, once, under the repo's lock.
+    expect(service.targets).toEqual([{ repo: expect.objectContaining({ slug: 'blue-in-green' }), graceSeconds: 3600 }]);
+    expect(service.calls.plan).toBe(0);
     expect(asking).toContain('Delete 38 commit refs, 35 commits of lowend/blue-in-green? [y/N]');
-    expect(asking).toMatch(/✗ e13c5d0 +Bass line, take 6/);
+    expect(asking).toMatch(/✗ e13c5d000000 +Bass line, take 6/);
     expect(asking).toContain('○ kept: 3 held by fork keystrio/blue-in-green');
     await app.waitFor('y yes, delete  n no, skip  x stop run');
     // R again is not a yes; Enter takes the default, No: the phase is skipped.
@@ -182,8 +185,11 @@ describe('run screen', () => {
     await app.waitFor('done: freed');
     await app.press(KEYS.enter);
     await app.waitFor('Repos › lowend/blue-in-green › Preview');
-    // The run's own plan, then the preview's and the graph's again; the repos table too.
-    await expect.poll(() => service.calls.plan).toBe(before.plan + 2);
+    // The run acted on the plan the preview showed, without computing one of its own.
+    expect(service.targets).toHaveLength(1);
+    expect(service.targets[0]).toMatchObject({ source: 'preview', plan: { repo: { slug: 'blue-in-green' } } });
+    // Then the preview's plan and the graph load again; the repos table too.
+    await expect.poll(() => service.calls.plan).toBe(before.plan + 1);
     expect(service.calls.graph).toBe(before.graph + 1);
     expect(service.calls.listRepos).toBe(before.listRepos + 1);
   });

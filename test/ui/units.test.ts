@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatBytes, formatDuration, fit } from '../../src/ui/format.js';
+import { formatAgo, formatBytes, formatDuration } from '../../src/present.js';
+import { fit } from '../../src/ui/fit.js';
 import { actionFor, hintBar, KEYMAP } from '../../src/ui/keymap.js';
 import { moveList, EMPTY_LIST } from '../../src/ui/list-state.js';
 import { breadcrumbs, INITIAL_STACK, stackReducer } from '../../src/ui/view-stack.js';
@@ -75,7 +76,7 @@ describe('repos reducer', () => {
 describe('run reducer', () => {
   it('follows a phase from the prompt through progress to its result', () => {
     const plan = demoPlan(repo, 3600);
-    let state = runReducer(INITIAL_RUN, { type: 'planned', plan });
+    let state = runReducer(INITIAL_RUN, { type: 'event', event: { type: 'plan-ready', plan, source: 'preview', rederived: false }, at: 0 });
     state = runReducer(state, { type: 'ask', phase: plan.phases[3]!, slug: true });
     state = runReducer(state, { type: 'type', text: 'blue' });
     expect(state.prompt).toMatchObject({ phase: 'objects', slug: true, typed: 'blue' });

@@ -2,63 +2,81 @@
  * Phase 5: the repo's expired fetch-pack cache rows, and their mpack blobs unless
  * a remaining cache row (of any repo) still names them.
  */
-import type { Kept } from '../types.js';
-import { counted, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress } from './runtime.js';
+import { counted } from '../../words.js';
+import { readCopy } from '../copy-text.js';
+import { IdList } from '../packed-ids.js';
+import type { Kept, PlanItem, PlanSets } from '../types.js';
+import {
+  goneLine, inChunks, keptLine, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
+} from './runtime.js';
 
-/** The mpacks of the candidate rows that no other cache row names (nor any object row, sharing the key space). */
-const UNNAMED_MPACKS = `
-  select mpack_id as id, max(size_bytes) as size_bytes from gc_cache g
-  where not exists (select 1 from musehub_fetch_mpack_cache c
-                    where c.mpack_id = g.mpack_id and not exists (select 1 from gc_cache d where d.id = c.cache_id))
-    and not exists (select 1 from musehub_objects o where o.object_id = g.mpack_id)
-  group by mpack_id`;
-
-export async function planCache(rt: PhaseRuntime) {
-  const { session, repo } = rt;
-  const rows = await selectInto(session, 'gc_cache', `
-    select cache_id as id, mpack_id, size_bytes from musehub_fetch_mpack_cache
-    where repo_id = ? and expires_at <= ?`, [repo.repoId, rt.now]);
-  const blobs = await selectInto(session, 'gc_cache_blobs', UNNAMED_MPACKS, []);
-  const { bytes } = await session.one<{ bytes: number }>(
-    'select coalesce(sum(size_bytes), 0)::float8 as bytes from gc_cache_blobs');
-  const counts = await session.one<{ fresh: number; shared: number }>(`
-    select
-      (select count(*)::int from musehub_fetch_mpack_cache where repo_id = ? and expires_at > ?) as fresh,
-      (select count(distinct mpack_id)::int from gc_cache g
-        where not exists (select 1 from gc_cache_blobs b where b.id = g.mpack_id)) as shared`, [repo.repoId, rt.now]);
-  const kept: Kept[] = [];
-  if (counts.fresh > 0) kept.push({ reason: 'fresh', count: counts.fresh, detail: `${counted(counts.fresh, 'fresh entry', 'fresh entries')}` });
-  if (counts.shared > 0) {
-    kept.push({ reason: 'shared-blob', count: counts.shared,
-      detail: `${counted(counts.shared, 'mpack blob')} still named by a remaining cache row` });
+export async function planCache(ctx: PlanContext): Promise<PhasePlanned> {
+  const { session, repo } = ctx;
+  const now = ctx.clock.now;
+  const cacheRows = new IdList('uuid');
+  const mpacks = new Map<string, { bytes: number; freed: boolean }>();
+  const rows: PlanItem[] = [];
+  // An mpack's blob goes with the last row naming it: none of the rows that stay (nor an object row, sharing the key space).
+  await readCopy(session.copyOut(`
+      select c.cache_id, c.mpack_id, c.size_bytes,
+             not exists (select 1 from musehub_fetch_mpack_cache o
+                         where o.mpack_id = c.mpack_id and not (o.repo_id = ? and o.expires_at <= ?))
+             and not exists (select 1 from musehub_objects x where x.object_id = c.mpack_id)
+      from musehub_fetch_mpack_cache c where c.repo_id = ? and c.expires_at <= ?`, [repo.repoId, now, repo.repoId, now]), (row) => {
+    cacheRows.pushText(row.buf, row.starts[0]!, row.ends[0]!);
+    const mpack = row.text(1)!;
+    const bytes = row.int(2);
+    mpacks.set(mpack, { bytes: Math.max(bytes, mpacks.get(mpack)?.bytes ?? 0), freed: row.bool(3) });
+    rows.push({ id: row.text(0)!, label: mpack, bytes });
+  });
+  let bytes = 0;
+  let blobs = 0;
+  for (const mpack of mpacks.values()) {
+    if (!mpack.freed) continue;
+    blobs++;
+    bytes += mpack.bytes;
   }
-  const items = await session.rows<{ id: string; label: string; bytes: number }>(`
-    select id, mpack_id as label, size_bytes::float8 as bytes from gc_cache order by id limit ?`, [rt.itemLimit]);
-  return phasePlan('cache', { rows, bytes, blobs, kept, items });
+  const shared = mpacks.size - blobs;
+  const { fresh } = await session.one<{ fresh: number }>(
+    'select count(*)::int as fresh from musehub_fetch_mpack_cache where repo_id = ? and expires_at > ?', [repo.repoId, now]);
+  const kept: Kept[] = [
+    ...keptLine('fresh', fresh, counted(fresh, 'fresh entry', 'fresh entries')),
+    ...keptLine('shared-blob', shared, `${counted(shared, 'mpack blob')} still named by a remaining cache row`),
+  ];
+  const items = rows.sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, ctx.itemLimit);
+  return {
+    plan: { phase: 'cache', refs: 0, rows: cacheRows.size, bytes, blobs, kept, items },
+    sets: { cacheRows },
+  };
 }
 
-export async function applyCache(
-  rt: PhaseRuntime, runId: string, planned: { rows: number }, progress: Progress,
-): Promise<PhaseApplied & { journaled: number }> {
-  const { session, repo } = rt;
-  await session.execute('drop table if exists gc_cache_deleted');
-  await session.execute('create temp table gc_cache_deleted (mpack_id text, size_bytes bigint)');
-  const rows = await session.execute(`
-    with deleted as (
-      delete from musehub_fetch_mpack_cache c using gc_cache g
-      where c.cache_id = g.id and c.repo_id = ? and c.expires_at <= ?
-      returning c.mpack_id, c.size_bytes)
-    insert into gc_cache_deleted select mpack_id, size_bytes from deleted`, [repo.repoId, rt.now]);
-  // A new statement: it sees the rows just deleted as gone, and any other row naming the mpack.
-  const journal = await session.one<{ count: number; bytes: number }>(`
-    with journaled as (
-      insert into musehub_gc_journal (run_id, kind, blob_id, size_bytes)
-      select ?, 'mpack', d.mpack_id, max(d.size_bytes) from gc_cache_deleted d
-      where not exists (select 1 from musehub_fetch_mpack_cache c where c.mpack_id = d.mpack_id)
-        and not exists (select 1 from musehub_objects o where o.object_id = d.mpack_id)
-      group by d.mpack_id returning size_bytes)
-    select count(*)::int as count, coalesce(sum(size_bytes), 0)::float8 as bytes from journaled`, [runId]);
-  progress(rows, planned.rows, journal.bytes);
-  return { refs: 0, rows, bytes: journal.bytes, blobs: 0, journaled: journal.count,
-    keptSincePlan: planned.rows - rows, differences: sincePlan(planned.rows - rows, 'cache rows') };
+export async function applyCache(ctx: ApplyContext, sets: PlanSets, progress: Progress): Promise<PhaseApplied> {
+  const { session, repo } = ctx;
+  let bytes = 0;
+  const rows = await inChunks(sets.cacheRows, async (chunk) => {
+    const deleted = await session.rows<{ mpack_id: string; size_bytes: number }>(`
+      delete from musehub_fetch_mpack_cache where cache_id = any(?) and repo_id = ? and expires_at <= ?
+      returning mpack_id, size_bytes::float8 as size_bytes`, [chunk, repo.repoId, ctx.clock.now]);
+    const sizes = new Map<string, number>();
+    for (const row of deleted) sizes.set(row.mpack_id, Math.max(row.size_bytes, sizes.get(row.mpack_id) ?? 0));
+    // A new statement: it sees the rows just deleted as gone, and any other row naming the mpack.
+    const journal = await session.one<{ bytes: number }>(`
+      with freed as (
+        select m.id, m.size from unnest(?::text[], ?::float8[]) as m(id, size)
+        where not exists (select 1 from musehub_fetch_mpack_cache c where c.mpack_id = m.id)
+          and not exists (select 1 from musehub_objects o where o.object_id = m.id)),
+      journaled as (
+        insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
+        select ?, 'mpack', array_agg(id), array_agg(null::text), array_agg(size::bigint) from freed having count(*) > 0)
+      select coalesce(sum(size), 0)::float8 as bytes from freed`, [[...sizes.keys()], [...sizes.values()], ctx.runId]);
+    bytes += journal.bytes;
+    return deleted.length;
+  }, async (chunk) => (await session.rows<{ id: string }>(
+    'select cache_id as id from musehub_fetch_mpack_cache where cache_id = any(?)', [chunk])).map((row) => row.id),
+  (done) => progress(done, sets.cacheRows.size, bytes));
+  return {
+    refs: 0, rows: rows.count, bytes,
+    kept: [...keptLine('fresh', rows.kept.length, `${counted(rows.kept.length, 'cache entry', 'cache entries')} not expired when the phase ran`),
+      ...goneLine(rows.gone, 'cache entry')],
+  };
 }

@@ -2,88 +2,146 @@
  * Phase 1: the repo's refs to commits it no longer reaches, then the commit rows
  * that nothing references or points at any more.
  */
-import { formatDuration } from '../duration.js';
-import type { Kept } from '../types.js';
+import { counted } from '../../words.js';
+import { readCopy } from '../copy-text.js';
+import { formatGrace } from '../duration.js';
+import { GRACE } from '../live-set.js';
+import { IdList } from '../packed-ids.js';
+import type { Kept, PlanSets } from '../types.js';
 import {
-  chunkIds, counted, heldByOtherRepos, holdRoots, inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress,
+  goneLine, heldByOtherRepos, holdRoots, inChunks, keptLine, topBy,
+  type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
 } from './runtime.js';
 
-/**
- * No repo (other than `?`, when the plan still counts the repo's own refs as
- * going) references the commit, and no branch, release or wire tag points at it.
- */
-function unheld(commitId: string, exceptRepo: boolean): string {
-  return `
-    not exists (select 1 from musehub_commit_refs x where x.commit_id = ${commitId} ${exceptRepo ? 'and x.repo_id <> ?' : ''})
-    and not exists (select 1 from musehub_branches b where b.head_commit_id = ${commitId})
-    and not exists (select 1 from musehub_releases x where x.commit_id = ${commitId})
-    and not exists (select 1 from musehub_wire_tags t where t.commit_id = ${commitId})`;
+/** A branch, release or wire tag of any repo points at the commit `id` names. */
+function pinned(id: string): string {
+  return `(${id} in (select head_commit_id from musehub_branches where head_commit_id is not null)
+    or ${id} in (select commit_id from musehub_releases where commit_id is not null)
+    or ${id} in (select commit_id from musehub_wire_tags))`;
 }
 
-/** EXCEPT rather than NOT EXISTS: it hashes both sides once, where the planner would probe per row. */
-const DEAD_REFS = `
-  select r.commit_id as id from musehub_commit_refs r where r.repo_id = ? and r.created_at <= ?
-  except select id from gc_live_commits`;
-
-export async function planCommits(rt: PhaseRuntime) {
-  const { session, repo } = rt;
-  const refs = await selectInto(session, 'gc_commit_refs', DEAD_REFS, [repo.repoId, rt.cutoff]);
-  const rows = await selectInto(session, 'gc_commits', `select g.id from gc_commit_refs g where ${unheld('g.id', true)}`,
-    [repo.repoId]);
-
-  const kept: Kept[] = [];
-  if (rt.live.graceOnly > 0) {
-    kept.push({ reason: 'grace', count: rt.live.graceOnly,
-      detail: `${counted(rt.live.graceOnly, 'commit')} reached only from refs younger than the grace period (${formatDuration(rt.graceSeconds)})` });
+export async function planCommits(ctx: PlanContext): Promise<PhasePlanned> {
+  const { session, repo, live } = ctx;
+  const { graph } = live;
+  const commitRefs = new IdList('hex');
+  for (let node = 0; node < graph.size; node++) {
+    if (graph.isOwn(node) && graph.hasOldRef(node) && graph.level(node) === 0) graph.ids.copyTo(node, commitRefs);
   }
-  kept.push(...await heldByOtherRepos(rt, 'gc_commit_refs', 'musehub_commit_refs', 'commit_id', 'commit'));
-  const pinned = await session.one<{ count: number }>(`
-    select count(*)::int as count from gc_commit_refs g
-    where not exists (select 1 from gc_commits d where d.id = g.id)
-      and not exists (select 1 from musehub_commit_refs x where x.commit_id = g.id and x.repo_id <> ?)`, [repo.repoId]);
-  if (pinned.count > 0) {
-    kept.push({ reason: 'pinned', count: pinned.count,
-      detail: `${counted(pinned.count, 'commit')} a branch, release or wire tag of another repo points at` });
-  }
-  const items = await session.rows<{ id: string; label: string }>(`
-    select g.id, c.message as label from gc_commits g join musehub_commits c on c.commit_id = g.id
-    order by c."timestamp" desc, g.id limit ?`, [rt.itemLimit]);
-  return phasePlan('commits', { refs, rows, kept, items });
+  const commits = new IdList('hex');
+  const deleted: number[] = [];
+  let held = 0;
+  let pinnedOnly = 0;
+  const table = await session.idTable(commitRefs);
+  await readCopy(session.copyOut(`
+      select g.id, exists (select 1 from musehub_commit_refs x where x.commit_id = g.id and x.repo_id <> ?), ${pinned('g.id')}
+      from ${table} g`, [repo.repoId]), (row) => {
+    if (row.bool(1)) held++;
+    else if (row.bool(2)) pinnedOnly++;
+    else {
+      const node = graph.ids.indexOfText(row.buf, row.starts[0]!, row.ends[0]!);
+      graph.ids.copyTo(node, commits);
+      deleted.push(node);
+    }
+  });
+
+  const kept: Kept[] = [
+    ...keptLine('grace', live.graceOnly,
+      `${counted(live.graceOnly, 'commit')} reached only from refs younger than the grace period (${formatGrace(ctx.graceSeconds)})`),
+    ...await heldByOtherRepos(ctx, table, held, 'musehub_commit_refs', 'commit_id', 'commit'),
+    ...keptLine('pinned', pinnedOnly, `${counted(pinnedOnly, 'commit')} a branch, release or wire tag of another repo points at`),
+  ];
+  const newest = topBy(deleted, ctx.itemLimit, (node) => graph.time(node)).map((node) => graph.ids.idOf(node));
+  const messages = new Map((await session.rows<{ id: string; message: string }>(
+    'select commit_id as id, message from musehub_commits where commit_id = any(?)', [newest])).map((row) => [row.id, row.message]));
+  return {
+    plan: { phase: 'commits', refs: commitRefs.size, rows: commits.size, bytes: 0, blobs: 0, kept,
+      items: newest.map((id) => ({ id, label: messages.get(id) ?? '' })) },
+    sets: { commitRefs, commits },
+  };
 }
 
-export async function applyCommits(rt: PhaseRuntime, planned: { refs: number; rows: number }, progress: Progress): Promise<PhaseApplied> {
-  const { session, repo } = rt;
-  await holdRoots(rt);
+export async function applyCommits(ctx: ApplyContext, sets: PlanSets, progress: Progress): Promise<PhaseApplied> {
+  const { session, repo } = ctx;
+  await holdRoots(ctx);
+  const total = sets.commitRefs.size + sets.commits.size;
+  const refs = await inChunks(sets.commitRefs, (chunk) => session.execute(`
+    delete from musehub_commit_refs where repo_id = ? and commit_id = any(?) and created_at <= ?`,
+  [repo.repoId, chunk, ctx.clock.cutoff]), (chunk) => stillThere(ctx, 'refs', chunk), (done) => progress(done, total, 0));
 
-  const total = planned.refs + planned.rows;
-  await session.execute(`
-    select count(*) from (select 1 from musehub_commit_refs r join gc_commit_refs g on g.id = r.commit_id
-      where r.repo_id = ? for update of r) as locked`, [repo.repoId]);
-  const refs = await inChunks(planned.refs, (from, to) => session.execute(`
-    delete from musehub_commit_refs r
-    where r.repo_id = ? and r.commit_id = ${chunkIds('gc_commit_refs')} and r.created_at <= ?
-      and not exists (select 1 from gc_live_commits l where l.id = r.commit_id)`, [repo.repoId, from, to, rt.cutoff]),
-  (done) => progress(done, total, 0));
+  const rows = await inChunks(sets.commits, async (chunk) => {
+    // Lock first, then re-check in a new statement: its snapshot sees every ref committed before the
+    // lock, and a push after it waits on the lock and then fails on the foreign key.
+    await session.execute('select 1 from musehub_commits where commit_id = any(?) for update', [chunk]);
+    // Their snapshots wait in musehub_gc_pending for phase 2, of this run or, if it stops here, the next.
+    return (await session.one<{ count: number }>(`
+      with deleted as (
+        delete from musehub_commits c
+        where c.commit_id = any(?)
+          and not exists (select 1 from musehub_commit_refs x where x.commit_id = c.commit_id)
+          and not exists (select 1 from musehub_branches b where b.head_commit_id = c.commit_id)
+          and not exists (select 1 from musehub_releases x where x.commit_id = c.commit_id)
+          and not exists (select 1 from musehub_wire_tags t where t.commit_id = c.commit_id)
+        returning c.snapshot_id),
+      pending as (
+        insert into musehub_gc_pending (repo_id, kind, ids)
+        select ?, 'snapshot', array_agg(distinct snapshot_id) from deleted where snapshot_id is not null
+        having count(*) > 0)
+      select count(*)::int as count from deleted`, [chunk, repo.repoId])).count;
+  }, (chunk) => stillThere(ctx, 'rows', chunk), (done) => progress(sets.commitRefs.size + done, total, 0));
 
-  // Lock first, then re-check in a new statement: its snapshot sees every ref committed before the lock,
-  // and a push after it waits on the lock and then fails on the foreign key.
-  await session.execute(`
-    select count(*) from (select 1 from musehub_commits c join gc_commits g on g.id = c.commit_id
-      for update of c) as locked`);
-  // Their snapshots wait in musehub_gc_pending for phase 2, of this run or, if it stops here, the next.
-  const rows = await inChunks(planned.rows, async (from, to) => (await session.one<{ count: number }>(`
-    with deleted as (
-      delete from musehub_commits c
-      where c.commit_id = ${chunkIds('gc_commits')} and ${unheld('c.commit_id', false)}
-      returning c.snapshot_id),
-    pending as (
-      insert into musehub_gc_pending (repo_id, kind, ids)
-      select ?, 'snapshot', array_agg(distinct snapshot_id) from deleted where snapshot_id is not null
-      having count(*) > 0)
-    select count(*)::int as count from deleted`, [from, to, repo.repoId])).count,
-  (done) => progress(planned.refs + done, total, 0));
+  return {
+    refs: refs.count, rows: rows.count, bytes: 0,
+    kept: [
+      ...await explainCommitRefs(ctx, IdList.of('hex', refs.kept)), ...goneLine(refs.gone, 'commit ref'),
+      ...await explainCommits(ctx, rows.kept), ...goneLine(rows.gone, 'commit'),
+    ],
+  };
+}
 
-  const keptSincePlan = planned.rows - rows;
-  return { refs, rows, bytes: 0, blobs: 0, keptSincePlan, differences: [
-    ...sincePlan(planned.refs - refs, 'commit refs'), ...sincePlan(keptSincePlan, 'commits')] };
+/** The ids of `chunk` whose ref (or row) is still there after the delete: the ones it kept. */
+async function stillThere(ctx: ApplyContext, what: 'refs' | 'rows', chunk: string[]): Promise<string[]> {
+  const rows = await ctx.session.rows<{ id: string }>(what === 'refs'
+    ? 'select commit_id as id from musehub_commit_refs where repo_id = ? and commit_id = any(?)'
+    : 'select commit_id as id from musehub_commits where commit_id = any(?)',
+  what === 'refs' ? [ctx.repo.repoId, chunk] : [chunk]);
+  return rows.map((row) => row.id);
+}
+
+/** Why refs the plan listed stay: pushed again since (younger than the cutoff now), or live again. */
+export async function explainCommitRefs(
+  ctx: { session: ApplyContext['session']; repo: ApplyContext['repo']; clock: ApplyContext['clock'] },
+  ids: IdList, live?: PlanContext['live'],
+): Promise<Kept[]> {
+  if (ids.size === 0) return [];
+  const reached = live ? ids.filter((id) => live.graph.levelOf(id) !== 0) : new IdList('hex');
+  const rest = [...ids].filter((id) => !live || live.graph.levelOf(id) === 0);
+  const { young } = rest.length === 0 ? { young: 0 } : await ctx.session.one<{ young: number }>(`
+    select count(*)::int as young from musehub_commit_refs where repo_id = ? and commit_id = any(?) and created_at > ?`,
+  [ctx.repo.repoId, rest, ctx.clock.cutoff]);
+  const liveAgain = reached.size;
+  const gone = rest.length - young;
+  return [
+    ...keptLine('live', liveAgain, `${counted(liveAgain, 'commit')} live again: a push since the plan reaches ${liveAgain === 1 ? 'it' : 'them'}`),
+    ...keptLine('grace', young, `${counted(young, 'commit ref')} pushed again since the plan`),
+    ...keptLine('gone', gone, `${counted(gone, 'commit ref')} already gone`),
+  ];
+}
+
+/** Why commit rows the plan listed stay: another repo references or points at them, or they are already gone. */
+export async function explainCommits(ctx: { session: ApplyContext['session']; repo: ApplyContext['repo'] }, ids: string[]): Promise<Kept[]> {
+  if (ids.length === 0) return [];
+  const counts = await ctx.session.one<{ gone: number; held: number; ours: number; pinned: number }>(`
+    select count(*) filter (where c.commit_id is null)::int as gone,
+           count(*) filter (where c.commit_id is not null and exists
+             (select 1 from musehub_commit_refs x where x.commit_id = g.id and x.repo_id <> ?))::int as held,
+           count(*) filter (where c.commit_id is not null and exists
+             (select 1 from musehub_commit_refs x where x.commit_id = g.id and x.repo_id = ?))::int as ours,
+           count(*) filter (where c.commit_id is not null and ${pinned('g.id')})::int as pinned
+    from unnest(?::text[]) as g(id) left join musehub_commits c on c.commit_id = g.id`, [ctx.repo.repoId, ctx.repo.repoId, ids]);
+  return [
+    ...keptLine('other-repo', counts.held, `${counted(counts.held, 'commit')} referenced by another repo when the phase ran`),
+    ...keptLine('grace', counts.ours, `${counted(counts.ours, 'commit')} still referenced by this repo`),
+    ...keptLine('pinned', counts.pinned, `${counted(counts.pinned, 'commit')} a branch, release or wire tag points at`),
+    ...keptLine('gone', counts.gone, `${counted(counts.gone, 'commit')} already gone`),
+  ];
 }

@@ -1,74 +1,124 @@
 /**
- * Phase 4: object rows whose last ref went in phase 3. Rows go in the phase's
- * transaction together with journal entries for their blobs; the blobs go after
- * it commits, from the journal (see journal.ts).
+ * Phase 4: object rows whose last ref went in phase 3 (of this run or an earlier,
+ * interrupted one). Rows go in the phase's transaction together with one journal
+ * entry per chunk for their blobs; the blobs go after it commits, from the journal
+ * (see journal.ts).
  */
-import { formatDuration } from '../duration.js';
-import type { Kept } from '../types.js';
-import { objectPhasesRefusal } from './refs.js';
+import { counted } from '../../words.js';
+import { readCopy } from '../copy-text.js';
+import { formatGrace } from '../duration.js';
+import { IdIndex, IdList } from '../packed-ids.js';
+import type { Kept, PlanSets } from '../types.js';
 import {
-  chunkIds, counted, heldByOtherRepos, inChunks, phasePlan, selectInto, type PhaseApplied, type PhaseRuntime, type Progress,
+  goneLine, heldByOtherRepos, inChunks, keptLine, topBy,
+  type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
 } from './runtime.js';
 
-export async function planObjects(rt: PhaseRuntime) {
-  const { session, repo } = rt;
-  const refused = objectPhasesRefusal(rt);
-  // The objects whose refs phase 3 deletes, and those whose refs an earlier, interrupted run deleted.
-  const rows = await selectInto(session, 'gc_objects', `
-    select o.object_id as id, o.size_bytes, o.storage_uri from (
-      select id from gc_object_refs
-      union
-      select p.id from (select unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'object') as p
-      where not exists (select 1 from musehub_object_refs x where x.object_id = p.id and x.repo_id = ?)
-    ) as g
-    join musehub_objects o on o.object_id = g.id
-    where ${refused ? 'false and ' : ''}o.created_at <= ?
-      and not exists (select 1 from musehub_object_refs x where x.object_id = g.id and x.repo_id <> ?)`,
-  [repo.repoId, repo.repoId, rt.cutoff, repo.repoId]);
-  const { bytes } = await session.one<{ bytes: number }>(
-    'select coalesce(sum(size_bytes), 0)::float8 as bytes from gc_objects');
-  const kept: Kept[] = await heldByOtherRepos(rt, 'gc_object_refs', 'musehub_object_refs', 'object_id', 'object');
-  const young = await session.one<{ count: number }>(`
-    select count(*)::int as count from gc_object_refs g join musehub_objects o on o.object_id = g.id
-    where o.created_at > ?`, [rt.cutoff]);
-  if (young.count > 0) {
-    kept.push({ reason: 'grace', count: young.count,
-      detail: `${counted(young.count, 'object')} stored within the grace period (${formatDuration(rt.graceSeconds)})` });
+export async function planObjects(ctx: PlanContext, sets: Pick<PlanSets, 'objectRefs'>): Promise<PhasePlanned> {
+  const { session, repo } = ctx;
+  // Numbered so that the refs phase 3 deletes come first, then the objects earlier runs left pending.
+  const candidates = new IdIndex('sha256', sets.objectRefs.size + 1024);
+  for (const id of sets.objectRefs) candidates.add(id);
+  const fromRefs = candidates.size;
+  for (const { id } of await session.rows<{ id: string }>(
+    `select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'object'`, [repo.repoId])) {
+    candidates.add(id);
   }
-  const items = await session.rows<{ id: string; bytes: number }>(
-    'select id, size_bytes::float8 as bytes from gc_objects order by size_bytes desc, id limit ?', [rt.itemLimit]);
-  return phasePlan('objects', { rows, bytes, blobs: rows, kept, items, refused });
+  const table = await session.idTable(candidates.toList());
+  const objects = new IdList('sha256');
+  const sizes = new Float64Array(candidates.size);
+  const chosen: number[] = [];
+  let bytes = 0;
+  let held = 0;
+  let young = 0;
+  await readCopy(session.copyOut(`
+      select g.id, o.size_bytes, o.created_at > ?,
+             exists (select 1 from musehub_object_refs x where x.object_id = g.id and x.repo_id <> ?),
+             exists (select 1 from musehub_object_refs x where x.object_id = g.id and x.repo_id = ?)
+      from ${table} g join musehub_objects o on o.object_id = g.id`, [ctx.clock.cutoff, repo.repoId, repo.repoId]), (row) => {
+    const number = candidates.indexOfText(row.buf, row.starts[0]!, row.ends[0]!);
+    // A pending object this repo refers to again is not garbage; one whose ref phase 3 deletes is.
+    if (row.bool(4) && number >= fromRefs) return;
+    if (row.bool(3)) held++;
+    else if (row.bool(2)) young++;
+    else {
+      sizes[number] = row.int(1);
+      bytes += sizes[number]!;
+      candidates.copyTo(number, objects);
+      chosen.push(number);
+    }
+  });
+  const kept: Kept[] = [
+    ...await heldByOtherRepos(ctx, table, held, 'musehub_object_refs', 'object_id', 'object'),
+    ...keptLine('grace', young, `${counted(young, 'object')} stored within the grace period (${formatGrace(ctx.graceSeconds)})`),
+  ];
+  const items = topBy(chosen, ctx.itemLimit, (number) => sizes[number]!)
+    .map((number) => ({ id: candidates.idOf(number), bytes: sizes[number]! }));
+  return {
+    plan: { phase: 'objects', refs: 0, rows: objects.size, bytes, blobs: objects.size, kept, items },
+    sets: { objects },
+  };
 }
 
-export async function applyObjects(
-  rt: PhaseRuntime, runId: string, planned: { rows: number }, progress: Progress,
-): Promise<PhaseApplied & { journaled: number }> {
-  const { session } = rt;
-  // Lock first: a push that adds a ref afterwards waits, then fails on the foreign key.
-  await session.execute(`
-    select count(*) from (select 1 from musehub_objects o join gc_objects g on g.id = o.object_id
-      for update of o) as locked`);
+export async function applyObjects(ctx: ApplyContext, sets: PlanSets, progress: Progress): Promise<PhaseApplied> {
+  const { session } = ctx;
   let bytes = 0;
-  const rows = await inChunks(planned.rows, async (from, to) => {
+  const rows = await inChunks(sets.objects, async (chunk) => {
+    // Lock first: a push that adds a ref afterwards waits, then fails on the foreign key.
+    await session.execute('select 1 from musehub_objects where object_id = any(?) for update', [chunk]);
     const done = await session.one<{ count: number; bytes: number }>(`
       with deleted as (
         delete from musehub_objects o
-        where o.object_id = ${chunkIds('gc_objects')} and o.created_at <= ?
+        where o.object_id = any(?) and o.created_at <= ?
           and not exists (select 1 from musehub_object_refs x where x.object_id = o.object_id)
         returning o.object_id, o.size_bytes, o.storage_uri),
       journaled as (
-        insert into musehub_gc_journal (run_id, kind, blob_id, storage_uri, size_bytes)
-        select ?, 'object', object_id, storage_uri, size_bytes from deleted returning size_bytes)
-      select count(*)::int as count, coalesce(sum(size_bytes), 0)::float8 as bytes from journaled`,
-    [from, to, rt.cutoff, runId]);
+        insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
+        select ?, 'object', array_agg(object_id), array_agg(storage_uri), array_agg(size_bytes) from deleted
+        having count(*) > 0)
+      select count(*)::int as count, coalesce(sum(size_bytes), 0)::float8 as bytes from deleted`,
+    [chunk, ctx.clock.cutoff, ctx.runId]);
     bytes += done.bytes;
     return done.count;
-  }, (done) => progress(done, planned.rows, bytes));
-  // The blob deletion that follows pages through these entries: let the planner know they are there.
-  await session.analyze('musehub_gc_journal');
-  await session.execute(`delete from musehub_gc_pending where repo_id = ? and kind = 'object'`, [rt.repo.repoId]);
-  const keptSincePlan = planned.rows - rows;
-  return { refs: 0, rows, bytes, blobs: 0, journaled: rows, keptSincePlan, differences: keptSincePlan > 0
-    ? [`${keptSincePlan} objects the plan listed were referenced again when the phase ran, and were kept`] : [] };
+  }, async (chunk) => (await session.rows<{ id: string }>(
+    'select object_id as id from musehub_objects where object_id = any(?)', [chunk])).map((row) => row.id),
+  (done) => progress(done, sets.objects.size, bytes));
+  await settlePendingObjects(ctx);
+  return { refs: 0, rows: rows.count, bytes, kept: [...await explainObjects(ctx, rows.kept), ...goneLine(rows.gone, 'object')] };
 }
 
+/**
+ * Pending objects still stored and referenced by no repo wait for the next run (one stored
+ * within the grace period, one a plan file did not list); the rest are settled.
+ */
+async function settlePendingObjects(ctx: ApplyContext): Promise<void> {
+  const repoId = ctx.repo.repoId;
+  await ctx.session.execute(`
+    with ids as (select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'object'),
+    waiting as (
+      select array_agg(i.id) as ids from ids i join musehub_objects o on o.object_id = i.id
+      where not exists (select 1 from musehub_object_refs x where x.object_id = i.id)),
+    settled as (delete from musehub_gc_pending where repo_id = ? and kind = 'object')
+    insert into musehub_gc_pending (repo_id, kind, ids) select ?, 'object', ids from waiting where ids is not null`,
+  [repoId, repoId, repoId]);
+}
+
+/** Why objects the plan listed stay: a repo references them again, or they were stored within the grace period. */
+export async function explainObjects(ctx: Pick<ApplyContext, 'session' | 'repo' | 'clock'>, ids: string[]): Promise<Kept[]> {
+  if (ids.length === 0) return [];
+  const counts = await ctx.session.one<{ gone: number; held: number; ours: number; young: number }>(`
+    select count(*) filter (where o.object_id is null)::int as gone,
+           count(*) filter (where o.object_id is not null and exists
+             (select 1 from musehub_object_refs x where x.object_id = g.id and x.repo_id <> ?))::int as held,
+           count(*) filter (where o.object_id is not null and exists
+             (select 1 from musehub_object_refs x where x.object_id = g.id and x.repo_id = ?))::int as ours,
+           count(*) filter (where o.created_at > ?)::int as young
+    from unnest(?::text[]) as g(id) left join musehub_objects o on o.object_id = g.id`,
+  [ctx.repo.repoId, ctx.repo.repoId, ctx.clock.cutoff, ids]);
+  return [
+    ...keptLine('other-repo', counts.held, `${counted(counts.held, 'object')} referenced by another repo when the phase ran`),
+    ...keptLine('in-use', counts.ours, `${counted(counts.ours, 'object')} referenced by this repo again`),
+    ...keptLine('grace', counts.young, `${counted(counts.young, 'object')} stored within the grace period`),
+    ...goneLine(counts.gone, 'object'),
+  ];
+}

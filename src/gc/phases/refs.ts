@@ -1,61 +1,67 @@
 /** Phase 3: the repo's refs to objects that none of its live snapshots names. */
-import { formatDuration } from '../duration.js';
-import { shortId } from '../ids.js';
-import type { Kept } from '../types.js';
-import { chunkIds, counted, holdRoots, inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress } from './runtime.js';
+import { counted } from '../../words.js';
+import { readCopy } from '../copy-text.js';
+import { formatGrace } from '../duration.js';
+import type { LiveSet } from '../live-set.js';
+import { IdList } from '../packed-ids.js';
+import type { Kept, PlanSets } from '../types.js';
+import {
+  goneLine, holdRoots, inChunks, keptLine, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
+} from './runtime.js';
 
-/** Why phases 3 and 4 may not run: a live manifest that proves nothing. Undefined when they may. */
-export function objectPhasesRefusal(rt: PhaseRuntime): string | undefined {
-  const [first, ...rest] = rt.live.manifestProblems;
-  if (!first) return undefined;
-  const more = rest.length > 0 ? ` (and ${rest.length} more snapshot(s))` : '';
-  return `live snapshot ${shortId(first.snapshotId)} ${first.problem}${more}: ` +
-    'which objects are live cannot be proven, so no object ref or object is deleted';
+export async function planRefs(ctx: PlanContext): Promise<PhasePlanned> {
+  const { session, repo, live } = ctx;
+  const objectRefs = new IdList('sha256');
+  let young = 0;
+  await readCopy(session.copyOut(
+    'select object_id, created_at <= ? from musehub_object_refs where repo_id = ?', [ctx.clock.cutoff, repo.repoId],
+  ), (row) => {
+    if (live.objects.indexOfText(row.buf, row.starts[0]!, row.ends[0]!) >= 0) return;
+    if (row.bool(1)) objectRefs.pushText(row.buf, row.starts[0]!, row.ends[0]!);
+    else young++;
+  });
+  const first = objectRefs.first(ctx.itemLimit).sort();
+  const sizes = new Map((await session.rows<{ id: string; bytes: number }>(
+    'select object_id as id, size_bytes::float8 as bytes from musehub_objects where object_id = any(?)', [first],
+  )).map((row) => [row.id, row.bytes]));
+  return {
+    plan: { phase: 'refs', refs: objectRefs.size, rows: 0, bytes: 0, blobs: 0,
+      kept: keptLine('grace', young, `${counted(young, 'ref')} younger than the grace period (${formatGrace(ctx.graceSeconds)})`),
+      items: first.map((id) => ({ id, ...(sizes.has(id) ? { bytes: sizes.get(id)! } : {}) })) },
+    sets: { objectRefs },
+  };
 }
 
-export async function planRefs(rt: PhaseRuntime) {
-  const { session, repo } = rt;
-  const refused = objectPhasesRefusal(rt);
-  // A refused phase still selects nothing, so that phase 4 finds no candidates.
-  const refs = await selectInto(session, 'gc_object_refs', `
-    select r.object_id as id from musehub_object_refs r
-    where ${refused ? 'false and ' : ''}r.repo_id = ? and r.created_at <= ?
-    except select id from gc_live_objects`, [repo.repoId, rt.cutoff]);
-  const kept: Kept[] = [];
-  if (!refused) {
-    const young = await session.one<{ count: number }>(`
-      select count(*)::int as count from (
-        select r.object_id from musehub_object_refs r where r.repo_id = ? and r.created_at > ?
-        except select id from gc_live_objects) as young`, [repo.repoId, rt.cutoff]);
-    if (young.count > 0) {
-      kept.push({ reason: 'grace', count: young.count,
-        detail: `${counted(young.count, 'ref')} younger than the grace period (${formatDuration(rt.graceSeconds)})` });
-    }
-  }
-  const items = await session.rows<{ id: string; bytes: number }>(`
-    select g.id, o.size_bytes::float8 as bytes from gc_object_refs g
-    left join musehub_objects o on o.object_id = g.id order by g.id limit ?`, [rt.itemLimit]);
-  return phasePlan('refs', { refs, kept, items, refused });
-}
-
-export async function applyRefs(rt: PhaseRuntime, planned: { refs: number }, progress: Progress): Promise<PhaseApplied> {
-  const { session, repo } = rt;
-  await holdRoots(rt);
-  await session.execute(`
-    select count(*) from (select 1 from musehub_object_refs r join gc_object_refs g on g.id = r.object_id
-      where r.repo_id = ? for update of r) as locked`, [repo.repoId]);
+export async function applyRefs(ctx: ApplyContext, sets: PlanSets, progress: Progress): Promise<PhaseApplied> {
+  const { session, repo } = ctx;
+  await holdRoots(ctx);
   // The objects wait in musehub_gc_pending for phase 4, of this run or, if it stops here, the next.
-  const refs = await inChunks(planned.refs, async (from, to) => (await session.one<{ count: number }>(`
+  const refs = await inChunks(sets.objectRefs, async (chunk) => (await session.one<{ count: number }>(`
     with deleted as (
-      delete from musehub_object_refs r
-      where r.repo_id = ? and r.object_id = ${chunkIds('gc_object_refs')} and r.created_at <= ?
-        and not exists (select 1 from gc_live_objects l where l.id = r.object_id)
-      returning r.object_id),
+      delete from musehub_object_refs where repo_id = ? and object_id = any(?) and created_at <= ?
+      returning object_id),
     pending as (
       insert into musehub_gc_pending (repo_id, kind, ids)
       select ?, 'object', array_agg(object_id) from deleted having count(*) > 0)
-    select count(*)::int as count from deleted`, [repo.repoId, from, to, rt.cutoff, repo.repoId])).count,
-  (done) => progress(done, planned.refs, 0));
-  return { refs, rows: 0, bytes: 0, blobs: 0, keptSincePlan: planned.refs - refs,
-    differences: sincePlan(planned.refs - refs, 'object refs') };
+    select count(*)::int as count from deleted`, [repo.repoId, chunk, ctx.clock.cutoff, repo.repoId])).count,
+  async (chunk) => (await session.rows<{ id: string }>(
+    'select object_id as id from musehub_object_refs where repo_id = ? and object_id = any(?)', [repo.repoId, chunk],
+  )).map((row) => row.id),
+  (done) => progress(done, sets.objectRefs.size, 0));
+  return {
+    refs: refs.count, rows: 0, bytes: 0,
+    kept: [...keptLine('grace', refs.kept.length, `${counted(refs.kept.length, 'object ref')} pushed again since the plan`),
+      ...goneLine(refs.gone, 'object ref')],
+  };
+}
+
+/** Why object refs the plan listed are no longer garbage in a plan derived since: their object is live again. */
+export function explainObjectRefs(ids: IdList, live: LiveSet): Kept[] {
+  let liveAgain = 0;
+  for (const id of ids) if (live.objects.has(id)) liveAgain++;
+  const other = ids.size - liveAgain;
+  return [
+    ...keptLine('live', liveAgain, `${counted(liveAgain, 'object ref')} live again: a snapshot a push since the plan reaches names ${liveAgain === 1 ? 'its object' : 'their objects'}`),
+    ...keptLine('grace', other, `${counted(other, 'object ref')} pushed again or gone since the plan`),
+  ];
 }

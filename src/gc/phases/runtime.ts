@@ -1,34 +1,50 @@
 /**
- * What every phase works with, and the few set operations they share: each phase
- * selects its candidates into a temporary table (the plan) and later deletes
- * them in bounded chunks, re-checking its condition under row locks.
+ * What every phase works with. A phase plans from the live set and the sets earlier
+ * phases planned, and hands on its own as typed values (PlanSets). It applies by
+ * deleting its sets in bounded chunks, each chunk one array parameter, re-checking
+ * its condition under row locks in the deleting statement.
  */
-import { rootFingerprint, type LiveSet } from '../live-set.js';
+import { rootsDigest } from '../basis.js';
+import { counted } from '../../words.js';
+import { Heap } from '../heap.js';
+import type { LiveSet } from '../live-set.js';
 import type { Session } from '../session.js';
-import type { Kept, PhaseName, PhasePlan, PlanItem, RepoIdentity } from '../types.js';
+import type { IdList } from '../packed-ids.js';
+import type { Kept, KeptReason, PhasePlan, PlanClock, PlanSets, RepoIdentity } from '../types.js';
 
-export interface PhaseRuntime {
+export interface PlanContext {
   session: Session;
   repo: RepoIdentity;
   live: LiveSet;
-  /** Database time when the plan or run began, ISO 8601. */
-  now: string;
-  /** Rows created after this are never deleted, ISO 8601. */
-  cutoff: string;
+  clock: PlanClock;
   graceSeconds: number;
   /** How many items a phase plan lists. */
   itemLimit: number;
+}
+
+export interface ApplyContext {
+  session: Session;
+  repo: RepoIdentity;
+  clock: PlanClock;
+  runId: string;
+  /** The digest of the roots the sets were derived from: a phase that deletes what is not live checks it. */
+  roots: string;
+}
+
+/** What planning a phase gives: its summary, and the sets it adds for later phases and for execution. */
+export interface PhasePlanned {
+  plan: PhasePlan;
+  sets: Partial<PlanSets>;
 }
 
 /** What applying a phase did. */
 export interface PhaseApplied {
   refs: number;
   rows: number;
+  /** Bytes of the blobs the phase journalled (objects and cache). */
   bytes: number;
-  blobs: number;
-  /** Candidates of the plan that were no longer garbage under the lock, and stayed. */
-  keptSincePlan: number;
-  differences: string[];
+  /** What the plan listed that stayed under the re-check, and why. */
+  kept: Kept[];
 }
 
 export type Progress = (done: number, total: number, bytes: number) => void;
@@ -44,88 +60,95 @@ export class RootsMoved extends Error {
  * Holds the repo's branches, releases and wire tags still until the transaction ends, and makes
  * sure liveness was derived from them as they are: the phases that delete what is not live call it.
  */
-export async function holdRoots(rt: PhaseRuntime): Promise<void> {
+export async function holdRoots(ctx: ApplyContext): Promise<void> {
   for (const table of ['musehub_branches', 'musehub_releases', 'musehub_wire_tags']) {
-    await rt.session.execute(`select 1 from ${table} where repo_id = ? for share`, [rt.repo.repoId]);
+    await ctx.session.execute(`select 1 from ${table} where repo_id = ? for share`, [ctx.repo.repoId]);
   }
-  if (await rootFingerprint(rt.session, rt.repo.repoId, rt.cutoff) !== rt.live.fingerprint) throw new RootsMoved();
+  if (await rootsDigest(ctx.session, ctx.repo.repoId, ctx.clock.cutoff) !== ctx.roots) throw new RootsMoved();
 }
 
-/** How many rows one delete statement takes: progress is reported between chunks. */
+/** Ids per deleting statement: progress is reported between chunks, and locks are taken per chunk. */
 export const DELETE_CHUNK = 10_000;
 
-/**
- * (Re)creates temporary table `table` from `select`, numbering its rows in `seq`
- * so that later statements can take it in chunks; returns its row count.
- */
-export async function selectInto(
-  session: Session, table: string, select: string, bindings: unknown[], unique = true,
-): Promise<number> {
-  await session.execute(`drop table if exists ${table}`);
-  const count = await session.execute(
-    `create temp table ${table} as select row_number() over () as seq, candidates.* from (${select}) as candidates`, bindings);
-  await session.execute(`create ${unique ? 'unique ' : ''}index on ${table} (id)`);
-  await session.execute(`create index on ${table} (seq)`);
-  await session.analyze(table);
-  return count;
+/** What deleting a set chunk by chunk did. */
+export interface Chunked {
+  /** Rows deleted. */
+  count: number;
+  /** Ids of the set whose row is still there: the re-check kept them. */
+  kept: string[];
+  /** Ids of the set whose row was gone before the delete reached it. */
+  gone: number;
 }
 
 /**
- * The ids of one chunk of a candidate table, as an array the statement matches with `= any(…)`:
- * the planner then looks each one up by index instead of hashing the whole table per chunk.
+ * Runs `statement` over `ids` in chunks, adding up the rows it deletes. Where a chunk
+ * deletes fewer than it names, `remaining` says which of its ids still have their row;
+ * the others were already gone.
  */
-export function chunkIds(table: string): string {
-  return `any(array(select id from ${table} where seq > ? and seq <= ?))`;
-}
-
-/** Runs `statement(from, to)` over `seq` ranges of a candidate table, adding up its counts. */
 export async function inChunks(
-  total: number, statement: (from: number, to: number) => Promise<number>, progress?: (done: number) => void,
-): Promise<number> {
-  let affected = 0;
-  for (let from = 0; from < total; from += DELETE_CHUNK) {
-    affected += await statement(from, Math.min(from + DELETE_CHUNK, total));
-    progress?.(Math.min(from + DELETE_CHUNK, total));
+  ids: IdList, statement: (chunk: string[]) => Promise<number>,
+  remaining: (chunk: string[]) => Promise<string[]>, progress: (done: number) => void,
+): Promise<Chunked> {
+  const result: Chunked = { count: 0, kept: [], gone: 0 };
+  let done = 0;
+  for (const chunk of ids.chunks(DELETE_CHUNK)) {
+    const count = await statement(chunk);
+    result.count += count;
+    if (count < chunk.length) {
+      const kept = await remaining(chunk);
+      result.kept.push(...kept);
+      result.gone += chunk.length - count - kept.length;
+    }
+    done += chunk.length;
+    progress(done);
   }
-  return affected;
+  return result;
 }
 
-/** Which other repos hold rows of `table` through `refTable`, as "kept" lines. */
+/** The line for ids whose row someone else deleted before the phase reached it. */
+export function goneLine(count: number, what: string): Kept[] {
+  return keptLine('gone', count, `${counted(count, what)} already gone`);
+}
+
+/** A Kept line, or none when the count is 0. */
+export function keptLine(reason: KeptReason, count: number, detail: string, repos?: string[]): Kept[] {
+  return count > 0 ? [{ reason, count, detail, ...(repos ? { repos } : {}) }] : [];
+}
+
+/**
+ * Which other repos hold the candidates of `table` through `refTable`, as one "kept" line:
+ * the three holding most by name. `held` is the number held, already counted.
+ */
 export async function heldByOtherRepos(
-  rt: PhaseRuntime, candidates: string, refTable: 'musehub_commit_refs' | 'musehub_object_refs',
-  idColumn: 'commit_id' | 'object_id', what: string,
+  ctx: { session: Session; repo: RepoIdentity }, table: string, held: number,
+  refTable: 'musehub_commit_refs' | 'musehub_object_refs', idColumn: 'commit_id' | 'object_id', what: string,
 ): Promise<Kept[]> {
-  const rows = await rt.session.rows<{ holder: string; count: number }>(`
-    select r.owner || '/' || r.slug as holder, count(distinct g.id)::int as count
-    from ${candidates} g
+  if (held === 0) return [];
+  const rows = await ctx.session.rows<{ holder: string }>(`
+    select r.owner || '/' || r.slug as holder
+    from ${table} g
     join ${refTable} x on x.${idColumn} = g.id and x.repo_id <> ?
     join musehub_repos r on r.repo_id = x.repo_id
-    group by 1 order by 2 desc, 1`, [rt.repo.repoId]);
-  if (rows.length === 0) return [];
-  const total = await rt.session.one<{ count: number }>(`
-    select count(*)::int as count from ${candidates} g
-    where exists (select 1 from ${refTable} x where x.${idColumn} = g.id and x.repo_id <> ?)`, [rt.repo.repoId]);
+    group by 1 order by count(*) desc, 1`, [ctx.repo.repoId]);
   const names = rows.slice(0, 3).map((row) => row.holder);
   const more = rows.length > 3 ? ` and ${rows.length - 3} more` : '';
-  return [{
-    reason: 'other-repo',
-    count: total.count,
-    detail: `${counted(total.count, what)} still referenced by ${names.join(', ')}${more}`,
-    repos: rows.map((row) => row.holder),
-  }];
+  return keptLine('other-repo', held, `${counted(held, what)} still referenced by ${names.join(', ')}${more}`,
+    rows.map((row) => row.holder));
 }
 
-/** `1 commit`, `2 commits`: a count and its noun. */
-export function counted(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
-/** Builds a phase plan from its counts, reasons and items. */
-export function phasePlan(phase: PhaseName, fields: Partial<PhasePlan> & { items: PlanItem[]; kept: Kept[] }): PhasePlan {
-  return { phase, refs: 0, rows: 0, bytes: 0, blobs: 0, ...fields };
-}
-
-/** "2 became live since the plan" lines, for the run summary. */
-export function sincePlan(kept: number, what: string): string[] {
-  return kept > 0 ? [`${kept} ${what} the plan listed were in use again when the phase ran, and were kept`] : [];
+/** The `limit` entries with the highest `score`, highest first: a bounded heap, not a sort of all. */
+export function topBy<T>(entries: Iterable<T>, limit: number, score: (entry: T) => number): T[] {
+  if (limit <= 0) return [];
+  const lowest = new Heap<{ entry: T; score: number }>((a, b) => a.score < b.score);
+  for (const entry of entries) {
+    const value = score(entry);
+    if (lowest.size < limit) lowest.push({ entry, score: value });
+    else if (value > lowest.peek().score) {
+      lowest.pop();
+      lowest.push({ entry, score: value });
+    }
+  }
+  const top: T[] = [];
+  while (lowest.size > 0) top.push(lowest.pop().entry);
+  return top.reverse();
 }

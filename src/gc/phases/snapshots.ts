@@ -1,59 +1,110 @@
-/** Phase 2: snapshots of the commits phase 1 deleted that nothing uses any more. */
-import type { Kept } from '../types.js';
-import { chunkIds, inChunks, phasePlan, selectInto, sincePlan, type PhaseApplied, type PhaseRuntime, type Progress } from './runtime.js';
+/** Phase 2: snapshots of the commits phase 1 deletes that no remaining commit and no release uses. */
+import { counted } from '../../words.js';
+import { readCopy } from '../copy-text.js';
+import { IdIndex, IdList } from '../packed-ids.js';
+import type { Session } from '../session.js';
+import type { Kept, PlanSets } from '../types.js';
+import {
+  goneLine, inChunks, keptLine, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
+} from './runtime.js';
 
-export async function planSnapshots(rt: PhaseRuntime) {
-  const { session } = rt;
+export async function planSnapshots(ctx: PlanContext, sets: Pick<PlanSets, 'commits'>): Promise<PhasePlanned> {
+  const { session, live } = ctx;
+  const { graph } = live;
   // The snapshots of the commits phase 1 deletes, and of those an earlier, interrupted run deleted.
-  await selectInto(session, 'gc_snapshot_candidates', `
-    select id from (
-      select c.snapshot_id as id from gc_commits g join musehub_commits c on c.commit_id = g.id
-      union
-      select unnest(ids) from musehub_gc_pending where repo_id = ? and kind = 'snapshot'
-    ) as candidates
-    where id is not null and exists (select 1 from musehub_snapshots s where s.snapshot_id = candidates.id)`,
-  [rt.repo.repoId]);
-  // Commits that stay (all but those phase 1 deletes) and releases of any repo keep a snapshot. No index
-  // leads from a snapshot to its commits, so find the used ones in one pass over the commits.
-  await selectInto(session, 'gc_snapshots_kept', `
-    select distinct o.snapshot_id as id, 'commit' as why from musehub_commits o
-    join gc_snapshot_candidates g on g.id = o.snapshot_id
-    where not exists (select 1 from gc_commits d where d.id = o.commit_id)
-    union
-    select distinct x.snapshot_id, 'release' from musehub_releases x join gc_snapshot_candidates g on g.id = x.snapshot_id`, [], false);
-  const inUse = await session.one<{ commits: number; releases: number }>(`
-    select count(distinct id) filter (where why = 'commit')::int as commits,
-           count(distinct id) filter (where why = 'release')::int as releases from gc_snapshots_kept`);
-  const rows = await selectInto(session, 'gc_snapshots', `
-    select g.id from gc_snapshot_candidates g where not exists (select 1 from gc_snapshots_kept k where k.id = g.id)`, []);
-  const kept: Kept[] = [];
-  if (inUse.commits > 0) {
-    kept.push({ reason: 'in-use', count: inUse.commits, detail: `${inUse.commits} still used by commits that stay` });
+  const candidates = new IdIndex('hex');
+  const deleting = new IdIndex('hex');
+  for (const id of sets.commits) {
+    deleting.add(id);
+    const snapshot = graph.snapshotNumber(graph.ids.indexOf(id));
+    if (snapshot >= 0) candidates.add(graph.snapshots.idOf(snapshot));
   }
-  if (inUse.releases > 0) {
-    kept.push({ reason: 'pinned', count: inUse.releases, detail: `${inUse.releases} pinned by a release` });
-  }
-  const items = await session.rows<{ id: string }>('select id from gc_snapshots order by id limit ?', [rt.itemLimit]);
-  return phasePlan('snapshots', { rows, kept, items });
+  for (const id of await pendingSnapshots(session, ctx.repo.repoId)) candidates.add(id);
+  const candidateList = candidates.toList();
+
+  const inUse = await snapshotsInUse(session, candidateList, deleting);
+  const snapshots = new IdList('hex');
+  for (const id of candidateList) if (!inUse.byCommit.has(id) && !inUse.byRelease.has(id) && !inUse.absent.has(id)) snapshots.push(id);
+  const kept: Kept[] = [
+    ...keptLine('in-use', inUse.byCommit.size, `${inUse.byCommit.size} still used by commits that stay`),
+    ...keptLine('pinned', inUse.byRelease.size, `${inUse.byRelease.size} pinned by a release`),
+  ];
+  return {
+    plan: { phase: 'snapshots', refs: 0, rows: snapshots.size, bytes: 0, blobs: 0, kept,
+      items: [...snapshots.first(ctx.itemLimit)].sort().map((id) => ({ id })) },
+    sets: { snapshots },
+  };
 }
 
-export async function applySnapshots(rt: PhaseRuntime, planned: { rows: number }, progress: Progress): Promise<PhaseApplied> {
-  const { session } = rt;
-  await session.execute(`
-    select count(*) from (select 1 from musehub_snapshots s join gc_snapshots g on g.id = s.snapshot_id
-      for update of s) as locked`);
-  // No index leads from snapshot to commit: find the ones still in use in one pass, after the lock.
-  await session.execute('drop table if exists gc_snapshots_in_use');
-  await session.execute(`
-    create temp table gc_snapshots_in_use as
-    select distinct g.id from gc_snapshots g join musehub_commits o on o.snapshot_id = g.id
-    union select g.id from gc_snapshots g join musehub_releases x on x.snapshot_id = g.id`);
-  const rows = await inChunks(planned.rows, (from, to) => session.execute(`
-    delete from musehub_snapshots s
-    where s.snapshot_id = ${chunkIds('gc_snapshots')}
-      and not exists (select 1 from gc_snapshots_in_use u where u.id = s.snapshot_id)`, [from, to]),
-  (done) => progress(done, planned.rows, 0));
-  await session.execute(`delete from musehub_gc_pending where repo_id = ? and kind = 'snapshot'`, [rt.repo.repoId]);
-  return { refs: 0, rows, bytes: 0, blobs: 0, keptSincePlan: planned.rows - rows,
-    differences: sincePlan(planned.rows - rows, 'snapshots') };
+export async function applySnapshots(ctx: ApplyContext, sets: PlanSets, progress: Progress): Promise<PhaseApplied> {
+  const { session, repo } = ctx;
+  // Phase 1 has deleted its commits: whatever commit still uses a snapshot now stays, as does a release's.
+  // Pending snapshots are looked at too, to settle which of them still wait for a run.
+  const examined = new IdIndex('hex');
+  for (const id of sets.snapshots) examined.add(id);
+  for (const id of await pendingSnapshots(session, repo.repoId)) examined.add(id);
+  const everything = examined.toList();
+  const inUse = await snapshotsInUse(session, everything, new IdIndex('hex'));
+  const used = (id: string) => inUse.byCommit.has(id) || inUse.byRelease.has(id);
+  const deletable = sets.snapshots.filter((id) => !used(id) && !inUse.absent.has(id));
+  const rows = await inChunks(deletable, (chunk) => session.execute(`
+    delete from musehub_snapshots s where s.snapshot_id = any(?)
+      and not exists (select 1 from musehub_releases x where x.snapshot_id = s.snapshot_id)`, [chunk]),
+  async (chunk) => (await session.rows<{ id: string }>(
+    'select snapshot_id as id from musehub_snapshots where snapshot_id = any(?)', [chunk])).map((row) => row.id),
+  (done) => progress(done, deletable.size, 0));
+
+  // What still has its row and is used by nothing waits in pending for the next run; the rest is settled.
+  const table = await session.idTable(everything);
+  const waiting = (await session.rows<{ id: string }>(
+    `select g.id from ${table} g join musehub_snapshots s on s.snapshot_id = g.id`)).map((row) => row.id).filter((id) => !used(id));
+  await session.execute(`delete from musehub_gc_pending where repo_id = ? and kind = 'snapshot'`, [repo.repoId]);
+  if (waiting.length > 0) {
+    await session.execute(`insert into musehub_gc_pending (repo_id, kind, ids) values (?, 'snapshot', ?)`, [repo.repoId, waiting]);
+  }
+
+  let byCommit = 0;
+  let byRelease = rows.kept.length;
+  let absent = rows.gone;
+  for (const id of sets.snapshots) {
+    if (inUse.byRelease.has(id)) byRelease++;
+    else if (inUse.byCommit.has(id)) byCommit++;
+    else if (inUse.absent.has(id)) absent++;
+  }
+  return {
+    refs: 0, rows: rows.count, bytes: 0,
+    kept: [
+      ...keptLine('in-use', byCommit, `${counted(byCommit, 'snapshot')} used by a commit when the phase ran`),
+      ...keptLine('pinned', byRelease, `${counted(byRelease, 'snapshot')} pinned by a release when the phase ran`),
+      ...goneLine(absent, 'snapshot'),
+    ],
+  };
+}
+
+async function pendingSnapshots(session: Session, repoId: string): Promise<string[]> {
+  const rows = await session.rows<{ id: string }>(
+    `select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'snapshot'`, [repoId]);
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Which of `snapshots` a commit outside `deleting` or a release of any repo uses, and which have
+ * no row. No index leads from a snapshot to its commits: one pass over the commits finds them.
+ */
+async function snapshotsInUse(session: Session, snapshots: IdList, deleting: IdIndex) {
+  const inUse = { byCommit: new Set<string>(), byRelease: new Set<string>(), absent: new Set<string>() };
+  if (snapshots.size === 0) return inUse;
+  const table = await session.idTable(snapshots);
+  await readCopy(session.copyOut(`
+      select c.snapshot_id, c.commit_id from musehub_commits c join ${table} g on g.id = c.snapshot_id`), (row) => {
+    if (deleting.indexOfText(row.buf, row.starts[1]!, row.ends[1]!) < 0) inUse.byCommit.add(row.text(0)!);
+  });
+  for (const row of await session.rows<{ id: string; why: string }>(`
+      select distinct x.snapshot_id as id, 'release' as why from musehub_releases x join ${table} g on g.id = x.snapshot_id
+      union all
+      select g.id, 'absent' from ${table} g where not exists (select 1 from musehub_snapshots s where s.snapshot_id = g.id)`)) {
+    (row.why === 'release' ? inUse.byRelease : inUse.absent).add(row.id);
+  }
+  for (const id of inUse.byRelease) inUse.byCommit.delete(id);
+  return inUse;
 }

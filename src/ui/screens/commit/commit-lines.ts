@@ -1,6 +1,7 @@
 /** A commit's details as lines (pure): message, author, time, snapshot and files. */
 import type { CommitDetail } from '../../../gc/service.js';
-import { fit, formatAgo, formatBytes } from '../../format.js';
+import { fit } from '../../fit.js';
+import { formatAgo, formatBytes } from '../../../present.js';
 import type { PagerLine } from '../../line-pager.js';
 
 export function commitLines(detail: CommitDetail, now: number, width: number): PagerLine[] {

@@ -1,7 +1,8 @@
 /** The graph screen's model (pure): the layout computed once, a summary, and one line per commit. */
 import type { GraphCommit } from '../../../gc/service.js';
 import { layoutGraph, type GraphRow } from '../../../gc/graph-layout.js';
-import { fit, formatAgo, shortId } from '../../format.js';
+import { fit } from '../../fit.js';
+import { formatAgo, shortId } from '../../../present.js';
 
 export interface GraphModel {
   commits: readonly GraphCommit[];

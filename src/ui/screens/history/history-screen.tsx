@@ -5,7 +5,7 @@ import Spinner from 'ink-spinner';
 import type { RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
-import { fit } from '../../format.js';
+import { fit } from '../../fit.js';
 import { EMPTY_LIST, listReducer } from '../../list-state.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';

@@ -1,4 +1,4 @@
-/** The preview's state (pure): a cursor over the phases, and one over the chosen phase's list. */
+/** The preview's state (pure): a cursor over the phases, one over the chosen phase's list, and a plan being saved. */
 import type { KeyAction } from '../../keymap.js';
 import { EMPTY_LIST, moveList, type ListState } from '../../list-state.js';
 
@@ -7,13 +7,17 @@ export interface PreviewState {
   items: ListState;
   /** Which list the keys move. */
   focus: 'phases' | 'items';
+  /** The file the plan is being saved to, while the operator edits its name; null otherwise. */
+  savingTo: string | null;
 }
 
-export const INITIAL_PREVIEW: PreviewState = { phases: EMPTY_LIST, items: EMPTY_LIST, focus: 'phases' };
+export const INITIAL_PREVIEW: PreviewState = { phases: EMPTY_LIST, items: EMPTY_LIST, focus: 'phases', savingTo: null };
 
 export type PreviewAction =
   | { type: 'move'; action: KeyAction; phaseCount: number; itemCount: number; page: number }
   | { type: 'toggle-focus' }
+  | { type: 'start-save'; path: string }
+  | { type: 'end-save' }
   | { type: 'reset' };
 
 export function previewReducer(state: PreviewState, action: PreviewAction): PreviewState {
@@ -23,6 +27,10 @@ export function previewReducer(state: PreviewState, action: PreviewAction): Prev
       return { ...state, phases: moveList(state.phases, action.action, action.phaseCount, action.page), items: EMPTY_LIST };
     case 'toggle-focus':
       return { ...state, focus: state.focus === 'phases' ? 'items' : 'phases' };
+    case 'start-save':
+      return { ...state, savingTo: action.path };
+    case 'end-save':
+      return { ...state, savingTo: null };
     case 'reset':
       return INITIAL_PREVIEW;
   }

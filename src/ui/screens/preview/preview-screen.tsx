@@ -1,12 +1,14 @@
-/** What GC would do, per phase: what goes (counts, bytes, then the lists) and what stays, and why. */
+/** What GC would do, per phase: what goes (counts, bytes, then the lists) and what stays, and why; R runs it, w saves it. */
 import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import type { RepoIdentity } from '../../../gc/types.js';
+import { TextInput } from '@inkjs/ui';
+import { messageOf } from '../../../errors.js';
+import type { Plan, RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
-import { fit, formatAgo, formatBytes, formatGrace, shortId } from '../../format.js';
-import { describeDeletes, describeKept, phaseTitle } from '../../phases.js';
+import { fit } from '../../fit.js';
+import { describeDeletes, describeKept, formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
@@ -16,10 +18,13 @@ import { usePreviewKeys } from './use-preview-keys.js';
 
 const PHASE_WIDTH = 16;
 const DELETES_WIDTH = 34;
+/** How many items each phase of the preview lists. */
+const PREVIEW_ITEMS = 500;
 
 export function PreviewScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
-  const [loaded, replan] = useLoad(() => app.service.plan(repo, app.graceSeconds), `${repo.repoId}@${app.dataVersion}`);
+  const [loaded, replan] = useLoad(() => app.service.plan(repo, { graceSeconds: app.graceSeconds, itemLimit: PREVIEW_ITEMS }),
+    `${repo.repoId}@${app.dataVersion}`);
   const [state, dispatch] = useSyncReducer(previewReducer, INITIAL_PREVIEW);
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the plan', loaded.error), 'error');
@@ -30,16 +35,28 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
   // Summary, findings, table head, five phases, the list's title.
   const findings = plan?.findings ?? [];
   const itemsHeight = Math.max(1, height - 3 - findings.length - (plan?.phases.length ?? 0) - 1);
-  useHintScope(viewId, active, 'preview');
+  useHintScope(viewId, active, state.savingTo === null ? 'preview' : 'save-path');
   usePreviewKeys({
     viewId,
     repo,
+    plan,
+    saving: state.savingTo !== null,
     phaseCount: plan?.phases.length ?? 0,
     itemCount: phase?.items.length ?? 0,
     page: pageRows(phase?.items.length ?? 0, itemsHeight),
     dispatch,
     onReplan: replan,
   });
+
+  const save = async (shown: Plan, path: string) => {
+    if (path.trim() === '') return;
+    try {
+      const bytes = await app.service.savePlan(shown, path.trim());
+      app.status(`Saved the plan to ${path.trim()} (${formatBytes(bytes)}): musehub-gc run --plan ${path.trim()} applies it.`, 'done');
+    } catch (error) {
+      app.status(messageOf(error), 'error');
+    }
+  };
 
   if (!active) return null;
   if (loaded.state === 'loading') return <Text><Spinner /> computing the plan (nothing is deleted)…</Text>;
@@ -50,6 +67,15 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
       <Text>
         {`grace ${formatGrace(plan.graceSeconds)} · plan ${formatAgo(plan.computedAt, app.now())} · ${plan.orphanedCommits.toLocaleString('en-US')} orphaned, ${plan.reachableCommits.toLocaleString('en-US')} reachable commits · a dry run: nothing is deleted`}
       </Text>
+      {state.savingTo !== null && (
+        <Box>
+          <Text bold>Save the plan to: </Text>
+          <TextInput defaultValue={state.savingTo} onSubmit={(path) => {
+            dispatch({ type: 'end-save' });
+            void save(plan, path);
+          }} />
+        </Box>
+      )}
       {findings.map((finding, index) => (
         <Toned key={index} tone={finding.severity}>{`${finding.severity === 'error' ? '✗' : '!'} ${finding.message}`}</Toned>
       ))}
@@ -61,7 +87,7 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
           <Text key={phasePlan.phase}>
             <Text inverse={selected && state.focus === 'phases'}>{selected ? '▸ ' : '  '}{fit(phaseTitle(phasePlan.phase), PHASE_WIDTH)}</Text>
             <Toned tone={phasePlan.refused ? 'error' : 'orphaned'}>{fit(deletes, DELETES_WIDTH)}</Toned>
-            <Toned tone={phasePlan.kept.length > 0 ? 'kept' : undefined}>{fit(describeKept(phasePlan), keptWidth)}</Toned>
+            <Toned tone={phasePlan.kept.length > 0 ? 'kept' : undefined}>{fit(describeKept(phasePlan.kept), keptWidth)}</Toned>
           </Text>
         );
       })}

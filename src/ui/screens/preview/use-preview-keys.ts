@@ -1,5 +1,5 @@
-/** The preview's keys: move over phases or a phase's list, replan, switch views, start a run. */
-import type { RepoIdentity } from '../../../gc/types.js';
+/** The preview's keys: move over phases or a phase's list, replan, save the plan, switch views, run the plan shown. */
+import type { Plan, RepoIdentity } from '../../../gc/types.js';
 import { useConsole } from '../../console-context.js';
 import { useViewKeys } from '../../key-router.js';
 import { actionFor } from '../../keymap.js';
@@ -10,6 +10,10 @@ import type { PreviewAction } from './preview-reducer.js';
 export function usePreviewKeys(options: {
   viewId: string;
   repo: RepoIdentity;
+  /** The plan on screen, once computed: what R runs and w saves. */
+  plan: Plan | null;
+  /** Whether the file name of a save is being typed: the text field takes the keys then. */
+  saving: boolean;
   phaseCount: number;
   itemCount: number;
   page: number;
@@ -17,15 +21,27 @@ export function usePreviewKeys(options: {
   onReplan: () => void;
 }): void {
   const app = useConsole();
-  const { viewId, repo, phaseCount, itemCount, page, dispatch, onReplan } = options;
+  const { viewId, repo, plan, saving, phaseCount, itemCount, page, dispatch, onReplan } = options;
   useViewKeys(viewId, (key) => {
+    if (saving) {
+      if (actionFor('save-path', key, app.readOnly) === 'cancel') dispatch({ type: 'end-save' });
+      return true;
+    }
     const action = actionFor('preview', key, app.readOnly);
     if (isMove(action)) dispatch({ type: 'move', action, phaseCount, itemCount, page });
     else if (action === 'toggle-focus') dispatch({ type: 'toggle-focus' });
     else if (action === 'refresh') {
       dispatch({ type: 'reset' });
       onReplan();
-    } else return handleRepoAction(action, repo, 'preview', app);
+    } else if (action === 'save-plan') {
+      if (plan) dispatch({ type: 'start-save', path: planFileName(plan) });
+    } else return handleRepoAction(action, repo, 'preview', app, plan ?? undefined);
     return true;
   });
+}
+
+/** Where a plan is saved unless the operator says otherwise: `lowend-blue-in-green-20261202T1155Z.gcplan`. */
+export function planFileName(plan: Plan): string {
+  const stamp = plan.computedAt.replace(/[-:]/g, '').replace(/\.\d+/, '').replace(/(T\d{4})\d{2}Z$/, '$1Z');
+  return `${plan.repo.owner}-${plan.repo.slug}-${stamp}.gcplan`;
 }

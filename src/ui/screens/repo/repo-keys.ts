@@ -1,5 +1,5 @@
 /** The keys every view of a repo shares: switching views and starting a run. */
-import type { RepoIdentity } from '../../../gc/types.js';
+import type { Plan, RepoIdentity } from '../../../gc/types.js';
 import type { ConsoleContextValue } from '../../console-context.js';
 import type { KeyAction } from '../../keymap.js';
 import { REPO_TABS, type RepoTab } from '../../view-stack.js';
@@ -10,15 +10,17 @@ const TAB_ACTIONS: Partial<Record<KeyAction, RepoTab>> = {
   'tab-history': 'history',
 };
 
-/** Handles a repo-wide action; returns whether it was one. */
-export function handleRepoAction(action: KeyAction | undefined, repo: RepoIdentity, tab: RepoTab, app: ConsoleContextValue): boolean {
+/** Handles a repo-wide action; returns whether it was one. A run acts on `plan` when the view shows one. */
+export function handleRepoAction(
+  action: KeyAction | undefined, repo: RepoIdentity, tab: RepoTab, app: ConsoleContextValue, plan?: Plan,
+): boolean {
   const target = action === 'next-tab' ? REPO_TABS[(REPO_TABS.indexOf(tab) + 1) % REPO_TABS.length]! : action && TAB_ACTIONS[action];
   if (target) {
     if (target !== tab) app.replaceTop({ kind: 'repo', repo, tab: target });
     return true;
   }
   if (action === 'run') {
-    app.push({ kind: 'run', repo });
+    app.push({ kind: 'run', repo, ...(plan ? { plan } : {}) });
     return true;
   }
   return false;

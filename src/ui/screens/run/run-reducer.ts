@@ -1,6 +1,6 @@
 /** A run's state (pure): the plan, each phase's progress and result, the prompt, the log. */
 import type { Decision, GcEvent, PhaseName, PhasePlan, PhaseResult, Plan, RunResult } from '../../../gc/types.js';
-import { PHASES } from '../../../gc/types.js';
+import { PHASES } from '../../../gc/phases/table.js';
 import type { Tone } from '../../theme.js';
 
 export type PhaseStatus = 'waiting' | 'asking' | 'running' | PhaseResult['status'];
@@ -40,7 +40,6 @@ export interface RunState {
 }
 
 export type RunAction =
-  | { type: 'planned'; plan: Plan }
   | { type: 'event'; event: GcEvent; at: number }
   | { type: 'ask'; phase: PhasePlan; slug: boolean }
   | { type: 'type'; text: string }
@@ -53,7 +52,7 @@ export type RunAction =
 export const INITIAL_RUN: RunState = {
   stage: 'planning',
   plan: null,
-  phases: PHASES.map((phase) => ({ phase, plan: undefined, status: 'waiting', done: 0, total: 0, bytes: 0, startedAt: 0, updatedAt: 0, result: undefined })),
+  phases: PHASES.map(({ name: phase }) => ({ phase, plan: undefined, status: 'waiting', done: 0, total: 0, bytes: 0, startedAt: 0, updatedAt: 0, result: undefined })),
   prompt: null,
   stopAfterPhase: false,
   log: [],
@@ -75,7 +74,7 @@ function withPlan(state: RunState, plan: Plan): RunState {
 function onEvent(state: RunState, event: GcEvent, at: number): RunState {
   switch (event.type) {
     case 'plan-ready':
-      return withPlan(state, event.plan);
+      return { ...withPlan(state, event.plan), stage: 'running' };
     case 'journal-resumed':
       return {
         ...state,
@@ -109,8 +108,6 @@ function onEvent(state: RunState, event: GcEvent, at: number): RunState {
 
 export function runReducer(state: RunState, action: RunAction): RunState {
   switch (action.type) {
-    case 'planned':
-      return { ...withPlan(state, action.plan), stage: 'running' };
     case 'event':
       return onEvent(state, action.event, action.at);
     case 'ask':

@@ -5,11 +5,13 @@
 import React, { useCallback, useEffect, useRef } from 'react';
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
-import { BLOB_PHASES, repoName, type Decision, type RepoIdentity } from '../../../gc/types.js';
+import { phaseNamed } from '../../../gc/phases/table.js';
+import type { RunTarget } from '../../../gc/service.js';
+import { repoName, type Decision, type Plan, type RepoIdentity } from '../../../gc/types.js';
 import { messageOf } from '../../../errors.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
-import { fit, formatBytes, shortId } from '../../format.js';
-import { describeKept, isEmptyPhase, phaseTitle } from '../../phases.js';
+import { fit } from '../../fit.js';
+import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { INITIAL_RUN, runReducer, type RunState } from './run-reducer.js';
@@ -19,7 +21,11 @@ import { useRunKeys } from './use-run-keys.js';
 /** Items of the phase the prompt shows before asking. */
 const PROMPT_ITEMS = 5;
 
-export function RunScreen({ viewId, active, width, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
+export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
+  repo: RepoIdentity;
+  /** The plan the preview showed: the run acts on it. Without one, the run derives its plan under the lock. */
+  plan?: Plan;
+}): React.JSX.Element | null {
   const app = useConsole();
   const [state, dispatch, current] = useSyncReducer(runReducer, INITIAL_RUN);
   const pending = useRef<((decision: Decision) => void) | null>(null);
@@ -40,19 +46,17 @@ export function RunScreen({ viewId, active, width, repo }: ScreenProps & { repo:
     let alive = true;
     void (async () => {
       try {
-        const plan = await service.plan(repo, graceSeconds);
-        if (!alive) return;
-        dispatch({ type: 'planned', plan });
-        const decide = (phase: typeof plan.phases[number]) =>
+        const target: RunTarget = plan ? { plan, source: 'preview' } : { repo, graceSeconds };
+        const decide = (phase: Plan['phases'][number]) =>
           new Promise<Decision>((resolve) => {
             if (!alive || current().stopAfterPhase) return resolve('stop');
             // Nothing to delete: nothing to ask (as `musehub-gc run` does).
             if (isEmptyPhase(phase)) return resolve('go');
             pending.current = resolve;
-            dispatch({ type: 'ask', phase, slug: BLOB_PHASES.includes(phase.phase) });
+            dispatch({ type: 'ask', phase, slug: phaseNamed(phase.phase).blobs });
           });
         let deleted = false;
-        for await (const event of service.run(plan, decide)) {
+        for await (const event of service.run(target, { decide })) {
           if (event.type === 'run-done') {
             deleted = event.result.phases.some((phase) => phase.status === 'done' && !isEmptyPhase(phase));
             app.setRunStopper(null);
@@ -86,7 +90,9 @@ export function RunScreen({ viewId, active, width, repo }: ScreenProps & { repo:
 
   if (!active) return null;
   if (app.readOnly) return <Text>Read-only: this console does not run GC.</Text>;
-  if (state.stage === 'planning') return <Text><Spinner /> computing the plan for {repoName(repo)}…</Text>;
+  if (state.stage === 'planning') {
+    return <Text><Spinner /> {plan ? 'checking the plan against the hub' : `computing the plan for ${repoName(repo)}`} under the repo's lock…</Text>;
+  }
   return (
     <Box flexDirection="column">
       {state.phases.map((row) => {
@@ -122,7 +128,7 @@ function PromptBox({ state, width }: { state: RunState; width: number }): React.
         </Toned>
       ))}
       {row.plan && row.plan.items.length > PROMPT_ITEMS && <Text>{fit(`  … and more (the preview lists them)`, inner)}</Text>}
-      {row.plan && row.plan.kept.length > 0 && <Toned tone="kept">{fit(`  ○ kept: ${describeKept(row.plan)}`, inner)}</Toned>}
+      {row.plan && row.plan.kept.length > 0 && <Toned tone="kept">{fit(`  ○ kept: ${describeKept(row.plan.kept)}`, inner)}</Toned>}
       <Text bold>{fit(promptQuestion(state.plan!, row, prompt), inner)}</Text>
       {prompt.error !== '' && <Toned tone="error">{fit(prompt.error, inner)}</Toned>}
     </Box>

@@ -1,8 +1,7 @@
 /** How a run reads (pure): each phase's line, the progress bar, the prompt, the summary. */
 import type { Plan, RunResult } from '../../../gc/types.js';
 import { repoName } from '../../../gc/types.js';
-import { formatBytes, formatDuration, formatRate } from '../../format.js';
-import { describeDeletes, isEmptyPhase, phaseTitle } from '../../phases.js';
+import { describeDeletes, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
 import type { Tone } from '../../theme.js';
 import type { PhaseRow, Prompt } from './run-reducer.js';
 

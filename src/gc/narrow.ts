@@ -1,0 +1,84 @@
+/**
+ * A plan narrowed to a later derivation: what the given plan lists AND the fresh one
+ * still finds garbage. A run never deletes what its plan does not list; what the
+ * plan listed that is no longer garbage is explained, and new garbage is only noted.
+ */
+import type { LiveSet } from './live-set.js';
+import { IdIndex, IdList } from './packed-ids.js';
+import { PHASES, type Phase } from './phases/table.js';
+import { emptySets } from './plan.js';
+import type { Session } from './session.js';
+import type { Kept, PhaseName, PhasePlan, Plan, PlanSets } from './types.js';
+
+export interface Narrowed {
+  plan: Plan;
+  /** Per phase, what the given plan listed that the fresh one does not, and why. */
+  dropped: Map<PhaseName, Kept[]>;
+  /** New garbage the fresh plan found that the given one does not list: it waits for the next plan. */
+  notes: string[];
+}
+
+export async function narrowPlan(session: Session, given: Plan, fresh: Plan, live: LiveSet): Promise<Narrowed> {
+  const sets = emptySets();
+  const dropped = new Map<PhaseName, Kept[]>();
+  const notes: string[] = [];
+  const phases: PhasePlan[] = [];
+  const ctx = { session, repo: given.repo, clock: { now: given.computedAt, cutoff: given.cutoff }, live };
+  for (const [index, phase] of PHASES.entries()) {
+    const why: Kept[] = [];
+    for (const set of phase.sets) {
+      const still = new IdIndex(set.shape, fresh.sets[set.key].size);
+      for (const id of fresh.sets[set.key]) still.add(id);
+      const kept = new IdList(set.shape);
+      const gone = new IdList(set.shape);
+      for (const id of given.sets[set.key]) (still.has(id) ? kept : gone).push(id);
+      sets[set.key] = kept;
+      if (gone.size > 0) why.push(...await set.dropped(ctx, gone));
+      const extra = fresh.sets[set.key].size - kept.size;
+      if (extra > 0) {
+        notes.push(`phase ${phase.name}: ${extra} more ${extra === 1 ? set.one : set.many} became garbage since the plan; ` +
+          'they stay until it is planned again');
+      }
+    }
+    dropped.set(phase.name, why);
+    phases.push(await narrowPhase(session, phase, given, fresh.phases[index]!, given.phases[index]!, sets));
+  }
+  return {
+    plan: { ...fresh, hub: given.hub, computedAt: given.computedAt, cutoff: given.cutoff, phases, sets },
+    dropped, notes,
+  };
+}
+
+/** The fresh phase plan with the narrowed counts, and only the items the given plan listed. */
+async function narrowPhase(
+  session: Session, phase: Phase, given: Plan, fresh: PhasePlan, before: PhasePlan, sets: PlanSets,
+): Promise<PhasePlan> {
+  const size = (count: 'refs' | 'rows') => phase.sets.filter((set) => set.count === count)
+    .reduce((sum, set) => sum + sets[set.key].size, 0);
+  const same = (plan: Plan | undefined, phasePlan: PhasePlan) =>
+    phase.sets.every((set) => (plan ? plan.sets[set.key].size : phasePlan[set.count]) === sets[set.key].size);
+  const itemSet = phase.sets.at(-1)!;
+  const listed = new IdIndex(itemSet.shape, given.sets[itemSet.key].size);
+  for (const id of given.sets[itemSet.key]) listed.add(id);
+  let { bytes, blobs } = fresh;
+  if (!same(undefined, fresh)) {
+    if (same(given, before)) ({ bytes, blobs } = before);
+    else if (phase.name === 'objects') {
+      bytes = await sizeOf(session, sets.objects);
+      blobs = sets.objects.size;
+    }
+  }
+  return {
+    ...fresh, refs: size('refs'), rows: size('rows'), bytes, blobs,
+    items: fresh.items.filter((item) => listed.has(item.id)),
+  };
+}
+
+async function sizeOf(session: Session, objects: IdList): Promise<number> {
+  let bytes = 0;
+  for (const chunk of objects.chunks(10_000)) {
+    bytes += (await session.one<{ bytes: number }>(
+      'select coalesce(sum(size_bytes), 0)::float8 as bytes from musehub_objects where object_id = any(?)', [chunk])).bytes;
+  }
+  return bytes;
+}

@@ -1,0 +1,83 @@
+/**
+ * How musehub-gc writes what the engine returns, for the console and the headless
+ * commands alike: sizes, ages, durations, rates, ids, counts and the phases' words.
+ * One behaviour each.
+ */
+import { formatGrace } from './gc/duration.js';
+import { PHASES, phaseNamed, type Phase } from './gc/phases/table.js';
+import type { Kept, PhaseName, PhasePlan } from './gc/types.js';
+import { counted } from './words.js';
+
+export { counted, formatGrace };
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+/** Bytes as an operator reads them: `512 B`, `4.1 MiB`. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+/** How long ago an ISO instant was, coarsely: `now`, `5m ago`, `1h ago`, `3d ago`. */
+export function formatAgo(iso: string | null, now: number): string {
+  if (iso === null) return 'never';
+  const seconds = Math.max(0, (now - Date.parse(iso)) / 1000);
+  if (Number.isNaN(seconds)) return '?';
+  if (seconds < 60) return 'now';
+  const steps: Array<[number, string]> = [[60, 'm'], [3600, 'h'], [86400, 'd'], [86400 * 365, 'y']];
+  let label = '';
+  for (const [size, suffix] of steps) if (seconds >= size) label = `${Math.floor(seconds / size)}${suffix} ago`;
+  return label;
+}
+
+/** How long something took: `0.2 s`, `14 s`, `3m 05s`. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}m ${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+}
+
+/** A count per second, short: `950/s`, `1.2k/s`. */
+export function formatRate(perSecond: number): string {
+  if (perSecond >= 1000) return `${(perSecond / 1000).toFixed(1)}k/s`;
+  return `${Math.round(perSecond)}/s`;
+}
+
+/** The first 12 characters of an id, without a `sha256:` prefix: enough to tell a million apart. */
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/** `3 object refs`: a phase's number and title. */
+export function phaseTitle(phase: PhaseName | Phase): string {
+  const { number, title } = typeof phase === 'string' ? phaseNamed(phase) : phase;
+  return `${number} ${title}`;
+}
+
+/** What a phase deletes, in the operator's words: `38 commit refs, 35 commits`, `58 objects, 4.0 MiB`. */
+export function describeDeletes(plan: Pick<PhasePlan, 'phase' | 'refs' | 'rows' | 'bytes'>): string {
+  const phase = phaseNamed(plan.phase);
+  const counts = phase.sets.map((set) => counted(plan[set.count], set.one, set.many));
+  return [...counts, ...(phase.blobs ? [formatBytes(plan.bytes)] : [])].join(', ');
+}
+
+/** Whether a phase has nothing to delete. */
+export function isEmptyPhase(plan: Pick<PhasePlan, 'refs' | 'rows' | 'blobs'>): boolean {
+  return plan.refs === 0 && plan.rows === 0 && plan.blobs === 0;
+}
+
+/** Why things stay, in one line: `3 held by fork a/b; 2 in grace period`, or `-`. */
+export function describeKept(kept: readonly Kept[]): string {
+  return kept.length === 0 ? '-' : kept.map((line) => line.detail).join('; ');
+}
+
+/** The phase names, in order, as `--phases` takes them. */
+export function phaseNames(): string {
+  return PHASES.map((phase) => phase.name).join(',');
+}

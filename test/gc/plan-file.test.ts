@@ -1,0 +1,126 @@
+/**
+ * The change-ticket workflow: a plan saved to a file, applied later exactly as it
+ * lists, or refused with nothing deleted. On every database target.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pack } from 'msgpackr';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createGcService } from '../../src/gc/gc-service.js';
+import type { GcService } from '../../src/gc/service.js';
+import type { GcEvent, Plan, RunResult } from '../../src/gc/types.js';
+import { testTargets } from '../support/databases.js';
+import { createFixture, type Fixture } from '../support/gc-fixture.js';
+import { loadForcePushed, OLD } from '../support/histories.js';
+
+const DAY = 86400;
+const REPO = 'lowend/blue-in-green';
+
+describe.each(await testTargets())('a saved plan on $name', (target) => {
+  let f: Fixture;
+  let service: GcService;
+  let dir: string;
+  beforeAll(async () => {
+    f = await createFixture(target);
+    service = createGcService(f.db, f.store, { graceSeconds: 3600 });
+    dir = mkdtempSync(join(tmpdir(), 'mhgc-plans-'));
+  });
+  afterEach(async () => { await f.reset(); });
+  afterAll(async () => {
+    await f?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function saved(name = 'plan.gcplan'): Promise<{ plan: Plan; path: string }> {
+    const plan = await service.plan(await service.findRepo(REPO), { graceSeconds: 3600 });
+    const path = join(dir, name);
+    await service.savePlan(plan, path);
+    return { plan, path };
+  }
+
+  async function apply(plan: Plan): Promise<{ result: RunResult; events: GcEvent[] }> {
+    const events: GcEvent[] = [];
+    const run = service.run({ plan, source: 'file' }, { decide: async () => 'go' });
+    for (;;) {
+      const next = await run.next();
+      if (next.done) return { result: next.value, events };
+      events.push(next.value);
+    }
+  }
+
+  /** Every row of the tables GC prunes, to show that nothing changed. */
+  const everything = () => Promise.all(['musehub_commits', 'musehub_commit_refs', 'musehub_snapshots', 'musehub_objects',
+    'musehub_object_refs', 'musehub_fetch_mpack_cache'].map((table) => f.column(table, `${table}::text`)));
+
+  it('carries every set whole, and on an unchanged hub applies exactly what it lists', async () => {
+    const { old, fresh } = await loadForcePushed(f);
+    const { plan, path } = await saved();
+    const loaded = await service.loadPlan(path, { maxAgeSeconds: DAY });
+    for (const key of ['commitRefs', 'commits', 'snapshots', 'objectRefs', 'objects', 'cacheRows'] as const) {
+      expect([...loaded.sets[key]].sort()).toEqual([...plan.sets[key]].sort());
+    }
+    expect([...loaded.sets.commits].sort()).toEqual(old.commits.slice(1).sort());
+    expect(loaded).toMatchObject({ repo: plan.repo, cutoff: plan.cutoff, hub: service.hub, basis: plan.basis });
+
+    const { result } = await apply(loaded);
+    expect(result).toMatchObject({ outcome: 'done', plan: { source: 'file', rederived: false },
+      commits_deleted: 4, commit_refs_deleted: 4, snapshots_deleted: 4, object_refs_deleted: 4, objects_deleted: 4 });
+    expect(await f.column('musehub_commits', 'commit_id')).toEqual([old.commits[0], ...fresh.commits].sort());
+    for (const objectId of old.objects.slice(1)) expect(await f.store.exists({ id: objectId })).toBe(false);
+  });
+
+  it('on a hub changed since, deletes only what it lists and is still garbage, and says what it kept and why', async () => {
+    let repoId!: string;
+    const { old, fresh } = await loadForcePushed(f, (hub, id) => {
+      repoId = id;
+    });
+    const { path } = await saved();
+    // Since the plan: a release pins old[3] (so old[1..3] are live again), and main moves back a
+    // commit, which leaves fresh[1] orphaned: new garbage the file does not list.
+    await f.db.knex().raw(`insert into musehub_releases (release_id, repo_id, tag, commit_id, snapshot_id, created_at)
+      values ('00000000-0000-4000-8000-00000000aaaa', ?, 'v0.9', ?, ?, now() - interval '${OLD} minutes')`,
+    [repoId, old.commits[3], old.snapshots[3]]);
+    await f.db.knex().raw('update musehub_branches set head_commit_id = ? where repo_id = ?', [fresh.commits[0], repoId]);
+
+    const { result, events } = await apply(await service.loadPlan(path, { maxAgeSeconds: DAY }));
+    expect(result.plan).toMatchObject({ source: 'file', rederived: true });
+    expect(result).toMatchObject({ outcome: 'done', commits_deleted: 1, commit_refs_deleted: 1 });
+    expect(await f.column('musehub_commits', 'commit_id')).toEqual([...old.commits.slice(0, 4), ...fresh.commits].sort());
+    expect(result.phases[0]!.kept).toContainEqual(expect.objectContaining({ reason: 'live', count: 3 }));
+    const warnings = events.flatMap((event) => (event.type === 'warning' ? [event.message] : []));
+    expect(warnings.join('\n')).toMatch(/the hub changed since the plan file was written/);
+    expect(warnings.join('\n')).toMatch(/phase commits: 1 more commit ref became garbage since the plan/);
+  });
+
+  it('refuses, deleting nothing, a file that is truncated, altered, not a plan, of another format, hub or repo, or too old', async () => {
+    await loadForcePushed(f);
+    const { plan, path } = await saved();
+    const before = await everything();
+    const file = readFileSync(path);
+    const write = (name: string, bytes: Uint8Array) => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    };
+    const load = (file: string, maxAgeSeconds = DAY) => service.loadPlan(file, { maxAgeSeconds });
+
+    await expect(load(write('short.gcplan', file.subarray(0, file.length - 100)))).rejects.toMatchObject({
+      kind: 'refused', message: expect.stringMatching(/truncated or altered/) });
+    const altered = Buffer.from(file);
+    altered[Math.floor(altered.length / 2)]! ^= 0x01;
+    await expect(load(write('altered.gcplan', altered))).rejects.toThrow(/truncated or altered/);
+    await expect(load(write('text.gcplan', Buffer.from('delete everything please\n')))).rejects.toThrow(/not a musehub-gc plan file/);
+    const head = Buffer.concat([Buffer.from('MUSEHUB-GC-PLAN\n'), pack({ version: 99 })]);
+    const future = Buffer.concat([head, createHash('sha256').update(head).digest()]);
+    await expect(load(write('future.gcplan', future))).rejects.toThrow(/format version 99/);
+
+    await service.savePlan({ ...plan, hub: { hubId: 'another-hub', label: 'prod.internal:5432/musehub' } }, join(dir, 'other-hub.gcplan'));
+    await expect(load(join(dir, 'other-hub.gcplan'))).rejects.toThrow(/made on another hub \(prod\.internal/);
+    await service.savePlan({ ...plan, repo: { repoId: 'no-such-repo', owner: 'gone', slug: 'away' } }, join(dir, 'other-repo.gcplan'));
+    await expect(load(join(dir, 'other-repo.gcplan'))).rejects.toThrow(/its repo gone\/away \(no-such-repo\) is not in/);
+    await expect(load(path, 0)).rejects.toThrow(/longer than --max-plan-age 0s: plan lowend\/blue-in-green again/);
+
+    expect(await everything()).toEqual(before);
+  });
+});
