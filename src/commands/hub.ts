@@ -45,7 +45,7 @@ export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Prom
   // A bad storage URL is a usage error: say so before any database is touched.
   const store = settings.storageUrl ? await openBlobStore(settings.storageUrl) : undefined;
   const opening: Promise<Hub> = settings.databaseUrl
-    ? import('../db/connect.js').then(async ({ openServer }) => ({ db: await openServer(settings.databaseUrl!), store }))
+    ? import('../db/connect.js').then(async ({ openServer }) => ({ db: await openServer(settings.databaseUrl!, { notice: note }), store }))
     : openDemoHub(settings.embeddedDir, store);
   // Closing waits for the hub to open (or seed), so an interrupt then still closes it, lock file and all;
   // and it runs once, for an interrupt and the normal way out may both close and both must wait for it.
@@ -84,6 +84,7 @@ async function openDemoHub(dir: string, store: BlobStore | undefined): Promise<H
   const [{ openEmbedded }, { seedDemoHub }] = await Promise.all([import('../db/connect.js'), import('../demo/demo-hub.js')]);
   const db = await openEmbedded({
     dir,
+    notice: note,
     seed: async (fresh) => {
       note(`creating the embedded demo hub in ${dir} (first start)…`);
       await seedDemoHub(fresh, blobs);

@@ -9,7 +9,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { UserError, UsageError, UnavailableError, messageOf } from '../errors.js';
 import { musehubEntities } from './entities.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
-import { ensureToolSchema, toolEntities } from './tool-schema.js';
+import { migrateToolSchema, toolEntities, toolMigrations } from './tool-schema.js';
 
 export const MUSEHUB_TABLES = [
   'musehub_repos', 'musehub_branches', 'musehub_commits', 'musehub_commit_refs', 'musehub_snapshots',
@@ -65,17 +65,27 @@ export function redact(raw: string): string {
   return raw.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }
 
-/** Opens the server at `url`, which must already hold MuseHub's tables. */
-export async function openServer(rawUrl: string): Promise<Database> {
-  const url = parseDatabaseUrl(rawUrl);
-  const orm = await initOrm(url.toString(), 4);
-  const database = wrap(orm, 'server', `${url.hostname}:${url.port || 5432}${url.pathname}`, url.toString());
-  await requireMusehubTables(database, `point DATABASE_URL at MuseHub's database`);
-  database.hub.hubId = await ensureToolSchema(database);
-  return database;
+/** Where a database says what it does on opening: the tool's tables brought up to date, say. */
+export interface OpenOptions {
+  notice?: (line: string) => void;
 }
 
-export interface EmbeddedOptions {
+/** Opens the server at `url`, which must already hold MuseHub's tables. */
+export async function openServer(rawUrl: string, options: OpenOptions = {}): Promise<Database> {
+  const url = parseDatabaseUrl(rawUrl);
+  const orm = await initOrm(url.toString(), 4);
+  const label = `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  try {
+    await requireMusehubTables(orm, label, `point DATABASE_URL at MuseHub's database`);
+    const hubId = await migrateToolSchema(orm, label, options.notice ?? (() => {}));
+    return wrap(orm, 'server', { hubId, label }, url.toString());
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+}
+
+export interface EmbeddedOptions extends OpenOptions {
   /** The directory holding `pgdata/`, `blobs/` and the lock file; in memory when undefined. */
   dir?: string;
   /** Fills a database that was just created (the demo hub); MuseHub's DDL is already loaded. */
@@ -85,29 +95,21 @@ export interface EmbeddedOptions {
 /** Opens (creating on first use) the embedded PGlite database. */
 export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Database> {
   const server = await startEmbedded(options.dir && join(options.dir, 'pgdata'), options.dir);
-  let orm: MikroORM;
+  const label = options.dir ? `embedded ${options.dir}` : 'embedded (memory)';
+  let orm: MikroORM | undefined;
   try {
     orm = await initOrm(server.url, 1);
+    if (server.fresh) await orm.em.getKnex().raw(musehubDdl());
+    else await requireMusehubTables(orm, label, 'run `musehub-gc demo reset` to rebuild the embedded hub');
+    const hubId = await migrateToolSchema(orm, label, options.notice ?? (() => {}));
+    const database = wrap(orm, 'embedded', { hubId, label }, server.url, server, options.dir);
+    if (server.fresh) await options.seed?.(database);
+    return database;
   } catch (error) {
+    await orm?.close(true);
     await server.stop();
     throw error;
   }
-  const database = wrap(orm, 'embedded', options.dir ? `embedded ${options.dir}` : 'embedded (memory)', server.url,
-    server, options.dir);
-  try {
-    if (server.fresh) {
-      await database.knex().raw(musehubDdl());
-      database.hub.hubId = await ensureToolSchema(database);
-      await options.seed?.(database);
-    } else {
-      await requireMusehubTables(database, 'run `musehub-gc demo reset` to rebuild the embedded hub');
-      database.hub.hubId = await ensureToolSchema(database);
-    }
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  return database;
 }
 
 async function initOrm(clientUrl: string, poolMax: number): Promise<MikroORM> {
@@ -115,6 +117,7 @@ async function initOrm(clientUrl: string, poolMax: number): Promise<MikroORM> {
     return await MikroORM.init({
       clientUrl,
       entities: [...musehubEntities, ...toolEntities],
+      ...toolMigrations,
       pool: { min: 0, max: poolMax },
       allowGlobalContext: true,
       debug: false,
@@ -150,22 +153,21 @@ function connectionError(clientUrl: string, error: unknown): UserError {
   return new UnavailableError(`cannot connect to PostgreSQL at ${where}: ${text}`);
 }
 
-async function requireMusehubTables(database: Database, hint: string): Promise<void> {
-  const rows: Array<{ name: string; present: boolean }> = (await database.knex().raw(
+async function requireMusehubTables(orm: MikroORM, label: string, hint: string): Promise<void> {
+  const rows: Array<{ name: string; present: boolean }> = (await orm.em.getKnex().raw(
     'select name, to_regclass(name) is not null as present from unnest(?::text[]) as name', [[...MUSEHUB_TABLES]],
   )).rows;
   const missing = rows.filter((row) => !row.present).map((row) => row.name);
   if (missing.length === 0) return;
-  await database.close();
   const what = missing.length === MUSEHUB_TABLES.length ? 'none of MuseHub\'s tables' : `no ${missing.join(', ')}`;
-  throw new UnavailableError(`the database at ${database.label} has ${what}: ${hint}`);
+  throw new UnavailableError(`the database at ${label} has ${what}: ${hint}`);
 }
 
-function wrap(orm: MikroORM, kind: Database['kind'], label: string, url: string,
+function wrap(orm: MikroORM, kind: Database['kind'], hub: HubIdentity, url: string,
   embedded?: EmbeddedServer, embeddedDir?: string): Database {
   let closed = false;
   return {
-    orm, kind, label, url, embeddedDir, hub: { hubId: '', label },
+    orm, kind, label: hub.label, url, embeddedDir, hub,
     em: () => orm.em.fork(),
     knex: () => orm.em.getKnex(),
     async close() {

@@ -1,69 +1,14 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
- * deletion journal, work pending between phases and cached repo estimates. Created
- * idempotently on first use; MuseHub's own tables are never altered.
+ * deletion journal, work pending between phases, cached repo estimates and the hub's
+ * id. Entities describe them; migrations (db/migrations, shipped in the build) create
+ * and evolve them on first use. MuseHub's own tables are never touched.
  */
-import { defineEntity, p } from '@mikro-orm/core';
-import type { Database } from './connect.js';
-
-const TOOL_DDL = `
-CREATE TABLE IF NOT EXISTS musehub_gc_runs (
-    run_id        varchar(36)  PRIMARY KEY,
-    repo_id       varchar(36)  NOT NULL,
-    repo_name     varchar(129) NOT NULL,
-    started_at    timestamptz  NOT NULL DEFAULT now(),
-    finished_at   timestamptz,
-    os_user       varchar(255) NOT NULL,
-    host          varchar(255) NOT NULL,
-    dry_run       boolean      NOT NULL,
-    grace_seconds integer      NOT NULL,
-    outcome       varchar(20)  NOT NULL DEFAULT 'running',
-    phases        jsonb        NOT NULL DEFAULT '[]',
-    bytes_freed   bigint       NOT NULL DEFAULT 0,
-    errors        jsonb        NOT NULL DEFAULT '[]'
-);
-CREATE INDEX IF NOT EXISTS ix_musehub_gc_runs_repo_started ON musehub_gc_runs (repo_id, started_at DESC);
-
-CREATE TABLE IF NOT EXISTS musehub_gc_journal (
-    entry_id     bigserial     PRIMARY KEY,
-    run_id       varchar(36)   NOT NULL,
-    kind         varchar(10)   NOT NULL,
-    blob_ids     text[]        NOT NULL,
-    storage_uris text[]        NOT NULL,
-    sizes        bigint[]      NOT NULL,
-    created_at   timestamptz   NOT NULL DEFAULT now(),
-    attempts     integer       NOT NULL DEFAULT 0,
-    last_error   text
-);
-CREATE INDEX IF NOT EXISTS ix_musehub_gc_journal_run ON musehub_gc_journal (run_id, entry_id);
-
--- Work a phase leaves for the next: snapshots of commits phase 1 deleted, objects whose refs
--- phase 3 deleted. Written in the same transaction, so a run stopped between phases does not
--- strand them: the next run's phases 2 and 4 take them up. One row per deleting statement,
--- the ids as an array: cheap to write a million of, and read back only by repo.
-CREATE TABLE IF NOT EXISTS musehub_gc_pending (
-    repo_id    varchar(36)  NOT NULL,
-    kind       varchar(10)  NOT NULL,
-    ids        text[]       NOT NULL,
-    created_at timestamptz  NOT NULL DEFAULT now()
-);
-
--- One row: the id plan files name this hub by, so a plan is never applied to another.
-CREATE TABLE IF NOT EXISTS musehub_gc_hub (
-    singleton  boolean      PRIMARY KEY DEFAULT true CHECK (singleton),
-    hub_id     varchar(36)  NOT NULL,
-    created_at timestamptz  NOT NULL DEFAULT now()
-);
-INSERT INTO musehub_gc_hub (hub_id) VALUES (gen_random_uuid()::text) ON CONFLICT DO NOTHING;
-
-CREATE TABLE IF NOT EXISTS musehub_gc_estimates (
-    repo_id           varchar(36) PRIMARY KEY,
-    computed_at       timestamptz NOT NULL,
-    orphan_commits    bigint      NOT NULL,
-    orphan_objects    bigint      NOT NULL,
-    reclaimable_bytes bigint      NOT NULL
-);
-`;
+import { defineEntity, p, type MikroORM } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { RefusedError, messageOf } from '../errors.js';
+import { JournalPerChunk } from './migrations/journal-per-chunk.js';
+import { V01Tables } from './migrations/v0-1-tables.js';
 
 /** Outcome of a recorded run. */
 export type RunOutcome = 'running' | 'done' | 'stopped' | 'failed' | 'refused';
@@ -82,16 +27,116 @@ export const GcRun = defineEntity({
     dryRun: p.boolean(),
     graceSeconds: p.integer(),
     outcome: p.string().$type<RunOutcome>().columnType('varchar(20)').default('running'),
-    phases: p.json<unknown[]>().columnType('jsonb').defaultRaw(`'[]'`),
+    phases: p.json<RecordedPhase[]>().columnType('jsonb').defaultRaw(`'[]'`),
     bytesFreed: p.bigint('number').default(0),
     errors: p.json<string[]>().columnType('jsonb').defaultRaw(`'[]'`),
   },
 });
 
-export const toolEntities = [GcRun];
+/** A phase of a run as history keeps it. */
+export interface RecordedPhase {
+  phase: string;
+  status: string;
+  refs: number;
+  rows: number;
+  bytes: number;
+  blobs: number;
+  seconds: number;
+  keptSincePlan: number;
+}
 
-/** Creates the tool's tables if they are missing (safe on every start); returns the hub's id. */
-export async function ensureToolSchema(database: Pick<Database, 'knex'>): Promise<string> {
-  await database.knex().raw(TOOL_DDL);
-  return (await database.knex().raw('select hub_id from musehub_gc_hub')).rows[0].hub_id;
+/** Blobs to delete once the transaction that deleted their rows has committed: one entry per deleting chunk. */
+export const GcJournalEntry = defineEntity({
+  name: 'GcJournalEntry',
+  tableName: 'musehub_gc_journal',
+  properties: {
+    entryId: p.bigint('string').primary().autoincrement(),
+    runId: p.string().columnType('varchar(36)'),
+    kind: p.string().columnType('varchar(10)'),
+    blobIds: p.array().columnType('text[]'),
+    storageUris: p.array().columnType('text[]'),
+    sizes: p.array().columnType('bigint[]'),
+    createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+    attempts: p.integer().default(0),
+    lastError: p.text().nullable(),
+  },
+});
+
+/** Work a phase leaves for the next: snapshots of deleted commits, objects whose refs went. */
+export const GcPending = defineEntity({
+  name: 'GcPending',
+  tableName: 'musehub_gc_pending',
+  properties: {
+    repoId: p.string().columnType('varchar(36)'),
+    kind: p.string().columnType('varchar(10)'),
+    ids: p.array().columnType('text[]'),
+    createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+    pendingId: p.bigint('string').primary().autoincrement(),
+  },
+});
+
+/** What GC would reclaim in a repo, as last computed. */
+export const GcEstimate = defineEntity({
+  name: 'GcEstimate',
+  tableName: 'musehub_gc_estimates',
+  properties: {
+    repoId: p.string().primary().columnType('varchar(36)'),
+    computedAt: p.datetime().columnType('timestamptz'),
+    orphanCommits: p.bigint('number'),
+    orphanObjects: p.bigint('number'),
+    reclaimableBytes: p.bigint('number'),
+  },
+});
+
+/** The one row naming this hub for plan files. */
+export const GcHub = defineEntity({
+  name: 'GcHub',
+  tableName: 'musehub_gc_hub',
+  checks: [{ name: 'musehub_gc_hub_singleton_check', expression: 'singleton = true' }],
+  properties: {
+    singleton: p.boolean().primary().default(true),
+    hubId: p.string().columnType('varchar(36)'),
+    createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+  },
+});
+
+export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcHub];
+
+/** The tool's migrations, oldest first; their names are what musehub_gc_migrations records. */
+export const toolMigrations = {
+  extensions: [Migrator],
+  migrations: {
+    tableName: 'musehub_gc_migrations',
+    migrationsList: [
+      { name: '20261101-v0.1-tables', class: V01Tables },
+      { name: '20261202-journal-per-chunk', class: JournalPerChunk },
+    ],
+    silent: true,
+    snapshot: false,
+    transactional: true,
+    allOrNothing: true,
+  },
+};
+
+/**
+ * Brings the tool's tables up to date (saying so in one line through `notice` when it
+ * changes anything) and returns the hub's id. A database user who may not create
+ * tables gets one line saying what to grant.
+ */
+export async function migrateToolSchema(orm: MikroORM, label: string, notice: (line: string) => void): Promise<string> {
+  const migrator = orm.getMigrator();
+  try {
+    const pending = await migrator.getPendingMigrations();
+    if (pending.length > 0) {
+      notice(`preparing musehub-gc's own tables in ${label} (${pending.map((migration) => migration.name).join(', ')})…`);
+      await migrator.up();
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === '42501') {
+      throw new RefusedError(`the database user may not create musehub-gc's tables in ${label} (${messageOf(error)}): ` +
+        'grant it CREATE on the schema, or run musehub-gc once as a user who may');
+    }
+    throw error;
+  }
+  return (await orm.em.fork().findOneOrFail(GcHub, { singleton: true })).hubId;
 }

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../db/connect.js';
+import { copyField } from '../gc/copy-rows.js';
 import { UsageError } from '../errors.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { forEachLimited } from '../storage/pool.js';
@@ -95,11 +96,6 @@ function* copyText(spec: TableSpec, rows: object[], loadStart: string): Generato
     }
     yield text;
   }
-}
-
-function copyField(value: string | null): string {
-  if (value === null) return '\\N';
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
 async function insertRows(connection: pg.Client, spec: TableSpec, rows: object[], loadStart: string,

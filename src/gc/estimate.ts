@@ -9,6 +9,7 @@ import { messageOf } from '../errors.js';
 import type { Database } from '../db/connect.js';
 import { derivePlan } from './plan.js';
 import type { Estimate } from './service.js';
+import { GcEstimate } from '../db/tool-schema.js';
 import { Session } from './session.js';
 import type { Plan, RepoIdentity } from './types.js';
 
@@ -23,19 +24,20 @@ export interface EstimateOptions {
 export async function* estimateRepos(
   db: Database, repoIds: readonly string[], options: EstimateOptions,
 ): AsyncGenerator<Estimate> {
-  const maxAge = options.maxAgeSeconds ?? 600;
+  const maxAgeMs = (options.maxAgeSeconds ?? 600) * 1000;
   const known = new Map<string, RepoIdentity>((await db.knex().raw(
     'select repo_id as "repoId", owner, slug from musehub_repos where repo_id = any(?)', [[...repoIds]],
   )).rows.map((repo: RepoIdentity) => [repo.repoId, repo]));
-  const cached: Array<Estimate & { age: number }> = (await db.knex().raw(`
-    select repo_id as "repoId", orphan_commits::int as "orphanCommits", orphan_objects::int as "orphanObjects",
-           reclaimable_bytes::float8 as "reclaimableBytes", computed_at as "computedAt",
-           extract(epoch from now() - computed_at)::float8 as age
-    from musehub_gc_estimates where repo_id = any(?)`, [[...known.keys()]])).rows;
+  const now = new Date((await db.knex().raw('select now() as now')).rows[0].now).getTime();
   const fresh = new Set<string>();
-  for (const { age, ...estimate } of cached) {
-    if (age <= maxAge) fresh.add(estimate.repoId);
-    yield { ...estimate, computedAt: new Date(estimate.computedAt).toISOString() };
+  // The cache holds a row per repo at most: reading it whole beats naming ten thousand ids.
+  for (const cached of await db.em().find(GcEstimate, {})) {
+    if (!known.has(cached.repoId)) continue;
+    if (now - cached.computedAt.getTime() <= maxAgeMs) fresh.add(cached.repoId);
+    yield {
+      repoId: cached.repoId, orphanCommits: cached.orphanCommits, orphanObjects: cached.orphanObjects,
+      reclaimableBytes: cached.reclaimableBytes, computedAt: cached.computedAt.toISOString(),
+    };
   }
   for (const repoId of repoIds) {
     const repo = known.get(repoId);
@@ -46,26 +48,23 @@ export async function* estimateRepos(
 }
 
 async function estimateRepo(db: Database, repo: RepoIdentity, graceSeconds: number): Promise<Estimate> {
+  let estimate: Estimate;
   const session = await Session.open(db);
   try {
-    const { plan } = await derivePlan(session, db.hub, repo, { graceSeconds, itemLimit: 0 });
-    const estimate = estimateOf(plan);
-    // The cache has no room for a refusal: such a repo is estimated afresh each time, and says why.
-    if (estimate.error) return estimate;
-    await session.execute(`
-      insert into musehub_gc_estimates (repo_id, computed_at, orphan_commits, orphan_objects, reclaimable_bytes)
-      values (?, ?, ?, ?, ?)
-      on conflict (repo_id) do update set computed_at = excluded.computed_at, orphan_commits = excluded.orphan_commits,
-        orphan_objects = excluded.orphan_objects, reclaimable_bytes = excluded.reclaimable_bytes`,
-    [repo.repoId, estimate.computedAt, estimate.orphanCommits, estimate.orphanObjects, estimate.reclaimableBytes])
-      .catch(() => 0); // A read-only database user can still see estimates; they just are not cached.
-    return estimate;
+    estimate = estimateOf((await derivePlan(session, db.hub, repo, { graceSeconds, itemLimit: 0 })).plan);
   } catch (error) {
     return { repoId: repo.repoId, orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0,
       computedAt: new Date().toISOString(), error: messageOf(error) };
   } finally {
     await session.close();
   }
+  // The cache has no room for a refusal: such a repo is estimated afresh each time, and says why.
+  if (estimate.error) return estimate;
+  await db.em().upsert(GcEstimate, {
+    repoId: repo.repoId, computedAt: new Date(estimate.computedAt), orphanCommits: estimate.orphanCommits,
+    orphanObjects: estimate.orphanObjects, reclaimableBytes: estimate.reclaimableBytes,
+  }).catch(() => undefined); // A read-only database user can still see estimates; they just are not cached.
+  return estimate;
 }
 
 /** A plan's headline numbers. */

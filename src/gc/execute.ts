@@ -73,7 +73,7 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
       return result;
     }
     const graceSeconds = 'plan' in target ? target.plan.graceSeconds : target.graceSeconds;
-    result.run_id = await recordStart(session, repo, result.dry_run, graceSeconds);
+    result.run_id = await recordStart(session, ctx.db, repo, result.dry_run, graceSeconds);
     yield* runPhases(ctx, session, target, options, result, profile);
   } catch (error) {
     result.outcome = 'failed';
@@ -82,7 +82,7 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
   } finally {
     result.profile = profile.toJSON();
     if (result.run_id) {
-      const failure = await recordEndRetrying(session, result);
+      const failure = await recordEndRetrying(session, ctx.db, result);
       if (failure) {
         const message = `could not record the end of run ${result.run_id} in musehub_gc_runs (${failure}); ` +
           'history will show it as interrupted';
@@ -281,11 +281,11 @@ async function* withProgress<T>(phase: PhaseName, work: (progress: Progress) => 
 }
 
 /** Writes the end of the run, retrying; returns why it could not, or undefined when it did. */
-async function recordEndRetrying(session: Session, result: RunResult): Promise<string | undefined> {
+async function recordEndRetrying(session: Session, db: GcContext['db'], result: RunResult): Promise<string | undefined> {
   let failure = '';
   for (let attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
     try {
-      await recordEnd(session, result);
+      await recordEnd(session, db, result);
       return undefined;
     } catch (error) {
       failure = messageOf(error);

@@ -47,7 +47,7 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
       const runStore = runOptions.dryRun ? unusedStore(db.label) : await usableStore();
       return yield* executeGc({ db, store: runStore }, target, runOptions);
     },
-    history: (repo) => listRuns(db, repo.repoId),
+    history: (repo) => listRuns(db, repo),
     async resume() {
       const runStore = await usableStore();
       const session = await Session.open(db);

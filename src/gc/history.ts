@@ -1,7 +1,13 @@
-/** The run history: every run, who ran it, what each phase did and how it ended. */
+/**
+ * The run history: every run, who ran it, what each phase did and how it ended. A run's
+ * own row is written on the run's connection (the embedded hub has only that one),
+ * with the entity's query builder; history is read through the EntityManager.
+ */
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import type { Database } from '../db/connect.js';
+import { GcRun } from '../db/tool-schema.js';
+import { repoLocked } from './lock.js';
 import type { RunRecord } from './service.js';
 import type { Session } from './session.js';
 import { repoName, type RepoIdentity, type RunResult } from './types.js';
@@ -15,39 +21,42 @@ function osUser(): string {
 }
 
 /** Records a run as started; returns its id. */
-export async function recordStart(session: Session, repo: RepoIdentity, dryRun: boolean, graceSeconds: number): Promise<string> {
+export async function recordStart(session: Session, db: Database, repo: RepoIdentity, dryRun: boolean,
+  graceSeconds: number): Promise<string> {
   const runId = randomUUID();
-  await session.execute(`
-    insert into musehub_gc_runs (run_id, repo_id, repo_name, os_user, host, dry_run, grace_seconds)
-    values (?, ?, ?, ?, ?, ?, ?)`, [runId, repo.repoId, repoName(repo), osUser(), hostname(), dryRun, graceSeconds]);
+  await session.query(db.em().createQueryBuilder(GcRun).insert({
+    runId, repoId: repo.repoId, repoName: repoName(repo), osUser: osUser(), host: hostname(), dryRun, graceSeconds,
+  }));
   return runId;
 }
 
-export async function recordEnd(session: Session, result: RunResult): Promise<void> {
-  await session.execute(`
-    update musehub_gc_runs set finished_at = now(), outcome = ?, phases = ?::jsonb, bytes_freed = ?, errors = ?::jsonb
-    where run_id = ?`, [result.outcome, JSON.stringify(result.phases.map((phase) => ({
-    phase: phase.phase, status: phase.status, refs: phase.refs, rows: phase.rows, bytes: phase.bytes,
-    blobs: phase.blobs, seconds: phase.seconds, keptSincePlan: phase.keptSincePlan,
-  }))), result.storage_bytes_freed, JSON.stringify(result.errors), result.run_id]);
+export async function recordEnd(session: Session, db: Database, result: RunResult): Promise<void> {
+  await session.query(db.em().createQueryBuilder(GcRun).update({
+    finishedAt: new Date(), outcome: result.outcome, bytesFreed: result.storage_bytes_freed, errors: result.errors,
+    phases: result.phases.map((phase) => ({
+      phase: phase.phase, status: phase.status, refs: phase.refs, rows: phase.rows, bytes: phase.bytes,
+      blobs: phase.blobs, seconds: phase.seconds, keptSincePlan: phase.keptSincePlan,
+    })),
+  }).where({ runId: result.run_id }));
 }
 
-/** Past runs of a repo, newest first. */
-export async function listRuns(db: Database, repoId: string, limit = 200): Promise<RunRecord[]> {
-  const rows = (await db.knex().raw(`
-    select run_id, started_at, finished_at, os_user || '@' || host as who, dry_run, grace_seconds, outcome,
-           bytes_freed::float8 as bytes_freed, phases, errors
-    from musehub_gc_runs where repo_id = ? order by started_at desc limit ?`, [repoId, limit])).rows;
-  return rows.map((row: Record<string, any>): RunRecord => ({
-    runId: row.run_id,
-    startedAt: new Date(row.started_at).toISOString(),
-    finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
-    who: row.who,
-    dryRun: row.dry_run,
-    graceSeconds: row.grace_seconds,
-    outcome: row.outcome,
-    bytesFreed: row.bytes_freed,
-    phases: row.phases,
-    errors: row.errors,
+/**
+ * Past runs of a repo, newest first. A run still marked running while nobody holds the
+ * repo's lock was cut off (its process died): it reads as interrupted.
+ */
+export async function listRuns(db: Database, repo: RepoIdentity, limit = 200): Promise<RunRecord[]> {
+  const runs = await db.em().find(GcRun, { repoId: repo.repoId }, { orderBy: { startedAt: 'desc' }, limit });
+  const running = runs.some((run) => run.outcome === 'running') && await repoLocked(db, repo);
+  return runs.map((run): RunRecord => ({
+    runId: run.runId,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    who: `${run.osUser}@${run.host}`,
+    dryRun: run.dryRun,
+    graceSeconds: run.graceSeconds,
+    outcome: run.outcome === 'running' && !running ? 'interrupted' : run.outcome,
+    bytesFreed: run.bytesFreed,
+    phases: run.phases.map(({ phase, status, refs, rows, bytes }) => ({ phase: phase as RunRecord['phases'][number]['phase'], status, refs, rows, bytes })),
+    errors: run.errors,
   }));
 }

@@ -6,7 +6,7 @@
  */
 import { readBasis } from './basis.js';
 import { CommitGraph } from './commit-graph.js';
-import { readCopy } from './copy-text.js';
+import { readCopy } from './copy-rows.js';
 import { isCommitId } from './ids.js';
 import { visitManifestObjects } from './manifest.js';
 import { IdIndex, IdList } from './packed-ids.js';
@@ -155,7 +155,7 @@ async function readLiveManifests(session: Session, snapshots: IdList, objects: I
   const visit = (text: Uint8Array, start: number, end: number) => objects.addText(text, start, end);
   await readCopy(session.copyOut(`
       select l.id, s.snapshot_id is not null, s.manifest_blob
-      from ${table} l left join musehub_snapshots s on s.snapshot_id = l.id`), (row) => {
+      from ${table} l left join musehub_snapshots s on s.snapshot_id = l.id`, [], 'binary'), (row) => {
     const problem = row.bool(1) ? visitManifestObjects(row.bytes(2), visit) : 'has no row in musehub_snapshots';
     if (problem) problems.push({ id: row.text(0)!, problem });
   });

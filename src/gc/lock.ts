@@ -4,6 +4,7 @@
  * data directory's lock file already keeps other processes out, so a set of
  * repos in this process is enough (PGlite's advisory locks exclude nobody).
  */
+import type { Database } from '../db/connect.js';
 import { RefusedError } from '../errors.js';
 import type { Session } from './session.js';
 import { repoName, type RepoIdentity } from './types.js';
@@ -29,6 +30,15 @@ export async function lockRepo(session: Session, kind: 'server' | 'embedded', re
   return async () => {
     await session.execute('select pg_advisory_unlock(?, ?)', [LOCK_CLASS, key.key]);
   };
+}
+
+/** Whether a GC of the repo holds its lock now (a run row marked running without it was cut off). */
+export async function repoLocked(db: Database, repo: RepoIdentity): Promise<boolean> {
+  if (db.kind === 'embedded') return embeddedHeld.has(repo.repoId);
+  const { rows } = await db.knex().raw(`
+    select 1 from pg_locks where locktype = 'advisory' and granted and classid::bigint = ?
+      and objid::bigint = (hashtext(?) & 2147483647) and objsubid = 2`, [LOCK_CLASS, repo.repoId]);
+  return rows.length > 0;
 }
 
 async function holderMessage(session: Session, repo: RepoIdentity, key: number): Promise<string> {

@@ -123,6 +123,12 @@ export class IdList implements Iterable<string> {
     yield* this.odd;
   }
 
+  /** Calls `visit` with each packed id (`bytes[at, at + width)`), then each odd id as text. */
+  forEachKey(visit: (bytes: Uint8Array, at: number) => void, visitOdd: (id: string) => void): void {
+    for (let i = 0; i < this.packed; i++) visit(this.bytes, i * this.width);
+    for (const id of this.odd) visitOdd(id);
+  }
+
   /** The ids in arrays of at most `size`: one array parameter per statement. */
   *chunks(size: number): Generator<string[]> {
     let chunk: string[] = [];
@@ -150,6 +156,14 @@ export class IdList implements Iterable<string> {
   filter(keep: (id: string) => boolean): IdList {
     const kept = new IdList(this.shape);
     for (const id of this) if (keep(id)) kept.push(id);
+    return kept;
+  }
+
+  /** The ids `keep` says yes to (by packed key, or as text for odd ones), as a new list. */
+  filterKeys(keep: (bytes: Uint8Array, at: number) => boolean, keepOdd: (id: string) => boolean): IdList {
+    const kept = new IdList(this.shape, this.size);
+    for (let i = 0; i < this.packed; i++) if (keep(this.bytes, i * this.width)) kept.pushPacked(this.bytes, i * this.width);
+    for (const id of this.odd) if (keepOdd(id)) kept.push(id);
     return kept;
   }
 
@@ -241,6 +255,41 @@ export class IdIndex {
     return number;
   }
 
+  /** The number of a packed id (`bytes[at, at + width)`, of this shape), adding it when new. */
+  addKey(bytes: Uint8Array, at: number): number {
+    if ((this.packed + 1) * 2 > this.slots.length) this.grow();
+    const slot = this.find(bytes, at);
+    const found = this.slots[slot]!;
+    if (found !== 0) return found - 1;
+    const number = this.take();
+    this.keys.set(bytes.subarray(at, at + this.width), number * this.width);
+    this.slots[slot] = number + 1;
+    this.packed++;
+    return number;
+  }
+
+  /** The number of a packed id, or -1. */
+  indexOfKey(bytes: Uint8Array, at: number): number {
+    return this.slots[this.find(bytes, at)]! - 1;
+  }
+
+  /** Whether `other` (of the same shape) holds the id this set numbers `number`. */
+  heldBy(number: number, other: IdIndex): boolean {
+    const odd = this.oddIds.get(number);
+    return odd !== undefined ? other.oddNumbers.has(odd) : other.indexOfKey(this.keys, number * this.width) >= 0;
+  }
+
+  /** Adds the id `other` (of the same shape) numbers `number`; returns its number here. */
+  addFrom(other: IdIndex, number: number): number {
+    const odd = other.oddIds.get(number);
+    return odd !== undefined ? this.add(odd) : this.addKey(other.keys, number * this.width);
+  }
+
+  /** Adds every id of `list` (of the same shape). */
+  addAll(list: IdList): void {
+    list.forEachKey((bytes, at) => this.addKey(bytes, at), (id) => this.add(id));
+  }
+
   /** The number of `id`, or -1 when the set does not hold it. */
   indexOf(id: string): number {
     const text = encoder.encode(id);
@@ -266,6 +315,13 @@ export class IdIndex {
   /** The id numbered `number`. */
   idOf(number: number): string {
     return this.oddIds.get(number) ?? unpack(this.shape, this.keys, number * this.width);
+  }
+
+  /** A set holding the ids of `list`. */
+  static of(list: IdList): IdIndex {
+    const index = new IdIndex(list.shape, list.size);
+    index.addAll(list);
+    return index;
   }
 
   /** Adds the id numbered `number` to `list` (of the same shape) without unpacking it. */

@@ -9,6 +9,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../db/connect.js';
+import { copyField } from './copy-rows.js';
 import type { IdList } from './packed-ids.js';
 
 /** Ids per INSERT where COPY FROM cannot go (the embedded hub): one array parameter each. */
@@ -37,6 +38,8 @@ export class Session {
     const pid: number = (await knex.raw('select pg_backend_pid() as pid').connection(connection)).rows[0].pid;
     await knex.raw(`set work_mem = '${SESSION_MEMORY}'`).connection(connection);
     await knex.raw(`set temp_buffers = '${SESSION_MEMORY}'`).connection(connection);
+    // Compiling these bulk statements costs more than it saves.
+    await knex.raw('set jit = off').connection(connection);
     return new Session(knex, connection, db.kind, pid);
   }
 
@@ -50,6 +53,11 @@ export class Session {
     const [row] = await this.rows<T>(sql, bindings);
     if (row === undefined) throw new Error(`expected a row from: ${sql.slice(0, 80)}`);
     return row;
+  }
+
+  /** Runs a query MikroORM's query builder made, on this session's connection. */
+  async query(builder: { getKnexQuery(): Knex.QueryBuilder }): Promise<void> {
+    await builder.getKnexQuery().connection(this.connection);
   }
 
   async execute(sql: string, bindings: readonly unknown[] = []): Promise<number> {
@@ -71,19 +79,20 @@ export class Session {
   }
 
   /**
-   * Streams a query's rows as COPY text: the fastest read PostgreSQL offers. COPY takes
-   * no parameters, so `?` placeholders are filled with quoted literals of `bindings`.
+   * Streams a query's rows with COPY: the fastest read PostgreSQL offers (binary carries bytea
+   * as it is). COPY takes no parameters, so `?` placeholders are filled with quoted literals.
    */
-  copyOut(query: string, bindings: readonly (string | number)[] = []): Readable {
+  copyOut(query: string, bindings: readonly (string | number)[] = [], format: 'text' | 'binary' = 'text'): Readable {
     let next = 0;
     const sql = query.replace(/\?/g, () => literal(bindings[next++]!));
-    return this.connection.query(copyTo(`copy (${sql}) to stdout`));
+    return this.connection.query(copyTo(`copy (${sql}) to stdout${format === 'binary' ? ' with (format binary)' : ''}`));
   }
 
   /**
-   * The name of a temporary table `(id text primary key)` holding `ids`, loaded on first
-   * use (COPY FROM STDIN on a server; array inserts on the embedded hub, whose socket
-   * drops COPY FROM) and analyzed, since autovacuum never analyzes temporary tables.
+   * The name of a temporary table `(id text)` holding `ids`, loaded on first use (COPY FROM
+   * STDIN on a server; array inserts on the embedded hub, whose socket drops COPY FROM) and
+   * analyzed, since autovacuum never analyzes temporary tables. It has no index: the engine
+   * only scans and hash-joins it.
    */
   async idTable(ids: IdList): Promise<string> {
     const loaded = this.tables.get(ids);
@@ -96,7 +105,6 @@ export class Session {
     } else {
       for (const chunk of ids.chunks(INSERT_CHUNK)) await this.execute(`insert into ${name} select unnest(?::text[])`, [chunk]);
     }
-    await this.execute(`create unique index on ${name} (id)`);
     await this.execute(`analyze ${name}`);
     this.tables.set(ids, { name, size: ids.size });
     return name;
@@ -114,11 +122,7 @@ export class Session {
 
 /** The ids as COPY text, a batch per write. */
 function* copyLines(ids: IdList): Generator<string> {
-  for (const chunk of ids.chunks(COPY_CHUNK)) yield `${chunk.map(escapeCopy).join('\n')}\n`;
-}
-
-function escapeCopy(id: string): string {
-  return /[\\\t\n\r]/.test(id) ? id.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : id;
+  for (const chunk of ids.chunks(COPY_CHUNK)) yield `${chunk.map(copyField).join('\n')}\n`;
 }
 
 /** A value quoted for the statements (COPY) that take no parameters. */

@@ -81,8 +81,8 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     // commit, which leaves fresh[1] orphaned: new garbage the file does not list.
     await f.db.knex().raw(`insert into musehub_releases (release_id, repo_id, tag, commit_id, snapshot_id, created_at)
       values ('00000000-0000-4000-8000-00000000aaaa', ?, 'v0.9', ?, ?, now() - interval '${OLD} minutes')`,
-    [repoId, old.commits[3], old.snapshots[3]]);
-    await f.db.knex().raw('update musehub_branches set head_commit_id = ? where repo_id = ?', [fresh.commits[0], repoId]);
+    [repoId, old.commits[3]!, old.snapshots[3]!]);
+    await f.db.knex().raw('update musehub_branches set head_commit_id = ? where repo_id = ?', [fresh.commits[0]!, repoId]);
 
     const { result, events } = await apply(await service.loadPlan(path, { maxAgeSeconds: DAY }));
     expect(result.plan).toMatchObject({ source: 'file', rederived: true });

@@ -153,10 +153,10 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
 
   it('an orphaned commit whose parent_ids cannot be read is collected with the rest; a missing parent ends the history', async () => {
     const { old, fresh } = await forcePushed();
-    await f.db.knex().raw(`update musehub_commits set parent_ids = '"not an array"'::json where commit_id = ?`, [old.commits[4]]);
+    await f.db.knex().raw(`update musehub_commits set parent_ids = '"not an array"'::json where commit_id = ?`, [old.commits[4]!]);
     // Shallow history: the first fresh commit's parent has no row anywhere.
     await f.db.knex().raw('update musehub_commits set parent_ids = ?::json where commit_id = ?',
-      [JSON.stringify(['f'.repeat(64)]), old.commits[0]]);
+      [JSON.stringify(['f'.repeat(64)]), old.commits[0]!]);
     const { result } = await f.gc('lowend/blue-in-green');
     expect(result.phases.map((phase) => phase.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(await f.column('musehub_commits', 'commit_id')).toEqual([old.commits[0], ...fresh.commits].sort());

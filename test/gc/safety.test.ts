@@ -8,7 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HubBuilder } from '../../src/demo/hub-builder.js';
 import { keyForId } from '../../src/storage/blob-store.js';
 import { openBlobStore } from '../../src/storage/open.js';
+import { listRuns } from '../../src/gc/history.js';
 import { drainJournal } from '../../src/gc/journal.js';
+import { findRepo } from '../../src/gc/repo.js';
 import { Session } from '../../src/gc/session.js';
 import { createFixture, type Fixture } from '../support/gc-fixture.js';
 import { serverTarget, testTargets } from '../support/databases.js';
@@ -43,6 +45,7 @@ function forcePushed(orphans: number, fork = false) {
 describe.each(await serverTarget())('one GC per repo, on $name', (target) => {
   let f: Fixture;
   beforeAll(async () => { f = await createFixture(target); });
+  afterEach(async () => { await f.reset(); });
   afterAll(async () => { await f?.dispose(); });
 
   it('a second GC of the same repo is refused, naming the holder, while the first waits to confirm', async () => {
@@ -62,6 +65,46 @@ describe.each(await serverTarget())('one GC per repo, on $name', (target) => {
     expect(second.result.outcome).toBe('refused');
     expect(second.result.errors[0]).toMatch(/already running: the lock is held by musehub-gc \(backend pid \d+/);
     expect(second.result.errors[0]).toMatch(/run started by .+@/);
+  });
+
+  it('history says a run is running while its lock is held, and interrupted once nobody holds it', async () => {
+    const hub = forcePushed(2);
+    await f.load(hub.build);
+    const repo = await findRepo(f.db, 'lowend/blue-in-green');
+    let release!: () => void;
+    const paused = new Promise<void>((resolve) => { release = resolve; });
+    let reachedConfirm!: () => void;
+    const confirming = new Promise<void>((resolve) => { reachedConfirm = resolve; });
+    const run = f.gc('lowend/blue-in-green', { decide: async () => { reachedConfirm(); await paused; return 'stop'; } });
+    await confirming;
+    expect((await listRuns(f.db, repo))[0]!.outcome).toBe('running');
+    release();
+    await run;
+    // A process that died mid-run leaves its row running, and its lock goes with its connection.
+    await f.db.knex().raw(`update musehub_gc_runs set outcome = 'running', finished_at = null`);
+    expect((await listRuns(f.db, repo)).map((entry) => entry.outcome)).toEqual(['interrupted']);
+  });
+
+  it('a run whose end cannot be recorded retries, then says so in its errors', async () => {
+    const hub = forcePushed(2);
+    await f.load(hub.build);
+    const blocker = new pg.Client({ connectionString: f.test.url });
+    await blocker.connect();
+    try {
+      const { result, events } = await f.gc('lowend/blue-in-green', {
+        decide: async (phase) => {
+          // The history table goes away under the run (a DBA's mistake), and comes back after it.
+          if (phase.phase === 'cache') await blocker.query('alter table musehub_gc_runs rename to musehub_gc_runs_away');
+          return 'go';
+        },
+      });
+      await blocker.query('alter table musehub_gc_runs_away rename to musehub_gc_runs');
+      expect(result.errors.at(-1)).toMatch(/^could not record the end of run [0-9a-f-]{36} in musehub_gc_runs .*interrupted/);
+      expect(events).toContainEqual({ type: 'error', message: result.errors.at(-1) });
+      expect(result.objects_deleted).toBe(2);
+    } finally {
+      await blocker.end();
+    }
   });
 });
 

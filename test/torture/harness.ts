@@ -45,10 +45,14 @@ export async function fileBench(db: Database): Promise<Bench> {
   return bench;
 }
 
-/** Empties MuseHub's tables and every table of the tool's own (runs, journal, pending work…). */
+/**
+ * Empties MuseHub's tables and the tool's own data (runs, journal, pending work…); the
+ * migrations done and the hub's id are the schema's state, and stay.
+ */
 export async function emptyTables(db: Database): Promise<void> {
-  const tables: Array<{ name: string }> = (await db.knex().raw(
-    `select tablename as name from pg_tables where schemaname = current_schema() and tablename like 'musehub\\_%'`)).rows;
+  const tables: Array<{ name: string }> = (await db.knex().raw(`
+    select tablename as name from pg_tables where schemaname = current_schema() and tablename like 'musehub\\_%'
+      and tablename not in ('musehub_gc_migrations', 'musehub_gc_hub')`)).rows;
   await db.knex().raw(`truncate ${tables.map((row) => row.name).join(', ')} cascade`);
 }
 

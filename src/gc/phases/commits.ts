@@ -3,13 +3,11 @@
  * that nothing references or points at any more.
  */
 import { counted } from '../../words.js';
-import { readCopy } from '../copy-text.js';
 import { formatGrace } from '../duration.js';
-import { GRACE } from '../live-set.js';
-import { IdList } from '../packed-ids.js';
+import { IdIndex, IdList } from '../packed-ids.js';
 import type { Kept, PlanSets } from '../types.js';
 import {
-  goneLine, heldByOtherRepos, holdRoots, inChunks, keptLine, topBy,
+  goneLine, heldByOtherRepos, holdRoots, idsOf, inChunks, keptLine, topBy,
   type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
 } from './runtime.js';
 
@@ -21,40 +19,40 @@ function pinned(id: string): string {
 }
 
 export async function planCommits(ctx: PlanContext): Promise<PhasePlanned> {
-  const { session, repo, live } = ctx;
+  const { session, live } = ctx;
   const { graph } = live;
+  const candidates: number[] = [];
   const commitRefs = new IdList('hex');
   for (let node = 0; node < graph.size; node++) {
-    if (graph.isOwn(node) && graph.hasOldRef(node) && graph.level(node) === 0) graph.ids.copyTo(node, commitRefs);
-  }
-  const commits = new IdList('hex');
-  const deleted: number[] = [];
-  let held = 0;
-  let pinnedOnly = 0;
-  const table = await session.idTable(commitRefs);
-  await readCopy(session.copyOut(`
-      select g.id, exists (select 1 from musehub_commit_refs x where x.commit_id = g.id and x.repo_id <> ?), ${pinned('g.id')}
-      from ${table} g`, [repo.repoId]), (row) => {
-    if (row.bool(1)) held++;
-    else if (row.bool(2)) pinnedOnly++;
-    else {
-      const node = graph.ids.indexOfText(row.buf, row.starts[0]!, row.ends[0]!);
-      graph.ids.copyTo(node, commits);
-      deleted.push(node);
+    if (graph.isOwn(node) && graph.hasOldRef(node) && graph.level(node) === 0) {
+      candidates.push(node);
+      graph.ids.copyTo(node, commitRefs);
     }
-  });
+  }
+  // Only the candidates another repo holds, or a pin points at, come back: usually none. As a
+  // semi-join the planner hashes the other repos' refs or probes them, whichever is cheaper.
+  const table = await session.idTable(commitRefs);
+  const held = await idsOf(session, `select g.id from ${table} g
+    where g.id in (select commit_id from musehub_commit_refs where repo_id <> ?)`, [ctx.repo.repoId]);
+  const pins = await idsOf(session, `select g.id from ${table} g where ${pinned('g.id')}`);
+  const kept = new IdIndex('hex');
+  for (const id of [...held, ...pins]) kept.add(id);
+  const deleted = candidates.filter((node) => !graph.ids.heldBy(node, kept));
+  const commits = new IdList('hex', deleted.length);
+  for (const node of deleted) graph.ids.copyTo(node, commits);
 
-  const kept: Kept[] = [
+  const pinnedOnly = kept.size - held.length;
+  const keptLines: Kept[] = [
     ...keptLine('grace', live.graceOnly,
       `${counted(live.graceOnly, 'commit')} reached only from refs younger than the grace period (${formatGrace(ctx.graceSeconds)})`),
-    ...await heldByOtherRepos(ctx, table, held, 'musehub_commit_refs', 'commit_id', 'commit'),
+    ...await heldByOtherRepos(ctx, held, 'musehub_commit_refs', 'commit_id', 'commit'),
     ...keptLine('pinned', pinnedOnly, `${counted(pinnedOnly, 'commit')} a branch, release or wire tag of another repo points at`),
   ];
   const newest = topBy(deleted, ctx.itemLimit, (node) => graph.time(node)).map((node) => graph.ids.idOf(node));
   const messages = new Map((await session.rows<{ id: string; message: string }>(
     'select commit_id as id, message from musehub_commits where commit_id = any(?)', [newest])).map((row) => [row.id, row.message]));
   return {
-    plan: { phase: 'commits', refs: commitRefs.size, rows: commits.size, bytes: 0, blobs: 0, kept,
+    plan: { phase: 'commits', refs: commitRefs.size, rows: commits.size, bytes: 0, blobs: 0, kept: keptLines,
       items: newest.map((id) => ({ id, label: messages.get(id) ?? '' })) },
     sets: { commitRefs, commits },
   };

@@ -5,55 +5,64 @@
  * (see journal.ts).
  */
 import { counted } from '../../words.js';
-import { readCopy } from '../copy-text.js';
+import { readCopy } from '../copy-rows.js';
 import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
-import type { Kept, PlanSets } from '../types.js';
+import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
-  goneLine, heldByOtherRepos, inChunks, keptLine, topBy,
+  goneLine, heldByOtherRepos, idsOf, inChunks, keptLine, TopN, topBy,
   type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
 } from './runtime.js';
 
+/**
+ * What keeps the candidates of `table` from going: no row, stored within the grace period,
+ * or `held` by a repo's ref (as a semi-join, so that the planner chooses between hashing the
+ * refs and probing them). Of the rest, the bytes they free and the largest few.
+ */
+async function candidateFacts(ctx: PlanContext, table: string, held: string, bindings: readonly unknown[]) {
+  const heldIds = await idsOf(ctx.session, `select g.id from ${table} g where g.id in (${held})`, bindings);
+  const excluded = IdIndex.of(IdList.of('sha256', heldIds));
+  const facts = { excluded, held: heldIds, young: 0, bytes: 0, largest: new TopN<PlanItem>(ctx.itemLimit) };
+  await readCopy(ctx.session.copyOut(`
+      select g.id, o.object_id is null, o.created_at > ?, o.size_bytes
+      from ${table} g left join musehub_objects o on o.object_id = g.id`, [ctx.clock.cutoff]), (row) => {
+    if (excluded.indexOfText(row.buf, row.starts[0]!, row.ends[0]!) >= 0) return;
+    if (row.bool(1) || row.bool(2)) {
+      excluded.addText(row.buf, row.starts[0]!, row.ends[0]!);
+      if (!row.bool(1)) facts.young++;
+      return;
+    }
+    const bytes = row.int(3);
+    facts.bytes += bytes;
+    if (facts.largest.admits(bytes)) facts.largest.add({ id: row.text(0)!, bytes }, bytes);
+  });
+  return facts;
+}
+
 export async function planObjects(ctx: PlanContext, sets: Pick<PlanSets, 'objectRefs'>): Promise<PhasePlanned> {
   const { session, repo } = ctx;
-  // Numbered so that the refs phase 3 deletes come first, then the objects earlier runs left pending.
-  const candidates = new IdIndex('sha256', sets.objectRefs.size + 1024);
-  for (const id of sets.objectRefs) candidates.add(id);
-  const fromRefs = candidates.size;
-  for (const { id } of await session.rows<{ id: string }>(
-    `select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'object'`, [repo.repoId])) {
-    candidates.add(id);
-  }
-  const table = await session.idTable(candidates.toList());
-  const objects = new IdList('sha256');
-  const sizes = new Float64Array(candidates.size);
-  const chosen: number[] = [];
-  let bytes = 0;
-  let held = 0;
-  let young = 0;
-  await readCopy(session.copyOut(`
-      select g.id, o.size_bytes, o.created_at > ?,
-             exists (select 1 from musehub_object_refs x where x.object_id = g.id and x.repo_id <> ?),
-             exists (select 1 from musehub_object_refs x where x.object_id = g.id and x.repo_id = ?)
-      from ${table} g join musehub_objects o on o.object_id = g.id`, [ctx.clock.cutoff, repo.repoId, repo.repoId]), (row) => {
-    const number = candidates.indexOfText(row.buf, row.starts[0]!, row.ends[0]!);
-    // A pending object this repo refers to again is not garbage; one whose ref phase 3 deletes is.
-    if (row.bool(4) && number >= fromRefs) return;
-    if (row.bool(3)) held++;
-    else if (row.bool(2)) young++;
-    else {
-      sizes[number] = row.int(1);
-      bytes += sizes[number]!;
-      candidates.copyTo(number, objects);
-      chosen.push(number);
-    }
-  });
+  // The objects whose refs phase 3 deletes, unless another repo refers to one too…
+  const table = await session.idTable(sets.objectRefs);
+  const fromRefs = await candidateFacts(ctx, table, 'select object_id from musehub_object_refs where repo_id <> ?', [repo.repoId]);
+  const objects = sets.objectRefs.filterKeys((bytes, at) => fromRefs.excluded.indexOfKey(bytes, at) < 0, (id) => !fromRefs.excluded.has(id));
+  // …and those whose refs an earlier, interrupted run deleted, unless any repo refers to one again.
+  const pendingIds = (await session.rows<{ id: string }>(
+    `select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'object'`, [repo.repoId],
+  )).map((row) => row.id);
+  const queued = pendingIds.length === 0 ? undefined : IdIndex.of(sets.objectRefs);
+  const pending = IdList.of('sha256', pendingIds.filter((id) => !queued!.has(id)));
+  const fromPending = pending.size === 0 ? undefined
+    : await candidateFacts(ctx, await session.idTable(pending), 'select object_id from musehub_object_refs', []);
+  if (fromPending) for (const id of pending) if (!fromPending.excluded.has(id)) objects.push(id);
+
+  const young = fromRefs.young + (fromPending?.young ?? 0);
   const kept: Kept[] = [
-    ...await heldByOtherRepos(ctx, table, held, 'musehub_object_refs', 'object_id', 'object'),
+    ...await heldByOtherRepos(ctx, fromRefs.held, 'musehub_object_refs', 'object_id', 'object'),
     ...keptLine('grace', young, `${counted(young, 'object')} stored within the grace period (${formatGrace(ctx.graceSeconds)})`),
   ];
-  const items = topBy(chosen, ctx.itemLimit, (number) => sizes[number]!)
-    .map((number) => ({ id: candidates.idOf(number), bytes: sizes[number]! }));
+  const items = [...fromRefs.largest.highest(), ...fromPending?.largest.highest() ?? []]
+    .sort((a, b) => b.bytes! - a.bytes! || (a.id < b.id ? -1 : 1)).slice(0, ctx.itemLimit);
+  const bytes = fromRefs.bytes + (fromPending?.bytes ?? 0);
   return {
     plan: { phase: 'objects', refs: 0, rows: objects.size, bytes, blobs: objects.size, kept, items },
     sets: { objects },

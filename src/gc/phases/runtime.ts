@@ -115,40 +115,56 @@ export function keptLine(reason: KeptReason, count: number, detail: string, repo
   return count > 0 ? [{ reason, count, detail, ...(repos ? { repos } : {}) }] : [];
 }
 
-/**
- * Which other repos hold the candidates of `table` through `refTable`, as one "kept" line:
- * the three holding most by name. `held` is the number held, already counted.
- */
+/** The first column of a query's rows, as ids. */
+export async function idsOf(session: Session, sql: string, bindings: readonly unknown[] = []): Promise<string[]> {
+  return (await session.rows<{ id: string }>(sql, bindings)).map((row) => row.id);
+}
+
+/** Which other repos hold the `held` ids through `refTable`, as one "kept" line naming the three holding most. */
 export async function heldByOtherRepos(
-  ctx: { session: Session; repo: RepoIdentity }, table: string, held: number,
+  ctx: { session: Session; repo: RepoIdentity }, held: readonly string[],
   refTable: 'musehub_commit_refs' | 'musehub_object_refs', idColumn: 'commit_id' | 'object_id', what: string,
 ): Promise<Kept[]> {
-  if (held === 0) return [];
+  if (held.length === 0) return [];
   const rows = await ctx.session.rows<{ holder: string }>(`
     select r.owner || '/' || r.slug as holder
-    from ${table} g
-    join ${refTable} x on x.${idColumn} = g.id and x.repo_id <> ?
-    join musehub_repos r on r.repo_id = x.repo_id
-    group by 1 order by count(*) desc, 1`, [ctx.repo.repoId]);
+    from ${refTable} x join musehub_repos r on r.repo_id = x.repo_id
+    where x.${idColumn} = any(?) and x.repo_id <> ?
+    group by 1 order by count(*) desc, 1`, [held, ctx.repo.repoId]);
   const names = rows.slice(0, 3).map((row) => row.holder);
   const more = rows.length > 3 ? ` and ${rows.length - 3} more` : '';
-  return keptLine('other-repo', held, `${counted(held, what)} still referenced by ${names.join(', ')}${more}`,
+  return keptLine('other-repo', held.length, `${counted(held.length, what)} still referenced by ${names.join(', ')}${more}`,
     rows.map((row) => row.holder));
 }
 
-/** The `limit` entries with the highest `score`, highest first: a bounded heap, not a sort of all. */
-export function topBy<T>(entries: Iterable<T>, limit: number, score: (entry: T) => number): T[] {
-  if (limit <= 0) return [];
-  const lowest = new Heap<{ entry: T; score: number }>((a, b) => a.score < b.score);
-  for (const entry of entries) {
-    const value = score(entry);
-    if (lowest.size < limit) lowest.push({ entry, score: value });
-    else if (value > lowest.peek().score) {
-      lowest.pop();
-      lowest.push({ entry, score: value });
-    }
+/** The `limit` entries with the highest scores seen: a bounded heap, not a sort of all. */
+export class TopN<T> {
+  private readonly lowest = new Heap<{ entry: T; score: number }>((a, b) => a.score < b.score);
+
+  constructor(private readonly limit: number) {}
+
+  /** Whether an entry of this score would be kept (so the caller can skip building it). */
+  admits(score: number): boolean {
+    return this.limit > 0 && (this.lowest.size < this.limit || score > this.lowest.peek().score);
   }
-  const top: T[] = [];
-  while (lowest.size > 0) top.push(lowest.pop().entry);
-  return top.reverse();
+
+  add(entry: T, score: number): void {
+    if (!this.admits(score)) return;
+    this.lowest.push({ entry, score });
+    if (this.lowest.size > this.limit) this.lowest.pop();
+  }
+
+  /** The entries kept, highest score first. */
+  highest(): T[] {
+    const entries: Array<{ entry: T; score: number }> = [];
+    while (this.lowest.size > 0) entries.push(this.lowest.pop());
+    return entries.reverse().map((item) => item.entry);
+  }
+}
+
+/** The `limit` entries with the highest `score`, highest first. */
+export function topBy<T>(entries: Iterable<T>, limit: number, score: (entry: T) => number): T[] {
+  const top = new TopN<T>(limit);
+  for (const entry of entries) top.add(entry, score(entry));
+  return top.highest();
 }

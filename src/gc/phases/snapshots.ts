@@ -1,6 +1,6 @@
 /** Phase 2: snapshots of the commits phase 1 deletes that no remaining commit and no release uses. */
 import { counted } from '../../words.js';
-import { readCopy } from '../copy-text.js';
+import { readCopy } from '../copy-rows.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Session } from '../session.js';
 import type { Kept, PlanSets } from '../types.js';
@@ -11,23 +11,43 @@ import {
 export async function planSnapshots(ctx: PlanContext, sets: Pick<PlanSets, 'commits'>): Promise<PhasePlanned> {
   const { session, live } = ctx;
   const { graph } = live;
-  // The snapshots of the commits phase 1 deletes, and of those an earlier, interrupted run deleted.
+  // The snapshots of the commits phase 1 deletes, with how many of those use each; then the
+  // snapshots an earlier, interrupted run's commits left.
   const candidates = new IdIndex('hex');
-  const deleting = new IdIndex('hex');
-  for (const id of sets.commits) {
-    deleting.add(id);
+  const deletedUses: number[] = [];
+  sets.commits.forEachKey((bytes, at) => {
+    const snapshot = graph.snapshotNumber(graph.ids.indexOfKey(bytes, at));
+    if (snapshot < 0) return;
+    const number = candidates.addFrom(graph.snapshots, snapshot);
+    deletedUses[number] = (deletedUses[number] ?? 0) + 1;
+  }, (id) => {
     const snapshot = graph.snapshotNumber(graph.ids.indexOf(id));
-    if (snapshot >= 0) candidates.add(graph.snapshots.idOf(snapshot));
-  }
+    if (snapshot >= 0) {
+      const number = candidates.addFrom(graph.snapshots, snapshot);
+      deletedUses[number] = (deletedUses[number] ?? 0) + 1;
+    }
+  });
   for (const id of await pendingSnapshots(session, ctx.repo.repoId)) candidates.add(id);
-  const candidateList = candidates.toList();
 
-  const inUse = await snapshotsInUse(session, candidateList, deleting);
+  // A snapshot goes when it has a row, no release pins it, and only commits phase 1 deletes use it.
+  // No index leads from a snapshot to its commits: one pass over the commits counts them.
+  const table = await session.idTable(candidates.toList());
   const snapshots = new IdList('hex');
-  for (const id of candidateList) if (!inUse.byCommit.has(id) && !inUse.byRelease.has(id) && !inUse.absent.has(id)) snapshots.push(id);
+  let inUse = 0;
+  let released = 0;
+  await readCopy(session.copyOut(`
+      select g.id, count(c.commit_id), g.id in (select snapshot_id from musehub_releases where snapshot_id is not null),
+             exists (select 1 from musehub_snapshots s where s.snapshot_id = g.id)
+      from ${table} g left join musehub_commits c on c.snapshot_id = g.id group by g.id`), (row) => {
+    if (!row.bool(3)) return;
+    const number = candidates.indexOfText(row.buf, row.starts[0]!, row.ends[0]!);
+    if (row.bool(2)) released++;
+    else if (row.int(1) > (deletedUses[number] ?? 0)) inUse++;
+    else candidates.copyTo(number, snapshots);
+  });
   const kept: Kept[] = [
-    ...keptLine('in-use', inUse.byCommit.size, `${inUse.byCommit.size} still used by commits that stay`),
-    ...keptLine('pinned', inUse.byRelease.size, `${inUse.byRelease.size} pinned by a release`),
+    ...keptLine('in-use', inUse, `${inUse} still used by commits that stay`),
+    ...keptLine('pinned', released, `${released} pinned by a release`),
   ];
   return {
     plan: { phase: 'snapshots', refs: 0, rows: snapshots.size, bytes: 0, blobs: 0, kept,
