@@ -1,14 +1,17 @@
 /**
  * `npm run bench`: the engine and the console at scale, as rates and ratios.
  *
- *   npm run bench [-- --commits 1000000] [--repos 10000] [--graph 100000] [--engine-only]
+ *   npm run bench [-- --sizes 60000,200000,1000000] [--repos 10000] [--graph 100000] [--engine-only]
  *
  * Big hubs are built once into template databases on the server at BENCH_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/postgres) and reused: each run works on a
- * fresh copy (CREATE DATABASE … TEMPLATE), since executing deletes half of the hub.
+ * fresh copy (CREATE DATABASE … TEMPLATE), since executing deletes half of the hub. The
+ * engine is timed as an operator meets it: the built CLI (`npm run build` first) in a
+ * process of its own, whose peak RSS GNU time reports.
  */
 import '../src/storage/sdk-env.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,17 +20,15 @@ import { to as copyTo } from 'pg-copy-streams';
 import { musehubDdl, openEmbedded, openServer, type Database } from '../src/db/connect.js';
 import { buildBigRepo, buildManyRepos } from '../src/demo/big-hub.js';
 import { DEMO, seedDemoHub } from '../src/demo/demo-hub.js';
-import type { GcContext } from '../src/gc/context.js';
-import { executeGc } from '../src/gc/execute.js';
 import { createGcService } from '../src/gc/gc-service.js';
-import { planGc } from '../src/gc/plan.js';
 import { findRepo } from '../src/gc/repo.js';
-import type { RunResult } from '../src/gc/types.js';
+import type { Plan, RunResult } from '../src/gc/types.js';
 import { FileBlobStore } from '../src/storage/file-store.js';
 import { graphScreenTimes, timeToFirstFrame } from '../src/ui/bench-probes.js';
+import { runSeedService, seedServiceMissing, writeSeedService } from './seed-service.js';
 
 const { values } = parseArgs({ options: {
-  commits: { type: 'string', default: '1000000' },
+  sizes: { type: 'string', default: '60000,200000,1000000' },
   repos: { type: 'string', default: '10000' },
   graph: { type: 'string', default: '100000' },
   'engine-only': { type: 'boolean', default: false },
@@ -74,6 +75,11 @@ async function template(name: string, build: (db: Database) => Promise<unknown>)
   } finally {
     await db.close();
   }
+  // A production database has its statistics; so does the template, or the planner guesses.
+  const analyzer = new pg.Client({ connectionString: urlOf(name) });
+  await analyzer.connect();
+  await analyzer.query('vacuum analyze');
+  await analyzer.end();
   await admin((client) => client.query(`comment on database ${name} is 'musehub-gc bench: complete'`));
   process.stderr.write(`built ${name} in ${seconds(performance.now() - started)} s\n`);
   return name;
@@ -89,17 +95,62 @@ async function copyOf(templateName: string): Promise<string> {
   return name;
 }
 
-/** Time for PostgreSQL alone to hand over what liveness needs: commits with parents, and manifests. */
-async function floorMs(url: string): Promise<number> {
+/**
+ * Time for PostgreSQL alone to hand over what liveness needs: the commits with their parents,
+ * and the manifests. In COPY's text format (as the floor was first measured), and in its
+ * binary one, which carries bytea as it is and is the fastest read there is.
+ */
+async function floorMs(url: string, format: 'text' | 'binary'): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const started = performance.now();
   for (const query of ['select commit_id, parent_ids from musehub_commits', 'select snapshot_id, manifest_blob from musehub_snapshots']) {
-    for await (const chunk of client.query(copyTo(`copy (${query}) to stdout`))) void chunk;
+    const stream = client.query(copyTo(`copy (${query}) to stdout${format === 'binary' ? ' with (format binary)' : ''}`));
+    for await (const chunk of stream) void chunk;
   }
   const elapsed = performance.now() - started;
   await client.end();
   return elapsed;
+}
+
+/** One run of the built CLI: its wall time, peak RSS and output. */
+interface CliRun {
+  seconds: number;
+  rssMiB: number;
+  stdout: string;
+}
+
+const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+
+function cli(args: string[], env: Record<string, string>): CliRun {
+  const timing = join(tmpdir(), `mhgc-bench-time-${process.pid}`);
+  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timing, process.execPath, CLI, ...args], {
+    encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (run.status !== 0) throw new Error(`musehub-gc ${args.join(' ')} exited ${run.status}`);
+  const [elapsed, rss] = readFileSync(timing, 'utf8').trim().split('\n').at(-1)!.split(' ');
+  rmSync(timing, { force: true });
+  return { seconds: Number(elapsed), rssMiB: Math.round(Number(rss) / 1024), stdout: run.stdout };
+}
+
+/** The steps of a profile, slowest first, as `read commits 0.4 s, …`. */
+function breakdown(profile: Record<string, number>): string {
+  return Object.entries(profile).sort((a, b) => b[1] - a[1]).map(([step, s]) => `${step} ${s.toFixed(2)} s`).join(', ');
+}
+
+async function repoIdOf(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(`select repo_id from musehub_repos where owner || '/' || slug = $1`, [REPO])).rows[0].repo_id;
+  } finally {
+    await client.end();
+  }
+}
+
+function rowsOf(result: RunResult): number {
+  return result.commit_refs_deleted + result.commits_deleted + result.snapshots_deleted +
+    result.object_refs_deleted + result.objects_deleted + result.mpack_cache_deleted;
 }
 
 function seconds(ms: number): string {
@@ -119,42 +170,57 @@ function report(line: string): void {
 async function benchEngine(commits: number): Promise<void> {
   const name = await template(`musehub_gc_bench_${commits}`, (db) =>
     buildBigRepo(db, { commits, objects: commits, orphanFraction: 0.5, owner: 'bench', slug: 'big-repo' }));
-  const url = urlOf(await copyOf(name));
-  const floor = await floorMs(url);
-  const dir = mkdtempSync(join(tmpdir(), 'mhgc-bench-'));
-  const db = await openServer(url);
-  const ctx: GcContext = { db, store: new FileBlobStore(dir) };
+  const store = mkdtempSync(join(tmpdir(), 'mhgc-bench-store-'));
   try {
-    const repo = await findRepo(db, REPO);
-    const rssBefore = peakRssMiB();
-    let started = performance.now();
-    const plan = await planGc(db, repo, { graceSeconds: 0 });
-    const planMs = performance.now() - started;
-    const planRss = peakRssMiB();
-    const [commitsPhase, snapshots, refs, objects, cache] = plan.phases;
-    const planned = commitsPhase!.refs + commitsPhase!.rows + snapshots!.rows + refs!.refs + objects!.rows + cache!.rows;
-    report(`engine, ${commits.toLocaleString('en')} commits (${plan.reachableCommits.toLocaleString('en')} reachable):`);
-    report(`  floor (COPY commits + manifests)   ${seconds(floor)} s`);
-    report(`  plan                                ${seconds(planMs)} s   ${(planMs / floor).toFixed(2)}x the floor   ` +
-      `${Math.round((commits / planMs) * 1000).toLocaleString('en')} commits/s   peak RSS ${planRss} MiB (before: ${rssBefore})`);
+    let url = urlOf(await copyOf(name));
+    const floorText = await floorMs(url, 'text');
+    const floorBinary = await floorMs(url, 'binary');
+    const env = { DATABASE_URL: url, MUSEHUB_STORAGE: `file://${store}` };
+    const start = cli(['repos', '--json'], env);
+    const ratios = (s: number) => `${(s * 1000 / floorText).toFixed(1)}x the floor (${(s * 1000 / floorBinary).toFixed(1)}x the binary floor)`;
+    report(`engine, ${commits.toLocaleString('en')} commits and objects, half orphaned:`);
+    report(`  floor: COPY of commits and manifests ${seconds(floorText)} s as text, ${seconds(floorBinary)} s binary; ` +
+      `the CLI itself starts, connects and lists repos in ${start.seconds.toFixed(1)} s`);
 
-    started = performance.now();
-    let result: RunResult | undefined;
-    for await (const event of executeGc(ctx, { plan, source: 'preview' }, { decide: async () => 'go' })) {
-      if (event.type === 'run-done') result = event.result;
-      if (event.type === 'error') throw new Error(event.message);
+    const full = cli(['run', REPO, '--yes', '--json', '--grace', '0'], env);
+    const result = JSON.parse(full.stdout) as RunResult;
+    report(`  run --yes (plan under the lock, then every phase)  ${full.seconds.toFixed(1)} s   ${ratios(full.seconds)}   ` +
+      `${Math.round(rowsOf(result) / full.seconds).toLocaleString('en')} rows/s (${rowsOf(result).toLocaleString('en')} rows)   ` +
+      `peak RSS ${full.rssMiB} MiB`);
+    report(`    where the time goes: ${breakdown({ ...result.plan.profile, ...result.profile })}`);
+
+    const missing = seedServiceMissing();
+    if (commits <= 60_000 && !missing) {
+      url = urlOf(await copyOf(name));
+      const repoId = await repoIdOf(url);
+      const dir = mkdtempSync(join(tmpdir(), 'mhgc-seed-'));
+      writeSeedService(dir);
+      const seed = runSeedService(dir, url, repoId, store);
+      rmSync(dir, { recursive: true, force: true });
+      report(`  the original Python service, same hub: ${seed.wall.toFixed(1)} s (${seed.seconds.toFixed(1)} s in run_gc); ` +
+        `musehub-gc run is ${(seed.wall / full.seconds).toFixed(1)}x as fast`);
+    } else if (commits <= 60_000) {
+      report(`  the original Python service: not run (${missing})`);
     }
-    const executeMs = performance.now() - started;
-    const deleted = result!.commit_refs_deleted + result!.commits_deleted + result!.snapshots_deleted +
-      result!.object_refs_deleted + result!.objects_deleted + result!.mpack_cache_deleted;
-    report(`  execute                             ${seconds(executeMs)} s   ` +
-      `${Math.round((deleted / executeMs) * 1000).toLocaleString('en')} rows/s (${deleted.toLocaleString('en')} rows ` +
-      `deleted, plan said ${planned.toLocaleString('en')})   peak RSS ${peakRssMiB()} MiB`);
-    const phases = result!.phases.map((p) => `${p.phase} ${p.seconds.toFixed(1)} s`).join(', ');
-    report(`    phases: ${phases}`);
+
+    if (commits >= 1_000_000) {
+      url = urlOf(await copyOf(name));
+      const planned = join(store, 'bench.gcplan');
+      const plan = cli(['plan', REPO, '--json', '--grace', '0', '--out', planned], { ...env, DATABASE_URL: url });
+      const planObject = JSON.parse(plan.stdout) as Plan;
+      const planSeconds = Object.values(planObject.profile).reduce((sum, s) => sum + s, 0);
+      report(`  plan --out (own process)   ${plan.seconds.toFixed(1)} s   ${ratios(plan.seconds)}; deriving it took ` +
+        `${planSeconds.toFixed(1)} s (${ratios(planSeconds)})   peak RSS ${plan.rssMiB} MiB   plan file ` +
+        `${(statSync(planned).size / 1024 / 1024).toFixed(1)} MiB`);
+      report(`    where the time goes: ${breakdown(planObject.profile)}`);
+      const apply = cli(['run', '--plan', planned, '--yes', '--json'], { ...env, DATABASE_URL: url });
+      const applied = JSON.parse(apply.stdout) as RunResult;
+      report(`  run --plan (own process)   ${apply.seconds.toFixed(1)} s   ${Math.round(rowsOf(applied) / apply.seconds).toLocaleString('en')} rows/s ` +
+        `(${rowsOf(applied).toLocaleString('en')} rows)   peak RSS ${apply.rssMiB} MiB`);
+      report(`    where the time goes: ${breakdown(applied.profile)}`);
+    }
   } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(store, { recursive: true, force: true });
   }
 }
 
@@ -197,5 +263,6 @@ async function benchConsole(repos: number, graphCommits: number): Promise<void> 
   }
 }
 
-await benchEngine(Number(values.commits));
+execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
+for (const size of values.sizes.split(',')) await benchEngine(Number(size));
 if (!values['engine-only']) await benchConsole(Number(values.repos), Number(values.graph));

@@ -11,12 +11,13 @@ import { messageOf } from '../errors.js';
 import { basisChanges } from './basis.js';
 import type { GcContext } from './context.js';
 import { recordEnd, recordStart } from './history.js';
+import { ChunkRunner } from './chunks.js';
 import { drainJournal } from './journal.js';
 import type { LiveSet } from './live-set.js';
 import { lockRepo, type Unlock } from './lock.js';
 import { narrowPlan } from './narrow.js';
 import { PHASES, type Phase } from './phases/table.js';
-import { RootsMoved, type PhaseApplied, type Progress } from './phases/runtime.js';
+import { holdRoots, RootsMoved, type PhaseApplied, type Progress } from './phases/runtime.js';
 import { derivePlan } from './plan.js';
 import { Profile } from './profile.js';
 import { Session } from './session.js';
@@ -38,7 +39,15 @@ export interface ExecuteOptions {
   phases?: readonly PhaseName[];
   /** Items per phase of a plan derived under the lock (for printing it). */
   itemLimit?: number;
+  /** How many connections a run deletes on at once, on a server; the embedded hub has one. */
+  connections?: number;
 }
+
+/**
+ * Connections a run deletes on by default: MuseHub's cascade triggers make one backend the limit
+ * of a single connection, and two keep a two-core server busy.
+ */
+const DEFAULT_CONNECTIONS = 2;
 
 /** How often a phase re-derives liveness when pushes keep moving the repo's roots. */
 const ROOT_RETRIES = 3;
@@ -61,6 +70,7 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
   const result = emptyResult(repo, options.dryRun ?? false, 'plan' in target ? target.source : 'derived');
   const profile = new Profile();
   const session = await Session.open(ctx.db);
+  let workers: Session[] = [];
   let unlock: Unlock | undefined;
   try {
     try {
@@ -74,7 +84,12 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
     }
     const graceSeconds = 'plan' in target ? target.plan.graceSeconds : target.graceSeconds;
     result.run_id = await recordStart(session, ctx.db, repo, result.dry_run, graceSeconds);
-    yield* runPhases(ctx, session, target, options, result, profile);
+    // On a server the chunks go over connections of their own (the first also derives the object
+    // phases while the run's connection derives the others); a dry run keeps to its one transaction.
+    if (ctx.db.kind === 'server' && !result.dry_run) {
+      workers = await Promise.all(Array.from({ length: options.connections ?? DEFAULT_CONNECTIONS }, () => Session.open(ctx.db)));
+    }
+    yield* runPhases(ctx, session, workers, target, options, result, profile);
   } catch (error) {
     result.outcome = 'failed';
     result.errors.push(messageOf(error));
@@ -93,6 +108,7 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
     // Whatever the cached estimate said is stale now.
     if (!result.dry_run) await session.execute('delete from musehub_gc_estimates where repo_id = ?', [repo.repoId]).catch(() => {});
     await unlock?.().catch(() => {});
+    await Promise.all(workers.map((worker) => worker.close()));
     await session.close();
   }
   yield { type: 'run-done', result };
@@ -100,7 +116,8 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
 }
 
 async function* runPhases(
-  ctx: GcContext, session: Session, target: RunTarget, options: ExecuteOptions, result: RunResult, profile: Profile,
+  ctx: GcContext, session: Session, workers: readonly Session[], target: RunTarget, options: ExecuteOptions,
+  result: RunResult, profile: Profile,
 ): AsyncGenerator<GcEvent> {
   const dryRun = result.dry_run;
   if (!dryRun) {
@@ -121,22 +138,23 @@ async function* runPhases(
       const what = target.source === 'file' ? 'the plan file was written' : 'the preview';
       yield { type: 'warning', message: `the hub changed since ${what} (${changes.join('; ')}): derived again under the lock; ` +
         'only what the plan listed and is still garbage is deleted' };
-      current = await profile.time('derive again', () => rederive(ctx, session, current, options));
+      current = await profile.time('derive again', () => rederive(ctx, session, workers[0], current, options));
       for (const difference of differencesOf(current, target.plan)) yield { type: 'warning', message: difference };
     }
   } else {
     const derived = await profile.time('derive plan', () => derivePlan(
-      session, ctx.db.hub, target.repo, { graceSeconds: target.graceSeconds, itemLimit: options.itemLimit ?? 0 }));
+      session, ctx.db.hub, target.repo, { graceSeconds: target.graceSeconds, itemLimit: options.itemLimit ?? 0 }, undefined, workers[0]));
     current = { ...derived, dropped: new Map(), notes: [] };
   }
   result.reachable_commit_count = current.plan.reachableCommits;
-  result.plan = { source: result.plan.source, computed_at: current.plan.computedAt, cutoff: current.plan.cutoff, rederived };
+  result.plan = { source: result.plan.source, computed_at: current.plan.computedAt, cutoff: current.plan.cutoff, rederived,
+    profile: current.plan.profile };
   yield { type: 'plan-ready', plan: current.plan, source: result.plan.source, rederived };
 
   if (dryRun) await session.execute('begin');
   try {
     for (const phase of PHASES) {
-      const outcome = yield* runPhase(ctx, session, phase, current, options, result, profile);
+      const outcome = yield* runPhase(ctx, session, workers, phase, current, options, result, profile);
       if (outcome === 'stop') {
         result.outcome = 'stopped';
         break;
@@ -154,7 +172,8 @@ async function* runPhases(
 
 /** Asks about one phase and runs it; returns the plan for the phases after, or 'stop'. */
 async function* runPhase(
-  ctx: GcContext, session: Session, phase: Phase, start: Current, options: ExecuteOptions, result: RunResult, profile: Profile,
+  ctx: GcContext, session: Session, workers: readonly Session[], phase: Phase, start: Current, options: ExecuteOptions,
+  result: RunResult, profile: Profile,
 ): AsyncGenerator<GcEvent, Current | 'stop'> {
   let current = start;
   const index = PHASES.indexOf(phase);
@@ -179,41 +198,48 @@ async function* runPhase(
   const total = phase.sets.reduce((sum, set) => sum + current.plan.sets[set.key].size, 0);
   yield { type: 'phase-start', phase: phase.name, total, bytes: phasePlan.bytes };
   const done = phaseResult(phase.name, 'done');
+  let chunks: ChunkRunner | undefined;
   try {
     let applied: PhaseApplied | undefined;
     for (let attempt = 1; !applied; attempt++) {
+      const plan = current.plan;
+      // While a phase deletes what is not live, the repo's roots stay as liveness was derived from:
+      // held still by the run's own connection (a transaction of its own beside the chunks').
+      const guard = phase.holdsRoots && workers.length > 0;
       try {
-        const plan = current.plan;
-        applied = yield* withProgress(phase.name, (progress) => profile.time(`delete ${phase.name}`, () =>
-          inTransaction(session, result.dry_run, () => phase.apply(
-            { session, repo: plan.repo, clock: { now: plan.computedAt, cutoff: plan.cutoff }, runId: result.run_id, roots: plan.basis.roots },
-            plan.sets, progress))));
+        if (guard) await session.execute('begin');
+        if (phase.holdsRoots) await holdRoots(session, plan.repo, plan.cutoff, plan.basis.roots, guard || result.dry_run);
+        applied = yield* withProgress(phase.name, (progress) => profile.time(`delete ${phase.name}`, () => {
+          chunks = new ChunkRunner(workers.length > 0 ? workers : [session], result.dry_run, ctx.store, progress, profile);
+          return phase.apply({ session, repo: plan.repo, clock: { now: plan.computedAt, cutoff: plan.cutoff }, runId: result.run_id, chunks },
+            plan.sets);
+        }));
       } catch (error) {
         if (!(error instanceof RootsMoved) || attempt === ROOT_RETRIES) throw error;
         yield { type: 'warning', phase: phase.name, message: `${error.message}: deriving it again` };
-        current = await profile.time('derive again', () => rederive(ctx, session, current, options));
+        if (guard) await session.execute('rollback');
+        current = await profile.time('derive again', () => rederive(ctx, session, workers[0], current, options));
         phasePlan = current.plan.phases[index]!;
         if (phasePlan.refused) throw new Error(`phase ${phase.name} is refused now: ${phasePlan.refused}`);
+      } finally {
+        if (guard && applied) await session.execute('commit');
+        else if (guard) await session.execute('rollback').catch(() => {});
       }
     }
     const kept = [...current.dropped.get(phase.name) ?? [], ...applied.kept];
-    Object.assign(done, {
-      refs: applied.refs, rows: applied.rows, kept, keptSincePlan: kept.reduce((sum, line) => sum + line.count, 0),
-      differences: kept.map((line) => line.detail),
-      // Bytes are freed when blobs go, so a blob phase counts them from the journal's drain.
-      bytes: phase.blobs && !result.dry_run ? 0 : applied.bytes,
-    });
-    if (phase.blobs && !result.dry_run) {
-      const drained = yield* withProgress(phase.name, (progress) =>
-        drainJournal(session, ctx.store, result.run_id, { progress, profile }));
-      Object.assign(done, { blobs: drained.blobs, bytes: drained.bytes });
-      done.errors.push(...drained.errors);
-    }
+    Object.assign(done, { kept, keptSincePlan: kept.reduce((sum, line) => sum + line.count, 0), differences: kept.map((line) => line.detail) });
   } catch (error) {
     // Rows a committed transaction deleted stay counted; the journal keeps their blobs for later.
     done.status = 'failed';
     throw error;
   } finally {
+    if (chunks) {
+      // What committed chunks deleted counts, even when a later one failed; bytes are freed when blobs
+      // go (a dry run says what would be).
+      Object.assign(done, { refs: chunks.deleted.refs, rows: chunks.deleted.rows, blobs: chunks.drained.blobs,
+        bytes: result.dry_run ? chunks.deleted.bytes : chunks.drained.bytes });
+      done.errors.push(...chunks.drained.errors);
+    }
     done.seconds = (performance.now() - started) / 1000;
     result.phases.push(done);
     tally(result, phase, done);
@@ -223,11 +249,13 @@ async function* runPhase(
 }
 
 /** Derives the plan again at the current plan's clock, and narrows the current plan to it. */
-async function rederive(ctx: GcContext, session: Session, current: Current, options: ExecuteOptions): Promise<Current> {
+async function rederive(
+  ctx: GcContext, session: Session, helper: Session | undefined, current: Current, options: ExecuteOptions,
+): Promise<Current> {
   const { plan } = current;
   const fresh = await derivePlan(session, ctx.db.hub, plan.repo,
     { graceSeconds: plan.graceSeconds, itemLimit: Math.max(options.itemLimit ?? 0, ...plan.phases.map((p) => p.items.length)) },
-    { now: plan.computedAt, cutoff: plan.cutoff });
+    { now: plan.computedAt, cutoff: plan.cutoff }, helper);
   const narrowed = await narrowPlan(session, plan, fresh.plan, fresh.live);
   const dropped = new Map(current.dropped);
   for (const [phase, kept] of narrowed.dropped) dropped.set(phase, [...dropped.get(phase) ?? [], ...kept]);
@@ -243,11 +271,6 @@ function differencesOf(current: Current, given: Plan): string[] {
     for (const kept of current.dropped.get(phase.name) ?? []) lines.push(`phase ${phase.name}: ${kept.detail}`);
   }
   return [...lines, ...current.notes];
-}
-
-/** A dry run is already inside its one transaction, rolled back at the end. */
-function inTransaction<T>(session: Session, dryRun: boolean, work: () => Promise<T>): Promise<T> {
-  return dryRun ? work() : session.transaction(work);
 }
 
 /**
@@ -310,6 +333,6 @@ function emptyResult(repo: RepoIdentity, dryRun: boolean, source: PlanSource): R
     run_id: '', repo_id: repo.repoId, repo: repoName(repo), dry_run: dryRun, outcome: 'done',
     commits_deleted: 0, commit_refs_deleted: 0, snapshots_deleted: 0, object_refs_deleted: 0, objects_deleted: 0,
     storage_bytes_freed: 0, mpack_cache_deleted: 0, reachable_commit_count: 0, errors: [], phases: [],
-    plan: { source, computed_at: '', cutoff: '', rederived: false }, profile: {},
+    plan: { source, computed_at: '', cutoff: '', rederived: false, profile: {} }, profile: {},
   };
 }

@@ -37,7 +37,7 @@ export async function drainJournal(
   const scope = runId === undefined ? [] : [runId];
   const { total } = await session.one<{ total: number }>(
     `select coalesce(sum(cardinality(blob_ids)), 0)::int as total from musehub_gc_journal where ${filter}`, scope);
-  const drained: Drained = { blobs: 0, bytes: 0, renamed: 0, errors: [] };
+  const drained = nothingDrained();
   let after = '0';
   let done = 0;
   for (;;) {
@@ -54,6 +54,21 @@ export async function drainJournal(
     }
   }
   return drained;
+}
+
+/** A tally of drained blobs, empty. */
+export function nothingDrained(): Drained {
+  return { blobs: 0, bytes: 0, renamed: 0, errors: [] };
+}
+
+/** Deletes the blobs of one journal entry (a phase's chunk, just committed), adding to `drained`. */
+export async function drainEntryById(
+  session: Session, store: BlobStore, entryId: string, drained: Drained, profile?: Profile,
+): Promise<void> {
+  const [entry] = await session.rows<Entry>(`
+    select entry_id::text as entry_id, blob_ids, storage_uris, sizes::float8[] as sizes
+    from musehub_gc_journal where entry_id = ?::bigint`, [entryId]);
+  if (entry) await drainEntry(session, store, entry, drained, profile);
 }
 
 async function drainEntry(session: Session, store: BlobStore, entry: Entry, drained: Drained, profile?: Profile): Promise<void> {

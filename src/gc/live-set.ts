@@ -32,7 +32,8 @@ export interface LivenessProblem {
   problem: string;
 }
 
-export interface LiveSet {
+/** What the walk proves: the repo's live commits, and the live snapshots whose manifests say the rest. */
+export interface CommitLiveness {
   graph: CommitGraph;
   roots: Root[];
   /** Commits of the repo reached from a branch, release or wire tag. */
@@ -41,15 +42,25 @@ export interface LiveSet {
   graceOnly: number;
   /** Commits the repo holds refs to that nothing reaches. */
   orphaned: number;
-  /** Objects a live snapshot names. */
-  objects: IdIndex;
   /** Live commits whose parent_ids cannot be read: which commits are live cannot be proven. */
   commitProblems: LivenessProblem[];
-  /** Live snapshots missing or whose manifest cannot be read: which objects are live cannot be proven. */
-  manifestProblems: LivenessProblem[];
+  /** The snapshots of the live commits and the repo's releases. */
+  liveSnapshots: IdList;
   findings: Finding[];
   basis: PlanBasis;
 }
+
+/** What the live manifests prove: the objects they name, and the manifests that prove nothing. */
+export interface ObjectLiveness {
+  /** Objects a live snapshot names. */
+  objects: IdIndex;
+  /** Live snapshots missing or whose manifest cannot be read: which objects are live cannot be proven. */
+  manifestProblems: LivenessProblem[];
+  findings: Finding[];
+}
+
+/** A repo's liveness, whole. */
+export type LiveSet = CommitLiveness & ObjectLiveness;
 
 /** Borrowed commits looked up per statement. */
 const LOOKUP_CHUNK = 10_000;
@@ -69,6 +80,13 @@ export async function readRoots(session: Session, repoId: string): Promise<Root[
 
 /** Walks the repo's history and reads the live manifests. */
 export async function deriveLiveSet(session: Session, repo: RepoIdentity, clock: PlanClock, profile: Profile): Promise<LiveSet> {
+  const commits = await walkCommits(session, repo, clock, profile);
+  const objects = await readLiveObjects(session, commits, profile);
+  return { ...commits, ...objects, findings: [...commits.findings, ...objects.findings] };
+}
+
+/** Walks the repo's history from its roots (and its refs younger than the cutoff). */
+export async function walkCommits(session: Session, repo: RepoIdentity, clock: PlanClock, profile: Profile): Promise<CommitLiveness> {
   const graph = new CommitGraph();
   const young: string[] = [];
   await profile.time('read commits', () => readCopy(session.copyOut(`
@@ -129,9 +147,6 @@ export async function deriveLiveSet(session: Session, repo: RepoIdentity, clock:
   }
   releaseSnapshots.forEach(addSnapshot);
 
-  const objects = new IdIndex('sha256', Math.max(1024, snapshotList.size * 4));
-  const manifestProblems = await profile.time('read manifests', () => readLiveManifests(session, snapshotList, objects));
-
   const findings: Finding[] = [];
   if (borrowed.length > 0) {
     findings.push({
@@ -140,11 +155,18 @@ export async function deriveLiveSet(session: Session, repo: RepoIdentity, clock:
         `(first: ${borrowed[0]}); other repos' GC cannot see that it needs them. ${ownCommits} commits hold refs.`,
     });
   }
-  findings.push(...problemFindings(commitProblems, 'live commit'), ...problemFindings(manifestProblems, 'live snapshot'));
+  findings.push(...problemFindings(commitProblems, 'live commit'));
   return {
-    graph, roots, reachable, graceOnly, orphaned, objects, commitProblems, manifestProblems, findings,
+    graph, roots, reachable, graceOnly, orphaned, commitProblems, liveSnapshots: snapshotList, findings,
     basis: await readBasis(session, repo.repoId, clock.cutoff, graph.absentIds()),
   };
+}
+
+/** Reads the live snapshots' manifests: which objects are live. */
+export async function readLiveObjects(session: Session, commits: CommitLiveness, profile: Profile): Promise<ObjectLiveness> {
+  const objects = new IdIndex('sha256', Math.max(1024, commits.liveSnapshots.size * 4));
+  const manifestProblems = await profile.time('read manifests', () => readLiveManifests(session, commits.liveSnapshots, objects));
+  return { objects, manifestProblems, findings: problemFindings(manifestProblems, 'live snapshot') };
 }
 
 /** Streams the manifests of `snapshots`, adding the objects they name; returns those that prove nothing. */

@@ -4,9 +4,10 @@
  * which a run acts on once (and a plan file carries).
  */
 import type { Database } from '../db/connect.js';
-import { deriveLiveSet, type LiveSet } from './live-set.js';
+import { readLiveObjects, walkCommits, type LiveSet } from './live-set.js';
 import { IdList } from './packed-ids.js';
-import { PHASES, refusalOf } from './phases/table.js';
+import type { PlanContext } from './phases/runtime.js';
+import { PHASES, refusalOf, type Phase } from './phases/table.js';
 import { Profile } from './profile.js';
 import { Session } from './session.js';
 import type { HubIdentity, PhasePlan, Plan, PlanClock, PlanSets, RepoIdentity } from './types.js';
@@ -19,12 +20,14 @@ export interface PlanOptions {
   itemLimit?: number;
 }
 
-/** Computes a plan on a session of its own. */
+/** Computes a plan on a session of its own (and, on a server, a second for the object phases). */
 export async function planGc(db: Database, repo: RepoIdentity, options: PlanOptions = {}): Promise<Plan> {
   const session = await Session.open(db);
+  const helper = db.kind === 'server' ? await Session.open(db) : undefined;
   try {
-    return (await derivePlan(session, db.hub, repo, options)).plan;
+    return (await derivePlan(session, db.hub, repo, options, undefined, helper)).plan;
   } finally {
+    await helper?.close();
     await session.close();
   }
 }
@@ -45,29 +48,43 @@ export function emptySets(): PlanSets {
 }
 
 /**
- * Derives liveness and every phase's sets on `session`. `clock` fixes the instants
- * (a run re-derives against its plan's); otherwise they are now.
+ * Derives liveness and every phase's sets on `session`. `clock` fixes the instants (a run
+ * re-derives against its plan's); otherwise they are now. With a `helper` session, the phases
+ * that rest on the live objects (the manifests, then phases 3 and 4) run on it meanwhile.
  */
 export async function derivePlan(
-  session: Session, hub: HubIdentity, repo: RepoIdentity, options: PlanOptions, clock?: PlanClock,
+  session: Session, hub: HubIdentity, repo: RepoIdentity, options: PlanOptions, clock?: PlanClock, helper?: Session,
 ): Promise<{ plan: Plan; live: LiveSet }> {
   const graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
   const at = clock ?? await planClock(session, graceSeconds);
   const profile = new Profile();
-  const live = await deriveLiveSet(session, repo, at, profile);
-  const ctx = { session, repo, live, clock: at, graceSeconds, itemLimit: options.itemLimit ?? 50 };
+  const commits = await walkCommits(session, repo, at, profile);
   const sets = emptySets();
   const phases: PhasePlan[] = [];
-  for (const phase of PHASES) {
-    const refused = refusalOf(phase, live);
-    if (refused) {
-      phases.push({ phase: phase.name, refs: 0, rows: 0, bytes: 0, blobs: 0, kept: [], items: [], refused });
-      continue;
+  const planPhases = async (lane: readonly Phase[], ctx: PlanContext) => {
+    for (const phase of lane) {
+      const refused = refusalOf(phase, { commitProblems: commits.commitProblems, manifestProblems: ctx.objects?.manifestProblems ?? [] });
+      const index = PHASES.indexOf(phase);
+      if (refused) {
+        phases[index] = { phase: phase.name, refs: 0, rows: 0, bytes: 0, blobs: 0, kept: [], items: [], refused };
+        continue;
+      }
+      const planned = await profile.time(`plan ${phase.name}`, () => phase.plan(ctx, sets));
+      Object.assign(sets, planned.sets);
+      phases[index] = planned.plan;
     }
-    const planned = await profile.time(`plan ${phase.name}`, () => phase.plan(ctx, sets));
-    Object.assign(sets, planned.sets);
-    phases.push(planned.plan);
-  }
+  };
+  const base = { repo, live: commits, clock: at, graceSeconds, itemLimit: options.itemLimit ?? 50 };
+  const commitLane = () => planPhases(PHASES.filter((phase) => phase.needs !== 'objects'), { ...base, session, objects: undefined });
+  const objectLane = async () => {
+    const objectSession = helper ?? session;
+    const objects = await readLiveObjects(objectSession, commits, profile);
+    await planPhases(PHASES.filter((phase) => phase.needs === 'objects'), { ...base, session: objectSession, objects });
+    return objects;
+  };
+  // One connection cannot serve two lanes at once: without a helper they take turns.
+  const objects = helper ? (await Promise.all([commitLane(), objectLane()]))[1] : await commitLane().then(objectLane);
+  const live: LiveSet = { ...commits, ...objects, findings: [...commits.findings, ...objects.findings] };
   return {
     live,
     plan: {

@@ -89,6 +89,8 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Items per phase of a plan derived under the lock. */
   itemLimit?: number;
+  /** How many connections the run deletes on at once, on a server (default 2). */
+  connections?: number;
 }
 
 export interface GcService {

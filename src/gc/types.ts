@@ -181,8 +181,8 @@ export interface RunResult {
   reachable_commit_count: number;
   errors: string[];
   phases: PhaseResult[];
-  /** Where the plan came from, and whether the hub had changed since it was made. */
-  plan: { source: PlanSource; computed_at: string; cutoff: string; rederived: boolean };
+  /** Where the plan came from, whether the hub had changed since it was made, and what deriving it took. */
+  plan: { source: PlanSource; computed_at: string; cutoff: string; rederived: boolean; profile: Record<string, number> };
   /** Seconds each step of the run took: checking or deriving the plan, each phase's deletes, journal, blobs. */
   profile: Record<string, number>;
 }

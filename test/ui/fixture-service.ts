@@ -232,7 +232,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
           snapshots_deleted: count('snapshots', 'rows'), object_refs_deleted: count('refs', 'refs'),
           objects_deleted: count('objects', 'rows'), storage_bytes_freed: results.reduce((sum, result) => sum + result.bytes, 0),
           mpack_cache_deleted: count('cache', 'rows'), reachable_commit_count: plan.reachableCommits, errors: [], phases: results,
-          plan: { source: 'plan' in target ? target.source : 'derived', computed_at: plan.computedAt, cutoff: plan.cutoff, rederived: false },
+          plan: { source: 'plan' in target ? target.source : 'derived', computed_at: plan.computedAt, cutoff: plan.cutoff, rederived: false, profile: {} },
           profile: {},
       };
       yield { type: 'run-done', result };

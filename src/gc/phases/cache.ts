@@ -7,7 +7,7 @@ import { readCopy } from '../copy-rows.js';
 import { IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
-  goneLine, inChunks, keptLine, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
+  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext,
 } from './runtime.js';
 
 export async function planCache(ctx: PlanContext): Promise<PhasePlanned> {
@@ -50,33 +50,33 @@ export async function planCache(ctx: PlanContext): Promise<PhasePlanned> {
   };
 }
 
-export async function applyCache(ctx: ApplyContext, sets: PlanSets, progress: Progress): Promise<PhaseApplied> {
-  const { session, repo } = ctx;
-  let bytes = 0;
-  const rows = await inChunks(sets.cacheRows, async (chunk) => {
+export async function applyCache(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied> {
+  const { repo } = ctx;
+  const left = new Leftover();
+  await ctx.chunks.run(sets.cacheRows.chunks(DELETE_CHUNK), sets.cacheRows.size, async (session, chunk) => {
     const deleted = await session.rows<{ mpack_id: string; size_bytes: number }>(`
       delete from musehub_fetch_mpack_cache where cache_id = any(?) and repo_id = ? and expires_at <= ?
       returning mpack_id, size_bytes::float8 as size_bytes`, [chunk, repo.repoId, ctx.clock.now]);
+    await left.note(chunk, deleted.length, () => idsOf(session,
+      'select cache_id as id from musehub_fetch_mpack_cache where cache_id = any(?)', [chunk]));
     const sizes = new Map<string, number>();
     for (const row of deleted) sizes.set(row.mpack_id, Math.max(row.size_bytes, sizes.get(row.mpack_id) ?? 0));
     // A new statement: it sees the rows just deleted as gone, and any other row naming the mpack.
-    const journal = await session.one<{ bytes: number }>(`
+    const journal = await session.one<{ bytes: number; entry: string | null }>(`
       with freed as (
         select m.id, m.size from unnest(?::text[], ?::float8[]) as m(id, size)
         where not exists (select 1 from musehub_fetch_mpack_cache c where c.mpack_id = m.id)
           and not exists (select 1 from musehub_objects o where o.object_id = m.id)),
       journaled as (
         insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
-        select ?, 'mpack', array_agg(id), array_agg(null::text), array_agg(size::bigint) from freed having count(*) > 0)
-      select coalesce(sum(size), 0)::float8 as bytes from freed`, [[...sizes.keys()], [...sizes.values()], ctx.runId]);
-    bytes += journal.bytes;
-    return deleted.length;
-  }, async (chunk) => (await session.rows<{ id: string }>(
-    'select cache_id as id from musehub_fetch_mpack_cache where cache_id = any(?)', [chunk])).map((row) => row.id),
-  (done) => progress(done, sets.cacheRows.size, bytes));
+        select ?, 'mpack', array_agg(id), array_agg(null::text), array_agg(size::bigint) from freed having count(*) > 0
+        returning entry_id)
+      select coalesce(sum(size), 0)::float8 as bytes, (select entry_id::text from journaled) as entry from freed`,
+    [[...sizes.keys()], [...sizes.values()], ctx.runId]);
+    return { refs: 0, rows: deleted.length, bytes: journal.bytes, entryId: journal.entry };
+  });
   return {
-    refs: 0, rows: rows.count, bytes,
-    kept: [...keptLine('fresh', rows.kept.length, `${counted(rows.kept.length, 'cache entry', 'cache entries')} not expired when the phase ran`),
-      ...goneLine(rows.gone, 'cache entry')],
+    kept: [...keptLine('fresh', left.kept.length, `${counted(left.kept.length, 'cache entry', 'cache entries')} not expired when the phase ran`),
+      ...goneLine(left.gone, 'cache entry')],
   };
 }

@@ -5,10 +5,11 @@
 import { counted } from '../../words.js';
 import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
+import type { Session } from '../session.js';
 import type { Kept, PlanSets } from '../types.js';
 import {
-  goneLine, heldByOtherRepos, holdRoots, idsOf, inChunks, keptLine, topBy,
-  type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
+  DELETE_CHUNK, goneLine, heldByOtherRepos, idsOf, keptLine, Leftover, topBy,
+  type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext,
 } from './runtime.js';
 
 /** A branch, release or wire tag of any repo points at the commit `id` names. */
@@ -58,20 +59,26 @@ export async function planCommits(ctx: PlanContext): Promise<PhasePlanned> {
   };
 }
 
-export async function applyCommits(ctx: ApplyContext, sets: PlanSets, progress: Progress): Promise<PhaseApplied> {
-  const { session, repo } = ctx;
-  await holdRoots(ctx);
-  const total = sets.commitRefs.size + sets.commits.size;
-  const refs = await inChunks(sets.commitRefs, (chunk) => session.execute(`
-    delete from musehub_commit_refs where repo_id = ? and commit_id = any(?) and created_at <= ?`,
-  [repo.repoId, chunk, ctx.clock.cutoff]), (chunk) => stillThere(ctx, 'refs', chunk), (done) => progress(done, total, 0));
-
-  const rows = await inChunks(sets.commits, async (chunk) => {
+/**
+ * A chunk of the repo's refs, and the commit rows among them, go in one transaction: an
+ * interrupted run never leaves a commit row that no ref names, which no repo's GC would see.
+ */
+export async function applyCommits(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied> {
+  const { repo } = ctx;
+  const rows = IdIndex.of(sets.commits);
+  const refsLeft = new Leftover();
+  const rowsLeft = new Leftover();
+  await ctx.chunks.run(sets.commitRefs.chunks(DELETE_CHUNK), sets.commitRefs.size, async (session, chunk) => {
+    const refs = await session.execute('delete from musehub_commit_refs where repo_id = ? and commit_id = any(?) and created_at <= ?',
+      [repo.repoId, chunk, ctx.clock.cutoff]);
+    await refsLeft.note(chunk, refs, () => stillThere(session, ctx, 'refs', chunk));
+    const commits = chunk.filter((id) => rows.has(id));
+    if (commits.length === 0) return { refs, rows: 0, bytes: 0 };
     // Lock first, then re-check in a new statement: its snapshot sees every ref committed before the
     // lock, and a push after it waits on the lock and then fails on the foreign key.
-    await session.execute('select 1 from musehub_commits where commit_id = any(?) for update', [chunk]);
+    await session.execute('select 1 from musehub_commits where commit_id = any(?) for update', [commits]);
     // Their snapshots wait in musehub_gc_pending for phase 2, of this run or, if it stops here, the next.
-    return (await session.one<{ count: number }>(`
+    const { count } = await session.one<{ count: number }>(`
       with deleted as (
         delete from musehub_commits c
         where c.commit_id = any(?)
@@ -84,25 +91,23 @@ export async function applyCommits(ctx: ApplyContext, sets: PlanSets, progress: 
         insert into musehub_gc_pending (repo_id, kind, ids)
         select ?, 'snapshot', array_agg(distinct snapshot_id) from deleted where snapshot_id is not null
         having count(*) > 0)
-      select count(*)::int as count from deleted`, [chunk, repo.repoId])).count;
-  }, (chunk) => stillThere(ctx, 'rows', chunk), (done) => progress(sets.commitRefs.size + done, total, 0));
-
+      select count(*)::int as count from deleted`, [commits, repo.repoId]);
+    await rowsLeft.note(commits, count, () => stillThere(session, ctx, 'rows', commits));
+    return { refs, rows: count, bytes: 0 };
+  });
   return {
-    refs: refs.count, rows: rows.count, bytes: 0,
     kept: [
-      ...await explainCommitRefs(ctx, IdList.of('hex', refs.kept)), ...goneLine(refs.gone, 'commit ref'),
-      ...await explainCommits(ctx, rows.kept), ...goneLine(rows.gone, 'commit'),
+      ...await explainCommitRefs(ctx, IdList.of('hex', refsLeft.kept)), ...goneLine(refsLeft.gone, 'commit ref'),
+      ...await explainCommits(ctx, rowsLeft.kept), ...goneLine(rowsLeft.gone, 'commit'),
     ],
   };
 }
 
 /** The ids of `chunk` whose ref (or row) is still there after the delete: the ones it kept. */
-async function stillThere(ctx: ApplyContext, what: 'refs' | 'rows', chunk: string[]): Promise<string[]> {
-  const rows = await ctx.session.rows<{ id: string }>(what === 'refs'
-    ? 'select commit_id as id from musehub_commit_refs where repo_id = ? and commit_id = any(?)'
-    : 'select commit_id as id from musehub_commits where commit_id = any(?)',
-  what === 'refs' ? [ctx.repo.repoId, chunk] : [chunk]);
-  return rows.map((row) => row.id);
+async function stillThere(session: Session, ctx: ApplyContext, what: 'refs' | 'rows', chunk: string[]): Promise<string[]> {
+  return what === 'refs'
+    ? idsOf(session, 'select commit_id as id from musehub_commit_refs where repo_id = ? and commit_id = any(?)', [ctx.repo.repoId, chunk])
+    : idsOf(session, 'select commit_id as id from musehub_commits where commit_id = any(?)', [chunk]);
 }
 
 /** Why refs the plan listed stay: pushed again since (younger than the cutoff now), or live again. */

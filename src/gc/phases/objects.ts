@@ -10,8 +10,7 @@ import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
-  goneLine, heldByOtherRepos, idsOf, inChunks, keptLine, TopN, topBy,
-  type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
+  DELETE_CHUNK, goneLine, heldByOtherRepos, TopN, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext,
 } from './runtime.js';
 
 /**
@@ -69,13 +68,12 @@ export async function planObjects(ctx: PlanContext, sets: Pick<PlanSets, 'object
   };
 }
 
-export async function applyObjects(ctx: ApplyContext, sets: PlanSets, progress: Progress): Promise<PhaseApplied> {
-  const { session } = ctx;
-  let bytes = 0;
-  const rows = await inChunks(sets.objects, async (chunk) => {
+export async function applyObjects(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied> {
+  const left = new Leftover();
+  await ctx.chunks.run(sets.objects.chunks(DELETE_CHUNK), sets.objects.size, async (session, chunk) => {
     // Lock first: a push that adds a ref afterwards waits, then fails on the foreign key.
     await session.execute('select 1 from musehub_objects where object_id = any(?) for update', [chunk]);
-    const done = await session.one<{ count: number; bytes: number }>(`
+    const done = await session.one<{ count: number; bytes: number; entry: string | null }>(`
       with deleted as (
         delete from musehub_objects o
         where o.object_id = any(?) and o.created_at <= ?
@@ -84,16 +82,16 @@ export async function applyObjects(ctx: ApplyContext, sets: PlanSets, progress: 
       journaled as (
         insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
         select ?, 'object', array_agg(object_id), array_agg(storage_uri), array_agg(size_bytes) from deleted
-        having count(*) > 0)
-      select count(*)::int as count, coalesce(sum(size_bytes), 0)::float8 as bytes from deleted`,
+        having count(*) > 0
+        returning entry_id)
+      select count(*)::int as count, coalesce(sum(size_bytes), 0)::float8 as bytes,
+             (select entry_id::text from journaled) as entry from deleted`,
     [chunk, ctx.clock.cutoff, ctx.runId]);
-    bytes += done.bytes;
-    return done.count;
-  }, async (chunk) => (await session.rows<{ id: string }>(
-    'select object_id as id from musehub_objects where object_id = any(?)', [chunk])).map((row) => row.id),
-  (done) => progress(done, sets.objects.size, bytes));
+    await left.note(chunk, done.count, () => idsOf(session, 'select object_id as id from musehub_objects where object_id = any(?)', [chunk]));
+    return { refs: 0, rows: done.count, bytes: done.bytes, entryId: done.entry };
+  });
   await settlePendingObjects(ctx);
-  return { refs: 0, rows: rows.count, bytes, kept: [...await explainObjects(ctx, rows.kept), ...goneLine(rows.gone, 'object')] };
+  return { kept: [...await explainObjects(ctx, left.kept), ...goneLine(left.gone, 'object')] };
 }
 
 /**
@@ -102,14 +100,14 @@ export async function applyObjects(ctx: ApplyContext, sets: PlanSets, progress: 
  */
 async function settlePendingObjects(ctx: ApplyContext): Promise<void> {
   const repoId = ctx.repo.repoId;
-  await ctx.session.execute(`
+  await ctx.session.transaction(() => ctx.session.execute(`
     with ids as (select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'object'),
     waiting as (
       select array_agg(i.id) as ids from ids i join musehub_objects o on o.object_id = i.id
       where not exists (select 1 from musehub_object_refs x where x.object_id = i.id)),
     settled as (delete from musehub_gc_pending where repo_id = ? and kind = 'object')
     insert into musehub_gc_pending (repo_id, kind, ids) select ?, 'object', ids from waiting where ids is not null`,
-  [repoId, repoId, repoId]);
+  [repoId, repoId, repoId]), ctx.chunks.dryRun);
 }
 
 /** Why objects the plan listed stay: a repo references them again, or they were stored within the grace period. */

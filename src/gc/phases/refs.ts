@@ -2,15 +2,16 @@
 import { counted } from '../../words.js';
 import { readCopy } from '../copy-rows.js';
 import { formatGrace } from '../duration.js';
-import type { LiveSet } from '../live-set.js';
+import type { ObjectLiveness } from '../live-set.js';
 import { IdList } from '../packed-ids.js';
 import type { Kept, PlanSets } from '../types.js';
 import {
-  goneLine, holdRoots, inChunks, keptLine, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
+  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, objectsOf, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext,
 } from './runtime.js';
 
 export async function planRefs(ctx: PlanContext): Promise<PhasePlanned> {
-  const { session, repo, live } = ctx;
+  const { session, repo } = ctx;
+  const live = objectsOf(ctx);
   const objectRefs = new IdList('sha256');
   let young = 0;
   await readCopy(session.copyOut(
@@ -32,31 +33,31 @@ export async function planRefs(ctx: PlanContext): Promise<PhasePlanned> {
   };
 }
 
-export async function applyRefs(ctx: ApplyContext, sets: PlanSets, progress: Progress): Promise<PhaseApplied> {
-  const { session, repo } = ctx;
-  await holdRoots(ctx);
-  // The objects wait in musehub_gc_pending for phase 4, of this run or, if it stops here, the next.
-  const refs = await inChunks(sets.objectRefs, async (chunk) => (await session.one<{ count: number }>(`
-    with deleted as (
-      delete from musehub_object_refs where repo_id = ? and object_id = any(?) and created_at <= ?
-      returning object_id),
-    pending as (
-      insert into musehub_gc_pending (repo_id, kind, ids)
-      select ?, 'object', array_agg(object_id) from deleted having count(*) > 0)
-    select count(*)::int as count from deleted`, [repo.repoId, chunk, ctx.clock.cutoff, repo.repoId])).count,
-  async (chunk) => (await session.rows<{ id: string }>(
-    'select object_id as id from musehub_object_refs where repo_id = ? and object_id = any(?)', [repo.repoId, chunk],
-  )).map((row) => row.id),
-  (done) => progress(done, sets.objectRefs.size, 0));
+export async function applyRefs(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied> {
+  const { repo } = ctx;
+  const left = new Leftover();
+  await ctx.chunks.run(sets.objectRefs.chunks(DELETE_CHUNK), sets.objectRefs.size, async (session, chunk) => {
+    // The objects wait in musehub_gc_pending for phase 4, of this run or, if it stops here, the next.
+    const { count } = await session.one<{ count: number }>(`
+      with deleted as (
+        delete from musehub_object_refs where repo_id = ? and object_id = any(?) and created_at <= ?
+        returning object_id),
+      pending as (
+        insert into musehub_gc_pending (repo_id, kind, ids)
+        select ?, 'object', array_agg(object_id) from deleted having count(*) > 0)
+      select count(*)::int as count from deleted`, [repo.repoId, chunk, ctx.clock.cutoff, repo.repoId]);
+    await left.note(chunk, count, () => idsOf(session,
+      'select object_id as id from musehub_object_refs where repo_id = ? and object_id = any(?)', [repo.repoId, chunk]));
+    return { refs: count, rows: 0, bytes: 0 };
+  });
   return {
-    refs: refs.count, rows: 0, bytes: 0,
-    kept: [...keptLine('grace', refs.kept.length, `${counted(refs.kept.length, 'object ref')} pushed again since the plan`),
-      ...goneLine(refs.gone, 'object ref')],
+    kept: [...keptLine('grace', left.kept.length, `${counted(left.kept.length, 'object ref')} pushed again since the plan`),
+      ...goneLine(left.gone, 'object ref')],
   };
 }
 
 /** Why object refs the plan listed are no longer garbage in a plan derived since: their object is live again. */
-export function explainObjectRefs(ids: IdList, live: LiveSet): Kept[] {
+export function explainObjectRefs(ids: IdList, live: ObjectLiveness): Kept[] {
   let liveAgain = 0;
   for (const id of ids) if (live.objects.has(id)) liveAgain++;
   const other = ids.size - liveAgain;

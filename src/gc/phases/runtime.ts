@@ -1,21 +1,23 @@
 /**
  * What every phase works with. A phase plans from the live set and the sets earlier
  * phases planned, and hands on its own as typed values (PlanSets). It applies by
- * deleting its sets in bounded chunks, each chunk one array parameter, re-checking
- * its condition under row locks in the deleting statement.
+ * deleting its sets in bounded chunks (ChunkRunner), each chunk one array parameter,
+ * locking its rows and re-checking its condition in the deleting statement.
  */
 import { rootsDigest } from '../basis.js';
 import { counted } from '../../words.js';
 import { Heap } from '../heap.js';
-import type { LiveSet } from '../live-set.js';
+import type { CommitLiveness, ObjectLiveness } from '../live-set.js';
 import type { Session } from '../session.js';
-import type { IdList } from '../packed-ids.js';
+import type { ChunkRunner } from '../chunks.js';
 import type { Kept, KeptReason, PhasePlan, PlanClock, PlanSets, RepoIdentity } from '../types.js';
 
 export interface PlanContext {
   session: Session;
   repo: RepoIdentity;
-  live: LiveSet;
+  live: CommitLiveness;
+  /** What the live manifests prove: there for the phases that need the live objects. */
+  objects: ObjectLiveness | undefined;
   clock: PlanClock;
   graceSeconds: number;
   /** How many items a phase plan lists. */
@@ -23,12 +25,19 @@ export interface PlanContext {
 }
 
 export interface ApplyContext {
+  /** The run's own connection: for what a phase reads before its chunks, and settles after them. */
   session: Session;
   repo: RepoIdentity;
   clock: PlanClock;
   runId: string;
-  /** The digest of the roots the sets were derived from: a phase that deletes what is not live checks it. */
-  roots: string;
+  /** Runs the phase's deleting chunks; counts what they deleted. */
+  chunks: ChunkRunner;
+}
+
+/** The live objects a phase that needs them plans with; the plan's scheduler gives them to those phases only. */
+export function objectsOf(ctx: PlanContext): ObjectLiveness {
+  if (!ctx.objects) throw new Error('a phase that needs the live objects was planned without them');
+  return ctx.objects;
 }
 
 /** What planning a phase gives: its summary, and the sets it adds for later phases and for execution. */
@@ -37,12 +46,8 @@ export interface PhasePlanned {
   sets: Partial<PlanSets>;
 }
 
-/** What applying a phase did. */
+/** What applying a phase says beside its counts (which its ChunkRunner keeps). */
 export interface PhaseApplied {
-  refs: number;
-  rows: number;
-  /** Bytes of the blobs the phase journalled (objects and cache). */
-  bytes: number;
   /** What the plan listed that stayed under the re-check, and why. */
   kept: Kept[];
 }
@@ -57,52 +62,34 @@ export class RootsMoved extends Error {
 }
 
 /**
- * Holds the repo's branches, releases and wire tags still until the transaction ends, and makes
- * sure liveness was derived from them as they are: the phases that delete what is not live call it.
+ * Holds the repo's branches, releases and wire tags still until `session`'s transaction ends
+ * (with `lock`), and makes sure liveness was derived from them as they are (`roots`): the
+ * executor calls it before a phase that deletes what is not live.
  */
-export async function holdRoots(ctx: ApplyContext): Promise<void> {
-  for (const table of ['musehub_branches', 'musehub_releases', 'musehub_wire_tags']) {
-    await ctx.session.execute(`select 1 from ${table} where repo_id = ? for share`, [ctx.repo.repoId]);
+export async function holdRoots(session: Session, repo: RepoIdentity, cutoff: string, roots: string, lock: boolean): Promise<void> {
+  if (lock) {
+    for (const table of ['musehub_branches', 'musehub_releases', 'musehub_wire_tags']) {
+      await session.execute(`select 1 from ${table} where repo_id = ? for share`, [repo.repoId]);
+    }
   }
-  if (await rootsDigest(ctx.session, ctx.repo.repoId, ctx.clock.cutoff) !== ctx.roots) throw new RootsMoved();
+  if (await rootsDigest(session, repo.repoId, cutoff) !== roots) throw new RootsMoved();
 }
 
-/** Ids per deleting statement: progress is reported between chunks, and locks are taken per chunk. */
+/** Ids per deleting statement, and per chunk transaction. */
 export const DELETE_CHUNK = 10_000;
 
-/** What deleting a set chunk by chunk did. */
-export interface Chunked {
-  /** Rows deleted. */
-  count: number;
-  /** Ids of the set whose row is still there: the re-check kept them. */
-  kept: string[];
-  /** Ids of the set whose row was gone before the delete reached it. */
-  gone: number;
-}
+/** What a set's deletes left: ids the re-check kept (their row is still there), and how many were already gone. */
+export class Leftover {
+  readonly kept: string[] = [];
+  gone = 0;
 
-/**
- * Runs `statement` over `ids` in chunks, adding up the rows it deletes. Where a chunk
- * deletes fewer than it names, `remaining` says which of its ids still have their row;
- * the others were already gone.
- */
-export async function inChunks(
-  ids: IdList, statement: (chunk: string[]) => Promise<number>,
-  remaining: (chunk: string[]) => Promise<string[]>, progress: (done: number) => void,
-): Promise<Chunked> {
-  const result: Chunked = { count: 0, kept: [], gone: 0 };
-  let done = 0;
-  for (const chunk of ids.chunks(DELETE_CHUNK)) {
-    const count = await statement(chunk);
-    result.count += count;
-    if (count < chunk.length) {
-      const kept = await remaining(chunk);
-      result.kept.push(...kept);
-      result.gone += chunk.length - count - kept.length;
-    }
-    done += chunk.length;
-    progress(done);
+  /** After a statement deleted `count` of `chunk`, finds which of the rest `remaining` still sees. */
+  async note(chunk: readonly string[], count: number, remaining: () => Promise<string[]>): Promise<void> {
+    if (count >= chunk.length) return;
+    const kept = await remaining();
+    this.kept.push(...kept);
+    this.gone += chunk.length - count - kept.length;
   }
-  return result;
 }
 
 /** The line for ids whose row someone else deleted before the phase reached it. */

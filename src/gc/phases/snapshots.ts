@@ -5,7 +5,7 @@ import { IdIndex, IdList } from '../packed-ids.js';
 import type { Session } from '../session.js';
 import type { Kept, PlanSets } from '../types.js';
 import {
-  goneLine, inChunks, keptLine, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress,
+  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext,
 } from './runtime.js';
 
 export async function planSnapshots(ctx: PlanContext, sets: Pick<PlanSets, 'commits'>): Promise<PhasePlanned> {
@@ -56,43 +56,46 @@ export async function planSnapshots(ctx: PlanContext, sets: Pick<PlanSets, 'comm
   };
 }
 
-export async function applySnapshots(ctx: ApplyContext, sets: PlanSets, progress: Progress): Promise<PhaseApplied> {
+export async function applySnapshots(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied> {
   const { session, repo } = ctx;
   // Phase 1 has deleted its commits: whatever commit still uses a snapshot now stays, as does a release's.
   // Pending snapshots are looked at too, to settle which of them still wait for a run.
   const examined = new IdIndex('hex');
-  for (const id of sets.snapshots) examined.add(id);
+  examined.addAll(sets.snapshots);
   for (const id of await pendingSnapshots(session, repo.repoId)) examined.add(id);
   const everything = examined.toList();
-  const inUse = await snapshotsInUse(session, everything, new IdIndex('hex'));
+  const inUse = await snapshotsInUse(session, everything);
   const used = (id: string) => inUse.byCommit.has(id) || inUse.byRelease.has(id);
   const deletable = sets.snapshots.filter((id) => !used(id) && !inUse.absent.has(id));
-  const rows = await inChunks(deletable, (chunk) => session.execute(`
-    delete from musehub_snapshots s where s.snapshot_id = any(?)
-      and not exists (select 1 from musehub_releases x where x.snapshot_id = s.snapshot_id)`, [chunk]),
-  async (chunk) => (await session.rows<{ id: string }>(
-    'select snapshot_id as id from musehub_snapshots where snapshot_id = any(?)', [chunk])).map((row) => row.id),
-  (done) => progress(done, deletable.size, 0));
+  const left = new Leftover();
+  await ctx.chunks.run(deletable.chunks(DELETE_CHUNK), deletable.size, async (chunkSession, chunk) => {
+    const rows = await chunkSession.execute(`
+      delete from musehub_snapshots s where s.snapshot_id = any(?)
+        and not exists (select 1 from musehub_releases x where x.snapshot_id = s.snapshot_id)`, [chunk]);
+    await left.note(chunk, rows, () => idsOf(chunkSession, 'select snapshot_id as id from musehub_snapshots where snapshot_id = any(?)', [chunk]));
+    return { refs: 0, rows, bytes: 0 };
+  });
 
   // What still has its row and is used by nothing waits in pending for the next run; the rest is settled.
   const table = await session.idTable(everything);
-  const waiting = (await session.rows<{ id: string }>(
-    `select g.id from ${table} g join musehub_snapshots s on s.snapshot_id = g.id`)).map((row) => row.id).filter((id) => !used(id));
-  await session.execute(`delete from musehub_gc_pending where repo_id = ? and kind = 'snapshot'`, [repo.repoId]);
-  if (waiting.length > 0) {
-    await session.execute(`insert into musehub_gc_pending (repo_id, kind, ids) values (?, 'snapshot', ?)`, [repo.repoId, waiting]);
-  }
+  const waiting = (await idsOf(session, `select g.id from ${table} g join musehub_snapshots s on s.snapshot_id = g.id`))
+    .filter((id) => !used(id));
+  await session.transaction(async () => {
+    await session.execute(`delete from musehub_gc_pending where repo_id = ? and kind = 'snapshot'`, [repo.repoId]);
+    if (waiting.length > 0) {
+      await session.execute(`insert into musehub_gc_pending (repo_id, kind, ids) values (?, 'snapshot', ?)`, [repo.repoId, waiting]);
+    }
+  }, ctx.chunks.dryRun);
 
   let byCommit = 0;
-  let byRelease = rows.kept.length;
-  let absent = rows.gone;
+  let byRelease = left.kept.length;
+  let absent = left.gone;
   for (const id of sets.snapshots) {
     if (inUse.byRelease.has(id)) byRelease++;
     else if (inUse.byCommit.has(id)) byCommit++;
     else if (inUse.absent.has(id)) absent++;
   }
   return {
-    refs: 0, rows: rows.count, bytes: 0,
     kept: [
       ...keptLine('in-use', byCommit, `${counted(byCommit, 'snapshot')} used by a commit when the phase ran`),
       ...keptLine('pinned', byRelease, `${counted(byRelease, 'snapshot')} pinned by a release when the phase ran`),
@@ -108,16 +111,16 @@ async function pendingSnapshots(session: Session, repoId: string): Promise<strin
 }
 
 /**
- * Which of `snapshots` a commit outside `deleting` or a release of any repo uses, and which have
- * no row. No index leads from a snapshot to its commits: one pass over the commits finds them.
+ * Which of `snapshots` a commit or a release of any repo uses, and which have no row. No index
+ * leads from a snapshot to its commits: one pass over the commits finds them.
  */
-async function snapshotsInUse(session: Session, snapshots: IdList, deleting: IdIndex) {
+async function snapshotsInUse(session: Session, snapshots: IdList) {
   const inUse = { byCommit: new Set<string>(), byRelease: new Set<string>(), absent: new Set<string>() };
   if (snapshots.size === 0) return inUse;
   const table = await session.idTable(snapshots);
   await readCopy(session.copyOut(`
-      select c.snapshot_id, c.commit_id from musehub_commits c join ${table} g on g.id = c.snapshot_id`), (row) => {
-    if (deleting.indexOfText(row.buf, row.starts[1]!, row.ends[1]!) < 0) inUse.byCommit.add(row.text(0)!);
+      select distinct c.snapshot_id from musehub_commits c join ${table} g on g.id = c.snapshot_id`), (row) => {
+    inUse.byCommit.add(row.text(0)!);
   });
   for (const row of await session.rows<{ id: string; why: string }>(`
       select distinct x.snapshot_id as id, 'release' as why from musehub_releases x join ${table} g on g.id = x.snapshot_id

@@ -11,7 +11,7 @@ import { applyCache, planCache } from './cache.js';
 import { applyCommits, explainCommitRefs, explainCommits, planCommits } from './commits.js';
 import { applyObjects, explainObjects, planObjects } from './objects.js';
 import { applyRefs, explainObjectRefs, planRefs } from './refs.js';
-import { keptLine, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type Progress } from './runtime.js';
+import { keptLine, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext } from './runtime.js';
 import { applySnapshots, planSnapshots } from './snapshots.js';
 
 /** The counts of a run result, one per set. */
@@ -30,7 +30,7 @@ export interface PhaseSet {
   one: string;
   many: string;
   /** Why ids a plan listed are not garbage in a plan derived since, when the hub changed. */
-  dropped(ctx: Pick<PlanContext, 'session' | 'repo' | 'clock' | 'live'>, ids: IdList): Promise<Kept[]>;
+  dropped(ctx: Pick<PlanContext, 'session' | 'repo' | 'clock'> & { live: LiveSet }, ids: IdList): Promise<Kept[]>;
 }
 
 export interface Phase {
@@ -43,8 +43,10 @@ export interface Phase {
   blobs: boolean;
   /** The liveness it relies on; when that cannot be proven the phase refuses. */
   needs: 'commits' | 'objects' | undefined;
+  /** It deletes what is not live: the repo's roots must stay as they were while it runs. */
+  holdsRoots: boolean;
   plan(ctx: PlanContext, sets: PlanSets): Promise<PhasePlanned>;
-  apply(ctx: ApplyContext, sets: PlanSets, progress: Progress): Promise<PhaseApplied>;
+  apply(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied>;
 }
 
 /** Dropped ids the phase cannot say more about than that they are no longer garbage. */
@@ -53,7 +55,7 @@ const noLongerGarbage = (what: string) => async (_ctx: unknown, ids: IdList): Pr
 
 export const PHASES: readonly Phase[] = [
   {
-    name: 'commits', number: 1, title: 'commits', blobs: false, needs: 'commits',
+    name: 'commits', number: 1, title: 'commits', blobs: false, needs: 'commits', holdsRoots: true,
     sets: [
       { key: 'commitRefs', shape: 'hex', count: 'refs', tally: 'commit_refs_deleted', one: 'commit ref', many: 'commit refs',
         dropped: (ctx, ids) => explainCommitRefs(ctx, ids, ctx.live) },
@@ -64,24 +66,24 @@ export const PHASES: readonly Phase[] = [
   },
   {
     // Its candidates are the commits phase 1 deletes: it stands or falls with phase 1.
-    name: 'snapshots', number: 2, title: 'snapshots', blobs: false, needs: 'commits',
+    name: 'snapshots', number: 2, title: 'snapshots', blobs: false, needs: 'commits', holdsRoots: false,
     sets: [{ key: 'snapshots', shape: 'hex', count: 'rows', tally: 'snapshots_deleted', one: 'snapshot', many: 'snapshots', dropped: noLongerGarbage('snapshots') }],
     plan: planSnapshots, apply: applySnapshots,
   },
   {
-    name: 'refs', number: 3, title: 'object refs', blobs: false, needs: 'objects',
+    name: 'refs', number: 3, title: 'object refs', blobs: false, needs: 'objects', holdsRoots: true,
     sets: [{ key: 'objectRefs', shape: 'sha256', count: 'refs', tally: 'object_refs_deleted', one: 'object ref', many: 'object refs',
       dropped: async (ctx, ids) => explainObjectRefs(ids, ctx.live) }],
     plan: planRefs, apply: applyRefs,
   },
   {
-    name: 'objects', number: 4, title: 'objects', blobs: true, needs: 'objects',
+    name: 'objects', number: 4, title: 'objects', blobs: true, needs: 'objects', holdsRoots: false,
     sets: [{ key: 'objects', shape: 'sha256', count: 'rows', tally: 'objects_deleted', one: 'object', many: 'objects',
       dropped: (ctx, ids) => explainObjects(ctx, [...ids]) }],
     plan: planObjects, apply: applyObjects,
   },
   {
-    name: 'cache', number: 5, title: 'pack cache', blobs: true, needs: undefined,
+    name: 'cache', number: 5, title: 'pack cache', blobs: true, needs: undefined, holdsRoots: false,
     sets: [{ key: 'cacheRows', shape: 'uuid', count: 'rows', tally: 'mpack_cache_deleted', one: 'expired entry', many: 'expired entries',
       dropped: noLongerGarbage('cache entries') }],
     plan: planCache, apply: applyCache,
