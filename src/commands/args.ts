@@ -22,6 +22,7 @@ const OPTIONS = {
   out: { type: 'string' },
   plan: { type: 'string' },
   'max-plan-age': { type: 'string' },
+  connections: { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -49,6 +50,7 @@ export interface ParsedArgs {
     out?: string;
     plan?: string;
     'max-plan-age'?: string;
+    connections?: string;
   };
 }
 

@@ -8,6 +8,7 @@ import { PHASES, phaseNamed } from '../gc/phases/table.js';
 import type { Decide, PhaseName, RunResult } from '../gc/types.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { formatBytes, isEmptyPhase, phaseNames } from '../present.js';
+import { parseCount } from './args.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { onWindDown } from './interrupt.js';
@@ -22,7 +23,7 @@ const MAX_PLAN_AGE = '24h';
 export const runCommand: Command = {
   name: 'run',
   usage: 'musehub-gc run (<repo> | --plan FILE) [--yes] [--phases commits,snapshots,refs,objects,cache] [--grace 1h] ' +
-    '[--max-plan-age 24h] [--dry-run] [--json]',
+    '[--max-plan-age 24h] [--connections 2] [--dry-run] [--json]',
   summary: 'Run GC on a repo phase by phase, asking before each phase unless --yes; or apply a saved plan.',
   details: [
     '<repo> is owner/slug or a repo_id. The plan is derived once, under the repo\'s lock, and printed.',
@@ -37,11 +38,13 @@ export const runCommand: Command = {
     '--json prints one JSON object at the end, the RunResult (repo_id, commits_deleted, snapshots_deleted,',
     'object_refs_deleted, objects_deleted, storage_bytes_freed, reachable_commit_count, errors, phases,',
     'plan, profile, …); progress and warnings go to stderr.',
+    '--connections N: how many database connections the run deletes on at once (default 2; the embedded',
+    'hub has one). Each chunk of 10,000 rows commits on its own, so no lock is held longer than a chunk.',
     'Ctrl-C stops before the next phase; a second Ctrl-C aborts at once.',
     'Exits 3 when the lock is held, the plan file is refused, a requested phase is refused or the operator',
     'declines a phase.',
   ],
-  options: ['json', 'yes', 'phases', 'dry-run', 'plan', 'max-plan-age'],
+  options: ['json', 'yes', 'phases', 'dry-run', 'plan', 'max-plan-age', 'connections'],
   positionals: { min: 0, max: 1 },
   run: ({ args, settings, graceSeconds }) => {
     const planFile = args.values.plan;
@@ -52,6 +55,7 @@ export const runCommand: Command = {
     }
     if (!planFile && args.values['max-plan-age'] !== undefined) throw new UsageError('--max-plan-age applies only with --plan FILE');
     const maxAgeSeconds = parseDuration(args.values['max-plan-age'] ?? MAX_PLAN_AGE);
+    const connections = args.values.connections === undefined ? undefined : parseCount('connections', args.values.connections);
     const phases = args.values.phases === undefined ? undefined : parsePhases(args.values.phases);
     const dryRun = args.values['dry-run'] ?? false;
     const json = args.values.json ?? false;
@@ -91,7 +95,7 @@ export const runCommand: Command = {
       });
       let result: RunResult;
       try {
-        const events = service.run(target, { decide, dryRun, phases });
+        const events = service.run(target, { decide, dryRun, phases, connections });
         for (;;) {
           const next = await events.next();
           if (next.done) {
