@@ -6,7 +6,7 @@
 import type { Database } from '../db/connect.js';
 import { readLiveObjects, walkCommits, type LiveSet } from './live-set.js';
 import { IdList } from './packed-ids.js';
-import type { PlanContext } from './phases/runtime.js';
+import type { PlanContext, PlanStep } from './phases/runtime.js';
 import { PHASES, refusalOf, type Phase } from './phases/table.js';
 import { Profile } from './profile.js';
 import { Session } from './session.js';
@@ -49,8 +49,9 @@ export function emptySets(): PlanSets {
 
 /**
  * Derives liveness and every phase's sets on `session`. `clock` fixes the instants (a run
- * re-derives against its plan's); otherwise they are now. With a `helper` session, the phases
- * that rest on the live objects (the manifests, then phases 3 and 4) run on it meanwhile.
+ * re-derives against its plan's); otherwise they are now. With a `helper` session, what the
+ * phases read that rests on no liveness, then the live manifests and the phases that need them,
+ * run on it while `session` walks the commits and plans the other phases.
  */
 export async function derivePlan(
   session: Session, hub: HubIdentity, repo: RepoIdentity, options: PlanOptions, clock?: PlanClock, helper?: Session,
@@ -58,31 +59,46 @@ export async function derivePlan(
   const graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
   const at = clock ?? await planClock(session, graceSeconds);
   const profile = new Profile();
-  const commits = await walkCommits(session, repo, at, profile);
+  const side = helper ?? session;
+  const base = { repo, clock: at, graceSeconds, itemLimit: options.itemLimit ?? 50 };
+  // One connection cannot serve two lanes at once: without a helper the walk goes first.
+  const walked = walkCommits(session, repo, at, profile);
+  if (!helper) await walked;
+  const prepared: Array<Promise<PlanStep>> = [];
+  for (const phase of PHASES) {
+    const previous = prepared.at(-1);
+    prepared.push((async () => {
+      await previous;
+      return profile.time(`prepare ${phase.name}`, () => phase.prepare({ ...base, session: side }));
+    })());
+  }
+  const commits = await walked;
+  if (!helper) await prepared.at(-1);
+
   const sets = emptySets();
   const phases: PhasePlan[] = [];
   const planPhases = async (lane: readonly Phase[], ctx: PlanContext) => {
     for (const phase of lane) {
-      const refused = refusalOf(phase, { commitProblems: commits.commitProblems, manifestProblems: ctx.objects?.manifestProblems ?? [] });
       const index = PHASES.indexOf(phase);
+      const step = await prepared[index]!;
+      const refused = refusalOf(phase, { commitProblems: commits.commitProblems, manifestProblems: ctx.objects?.manifestProblems ?? [] });
       if (refused) {
         phases[index] = { phase: phase.name, refs: 0, rows: 0, bytes: 0, blobs: 0, kept: [], items: [], refused };
         continue;
       }
-      const planned = await profile.time(`plan ${phase.name}`, () => phase.plan(ctx, sets));
+      const planned = await profile.time(`plan ${phase.name}`, () => step(ctx, sets));
       Object.assign(sets, planned.sets);
       phases[index] = planned.plan;
     }
   };
-  const base = { repo, live: commits, clock: at, graceSeconds, itemLimit: options.itemLimit ?? 50 };
-  const commitLane = () => planPhases(PHASES.filter((phase) => phase.needs !== 'objects'), { ...base, session, objects: undefined });
+  const commitLane = () => planPhases(PHASES.filter((phase) => phase.needs !== 'objects'),
+    { ...base, session, live: commits, objects: undefined });
   const objectLane = async () => {
-    const objectSession = helper ?? session;
-    const objects = await readLiveObjects(objectSession, commits, profile);
-    await planPhases(PHASES.filter((phase) => phase.needs === 'objects'), { ...base, session: objectSession, objects });
+    await prepared.at(-1);
+    const objects = await readLiveObjects(side, commits, profile);
+    await planPhases(PHASES.filter((phase) => phase.needs === 'objects'), { ...base, session: side, live: commits, objects });
     return objects;
   };
-  // One connection cannot serve two lanes at once: without a helper they take turns.
   const objects = helper ? (await Promise.all([commitLane(), objectLane()]))[1] : await commitLane().then(objectLane);
   const live: LiveSet = { ...commits, ...objects, findings: [...commits.findings, ...objects.findings] };
   return {

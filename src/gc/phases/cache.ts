@@ -7,10 +7,16 @@ import { readCopy } from '../copy-rows.js';
 import { IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
-  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext,
+  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanStep, type PrepareContext,
 } from './runtime.js';
 
-export async function planCache(ctx: PlanContext): Promise<PhasePlanned> {
+/** The cache needs no liveness: its whole plan is made before the walk. */
+export async function prepareCache(ctx: PrepareContext): Promise<PlanStep> {
+  const planned = await planCache(ctx);
+  return async () => planned;
+}
+
+async function planCache(ctx: PrepareContext): Promise<PhasePlanned> {
   const { session, repo } = ctx;
   const now = ctx.clock.now;
   const cacheRows = new IdList('uuid');

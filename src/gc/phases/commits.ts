@@ -9,7 +9,7 @@ import type { Session } from '../session.js';
 import type { Kept, PlanSets } from '../types.js';
 import {
   DELETE_CHUNK, goneLine, heldByOtherRepos, idsOf, keptLine, Leftover, topBy,
-  type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext,
+  type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep, type PrepareContext,
 } from './runtime.js';
 
 /** A branch, release or wire tag of any repo points at the commit `id` names. */
@@ -19,7 +19,21 @@ function pinned(id: string): string {
     or ${id} in (select commit_id from musehub_wire_tags))`;
 }
 
-export async function planCommits(ctx: PlanContext): Promise<PhasePlanned> {
+/**
+ * Of the repo's refs old enough to go, the commits another repo holds or a pin points at: they
+ * stay, live or not, so they are read before the walk (as semi-joins the planner hashes or probes).
+ */
+export async function prepareCommits(ctx: PrepareContext): Promise<PlanStep> {
+  const { session, repo, clock } = ctx;
+  const held = await idsOf(session, `select r.commit_id as id from musehub_commit_refs r
+    where r.repo_id = ? and r.created_at <= ? and r.commit_id in (select commit_id from musehub_commit_refs where repo_id <> ?)`,
+  [repo.repoId, clock.cutoff, repo.repoId]);
+  const pins = await idsOf(session, `select r.commit_id as id from musehub_commit_refs r
+    where r.repo_id = ? and r.created_at <= ? and ${pinned('r.commit_id')}`, [repo.repoId, clock.cutoff]);
+  return (planCtx) => planCommits(planCtx, held, pins);
+}
+
+async function planCommits(ctx: PlanContext, held: readonly string[], pins: readonly string[]): Promise<PhasePlanned> {
   const { session, live } = ctx;
   const { graph } = live;
   const candidates: number[] = [];
@@ -30,23 +44,18 @@ export async function planCommits(ctx: PlanContext): Promise<PhasePlanned> {
       graph.ids.copyTo(node, commitRefs);
     }
   }
-  // Only the candidates another repo holds, or a pin points at, come back: usually none. As a
-  // semi-join the planner hashes the other repos' refs or probes them, whichever is cheaper.
-  const table = await session.idTable(commitRefs);
-  const held = await idsOf(session, `select g.id from ${table} g
-    where g.id in (select commit_id from musehub_commit_refs where repo_id <> ?)`, [ctx.repo.repoId]);
-  const pins = await idsOf(session, `select g.id from ${table} g where ${pinned('g.id')}`);
-  const kept = new IdIndex('hex');
-  for (const id of [...held, ...pins]) kept.add(id);
+  const isCandidate = (id: string) => graph.levelOf(id) === 0;
+  const heldCandidates = held.filter(isCandidate);
+  const kept = IdIndex.of(IdList.of('hex', [...heldCandidates, ...pins.filter(isCandidate)]));
   const deleted = candidates.filter((node) => !graph.ids.heldBy(node, kept));
   const commits = new IdList('hex', deleted.length);
   for (const node of deleted) graph.ids.copyTo(node, commits);
 
-  const pinnedOnly = kept.size - held.length;
+  const pinnedOnly = kept.size - heldCandidates.length;
   const keptLines: Kept[] = [
     ...keptLine('grace', live.graceOnly,
       `${counted(live.graceOnly, 'commit')} reached only from refs younger than the grace period (${formatGrace(ctx.graceSeconds)})`),
-    ...await heldByOtherRepos(ctx, held, 'musehub_commit_refs', 'commit_id', 'commit'),
+    ...await heldByOtherRepos(ctx, heldCandidates, 'musehub_commit_refs', 'commit_id', 'commit'),
     ...keptLine('pinned', pinnedOnly, `${counted(pinnedOnly, 'commit')} a branch, release or wire tag of another repo points at`),
   ];
   const newest = topBy(deleted, ctx.itemLimit, (node) => graph.time(node)).map((node) => graph.ids.idOf(node));

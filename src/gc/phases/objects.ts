@@ -10,18 +10,18 @@ import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
-  DELETE_CHUNK, goneLine, heldByOtherRepos, TopN, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext,
+  DELETE_CHUNK, goneLine, heldByOtherRepos, TopN, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep,
+  type PrepareContext,
 } from './runtime.js';
 
 /**
- * What keeps the candidates of `table` from going: no row, stored within the grace period,
- * or `held` by a repo's ref (as a semi-join, so that the planner chooses between hashing the
- * refs and probing them). Of the rest, the bytes they free and the largest few.
+ * What keeps pending objects (of `table`) from going: no row, stored within the grace period, or
+ * a repo's ref to them again; of the rest, the bytes they free and the largest few.
  */
-async function candidateFacts(ctx: PlanContext, table: string, held: string, bindings: readonly unknown[]) {
-  const heldIds = await idsOf(ctx.session, `select g.id from ${table} g where g.id in (${held})`, bindings);
+async function pendingFacts(ctx: PlanContext, table: string) {
+  const heldIds = await idsOf(ctx.session, `select g.id from ${table} g where g.id in (select object_id from musehub_object_refs)`);
   const excluded = IdIndex.of(IdList.of('sha256', heldIds));
-  const facts = { excluded, held: heldIds, young: 0, bytes: 0, largest: new TopN<PlanItem>(ctx.itemLimit) };
+  const facts = { excluded, young: 0, bytes: 0, largest: new TopN<PlanItem>(ctx.itemLimit) };
   await readCopy(ctx.session.copyOut(`
       select g.id, o.object_id is null, o.created_at > ?, o.size_bytes
       from ${table} g left join musehub_objects o on o.object_id = g.id`, [ctx.clock.cutoff]), (row) => {
@@ -38,30 +38,76 @@ async function candidateFacts(ctx: PlanContext, table: string, held: string, bin
   return facts;
 }
 
-export async function planObjects(ctx: PlanContext, sets: Pick<PlanSets, 'objectRefs'>): Promise<PhasePlanned> {
-  const { session, repo } = ctx;
-  // The objects whose refs phase 3 deletes, unless another repo refers to one too…
-  const table = await session.idTable(sets.objectRefs);
-  const fromRefs = await candidateFacts(ctx, table, 'select object_id from musehub_object_refs where repo_id <> ?', [repo.repoId]);
-  const objects = sets.objectRefs.filterKeys((bytes, at) => fromRefs.excluded.indexOfKey(bytes, at) < 0, (id) => !fromRefs.excluded.has(id));
-  // …and those whose refs an earlier, interrupted run deleted, unless any repo refers to one again.
-  const pendingIds = (await session.rows<{ id: string }>(
-    `select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'object'`, [repo.repoId],
-  )).map((row) => row.id);
-  const queued = pendingIds.length === 0 ? undefined : IdIndex.of(sets.objectRefs);
-  const pending = IdList.of('sha256', pendingIds.filter((id) => !queued!.has(id)));
-  const fromPending = pending.size === 0 ? undefined
-    : await candidateFacts(ctx, await session.idTable(pending), 'select object_id from musehub_object_refs', []);
-  if (fromPending) for (const id of pending) if (!fromPending.excluded.has(id)) objects.push(id);
+/** What stands between the repo's old refs and their objects going: read before the walk, over all of them. */
+interface ObjectFacts {
+  /** The objects of the repo's refs older than the cutoff, numbered as `sizes` and `young` are. */
+  index: IdIndex;
+  sizes: number[];
+  /** Stored within the grace period. */
+  young: boolean[];
+  /** Another repo refers to them too. */
+  held: IdIndex;
+  pending: string[];
+}
 
-  const young = fromRefs.young + (fromPending?.young ?? 0);
+/**
+ * The objects of the repo's old refs with their sizes and ages, the ones another repo holds too
+ * (as a semi-join the planner hashes or probes), and the objects earlier runs left pending.
+ */
+export async function prepareObjects(ctx: PrepareContext): Promise<PlanStep> {
+  const { session, repo, clock } = ctx;
+  const facts: ObjectFacts = { index: new IdIndex('sha256'), sizes: [], young: [], held: new IdIndex('sha256'), pending: [] };
+  await readCopy(session.copyOut(`
+      select r.object_id, o.size_bytes, o.created_at > ?
+      from musehub_object_refs r join musehub_objects o on o.object_id = r.object_id
+      where r.repo_id = ? and r.created_at <= ?`, [clock.cutoff, repo.repoId, clock.cutoff], 'binary'), (row) => {
+    const number = facts.index.addText(row.buf, row.starts[0]!, row.ends[0]!);
+    facts.sizes[number] = row.int(1);
+    facts.young[number] = row.bool(2);
+  });
+  for (const id of await idsOf(session, `select r.object_id as id from musehub_object_refs r
+      where r.repo_id = ? and r.created_at <= ? and r.object_id in (select object_id from musehub_object_refs where repo_id <> ?)`,
+  [repo.repoId, clock.cutoff, repo.repoId])) facts.held.add(id);
+  facts.pending = await idsOf(session,
+    `select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'object'`, [repo.repoId]);
+  return (planCtx, sets) => planObjects(planCtx, sets, facts);
+}
+
+async function planObjects(ctx: PlanContext, sets: Pick<PlanSets, 'objectRefs'>, facts: ObjectFacts): Promise<PhasePlanned> {
+  const { session } = ctx;
+  // The objects whose refs phase 3 deletes, unless another repo refers to one too…
+  const objects = new IdList('sha256', sets.objectRefs.size);
+  const largest = new TopN<number>(ctx.itemLimit);
+  const held: string[] = [];
+  let bytes = 0;
+  let young = 0;
+  const consider = (number: number, heldElsewhere: boolean) => {
+    if (heldElsewhere) held.push(facts.index.idOf(number));
+    else if (number < 0 || facts.young[number]) young++;
+    else {
+      facts.index.copyTo(number, objects);
+      bytes += facts.sizes[number]!;
+      largest.add(number, facts.sizes[number]!);
+    }
+  };
+  sets.objectRefs.forEachKey((key, at) => consider(facts.index.indexOfKey(key, at), facts.held.indexOfKey(key, at) >= 0),
+    (id) => consider(facts.index.indexOf(id), facts.held.has(id)));
+  const items: PlanItem[] = largest.highest().map((number) => ({ id: facts.index.idOf(number), bytes: facts.sizes[number]! }));
+  // …and those whose refs an earlier, interrupted run deleted, unless any repo refers to one again.
+  const queued = facts.pending.length === 0 ? undefined : IdIndex.of(sets.objectRefs);
+  const pending = IdList.of('sha256', facts.pending.filter((id) => !queued!.has(id)));
+  if (pending.size > 0) {
+    const fromPending = await pendingFacts(ctx, await session.idTable(pending));
+    for (const id of pending) if (!fromPending.excluded.has(id)) objects.push(id);
+    young += fromPending.young;
+    bytes += fromPending.bytes;
+    items.push(...fromPending.largest.highest());
+    items.sort((a, b) => b.bytes! - a.bytes! || (a.id < b.id ? -1 : 1)).splice(ctx.itemLimit);
+  }
   const kept: Kept[] = [
-    ...await heldByOtherRepos(ctx, fromRefs.held, 'musehub_object_refs', 'object_id', 'object'),
+    ...await heldByOtherRepos(ctx, held, 'musehub_object_refs', 'object_id', 'object'),
     ...keptLine('grace', young, `${counted(young, 'object')} stored within the grace period (${formatGrace(ctx.graceSeconds)})`),
   ];
-  const items = [...fromRefs.largest.highest(), ...fromPending?.largest.highest() ?? []]
-    .sort((a, b) => b.bytes! - a.bytes! || (a.id < b.id ? -1 : 1)).slice(0, ctx.itemLimit);
-  const bytes = fromRefs.bytes + (fromPending?.bytes ?? 0);
   return {
     plan: { phase: 'objects', refs: 0, rows: objects.size, bytes, blobs: objects.size, kept, items },
     sets: { objects },

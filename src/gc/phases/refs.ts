@@ -6,21 +6,25 @@ import type { ObjectLiveness } from '../live-set.js';
 import { IdList } from '../packed-ids.js';
 import type { Kept, PlanSets } from '../types.js';
 import {
-  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, objectsOf, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext,
+  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, objectsOf, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep,
+  type PrepareContext,
 } from './runtime.js';
 
-export async function planRefs(ctx: PlanContext): Promise<PhasePlanned> {
-  const { session, repo } = ctx;
-  const live = objectsOf(ctx);
-  const objectRefs = new IdList('sha256');
-  let young = 0;
-  await readCopy(session.copyOut(
-    'select object_id, created_at <= ? from musehub_object_refs where repo_id = ?', [ctx.clock.cutoff, repo.repoId],
-  ), (row) => {
-    if (live.objects.indexOfText(row.buf, row.starts[0]!, row.ends[0]!) >= 0) return;
-    if (row.bool(1)) objectRefs.pushText(row.buf, row.starts[0]!, row.ends[0]!);
-    else young++;
-  });
+/** The repo's object refs, old enough to go or not, are read before the walk; liveness sorts them after. */
+export async function prepareRefs(ctx: PrepareContext): Promise<PlanStep> {
+  const old = new IdList('sha256');
+  const young = new IdList('sha256');
+  await readCopy(ctx.session.copyOut('select object_id, created_at <= ? from musehub_object_refs where repo_id = ?',
+    [ctx.clock.cutoff, ctx.repo.repoId]), (row) => (row.bool(1) ? old : young).pushText(row.buf, row.starts[0]!, row.ends[0]!));
+  return (planCtx) => planRefs(planCtx, old, young);
+}
+
+async function planRefs(ctx: PlanContext, old: IdList, youngRefs: IdList): Promise<PhasePlanned> {
+  const { session } = ctx;
+  const live = objectsOf(ctx).objects;
+  const notLive = (bytes: Uint8Array, at: number) => live.indexOfKey(bytes, at) < 0;
+  const objectRefs = old.filterKeys(notLive, (id) => !live.has(id));
+  const young = youngRefs.filterKeys(notLive, (id) => !live.has(id)).size;
   const first = objectRefs.first(ctx.itemLimit).sort();
   const sizes = new Map((await session.rows<{ id: string; bytes: number }>(
     'select object_id as id, size_bytes::float8 as bytes from musehub_objects where object_id = any(?)', [first],

@@ -12,16 +12,23 @@ import type { Session } from '../session.js';
 import type { ChunkRunner } from '../chunks.js';
 import type { Kept, KeptReason, PhasePlan, PlanClock, PlanSets, RepoIdentity } from '../types.js';
 
-export interface PlanContext {
+/** What a phase's prepare step reads with: the repo, the clock and the plan's options; no liveness yet. */
+export interface PrepareContext {
   session: Session;
   repo: RepoIdentity;
-  live: CommitLiveness;
-  /** What the live manifests prove: there for the phases that need the live objects. */
-  objects: ObjectLiveness | undefined;
   clock: PlanClock;
   graceSeconds: number;
   /** How many items a phase plan lists. */
   itemLimit: number;
+}
+
+/** A phase's planning, bound to what its prepare step read. */
+export type PlanStep = (ctx: PlanContext, sets: PlanSets) => Promise<PhasePlanned>;
+
+export interface PlanContext extends PrepareContext {
+  live: CommitLiveness;
+  /** What the live manifests prove: there for the phases that need the live objects. */
+  objects: ObjectLiveness | undefined;
 }
 
 export interface ApplyContext {

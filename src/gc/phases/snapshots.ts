@@ -5,10 +5,17 @@ import { IdIndex, IdList } from '../packed-ids.js';
 import type { Session } from '../session.js';
 import type { Kept, PlanSets } from '../types.js';
 import {
-  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext,
+  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep,
+  type PrepareContext,
 } from './runtime.js';
 
-export async function planSnapshots(ctx: PlanContext, sets: Pick<PlanSets, 'commits'>): Promise<PhasePlanned> {
+/** The snapshots an earlier, interrupted run's commits left are known before the walk. */
+export async function prepareSnapshots(ctx: PrepareContext): Promise<PlanStep> {
+  const pending = await pendingSnapshots(ctx.session, ctx.repo.repoId);
+  return (planCtx, sets) => planSnapshots(planCtx, sets, pending);
+}
+
+async function planSnapshots(ctx: PlanContext, sets: Pick<PlanSets, 'commits'>, pending: readonly string[]): Promise<PhasePlanned> {
   const { session, live } = ctx;
   const { graph } = live;
   // The snapshots of the commits phase 1 deletes, with how many of those use each; then the
@@ -27,7 +34,7 @@ export async function planSnapshots(ctx: PlanContext, sets: Pick<PlanSets, 'comm
       deletedUses[number] = (deletedUses[number] ?? 0) + 1;
     }
   });
-  for (const id of await pendingSnapshots(session, ctx.repo.repoId)) candidates.add(id);
+  for (const id of pending) candidates.add(id);
 
   // A snapshot goes when it has a row, no release pins it, and only commits phase 1 deletes use it.
   // No index leads from a snapshot to its commits: one pass over the commits counts them.

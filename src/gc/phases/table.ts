@@ -1,18 +1,18 @@
 /**
  * The phase table (git's builtin/gc.c keeps its tasks so): each phase of GC-RULES
  * once, in the order they run, with the sets it deletes and their words, what it
- * relies on (and so when it refuses), how it plans and how it applies. Everything
+ * relies on (and so when it refuses), how it prepares and plans, and how it applies. Everything
  * that lists or switches on phases reads this table.
  */
 import type { LiveSet } from '../live-set.js';
 import type { IdList, IdShape } from '../packed-ids.js';
 import type { Kept, PhaseName, PlanSets, RunResult } from '../types.js';
-import { applyCache, planCache } from './cache.js';
-import { applyCommits, explainCommitRefs, explainCommits, planCommits } from './commits.js';
-import { applyObjects, explainObjects, planObjects } from './objects.js';
-import { applyRefs, explainObjectRefs, planRefs } from './refs.js';
-import { keptLine, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext } from './runtime.js';
-import { applySnapshots, planSnapshots } from './snapshots.js';
+import { applyCache, prepareCache } from './cache.js';
+import { applyCommits, explainCommitRefs, explainCommits, prepareCommits } from './commits.js';
+import { applyObjects, explainObjects, prepareObjects } from './objects.js';
+import { applyRefs, explainObjectRefs, prepareRefs } from './refs.js';
+import { keptLine, type ApplyContext, type PhaseApplied, type PlanContext, type PlanStep, type PrepareContext } from './runtime.js';
+import { applySnapshots, prepareSnapshots } from './snapshots.js';
 
 /** The counts of a run result, one per set. */
 export type RunTally = keyof Pick<RunResult, 'commit_refs_deleted' | 'commits_deleted' | 'snapshots_deleted'
@@ -45,7 +45,11 @@ export interface Phase {
   needs: 'commits' | 'objects' | undefined;
   /** It deletes what is not live: the repo's roots must stay as they were while it runs. */
   holdsRoots: boolean;
-  plan(ctx: PlanContext, sets: PlanSets): Promise<PhasePlanned>;
+  /**
+   * Reads what its plan needs that does not rest on liveness (so that it can run while the walk
+   * does, on another connection) and returns its planning step, bound to what it read.
+   */
+  prepare(ctx: PrepareContext): Promise<PlanStep>;
   apply(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied>;
 }
 
@@ -62,31 +66,31 @@ export const PHASES: readonly Phase[] = [
       { key: 'commits', shape: 'hex', count: 'rows', tally: 'commits_deleted', one: 'commit', many: 'commits',
         dropped: (ctx, ids) => explainCommits(ctx, [...ids]) },
     ],
-    plan: planCommits, apply: applyCommits,
+    prepare: prepareCommits, apply: applyCommits,
   },
   {
     // Its candidates are the commits phase 1 deletes: it stands or falls with phase 1.
     name: 'snapshots', number: 2, title: 'snapshots', blobs: false, needs: 'commits', holdsRoots: false,
     sets: [{ key: 'snapshots', shape: 'hex', count: 'rows', tally: 'snapshots_deleted', one: 'snapshot', many: 'snapshots', dropped: noLongerGarbage('snapshots') }],
-    plan: planSnapshots, apply: applySnapshots,
+    prepare: prepareSnapshots, apply: applySnapshots,
   },
   {
     name: 'refs', number: 3, title: 'object refs', blobs: false, needs: 'objects', holdsRoots: true,
     sets: [{ key: 'objectRefs', shape: 'sha256', count: 'refs', tally: 'object_refs_deleted', one: 'object ref', many: 'object refs',
       dropped: async (ctx, ids) => explainObjectRefs(ids, ctx.live) }],
-    plan: planRefs, apply: applyRefs,
+    prepare: prepareRefs, apply: applyRefs,
   },
   {
     name: 'objects', number: 4, title: 'objects', blobs: true, needs: 'objects', holdsRoots: false,
     sets: [{ key: 'objects', shape: 'sha256', count: 'rows', tally: 'objects_deleted', one: 'object', many: 'objects',
       dropped: (ctx, ids) => explainObjects(ctx, [...ids]) }],
-    plan: planObjects, apply: applyObjects,
+    prepare: prepareObjects, apply: applyObjects,
   },
   {
     name: 'cache', number: 5, title: 'pack cache', blobs: true, needs: undefined, holdsRoots: false,
     sets: [{ key: 'cacheRows', shape: 'uuid', count: 'rows', tally: 'mpack_cache_deleted', one: 'expired entry', many: 'expired entries',
       dropped: noLongerGarbage('cache entries') }],
-    plan: planCache, apply: applyCache,
+    prepare: prepareCache, apply: applyCache,
   },
 ];
 
