@@ -8,7 +8,7 @@ import { IdIndex, IdList } from '../packed-ids.js';
 import type { Session } from '../session.js';
 import type { Kept, PlanSets } from '../types.js';
 import {
-  DELETE_CHUNK, goneLine, heldByOtherRepos, idsOf, keptLine, Leftover, topBy,
+  DELETE_CHUNK, goneLine, heldByOtherRepos, idsOf, keptLine, Leftover, stayCounts, topBy,
   type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep, type PrepareContext,
 } from './runtime.js';
 
@@ -142,18 +142,12 @@ export async function explainCommitRefs(
 /** Why commit rows the plan listed stay: another repo references or points at them, or they are already gone. */
 export async function explainCommits(ctx: { session: ApplyContext['session']; repo: ApplyContext['repo'] }, ids: string[]): Promise<Kept[]> {
   if (ids.length === 0) return [];
-  const counts = await ctx.session.one<{ gone: number; held: number; ours: number; pinned: number }>(`
-    select count(*) filter (where c.commit_id is null)::int as gone,
-           count(*) filter (where c.commit_id is not null and exists
-             (select 1 from musehub_commit_refs x where x.commit_id = g.id and x.repo_id <> ?))::int as held,
-           count(*) filter (where c.commit_id is not null and exists
-             (select 1 from musehub_commit_refs x where x.commit_id = g.id and x.repo_id = ?))::int as ours,
-           count(*) filter (where c.commit_id is not null and ${pinned('g.id')})::int as pinned
-    from unnest(?::text[]) as g(id) left join musehub_commits c on c.commit_id = g.id`, [ctx.repo.repoId, ctx.repo.repoId, ids]);
+  const counts = await stayCounts(ctx, ids, { table: 'musehub_commits', column: 'commit_id', refs: 'musehub_commit_refs' },
+    { sql: pinned('g.id'), bindings: [] });
   return [
     ...keptLine('other-repo', counts.held, `${counted(counts.held, 'commit')} referenced by another repo when the phase ran`),
     ...keptLine('grace', counts.ours, `${counted(counts.ours, 'commit')} still referenced by this repo`),
-    ...keptLine('pinned', counts.pinned, `${counted(counts.pinned, 'commit')} a branch, release or wire tag points at`),
+    ...keptLine('pinned', counts.extra, `${counted(counts.extra, 'commit')} a branch, release or wire tag points at`),
     ...keptLine('gone', counts.gone, `${counted(counts.gone, 'commit')} already gone`),
   ];
 }

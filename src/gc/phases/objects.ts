@@ -10,7 +10,7 @@ import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
-  DELETE_CHUNK, goneLine, heldByOtherRepos, TopN, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep,
+  DELETE_CHUNK, goneLine, heldByOtherRepos, idsOf, keptLine, Leftover, stayCounts, TopN, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep,
   type PrepareContext,
 } from './runtime.js';
 
@@ -159,19 +159,12 @@ async function settlePendingObjects(ctx: ApplyContext): Promise<void> {
 /** Why objects the plan listed stay: a repo references them again, or they were stored within the grace period. */
 export async function explainObjects(ctx: Pick<ApplyContext, 'session' | 'repo' | 'clock'>, ids: string[]): Promise<Kept[]> {
   if (ids.length === 0) return [];
-  const counts = await ctx.session.one<{ gone: number; held: number; ours: number; young: number }>(`
-    select count(*) filter (where o.object_id is null)::int as gone,
-           count(*) filter (where o.object_id is not null and exists
-             (select 1 from musehub_object_refs x where x.object_id = g.id and x.repo_id <> ?))::int as held,
-           count(*) filter (where o.object_id is not null and exists
-             (select 1 from musehub_object_refs x where x.object_id = g.id and x.repo_id = ?))::int as ours,
-           count(*) filter (where o.created_at > ?)::int as young
-    from unnest(?::text[]) as g(id) left join musehub_objects o on o.object_id = g.id`,
-  [ctx.repo.repoId, ctx.repo.repoId, ctx.clock.cutoff, ids]);
+  const counts = await stayCounts(ctx, ids, { table: 'musehub_objects', column: 'object_id', refs: 'musehub_object_refs' },
+    { sql: 't.created_at > ?', bindings: [ctx.clock.cutoff] });
   return [
     ...keptLine('other-repo', counts.held, `${counted(counts.held, 'object')} referenced by another repo when the phase ran`),
     ...keptLine('in-use', counts.ours, `${counted(counts.ours, 'object')} referenced by this repo again`),
-    ...keptLine('grace', counts.young, `${counted(counts.young, 'object')} stored within the grace period`),
+    ...keptLine('grace', counts.extra, `${counted(counts.extra, 'object')} stored within the grace period`),
     ...goneLine(counts.gone, 'object'),
   ];
 }

@@ -99,6 +99,34 @@ export class Leftover {
   }
 }
 
+/** Of ids a delete left, how many have no row any more, how many another repo's ref or this repo's ref names, and how many `extra` is true of. */
+export interface StayCounts {
+  gone: number;
+  held: number;
+  ours: number;
+  extra: number;
+}
+
+/**
+ * Counts why `ids` of `table` (keyed by `column`, with refs in `refs`) stayed: a sentence's worth
+ * for each reason. `extra` is a condition on the row (`t`) or the id (`g.id`), with its bindings.
+ */
+export async function stayCounts(
+  ctx: { session: Session; repo: RepoIdentity }, ids: readonly string[],
+  where: { table: string; column: string; refs: string }, extra: { sql: string; bindings: readonly unknown[] },
+): Promise<StayCounts> {
+  const { table, column, refs } = where;
+  return ctx.session.one<StayCounts>(`
+    select count(*) filter (where t.${column} is null)::int as gone,
+           count(*) filter (where t.${column} is not null and exists
+             (select 1 from ${refs} x where x.${column} = g.id and x.repo_id <> ?))::int as held,
+           count(*) filter (where t.${column} is not null and exists
+             (select 1 from ${refs} x where x.${column} = g.id and x.repo_id = ?))::int as ours,
+           count(*) filter (where t.${column} is not null and ${extra.sql})::int as extra
+    from unnest(?::text[]) as g(id) left join ${table} t on t.${column} = g.id`,
+  [ctx.repo.repoId, ctx.repo.repoId, ...extra.bindings, ids]);
+}
+
 /** The line for ids whose row someone else deleted before the phase reached it. */
 export function goneLine(count: number, what: string): Kept[] {
   return keptLine('gone', count, `${counted(count, what)} already gone`);
