@@ -3,8 +3,8 @@
  * derives its plan there, or takes the plan it was given (the preview, a plan file)
  * and checks cheaply whether the hub changed since: if it did, it derives again and
  * narrows the given plan to what is still garbage, saying what differs. It never
- * deletes what the plan does not list. Each phase deletes in one transaction,
- * chunk by chunk, re-checking under row locks; blobs go after the transaction
+ * deletes what the plan does not list. A phase deletes chunk by chunk (chunks.ts),
+ * each chunk a transaction that re-checks under row locks; blobs go after it
  * commits, from the journal.
  */
 import { messageOf } from '../errors.js';
@@ -13,7 +13,6 @@ import type { GcContext } from './context.js';
 import { recordEnd, recordStart } from './history.js';
 import { ChunkRunner } from './chunks.js';
 import { drainJournal } from './journal.js';
-import type { LiveSet } from './live-set.js';
 import { lockRepo, type Unlock } from './lock.js';
 import { narrowPlan } from './narrow.js';
 import { PHASES, type Phase } from './phases/table.js';
@@ -22,26 +21,9 @@ import { derivePlan } from './plan.js';
 import { Profile } from './profile.js';
 import { Session } from './session.js';
 import {
-  repoName, type Decide, type GcEvent, type Kept, type PhaseName, type PhaseResult, type Plan, type PlanSource,
-  type RepoIdentity, type RunResult,
+  repoName, type GcEvent, type Kept, type PhaseName, type PhaseResult, type Plan, type PlanSource,
+  type RepoIdentity, type RunOptions, type RunResult, type RunTarget,
 } from './types.js';
-
-/** What a run acts on: a plan it derives under the lock, or one it was given. */
-export type RunTarget =
-  | { repo: RepoIdentity; graceSeconds: number }
-  | { plan: Plan; source: Exclude<PlanSource, 'derived'> };
-
-export interface ExecuteOptions {
-  decide: Decide;
-  /** Runs every phase inside one transaction that is rolled back: same code, nothing changes. */
-  dryRun?: boolean;
-  /** The phases to run; the others are skipped without asking. */
-  phases?: readonly PhaseName[];
-  /** Items per phase of a plan derived under the lock (for printing it). */
-  itemLimit?: number;
-  /** How many connections a run deletes on at once, on a server; the embedded hub has one. */
-  connections?: number;
-}
 
 /**
  * Connections a run deletes on by default: MuseHub's cascade triggers make one backend the limit
@@ -57,15 +39,13 @@ const RECORD_ATTEMPTS = 3;
 /** The plan a run acts on now, and what it knows beside. */
 interface Current {
   plan: Plan;
-  /** The live set the plan was derived from, when derived in this run. */
-  live: LiveSet | undefined;
   /** Per phase, what the given plan listed that is no longer garbage, and why. */
   dropped: Map<PhaseName, Kept[]>;
   /** New garbage the last derivation found that the plan does not list. */
   notes: string[];
 }
 
-export async function* executeGc(ctx: GcContext, target: RunTarget, options: ExecuteOptions): AsyncGenerator<GcEvent, RunResult> {
+export async function* executeGc(ctx: GcContext, target: RunTarget, options: RunOptions): AsyncGenerator<GcEvent, RunResult> {
   const repo = 'plan' in target ? target.plan.repo : target.repo;
   const result = emptyResult(repo, options.dryRun ?? false, 'plan' in target ? target.source : 'derived');
   const profile = new Profile();
@@ -116,7 +96,7 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
 }
 
 async function* runPhases(
-  ctx: GcContext, session: Session, workers: readonly Session[], target: RunTarget, options: ExecuteOptions,
+  ctx: GcContext, session: Session, workers: readonly Session[], target: RunTarget, options: RunOptions,
   result: RunResult, profile: Profile,
 ): AsyncGenerator<GcEvent> {
   const dryRun = result.dry_run;
@@ -132,7 +112,7 @@ async function* runPhases(
   if ('plan' in target) {
     const changes = await profile.time('check plan', () =>
       basisChanges(session, target.plan.repo.repoId, target.plan.cutoff, target.plan.basis));
-    current = { plan: target.plan, live: undefined, dropped: new Map(), notes: [] };
+    current = { plan: target.plan, dropped: new Map(), notes: [] };
     if (changes.length > 0) {
       rederived = true;
       const what = target.source === 'file' ? 'the plan file was written' : 'the preview';
@@ -144,7 +124,7 @@ async function* runPhases(
   } else {
     const derived = await profile.time('derive plan', () => derivePlan(
       session, ctx.db.hub, target.repo, { graceSeconds: target.graceSeconds, itemLimit: options.itemLimit ?? 0 }, undefined, workers[0]));
-    current = { ...derived, dropped: new Map(), notes: [] };
+    current = { plan: derived.plan, dropped: new Map(), notes: [] };
   }
   result.reachable_commit_count = current.plan.reachableCommits;
   result.plan = { source: result.plan.source, computed_at: current.plan.computedAt, cutoff: current.plan.cutoff, rederived,
@@ -172,7 +152,7 @@ async function* runPhases(
 
 /** Asks about one phase and runs it; returns the plan for the phases after, or 'stop'. */
 async function* runPhase(
-  ctx: GcContext, session: Session, workers: readonly Session[], phase: Phase, start: Current, options: ExecuteOptions,
+  ctx: GcContext, session: Session, workers: readonly Session[], phase: Phase, start: Current, options: RunOptions,
   result: RunResult, profile: Profile,
 ): AsyncGenerator<GcEvent, Current | 'stop'> {
   let current = start;
@@ -250,7 +230,7 @@ async function* runPhase(
 
 /** Derives the plan again at the current plan's clock, and narrows the current plan to it. */
 async function rederive(
-  ctx: GcContext, session: Session, helper: Session | undefined, current: Current, options: ExecuteOptions,
+  ctx: GcContext, session: Session, helper: Session | undefined, current: Current, options: RunOptions,
 ): Promise<Current> {
   const { plan } = current;
   const fresh = await derivePlan(session, ctx.db.hub, plan.repo,
@@ -259,7 +239,7 @@ async function rederive(
   const narrowed = await narrowPlan(session, plan, fresh.plan, fresh.live);
   const dropped = new Map(current.dropped);
   for (const [phase, kept] of narrowed.dropped) dropped.set(phase, [...dropped.get(phase) ?? [], ...kept]);
-  return { plan: narrowed.plan, live: fresh.live, dropped, notes: narrowed.notes };
+  return { plan: narrowed.plan, dropped, notes: narrowed.notes };
 }
 
 /** What a narrowed plan differs in from the one it was given, a line each. */

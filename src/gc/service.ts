@@ -5,7 +5,7 @@
  * with fixture data.
  */
 import type { Drained } from './journal.js';
-import type { Decide, GcEvent, HubIdentity, Plan, PhaseName, RepoIdentity, RunResult } from './types.js';
+import type { GcEvent, HubIdentity, PhaseName, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
 
 /** A repo as the repos table lists it; counts are exact and cheap. */
 export interface RepoRow extends RepoIdentity {
@@ -75,24 +75,6 @@ export interface RunRecord {
   errors: string[];
 }
 
-/** What a run acts on: a plan it derives under the repo's lock, or one it was given (the preview's, a file's). */
-export type RunTarget =
-  | { repo: RepoIdentity; graceSeconds: number }
-  | { plan: Plan; source: 'preview' | 'file' };
-
-export interface RunOptions {
-  /** Asked before each phase: the console prompts, `run --yes` answers 'go'. */
-  decide: Decide;
-  /** The phases to run; the others are skipped without asking. */
-  phases?: readonly PhaseName[];
-  /** Every phase in one transaction that is rolled back; needs no blob store. */
-  dryRun?: boolean;
-  /** Items per phase of a plan derived under the lock. */
-  itemLimit?: number;
-  /** How many connections the run deletes on at once, on a server (default 2). */
-  connections?: number;
-}
-
 export interface GcService {
   /** What the title bar says: "embedded demo hub", "db.example:5432/musehub". */
   readonly label: string;
@@ -123,4 +105,4 @@ export interface GcService {
   loadPlan(path: string, options: { maxAgeSeconds: number }): Promise<Plan>;
 }
 
-export type { RunResult };
+export type { RunOptions, RunResult, RunTarget };

@@ -132,6 +132,24 @@ export type Decision = 'go' | 'skip' | 'stop';
 /** Asked before each phase; the console prompts, `run --yes` answers 'go'. */
 export type Decide = (phase: PhasePlan, plan: Plan) => Promise<Decision>;
 
+/** What a run acts on: a plan it derives under the repo's lock, or one it was given (the preview's, a file's). */
+export type RunTarget =
+  | { repo: RepoIdentity; graceSeconds: number }
+  | { plan: Plan; source: 'preview' | 'file' };
+
+export interface RunOptions {
+  /** Asked before each phase: the console prompts, `run --yes` answers 'go'. */
+  decide: Decide;
+  /** The phases to run; the others are skipped without asking. */
+  phases?: readonly PhaseName[];
+  /** Every phase in one transaction that is rolled back; needs no blob store. */
+  dryRun?: boolean;
+  /** Items per phase of a plan derived under the lock. */
+  itemLimit?: number;
+  /** How many connections the run deletes on at once, on a server (default 2). */
+  connections?: number;
+}
+
 export interface PhaseResult {
   phase: PhaseName;
   status: 'done' | 'skipped' | 'refused' | 'failed' | 'not-run';
