@@ -76,5 +76,5 @@ function unusedStore(label: string): BlobStore {
   const refuse = (): never => {
     throw new Error(`a dry run on ${label} touched the blob store`);
   };
-  return { url: '(none)', check: refuse, put: refuse, get: refuse, exists: refuse, deleteMany: refuse, list: refuse, close: async () => {} };
+  return { url: '(none)', check: refuse, put: refuse, get: refuse, exists: refuse, deleteMany: refuse, list: refuse, uriOf: refuse, close: async () => {} };
 }
