@@ -22,6 +22,8 @@ const OPTIONS = {
   out: { type: 'string' },
   plan: { type: 'string' },
   'max-plan-age': { type: 'string' },
+  all: { type: 'boolean' },
+  blobs: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -49,6 +51,8 @@ export interface ParsedArgs {
     out?: string;
     plan?: string;
     'max-plan-age'?: string;
+    all?: boolean;
+    blobs?: boolean;
   };
 }
 

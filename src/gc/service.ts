@@ -140,5 +140,5 @@ export interface GcService {
 }
 
 export type { RunResult };
-export type { CheckEvent, CheckOptions, CheckRecord, CheckReport, CheckTarget } from './check/types.js';
+export type { CheckEvent, CheckOptions, CheckProblem, CheckRecord, CheckReport, CheckTarget, ProblemKind, RepoCheck } from './check/types.js';
 export type { SweepEvent, SweepFound, SweepOptions, SweepResult } from './sweep/types.js';
