@@ -10,6 +10,7 @@ import { messageOf } from '../../errors.js';
 import type { GcContext } from '../context.js';
 import { STRAY, drainJournal } from '../journal.js';
 import { planClock } from '../plan.js';
+import { Profile } from '../profile.js';
 import { Session } from '../session.js';
 import { SWEPT_PREFIX, candidateBatch, compareListing, loadListing } from './listing.js';
 import { keysNamedByRows } from './names.js';
@@ -25,12 +26,13 @@ export async function* sweepStore(ctx: GcContext, options: SweepOptions): AsyncG
   const result: SweepResult = {
     sweepId: randomUUID(), store: ctx.store.url, dryRun, graceSeconds: options.graceSeconds, cutoff: '', outcome: 'done',
     listed: 0, listedBytes: 0, named: 0, young: 0, candidates: 0, candidateBytes: 0,
-    keptOnRecheck: 0, deleted: 0, deletedBytes: 0, errors: [], seconds: 0,
+    keptOnRecheck: 0, deleted: 0, deletedBytes: 0, errors: [], seconds: 0, profile: {},
   };
+  const profile = new Profile();
   let deleting = false;
   try {
     if (!dryRun) {
-      const resumed = await drainJournal(session, ctx.store, undefined);
+      const resumed = await profile.time('resume', () => drainJournal(session, ctx.store, undefined));
       if (resumed.blobs > 0 || resumed.errors.length > 0) {
         result.errors.push(...resumed.errors);
         yield { type: 'journal-resumed', blobs: resumed.blobs, bytes: resumed.bytes, errors: resumed.errors };
@@ -38,18 +40,19 @@ export async function* sweepStore(ctx: GcContext, options: SweepOptions): AsyncG
     }
     result.cutoff = (await planClock(session, options.graceSeconds)).cutoff;
     let listed = { listed: 0, bytes: 0 };
-    for await (const counts of loadListing(session, ctx.store)) {
-      listed = counts;
-      yield { type: 'listing', ...counts };
+    const listing = loadListing(session, ctx.store);
+    for (let next = await profile.time('listing', () => listing.next()); !next.done; next = await profile.time('listing', () => listing.next())) {
+      listed = next.value;
+      yield { type: 'listing', ...listed };
     }
-    const found = await compareListing(session, result.cutoff, listed);
+    const found = await profile.time('compare', () => compareListing(session, result.cutoff, listed));
     Object.assign(result, found);
     yield { type: 'compared', found };
     if (found.candidates > 0 && !dryRun && options.confirm && !await options.confirm(found)) {
       result.outcome = 'declined';
     } else {
       deleting = true;
-      yield* deleteCandidates(ctx, session, result, options);
+      yield* deleteCandidates(ctx, session, result, options, profile);
     }
   } catch (error) {
     // Until the candidates are known nothing is deleted: such a failure is the caller's to report as it is.
@@ -61,21 +64,22 @@ export async function* sweepStore(ctx: GcContext, options: SweepOptions): AsyncG
     await session.close();
   }
   result.seconds = (performance.now() - started) / 1000;
+  result.profile = profile.toJSON();
   yield { type: 'sweep-done', result };
   return result;
 }
 
 async function* deleteCandidates(
-  ctx: GcContext, session: Session, result: SweepResult, options: SweepOptions,
+  ctx: GcContext, session: Session, result: SweepResult, options: SweepOptions, profile: Profile,
 ): AsyncGenerator<SweepEvent> {
   for (let from = 0; from < result.candidates; from += BATCH) {
     if (options.signal?.aborted) {
       result.outcome = 'stopped';
       return;
     }
-    const batch = await candidateBatch(session, from, from + BATCH);
+    const batch = await profile.time('recheck', () => candidateBatch(session, from, from + BATCH));
     // An upload that raced the sweep has its row now: its key stays. The entry goes in the same transaction.
-    const doomed = await session.transaction(async () => {
+    const doomed = await profile.time('recheck', () => session.transaction(async () => {
       const named = new Set(await keysNamedByRows(session, batch.map((key) => key.key), batch.map((key) => key.uri)));
       const unnamed = batch.filter((key) => !named.has(key.key));
       const outside = unnamed.find((key) => !key.key.startsWith(SWEPT_PREFIX));
@@ -87,11 +91,11 @@ async function* deleteCandidates(
         [result.sweepId, STRAY, unnamed.map((key) => key.key), unnamed.map((key) => key.uri), unnamed.map((key) => key.size)]);
       }
       return unnamed;
-    });
+    }));
     result.keptOnRecheck += batch.length - doomed.length;
     yield { type: 'batch', keys: doomed.map(({ key, size }) => ({ key, size })), dryRun: result.dryRun };
     if (!result.dryRun) {
-      const drained = await drainJournal(session, ctx.store, result.sweepId);
+      const drained = await drainJournal(session, ctx.store, result.sweepId, { profile });
       result.deleted += drained.blobs;
       result.deletedBytes += drained.bytes;
       result.keptOnRecheck += drained.renamed;

@@ -61,4 +61,6 @@ export interface SweepResult extends SweepFound {
   deletedBytes: number;
   errors: string[];
   seconds: number;
+  /** Seconds each step took: resume, listing, compare, recheck, blobs. */
+  profile: Record<string, number>;
 }
