@@ -3,6 +3,7 @@
  *
  *   tsx bench/sweep.ts [--keys 1000000] [--s3-keys 100000] [--commits 1000000]
  *
+ * `--keys 0`, `--s3-keys 0` or `--commits 0` leaves that part out.
  * Sweep: a store of `keys` blobs (a directory; s3rver in a child process, so its memory is
  * not ours) of which 10% no row names, on a scratch database at TEST_DATABASE_URL; grace 0,
  * so every stray goes. Check: the repo of the template musehub_gc_bench_<commits> that
@@ -105,15 +106,18 @@ async function startS3rver(directory: string): Promise<{ endpoint: string; stop:
   return { endpoint, stop: () => child.kill() };
 }
 
-/** Sweeps a directory of `fileKeys` blobs and an s3rver bucket of `s3Keys`, each with 10% strays. */
+/** Sweeps a directory of `fileKeys` blobs and an s3rver bucket of `s3Keys`, each with 10% strays; 0 skips one. */
 export async function benchSweep(fileKeys: number, s3Keys: number): Promise<void> {
   console.log(`sweep (grace 0, ${STRAY_SHARE * 100}% of keys named by no row):`);
   const hub = await scratchHub(Math.max(fileKeys, s3Keys));
   const dir = mkdtempSync(join(tmpdir(), 'mhgc-bench-sweep-'));
   try {
-    const files = new FileBlobStore(join(dir, 'files'));
-    await fill(files, fileKeys, files.root);
-    report(`file store, ${fileKeys.toLocaleString('en')} keys`, fileKeys, await sweepOnce(hub.db, files));
+    if (fileKeys > 0) {
+      const files = new FileBlobStore(join(dir, 'files'));
+      await fill(files, fileKeys, files.root);
+      report(`file store, ${fileKeys.toLocaleString('en')} keys`, fileKeys, await sweepOnce(hub.db, files));
+    }
+    if (s3Keys === 0) return;
 
     process.env.AWS_ACCESS_KEY_ID = S3RVER_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = S3RVER_CREDENTIALS.secretAccessKey;
@@ -201,12 +205,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     's3-keys': { type: 'string', default: '100000' },
     commits: { type: 'string', default: '1000000' },
   } });
-  await benchSweep(Number(values.keys), Number(values['s3-keys']));
-  const commits = Number(values.commits);
-  const target = await checkTarget(commits);
-  try {
-    await benchCheck(target.url, commits);
-  } finally {
-    await target.drop();
+  const [keys, s3Keys, commits] = [Number(values.keys), Number(values['s3-keys']), Number(values.commits)];
+  if (keys + s3Keys > 0) await benchSweep(keys, s3Keys);
+  if (commits > 0) {
+    const target = await checkTarget(commits);
+    try {
+      await benchCheck(target.url, commits);
+    } finally {
+      await target.drop();
+    }
   }
 }
