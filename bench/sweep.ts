@@ -21,11 +21,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { openServer, type Database } from '../src/db/connect.js';
 import { buildBigRepo } from '../src/demo/big-hub.js';
 import { createGcService } from '../src/gc/gc-service.js';
 import type { SweepResult } from '../src/gc/service.js';
+import { Session } from '../src/gc/session.js';
 import { keyForId, type BlobStore } from '../src/storage/blob-store.js';
 import { FileBlobStore } from '../src/storage/file-store.js';
 import { openBlobStore } from '../src/storage/open.js';
@@ -136,17 +136,17 @@ export async function benchSweep(fileKeys: number, s3Keys: number): Promise<void
   }
 }
 
-/** Time for PostgreSQL alone to hand over what liveness needs: commits with parents, and manifests. */
-async function floorMs(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const started = performance.now();
-  for (const query of ['select commit_id, parent_ids from musehub_commits', 'select snapshot_id, manifest_blob from musehub_snapshots']) {
-    for await (const chunk of client.query(copyTo(`copy (${query}) to stdout`))) void chunk;
+/** Time for PostgreSQL alone to hand over what liveness reads: commits with their parents, and manifests. */
+async function floorMs(db: Database): Promise<number> {
+  const session = await Session.open(db);
+  try {
+    const started = performance.now();
+    const reads = ['select commit_id, parent_ids from musehub_commits', 'select snapshot_id, manifest_blob from musehub_snapshots'];
+    for (const read of reads) for await (const chunk of session.copyOut(read, [], 'binary')) void chunk;
+    return performance.now() - started;
+  } finally {
+    await session.close();
   }
-  const elapsed = performance.now() - started;
-  await client.end();
-  return elapsed;
 }
 
 /** Checks the repo of the database at `url` (built by buildBigRepo) against the floor. */
@@ -155,7 +155,7 @@ export async function benchCheck(url: string, commits: number): Promise<void> {
   try {
     const service = createGcService(db, undefined, { graceSeconds: 0 });
     const repo = await service.findRepo(REPO);
-    const floor = await floorMs(url);
+    const floor = await floorMs(db);
     const started = performance.now();
     let clean = false;
     for await (const event of service.check({ repo }, { graceSeconds: 0 })) if (event.type === 'check-done') clean = event.report.clean;
