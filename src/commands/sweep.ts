@@ -67,7 +67,13 @@ export const sweepCommand: Command = {
           const event = next.value;
           if (event.type === 'journal-resumed') progress.line(resumedLine(event));
           else if (event.type === 'listing') progress.status(`listed ${counted(event.listed, 'key')} (${formatBytes(event.bytes)})`);
-          else if (event.type === 'compared') progress.line(foundLine(event.found, graceSeconds));
+          else if (event.type === 'compared') {
+            progress.line(foundLine(event.found, graceSeconds));
+            if (event.found.odd > 0) {
+              progress.problem(`warning: ${counted(event.found.odd, 'key')} under objects/ left alone: no blob reference ` +
+                'can name them safely (an empty segment, .., a backslash); look at them by hand');
+            }
+          }
           else if (event.type === 'batch' && event.dryRun && !json) for (const key of event.keys) say(`${key.key}\t${key.size}`);
           else if (event.type === 'progress') {
             progress.status(`${event.done}/${event.total} strays: ${counted(event.deleted, 'key')} deleted (${formatBytes(event.bytes)})`);

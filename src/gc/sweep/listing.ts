@@ -6,6 +6,7 @@
  */
 import { UnavailableError, messageOf } from '../../errors.js';
 import { OBJECT_KEY_BOUNDS, type BlobStore, type ListedBlob } from '../../storage/blob-store.js';
+import { checkKey } from '../../storage/keys.js';
 import type { Session } from '../session.js';
 import { keyOfIdSql } from './names.js';
 import type { SweepFound, SweptKey } from './types.js';
@@ -19,12 +20,21 @@ const LISTING = 'gc_sweep_listing';
 const UNNAMED = 'gc_sweep_unnamed';
 const CANDIDATES = 'gc_sweep_candidates';
 
+/** Running counts of a listing. */
+export interface Listed {
+  listed: number;
+  bytes: number;
+  /** Keys left out of the table: no blob reference could name them to delete them. */
+  odd: number;
+}
+
 /** Lists the store under `objects/` into a temporary table, yielding the running counts. */
-export async function* loadListing(session: Session, store: BlobStore): AsyncGenerator<{ listed: number; bytes: number }> {
+export async function* loadListing(session: Session, store: BlobStore): AsyncGenerator<Listed> {
   await session.execute(`create temp table ${LISTING} (key text not null, uri text not null, size bigint not null, modified timestamptz not null)`);
   const listing = store.list(SWEPT_PREFIX, { bounds: OBJECT_KEY_BOUNDS })[Symbol.asyncIterator]();
   let listed = 0;
   let bytes = 0;
+  let odd = 0;
   let batch: ListedBlob[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
@@ -45,14 +55,18 @@ export async function* loadListing(session: Session, store: BlobStore): AsyncGen
         `(${messageOf(error)}); a partial listing proves nothing, so fix the store and sweep again`);
     }
     if (next.done) break;
+    if (!nameable(next.value.key)) {
+      odd++;
+      continue;
+    }
     batch.push(next.value);
     if (batch.length === LOAD_BATCH) {
       await flush();
-      yield { listed, bytes };
+      yield { listed: listed + odd, bytes, odd };
     }
   }
   await flush();
-  yield { listed, bytes };
+  yield { listed: listed + odd, bytes, odd };
   // Autovacuum never analyzes temporary tables: without this the planner guesses its size.
   await session.execute(`analyze ${LISTING}`);
 }
@@ -61,7 +75,7 @@ export async function* loadListing(session: Session, store: BlobStore): AsyncGen
  * Compares the listing (`listed` keys of `listedBytes`) with the rows: what stays and why,
  * and the candidates, numbered 1…n in key order so that batches are ranges.
  */
-export async function compareListing(session: Session, cutoff: string, listed: { listed: number; bytes: number }): Promise<SweepFound> {
+export async function compareListing(session: Session, cutoff: string, listed: Listed): Promise<SweepFound> {
   await session.execute(`
     create temp table ${UNNAMED} as select l.key, l.uri, l.size, l.modified > ? as young from ${LISTING} l
     where starts_with(l.key, ?)
@@ -77,9 +91,20 @@ export async function compareListing(session: Session, cutoff: string, listed: {
     select count(*)::float8 as unnamed, count(*) filter (where young)::float8 as young,
            coalesce(sum(size) filter (where not young), 0)::float8 as bytes from ${UNNAMED}`);
   return {
-    listed: listed.listed, listedBytes: listed.bytes, named: listed.listed - counts.unnamed, young: counts.young,
+    listed: listed.listed, listedBytes: listed.bytes, named: listed.listed - listed.odd - counts.unnamed, odd: listed.odd,
+    young: counts.young,
     candidates: counts.unnamed - counts.young, candidateBytes: counts.bytes,
   };
+}
+
+/** Whether a blob reference can name `key` to delete it: the journal refuses keys that could escape the store. */
+function nameable(key: string): boolean {
+  try {
+    checkKey(key);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Candidates `from` (exclusive) to `to` (inclusive) by number, with the URI that would name each. */

@@ -12,7 +12,7 @@ import { STRAY, drainJournal } from '../journal.js';
 import { planClock } from '../plan.js';
 import { Profile } from '../profile.js';
 import { Session } from '../session.js';
-import { SWEPT_PREFIX, candidateBatch, compareListing, loadListing } from './listing.js';
+import { SWEPT_PREFIX, candidateBatch, compareListing, loadListing, type Listed } from './listing.js';
 import { keysNamedByRows } from './names.js';
 import type { SweepEvent, SweepOptions, SweepResult } from './types.js';
 
@@ -25,7 +25,7 @@ export async function* sweepStore(ctx: GcContext, options: SweepOptions): AsyncG
   const session = await Session.open(ctx.db);
   const result: SweepResult = {
     sweepId: randomUUID(), store: ctx.store.url, dryRun, graceSeconds: options.graceSeconds, cutoff: '', outcome: 'done',
-    listed: 0, listedBytes: 0, named: 0, young: 0, candidates: 0, candidateBytes: 0,
+    listed: 0, listedBytes: 0, named: 0, odd: 0, young: 0, candidates: 0, candidateBytes: 0,
     keptOnRecheck: 0, deleted: 0, deletedBytes: 0, errors: [], seconds: 0, profile: {},
   };
   const profile = new Profile();
@@ -39,11 +39,11 @@ export async function* sweepStore(ctx: GcContext, options: SweepOptions): AsyncG
       }
     }
     result.cutoff = (await planClock(session, options.graceSeconds)).cutoff;
-    let listed = { listed: 0, bytes: 0 };
+    let listed: Listed = { listed: 0, bytes: 0, odd: 0 };
     const listing = loadListing(session, ctx.store);
     for (let next = await profile.time('listing', () => listing.next()); !next.done; next = await profile.time('listing', () => listing.next())) {
       listed = next.value;
-      yield { type: 'listing', ...listed };
+      yield { type: 'listing', listed: listed.listed, bytes: listed.bytes };
     }
     const found = await profile.time('compare', () => compareListing(session, result.cutoff, listed));
     Object.assign(result, found);

@@ -16,6 +16,8 @@ export interface SweepFound {
   listedBytes: number;
   /** Keys a row names: they stay. */
   named: number;
+  /** Keys no blob reference can name safely (an empty segment, `..`, a backslash): left alone. */
+  odd: number;
   /** Keys no row names but written after the cutoff (an upload writes its blob before its row): they stay. */
   young: number;
   /** Keys no row names, older than the cutoff: what the sweep deletes. */
