@@ -36,22 +36,27 @@ export async function* loadListing(session: Session, store: BlobStore): AsyncGen
   let bytes = 0;
   let odd = 0;
   let batch: ListedBlob[] = [];
+  // The listing reads on while a batch goes in: one insert in flight at a time.
+  let inserting: Promise<unknown> = Promise.resolve();
   const flush = async () => {
-    if (batch.length === 0) return;
-    await session.execute(`insert into ${LISTING} select * from unnest(?::text[], ?::text[], ?::bigint[], ?::timestamptz[])`, [
-      batch.map((blob) => blob.key), batch.map((blob) => store.uriOf(blob.key)), batch.map((blob) => blob.size),
-      batch.map((blob) => blob.lastModified.toISOString()),
-    ]);
-    listed += batch.length;
-    for (const blob of batch) bytes += blob.size;
+    const rows = batch;
     batch = [];
+    await inserting;
+    if (rows.length === 0) return;
+    inserting = session.execute(`insert into ${LISTING} select * from unnest(?::text[], ?::text[], ?::bigint[], ?::timestamptz[])`, [
+      rows.map((blob) => blob.key), rows.map((blob) => store.uriOf(blob.key)), rows.map((blob) => blob.size),
+      rows.map((blob) => blob.lastModified.toISOString()),
+    ]);
+    listed += rows.length;
+    for (const blob of rows) bytes += blob.size;
   };
   for (;;) {
     let next: IteratorResult<ListedBlob>;
     try {
       next = await listing.next();
     } catch (error) {
-      throw new UnavailableError(`nothing was deleted: listing ${store.url} failed after ${listed + batch.length} keys ` +
+      await inserting.catch(() => undefined);
+      throw new UnavailableError(`nothing was deleted: listing ${store.url} failed after ${listed + batch.length + odd} keys ` +
         `(${messageOf(error)}); a partial listing proves nothing, so fix the store and sweep again`);
     }
     if (next.done) break;
@@ -66,6 +71,7 @@ export async function* loadListing(session: Session, store: BlobStore): AsyncGen
     }
   }
   await flush();
+  await inserting;
   yield { listed: listed + odd, bytes, odd };
   // Autovacuum never analyzes temporary tables: without this the planner guesses its size.
   await session.execute(`analyze ${LISTING}`);
