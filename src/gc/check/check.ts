@@ -26,7 +26,10 @@ export async function* checkHub(
   db: Database, store: BlobStore | undefined, target: CheckTarget, options: CheckOptions,
 ): AsyncGenerator<CheckEvent, CheckReport> {
   const repos: RepoIdentity[] = 'repo' in target ? [target.repo] : await listRepos(db);
-  const report: CheckReport = { checkedAt: '', clean: true, blobs: options.blobs ?? false, repos: [], warnings: [] };
+  const now = (await db.knex().raw('select now() as now')).rows[0].now as Date;
+  const report: CheckReport = {
+    checkedAt: new Date(now).toISOString(), clean: true, blobs: options.blobs ?? false, repos: [], warnings: [],
+  };
   const warn = (message: string): CheckEvent => {
     report.warnings.push(message);
     return { type: 'warning', message };
@@ -47,7 +50,6 @@ export async function* checkHub(
     }
     report.repos.push(result);
     report.clean &&= result.clean;
-    report.checkedAt ||= result.checkedAt;
     yield { type: 'repo-done', result };
   }
   yield { type: 'check-done', report };

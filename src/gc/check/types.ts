@@ -55,6 +55,7 @@ export interface RepoCheck {
 }
 
 export interface CheckReport {
+  /** ISO 8601, the database's clock, when the check began. */
   checkedAt: string;
   clean: boolean;
   blobs: boolean;
