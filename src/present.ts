@@ -3,6 +3,7 @@
  * commands alike: sizes, ages, durations, rates, ids, counts and the phases' words.
  * One behaviour each.
  */
+import type { ProblemKind } from './gc/check/types.js';
 import { formatGrace } from './gc/duration.js';
 import { PHASES, phaseNamed, type Phase } from './gc/phases/table.js';
 import type { Kept, PhaseName, PhasePlan } from './gc/types.js';
@@ -80,4 +81,28 @@ export function describeKept(kept: readonly Kept[]): string {
 /** The phase names, in order, as `--phases` takes them. */
 export function phaseNames(): string {
   return PHASES.map((phase) => phase.name).join(',');
+}
+
+/** A kind of problem a check found, counted: `2 live commits without the repo's ref row`. */
+export function describeProblem(kind: ProblemKind, count: number): string {
+  switch (kind) {
+    case 'root-without-commit':
+      return `${counted(count, 'branch head, release or wire tag', 'branch heads, releases and wire tags')} naming a commit with no row`;
+    case 'snapshot-without-row':
+      return `${counted(count, 'commit or release', 'commits and releases')} naming a snapshot with no row`;
+    case 'manifest-unreadable':
+      return `${counted(count, 'live snapshot')} whose manifest cannot be read: which objects are live cannot be proven`;
+    case 'object-without-row':
+      return `${counted(count, 'object')} named by live manifests, with no row`;
+    case 'object-without-ref':
+      return `${counted(count, 'object')} named by live manifests that the repo holds no ref to`;
+    case 'commit-without-ref':
+      return `${counted(count, 'live commit')} without the repo's ref row: other repos' GC cannot see that it needs them`;
+    case 'parents-malformed':
+      return `${counted(count, 'live commit')} whose parent_ids is not a JSON array of commit ids`;
+    case 'cache-blob-missing':
+      return `${counted(count, 'fetch-pack cache row')} whose mpack blob is missing from the store`;
+    case 'object-blob-missing':
+      return `${counted(count, 'object')} the repo refs whose blob is missing from the store`;
+  }
 }

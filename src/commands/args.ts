@@ -23,6 +23,8 @@ const OPTIONS = {
   plan: { type: 'string' },
   'max-plan-age': { type: 'string' },
   connections: { type: 'string' },
+  all: { type: 'boolean' },
+  blobs: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -51,6 +53,8 @@ export interface ParsedArgs {
     plan?: string;
     'max-plan-age'?: string;
     connections?: string;
+    all?: boolean;
+    blobs?: boolean;
   };
 }
 

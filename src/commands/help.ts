@@ -1,4 +1,5 @@
 /** The help texts: the program's, and each command's. */
+import { checkCommand } from './check.js';
 import type { Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { historyCommand } from './history.js';
@@ -6,10 +7,11 @@ import { planCommand } from './plan.js';
 import { reposCommand } from './repos.js';
 import { resumeCommand } from './resume.js';
 import { runCommand } from './run.js';
+import { sweepCommand } from './sweep.js';
 
 /** The headless commands, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [reposCommand, planCommand, runCommand, historyCommand, resumeCommand,
-  demoCommand];
+  checkCommand, sweepCommand, demoCommand];
 
 const GLOBAL_HELP = [
   'Options (every command):',
@@ -17,19 +19,21 @@ const GLOBAL_HELP = [
   '                      else the embedded demo hub in $XDG_CACHE_HOME/musehub-gc, created on first start',
   '  --storage URL       the blob store (file:///abs/dir or s3://bucket?endpoint=…&region=…&prefix=…);',
   '                      else $MUSEHUB_STORAGE; the embedded hub defaults to its own blobs/ directory.',
-  '                      On a server without one, repos/plan/history work; run and resume need it',
-  '  --grace DURATION    rows younger than this are never deleted (0, 30m, 1h, 2d; default 1h)',
+  '                      On a server without one, repos/plan/history/check work; run, resume, sweep',
+  '                      and check --blobs need it',
+  '  --grace DURATION    rows younger than this are never deleted (0, 30m, 1h, 2d; default 1h; sweep: 24h)',
   '  -h, --help          this help, or a command\'s: musehub-gc <command> --help',
   '  --version           the version',
 ];
 
 const EXIT_HELP = [
   'Exit codes:',
-  '  0    done',
-  '  1    failed: errors during the run (blobs kept in the journal, a phase failed), or an unexpected error',
-  '  2    usage: bad arguments, unknown repo, a malformed URL, no blob store for run/resume, no terminal',
+  '  0    done (check: every repo checked is clean)',
+  '  1    failed: errors during the run (blobs kept in the journal, a phase failed), check found problems,',
+  '       a sweep\'s listing failed, an unreachable server or store, or an unexpected error',
+  '  2    usage: bad arguments, unknown repo, a malformed URL, no blob store for run/resume/sweep, no terminal',
   '  3    refused: the repo\'s GC lock or the embedded hub\'s lock is held, a requested phase was refused',
-  '       (a manifest that does not decode), or a phase was declined at its prompt',
+  '       (a manifest that does not decode), or a phase or a sweep was declined at its prompt or stopped',
   '  130  interrupted (Ctrl-C)',
 ];
 

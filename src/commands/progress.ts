@@ -4,23 +4,14 @@
  */
 import type { GcEvent, PhaseResult } from '../gc/types.js';
 import { describeDeletes, formatBytes, formatDuration, phaseTitle } from '../present.js';
+import { StatusLine } from './status-line.js';
 
-/** The least time between two redraws of the status line. */
-const REDRAW_MS = 100;
-
-export class RunProgress {
-  private drawn = false;
-  private lastDraw = 0;
-
-  /** `out` gets the lines (stdout, or stderr under --json); `warn` gets warnings and errors. */
-  constructor(private readonly out: NodeJS.WriteStream, private readonly warn: NodeJS.WriteStream) {}
-
+export class RunProgress extends StatusLine {
   /** Reports one engine event; the run's result is the caller's to print. */
   event(event: GcEvent): void {
     switch (event.type) {
       case 'journal-resumed':
-        this.line(`finished ${event.blobs} blob deletions (${formatBytes(event.bytes)}) left by an interrupted run` +
-          (event.errors.length > 0 ? `; ${event.errors.length} failed` : ''));
+        this.line(resumedLine(event));
         for (const error of event.errors) this.problem(`error: ${error}`);
         break;
       case 'phase-start':
@@ -47,34 +38,12 @@ export class RunProgress {
         break;
     }
   }
+}
 
-  /** A line that stays, replacing the status line if one is drawn. */
-  line(text: string): void {
-    this.clear();
-    this.out.write(`${text}\n`);
-  }
-
-  /** Clears the status line before anything else (a prompt) writes to the terminal. */
-  clear(): void {
-    if (!this.drawn) return;
-    this.out.write('\r\x1b[K');
-    this.drawn = false;
-  }
-
-  private problem(text: string): void {
-    this.clear();
-    this.warn.write(`${text}\n`);
-  }
-
-  /** The updating line: only on a terminal, and not more often than REDRAW_MS. */
-  private status(text: string): void {
-    if (!this.out.isTTY) return;
-    const now = performance.now();
-    if (this.drawn && now - this.lastDraw < REDRAW_MS) return;
-    this.lastDraw = now;
-    this.out.write(`\r\x1b[K${text.slice(0, (this.out.columns || 80) - 1)}`);
-    this.drawn = true;
-  }
+/** What finishing an interrupted run's blob deletions did. */
+export function resumedLine(event: { blobs: number; bytes: number; errors: string[] }): string {
+  return `finished ${event.blobs} blob deletions (${formatBytes(event.bytes)}) left by an interrupted run` +
+    (event.errors.length > 0 ? `; ${event.errors.length} failed` : '');
 }
 
 /** `1 commits     deleted 30 commit refs, 20 commits in 0.3 s`. */

@@ -1,12 +1,13 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
- * deletion journal, work pending between phases, cached repo estimates and the hub's
- * id. Entities describe them; migrations (db/migrations, shipped in the build) create
+ * deletion journal, work pending between phases, cached repo estimates, each repo's last
+ * integrity check and the hub's id. Entities describe them; migrations (db/migrations, shipped in the build) create
  * and evolve them on first use. MuseHub's own tables are never touched.
  */
 import { defineEntity, p, type MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { RefusedError, messageOf } from '../errors.js';
+import { Checks } from './migrations/checks.js';
 import { JournalPerChunk } from './migrations/journal-per-chunk.js';
 import { V01Tables } from './migrations/v0-1-tables.js';
 
@@ -88,6 +89,19 @@ export const GcEstimate = defineEntity({
   },
 });
 
+/** The last integrity check of a repo: clean or not, when, whether blobs were looked at, problems by kind. */
+export const GcCheck = defineEntity({
+  name: 'GcCheck',
+  tableName: 'musehub_gc_checks',
+  properties: {
+    repoId: p.string().primary().columnType('varchar(36)'),
+    checkedAt: p.datetime().columnType('timestamptz'),
+    clean: p.boolean(),
+    blobs: p.boolean(),
+    problems: p.json<Record<string, number>>().columnType('jsonb').defaultRaw(`'{}'`),
+  },
+});
+
 /** The one row naming this hub for plan files. */
 export const GcHub = defineEntity({
   name: 'GcHub',
@@ -100,7 +114,7 @@ export const GcHub = defineEntity({
   },
 });
 
-export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcHub];
+export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcCheck, GcHub];
 
 /** The tool's migrations, oldest first; their names are what musehub_gc_migrations records. */
 export const toolMigrations = {
@@ -110,6 +124,7 @@ export const toolMigrations = {
     migrationsList: [
       { name: '20261101-v0.1-tables', class: V01Tables },
       { name: '20261202-journal-per-chunk', class: JournalPerChunk },
+      { name: '20261215-checks', class: Checks },
     ],
     silent: true,
     snapshot: false,

@@ -2,6 +2,8 @@
 import type { Database } from '../db/connect.js';
 import { RefusedError, UnavailableError, UsageError, messageOf } from '../errors.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { checkHub } from './check/check.js';
+import { lastCheck } from './check/record.js';
 import { estimateRepos } from './estimate.js';
 import { executeGc } from './execute.js';
 import { commitDetail, repoGraph } from './graph.js';
@@ -12,6 +14,7 @@ import { planGc } from './plan.js';
 import { findRepo, listRepos } from './repo.js';
 import type { GcService, RunOptions, RunTarget } from './service.js';
 import { Session } from './session.js';
+import { sweepStore } from './sweep/sweep.js';
 import { repoName, type GcEvent, type RunResult } from './types.js';
 
 export interface GcServiceOptions {
@@ -20,15 +23,15 @@ export interface GcServiceOptions {
 }
 
 export function createGcService(db: Database, store: BlobStore | undefined, options: GcServiceOptions): GcService {
-  /** The store a run that deletes needs: a usage error without one, unavailable when it does not answer. */
-  const usableStore = async (): Promise<BlobStore> => {
+  /** The store a command needs: a usage error without one, unavailable when it does not answer. */
+  const usableStore = async (nothing = 'nothing was deleted'): Promise<BlobStore> => {
     if (!store) {
       throw new UsageError(`no blob store for ${db.label}: set MUSEHUB_STORAGE or --storage (file:///abs/dir or s3://bucket?endpoint=…)`);
     }
     try {
       await store.check();
     } catch (error) {
-      throw new UnavailableError(`nothing was deleted: the blob store ${store.url} is not usable: ${messageOf(error)}`);
+      throw new UnavailableError(`${nothing}: the blob store ${store.url} is not usable: ${messageOf(error)}`);
     }
     return store;
   };
@@ -57,6 +60,15 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
         await session.close();
       }
     },
+    async *check(target, checkOptions) {
+      // The cache rows' blobs are looked up whenever there is a store; the objects' only when asked.
+      const checkStore = store || checkOptions.blobs ? await usableStore('nothing was checked') : undefined;
+      return yield* checkHub(db, checkStore, target, checkOptions);
+    },
+    lastCheck: (repo) => lastCheck(db, repo.repoId),
+    async *sweep(sweepOptions) {
+      return yield* sweepStore({ db, store: await usableStore() }, sweepOptions);
+    },
     savePlan,
     async loadPlan(path, { maxAgeSeconds }) {
       const now = (await db.knex().raw('select now() as now')).rows[0].now as Date;
@@ -76,5 +88,5 @@ function unusedStore(label: string): BlobStore {
   const refuse = (): never => {
     throw new Error(`a dry run on ${label} touched the blob store`);
   };
-  return { url: '(none)', check: refuse, put: refuse, get: refuse, exists: refuse, deleteMany: refuse, list: refuse, close: async () => {} };
+  return { url: '(none)', check: refuse, put: refuse, get: refuse, exists: refuse, deleteMany: refuse, list: refuse, uriOf: refuse, close: async () => {} };
 }

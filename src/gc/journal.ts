@@ -3,11 +3,15 @@
  * statement, naming that chunk's blobs, in the same transaction that deletes the
  * rows naming them; blobs are deleted only after that commits, and a blob leaves the
  * journal only once it is gone. A crash in between leaves entries that the next run,
- * or `resume`, finishes.
+ * or `resume`, finishes. The sweep journals strays the same way, by key (kind 'stray').
  */
 import type { BlobRef, BlobStore } from '../storage/blob-store.js';
 import type { Profile } from './profile.js';
 import type { Session } from './session.js';
+import { keysNamedByRows } from './sweep/names.js';
+
+/** The kind of the sweep's entries: blob_ids hold store keys, storage_uris the URIs that name them. */
+export const STRAY = 'stray';
 
 /** Entries read per round; each names up to a deleting chunk of blobs. */
 const ENTRIES_PER_ROUND = 4;
@@ -23,6 +27,7 @@ export interface Drained {
 
 interface Entry {
   entry_id: string;
+  kind: string;
   blob_ids: string[];
   storage_uris: Array<string | null>;
   sizes: number[];
@@ -42,7 +47,7 @@ export async function drainJournal(
   let done = 0;
   for (;;) {
     const entries = await session.rows<Entry>(`
-      select j.entry_id::text as entry_id, j.blob_ids, j.storage_uris, j.sizes::float8[] as sizes from musehub_gc_journal j
+      select j.entry_id::text as entry_id, j.kind, j.blob_ids, j.storage_uris, j.sizes::float8[] as sizes from musehub_gc_journal j
       -- By the column, not its text alias: as text, '10' sorts before '9'.
       where ${filter} and j.entry_id > ?::bigint order by j.entry_id limit ?`, [...scope, after, ENTRIES_PER_ROUND]);
     if (entries.length === 0) break;
@@ -66,14 +71,14 @@ export async function drainEntryById(
   session: Session, store: BlobStore, entryId: string, drained: Drained, profile?: Profile,
 ): Promise<void> {
   const [entry] = await session.rows<Entry>(`
-    select entry_id::text as entry_id, blob_ids, storage_uris, sizes::float8[] as sizes
+    select entry_id::text as entry_id, kind, blob_ids, storage_uris, sizes::float8[] as sizes
     from musehub_gc_journal where entry_id = ?::bigint`, [entryId]);
   if (entry) await drainEntry(session, store, entry, drained, profile);
 }
 
 async function drainEntry(session: Session, store: BlobStore, entry: Entry, drained: Drained, profile?: Profile): Promise<void> {
   const time = <T>(label: string, work: () => Promise<T>) => (profile ? profile.time(label, work) : work());
-  const named = new Set(await time('journal', () => namedByRows(session, entry.blob_ids)));
+  const named = new Set(await time('journal', () => namedByRows(session, entry, entry.blob_ids)));
   const doomed = entry.blob_ids.flatMap((id, i): Array<{ ref: BlobRef; size: number }> =>
     (named.has(id) ? [] : [{ ref: { id, storageUri: entry.storage_uris[i] ?? null }, size: entry.sizes[i] ?? 0 }]));
   drained.renamed += entry.blob_ids.length - doomed.length;
@@ -104,15 +109,21 @@ async function drainEntry(session: Session, store: BlobStore, entry: Entry, drai
         failed[0]!.error, entry.entry_id]);
     }
     // A push may have stored the same id again while its blob was being deleted: say so loudly.
-    for (const id of await namedByRows(session, gone)) {
-      drained.errors.push(`object ${id} was stored again while GC deleted its blob: re-upload it (its row now names a missing blob)`);
+    for (const id of await namedByRows(session, entry, gone)) {
+      drained.errors.push(entry.kind === STRAY
+        ? `key ${id} was named by a new row while the sweep deleted it: re-upload that blob (its row now names a missing blob)`
+        : `object ${id} was stored again while GC deleted its blob: re-upload it (its row now names a missing blob)`);
     }
   });
 }
 
-/** The ids among `ids` that an object row or a cache row names. */
-async function namedByRows(session: Session, ids: string[]): Promise<string[]> {
+/** The blobs among `ids` (of `entry`) that a row names: by id for GC's entries, by key and URI for the sweep's. */
+async function namedByRows(session: Session, entry: Entry, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
+  if (entry.kind === STRAY) {
+    const uriOf = new Map(entry.blob_ids.map((key, i) => [key, entry.storage_uris[i] ?? '']));
+    return keysNamedByRows(session, ids, ids.map((key) => uriOf.get(key)!));
+  }
   // Two lookups by `= any(…)` rather than one EXISTS per id: with thousands of ids the planner
   // would otherwise hash the whole objects table.
   const rows = await session.rows<{ id: string }>(`

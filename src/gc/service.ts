@@ -4,7 +4,9 @@
  * as one typed error with one message, whoever asked. The console's tests drive it
  * with fixture data.
  */
+import type { CheckEvent, CheckOptions, CheckRecord, CheckReport, CheckTarget } from './check/types.js';
 import type { Drained } from './journal.js';
+import type { SweepEvent, SweepOptions, SweepResult } from './sweep/types.js';
 import type { GcEvent, HubIdentity, PhaseName, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
 
 /** A repo as the repos table lists it; counts are exact and cheap. */
@@ -103,6 +105,24 @@ export interface GcService {
   savePlan(plan: Plan, path: string): Promise<number>;
   /** Reads a plan file and checks it is for this hub, for an existing repo, and young enough. */
   loadPlan(path: string, options: { maxAgeSeconds: number }): Promise<Plan>;
+  /**
+   * Checks a repo, or every repo, for what must be said before anything is pruned; changes nothing
+   * of MuseHub's. Yields progress and each repo's result (recorded as its last check); the last
+   * event is `check-done`, and the generator returns the same report. A UsageError for `blobs`
+   * without a store; UnavailableError when the store does not answer.
+   */
+  check(target: CheckTarget, options: CheckOptions): AsyncGenerator<CheckEvent, CheckReport>;
+  /** The repo's last recorded check, or null when it was never checked. */
+  lastCheck(repo: RepoIdentity): Promise<CheckRecord | null>;
+  /**
+   * Deletes the keys under `objects/` of the store that no row names and that are older than
+   * the grace period, through the journal. It lists the whole store before deleting anything: a
+   * listing that fails throws UnavailableError and nothing is deleted. The last event is
+   * `sweep-done`, and the generator returns the same result.
+   */
+  sweep(options: SweepOptions): AsyncGenerator<SweepEvent, SweepResult>;
 }
 
 export type { RunOptions, RunResult, RunTarget };
+export type { CheckEvent, CheckOptions, CheckProblem, CheckRecord, CheckReport, CheckTarget, ProblemKind, RepoCheck } from './check/types.js';
+export type { SweepEvent, SweepFound, SweepOptions, SweepResult } from './sweep/types.js';

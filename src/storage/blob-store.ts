@@ -41,10 +41,34 @@ export interface BlobStore {
    * of keys with a final outcome so far.
    */
   deleteMany(refs: readonly BlobRef[], onProgress?: (done: number) => void): Promise<DeleteOutcome[]>;
-  /** Every key under `prefix` (relative to the store, as keyForId makes them), in no particular order, streamed. */
-  list(prefix: string): AsyncIterable<string>;
+  /**
+   * Every key under `prefix` (relative to the store, as keyForId makes them) with its size and
+   * last-modified time, in no particular order, streamed. A listing that cannot finish throws:
+   * it never ends early as if the rest were not there.
+   */
+  list(prefix: string, options?: ListOptions): AsyncIterable<ListedBlob>;
+  /** The storage_uri a MuseHub row would hold to name `key` of this store: `local://<key>`, `s3://<bucket>/<key>`. */
+  uriOf(key: string): string;
   close(): Promise<void>;
 }
+
+/** A key as a listing finds it. */
+export interface ListedBlob {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+export interface ListOptions {
+  /**
+   * Keys that split the listing into ranges a store may list in parallel (S3 pages through each
+   * range at once); every key is listed once whatever the bounds.
+   */
+  bounds?: readonly string[];
+}
+
+/** The bounds that split `objects/` evenly: blob keys are `objects/sha256_` and uniform hex. */
+export const OBJECT_KEY_BOUNDS: readonly string[] = [...'123456789abcdef'].map((digit) => `objects/sha256_${digit}`);
 
 /** The key of a blob id: `sha256:ab…` → `objects/sha256_ab…`. */
 export function keyForId(id: string): string {

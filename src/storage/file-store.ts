@@ -7,7 +7,7 @@ import { constants, existsSync, rmdirSync, unlinkSync, type Dir } from 'node:fs'
 import { access, mkdir, opendir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError, UnavailableError, messageOf } from '../errors.js';
-import type { BlobRef, BlobStore, DeleteOutcome } from './blob-store.js';
+import type { BlobRef, BlobStore, DeleteOutcome, ListedBlob } from './blob-store.js';
 import { locateBlob } from './keys.js';
 import { formatStorageUrl } from './url.js';
 
@@ -16,6 +16,8 @@ const TEMP_MARK = '.mhgc-tmp-';
 // Unlinks per turn of the event loop: synchronous unlinks are several times faster than the
 // thread pool's, and a batch this small keeps the console drawing.
 const DELETE_BATCH = 500;
+// Names a listing stats at once: a directory of a million names is read in steps of this many.
+const STAT_BATCH = 256;
 
 /** A blob store in a local directory (`file:///abs/dir`). */
 export class FileBlobStore implements BlobStore {
@@ -91,7 +93,8 @@ export class FileBlobStore implements BlobStore {
     return outcomes;
   }
 
-  async *list(prefix: string): AsyncIterable<string> {
+  /** One directory stream, its names stat-ed a batch at a time; `bounds` do not apply to a single stream. */
+  async *list(prefix: string): AsyncIterable<ListedBlob> {
     // `objects/sha256_ab` lists directory `objects/` and keeps names starting with `sha256_ab`.
     const slash = prefix.lastIndexOf('/');
     const dirKey = prefix.slice(0, slash + 1);
@@ -99,12 +102,37 @@ export class FileBlobStore implements BlobStore {
     if (dirKey.split('/').some((segment) => segment === '..') || path.isAbsolute(prefix)) {
       throw new UsageError(`list prefix '${prefix}' could escape the store: use a relative prefix such as objects/`);
     }
+    let batch: string[] = [];
     for await (const key of walk(path.join(this.root, dirKey), dirKey)) {
-      if (key.slice(dirKey.length).startsWith(namePrefix)) yield key;
+      if (!key.slice(dirKey.length).startsWith(namePrefix)) continue;
+      batch.push(key);
+      if (batch.length === STAT_BATCH) {
+        yield* await this.statAll(batch);
+        batch = [];
+      }
     }
+    yield* await this.statAll(batch);
+  }
+
+  uriOf(key: string): string {
+    return `local://${key}`;
   }
 
   async close(): Promise<void> {}
+
+  /** The listed keys with their sizes and times; a key deleted since it was read is left out. */
+  private async statAll(keys: string[]): Promise<ListedBlob[]> {
+    const listed = await Promise.all(keys.map(async (key): Promise<ListedBlob | undefined> => {
+      try {
+        const info = await stat(path.join(this.root, ...key.split('/')));
+        return { key, size: info.size, lastModified: info.mtime };
+      } catch (error) {
+        if (codeOf(error) === 'ENOENT') return undefined;
+        throw error;
+      }
+    }));
+    return listed.filter((blob) => blob !== undefined);
+  }
 
   private pathOf(ref: BlobRef): string {
     return path.join(this.root, ...locateBlob(ref, 'file').key.split('/'));

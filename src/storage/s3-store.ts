@@ -15,7 +15,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { UserError, UnavailableError, messageOf } from '../errors.js';
-import type { BlobRef, BlobStore, DeleteOutcome } from './blob-store.js';
+import type { BlobRef, BlobStore, DeleteOutcome, ListedBlob, ListOptions } from './blob-store.js';
+import { mergePages } from './merge.js';
 import { locateBlob } from './keys.js';
 import { forEachLimited } from './pool.js';
 import { DEFAULT_RETRY, backoffMs, withRetry, type RetryPolicy } from './retry.js';
@@ -33,6 +34,8 @@ export interface S3StoreOptions {
   concurrency?: number;
   /** Keys per DeleteObjects request, at most 1000 (the default). */
   batchSize?: number;
+  /** ListObjectsV2 ranges paged through at once (default 8). */
+  listConcurrency?: number;
 }
 
 type KeyResult = Pick<DeleteOutcome, 'deleted' | 'error'>;
@@ -44,6 +47,7 @@ export class S3BlobStore implements BlobStore {
   private readonly retry: RetryPolicy;
   private readonly concurrency: number;
   private readonly batchSize: number;
+  private readonly listConcurrency: number;
   /** How messages name the service: the endpoint, or AWS S3 and its region. */
   private readonly endpointLabel: string;
 
@@ -55,6 +59,7 @@ export class S3BlobStore implements BlobStore {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.batchSize = Math.min(MAX_DELETE_BATCH, Math.max(1, options.batchSize ?? MAX_DELETE_BATCH));
+    this.listConcurrency = Math.max(1, options.listConcurrency ?? 8);
     this.endpointLabel = location.endpoint ?? `AWS S3 (${location.region})`;
     this.client = new S3Client({
       region: location.region,
@@ -155,22 +160,51 @@ export class S3BlobStore implements BlobStore {
     return outcomes;
   }
 
-  async *list(prefix: string): AsyncIterable<string> {
-    const { bucket, prefix: storePrefix } = this.location;
-    let token: string | undefined;
-    do {
-      const page = await this.call(bucket, () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: storePrefix + prefix, ContinuationToken: token })),
-      );
-      for (const object of page.Contents ?? []) {
-        if (object.Key) yield object.Key.slice(storePrefix.length);
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+  /** The ranges between `bounds` are paged through at once; a page that fails after retries fails the listing. */
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListedBlob> {
+    const bounds = [...new Set(options.bounds ?? [])].filter((bound) => bound.startsWith(prefix) && bound !== prefix).sort();
+    // Range i holds the keys after bound i - 1 up to bound i inclusive: StartAfter is exclusive.
+    const ranges = [undefined, ...bounds].map((after, i) => this.listRange(prefix, after, bounds[i]));
+    for await (const page of mergePages(ranges, this.listConcurrency)) yield* page;
+  }
+
+  uriOf(key: string): string {
+    return `s3://${this.location.bucket}/${this.location.prefix}${key}`;
   }
 
   async close(): Promise<void> {
     this.client.destroy();
+  }
+
+  /** The keys under `prefix` after `after` up to `upTo` (both relative to the store), page by page, in key order. */
+  private async *listRange(prefix: string, after: string | undefined, upTo: string | undefined): AsyncGenerator<ListedBlob[]> {
+    const { bucket, prefix: storePrefix } = this.location;
+    let token: string | undefined;
+    do {
+      const page = await this.call(bucket, () => this.client.send(new ListObjectsV2Command({
+        Bucket: bucket, Prefix: storePrefix + prefix, ContinuationToken: token,
+        StartAfter: token === undefined && after !== undefined ? storePrefix + after : undefined,
+      })));
+      const listed: ListedBlob[] = [];
+      let ended = false;
+      for (const object of page.Contents ?? []) {
+        if (!object.Key) continue;
+        const key = object.Key.slice(storePrefix.length);
+        // The bounds are ASCII, so UTF-16 order agrees with S3's UTF-8 byte order against them.
+        if (upTo !== undefined && key > upTo) {
+          ended = true;
+          break;
+        }
+        // A key without a time is taken as written now: too young for anything that waits out a grace period.
+        listed.push({ key, size: object.Size ?? 0, lastModified: object.LastModified ?? new Date() });
+      }
+      yield listed;
+      if (ended || !page.IsTruncated) return;
+      if (!page.NextContinuationToken) {
+        throw new UnavailableError(`bucket ${bucket} at ${this.endpointLabel} cut a listing short (truncated, with no continuation token)`);
+      }
+      token = page.NextContinuationToken;
+    } while (token);
   }
 
   /** The bucket and full key of a blob: the store's bucket and prefix unless its storage_uri names a place. */

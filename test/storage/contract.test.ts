@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import type { BlobRef, BlobStore } from '../../src/storage/blob-store.js';
+import { OBJECT_KEY_BOUNDS, keyForId, type BlobRef, type BlobStore } from '../../src/storage/blob-store.js';
 import { openBlobStore } from '../../src/storage/open.js';
 import { FAST_RETRY, startS3 } from '../support/s3.js';
 
@@ -91,14 +91,35 @@ describe.each([
   it('lists every key under a prefix, partial names included', async () => {
     for (const n of [0x10, 0x11, 0x20]) await h.store.put({ id: id(n) }, bytes(n));
     const all: string[] = [];
-    for await (const k of h.store.list('objects/')) all.push(k);
+    for await (const { key: k } of h.store.list('objects/')) all.push(k);
     expect(all.sort()).toEqual([key(0x10), key(0x11), key(0x20)]);
     const some: string[] = [];
-    for await (const k of h.store.list(key(0x10).slice(0, -1))) some.push(k);
+    for await (const { key: k } of h.store.list(key(0x10).slice(0, -1))) some.push(k);
     expect(some.sort()).toEqual([key(0x10), key(0x11)]);
     const none: string[] = [];
-    for await (const k of h.store.list('nothing/')) none.push(k);
+    for await (const { key: k } of h.store.list('nothing/')) none.push(k);
     expect(none).toEqual([]);
+  });
+
+  it('lists each key once with its size and last-modified time, split into ranges or not', async () => {
+    const before = Date.now() - 5_000;
+    const hexIds = [...'019af'].map((digit) => `sha256:${digit.repeat(64)}`);
+    // On the bounds themselves, past the last one, and keys outside the hex shape.
+    const keys = ['objects/sha256_1', 'objects/sha256_f', 'objects/sha256_F', 'objects/zzz', 'objects/a/b'];
+    for (const blobId of hexIds) await h.store.put({ id: blobId }, bytes(1));
+    for (const k of keys) await h.store.put({ id: k, storageUri: h.store.uriOf(k) }, bytes(22));
+    await h.store.put({ id: 'outside', storageUri: h.store.uriOf('other/key') }, bytes(3));
+    const listed = [];
+    for await (const blob of h.store.list('objects/', { bounds: OBJECT_KEY_BOUNDS })) listed.push(blob);
+    expect(listed.map((blob) => blob.key).sort()).toEqual([...hexIds.map(keyForId), ...keys].sort());
+    expect(listed.find((blob) => blob.key === 'objects/zzz')?.size).toBe(bytes(22).length);
+    for (const blob of listed) {
+      expect(blob.lastModified.getTime()).toBeGreaterThan(before);
+      expect(blob.lastModified.getTime()).toBeLessThan(Date.now() + 5_000);
+    }
+    const unsplit: string[] = [];
+    for await (const blob of h.store.list('objects/')) unsplit.push(blob.key);
+    expect(unsplit.sort()).toEqual(listed.map((blob) => blob.key).sort());
   });
 
   it('deletes many, counting an already-gone blob as deleted, in the order asked, with progress', async () => {
@@ -189,7 +210,7 @@ describe('file store specifics', () => {
     await store.put({ id: id(1) }, bytes(1));
     await writeFile(path.join(parent, 'objects', '.mhgc-tmp-half-written'), 'x');
     const keys: string[] = [];
-    for await (const k of store.list('objects/')) keys.push(k);
+    for await (const { key: k } of store.list('objects/')) keys.push(k);
     expect(keys).toEqual([key(1)]);
   });
 

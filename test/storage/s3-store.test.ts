@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { BlobStore } from '../../src/storage/blob-store.js';
+import { OBJECT_KEY_BOUNDS, type BlobStore } from '../../src/storage/blob-store.js';
 import { openBlobStore } from '../../src/storage/open.js';
 import { forEachLimited } from '../../src/storage/pool.js';
 import { FAST_RETRY, startS3, type TestS3 } from '../support/s3.js';
@@ -42,8 +42,12 @@ describe('S3BlobStore deleteMany', () => {
     // The sentinel keeps objects/ non-empty: s3rver races on pruning a directory emptied by one batch.
     await putAll(range(0, 1002));
     const listed: string[] = [];
-    for await (const k of store.list('objects/')) listed.push(k);
+    for await (const { key: k } of store.list('objects/')) listed.push(k);
     expect(listed.length).toBe(1002);
+    // Every key is in the first range: its pages are followed past the first.
+    const ranged: string[] = [];
+    for await (const { key: k } of store.list('objects/', { bounds: OBJECT_KEY_BOUNDS })) ranged.push(k);
+    expect(ranged.sort()).toEqual(listed.sort());
     s3.faults.reset();
     const progress: number[] = [];
     const outcomes = await store.deleteMany(range(1, 1002).map((n) => ({ id: id(n) })), (done) => progress.push(done));
@@ -146,6 +150,19 @@ describe('S3BlobStore refusals', () => {
     expect(await s3.keys()).toEqual([key(1)]);
   });
 
+  it('fails a listing when a later range is refused, and stops the ranges still listing', async () => {
+    await putAll(range(0, 3));
+    s3.faults.failListingsAfter(3);
+    const listing = (async () => {
+      for await (const blob of store.list('objects/', { bounds: OBJECT_KEY_BOUNDS })) void blob;
+    })();
+    await expect(listing).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/refused access/) });
+    // Every range settled before the failure came out: none lists on behind it.
+    const requests = s3.faults.count.requests;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(s3.faults.count.requests).toBe(requests);
+  });
+
   it('says a missing bucket does not exist (exit 2)', async () => {
     const missing = await openBlobStore(s3.url.replace(s3.bucket, 'no-such-bucket'), { retry: FAST_RETRY });
     await expect(missing.check()).rejects.toMatchObject({ kind: 'usage', message: expect.stringMatching(/bucket no-such-bucket .* does not exist/) });
@@ -169,9 +186,10 @@ describe('S3BlobStore prefix', () => {
   it('puts keys under the URL prefix and lists them without it', async () => {
     const prefixed = await openBlobStore(`${s3.url}&prefix=tenant-a`, { retry: FAST_RETRY });
     await prefixed.put({ id: id(7) }, new Uint8Array([7]));
+    expect(prefixed.uriOf(key(7))).toBe(`s3://${s3.bucket}/tenant-a/${key(7)}`);
     expect(await s3.keys()).toEqual([`tenant-a/${key(7)}`]);
     const listed: string[] = [];
-    for await (const k of prefixed.list('objects/')) listed.push(k);
+    for await (const { key: k } of prefixed.list('objects/')) listed.push(k);
     expect(listed).toEqual([key(7)]);
     await prefixed.deleteMany([{ id: id(7) }]);
     expect(await s3.keys()).toEqual([]);

@@ -9,6 +9,7 @@
  *   s3.faults.failKeys(['objects/x']);         // DeleteObjects reports AccessDenied for it, keeps it
  *   s3.faults.lieAboutKeys(['objects/y']);     // DeleteObjects reports it Deleted, keeps it
  *   s3.faults.refuseAll();                     // every request: 403 AccessDenied
+ *   s3.faults.failListingsAfter(2);            // ListObjectsV2 pages after the first two: 403 AccessDenied
  *   s3.faults.count                            // { requests, deleteRequests, faults }
  *   s3.faults.reset();                         // no faults, counts back to zero
  *
@@ -29,6 +30,8 @@ export interface S3Faults {
   lieAboutKeys(keys: readonly string[]): void;
   /** Answers every request 403 AccessDenied until reset. */
   refuseAll(): void;
+  /** Lets `pages` ListObjectsV2 requests through, then answers every later one with `status` until reset. */
+  failListingsAfter(pages: number, status?: 403 | 500 | 503): void;
   /** Clears every fault and zeroes the counts. */
   reset(): void;
   /** Requests seen, DeleteObjects requests among them, and requests a fault changed. */
@@ -71,6 +74,7 @@ class FaultState implements S3Faults {
   throttles: number[] = [];
   drops = 0;
   refusing = false;
+  listings: { left: number; status: number } | undefined;
   failing = new Map<string, { code: string; times: number }>();
   lying = new Set<string>();
   count = { requests: 0, deleteRequests: 0, faults: 0 };
@@ -96,10 +100,25 @@ class FaultState implements S3Faults {
     this.refusing = true;
   }
 
+  failListingsAfter(pages: number, status: 403 | 500 | 503 = 403): void {
+    this.listings = { left: pages, status };
+  }
+
+  /** The status to answer a ListObjectsV2 request with now, or undefined to let it through. */
+  takeListingFailure(): number | undefined {
+    if (!this.listings) return undefined;
+    if (this.listings.left > 0) {
+      this.listings.left--;
+      return undefined;
+    }
+    return this.listings.status;
+  }
+
   reset(): void {
     this.throttles = [];
     this.drops = 0;
     this.refusing = false;
+    this.listings = undefined;
     this.failing.clear();
     this.lying.clear();
     this.count = { requests: 0, deleteRequests: 0, faults: 0 };
@@ -126,7 +145,8 @@ async function handle(state: FaultState, targetPort: number, req: http.IncomingM
     req.socket.destroy();
     return;
   }
-  const status = state.refusing ? 403 : state.throttles.shift();
+  const isListing = req.method === 'GET' && /[?&]list-type=2(&|$)/.test(req.url ?? '');
+  const status = state.refusing ? 403 : (isListing ? state.takeListingFailure() : undefined) ?? state.throttles.shift();
   if (status !== undefined) {
     state.count.faults++;
     // HEAD answers carry no body; the SDK then falls back to the status code.

@@ -8,7 +8,7 @@
  */
 import '../../src/storage/sdk-env.js';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
@@ -40,6 +40,8 @@ export interface TestS3 {
   createBucket(name: string): Promise<void>;
   /** Every key in `bucket` (default: the main one), sorted, read from s3rver directly. */
   keys(bucket?: string): Promise<string[]>;
+  /** Sets the LastModified s3rver reports for a key of the main bucket (it reads its file's mtime). */
+  setModified(key: string, at: Date): Promise<void>;
   /** Stops the proxy and s3rver and removes the temp directory. */
   stop(): Promise<void>;
 }
@@ -77,6 +79,10 @@ export async function startS3(options: StartS3Options = {}): Promise<TestS3 & { 
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
       return keys.sort();
+    },
+    async setModified(key, at) {
+      const parts = key.split('/');
+      await utimes(path.join(directory, bucket, ...parts.slice(0, -1), `${parts.at(-1)}._S3rver_object`), at, at);
     },
     async stop() {
       client.destroy();

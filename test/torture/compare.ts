@@ -53,7 +53,7 @@ export async function readState(db: Database, store: BlobStore): Promise<HubStat
     state[table] = sorted(rows.map((row) => row.key));
   }
   const keys: string[] = [];
-  for await (const key of store.list('objects/')) keys.push(key);
+  for await (const { key } of store.list('objects/')) keys.push(key);
   state.blobs = sorted(keys);
   return state;
 }

@@ -248,6 +248,18 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     async loadPlan() {
       throw new Error('the fixture service reads no plan files');
     },
+    // The console has no check or sweep screens yet: these answer as a clean, empty hub.
+    async *check() {
+      const report = { checkedAt: ago(0), clean: true, blobs: false, repos: [], warnings: [] };
+      yield { type: 'check-done' as const, report };
+      return report;
+    },
+    async lastCheck() {
+      return null;
+    },
+    async *sweep() {
+      throw new Error('the fixture service has no blob store to sweep');
+    },
     async history(): Promise<RunRecord[]> {
       return [
         {
