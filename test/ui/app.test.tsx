@@ -22,7 +22,8 @@ describe('console app', () => {
     const help = await app.waitFor('Keys of the repos screen');
     expect(help).toContain('Repos › Help');
     expect(help).toContain('/            filter repos by name');
-    expect(help).toContain('Glyphs: ● reachable  ✗ orphaned');
+    await app.press('G');
+    await app.waitFor('Glyphs: ● reachable  ✗ orphaned');
     await app.press(KEYS.esc);
     expect(app.frame()).toContain('sorted by reclaimable bytes');
   });

@@ -32,6 +32,11 @@ describe('keymap', () => {
     expect(hintBar('graph', true, { atTop: false })).not.toContain('run gc');
   });
 
+  it('knows its screens by name: a misspelt one does not compile', () => {
+    // @ts-expect-error: there is no screen 'grpah'
+    expect(() => actionFor('grpah', 'j', false)).toThrow();
+  });
+
   it('confirms a phase with a key other than the one that starts a run, and defaults to No', () => {
     const start = KEYMAP.find((binding) => binding.action === 'run')!.keys;
     const confirm = KEYMAP.find((binding) => binding.action === 'go')!.keys;

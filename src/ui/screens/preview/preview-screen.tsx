@@ -13,7 +13,7 @@ import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
 import { pageRows, VirtualList } from '../../virtual-list.js';
-import { INITIAL_PREVIEW, previewReducer } from './preview-reducer.js';
+import { INITIAL_PREVIEW, previewKeyScreen, previewReducer } from './preview-reducer.js';
 import { usePreviewKeys } from './use-preview-keys.js';
 
 const PHASE_WIDTH = 16;
@@ -25,7 +25,7 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
   const app = useConsole();
   const [loaded, replan] = useLoad(() => app.service.plan(repo, { graceSeconds: app.graceSeconds, itemLimit: PREVIEW_ITEMS }),
     `${repo.repoId}@${app.dataVersion}`);
-  const [state, dispatch] = useSyncReducer(previewReducer, INITIAL_PREVIEW);
+  const [state, dispatch, current] = useSyncReducer(previewReducer, INITIAL_PREVIEW);
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the plan', loaded.error), 'error');
   }, [loaded]);
@@ -35,12 +35,12 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
   // Summary, findings, table head, five phases, the list's title.
   const findings = plan?.findings ?? [];
   const itemsHeight = Math.max(1, height - 3 - findings.length - (plan?.phases.length ?? 0) - 1);
-  useHintScope(viewId, active, state.savingTo === null ? 'preview' : 'save-path');
+  useHintScope(viewId, active, previewKeyScreen(state));
   usePreviewKeys({
     viewId,
     repo,
     plan,
-    saving: state.savingTo !== null,
+    current,
     phaseCount: plan?.phases.length ?? 0,
     itemCount: phase?.items.length ?? 0,
     page: pageRows(phase?.items.length ?? 0, itemsHeight),

@@ -12,7 +12,7 @@ import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
 import { pageRows, VirtualList } from '../../virtual-list.js';
-import { INITIAL_REPOS, reposReducer, selectedRepo, SORT_TITLES } from './repos-reducer.js';
+import { INITIAL_REPOS, reposKeyScreen, reposReducer, selectedRepo, SORT_TITLES } from './repos-reducer.js';
 import { useEstimates } from './use-estimates.js';
 import { useSpinnerFrame } from '../../spinner-frame.js';
 import { useReposKeys } from './use-repos-keys.js';
@@ -74,7 +74,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
   const onError = useCallback((message: string) => app.status(message, 'error'), [app]);
   useEstimates(app.service, repoIds, onBatch, onError);
 
-  useHintScope(viewId, active, state.filtering ? 'filter' : 'repos');
+  useHintScope(viewId, active, reposKeyScreen(state));
 
   // Header, column titles and the selected repo's note take four rows.
   const listHeight = Math.max(1, height - 4);

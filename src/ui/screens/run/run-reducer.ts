@@ -1,6 +1,7 @@
 /** A run's state (pure): the plan, each phase's progress and result, the prompt, the log. */
 import type { Decision, GcEvent, PhaseName, PhasePlan, PhaseResult, Plan, RunResult } from '../../../gc/types.js';
 import { PHASES } from '../../../gc/phases/table.js';
+import type { ScreenName } from '../../keymap.js';
 import type { Tone } from '../../theme.js';
 
 export type PhaseStatus = 'waiting' | 'asking' | 'running' | PhaseResult['status'];
@@ -58,6 +59,12 @@ export const INITIAL_RUN: RunState = {
   log: [],
   result: null,
 };
+
+/** The keys a run answers to: a prompt's while one asks, then the run's, then the summary's. */
+export function runKeyScreen(state: RunState): Extract<ScreenName, 'confirm' | 'confirm-slug' | 'run' | 'summary'> {
+  if (state.prompt) return state.prompt.slug ? 'confirm-slug' : 'confirm';
+  return state.stage === 'running' || state.stage === 'planning' ? 'run' : 'summary';
+}
 
 function updatePhase(state: RunState, phase: PhaseName, change: Partial<PhaseRow>): RunState {
   return { ...state, phases: state.phases.map((row) => (row.phase === phase ? { ...row, ...change } : row)) };

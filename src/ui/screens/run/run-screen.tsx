@@ -14,7 +14,7 @@ import { fit } from '../../fit.js';
 import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
-import { INITIAL_RUN, runReducer, type RunState } from './run-reducer.js';
+import { INITIAL_RUN, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
 import { differences, phaseLine, promptQuestion, summaryLines } from './run-view.js';
 import { useRunKeys } from './use-run-keys.js';
 
@@ -86,7 +86,7 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
   }, []);
 
   useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer });
-  useHintScope(viewId, active, state.prompt ? (state.prompt.slug ? 'confirm-slug' : 'confirm') : state.stage === 'running' || state.stage === 'planning' ? 'run' : 'summary');
+  useHintScope(viewId, active, runKeyScreen(state));
 
   if (!active) return null;
   if (app.readOnly) return <Text>Read-only: this console does not run GC.</Text>;

@@ -3,7 +3,7 @@ import { useConsole } from '../../console-context.js';
 import { useViewKeys } from '../../key-router.js';
 import { actionFor, isText } from '../../keymap.js';
 import type { Decision } from '../../../gc/types.js';
-import type { RunAction, RunState } from './run-reducer.js';
+import { runKeyScreen, type RunAction, type RunState } from './run-reducer.js';
 
 export function useRunKeys(options: {
   viewId: string;
@@ -16,35 +16,34 @@ export function useRunKeys(options: {
   const { viewId, slug, current, dispatch, answer } = options;
   useViewKeys(viewId, (key) => {
     const state = current();
-    const prompt = state.prompt;
-    if (prompt?.slug) {
-      const action = actionFor('confirm-slug', key, app.readOnly);
-      if (action === 'confirm-slug') {
-        if (prompt.typed === slug) answer('go');
-        else if (prompt.typed === '') answer('skip');
-        else dispatch({ type: 'mismatch', message: `"${prompt.typed}" is not ${slug}: type it exactly, or clear it and press Enter to skip.` });
-      } else if (action === 'stop') answer('stop');
-      else if (key === 'backspace') dispatch({ type: 'erase' });
-      else if (isText(key)) dispatch({ type: 'type', text: key });
-      return true;
+    const screen = runKeyScreen(state);
+    const action = actionFor(screen, key, app.readOnly);
+    switch (screen) {
+      case 'confirm-slug': {
+        const typed = state.prompt!.typed;
+        if (action === 'confirm-slug') {
+          if (typed === slug) answer('go');
+          else if (typed === '') answer('skip');
+          else dispatch({ type: 'mismatch', message: `"${typed}" is not ${slug}: type it exactly, or clear it and press Enter to skip.` });
+        } else if (action === 'stop') answer('stop');
+        else if (key === 'backspace') dispatch({ type: 'erase' });
+        else if (isText(key)) dispatch({ type: 'type', text: key });
+        return true;
+      }
+      case 'confirm':
+        if (action === 'go' || action === 'skip' || action === 'stop') answer(action);
+        return true;
+      case 'summary':
+        if (action === 'back') app.pop();
+        return action === 'back';
+      case 'run':
+        if (action === 'stop-after-phase') {
+          dispatch({ type: 'stop-after-phase' });
+          app.status('The run stops once this phase ends.', 'warning');
+        } else if (action === 'back') {
+          app.status('A run is in progress: x stops it after this phase.', 'warning');
+        } else return false;
+        return true;
     }
-    if (prompt) {
-      const action = actionFor('confirm', key, app.readOnly);
-      if (action === 'go' || action === 'skip' || action === 'stop') answer(action);
-      return true;
-    }
-    if (state.stage === 'finished' || state.stage === 'failed') {
-      const action = actionFor('summary', key, app.readOnly);
-      if (action === 'back') app.pop();
-      return action === 'back';
-    }
-    const action = actionFor('run', key, app.readOnly);
-    if (action === 'stop-after-phase') {
-      dispatch({ type: 'stop-after-phase' });
-      app.status('The run stops once this phase ends.', 'warning');
-    } else if (action === 'back') {
-      app.status('A run is in progress: x stops it after this phase.', 'warning');
-    } else return false;
-    return true;
   });
 }
