@@ -72,6 +72,13 @@ async function readHub(): Promise<HubState> {
   }
 }
 
+/** Types the repo's slug into the prompt's field and, once it shows there, presses Enter. */
+async function typeSlug(tmux: Tmux): Promise<void> {
+  tmux.type(SLUG);
+  await tmux.waitFor(new RegExp(`› ${SLUG}`));
+  tmux.keys('Enter');
+}
+
 /** `✗ c4f186f` on a graph line: the glyph and the short id of each commit drawn. */
 function graphCommits(pane: string): Array<{ glyph: string; id: string; line: string }> {
   return pane.split('\n').flatMap((line) => {
@@ -149,12 +156,10 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     await tmux.waitFor(/Delete \d+ object refs of lowend\/blue-in-green\? \[y\/N\]/);
     tmux.keys('y');
     await tmux.waitFor(new RegExp(`Type ${SLUG} to delete ${objects} objects, `));
-    tmux.type(SLUG);
-    tmux.keys('Enter');
+    await typeSlug(tmux);
     await tmux.waitFor(new RegExp(`Type ${SLUG} to delete \\d+ expired entries`));
-    tmux.type(SLUG);
-    tmux.keys('Enter');
-    const summary = await tmux.waitFor(/done: freed .* · 0 errors/);
+    await typeSlug(tmux);
+    const summary = await tmux.waitFor(/ DONE {2}freed .* · 0 errors/);
     expect(summary).toMatch(new RegExp(`deleted ${orphaned} commits \\(\\d+ refs\\) · \\d+ snapshots · \\d+ object refs · ${objects} objects · \\d+ cache entries`));
     expect(summary).toContain('Everything went as the preview said.');
 

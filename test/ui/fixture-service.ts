@@ -218,7 +218,6 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
         const total = phase.refs + phase.rows;
         yield { type: 'phase-start', phase: phase.phase, total, bytes: phase.bytes };
         yield { type: 'progress', phase: phase.phase, done: Math.floor(total / 2), total, bytes: Math.floor(phase.bytes / 2) };
-        await new Promise((resolve) => setTimeout(resolve, 5));
         if (phase.phase === options.holdPhase) await phaseReleased;
         // Objects: one came back to life between the plan and the run.
         const kept = phase.phase === 'objects' && phase.rows > 0 ? 1 : 0;

@@ -1,7 +1,7 @@
 /** The commit DAG in lanes: reachable ●, orphaned ✗, kept ○; only the visible window is drawn. */
 import React, { useEffect, useMemo, useRef } from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
+import { Spinner } from '@inkjs/ui';
 import type { RepoIdentity } from '../../../gc/types.js';
 import type { CommitState } from '../../../gc/service.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
@@ -48,7 +48,7 @@ export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps
   });
 
   if (!active) return null;
-  if (loaded.state === 'loading') return <Text><Spinner /> loading the graph…</Text>;
+  if (loaded.state === 'loading') return <Spinner label="loading the graph…" />;
   if (!model) return <Text>The graph did not load. Press r to retry.</Text>;
   return (
     <Box flexDirection="column">

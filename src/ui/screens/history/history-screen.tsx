@@ -1,7 +1,7 @@
 /** Past GC runs of the repo, newest first. */
 import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
+import { Spinner } from '@inkjs/ui';
 import type { RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
@@ -27,7 +27,7 @@ export function HistoryScreen({ viewId, active, width, height, repo }: ScreenPro
   useHistoryKeys({ viewId, repo, count: runs.length, page: pageRows(runs.length, listHeight), dispatch, onRefresh: reload });
 
   if (!active) return null;
-  if (loaded.state === 'loading') return <Text><Spinner /> loading past runs…</Text>;
+  if (loaded.state === 'loading') return <Spinner label="loading past runs…" />;
   return (
     <Box flexDirection="column">
       <Text bold>{fit(HISTORY_HEADER, width)}</Text>

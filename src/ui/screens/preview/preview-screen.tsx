@@ -1,8 +1,7 @@
 /** What GC would do, per phase: what goes (counts, bytes, then the lists) and what stays, and why; R runs it, w saves it. */
 import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
-import { TextInput } from '@inkjs/ui';
+import { Spinner, TextInput } from '@inkjs/ui';
 import { messageOf } from '../../../errors.js';
 import type { Plan, RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
@@ -59,7 +58,7 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
   };
 
   if (!active) return null;
-  if (loaded.state === 'loading') return <Text><Spinner /> computing the plan (nothing is deleted)…</Text>;
+  if (loaded.state === 'loading') return <Spinner label="computing the plan (nothing is deleted)…" />;
   if (!plan) return <Text>The plan did not compute. Press r to retry.</Text>;
   const keptWidth = Math.max(10, width - 2 - PHASE_WIDTH - DELETES_WIDTH);
   return (
@@ -104,9 +103,10 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
             renderRow={(index, selected) => {
               const item = phase.items[index]!;
               const bytes = item.bytes === undefined ? '' : formatBytes(item.bytes);
+              const chosen = selected && state.focus === 'items';
               return (
-                <Text inverse={selected && state.focus === 'items'}>
-                  {`  ${fit(shortId(item.id), 8)} ${fit(item.label ?? '', Math.max(0, width - 24))} ${fit(bytes, 11, 'right')}`}
+                <Text inverse={chosen}>
+                  {`${chosen ? '▸ ' : '  '}${fit(shortId(item.id), 8)} ${fit(item.label ?? '', Math.max(0, width - 24))} ${fit(bytes, 11, 'right')}`}
                 </Text>
               );
             }}

@@ -1,7 +1,7 @@
 /** The repos table: counts at once, estimates filling in per row, sorted and filtered. */
 import React, { useCallback, useEffect, useMemo } from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
+import { Spinner } from '@inkjs/ui';
 import type { Estimate, RepoRow } from '../../../gc/service.js';
 import { repoName } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
@@ -113,9 +113,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
         {' '.repeat(MARKER) + fit('REPO', nameWidth) + columns.map((column) => columnCell(column.title, column.width)).join('')}
       </Text>
       {loaded.state === 'loading' ? (
-        <Text>
-          <Spinner /> loading repos…
-        </Text>
+        <Spinner label="loading repos…" />
       ) : (
         <VirtualList
           count={state.order.length}

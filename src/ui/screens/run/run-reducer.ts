@@ -24,7 +24,6 @@ export interface Prompt {
   phase: PhaseName;
   /** The phase deletes blobs: the operator types the repo's slug. */
   slug: boolean;
-  typed: string;
   /** Why the last Enter did not confirm. */
   error: string;
 }
@@ -43,8 +42,7 @@ export interface RunState {
 export type RunAction =
   | { type: 'event'; event: GcEvent; at: number }
   | { type: 'ask'; phase: PhasePlan; slug: boolean }
-  | { type: 'type'; text: string }
-  | { type: 'erase' }
+  | { type: 'edited' }
   | { type: 'mismatch'; message: string }
   | { type: 'answered'; decision: Decision }
   | { type: 'stop-after-phase' }
@@ -120,12 +118,10 @@ export function runReducer(state: RunState, action: RunAction): RunState {
     case 'ask':
       return {
         ...updatePhase(state, action.phase.phase, { status: 'asking', plan: action.phase }),
-        prompt: { phase: action.phase.phase, slug: action.slug, typed: '', error: '' },
+        prompt: { phase: action.phase.phase, slug: action.slug, error: '' },
       };
-    case 'type':
-      return state.prompt ? { ...state, prompt: { ...state.prompt, typed: state.prompt.typed + action.text, error: '' } } : state;
-    case 'erase':
-      return state.prompt ? { ...state, prompt: { ...state.prompt, typed: [...state.prompt.typed].slice(0, -1).join(''), error: '' } } : state;
+    case 'edited':
+      return state.prompt?.error ? { ...state, prompt: { ...state.prompt, error: '' } } : state;
     case 'mismatch':
       return state.prompt ? { ...state, prompt: { ...state.prompt, error: action.message } } : state;
     case 'answered': {

@@ -1,17 +1,19 @@
-/** The run's keys: answer a phase's prompt, type the slug, stop after a phase, leave when done. */
+/** The run's keys: answer a phase's prompt, check the slug typed, stop after a phase, leave when done. */
 import { useConsole } from '../../console-context.js';
 import { useViewKeys } from '../../key-router.js';
-import { actionFor, isText } from '../../keymap.js';
+import { actionFor } from '../../keymap.js';
 import type { Decision } from '../../../gc/types.js';
 import { runKeyScreen, type RunAction, type RunState } from './run-reducer.js';
 
+/** Registers the run's keys; returns what the slug field's Enter does with the text typed. */
 export function useRunKeys(options: {
   viewId: string;
+  /** The repo's slug: the text that confirms a phase that deletes blobs. */
   slug: string;
   current: () => RunState;
   dispatch: (action: RunAction) => void;
   answer: (decision: Decision) => void;
-}): void {
+}): { submitSlug: (typed: string) => void } {
   const app = useConsole();
   const { viewId, slug, current, dispatch, answer } = options;
   useViewKeys(viewId, (key) => {
@@ -19,17 +21,10 @@ export function useRunKeys(options: {
     const screen = runKeyScreen(state);
     const action = actionFor(screen, key, app.readOnly);
     switch (screen) {
-      case 'confirm-slug': {
-        const typed = state.prompt!.typed;
-        if (action === 'confirm-slug') {
-          if (typed === slug) answer('go');
-          else if (typed === '') answer('skip');
-          else dispatch({ type: 'mismatch', message: `"${typed}" is not ${slug}: type it exactly, or clear it and press Enter to skip.` });
-        } else if (action === 'stop') answer('stop');
-        else if (key === 'backspace') dispatch({ type: 'erase' });
-        else if (isText(key)) dispatch({ type: 'type', text: key });
+      case 'confirm-slug':
+        // The text field takes the slug's keys itself, Enter included.
+        if (action === 'stop') answer('stop');
         return true;
-      }
       case 'confirm':
         if (action === 'go' || action === 'skip' || action === 'stop') answer(action);
         return true;
@@ -46,4 +41,14 @@ export function useRunKeys(options: {
         return true;
     }
   });
+  return {
+    submitSlug: (typed) => {
+      if (runKeyScreen(current()) !== 'confirm-slug') return;
+      // A slug has no blanks: an Enter that arrived in one read with the text is not part of it.
+      const text = typed.trim();
+      if (text === slug) answer('go');
+      else if (text === '') answer('skip');
+      else dispatch({ type: 'mismatch', message: `"${text}" is not ${slug}: type it exactly, or clear it and press Enter to skip.` });
+    },
+  };
 }
