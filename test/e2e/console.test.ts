@@ -143,8 +143,8 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     tmux.keys('2');
     const preview = await tmux.waitFor(/› Preview[\s\S]*5 pack cache/);
     expect(preview).toContain('a dry run: nothing is deleted');
-    expect(preview).toMatch(new RegExp(`1 commits +\\d+ commit refs, ${orphaned} commits +${kept} commits still referenced by ${DEMO.fork}`));
-    const objects = Number(/4 objects +(\d+) objects, /.exec(preview)![1]);
+    expect(preview).toMatch(new RegExp(`1 commits +│ \\d+ commit refs, ${orphaned} commits +│ ${kept} commits still referenced by ${DEMO.fork}`));
+    const objects = Number(/4 objects +│ (\d+) objects, /.exec(preview)![1]);
     expect(objects).toBeGreaterThan(0);
 
     // The run: y for the row phases, the slug for the blob phases.
@@ -165,9 +165,9 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
 
     // Back on the preview, planned again: nothing left to delete.
     tmux.keys('Enter');
-    await tmux.waitFor(/› Preview[\s\S]*1 commits +0 commit refs, 0 commits/);
+    await tmux.waitFor(/› Preview[\s\S]*1 commits +│ 0 commit refs, 0 commits/);
     tmux.keys('3');
-    await tmux.waitFor(/› History[\s\S]*now +\S+ +real +1h +done/);
+    await tmux.waitFor(/› History[\s\S]*▸ now +│ \S+ +│ real +│ 1h +│ DONE /);
 
     tmux.keys('Escape');
     await tmux.waitFor(/ Repos\n/);

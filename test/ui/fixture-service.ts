@@ -254,6 +254,11 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
           outcome: 'done', bytesFreed: 2 * 1024 * 1024, errors: [],
           phases: [{ phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0 }, { phase: 'objects', status: 'done', refs: 0, rows: 9, bytes: 2 * 1024 * 1024 }],
         },
+        {
+          runId: 'run-00', startedAt: ago(9 * 86400), finishedAt: ago(9 * 86400 - 5), who: 'cron', dryRun: false, graceSeconds: 3600,
+          outcome: 'failed', bytesFreed: 0, errors: ['2 blobs stay in the journal: AccessDenied'],
+          phases: [{ phase: 'commits', status: 'done', refs: 1, rows: 1, bytes: 0 }, { phase: 'objects', status: 'failed', refs: 0, rows: 2, bytes: 0 }],
+        },
       ];
     },
   };

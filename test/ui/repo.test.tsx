@@ -67,9 +67,10 @@ describe('preview screen', () => {
     const frame = await app.waitFor('KEPT, AND WHY');
     expect(frame).toContain('Repos › lowend/blue-in-green › Preview');
     expect(frame).toContain('grace 1h · plan now');
-    expect(lineWith(frame, '1 commits')).toMatch(/38 commit refs, 35 commits\s+3 held by fork keystrio\/blue-in-green/);
-    expect(lineWith(frame, '4 objects')).toMatch(/58 objects, 4\.0 MiB\s+3 still referenced by keystrio/);
-    expect(lineWith(frame, '5 pack cache')).toMatch(/2 expired entries, 96\.0 KiB\s+1 fresh entry/);
+    expect(lineWith(frame, 'PHASE')).toMatch(/^│ PHASE +│ DELETES +│ KEPT, AND WHY +│$/);
+    expect(lineWith(frame, '1 commits')).toMatch(/│ 38 commit refs, 35 commits +│ 3 held by fork keystrio\/blue-in-green +│$/);
+    expect(lineWith(frame, '4 objects')).toMatch(/│ 58 objects, 4\.0 MiB +│ 3 still referenced by keystrio/);
+    expect(lineWith(frame, '5 pack cache')).toMatch(/│ 2 expired entries, 96\.0 KiB +│ 1 fresh entry/);
     expect(frame).toContain('Bass line, take 6');
     app.press('jjj');
     expect(lineWith(await app.waitFor('bass/take6.wav'), 'bass/take6.wav')).toContain('3.0 MiB');
@@ -82,11 +83,17 @@ describe('preview screen', () => {
 });
 
 describe('history screen', () => {
-  it('lists past runs', async () => {
+  it('lists past runs in a table, and the errors of the one at the cursor', async () => {
     const app = await openBlueInGreen();
     app.press('3');
     const frame = await app.waitFor('STARTED');
     expect(frame).toContain('Repos › lowend/blue-in-green › History');
-    expect(lineWith(frame, 'ops')).toMatch(/2d ago\s+ops\s+real\s+1h\s+done\s+2\.0 MiB\s+1:8 2:- 3:- 4:9 5:-/);
+    expect(lineWith(frame, 'STARTED')).toMatch(/^│ STARTED +│ WHO +│ MODE +│ GRACE +│ OUTCOME +│ +FREED │ DELETED PER PHASE +│$/);
+    expect(lineWith(frame, 'ops')).toMatch(/^│ ▸ 2d ago +│ ops +│ real +│ 1h +│ DONE +│ +2\.0 MiB +│ 1:8 2:- 3:- 4:9 5:- +│$/);
+    expect(lineWith(frame, 'cron')).toMatch(/^│   9d ago +│ cron +│ real +│ 1h +│ FAILED +│ +0 B +│ 1:2 2:- 3:- 4:- 5:- +│$/);
+    expect(frame).not.toContain('error');
+    // The run at the cursor says what went wrong.
+    app.press('j');
+    expect(lineWith(await app.waitFor('✗ 1 error: 2 blobs stay in the journal: AccessDenied'), '▸')).toContain('cron');
   });
 });

@@ -6,11 +6,11 @@ import type { RepoIdentity } from '../../../gc/types.js';
 import type { CommitState } from '../../../gc/service.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
-import { EMPTY_LIST, listReducer, type ListAction } from '../../list-state.js';
+import { EMPTY_LIST, listReducer, pageRows, type ListAction } from '../../list-state.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned, type Tone } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
-import { pageRows, VirtualList } from '../../virtual-list.js';
+import { VirtualList } from '../../virtual-list.js';
 import { buildGraphModel, graphLine, type GraphModel } from './graph-model.js';
 import { useGraphKeys } from './use-graph-keys.js';
 
