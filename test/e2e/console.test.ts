@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEmbedded } from '../../src/db/connect.js';
 import { DEMO } from '../../src/demo/demo-hub.js';
 import { locateBlob } from '../../src/storage/keys.js';
+import { BLUE_IN_GREEN } from '../support/demo-counts.js';
 import { startTmux, type Tmux } from './tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -120,7 +121,8 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     const graph = await tmux.waitFor(/Repos › lowend\/blue-in-green › Graph[\s\S]*\d+ orphaned · \d+ reachable/);
 
     // The graph: the abandoned chain in its own lane beside the live one, each state its own glyph.
-    const [, orphaned, , kept] = /(\d+) orphaned · (\d+) reachable · (\d+) kept/.exec(graph)!;
+    const [, orphaned, reachable, kept] = /(\d+) orphaned · (\d+) reachable · (\d+) kept/.exec(graph)!;
+    expect([orphaned, reachable, kept].map(Number)).toEqual([BLUE_IN_GREEN.commits, BLUE_IN_GREEN.reachableCommits, BLUE_IN_GREEN.keptForFork]);
     const drawn = graphCommits(graph);
     expect(drawn[0]!.line).toMatch(/● +[0-9a-f]{12} \(main\)/);
     const lost = drawn.filter((commit) => commit.glyph === '✗');
@@ -145,7 +147,7 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     expect(preview).toContain('a dry run: nothing is deleted');
     expect(preview).toMatch(new RegExp(`1 commits +│ \\d+ commit refs, ${orphaned} commits +│ ${kept} commits still referenced by ${DEMO.fork}`));
     const objects = Number(/4 objects +│ (\d+) objects, /.exec(preview)![1]);
-    expect(objects).toBeGreaterThan(0);
+    expect(objects).toBe(BLUE_IN_GREEN.objects);
 
     // The run: y for the row phases, the slug for the blob phases.
     tmux.keys('R');
