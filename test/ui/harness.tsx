@@ -62,16 +62,21 @@ export function openConsole(
     press(keys: string) {
       instance.stdin.write(keys);
     },
-    /** Waits for a frame that shows what is expected, and returns it; fails with the last frame if none does. */
+    /**
+     * Waits for a frame that shows what is expected and still does after React's next turn,
+     * in which it runs the effects of what it drew (a text field starts listening to keys
+     * there), as a person reads the screen before typing; returns it, or fails with the last
+     * frame.
+     */
     async waitFor(expected: Expected, timeoutMs = FRAME_TIMEOUT_MS): Promise<string> {
       const shows = typeof expected === 'string' ? (text: string) => text.includes(expected)
         : expected instanceof RegExp ? (text: string) => expected.test(text) : expected;
-      await until(`showed ${String(expected)}`, () => shows(frame()), timeoutMs);
-      const shown = frame();
-      // React runs a drawn frame's effects in a task of its own (a text field starts listening to keys there):
-      // a test types only after them, as a person, who reads the frame first, does.
-      await new Promise((resolve) => setImmediate(resolve));
-      return shown;
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await until(`showed ${String(expected)}`, () => shows(frame()), deadline - Date.now());
+        await new Promise((resolve) => setImmediate(resolve));
+        if (shows(frame())) return frame();
+      }
     },
     /** Waits until the console has quit: Ink stops reading the keyboard. */
     async waitForExit(timeoutMs = FRAME_TIMEOUT_MS): Promise<void> {

@@ -59,6 +59,8 @@ describe('run screen', () => {
     // y does not confirm a blob phase; a wrong slug is refused with a reason.
     await typeSlug(app, 'y');
     await app.waitFor('"y" is not blue-in-green');
+    // The complaint stays once React has run the frame's effects: only an edit clears it.
+    expect(app.frame()).toContain('"y" is not blue-in-green');
     expect(service.decisions).toHaveLength(3);
     // Erasing it clears the complaint.
     app.press(KEYS.backspace);

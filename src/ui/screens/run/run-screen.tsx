@@ -113,7 +113,7 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
         );
       })}
       {/* A prompt of its own per phase: text typed for one phase's slug never answers the next. */}
-      {state.prompt && state.plan && <PromptBox key={state.prompt.phase} state={state} width={width} onSlug={submitSlug} onEdit={() => dispatch({ type: 'edited' })} />}
+      {state.prompt && state.plan && <PromptBox key={state.prompt.phase} state={state} width={width} onSlug={submitSlug} />}
       {state.stopAfterPhase && state.stage === 'running' && !state.prompt && <Toned tone="warning">Stopping after this phase.</Toned>}
       {state.log.map((entry, index) => (
         <Toned key={index} tone={entry.tone}>{fit(`${entry.tone === 'error' ? '✗' : '!'} ${entry.text}`, width)}</Toned>
@@ -123,13 +123,11 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
   );
 }
 
-function PromptBox({ state, width, onSlug, onEdit }: {
+function PromptBox({ state, width, onSlug }: {
   state: RunState;
   width: number;
   /** Enter in the slug field, with what was typed. */
   onSlug: (typed: string) => void;
-  /** The slug field's text changed. */
-  onEdit: () => void;
 }): React.JSX.Element {
   const prompt = state.prompt!;
   const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
@@ -149,7 +147,7 @@ function PromptBox({ state, width, onSlug, onEdit }: {
       {prompt.slug && (
         <Box>
           <Text>{'› '}</Text>
-          <TextInput onChange={onEdit} onSubmit={onSlug} />
+          <TextInput onSubmit={onSlug} />
         </Box>
       )}
       {prompt.error !== '' && <Toned tone="error">{fit(prompt.error, inner)}</Toned>}

@@ -1,7 +1,7 @@
 /** The run's keys: answer a phase's prompt, check the slug typed, stop after a phase, leave when done. */
 import { useConsole } from '../../console-context.js';
 import { useViewKeys } from '../../key-router.js';
-import { actionFor } from '../../keymap.js';
+import { actionFor, isText } from '../../keymap.js';
 import type { Decision } from '../../../gc/types.js';
 import { runKeyScreen, type RunAction, type RunState } from './run-reducer.js';
 
@@ -22,8 +22,9 @@ export function useRunKeys(options: {
     const action = actionFor(screen, key, app.readOnly);
     switch (screen) {
       case 'confirm-slug':
-        // The text field takes the slug's keys itself, Enter included.
+        // The text field takes the slug's keys itself, Enter included; an edit takes back the last complaint.
         if (action === 'stop') answer('stop');
+        else if (isText(key) || key === 'backspace') dispatch({ type: 'edited' });
         return true;
       case 'confirm':
         if (action === 'go' || action === 'skip' || action === 'stop') answer(action);
