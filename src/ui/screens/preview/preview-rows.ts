@@ -12,6 +12,8 @@ export type PreviewRow = Record<(typeof PREVIEW_COLUMNS)[number], string>;
 /** The colour of each column's cells: what goes, what stays. */
 export const PREVIEW_TONES: ReadonlyArray<Tone | undefined> = [undefined, 'orphaned', 'kept'];
 
+const KEPT_HEADING = PREVIEW_COLUMNS[2];
+
 /** `▸ 3 object refs`, the widest a phase's cell gets. */
 const PHASE_WIDTH = 15;
 /** Deletes wider than this are cut, so that the reasons for what stays keep room. */
@@ -21,8 +23,8 @@ const DELETES_MOST = 34;
 export function previewRows(plan: Plan, chosen: number, width: number): PreviewRow[] {
   const deletes = plan.phases.map((phase) => (phase.refused ? `refused: ${phase.refused}` : describeDeletes(phase)));
   const room = width - tableChrome(PREVIEW_COLUMNS.length) - PHASE_WIDTH;
-  const deletesWidth = columnWidth('DELETES', deletes, Math.min(DELETES_MOST, room - 'KEPT, AND WHY'.length));
-  const keptWidth = Math.max('KEPT, AND WHY'.length, room - deletesWidth);
+  const deletesWidth = columnWidth('DELETES', deletes, Math.min(DELETES_MOST, room - KEPT_HEADING.length));
+  const keptWidth = Math.max(KEPT_HEADING.length, room - deletesWidth);
   return plan.phases.map((phase, index) => ({
     PHASE: fit(`${index === chosen ? '▸' : ' '} ${phaseTitle(phase.phase)}`, PHASE_WIDTH),
     DELETES: fit(deletes[index]!, deletesWidth),
