@@ -31,10 +31,21 @@ export function openConsole(
   const frame = () => stripVTControlCharacters(instance.lastFrame() ?? '');
   // Every frame the console draws is a moment to look again: waits follow frames, not a clock.
   const onFrame = new Set<() => void>();
+  let framesDrawn = 0;
   const write = instance.stdout.write;
   instance.stdout.write = (drawn: string) => {
     write(drawn);
+    framesDrawn += 1;
     for (const look of [...onFrame]) look();
+  };
+  // React runs a frame's effects in a turn of the event loop after it, and draws what they changed in
+  // the turn after that (a text field starts listening to keys, the hint bar follows a prompt):
+  // the console is done when three turns pass without a frame.
+  const settled = async () => {
+    for (let seen = -1; seen !== framesDrawn;) {
+      seen = framesDrawn;
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    }
   };
   const until = (what: string, met: () => boolean, timeoutMs: number) =>
     new Promise<void>((resolve, reject) => {
@@ -63,10 +74,8 @@ export function openConsole(
       instance.stdin.write(keys);
     },
     /**
-     * Waits for a frame that shows what is expected and still does after React's next turn,
-     * in which it runs the effects of what it drew (a text field starts listening to keys
-     * there), as a person reads the screen before typing; returns it, or fails with the last
-     * frame.
+     * Waits until the console, done drawing, shows what is expected, as a person reads the
+     * screen before typing; returns that frame, or fails with the last one.
      */
     async waitFor(expected: Expected, timeoutMs = FRAME_TIMEOUT_MS): Promise<string> {
       const shows = typeof expected === 'string' ? (text: string) => text.includes(expected)
@@ -74,7 +83,7 @@ export function openConsole(
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await until(`showed ${String(expected)}`, () => shows(frame()), deadline - Date.now());
-        await new Promise((resolve) => setImmediate(resolve));
+        await settled();
         if (shows(frame())) return frame();
       }
     },
