@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { layoutGraph, type LayoutCommit } from '../src/gc/graph-layout.js';
+import { drawLanes } from '../src/ui/screens/graph/graph-lanes.js';
 
 /** `id < parent parent`, newest first; ids starting with x are orphaned, with k kept. */
 function dag(spec: string): LayoutCommit[] {
@@ -10,11 +11,11 @@ function dag(spec: string): LayoutCommit[] {
   });
 }
 
-/** The layout as text: cells, the id, and the marks. */
+/** The layout as the console draws it: lanes, the id, and the marks. */
 function draw(commits: LayoutCommit[], from = 0, to = commits.length): string {
   return layoutGraph(commits)
     .slice(from, to)
-    .map((row) => `${row.cells.padEnd(9)} ${row.commitId}${row.unreachableTip ? ' (tip)' : ''}${row.divergence ? ' (diverged)' : ''}`.trimEnd())
+    .map((row, index) => `${drawLanes(row, commits[from + index]!.state).padEnd(9)} ${row.commitId}${row.unreachableTip ? ' (tip)' : ''}${row.divergence ? ' (diverged)' : ''}`.trimEnd())
     .join('\n');
 }
 
@@ -32,6 +33,18 @@ describe('graph layout', () => {
       '● │       d',
       '●─╯       a',
     ].join('\n'));
+  });
+
+  it('says per row which lane the commit takes and where each lane runs, drawing nothing', () => {
+    const [merge, side] = layoutGraph(dag(`
+      m < e b
+      b < a
+      e < a
+      a <`));
+    const cell = (directions: string) =>
+      ({ up: directions.includes('u'), down: directions.includes('d'), left: directions.includes('l'), right: directions.includes('r') });
+    expect(merge).toEqual({ commitId: 'm', lane: 0, cells: [cell('dr'), cell('dl')], unreachableTip: false, divergence: false });
+    expect(side).toEqual({ commitId: 'b', lane: 1, cells: [cell('ud'), cell('ud')], unreachableTip: false, divergence: false });
   });
 
   it('shows an orphaned chain branching off where a force push left the live history', () => {

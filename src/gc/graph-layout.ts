@@ -1,7 +1,8 @@
 /**
  * The commit DAG in lanes, like `git log --graph` but one line per commit (as lazygit
- * draws it): a pure function, computed once in O(commits x lanes), so that the console
- * draws only the window it shows.
+ * lays it out): a pure function, computed once in O(commits x lanes), whose rows say
+ * which lane each commit takes and where each lane's line runs. It draws nothing: the
+ * console turns rows into glyphs and box characters, only for the window it shows.
  */
 import type { CommitState } from './service.js';
 
@@ -12,39 +13,36 @@ export interface LayoutCommit {
   state: CommitState;
 }
 
-/** One drawn row: the lane cells as text, and where the commit sits in them. */
+/** Which neighbours the line through a lane cell joins: the rows above and below, the lanes left and right. */
+export interface LaneCell {
+  readonly up: boolean;
+  readonly down: boolean;
+  readonly left: boolean;
+  readonly right: boolean;
+}
+
+/** One row of the layout: where the commit sits, and what each lane does on its row. */
 export interface GraphRow {
   commitId: string;
-  /** The lane of the commit's glyph. */
+  /** The lane of the commit. */
   lane: number;
-  /** The lane cells: two characters a lane, trailing blanks trimmed. */
-  cells: string;
+  /** One cell a lane, up to the last that holds a line or the commit. */
+  cells: readonly LaneCell[];
   /** An unreachable commit that no later commit builds on: where an abandoned chain ends. */
   unreachableTip: boolean;
   /** A live commit where an unreachable chain left the live history (a force push diverged here). */
   divergence: boolean;
 }
 
-/** The glyph of each state: told apart without colour. */
-export const STATE_GLYPHS: Record<CommitState, string> = {
-  reachable: '●',
-  orphaned: '✗',
-  kept: '○',
-};
+/** The sixteen cells, shared by every row: a long history holds references, not copies. */
+const CELLS: readonly LaneCell[] = Array.from({ length: 16 }, (_, bits) =>
+  Object.freeze({ up: (bits & 1) !== 0, down: (bits & 2) !== 0, left: (bits & 4) !== 0, right: (bits & 8) !== 0 }));
 
-/** Box characters by the directions a cell connects to: up, down, left, right. */
-const BOX: Record<string, string> = {
-  ud: '│', u: '│', d: '│',
-  lr: '─', l: '─', r: '─',
-  udlr: '┼', ulr: '┴', dlr: '┬',
-  udl: '┤', ul: '╯', dl: '╮',
-  udr: '├', ur: '╰', dr: '╭',
-};
-
-function boxChar(up: boolean, down: boolean, left: boolean, right: boolean): string {
-  return BOX[`${up ? 'u' : ''}${down ? 'd' : ''}${left ? 'l' : ''}${right ? 'r' : ''}`] ?? ' ';
+function cell(up: boolean, down: boolean, left: boolean, right: boolean): LaneCell {
+  return CELLS[(up ? 1 : 0) | (down ? 2 : 0) | (left ? 4 : 0) | (right ? 8 : 0)]!;
 }
 
+const EMPTY = cell(false, false, false, false);
 /** Lays out the commits in lanes; parents absent from `commits` end their path (shallow history). */
 export function layoutGraph(commits: readonly LayoutCommit[]): GraphRow[] {
   const position = new Map<string, number>();
@@ -92,7 +90,7 @@ export function layoutGraph(commits: readonly LayoutCommit[]): GraphRow[] {
     rows.push({
       commitId: commit.commitId,
       lane,
-      cells: drawCells(before, lanes, lane, joins, opens, STATE_GLYPHS[commit.state]),
+      cells: laneCells(before, lanes, lane, joins, opens),
       unreachableTip: tip && commit.state !== 'reachable',
       divergence,
     });
@@ -105,34 +103,24 @@ export function layoutGraph(commits: readonly LayoutCommit[]): GraphRow[] {
   return rows;
 }
 
-/** Draws one row: the glyph at `lane`, verticals for waiting lanes, joins and merges as horizontals. */
-function drawCells(
+/** One row's cells: lanes waiting before or after it run vertically, joins and merges horizontally to the commit's lane. */
+function laneCells(
   before: ReadonlyArray<string | null>,
   after: ReadonlyArray<string | null>,
   lane: number,
   joins: readonly number[],
   opens: readonly number[],
-  glyph: string,
-): string {
+): LaneCell[] {
   let low = lane;
   let high = lane;
   for (const other of [...joins, ...opens]) {
     low = Math.min(low, other);
     high = Math.max(high, other);
   }
-  const width = Math.max(before.length, after.length, high + 1);
-  let text = '';
-  for (let i = 0; i < width; i++) {
-    if (i === lane) {
-      text += glyph;
-    } else {
-      const up = (before[i] ?? null) !== null;
-      const down = (after[i] ?? null) !== null;
-      const left = i > low && i <= high;
-      const right = i >= low && i < high;
-      text += boxChar(up, down, left, right);
-    }
-    text += i >= low && i < high ? '─' : ' ';
+  const cells: LaneCell[] = [];
+  for (let i = 0; i < Math.max(before.length, after.length, high + 1); i++) {
+    cells.push(cell((before[i] ?? null) !== null, (after[i] ?? null) !== null, i > low && i <= high, i >= low && i < high));
   }
-  return text.trimEnd();
+  while (cells.length > lane + 1 && cells[cells.length - 1] === EMPTY) cells.pop();
+  return cells;
 }

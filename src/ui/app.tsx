@@ -124,7 +124,7 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
   const body = { width: columns, height: Math.max(1, rows - FRAME_ROWS) };
 
   return (
-    <ThemeProvider value={{ color: color ?? colorFromEnv() }}>
+    <ThemeProvider color={color ?? colorFromEnv()}>
       <ConsoleContext.Provider value={context}>
         <KeyRouter activeView={activeView} onGlobal={onGlobal}>
           <Box flexDirection="column" width={columns}>

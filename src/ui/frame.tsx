@@ -2,7 +2,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { fit } from './fit.js';
-import { Toned, type Tone } from './theme.js';
+import { StateBadge, Toned, type Tone } from './theme.js';
 
 /** The smallest terminal the console draws in. */
 export const MIN_SIZE = { columns: 60, rows: 10 };
@@ -10,13 +10,18 @@ export const MIN_SIZE = { columns: 60, rows: 10 };
 /** Rows the frame takes around a screen's body. */
 export const FRAME_ROWS = 4;
 
+/** The hub, the mode (read-only in a badge, as the state to notice), the grace period, and where help is. */
 export function TitleBar({ label, readOnly, grace, width }: { label: string; readOnly: boolean; grace: string; width: number }): React.JSX.Element {
-  const left = ` musehub-gc  ·  ${label}  ·  ${readOnly ? 'READ-ONLY' : 'read-write'}  ·  grace ${grace}`;
-  const right = '? help ';
   return (
-    <Box>
-      <Text bold>{fit(left, Math.max(0, width - right.length))}</Text>
-      <Text>{right}</Text>
+    <Box width={width}>
+      <Box flexGrow={1} flexShrink={1}>
+        <Text bold wrap="truncate-end">
+          {` musehub-gc  ·  ${label}  ·  `}
+          {readOnly ? <StateBadge tone="warning">read-only</StateBadge> : 'read-write'}
+          {`  ·  grace ${grace}`}
+        </Text>
+      </Box>
+      <Text>{'? help '}</Text>
     </Box>
   );
 }

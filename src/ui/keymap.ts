@@ -74,6 +74,7 @@ export const KEYMAP: readonly Binding[] = [
   { scope: 'repos', keys: ['/'], action: 'filter', help: 'filter repos by name', hint: 'filter' },
   { scope: 'repos', keys: ['s'], action: 'sort', help: 'sort by the next column', hint: 'sort' },
   { scope: 'repos', keys: ['r'], action: 'refresh', help: 'reload repos and estimates', hint: 'refresh' },
+  { scope: 'repos', keys: ['esc'], action: 'clear-filter', help: 'clear the filter kept' },
   { scope: 'filter', keys: ['enter'], action: 'apply-filter', help: 'keep the filter', hint: 'keep' },
   { scope: 'filter', keys: ['esc'], action: 'clear-filter', help: 'clear the filter', hint: 'clear' },
   ...REPO_TABS,
@@ -96,7 +97,7 @@ export const KEYMAP: readonly Binding[] = [
 ];
 
 /** Which scopes a screen's keys come from, most specific first. */
-export const SCREEN_SCOPES: Record<string, readonly KeyScope[]> = {
+export const SCREEN_SCOPES = {
   repos: ['repos', 'list', 'global'],
   filter: ['filter'],
   graph: ['graph', 'repo', 'list', 'global'],
@@ -109,14 +110,14 @@ export const SCREEN_SCOPES: Record<string, readonly KeyScope[]> = {
   'confirm-slug': ['confirm-slug'],
   summary: ['summary', 'list', 'global'],
   help: ['list', 'global'],
-};
+} as const satisfies Record<string, readonly KeyScope[]>;
 
+/** The keys a view answers to: a screen, or a state of one (a filter or a prompt being typed). */
 export type ScreenName = keyof typeof SCREEN_SCOPES;
 
 /** The bindings a screen answers to, destructive ones removed in read-only mode. */
 export function bindingsFor(screen: ScreenName, readOnly: boolean): Binding[] {
-  const scopes = SCREEN_SCOPES[screen] ?? ['global'];
-  return scopes.flatMap((scope) =>
+  return SCREEN_SCOPES[screen].flatMap((scope) =>
     KEYMAP.filter((binding) => binding.scope === scope && !(readOnly && binding.destructive)),
   );
 }
@@ -149,9 +150,8 @@ export function hintBar(screen: ScreenName, readOnly: boolean, options: { atTop:
 
 /** The help screen's lines: each scope of the screen, its bindings and what they do. */
 export function helpLines(screen: ScreenName, readOnly: boolean): string[] {
-  const scopes = SCREEN_SCOPES[screen] ?? ['global'];
   const lines: string[] = [];
-  for (const scope of scopes) {
+  for (const scope of SCREEN_SCOPES[screen]) {
     const bindings = KEYMAP.filter((binding) => binding.scope === scope && !(readOnly && binding.destructive));
     if (bindings.length === 0) continue;
     lines.push(`${scope}:`);

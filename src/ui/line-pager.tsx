@@ -3,12 +3,12 @@ import React from 'react';
 import { useConsole } from './console-context.js';
 import { useViewKeys } from './key-router.js';
 import { actionFor, type ScreenName } from './keymap.js';
-import { EMPTY_LIST, isMove, listReducer } from './list-state.js';
+import { EMPTY_LIST, isMove, listReducer, pageRows } from './list-state.js';
 import { useSyncReducer } from './sync-reducer.js';
 import type { Tone } from './theme.js';
 import { Toned } from './theme.js';
 import { fit } from './fit.js';
-import { pageRows, VirtualList } from './virtual-list.js';
+import { VirtualList } from './virtual-list.js';
 
 export interface PagerLine {
   text: string;

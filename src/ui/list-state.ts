@@ -36,6 +36,18 @@ export function placeCursor(list: ListState, cursor: number, count: number, page
   return { cursor: clamped, offset: visibleOffset(list.offset, clamped, count, page) };
 }
 
+/** Which rows a list of `count` shows in `height` lines: all when they fit; else a window around the cursor, and a line that says where it is. */
+export function listWindow(list: ListState, count: number, height: number): { first: number; last: number; fits: boolean } {
+  const rows = pageRows(count, height);
+  const first = visibleOffset(list.offset, list.cursor, count, rows);
+  return { first, last: Math.min(count, first + rows), fits: count <= height };
+}
+
+/** The rows a list of `count` shows `height` lines at a time: what page keys move by. */
+export function pageRows(count: number, height: number): number {
+  return count <= height ? height : Math.max(1, height - 1);
+}
+
 /** The first row to draw so that the cursor is in view, moving the window as little as possible. */
 export function visibleOffset(offset: number, cursor: number, count: number, page: number): number {
   const height = Math.max(1, page);

@@ -1,9 +1,12 @@
-/** One spinner clock for a whole table: pending cells show its frame as text, so they keep their column's width. */
+/**
+ * One spinner clock for a whole table: pending cells show its frame as text, so they keep
+ * their column's width, and a table of thousands runs one timer, only while a cell waits.
+ */
 import { useEffect, useState } from 'react';
+import spinners from 'cli-spinners';
 
-/** The frames of ink-spinner's default (`dots`), one column wide. */
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const INTERVAL_MS = 80;
+/** The frames @inkjs/ui's Spinner draws (`dots`), one column wide. */
+const { frames: FRAMES, interval: INTERVAL_MS } = spinners.dots;
 
 /** The spinner's current frame; it ticks only while `spinning`. */
 export function useSpinnerFrame(spinning: boolean): string {

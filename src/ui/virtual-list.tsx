@@ -4,7 +4,7 @@
  */
 import React from 'react';
 import { Box, Text } from 'ink';
-import { visibleOffset, type ListState } from './list-state.js';
+import { listWindow, type ListState } from './list-state.js';
 
 export interface VirtualListProps {
   /** How many rows the list has. */
@@ -22,10 +22,7 @@ export interface VirtualListProps {
 /** Draws rows `offset .. offset + height` and a `12-40 of 1,000` position when they do not all fit. */
 export function VirtualList({ count, list, height, renderRow, empty }: VirtualListProps): React.JSX.Element {
   if (count === 0) return <Text>{empty ?? '(nothing)'}</Text>;
-  const fits = count <= height;
-  const rows = fits ? height : Math.max(1, height - 1);
-  const first = visibleOffset(list.offset, list.cursor, count, rows);
-  const last = Math.min(count, first + rows);
+  const { first, last, fits } = listWindow(list, count, height);
   const drawn: React.ReactNode[] = [];
   for (let index = first; index < last; index++) {
     drawn.push(<Box key={index}>{renderRow(index, index === list.cursor)}</Box>);
@@ -33,16 +30,18 @@ export function VirtualList({ count, list, height, renderRow, empty }: VirtualLi
   return (
     <Box flexDirection="column">
       {drawn}
-      {!fits && (
-        <Text dimColor>
-          {`${(first + 1).toLocaleString('en-US')}-${last.toLocaleString('en-US')} of ${count.toLocaleString('en-US')}`}
-        </Text>
-      )}
+      {!fits && <ListPosition first={first} last={last} count={count} />}
     </Box>
   );
 }
 
-/** The rows a virtual list of `count` shows `height` lines at a time: what page keys move by. */
-export function pageRows(count: number, height: number): number {
-  return count <= height ? height : Math.max(1, height - 1);
+/** Where a window of a list is: `12-40 of 1,000`. */
+export function ListPosition({ first, last, count }: {
+  /** The index of the first row shown. */
+  first: number;
+  /** The index after the last row shown. */
+  last: number;
+  count: number;
+}): React.JSX.Element {
+  return <Text dimColor>{`${(first + 1).toLocaleString('en-US')}-${last.toLocaleString('en-US')} of ${count.toLocaleString('en-US')}`}</Text>;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, seedDemoHub } from '../../src/demo/demo-hub.js';
+import { DEMO, demoHubRows, seedDemoHub } from '../../src/demo/demo-hub.js';
 import { lockRepo } from '../../src/gc/lock.js';
 import { planGc } from '../../src/gc/plan.js';
 import { findRepo } from '../../src/gc/repo.js';
@@ -18,6 +18,7 @@ import type { RunRecord } from '../../src/gc/service.js';
 import { keyForId } from '../../src/storage/blob-store.js';
 import { FileBlobStore } from '../../src/storage/file-store.js';
 import { serverTarget, TEST_DATABASE_URL, type TestDatabase } from '../support/databases.js';
+import { BLUE_IN_GREEN, blueInGreenBytes } from '../support/demo-counts.js';
 import { cli, lines, terminalCli } from './run-cli.js';
 
 describe.each(await serverTarget())('musehub-gc on $name', (target) => {
@@ -50,20 +51,20 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
 
   let plan: Plan;
 
-  it('plan --json of the force-pushed repo has every phase, each with something to delete', async () => {
+  it('plan --json of the force-pushed repo has every phase, each deleting what the demo hub was built to leave', async () => {
     const outcome = await cli(['plan', DEMO.forcePushed, '--json', '--items', '1000'], env);
     expect(outcome.code).toBe(0);
     plan = JSON.parse(outcome.stdout) as Plan;
     expect(plan.phases.map((phase) => phase.phase)).toEqual(['commits', 'snapshots', 'refs', 'objects', 'cache']);
     expect(plan.phases.every((phase) => !phase.refused)).toBe(true);
     const [commits, snapshots, refs, objects, cache] = plan.phases;
-    expect(commits!.refs).toBeGreaterThan(0);
-    expect(commits!.rows).toBeGreaterThan(0);
-    expect(commits!.items).toHaveLength(commits!.rows);
-    expect(snapshots!.rows).toBeGreaterThan(0);
-    expect(refs!.refs).toBeGreaterThan(0);
-    expect(objects!.blobs).toBeGreaterThan(0);
-    expect(cache!.rows).toBeGreaterThan(0);
+    expect(commits).toMatchObject({ refs: BLUE_IN_GREEN.commitRefs, rows: BLUE_IN_GREEN.commits });
+    expect(commits!.items).toHaveLength(BLUE_IN_GREEN.commits);
+    expect(snapshots!.rows).toBe(BLUE_IN_GREEN.snapshots);
+    expect(refs!.refs).toBe(BLUE_IN_GREEN.objectRefs);
+    expect(objects).toMatchObject({ rows: BLUE_IN_GREEN.objects, blobs: BLUE_IN_GREEN.objects });
+    expect(cache!.rows).toBe(BLUE_IN_GREEN.cacheRows);
+    expect(objects!.bytes + cache!.bytes).toBe(blueInGreenBytes(demoHubRows(new Date())));
     // The fork holds part of the orphaned chain: the plan says so.
     expect(commits!.kept.some((kept) => kept.reason === 'other-repo' && kept.repos?.includes(DEMO.fork))).toBe(true);
   });
@@ -94,7 +95,7 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     expect(dryRun.code).toBe(0);
     const result = JSON.parse(dryRun.stdout) as RunResult;
     expect(result.dry_run).toBe(true);
-    expect(result.commits_deleted).toBe(plan.phases[0]!.rows);
+    expect(result.commits_deleted).toBe(BLUE_IN_GREEN.commits);
     expect(await column('select count(*)::int as value from musehub_commits where commit_id = any(?)',
       [plan.phases[0]!.items.map((item) => item.id)])).toEqual([plan.phases[0]!.rows]);
   });
@@ -107,11 +108,12 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     result = JSON.parse(outcome.stdout) as RunResult;
     expect(result).toMatchObject({
       repo_id: plan.repo.repoId, outcome: 'done', dry_run: false, errors: [],
-      commits_deleted: plan.phases[0]!.rows, snapshots_deleted: plan.phases[1]!.rows,
-      object_refs_deleted: plan.phases[2]!.refs, objects_deleted: plan.phases[3]!.rows,
-      mpack_cache_deleted: plan.phases[4]!.rows, reachable_commit_count: plan.reachableCommits,
+      commits_deleted: BLUE_IN_GREEN.commits, commit_refs_deleted: BLUE_IN_GREEN.commitRefs,
+      snapshots_deleted: BLUE_IN_GREEN.snapshots, object_refs_deleted: BLUE_IN_GREEN.objectRefs,
+      objects_deleted: BLUE_IN_GREEN.objects, mpack_cache_deleted: BLUE_IN_GREEN.cacheRows,
+      reachable_commit_count: BLUE_IN_GREEN.reachableCommits,
+      storage_bytes_freed: blueInGreenBytes(demoHubRows(new Date())),
     });
-    expect(result.storage_bytes_freed).toBe(plan.phases[3]!.bytes + plan.phases[4]!.bytes);
     expect(result.phases.map((phase) => phase.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
     // Progress went to stderr; stdout holds the one JSON object.
     expect(outcome.stderr).toMatch(/deleted/);

@@ -111,14 +111,19 @@ describe.each(await serverTarget())('one GC per repo, on $name', (target) => {
 describe.each(await serverTarget())('pushes racing GC on $name', (target) => {
   let f: Fixture;
   let pusher: pg.Client;
+  /** Watches the server's sessions from outside any transaction: each look is a fresh one. */
+  let observer: pg.Client;
   beforeAll(async () => {
     f = await createFixture(target);
     pusher = new pg.Client({ connectionString: f.test.url });
+    observer = new pg.Client({ connectionString: f.test.url });
     await pusher.connect();
+    await observer.connect();
   });
   afterEach(async () => { await f.reset(); });
   afterAll(async () => {
     await pusher?.end();
+    await observer?.end();
     await f?.dispose();
   });
 
@@ -131,19 +136,36 @@ describe.each(await serverTarget())('pushes racing GC on $name', (target) => {
     await f.load(hub.build);
     const fork = await forkId();
     const racing = hub.made.orphanObjects[0]!;
+    const pusherPid = (await pusher.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+    let pushed: Promise<string> | undefined;
     const { result } = await f.gc('lowend/blue-in-green', {
       decide: async (phase) => {
         if (phase.phase === 'objects') {
-          // The push has started: its ref is written but not committed when GC takes its locks.
+          // The push has started: its ref is written, and the row it names key-share locked, before GC locks it.
           await pusher.query('begin');
           await pusher.query('insert into musehub_object_refs (repo_id, object_id) values ($1, $2)', [fork, racing]);
-          setTimeout(() => void pusher.query('commit'), 300);
+          // It commits only once GC's objects phase is seen waiting for that lock: this order, every time.
+          pushed = (async () => {
+            let blocked = '';
+            await waitFor(async () => {
+              const [gc] = (await observer.query(`
+                select query from pg_stat_activity
+                where application_name = 'musehub-gc' and $1 = any(pg_blocking_pids(pid))`, [pusherPid])).rows;
+              blocked = gc?.query ?? '';
+              return gc !== undefined;
+            });
+            await pusher.query('commit');
+            return blocked;
+          })();
         }
         return 'go';
       },
     });
+    // GC waited on the push's lock with the statement that locks the phase's rows, then deleted the others.
+    expect(await pushed).toMatch(/from musehub_objects where object_id = any\(\$1\) for update/);
     const objectsPhase = result.phases.find((p) => p.phase === 'objects')!;
-    expect(objectsPhase).toMatchObject({ rows: 2, keptSincePlan: 1 });
+    expect(objectsPhase).toMatchObject({ status: 'done', rows: 2, keptSincePlan: 1 });
+    expect(objectsPhase.kept).toContainEqual(expect.objectContaining({ reason: 'other-repo', count: 1 }));
     expect(await f.column('musehub_objects', 'object_id')).toContain(racing);
     expect(await f.store.exists({ id: racing })).toBe(true);
     expect(await f.column('musehub_object_refs', 'object_id', `repo_id = '${fork}'`)).toEqual([racing]);

@@ -218,7 +218,6 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
         const total = phase.refs + phase.rows;
         yield { type: 'phase-start', phase: phase.phase, total, bytes: phase.bytes };
         yield { type: 'progress', phase: phase.phase, done: Math.floor(total / 2), total, bytes: Math.floor(phase.bytes / 2) };
-        await new Promise((resolve) => setTimeout(resolve, 5));
         if (phase.phase === options.holdPhase) await phaseReleased;
         // Objects: one came back to life between the plan and the run.
         const kept = phase.phase === 'objects' && phase.rows > 0 ? 1 : 0;
@@ -266,6 +265,11 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
           runId: 'run-0', startedAt: ago(2 * 86400), finishedAt: ago(2 * 86400 - 5), who: 'ops', dryRun: false, graceSeconds: 3600,
           outcome: 'done', bytesFreed: 2 * 1024 * 1024, errors: [],
           phases: [{ phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0 }, { phase: 'objects', status: 'done', refs: 0, rows: 9, bytes: 2 * 1024 * 1024 }],
+        },
+        {
+          runId: 'run-00', startedAt: ago(9 * 86400), finishedAt: ago(9 * 86400 - 5), who: 'cron', dryRun: false, graceSeconds: 3600,
+          outcome: 'failed', bytesFreed: 0, errors: ['2 blobs stay in the journal: AccessDenied'],
+          phases: [{ phase: 'commits', status: 'done', refs: 1, rows: 1, bytes: 0 }, { phase: 'objects', status: 'failed', refs: 0, rows: 2, bytes: 0 }],
         },
       ];
     },

@@ -6,10 +6,13 @@ import { ConsoleApp } from '../../src/ui/app.js';
 import type { GcService } from '../../src/gc/service.js';
 import { NOW } from './fixture-service.js';
 
-/** Lets React render what the last write caused. */
-export const tick = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export const KEYS = { enter: '\r', esc: '\u001b', down: '\u001b[B', up: '\u001b[A', pgdn: '\u001b[6~', pgup: '\u001b[5~', backspace: '\u007f' };
+
+/** What a frame should show: text in it, a pattern, or a test of the whole frame. */
+export type Expected = string | RegExp | ((frame: string) => boolean);
+
+/** How long a frame may take to show before a test says what it showed instead. */
+const FRAME_TIMEOUT_MS = 5000;
 
 export function openConsole(
   service: GcService,
@@ -26,24 +29,70 @@ export function openConsole(
     />,
   );
   const frame = () => stripVTControlCharacters(instance.lastFrame() ?? '');
+  // Every frame the console draws is a moment to look again: waits follow frames, not a clock.
+  const onFrame = new Set<() => void>();
+  let framesDrawn = 0;
+  const write = instance.stdout.write;
+  instance.stdout.write = (drawn: string) => {
+    write(drawn);
+    framesDrawn += 1;
+    for (const look of [...onFrame]) look();
+  };
+  // React runs a frame's effects in a turn of the event loop after it, and draws what they changed in
+  // the turn after that (a text field starts listening to keys, the hint bar follows a prompt):
+  // the console is done when three turns pass without a frame.
+  const settled = async () => {
+    for (let seen = -1; seen !== framesDrawn;) {
+      seen = framesDrawn;
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const until = (what: string, met: () => boolean, timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const look = () => {
+        if (!met()) return;
+        stop();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`the console never ${what}; last frame:\n${frame()}`));
+      }, timeoutMs);
+      const stop = () => {
+        clearTimeout(timer);
+        onFrame.delete(look);
+      };
+      onFrame.add(look);
+      look();
+    });
   return {
     ...instance,
     frame,
     rawFrame: () => instance.lastFrame() ?? '',
-    /** Writes keys in one write (a burst) and lets the console render. */
-    async press(keys: string, ms = 30) {
+    /** Types keys in one write, as a paste or a burst arrives; what they do shows in a later frame. */
+    press(keys: string) {
       instance.stdin.write(keys);
-      await tick(ms);
     },
-    /** Waits until the frame shows `text`; fails with the last frame if it never does. */
-    async waitFor(text: string | RegExp, timeoutMs = 3000) {
+    /**
+     * Waits until the console, done drawing, shows what is expected, as a person reads the
+     * screen before typing; returns that frame, or fails with the last one.
+     */
+    async waitFor(expected: Expected, timeoutMs = FRAME_TIMEOUT_MS): Promise<string> {
+      const shows = typeof expected === 'string' ? (text: string) => text.includes(expected)
+        : expected instanceof RegExp ? (text: string) => expected.test(text) : expected;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const current = frame();
-        if (typeof text === 'string' ? current.includes(text) : text.test(current)) return current;
-        if (Date.now() > deadline) throw new Error(`the console never showed ${String(text)}; last frame:\n${current}`);
-        await tick(10);
+        await until(`showed ${String(expected)}`, () => shows(frame()), deadline - Date.now());
+        await settled();
+        if (shows(frame())) return frame();
       }
+    },
+    /** Waits until the console has quit: Ink stops reading the keyboard. */
+    async waitForExit(timeoutMs = FRAME_TIMEOUT_MS): Promise<void> {
+      const stopsReading = () => onFrame.forEach((look) => look());
+      instance.stdin.on('removeListener', stopsReading);
+      await until('quit', () => instance.stdin.listenerCount('readable') === 0, timeoutMs)
+        .finally(() => instance.stdin.off('removeListener', stopsReading));
     },
   };
 }

@@ -8,7 +8,7 @@ afterEach(() => cleanup());
 async function openBlueInGreen(options: Parameters<typeof openConsole>[1] = {}, service = fixtureService()) {
   const app = openConsole(service, options);
   await app.waitFor('4.1 MiB');
-  await app.press(KEYS.enter);
+  app.press(KEYS.enter);
   await app.waitFor('Graph');
   return app;
 }
@@ -31,7 +31,7 @@ describe('graph screen', () => {
   it('opens a commit with Enter: message, author, time, snapshot and files; Esc goes back', async () => {
     const app = await openBlueInGreen();
     await app.waitFor('Bass line, take 7');
-    await app.press(`jjjj${KEYS.enter}`);
+    app.press(`jjjj${KEYS.enter}`);
     const detail = await app.waitFor('files (2)');
     expect(detail).toContain('Repos › lowend/blue-in-green › Graph › commit e13c5d0');
     expect(detail).toContain('Bass line, take 6');
@@ -40,17 +40,17 @@ describe('graph screen', () => {
     expect(detail).toContain('snapshot  5a5a5a1');
     expect(lineWith(detail, 'bass/take.mid')).toContain('64.0 KiB');
     expect(lineWith(detail, 'piano/comping.wav')).toContain('no row');
-    await app.press(KEYS.esc);
+    app.press(KEYS.esc);
     expect(lineWith(await app.waitFor(/› Graph\n/), '▸')).toContain('e13c5d0');
-    await app.press(KEYS.esc);
+    app.press(KEYS.esc);
     await app.waitFor('sorted by reclaimable bytes');
   });
 
   it('scrolls a 100,000-commit history to its middle, drawing only the window', async () => {
     const app = await openBlueInGreen({}, fixtureService({ graph: longHistory(100_000) }));
     await app.waitFor('Take 100000');
-    await app.press(`${KEYS.pgdn.repeat(3000)}`, 200);
-    const frame = app.frame();
+    app.press(KEYS.pgdn.repeat(3000));
+    const frame = await app.waitFor((shown) => Number(/([\d,]+)-[\d,]+ of 100,000/.exec(shown)?.[1]!.replace(/,/g, '') ?? 0) > 40_000);
     const drawn = frame.split('\n').filter((line) => / Take \d+/.test(line));
     expect(drawn.length).toBeLessThanOrEqual(20);
     expect(frame).toMatch(/[\d,]+-[\d,]+ of 100,000/);
@@ -63,28 +63,37 @@ describe('graph screen', () => {
 describe('preview screen', () => {
   it('shows per phase what goes and what stays and why, then the list of the chosen phase', async () => {
     const app = await openBlueInGreen();
-    await app.press('2');
+    app.press('2');
     const frame = await app.waitFor('KEPT, AND WHY');
     expect(frame).toContain('Repos › lowend/blue-in-green › Preview');
     expect(frame).toContain('grace 1h · plan now');
-    expect(lineWith(frame, '1 commits')).toMatch(/38 commit refs, 35 commits\s+3 held by fork keystrio\/blue-in-green/);
-    expect(lineWith(frame, '4 objects')).toMatch(/58 objects, 4\.0 MiB\s+3 still referenced by keystrio/);
-    expect(lineWith(frame, '5 pack cache')).toMatch(/2 expired entries, 96\.0 KiB\s+1 fresh entry/);
+    expect(lineWith(frame, 'PHASE')).toMatch(/^│ PHASE +│ DELETES +│ KEPT, AND WHY +│$/);
+    expect(lineWith(frame, '1 commits')).toMatch(/│ 38 commit refs, 35 commits +│ 3 held by fork keystrio\/blue-in-green +│$/);
+    expect(lineWith(frame, '4 objects')).toMatch(/│ 58 objects, 4\.0 MiB +│ 3 still referenced by keystrio/);
+    expect(lineWith(frame, '5 pack cache')).toMatch(/│ 2 expired entries, 96\.0 KiB +│ 1 fresh entry/);
     expect(frame).toContain('Bass line, take 6');
-    await app.press('jjj');
-    expect(app.frame()).toContain('bass/take6.wav');
-    expect(lineWith(app.frame(), 'bass/take6.wav')).toContain('3.0 MiB');
-    await app.press(`${KEYS.enter}j`);
-    expect(lineWith(app.frame(), '▸')).toContain('4 objects');
+    app.press('jjj');
+    expect(lineWith(await app.waitFor('bass/take6.wav'), 'bass/take6.wav')).toContain('3.0 MiB');
+    // Enter moves the keys to the phase's list: j then moves down the list, the phase stays chosen.
+    app.press(`${KEYS.enter}j`);
+    const listing = await app.waitFor((frame) => !frame.includes('(enter to scroll the list)'));
+    expect(lineWith(listing, '▸')).toContain('4 objects');
+    expect(lineWith(listing, 'bass/take6.wav')).toMatch(/^▸ /);
   });
 });
 
 describe('history screen', () => {
-  it('lists past runs', async () => {
+  it('lists past runs in a table, and the errors of the one at the cursor', async () => {
     const app = await openBlueInGreen();
-    await app.press('3');
+    app.press('3');
     const frame = await app.waitFor('STARTED');
     expect(frame).toContain('Repos › lowend/blue-in-green › History');
-    expect(lineWith(frame, 'ops')).toMatch(/2d ago\s+ops\s+real\s+1h\s+done\s+2\.0 MiB\s+1:8 2:- 3:- 4:9 5:-/);
+    expect(lineWith(frame, 'STARTED')).toMatch(/^│ STARTED +│ WHO +│ MODE +│ GRACE +│ OUTCOME +│ +FREED │ DELETED PER PHASE +│$/);
+    expect(lineWith(frame, 'ops')).toMatch(/^│ ▸ 2d ago +│ ops +│ real +│ 1h +│ DONE +│ +2\.0 MiB +│ 1:8 2:- 3:- 4:9 5:- +│$/);
+    expect(lineWith(frame, 'cron')).toMatch(/^│   9d ago +│ cron +│ real +│ 1h +│ FAILED +│ +0 B +│ 1:2 2:- 3:- 4:- 5:- +│$/);
+    expect(frame).not.toContain('error');
+    // The run at the cursor says what went wrong.
+    app.press('j');
+    expect(lineWith(await app.waitFor('✗ 1 error: 2 blobs stay in the journal: AccessDenied'), '▸')).toContain('cron');
   });
 });

@@ -18,17 +18,16 @@ describe('repos screen', () => {
     expect(lineWith(first, 'bigband/caravan')).toMatch(SPINNER);
     expect(lineWith(first, 'bigband/caravan')).toContain('3d ago');
     // Estimates are still held: filtering answers at once.
-    await app.press('/giant');
-    expect(rowsOf(app.frame())).toEqual(['tenor/giant-steps']);
-    expect(app.frame()).toContain('filter: /giant');
+    app.press('/giant');
+    expect(rowsOf(await app.waitFor('filter: /giant'))).toEqual(['tenor/giant-steps']);
   });
 
   it('fills rows as estimates arrive and sorts by reclaimable bytes, keeping the cursor on its repo', async () => {
     const service = fixtureService({ holdEstimates: true });
     const app = openConsole(service);
     await app.waitFor('tenor/giant-steps');
-    await app.press('jj');
-    expect(lineWith(app.frame(), '▸')).toContain('lowend/blue-in-green');
+    app.press('jj');
+    await app.waitFor((frame) => lineWith(frame, '▸').includes('lowend/blue-in-green'));
     service.releaseEstimates();
     const filled = await app.waitFor('4.1 MiB');
     expect(rowsOf(filled)).toEqual(['lowend/blue-in-green', 'bigband/caravan', 'tenor/giant-steps', 'keystrio/blue-in-green']);
@@ -37,24 +36,25 @@ describe('repos screen', () => {
     expect(lineWith(filled, 'bigband/caravan')).toContain('512.0 KiB');
     expect(filled).toContain('lowend/blue-in-green: estimated 10m ago');
     // An estimate that failed says so in its row and below the table.
-    await app.press('G');
-    expect(lineWith(app.frame(), 'keystrio/blue-in-green')).toContain('error');
-    expect(app.frame()).toContain('estimate failed: snapshot 5a5a does not decode');
+    app.press('G');
+    const failed = await app.waitFor('estimate failed: snapshot 5a5a does not decode');
+    expect(lineWith(failed, '▸')).toContain('keystrio/blue-in-green');
+    expect(lineWith(failed, 'keystrio/blue-in-green')).toContain('error');
   });
 
   it('handles a burst of keys in one write: moves, sort, filter typed and kept', async () => {
     const app = openConsole(fixtureService());
     await app.waitFor('4.1 MiB');
-    await app.press(`${KEYS.down}${KEYS.down}k`);
-    expect(lineWith(app.frame(), '▸')).toContain('bigband/caravan');
-    await app.press('ssss');
-    expect(app.frame()).toContain('sorted by name');
-    expect(rowsOf(app.frame())[0]).toBe('bigband/caravan');
-    await app.press(`/blue${KEYS.enter}j`);
-    expect(rowsOf(app.frame())).toEqual(['keystrio/blue-in-green', 'lowend/blue-in-green']);
-    expect(lineWith(app.frame(), '▸')).toContain('lowend/blue-in-green');
-    await app.press(KEYS.esc);
-    expect(rowsOf(app.frame())).toHaveLength(4);
+    app.press(`${KEYS.down}${KEYS.down}k`);
+    await app.waitFor((frame) => lineWith(frame, '▸').includes('bigband/caravan'));
+    app.press('ssss');
+    expect(rowsOf(await app.waitFor('sorted by name'))[0]).toBe('bigband/caravan');
+    app.press(`/blue${KEYS.enter}j`);
+    const filtered = await app.waitFor((frame) => frame.includes('filter: /blue') && !frame.includes('/blue▏'));
+    expect(rowsOf(filtered)).toEqual(['keystrio/blue-in-green', 'lowend/blue-in-green']);
+    expect(lineWith(filtered, '▸')).toContain('lowend/blue-in-green');
+    app.press(KEYS.esc);
+    await app.waitFor((frame) => rowsOf(frame).length === 4);
   });
 
   it('scrolls 10,000 repos virtually: draws only a window, G and PgUp move it', async () => {
@@ -63,12 +63,10 @@ describe('repos screen', () => {
     const frame = app.frame();
     expect(rowsOf(frame).length).toBeLessThanOrEqual(20);
     expect(frame).toMatch(/1-\d+ of 10,004/);
-    await app.press('G');
-    expect(app.frame()).toContain('9,990-10,004 of 10,004');
-    expect(lineWith(app.frame(), '▸')).toContain('keystrio/blue-in-green');
-    await app.press(KEYS.pgup);
-    expect(app.frame()).toContain('9,989-10,003 of 10,004');
-    expect(lineWith(app.frame(), '▸')).toContain('owner-13/repo-13');
+    app.press('G');
+    expect(lineWith(await app.waitFor('9,990-10,004 of 10,004'), '▸')).toContain('keystrio/blue-in-green');
+    app.press(KEYS.pgup);
+    expect(lineWith(await app.waitFor('9,989-10,003 of 10,004'), '▸')).toContain('owner-13/repo-13');
   });
 
   it('without colour (NO_COLOR) has no colour codes, and the selection still shows', async () => {
@@ -83,7 +81,7 @@ describe('repos screen', () => {
     const failed = await app.waitFor('Lost the database connection');
     expect(failed).toContain('ECONNREFUSED');
     expect(failed).toContain('Press r to retry');
-    await app.press('r');
+    app.press('r');
     await app.waitFor('lowend/blue-in-green');
   });
 

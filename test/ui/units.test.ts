@@ -5,8 +5,12 @@ import { actionFor, hintBar, KEYMAP } from '../../src/ui/keymap.js';
 import { moveList, EMPTY_LIST } from '../../src/ui/list-state.js';
 import { breadcrumbs, INITIAL_STACK, stackReducer } from '../../src/ui/view-stack.js';
 import { INITIAL_REPOS, reposReducer } from '../../src/ui/screens/repos/repos-reducer.js';
-import { INITIAL_RUN, runReducer } from '../../src/ui/screens/run/run-reducer.js';
-import { progressBar } from '../../src/ui/screens/run/run-view.js';
+import { INITIAL_RUN, runKeyScreen, runReducer } from '../../src/ui/screens/run/run-reducer.js';
+import { phaseLine } from '../../src/ui/screens/run/run-view.js';
+import { historyTable } from '../../src/ui/screens/history/history-rows.js';
+import { previewRows } from '../../src/ui/screens/preview/preview-rows.js';
+import { tableChrome } from '../../src/ui/table.js';
+import type { RunRecord } from '../../src/gc/service.js';
 import { demoPlan, NOW } from './fixture-service.js';
 
 const repo = { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green' };
@@ -30,6 +34,11 @@ describe('keymap', () => {
     expect(actionFor('graph', 'R', false)).toBe('run');
     expect(actionFor('graph', 'R', true)).toBeUndefined();
     expect(hintBar('graph', true, { atTop: false })).not.toContain('run gc');
+  });
+
+  it('knows its screens by name: a misspelt one does not compile', () => {
+    // @ts-expect-error: there is no screen 'grpah'
+    expect(() => actionFor('grpah', 'j', false)).toThrow();
   });
 
   it('confirms a phase with a key other than the one that starts a run, and defaults to No', () => {
@@ -78,12 +87,50 @@ describe('run reducer', () => {
     const plan = demoPlan(repo, 3600);
     let state = runReducer(INITIAL_RUN, { type: 'event', event: { type: 'plan-ready', plan, source: 'preview', rederived: false }, at: 0 });
     state = runReducer(state, { type: 'ask', phase: plan.phases[3]!, slug: true });
-    state = runReducer(state, { type: 'type', text: 'blue' });
-    expect(state.prompt).toMatchObject({ phase: 'objects', slug: true, typed: 'blue' });
+    expect(state.prompt).toMatchObject({ phase: 'objects', slug: true });
+    expect(runKeyScreen(state)).toBe('confirm-slug');
+    state = runReducer(state, { type: 'mismatch', message: '"blue" is not blue-in-green' });
+    state = runReducer(state, { type: 'edited' });
+    expect(state.prompt!.error).toBe('');
     state = runReducer(state, { type: 'answered', decision: 'go' });
+    expect(runKeyScreen(state)).toBe('run');
     state = runReducer(state, { type: 'event', event: { type: 'phase-start', phase: 'objects', total: 58, bytes: 100 }, at: 0 });
     state = runReducer(state, { type: 'event', event: { type: 'progress', phase: 'objects', done: 29, total: 58, bytes: 50 }, at: 1000 });
     expect(state.phases[3]).toMatchObject({ status: 'running', done: 29, total: 58 });
-    expect(progressBar(29, 58, 10)).toBe('█████░░░░░  29/58');
+    expect(phaseLine(state.phases[3]!, state.prompt)).toMatchObject({ glyph: '▸', percent: 50, detail: expect.stringMatching(/^29\/58  50 B  29\/s  ETA 0:01/) });
+  });
+});
+
+describe('tables', () => {
+  const widthOf = (row: Record<string, string | undefined>) => {
+    const cells = Object.values(row).filter((cell) => cell !== undefined);
+    return tableChrome(cells.length) + cells.reduce((sum, cell) => sum + cell!.length, 0);
+  };
+  const run = (index: number): RunRecord => ({
+    runId: `run-${index}`, startedAt: new Date(NOW - index * 86_400_000).toISOString(), finishedAt: null, who: 'ops@build-host-7',
+    dryRun: index % 2 === 1, graceSeconds: 3600, outcome: index === 0 ? 'interrupted' : 'done', bytesFreed: index * 1024, errors: [],
+    phases: [{ phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0 }],
+  });
+
+  it('fits the preview in the narrowest console, cutting what a phase deletes before why things stay', () => {
+    for (const width of [60, 100, 160]) {
+      const rows = previewRows(demoPlan(repo, 3600), 0, width);
+      expect(rows.map(widthOf)).toEqual(rows.map(() => width));
+      expect(rows[0]!.PHASE).toBe('▸ 1 commits    ');
+    }
+  });
+
+  it('draws the runs of the window, sized over every run, and drops grace, mode and who on a narrow console', () => {
+    const runs = Array.from({ length: 40 }, (_, index) => run(index));
+    const wide = historyTable(runs, { first: 10, last: 20 }, 12, NOW, 120);
+    expect(wide.columns.map((column) => column.key)).toEqual(['STARTED', 'WHO', 'MODE', 'GRACE', 'OUTCOME', 'FREED', 'DELETED PER PHASE']);
+    expect(wide.rows).toHaveLength(10);
+    expect(wide.rows[2]!.STARTED).toMatch(/^▸ 12d ago/);
+    // The outcome column is as wide as `interrupted`, the first run's, though that run is not in the window.
+    expect(wide.rows[0]!.OUTCOME).toBe('done       ');
+    expect(wide.rows.map(widthOf)).toEqual(wide.rows.map(() => 120));
+    const narrow = historyTable(runs, { first: 0, last: 5 }, 0, NOW, 60);
+    expect(narrow.columns.map((column) => column.key)).toEqual(['STARTED', 'OUTCOME', 'FREED', 'DELETED PER PHASE']);
+    expect(narrow.rows.map(widthOf).every((drawn) => drawn <= 60)).toBe(true);
   });
 });

@@ -1,7 +1,6 @@
 /** One commit: message, author, time, snapshot and its files. */
 import React, { useEffect, useMemo } from 'react';
-import { Text } from 'ink';
-import Spinner from 'ink-spinner';
+import { Spinner } from '@inkjs/ui';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { LinePager } from '../../line-pager.js';
@@ -23,6 +22,6 @@ export function CommitScreen({ viewId, active, width, height, commitId }: Screen
   );
   useHintScope(viewId, active, 'commit');
   if (!active) return null;
-  if (loaded.state === 'loading') return <Text><Spinner /> loading the commit…</Text>;
+  if (loaded.state === 'loading') return <Spinner label="loading the commit…" />;
   return <LinePager viewId={viewId} screen="commit" lines={lines} width={width} height={height} onRefresh={reload} />;
 }

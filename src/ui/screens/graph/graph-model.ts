@@ -3,6 +3,7 @@ import type { GraphCommit } from '../../../gc/service.js';
 import { layoutGraph, type GraphRow } from '../../../gc/graph-layout.js';
 import { fit } from '../../fit.js';
 import { formatAgo, shortId } from '../../../present.js';
+import { drawLanes, lanesWidth } from './graph-lanes.js';
 
 export interface GraphModel {
   commits: readonly GraphCommit[];
@@ -19,7 +20,7 @@ export function buildGraphModel(commits: readonly GraphCommit[]): GraphModel {
   const counts = { reachable: 0, orphaned: 0, kept: 0 };
   const divergences: string[] = [];
   rows.forEach((row, index) => {
-    cellsWidth = Math.max(cellsWidth, row.cells.length);
+    cellsWidth = Math.max(cellsWidth, lanesWidth(row));
     counts[commits[index]!.state] += 1;
     if (row.divergence) divergences.push(shortId(row.commitId));
   });
@@ -61,9 +62,9 @@ export function graphLine(model: GraphModel, index: number, width: number, now: 
   const commit = model.commits[index]!;
   const row = model.rows[index]!;
   const cellsWidth = Math.min(model.cellsWidth, Math.max(8, Math.floor(width / 3)));
-  const cells = fit(row.cells, cellsWidth);
+  const cells = fit(drawLanes(row, commit.state), cellsWidth);
   const at = row.lane * 2;
-  const glyphVisible = at < cellsWidth - 1 || row.cells.length <= cellsWidth;
+  const glyphVisible = at < cellsWidth - 1 || lanesWidth(row) <= cellsWidth;
   const labels = formatLabels(commit.labels);
   const words = [shortId(commit.commitId), labels, commit.message.split('\n')[0] ?? '', annotation(commit, row)].filter(Boolean);
   const textWidth = Math.max(0, width - 2 - cellsWidth - 2 - RIGHT);

@@ -1,16 +1,16 @@
 /** The commit DAG in lanes: reachable ●, orphaned ✗, kept ○; only the visible window is drawn. */
 import React, { useEffect, useMemo, useRef } from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
+import { Spinner } from '@inkjs/ui';
 import type { RepoIdentity } from '../../../gc/types.js';
 import type { CommitState } from '../../../gc/service.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
-import { EMPTY_LIST, listReducer, type ListAction } from '../../list-state.js';
+import { EMPTY_LIST, listReducer, pageRows, type ListAction } from '../../list-state.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned, type Tone } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
-import { pageRows, VirtualList } from '../../virtual-list.js';
+import { VirtualList } from '../../virtual-list.js';
 import { buildGraphModel, graphLine, type GraphModel } from './graph-model.js';
 import { useGraphKeys } from './use-graph-keys.js';
 
@@ -48,7 +48,7 @@ export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps
   });
 
   if (!active) return null;
-  if (loaded.state === 'loading') return <Text><Spinner /> loading the graph…</Text>;
+  if (loaded.state === 'loading') return <Spinner label="loading the graph…" />;
   if (!model) return <Text>The graph did not load. Press r to retry.</Text>;
   return (
     <Box flexDirection="column">

@@ -1,18 +1,44 @@
-/** Past GC runs of the repo, newest first. */
+/** Past GC runs of the repo, newest first: a table of the runs that fit, and the errors of the one at the cursor. */
 import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
+import { Spinner } from '@inkjs/ui';
+import { Table, type CellProps } from '@alcalzone/ink-table';
 import type { RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { EMPTY_LIST, listReducer } from '../../list-state.js';
+import { EMPTY_LIST, listReducer, listWindow, pageRows } from '../../list-state.js';
 import { useSyncReducer } from '../../sync-reducer.js';
-import { Toned } from '../../theme.js';
+import { ColumnRules, Heading } from '../../table.js';
+import { OutcomeBadge, Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
-import { pageRows, VirtualList } from '../../virtual-list.js';
-import { HISTORY_HEADER, historyLine } from './history-rows.js';
+import { ListPosition } from '../../virtual-list.js';
+import { historyTable, runErrors, type HistoryColumn } from './history-rows.js';
 import { useHistoryKeys } from './use-history-keys.js';
+
+const RUN_CELLS = new Map<string, (props: CellProps) => React.JSX.Element>();
+
+/**
+ * The cells of a table of these columns: the outcome's in a badge. ink-table keeps the cell
+ * component it was first drawn with, so the table is keyed by its columns and each set of
+ * columns has its component, made once.
+ */
+function runCell(columns: readonly HistoryColumn[]): (props: CellProps) => React.JSX.Element {
+  const key = columns.join('|');
+  let cell = RUN_CELLS.get(key);
+  if (!cell) {
+    const outcomeAt = columns.indexOf('OUTCOME');
+    cell = ({ column, children }) => {
+      const text = String(children);
+      if (column !== outcomeAt) return <Text>{text}</Text>;
+      // The badge pads its word with a space either side, where the cell had its padding.
+      const outcome = text.trim();
+      return <Text><OutcomeBadge outcome={outcome} />{' '.repeat(Math.max(0, text.length - outcome.length - 2))}</Text>;
+    };
+    RUN_CELLS.set(key, cell);
+  }
+  return cell;
+}
 
 export function HistoryScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
@@ -22,29 +48,25 @@ export function HistoryScreen({ viewId, active, width, height, repo }: ScreenPro
     if (loaded.state === 'failed') app.status(describeError('the history', loaded.error), 'error');
   }, [loaded]);
   const runs = loaded.state === 'ready' ? loaded.value : [];
-  const listHeight = Math.max(1, height - 1);
+  // The headings, and the errors of the run at the cursor.
+  const listHeight = Math.max(1, height - 2);
   useHintScope(viewId, active, 'history');
   useHistoryKeys({ viewId, repo, count: runs.length, page: pageRows(runs.length, listHeight), dispatch, onRefresh: reload });
 
   if (!active) return null;
-  if (loaded.state === 'loading') return <Text><Spinner /> loading past runs…</Text>;
+  if (loaded.state === 'loading') return <Spinner label="loading past runs…" />;
+  if (runs.length === 0) {
+    return <Text>{loaded.state === 'failed' ? 'Past runs did not load. Press r to retry.' : 'No GC has run on this repo yet.'}</Text>;
+  }
+  const window = listWindow(list, runs.length, listHeight);
+  const { columns, rows } = historyTable(runs, window, list.cursor, app.now(), width);
+  const keys = columns.map((column) => column.key);
+  const errors = runErrors(runs[list.cursor]!);
   return (
     <Box flexDirection="column">
-      <Text bold>{fit(HISTORY_HEADER, width)}</Text>
-      <VirtualList
-        count={runs.length}
-        list={list}
-        height={listHeight}
-        empty={loaded.state === 'failed' ? 'Past runs did not load. Press r to retry.' : 'No GC has run on this repo yet.'}
-        renderRow={(index, selected) => {
-          const run = runs[index]!;
-          return (
-            <Toned tone={run.errors.length > 0 ? 'error' : undefined} inverse={selected}>
-              {fit(`${selected ? '▸ ' : '  '}${historyLine(run, app.now())}`, width)}
-            </Toned>
-          );
-        }}
-      />
+      <Table key={keys.join('|')} data={rows} columns={columns} skeleton={ColumnRules} header={Heading} cell={runCell(keys)} />
+      {!window.fits && <ListPosition {...window} count={runs.length} />}
+      {errors !== '' && <Toned tone="error">{fit(`✗ ${errors}`, width)}</Toned>}
     </Box>
   );
 }

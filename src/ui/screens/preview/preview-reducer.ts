@@ -1,5 +1,5 @@
 /** The preview's state (pure): a cursor over the phases, one over the chosen phase's list, and a plan being saved. */
-import type { KeyAction } from '../../keymap.js';
+import type { KeyAction, ScreenName } from '../../keymap.js';
 import { EMPTY_LIST, moveList, type ListState } from '../../list-state.js';
 
 export interface PreviewState {
@@ -19,6 +19,11 @@ export type PreviewAction =
   | { type: 'start-save'; path: string }
   | { type: 'end-save' }
   | { type: 'reset' };
+
+/** The keys the preview answers to: the file name's while a plan is being saved. */
+export function previewKeyScreen(state: PreviewState): Extract<ScreenName, 'preview' | 'save-path'> {
+  return state.savingTo === null ? 'preview' : 'save-path';
+}
 
 export function previewReducer(state: PreviewState, action: PreviewAction): PreviewState {
   switch (action.type) {

@@ -1,31 +1,33 @@
 /** What GC would do, per phase: what goes (counts, bytes, then the lists) and what stays, and why; R runs it, w saves it. */
 import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
-import { TextInput } from '@inkjs/ui';
+import { Spinner, TextInput } from '@inkjs/ui';
+import { Table } from '@alcalzone/ink-table';
 import { messageOf } from '../../../errors.js';
 import type { Plan, RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { describeDeletes, describeKept, formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../../present.js';
+import { formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
+import { ColumnRules, Heading, tonedCells } from '../../table.js';
 import { Toned } from '../../theme.js';
+import { pageRows } from '../../list-state.js';
 import { useLoad } from '../../use-load.js';
-import { pageRows, VirtualList } from '../../virtual-list.js';
-import { INITIAL_PREVIEW, previewReducer } from './preview-reducer.js';
+import { VirtualList } from '../../virtual-list.js';
+import { INITIAL_PREVIEW, previewKeyScreen, previewReducer } from './preview-reducer.js';
+import { PREVIEW_COLUMNS, PREVIEW_TONES, previewRows } from './preview-rows.js';
 import { usePreviewKeys } from './use-preview-keys.js';
 
-const PHASE_WIDTH = 16;
-const DELETES_WIDTH = 34;
 /** How many items each phase of the preview lists. */
 const PREVIEW_ITEMS = 500;
+const PhaseCell = tonedCells(PREVIEW_TONES);
 
 export function PreviewScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
   const [loaded, replan] = useLoad(() => app.service.plan(repo, { graceSeconds: app.graceSeconds, itemLimit: PREVIEW_ITEMS }),
     `${repo.repoId}@${app.dataVersion}`);
-  const [state, dispatch] = useSyncReducer(previewReducer, INITIAL_PREVIEW);
+  const [state, dispatch, current] = useSyncReducer(previewReducer, INITIAL_PREVIEW);
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the plan', loaded.error), 'error');
   }, [loaded]);
@@ -35,12 +37,12 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
   // Summary, findings, table head, five phases, the list's title.
   const findings = plan?.findings ?? [];
   const itemsHeight = Math.max(1, height - 3 - findings.length - (plan?.phases.length ?? 0) - 1);
-  useHintScope(viewId, active, state.savingTo === null ? 'preview' : 'save-path');
+  useHintScope(viewId, active, previewKeyScreen(state));
   usePreviewKeys({
     viewId,
     repo,
     plan,
-    saving: state.savingTo !== null,
+    current,
     phaseCount: plan?.phases.length ?? 0,
     itemCount: phase?.items.length ?? 0,
     page: pageRows(phase?.items.length ?? 0, itemsHeight),
@@ -59,9 +61,8 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
   };
 
   if (!active) return null;
-  if (loaded.state === 'loading') return <Text><Spinner /> computing the plan (nothing is deleted)…</Text>;
+  if (loaded.state === 'loading') return <Spinner label="computing the plan (nothing is deleted)…" />;
   if (!plan) return <Text>The plan did not compute. Press r to retry.</Text>;
-  const keptWidth = Math.max(10, width - 2 - PHASE_WIDTH - DELETES_WIDTH);
   return (
     <Box flexDirection="column">
       <Text>
@@ -79,18 +80,13 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
       {findings.map((finding, index) => (
         <Toned key={index} tone={finding.severity}>{`${finding.severity === 'error' ? '✗' : '!'} ${finding.message}`}</Toned>
       ))}
-      <Text bold>{`  ${fit('PHASE', PHASE_WIDTH)}${fit('DELETES', DELETES_WIDTH)}${fit('KEPT, AND WHY', keptWidth)}`}</Text>
-      {plan.phases.map((phasePlan, index) => {
-        const selected = index === state.phases.cursor;
-        const deletes = phasePlan.refused ? `refused: ${phasePlan.refused}` : describeDeletes(phasePlan);
-        return (
-          <Text key={phasePlan.phase}>
-            <Text inverse={selected && state.focus === 'phases'}>{selected ? '▸ ' : '  '}{fit(phaseTitle(phasePlan.phase), PHASE_WIDTH)}</Text>
-            <Toned tone={phasePlan.refused ? 'error' : 'orphaned'}>{fit(deletes, DELETES_WIDTH)}</Toned>
-            <Toned tone={phasePlan.kept.length > 0 ? 'kept' : undefined}>{fit(describeKept(phasePlan.kept), keptWidth)}</Toned>
-          </Text>
-        );
-      })}
+      <Table
+        data={previewRows(plan, state.phases.cursor, width)}
+        columns={[...PREVIEW_COLUMNS]}
+        skeleton={ColumnRules}
+        header={Heading}
+        cell={PhaseCell}
+      />
       {phase && (
         <>
           <Text bold>
@@ -104,9 +100,10 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
             renderRow={(index, selected) => {
               const item = phase.items[index]!;
               const bytes = item.bytes === undefined ? '' : formatBytes(item.bytes);
+              const chosen = selected && state.focus === 'items';
               return (
-                <Text inverse={selected && state.focus === 'items'}>
-                  {`  ${fit(shortId(item.id), 8)} ${fit(item.label ?? '', Math.max(0, width - 24))} ${fit(bytes, 11, 'right')}`}
+                <Text inverse={chosen}>
+                  {`${chosen ? '▸ ' : '  '}${fit(shortId(item.id), 8)} ${fit(item.label ?? '', Math.max(0, width - 24))} ${fit(bytes, 11, 'right')}`}
                 </Text>
               );
             }}

@@ -5,15 +5,15 @@ import { useViewKeys } from '../../key-router.js';
 import { actionFor } from '../../keymap.js';
 import { isMove } from '../../list-state.js';
 import { handleRepoAction } from '../repo/repo-keys.js';
-import type { PreviewAction } from './preview-reducer.js';
+import { previewKeyScreen, type PreviewAction, type PreviewState } from './preview-reducer.js';
 
 export function usePreviewKeys(options: {
   viewId: string;
   repo: RepoIdentity;
   /** The plan on screen, once computed: what R runs and w saves. */
   plan: Plan | null;
-  /** Whether the file name of a save is being typed: the text field takes the keys then. */
-  saving: boolean;
+  /** The preview's state after the last key. */
+  current: () => PreviewState;
   phaseCount: number;
   itemCount: number;
   page: number;
@@ -21,13 +21,15 @@ export function usePreviewKeys(options: {
   onReplan: () => void;
 }): void {
   const app = useConsole();
-  const { viewId, repo, plan, saving, phaseCount, itemCount, page, dispatch, onReplan } = options;
+  const { viewId, repo, plan, current, phaseCount, itemCount, page, dispatch, onReplan } = options;
   useViewKeys(viewId, (key) => {
-    if (saving) {
-      if (actionFor('save-path', key, app.readOnly) === 'cancel') dispatch({ type: 'end-save' });
+    const screen = previewKeyScreen(current());
+    const action = actionFor(screen, key, app.readOnly);
+    if (screen === 'save-path') {
+      // The text field takes the file name's keys itself.
+      if (action === 'cancel') dispatch({ type: 'end-save' });
       return true;
     }
-    const action = actionFor('preview', key, app.readOnly);
     if (isMove(action)) dispatch({ type: 'move', action, phaseCount, itemCount, page });
     else if (action === 'toggle-focus') dispatch({ type: 'toggle-focus' });
     else if (action === 'refresh') {

@@ -1,7 +1,7 @@
 /** The repos table's state: rows, estimates as they arrive, sort, filter and cursor (pure). */
 import type { Estimate, RepoRow } from '../../../gc/service.js';
 import { repoName } from '../../../gc/types.js';
-import type { KeyAction } from '../../keymap.js';
+import type { KeyAction, ScreenName } from '../../keymap.js';
 import { EMPTY_LIST, moveList, placeCursor, type ListState } from '../../list-state.js';
 
 export const SORTS = ['reclaimable', 'orphans', 'commits', 'pushed', 'name'] as const;
@@ -85,6 +85,11 @@ function arrange(state: ReposState, page = 1): ReposState {
 function withSelection(state: ReposState): ReposState {
   const index = state.order[state.list.cursor];
   return { ...state, selectedId: index === undefined ? null : state.repos[index]!.repoId };
+}
+
+/** The keys the repos view answers to: the filter's while one is typed. */
+export function reposKeyScreen(state: ReposState): Extract<ScreenName, 'filter' | 'repos'> {
+  return state.filtering ? 'filter' : 'repos';
 }
 
 /** The repo under the cursor. */

@@ -1,7 +1,7 @@
 /** The repos table: counts at once, estimates filling in per row, sorted and filtered. */
 import React, { useCallback, useEffect, useMemo } from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
+import { Spinner } from '@inkjs/ui';
 import type { Estimate, RepoRow } from '../../../gc/service.js';
 import { repoName } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
@@ -11,8 +11,9 @@ import { formatAgo, formatBytes } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
-import { pageRows, VirtualList } from '../../virtual-list.js';
-import { INITIAL_REPOS, reposReducer, selectedRepo, SORT_TITLES } from './repos-reducer.js';
+import { pageRows } from '../../list-state.js';
+import { VirtualList } from '../../virtual-list.js';
+import { INITIAL_REPOS, reposKeyScreen, reposReducer, selectedRepo, SORT_TITLES } from './repos-reducer.js';
 import { useEstimates } from './use-estimates.js';
 import { useSpinnerFrame } from '../../spinner-frame.js';
 import { useReposKeys } from './use-repos-keys.js';
@@ -74,7 +75,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
   const onError = useCallback((message: string) => app.status(message, 'error'), [app]);
   useEstimates(app.service, repoIds, onBatch, onError);
 
-  useHintScope(viewId, active, state.filtering ? 'filter' : 'repos');
+  useHintScope(viewId, active, reposKeyScreen(state));
 
   // Header, column titles and the selected repo's note take four rows.
   const listHeight = Math.max(1, height - 4);
@@ -113,9 +114,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
         {' '.repeat(MARKER) + fit('REPO', nameWidth) + columns.map((column) => columnCell(column.title, column.width)).join('')}
       </Text>
       {loaded.state === 'loading' ? (
-        <Text>
-          <Spinner /> loading repos…
-        </Text>
+        <Spinner label="loading repos…" />
       ) : (
         <VirtualList
           count={state.order.length}

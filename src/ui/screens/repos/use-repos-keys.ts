@@ -3,7 +3,7 @@ import { actionFor, isText } from '../../keymap.js';
 import { useViewKeys } from '../../key-router.js';
 import { isMove } from '../../list-state.js';
 import type { RepoRow } from '../../../gc/service.js';
-import { selectedRepo, type ReposAction, type ReposState } from './repos-reducer.js';
+import { reposKeyScreen, selectedRepo, type ReposAction, type ReposState } from './repos-reducer.js';
 
 export function useReposKeys(options: {
   viewId: string;
@@ -17,15 +17,15 @@ export function useReposKeys(options: {
 }): void {
   const { viewId, readOnly, current, dispatch, page, onOpen, onRefresh } = options;
   useViewKeys(viewId, (key) => {
-    if (current().filtering) {
-      const action = actionFor('filter', key, readOnly);
+    const screen = reposKeyScreen(current());
+    const action = actionFor(screen, key, readOnly);
+    if (screen === 'filter') {
       if (action === 'apply-filter') dispatch({ type: 'filter-apply' });
       else if (action === 'clear-filter') dispatch({ type: 'filter-clear' });
       else if (key === 'backspace') dispatch({ type: 'filter-erase' });
       else if (isText(key)) dispatch({ type: 'filter-type', text: key });
       return true;
     }
-    const action = actionFor('repos', key, readOnly);
     if (isMove(action)) dispatch({ type: 'move', action, page });
     else if (action === 'sort') dispatch({ type: 'sort' });
     else if (action === 'filter') dispatch({ type: 'filter-start' });
@@ -33,7 +33,7 @@ export function useReposKeys(options: {
     else if (action === 'open') {
       const repo = selectedRepo(current());
       if (repo) onOpen(repo);
-    } else if (key === 'esc' && current().filter !== '') dispatch({ type: 'filter-clear' });
+    } else if (action === 'clear-filter' && current().filter !== '') dispatch({ type: 'filter-clear' });
     else return false;
     return true;
   });

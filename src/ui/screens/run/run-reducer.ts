@@ -1,6 +1,7 @@
 /** A run's state (pure): the plan, each phase's progress and result, the prompt, the log. */
 import type { Decision, GcEvent, PhaseName, PhasePlan, PhaseResult, Plan, RunResult } from '../../../gc/types.js';
 import { PHASES } from '../../../gc/phases/table.js';
+import type { ScreenName } from '../../keymap.js';
 import type { Tone } from '../../theme.js';
 
 export type PhaseStatus = 'waiting' | 'asking' | 'running' | PhaseResult['status'];
@@ -23,7 +24,6 @@ export interface Prompt {
   phase: PhaseName;
   /** The phase deletes blobs: the operator types the repo's slug. */
   slug: boolean;
-  typed: string;
   /** Why the last Enter did not confirm. */
   error: string;
 }
@@ -42,8 +42,7 @@ export interface RunState {
 export type RunAction =
   | { type: 'event'; event: GcEvent; at: number }
   | { type: 'ask'; phase: PhasePlan; slug: boolean }
-  | { type: 'type'; text: string }
-  | { type: 'erase' }
+  | { type: 'edited' }
   | { type: 'mismatch'; message: string }
   | { type: 'answered'; decision: Decision }
   | { type: 'stop-after-phase' }
@@ -58,6 +57,12 @@ export const INITIAL_RUN: RunState = {
   log: [],
   result: null,
 };
+
+/** The keys a run answers to: a prompt's while one asks, then the run's, then the summary's. */
+export function runKeyScreen(state: RunState): Extract<ScreenName, 'confirm' | 'confirm-slug' | 'run' | 'summary'> {
+  if (state.prompt) return state.prompt.slug ? 'confirm-slug' : 'confirm';
+  return state.stage === 'running' || state.stage === 'planning' ? 'run' : 'summary';
+}
 
 function updatePhase(state: RunState, phase: PhaseName, change: Partial<PhaseRow>): RunState {
   return { ...state, phases: state.phases.map((row) => (row.phase === phase ? { ...row, ...change } : row)) };
@@ -113,12 +118,10 @@ export function runReducer(state: RunState, action: RunAction): RunState {
     case 'ask':
       return {
         ...updatePhase(state, action.phase.phase, { status: 'asking', plan: action.phase }),
-        prompt: { phase: action.phase.phase, slug: action.slug, typed: '', error: '' },
+        prompt: { phase: action.phase.phase, slug: action.slug, error: '' },
       };
-    case 'type':
-      return state.prompt ? { ...state, prompt: { ...state.prompt, typed: state.prompt.typed + action.text, error: '' } } : state;
-    case 'erase':
-      return state.prompt ? { ...state, prompt: { ...state.prompt, typed: [...state.prompt.typed].slice(0, -1).join(''), error: '' } } : state;
+    case 'edited':
+      return state.prompt?.error ? { ...state, prompt: { ...state.prompt, error: '' } } : state;
     case 'mismatch':
       return state.prompt ? { ...state, prompt: { ...state.prompt, error: action.message } } : state;
     case 'answered': {

@@ -4,7 +4,7 @@
  */
 import React, { useCallback, useEffect, useRef } from 'react';
 import { Box, Text } from 'ink';
-import Spinner from 'ink-spinner';
+import { ProgressBar, Spinner, TextInput } from '@inkjs/ui';
 import { phaseNamed } from '../../../gc/phases/table.js';
 import type { RunTarget } from '../../../gc/service.js';
 import { repoName, type Decision, type Plan, type RepoIdentity } from '../../../gc/types.js';
@@ -13,13 +13,15 @@ import { useConsole, useHintScope, type ScreenProps } from '../../console-contex
 import { fit } from '../../fit.js';
 import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
-import { Toned } from '../../theme.js';
-import { INITIAL_RUN, runReducer, type RunState } from './run-reducer.js';
+import { OutcomeBadge, Toned } from '../../theme.js';
+import { INITIAL_RUN, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
 import { differences, phaseLine, promptQuestion, summaryLines } from './run-view.js';
 import { useRunKeys } from './use-run-keys.js';
 
 /** Items of the phase the prompt shows before asking. */
 const PROMPT_ITEMS = 5;
+/** Columns of a running phase's progress bar. */
+const PROGRESS_WIDTH = 24;
 
 export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
   repo: RepoIdentity;
@@ -85,26 +87,33 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
     };
   }, []);
 
-  useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer });
-  useHintScope(viewId, active, state.prompt ? (state.prompt.slug ? 'confirm-slug' : 'confirm') : state.stage === 'running' || state.stage === 'planning' ? 'run' : 'summary');
+  const { submitSlug } = useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer });
+  useHintScope(viewId, active, runKeyScreen(state));
 
   if (!active) return null;
   if (app.readOnly) return <Text>Read-only: this console does not run GC.</Text>;
   if (state.stage === 'planning') {
-    return <Text><Spinner /> {plan ? 'checking the plan against the hub' : `computing the plan for ${repoName(repo)}`} under the repo's lock…</Text>;
+    return <Spinner label={`${plan ? 'checking the plan against the hub' : `computing the plan for ${repoName(repo)}`} under the repo's lock…`} />;
   }
   return (
     <Box flexDirection="column">
       {state.phases.map((row) => {
         const line = phaseLine(row, state.prompt);
         return (
-          <Text key={row.phase}>
+          <Box key={row.phase} width={width}>
             <Toned tone={line.tone}>{` ${line.glyph} `}</Toned>
-            <Text>{fit(line.text, Math.max(0, width - 3))}</Text>
-          </Text>
+            <Text>{`${line.title} `}</Text>
+            {line.percent !== undefined && (
+              <Box width={PROGRESS_WIDTH} marginRight={2}>
+                <ProgressBar value={line.percent} />
+              </Box>
+            )}
+            <Text wrap="truncate-end">{line.detail}</Text>
+          </Box>
         );
       })}
-      {state.prompt && state.plan && <PromptBox state={state} width={width} />}
+      {/* A prompt of its own per phase: text typed for one phase's slug never answers the next. */}
+      {state.prompt && state.plan && <PromptBox key={state.prompt.phase} state={state} width={width} onSlug={submitSlug} />}
       {state.stopAfterPhase && state.stage === 'running' && !state.prompt && <Toned tone="warning">Stopping after this phase.</Toned>}
       {state.log.map((entry, index) => (
         <Toned key={index} tone={entry.tone}>{fit(`${entry.tone === 'error' ? '✗' : '!'} ${entry.text}`, width)}</Toned>
@@ -114,7 +123,12 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
   );
 }
 
-function PromptBox({ state, width }: { state: RunState; width: number }): React.JSX.Element {
+function PromptBox({ state, width, onSlug }: {
+  state: RunState;
+  width: number;
+  /** Enter in the slug field, with what was typed. */
+  onSlug: (typed: string) => void;
+}): React.JSX.Element {
   const prompt = state.prompt!;
   const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
   const items = row.plan?.items.slice(0, PROMPT_ITEMS) ?? [];
@@ -130,6 +144,12 @@ function PromptBox({ state, width }: { state: RunState; width: number }): React.
       {row.plan && row.plan.items.length > PROMPT_ITEMS && <Text>{fit(`  … and more (the preview lists them)`, inner)}</Text>}
       {row.plan && row.plan.kept.length > 0 && <Toned tone="kept">{fit(`  ○ kept: ${describeKept(row.plan.kept)}`, inner)}</Toned>}
       <Text bold>{fit(promptQuestion(state.plan!, row, prompt), inner)}</Text>
+      {prompt.slug && (
+        <Box>
+          <Text>{'› '}</Text>
+          <TextInput onSubmit={onSlug} />
+        </Box>
+      )}
       {prompt.error !== '' && <Toned tone="error">{fit(prompt.error, inner)}</Toned>}
     </Box>
   );
@@ -138,12 +158,14 @@ function PromptBox({ state, width }: { state: RunState; width: number }): React.
 function Summary({ state, width }: { state: RunState; width: number }): React.JSX.Element {
   const result = state.result!;
   const notes = differences(state.plan, result);
+  const [totals, deleted] = summaryLines(result);
   return (
     <Box flexDirection="column" marginTop={1}>
-      <Toned tone={result.outcome === 'done' ? 'done' : result.outcome === 'stopped' ? 'warning' : 'error'} bold>
-        {fit(summaryLines(result)[0], width)}
-      </Toned>
-      <Text>{fit(summaryLines(result)[1], width)}</Text>
+      <Text bold wrap="truncate-end">
+        <OutcomeBadge outcome={result.outcome} />
+        {` ${totals}`}
+      </Text>
+      <Text>{fit(deleted, width)}</Text>
       {result.errors.map((error, index) => (
         <Toned key={index} tone="error">{fit(`✗ ${error}`, width)}</Toned>
       ))}

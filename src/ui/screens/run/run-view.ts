@@ -1,11 +1,9 @@
-/** How a run reads (pure): each phase's line, the progress bar, the prompt, the summary. */
+/** How a run reads (pure): each phase's line and its progress, the prompt, the summary. */
 import type { Plan, RunResult } from '../../../gc/types.js';
 import { repoName } from '../../../gc/types.js';
-import { describeDeletes, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
+import { counted, describeDeletes, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
 import type { Tone } from '../../theme.js';
 import type { PhaseRow, Prompt } from './run-reducer.js';
-
-const BAR = 24;
 
 const STATUS_GLYPHS: Record<PhaseRow['status'], { glyph: string; tone: Tone | undefined }> = {
   waiting: { glyph: ' ', tone: undefined },
@@ -18,12 +16,6 @@ const STATUS_GLYPHS: Record<PhaseRow['status'], { glyph: string; tone: Tone | un
   'not-run': { glyph: '-', tone: 'muted' },
 };
 
-/** `██████░░░░  37/61`: done out of total. */
-export function progressBar(done: number, total: number, width = BAR): string {
-  const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : width;
-  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}  ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`;
-}
-
 /** `ETA 0:02` from the rate so far; empty until there is a rate. */
 function eta(row: PhaseRow): string {
   const seconds = (row.updatedAt - row.startedAt) / 1000;
@@ -33,10 +25,22 @@ function eta(row: PhaseRow): string {
   return `${formatRate(rate)}  ETA ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
 }
 
-/** One phase's line, its glyph and tone. */
-export function phaseLine(row: PhaseRow, prompt: Prompt | null): { glyph: string; tone: Tone | undefined; text: string } {
+/** One phase's line: a glyph in its tone, the phase, how far it got (a running phase's bar), and what it did. */
+export interface PhaseLine {
+  glyph: string;
+  tone: Tone | undefined;
+  /** The phase's number and title, padded to line the details up. */
+  title: string;
+  /** How much of a running phase is done, 0 to 100; undefined when it is not running. */
+  percent: number | undefined;
+  detail: string;
+}
+
+/** One phase's line. */
+export function phaseLine(row: PhaseRow, prompt: Prompt | null): PhaseLine {
   const { glyph, tone } = STATUS_GLYPHS[row.status];
   const title = phaseTitle(row.phase).padEnd(15);
+  let percent: number | undefined;
   const planned = row.plan ? describeDeletes(row.plan) : '';
   let detail: string;
   switch (row.status) {
@@ -47,30 +51,30 @@ export function phaseLine(row: PhaseRow, prompt: Prompt | null): { glyph: string
       detail = prompt?.slug ? "waits for your confirmation (type the repo's slug)" : 'waits for your confirmation';
       break;
     case 'running':
-      detail = `${progressBar(row.done, row.total)}  ${row.bytes > 0 ? `${formatBytes(row.bytes)}  ` : ''}${eta(row)}`;
+      percent = row.total > 0 ? (100 * row.done) / row.total : 100;
+      detail = `${row.done.toLocaleString('en-US')}/${row.total.toLocaleString('en-US')}  ${row.bytes > 0 ? `${formatBytes(row.bytes)}  ` : ''}${eta(row)}`;
       break;
     default: {
       const result = row.result;
       const took = result ? `  ${formatDuration(result.seconds)}` : '';
       const what = result && row.status === 'done' ? (isEmptyPhase(result) ? 'nothing to delete' : `${describeDeletes(result)} deleted`) : row.status;
-      const errors = result && result.errors.length > 0 ? `  ${result.errors.length} error(s)` : '';
+      const errors = result && result.errors.length > 0 ? `  ${counted(result.errors.length, 'error')}` : '';
       detail = `${what}${took}${errors}`;
     }
   }
-  return { glyph, tone, text: `${title} ${detail}` };
+  return { glyph, tone, title, percent, detail };
 }
 
 /** The question before a phase: y/N, or the slug to type for a phase that deletes blobs. */
 export function promptQuestion(plan: Plan, row: PhaseRow, prompt: Prompt): string {
   const what = row.plan ? describeDeletes(row.plan) : phaseTitle(row.phase);
-  if (prompt.slug) return `Type ${plan.repo.slug} to delete ${what} from storage (Enter on nothing skips, Esc stops): ${prompt.typed}▏`;
+  if (prompt.slug) return `Type ${plan.repo.slug} to delete ${what} from storage (Enter on nothing skips, Esc stops):`;
   return `Delete ${what} of ${repoName(plan.repo)}? [y/N]`;
 }
 
-/** Totals of a finished run: the outcome and bytes freed, then what was deleted. */
+/** Totals of a finished run (its outcome aside): bytes freed and errors, then what was deleted. */
 export function summaryLines(result: RunResult): [string, string] {
-  const errors = `${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`;
-  return [`${result.outcome}: freed ${formatBytes(result.storage_bytes_freed)} · ${errors}`, deletedLine(result)];
+  return [`freed ${formatBytes(result.storage_bytes_freed)} · ${counted(result.errors.length, 'error')}`, deletedLine(result)];
 }
 
 function deletedLine(result: RunResult): string {

@@ -1,50 +1,55 @@
-/** The run's keys: answer a phase's prompt, type the slug, stop after a phase, leave when done. */
+/** The run's keys: answer a phase's prompt, check the slug typed, stop after a phase, leave when done. */
 import { useConsole } from '../../console-context.js';
 import { useViewKeys } from '../../key-router.js';
 import { actionFor, isText } from '../../keymap.js';
 import type { Decision } from '../../../gc/types.js';
-import type { RunAction, RunState } from './run-reducer.js';
+import { runKeyScreen, type RunAction, type RunState } from './run-reducer.js';
 
+/** Registers the run's keys; returns what the slug field's Enter does with the text typed. */
 export function useRunKeys(options: {
   viewId: string;
+  /** The repo's slug: the text that confirms a phase that deletes blobs. */
   slug: string;
   current: () => RunState;
   dispatch: (action: RunAction) => void;
   answer: (decision: Decision) => void;
-}): void {
+}): { submitSlug: (typed: string) => void } {
   const app = useConsole();
   const { viewId, slug, current, dispatch, answer } = options;
   useViewKeys(viewId, (key) => {
     const state = current();
-    const prompt = state.prompt;
-    if (prompt?.slug) {
-      const action = actionFor('confirm-slug', key, app.readOnly);
-      if (action === 'confirm-slug') {
-        if (prompt.typed === slug) answer('go');
-        else if (prompt.typed === '') answer('skip');
-        else dispatch({ type: 'mismatch', message: `"${prompt.typed}" is not ${slug}: type it exactly, or clear it and press Enter to skip.` });
-      } else if (action === 'stop') answer('stop');
-      else if (key === 'backspace') dispatch({ type: 'erase' });
-      else if (isText(key)) dispatch({ type: 'type', text: key });
-      return true;
+    const screen = runKeyScreen(state);
+    const action = actionFor(screen, key, app.readOnly);
+    switch (screen) {
+      case 'confirm-slug':
+        // The text field takes the slug's keys itself, Enter included; an edit takes back the last complaint.
+        if (action === 'stop') answer('stop');
+        else if (isText(key) || key === 'backspace') dispatch({ type: 'edited' });
+        return true;
+      case 'confirm':
+        if (action === 'go' || action === 'skip' || action === 'stop') answer(action);
+        return true;
+      case 'summary':
+        if (action === 'back') app.pop();
+        return action === 'back';
+      case 'run':
+        if (action === 'stop-after-phase') {
+          dispatch({ type: 'stop-after-phase' });
+          app.status('The run stops once this phase ends.', 'warning');
+        } else if (action === 'back') {
+          app.status('A run is in progress: x stops it after this phase.', 'warning');
+        } else return false;
+        return true;
     }
-    if (prompt) {
-      const action = actionFor('confirm', key, app.readOnly);
-      if (action === 'go' || action === 'skip' || action === 'stop') answer(action);
-      return true;
-    }
-    if (state.stage === 'finished' || state.stage === 'failed') {
-      const action = actionFor('summary', key, app.readOnly);
-      if (action === 'back') app.pop();
-      return action === 'back';
-    }
-    const action = actionFor('run', key, app.readOnly);
-    if (action === 'stop-after-phase') {
-      dispatch({ type: 'stop-after-phase' });
-      app.status('The run stops once this phase ends.', 'warning');
-    } else if (action === 'back') {
-      app.status('A run is in progress: x stops it after this phase.', 'warning');
-    } else return false;
-    return true;
   });
+  return {
+    submitSlug: (typed) => {
+      if (runKeyScreen(current()) !== 'confirm-slug') return;
+      // A slug has no blanks: an Enter that arrived in one read with the text is not part of it.
+      const text = typed.trim();
+      if (text === slug) answer('go');
+      else if (text === '') answer('skip');
+      else dispatch({ type: 'mismatch', message: `"${text}" is not ${slug}: type it exactly, or clear it and press Enter to skip.` });
+    },
+  };
 }
