@@ -157,10 +157,6 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(1);
 }
 
-function peakRssMiB(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}
-
 const lines: string[] = [];
 function report(line: string): void {
   lines.push(line);

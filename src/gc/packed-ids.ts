@@ -17,7 +17,6 @@ const UUID_DASHES = [8, 13, 18, 23];
 const NIBBLE = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
 for (let i = 0; i < 6; i++) NIBBLE[97 + i] = 10 + i;
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /**
  * Packs the id in `text[start, end)` (ASCII bytes) into `out` at `at`; false when it
@@ -217,7 +216,7 @@ export class IdIndex {
   constructor(readonly shape: IdShape, capacity = 1024) {
     this.width = WIDTH[shape];
     this.scratch = new Uint8Array(this.width);
-    this.keys = new Uint8Array(this.width * capacity);
+    this.keys = new Uint8Array(this.width * Math.max(16, capacity));
     this.slots = new Int32Array(slotCount(capacity));
   }
 

@@ -14,7 +14,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { UserError, UnavailableError, messageOf } from '../errors.js';
+import { UnavailableError, messageOf } from '../errors.js';
 import type { BlobRef, BlobStore, DeleteOutcome, ListedBlob, ListOptions } from './blob-store.js';
 import { mergePages } from './merge.js';
 import { locateBlob } from './keys.js';
