@@ -78,6 +78,7 @@ export const sweepCommand: Command = {
           else if (event.type === 'progress') {
             progress.status(`${event.done}/${event.total} strays: ${counted(event.deleted, 'key')} deleted (${formatBytes(event.bytes)})`);
           } else if (event.type === 'error') progress.problem(`error: ${event.message}`);
+          else if (event.type === 'warning') progress.problem(`warning: ${event.message}`);
         }
       } finally {
         stopWindDown();

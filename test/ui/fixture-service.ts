@@ -259,6 +259,9 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     async *sweep() {
       throw new Error('the fixture service has no blob store to sweep');
     },
+    async lastSweep() {
+      return null;
+    },
     async history(): Promise<RunRecord[]> {
       return [
         {

@@ -45,6 +45,8 @@ export type SweepEvent =
   | { type: 'batch'; keys: SweptKey[]; dryRun: boolean }
   | { type: 'progress'; done: number; total: number; deleted: number; bytes: number }
   | { type: 'error'; message: string }
+  /** Something the sweep could not do beside its work: its outcome not recorded, say. */
+  | { type: 'warning'; message: string }
   | { type: 'sweep-done'; result: SweepResult };
 
 export interface SweepResult extends SweepFound {
@@ -65,4 +67,10 @@ export interface SweepResult extends SweepFound {
   seconds: number;
   /** Seconds each step took: resume, listing, compare, recheck, blobs. */
   profile: Record<string, number>;
+}
+
+/** A sweep as musehub_gc_sweeps keeps it: its result, without where the time went, and when it ended. */
+export interface SweepRecord extends Omit<SweepResult, 'profile'> {
+  /** ISO 8601, the database's clock. */
+  finishedAt: string;
 }
