@@ -25,6 +25,9 @@ export interface SweepFound {
   candidateBytes: number;
 }
 
+/** How old a key no row names must be unless a sweep is told otherwise: an upload writes its blob before its row. */
+export const SWEEP_GRACE_SECONDS = 86_400;
+
 export interface SweepOptions {
   /** Keys modified after now minus this are never deleted. */
   graceSeconds: number;
