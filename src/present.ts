@@ -3,7 +3,7 @@
  * commands alike: sizes, ages, durations, rates, ids, counts and the phases' words.
  * One behaviour each.
  */
-import type { CheckRecord, ProblemKind } from './gc/check/types.js';
+import type { CheckRecord, CheckReport, ProblemKind } from './gc/check/types.js';
 import { formatGrace } from './gc/duration.js';
 import type { SweepFound, SweepResult } from './gc/sweep/types.js';
 import { PHASES, phaseNamed, type Phase } from './gc/phases/table.js';
@@ -138,6 +138,20 @@ export function describeCheckOutcome(check: Pick<CheckRecord, 'problems'>): stri
   return total === 0 ? 'clean' : counted(total, 'problem');
 }
 
+/** What finishing an interrupted run's blob deletions did: `finished 3 blob deletions (1.0 MiB) left by an interrupted run`. */
+export function describeResumed(event: { blobs: number; bytes: number; errors: string[] }): string {
+  return `finished ${event.blobs} blob deletions (${formatBytes(event.bytes)}) left by an interrupted run` +
+    (event.errors.length > 0 ? `; ${event.errors.length} failed` : '');
+}
+
+/** How a check of several repos went: `checked 12 repos of <hub> in 1.2 s: 10 clean, 2 with problems`. */
+export function describeCheckReport(report: CheckReport, label: string): string {
+  const unclean = report.repos.filter((result) => !result.clean).length;
+  const seconds = report.repos.reduce((sum, result) => sum + result.seconds, 0);
+  return `checked ${counted(report.repos.length, 'repo')} of ${label}${report.blobs ? ', blobs included,' : ''} ` +
+    `in ${formatDuration(seconds)}: ${report.repos.length - unclean} clean, ${unclean} with problems`;
+}
+
 /** A sweep's strays: `90 keys (4.0 MiB)`. */
 export function describeStrays(found: Pick<SweepFound, 'candidates' | 'candidateBytes'>): string {
   return `${counted(found.candidates, 'key')} (${formatBytes(found.candidateBytes)})`;
@@ -148,6 +162,11 @@ export function describeSweepFound(found: SweepFound, graceSeconds: number): str
   return `listed ${counted(found.listed, 'key')} (${formatBytes(found.listedBytes)}) under objects/: ` +
     `${found.named.toLocaleString('en-US')} named by rows, ${found.young.toLocaleString('en-US')} younger than ` +
     `${formatGrace(graceSeconds)}, ${counted(found.candidates, 'stray', 'strays')} (${formatBytes(found.candidateBytes)})`;
+}
+
+/** A sweep's batches so far: `40/90 strays: 40 keys deleted (1.8 MiB)`. */
+export function describeSweepProgress(progress: { done: number; total: number; deleted: number; bytes: number }): string {
+  return `${progress.done}/${progress.total} strays: ${counted(progress.deleted, 'key')} deleted (${formatBytes(progress.bytes)})`;
 }
 
 /** How a sweep ended: `dry run: would delete 90 keys, in 0.3 s`, `sweep done: deleted 90 keys (4.0 MiB) of file:///…, in 1.2 s`. */

@@ -6,12 +6,11 @@ import { parseDuration } from '../gc/duration.js';
 import type { SweepFound, SweepResult } from '../gc/service.js';
 import { SWEEP_GRACE_SECONDS } from '../gc/sweep/types.js';
 import { UsageError } from '../errors.js';
-import { counted, describeStrays, describeSweepFound, describeSweepResult, formatBytes } from '../present.js';
+import { counted, describeResumed, describeStrays, describeSweepFound, describeSweepProgress, describeSweepResult, formatBytes } from '../present.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { onWindDown } from './interrupt.js';
 import { printJson, say } from './output.js';
-import { resumedLine } from './progress.js';
 import { askYes } from './prompt.js';
 import { StatusLine } from './status-line.js';
 
@@ -64,7 +63,7 @@ export const sweepCommand: Command = {
             break;
           }
           const event = next.value;
-          if (event.type === 'journal-resumed') progress.line(resumedLine(event));
+          if (event.type === 'journal-resumed') progress.line(describeResumed(event));
           else if (event.type === 'listing') progress.status(`listed ${counted(event.listed, 'key')} (${formatBytes(event.bytes)})`);
           else if (event.type === 'compared') {
             progress.line(describeSweepFound(event.found, graceSeconds));
@@ -75,7 +74,7 @@ export const sweepCommand: Command = {
           }
           else if (event.type === 'batch' && event.dryRun && !json) for (const key of event.keys) say(`${key.key}\t${key.size}`);
           else if (event.type === 'progress') {
-            progress.status(`${event.done}/${event.total} strays: ${counted(event.deleted, 'key')} deleted (${formatBytes(event.bytes)})`);
+            progress.status(describeSweepProgress(event));
           } else if (event.type === 'error') progress.problem(`error: ${event.message}`);
           else if (event.type === 'warning') progress.problem(`warning: ${event.message}`);
         }
