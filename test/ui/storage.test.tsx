@@ -44,7 +44,7 @@ describe('storage view', () => {
     const app = await openStorage(service);
     await app.waitFor('Strays by the last dry run');
     app.press('D');
-    const asking = await app.waitFor("Delete 22 keys (4.1 MiB) under objects/ of fixture demo hub's store that no row names, older than 1d?");
+    const asking = await app.waitFor('Delete 22 keys (4.1 MiB) under objects/ that no row names, older than 1d, from the blob store of fixture demo hub?');
     expect(asking).toContain('Type sweep to delete them (Enter on nothing deletes nothing, Esc cancels):');
     expect(asking).toContain('✔ listed 1,234 keys (231.4 MiB) under objects/');
     await app.waitFor('enter confirm (empty cancels)  esc cancel');

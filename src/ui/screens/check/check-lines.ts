@@ -3,6 +3,7 @@ import { PROBLEM_KINDS, recordOf, type CheckProblem, type CheckRecord, type Repo
 import { adviseProblem, counted, describeCheckOutcome, describeProblem, formatAgo } from '../../../present.js';
 import { wrapText } from '../../fit.js';
 import type { PagerLine } from '../../line-pager.js';
+import type { Tone } from '../../theme.js';
 
 /** A check as this console ran it, with the first ids of each kind; or as recorded, with counts only; or none. */
 export type ShownCheck = { result: RepoCheck } | { record: CheckRecord } | null;
@@ -34,10 +35,16 @@ export function findingLines(shown: ShownCheck, width: number): PagerLine[] {
     ? shown.result.problems
     : PROBLEM_KINDS.flatMap((kind) => (record.problems[kind] ? [{ kind, count: record.problems[kind] }] : []));
   const lines: PagerLine[] = [];
+  /** `text` in lines that fit, each after `indent`, the first after `first` instead. */
+  const wrapped = (text: string, indent: string, tone?: Tone, first = indent) => {
+    wrapText(text, Math.max(10, width - indent.length)).forEach((part, index) => {
+      lines.push({ text: `${index === 0 ? first : indent}${part}`, ...(tone ? { tone } : {}) });
+    });
+  };
   for (const { kind, count, examples } of problems) {
-    lines.push({ text: `✗ ${describeProblem(kind, count)}`, tone: 'error' });
-    for (const text of wrapText(adviseProblem(kind), Math.max(10, width - 4))) lines.push({ text: `    ${text}` });
-    for (const { id, detail } of examples ?? []) lines.push({ text: `    ${id}${detail ? `  ${detail}` : ''}`, tone: 'muted' });
+    wrapped(describeProblem(kind, count), '  ', 'error', '✗ ');
+    wrapped(adviseProblem(kind), '    ');
+    for (const { id, detail } of examples ?? []) wrapped(`${id}${detail ? `  ${detail}` : ''}`, '    ', 'muted');
     const more = count - (examples?.length ?? 0);
     if (examples && more > 0) lines.push({ text: `    and ${counted(more, 'more', 'more')}`, tone: 'muted' });
     lines.push({ text: '' });

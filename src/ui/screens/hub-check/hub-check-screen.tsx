@@ -23,12 +23,13 @@ const NOTES_SHOWN = 3;
 /** The repo column at its widest. */
 const NAME_MOST = 40;
 
-/** A repo's result: `clean`, or `22 problems of 4 kinds: 12 live commits without…`. */
+/** A repo's result: `clean`, its one kind of problem, or `22 problems of 4 kinds, the first: 1 live snapshot…`. */
 function resultText(result: RepoCheck): string {
-  const outcome = describeCheckOutcome(recordOf(result));
-  const [first] = result.problems;
-  if (!first) return outcome;
-  return `${outcome} of ${counted(result.problems.length, 'kind')}: ${describeProblem(first.kind, first.count)}`;
+  const [first, ...others] = result.problems;
+  if (!first) return describeCheckOutcome(recordOf(result));
+  const problem = describeProblem(first.kind, first.count);
+  if (others.length === 0) return problem;
+  return `${describeCheckOutcome(recordOf(result))} of ${counted(result.problems.length, 'kind')}, the first: ${problem}`;
 }
 
 export function HubCheckScreen({ viewId, active, width, height }: ScreenProps): React.JSX.Element | null {

@@ -50,7 +50,7 @@ export function sweepLines(state: StorageState, graceSeconds: number): PagerLine
 /** What the confirmation asks, once the sweep knows its strays. */
 export function sweepQuestion(found: SweepFound, graceSeconds: number, label: string): [string, string] {
   return [
-    `Delete ${describeStrays(found)} under objects/ of ${label}'s store that no row names, older than ${formatGrace(graceSeconds)}?`,
+    `Delete ${describeStrays(found)} under objects/ that no row names, older than ${formatGrace(graceSeconds)}, from the blob store of ${label}?`,
     `Type ${SWEEP_WORD} to delete them (Enter on nothing deletes nothing, Esc cancels):`,
   ];
 }
