@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { fixtureService } from './fixture-service.js';
-import { KEYS, openConsole } from './harness.js';
+import { KEYS, openConsole, typeAndSubmit } from './harness.js';
 
 afterEach(() => cleanup());
 
@@ -12,13 +12,6 @@ async function openStorage(service = fixtureService(), options: Parameters<typeo
   app.press('b');
   await app.waitFor('Repos › Storage');
   return app;
-}
-
-/** Types into the confirmation's field as a person does: the text, and once it shows, Enter. */
-async function typeWord(app: ReturnType<typeof openConsole>, text: string) {
-  app.press(text);
-  await app.waitFor(`› ${text}`);
-  app.press(KEYS.enter);
 }
 
 describe('storage view', () => {
@@ -49,7 +42,7 @@ describe('storage view', () => {
     expect(asking).toContain('✔ listed 1,234 keys (231.4 MiB) under objects/');
     await app.waitFor('enter confirm (empty cancels)  esc cancel');
     // D again, or y, is not the word.
-    await typeWord(app, 'Dy');
+    await typeAndSubmit(app, 'Dy');
     await app.waitFor('"Dy" is not sweep: type it exactly, or clear it and press Enter to delete nothing.');
     expect(service.strays).toBe(22);
     app.press(KEYS.backspace);
@@ -61,7 +54,7 @@ describe('storage view', () => {
 
     app.press('D');
     await app.waitFor('Type sweep to delete them');
-    await typeWord(app, 'sweep');
+    await typeAndSubmit(app, 'sweep');
     const deleting = await app.waitFor('▸ 10/22 strays: 10 keys deleted (1.9 MiB)');
     expect(deleting).toContain('x stop after this batch');
     // Esc does not leave a sweep under way.

@@ -2,6 +2,7 @@
 import type { CheckEvent, CheckStep } from '../../../gc/check/types.js';
 import type { KeyAction, ScreenName } from '../../keymap.js';
 import { EMPTY_LIST, moveList, type ListState } from '../../list-state.js';
+import type { Note } from '../../notes.js';
 
 export interface CheckState {
   /** A check of the repo is under way. */
@@ -9,7 +10,7 @@ export interface CheckState {
   /** What the check under way is busy with; null until it says. */
   step: { step: CheckStep; done: number; total: number } | null;
   /** What the last check could not look at (no blob store, say), or why it did not run. */
-  notes: Array<{ tone: 'warning' | 'error'; text: string }>;
+  notes: Note[];
   list: ListState;
 }
 

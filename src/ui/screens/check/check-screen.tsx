@@ -8,6 +8,7 @@ import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
 import { pageRows } from '../../list-state.js';
 import { useSyncReducer } from '../../sync-reducer.js';
+import { NoteLines } from '../../notes.js';
 import { Toned } from '../../theme.js';
 import { useCheck } from '../../use-check.js';
 import { useLoad } from '../../use-load.js';
@@ -60,9 +61,7 @@ export function CheckScreen({ viewId, active, width, height, repo }: ScreenProps
       ) : (
         <Text wrap="truncate-end">{recorded.state === 'loading' && !shown ? 'reading the last check…' : checkSummary(shown, app.now())}</Text>
       )}
-      {state.notes.map((note, index) => (
-        <Toned key={index} tone={note.tone}>{fit(`${note.tone === 'error' ? '✗' : '!'} ${note.text}`, width)}</Toned>
-      ))}
+      <NoteLines notes={state.notes} width={width} />
       <VirtualList
         count={lines.length}
         list={state.list}

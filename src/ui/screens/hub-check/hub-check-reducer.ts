@@ -3,6 +3,7 @@ import type { CheckEvent, CheckReport, CheckStep, RepoCheck } from '../../../gc/
 import type { RepoIdentity } from '../../../gc/types.js';
 import type { KeyAction, ScreenName } from '../../keymap.js';
 import { EMPTY_LIST, moveList, type ListState } from '../../list-state.js';
+import type { Note } from '../../notes.js';
 
 export interface HubCheckState {
   checking: boolean;
@@ -13,7 +14,7 @@ export interface HubCheckState {
   /** The whole check's report, once it is done. */
   report: CheckReport | null;
   /** What the check could not do (record a result, look up cache blobs), or why it did not run. */
-  notes: Array<{ tone: 'warning' | 'error'; text: string }>;
+  notes: Note[];
   list: ListState;
 }
 

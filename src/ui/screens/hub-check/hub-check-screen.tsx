@@ -10,6 +10,7 @@ import { fit } from '../../fit.js';
 import { pageRows } from '../../list-state.js';
 import { counted, describeCheckOutcome, describeCheckReport, describeProblem } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
+import { NoteLines } from '../../notes.js';
 import { Toned } from '../../theme.js';
 import { useCheck } from '../../use-check.js';
 import { VirtualList } from '../../virtual-list.js';
@@ -81,9 +82,7 @@ export function HubCheckScreen({ viewId, active, width, height }: ScreenProps): 
       ) : (
         <Text>{state.checking ? 'listing the repos…' : 'The check did not run: c tries again.'}</Text>
       )}
-      {notes.map((note, index) => (
-        <Toned key={index} tone={note.tone}>{fit(`${note.tone === 'error' ? '✗' : '!'} ${note.text}`, width)}</Toned>
-      ))}
+      <NoteLines notes={notes} width={width} />
       {hidden > 0 && <Toned tone="warning">{fit(`! and ${counted(hidden, 'more warning')}`, width)}</Toned>}
       <VirtualList
         count={state.results.length}

@@ -4,7 +4,7 @@ import type { Decision, GcEvent, PhaseName, PhasePlan, PhaseResult, Plan, RunRes
 import { PHASES } from '../../../gc/phases/table.js';
 import { describeResumed } from '../../../present.js';
 import type { ScreenName } from '../../keymap.js';
-import type { Tone } from '../../theme.js';
+import type { Note } from '../../notes.js';
 
 export type PhaseStatus = 'waiting' | 'asking' | 'running' | PhaseResult['status'];
 
@@ -42,7 +42,7 @@ export interface RunState {
   prompt: Prompt | null;
   /** The operator asked to stop once the running phase ends. */
   stopAfterPhase: boolean;
-  log: Array<{ tone: Tone; text: string }>;
+  log: Note[];
   result: RunResult | null;
 }
 

@@ -13,6 +13,7 @@ import { useConsole, useHintScope, type ScreenProps } from '../../console-contex
 import { fit } from '../../fit.js';
 import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
+import { NoteLines } from '../../notes.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
 import { INITIAL_RUN, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
 import { differences, lastCheckLine, phaseLine, promptQuestion, summaryLines } from './run-view.js';
@@ -101,23 +102,7 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
       {checkLine && <Toned tone={checkLine.tone}>{fit(` ${checkLine.text}`, width)}</Toned>}
       {state.stage === 'planning' ? (
         <Spinner label={`${plan ? 'checking the plan against the hub' : `computing the plan for ${repoName(repo)}`} under the repo's lock…`} />
-      ) : (
-        <RunBody state={state} width={width} onSlug={submitSlug} />
-      )}
-    </Box>
-  );
-}
-
-/** The phases, the prompt, what the run said, and its summary. */
-function RunBody({ state, width, onSlug }: {
-  state: RunState;
-  width: number;
-  /** Enter in the slug field, with what was typed. */
-  onSlug: (typed: string) => void;
-}): React.JSX.Element {
-  return (
-    <Box flexDirection="column">
-      {state.phases.map((row) => {
+      ) : state.phases.map((row) => {
         const line = phaseLine(row, state.prompt);
         return (
           <Box key={row.phase} width={width}>
@@ -133,11 +118,9 @@ function RunBody({ state, width, onSlug }: {
         );
       })}
       {/* A prompt of its own per phase: text typed for one phase's slug never answers the next. */}
-      {state.prompt && state.plan && <PromptBox key={state.prompt.phase} state={state} width={width} onSlug={onSlug} />}
+      {state.prompt && state.plan && <PromptBox key={state.prompt.phase} state={state} width={width} onSlug={submitSlug} />}
       {state.stopAfterPhase && state.stage === 'running' && !state.prompt && <Toned tone="warning">Stopping after this phase.</Toned>}
-      {state.log.map((entry, index) => (
-        <Toned key={index} tone={entry.tone}>{fit(`${entry.tone === 'error' ? '✗' : '!'} ${entry.text}`, width)}</Toned>
-      ))}
+      <NoteLines notes={state.log} width={width} />
       {state.result && <Summary state={state} width={width} />}
     </Box>
   );

@@ -2,6 +2,7 @@
 import type { SweepEvent, SweepFound, SweepResult } from '../../../gc/service.js';
 import { describeResumed } from '../../../present.js';
 import type { ScreenName } from '../../keymap.js';
+import type { Note } from '../../notes.js';
 
 /**
  * The word that lets a sweep delete. A hub's label is a path or host:port/database, long and
@@ -24,7 +25,7 @@ export interface StorageState {
   stopping: boolean;
   /** Why the last word typed did not confirm. */
   mismatch: string;
-  log: Array<{ tone: 'warning' | 'error'; text: string }>;
+  log: Note[];
 }
 
 export type StorageAction =

@@ -4,6 +4,7 @@ import {
   counted, describeStrays, describeSweepFound, describeSweepProgress, describeSweepResult, formatAgo, formatBytes, formatGrace,
 } from '../../../present.js';
 import type { PagerLine } from '../../line-pager.js';
+import { noteText } from '../../notes.js';
 import { SWEEP_WORD, type StorageState } from './storage-reducer.js';
 
 /** The strays the last dry run counted and how old that count is; then how the last sweep that could delete ended. */
@@ -43,7 +44,7 @@ export function sweepLines(state: StorageState, graceSeconds: number): PagerLine
     lines.push({ text: `▸ ${text}`, tone: 'accent' });
   }
   if (state.stopping && !state.result) lines.push({ text: 'Stopping after this batch.', tone: 'warning' });
-  for (const entry of state.log) lines.push({ text: `${entry.tone === 'error' ? '✗' : '!'} ${entry.text}`, tone: entry.tone });
+  for (const note of state.log) lines.push({ text: noteText(note), tone: note.tone });
   return lines;
 }
 
