@@ -330,6 +330,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       throw new Error('the fixture service reads no plan files');
     },
     async *check(target, { signal }) {
+      // A check of every repo checks the demo's four: a hub made big for scrolling has nothing more to find.
       const checked = 'repo' in target ? [target.repo] : repos.slice(0, DEMO_REPOS.length);
       const report: CheckReport = { checkedAt: ago(0), clean: true, blobs: false, repos: [], warnings: [] };
       for (const [index, { repoId, owner, slug }] of checked.entries()) {
