@@ -3,8 +3,9 @@
  * commands alike: sizes, ages, durations, rates, ids, counts and the phases' words.
  * One behaviour each.
  */
-import type { ProblemKind } from './gc/check/types.js';
+import type { CheckRecord, CheckReport, ProblemKind } from './gc/check/types.js';
 import { formatGrace } from './gc/duration.js';
+import type { SweepFound, SweepResult } from './gc/sweep/types.js';
 import { PHASES, phaseNamed, type Phase } from './gc/phases/table.js';
 import type { Kept, PhaseName, PhasePlan } from './gc/types.js';
 import { counted } from './words.js';
@@ -105,4 +106,76 @@ export function describeProblem(kind: ProblemKind, count: number): string {
     case 'object-blob-missing':
       return `${counted(count, 'object')} the repo refs whose blob is missing from the store`;
   }
+}
+
+/** What a kind of problem means for GC, and what to do about it, in one sentence. */
+export function adviseProblem(kind: ProblemKind): string {
+  switch (kind) {
+    case 'root-without-commit':
+      return 'The repo cannot be fetched at these names, and GC reads the history as ending there: push the commit again from a clone that has it, or move the branch or delete the tag.';
+    case 'snapshot-without-row':
+      return "Those commits cannot be checked out, and while a live one lacks its snapshot GC refuses phases 3 and 4: push the snapshot again from a clone that has it.";
+    case 'manifest-unreadable':
+      return 'GC refuses phases 3 and 4 for this repo (an unreadable manifest is never read as empty): restore the snapshot from a backup or a clone; phases 1, 2 and 5 can still run.';
+    case 'object-without-row':
+      return 'Those files cannot be fetched, and no GC can bring them back: push them again from a clone that has them.';
+    case 'object-without-ref':
+      return "Another repo's GC may delete them once it drops its own refs to them: add this repo's object refs (a MuseHub repair) before GC runs on the repos that hold them.";
+    case 'commit-without-ref':
+      return "Another repo's GC may delete them from under this one once it drops its own refs: add this repo's commit refs (a MuseHub repair) before GC runs on its forks or upstream.";
+    case 'parents-malformed':
+      return 'Their ancestors cannot be proven live, so GC refuses phases 1 to 4 for this repo: make parent_ids a JSON array of full, lowercase commit ids.';
+    case 'cache-blob-missing':
+      return 'A fetch served from those rows fails; nothing else depends on them: phase 5 collects them once they expire, or delete the rows and MuseHub builds the packs again.';
+    case 'object-blob-missing':
+      return 'Those files cannot be fetched, and no GC can bring them back: upload the blobs again from a clone or a backup.';
+  }
+}
+
+/** What a check found, in a word or a count: `clean`, `3 problems`. */
+export function describeCheckOutcome(check: Pick<CheckRecord, 'problems'>): string {
+  const total = Object.values(check.problems).reduce((sum, count) => sum + (count ?? 0), 0);
+  return total === 0 ? 'clean' : counted(total, 'problem');
+}
+
+/** What finishing an interrupted run's blob deletions did: `finished 3 blob deletions (1.0 MiB) left by an interrupted run`. */
+export function describeResumed(event: { blobs: number; bytes: number; errors: string[] }): string {
+  return `finished ${event.blobs} blob deletions (${formatBytes(event.bytes)}) left by an interrupted run` +
+    (event.errors.length > 0 ? `; ${event.errors.length} failed` : '');
+}
+
+/** How a check of several repos went: `checked 12 repos of <hub> in 1.2 s: 10 clean, 2 with problems`. */
+export function describeCheckReport(report: CheckReport, label: string): string {
+  const unclean = report.repos.filter((result) => !result.clean).length;
+  const seconds = report.repos.reduce((sum, result) => sum + result.seconds, 0);
+  return `checked ${counted(report.repos.length, 'repo')} of ${label}${report.blobs ? ', blobs included,' : ''} ` +
+    `in ${formatDuration(seconds)}: ${report.repos.length - unclean} clean, ${unclean} with problems`;
+}
+
+/** A sweep's strays: `90 keys (4.0 MiB)`. */
+export function describeStrays(found: Pick<SweepFound, 'candidates' | 'candidateBytes'>): string {
+  return `${counted(found.candidates, 'key')} (${formatBytes(found.candidateBytes)})`;
+}
+
+/** What a sweep's comparison found: `listed 1,000 keys (4.0 MiB) under objects/: 900 named by rows, 10 younger than 1d, 90 strays (…)`. */
+export function describeSweepFound(found: SweepFound, graceSeconds: number): string {
+  return `listed ${counted(found.listed, 'key')} (${formatBytes(found.listedBytes)}) under objects/: ` +
+    `${found.named.toLocaleString('en-US')} named by rows, ${found.young.toLocaleString('en-US')} younger than ` +
+    `${formatGrace(graceSeconds)}, ${counted(found.candidates, 'stray', 'strays')} (${formatBytes(found.candidateBytes)})`;
+}
+
+/** A sweep's batches so far: `40/90 strays: 40 keys deleted (1.8 MiB)`. */
+export function describeSweepProgress(progress: { done: number; total: number; deleted: number; bytes: number }): string {
+  return `${progress.done}/${progress.total} strays: ${counted(progress.deleted, 'key')} deleted (${formatBytes(progress.bytes)})`;
+}
+
+/** How a sweep ended: `dry run: would delete 90 keys, in 0.3 s`, `sweep done: deleted 90 keys (4.0 MiB) of file:///…, in 1.2 s`. */
+export function describeSweepResult(result: Omit<SweepResult, 'profile'>): string {
+  const kept = result.keptOnRecheck > 0 ? `; ${result.keptOnRecheck.toLocaleString('en-US')} kept: a row named them during the sweep` : '';
+  const errors = result.errors.length > 0 ? `; ${counted(result.errors.length, 'error')}` : '';
+  if (result.dryRun) {
+    return `dry run: would delete ${counted(result.candidates - result.keptOnRecheck, 'key')}${kept}, in ${formatDuration(result.seconds)}`;
+  }
+  return `sweep ${result.outcome}: deleted ${counted(result.deleted, 'key')} (${formatBytes(result.deletedBytes)}) ` +
+    `of ${result.store}${kept}${errors}, in ${formatDuration(result.seconds)}`;
 }

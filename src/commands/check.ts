@@ -2,7 +2,7 @@
 import type { CheckReport, CheckTarget, RepoCheck } from '../gc/service.js';
 import { repoName } from '../gc/types.js';
 import { UsageError } from '../errors.js';
-import { counted, describeProblem, formatDuration } from '../present.js';
+import { counted, describeCheckReport, describeProblem } from '../present.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { printJson } from './output.js';
@@ -55,7 +55,7 @@ export const checkCommand: Command = {
       }
       progress.clear();
       if (json) printJson(report);
-      else progress.line(summaryLine(report, service.label));
+      else progress.line(describeCheckReport(report, service.label));
       return report.clean ? EXIT.done : EXIT.failed;
     });
   },
@@ -73,11 +73,4 @@ export function repoLines(result: RepoCheck): string[] {
     if (more > 0) lines.push(`    and ${counted(more, 'more', 'more')}`);
   }
   return lines;
-}
-
-function summaryLine(report: CheckReport, label: string): string {
-  const unclean = report.repos.filter((result) => !result.clean).length;
-  const seconds = report.repos.reduce((sum, result) => sum + result.seconds, 0);
-  return `checked ${counted(report.repos.length, 'repo')} of ${label}${report.blobs ? ', blobs included,' : ''} ` +
-    `in ${formatDuration(seconds)}: ${report.repos.length - unclean} clean, ${unclean} with problems`;
 }

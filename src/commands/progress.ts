@@ -3,7 +3,7 @@
  * line that updates in place while a phase works.
  */
 import type { GcEvent, PhaseResult } from '../gc/types.js';
-import { describeDeletes, formatBytes, formatDuration, phaseTitle } from '../present.js';
+import { describeDeletes, describeResumed, formatBytes, formatDuration, phaseTitle } from '../present.js';
 import { StatusLine } from './status-line.js';
 
 export class RunProgress extends StatusLine {
@@ -11,7 +11,7 @@ export class RunProgress extends StatusLine {
   event(event: GcEvent): void {
     switch (event.type) {
       case 'journal-resumed':
-        this.line(resumedLine(event));
+        this.line(describeResumed(event));
         for (const error of event.errors) this.problem(`error: ${error}`);
         break;
       case 'phase-start':
@@ -38,12 +38,6 @@ export class RunProgress extends StatusLine {
         break;
     }
   }
-}
-
-/** What finishing an interrupted run's blob deletions did. */
-export function resumedLine(event: { blobs: number; bytes: number; errors: string[] }): string {
-  return `finished ${event.blobs} blob deletions (${formatBytes(event.bytes)}) left by an interrupted run` +
-    (event.errors.length > 0 ? `; ${event.errors.length} failed` : '');
 }
 
 /** `1 commits     deleted 30 commit refs, 20 commits in 0.3 s`. */

@@ -4,18 +4,16 @@
  */
 import { parseDuration } from '../gc/duration.js';
 import type { SweepFound, SweepResult } from '../gc/service.js';
+import { SWEEP_GRACE_SECONDS } from '../gc/sweep/types.js';
 import { UsageError } from '../errors.js';
-import { counted, formatBytes, formatDuration, formatGrace } from '../present.js';
+import { counted, describeResumed, describeStrays, describeSweepFound, describeSweepProgress, describeSweepResult, formatBytes } from '../present.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { onWindDown } from './interrupt.js';
 import { printJson, say } from './output.js';
-import { resumedLine } from './progress.js';
 import { askYes } from './prompt.js';
 import { StatusLine } from './status-line.js';
 
-/** How old a key no row names must be: an upload writes its blob before its row. */
-const SWEEP_GRACE = '24h';
 
 export const sweepCommand: Command = {
   name: 'sweep',
@@ -39,7 +37,7 @@ export const sweepCommand: Command = {
   options: ['json', 'yes', 'dry-run'],
   positionals: { min: 0, max: 0 },
   run: ({ args, settings }) => {
-    const graceSeconds = parseDuration(args.values.grace ?? SWEEP_GRACE);
+    const graceSeconds = args.values.grace === undefined ? SWEEP_GRACE_SECONDS : parseDuration(args.values.grace);
     const dryRun = args.values['dry-run'] ?? false;
     const json = args.values.json ?? false;
     const ask = !args.values.yes && !dryRun;
@@ -53,7 +51,7 @@ export const sweepCommand: Command = {
       const stopWindDown = onWindDown(() => stopping.abort());
       const confirm = ask ? async (found: SweepFound) => {
         progress.clear();
-        return askYes(`Delete ${strays(found)} that no row names from ${service.label}'s store? [y/N] `);
+        return askYes(`Delete ${describeStrays(found)} that no row names from ${service.label}'s store? [y/N] `);
       } : undefined;
       let result: SweepResult;
       try {
@@ -65,10 +63,10 @@ export const sweepCommand: Command = {
             break;
           }
           const event = next.value;
-          if (event.type === 'journal-resumed') progress.line(resumedLine(event));
+          if (event.type === 'journal-resumed') progress.line(describeResumed(event));
           else if (event.type === 'listing') progress.status(`listed ${counted(event.listed, 'key')} (${formatBytes(event.bytes)})`);
           else if (event.type === 'compared') {
-            progress.line(foundLine(event.found, graceSeconds));
+            progress.line(describeSweepFound(event.found, graceSeconds));
             if (event.found.odd > 0) {
               progress.problem(`warning: ${counted(event.found.odd, 'key')} under objects/ left alone: no blob reference ` +
                 'can name them safely (an empty segment, .., a backslash); look at them by hand');
@@ -76,38 +74,18 @@ export const sweepCommand: Command = {
           }
           else if (event.type === 'batch' && event.dryRun && !json) for (const key of event.keys) say(`${key.key}\t${key.size}`);
           else if (event.type === 'progress') {
-            progress.status(`${event.done}/${event.total} strays: ${counted(event.deleted, 'key')} deleted (${formatBytes(event.bytes)})`);
+            progress.status(describeSweepProgress(event));
           } else if (event.type === 'error') progress.problem(`error: ${event.message}`);
+          else if (event.type === 'warning') progress.problem(`warning: ${event.message}`);
         }
       } finally {
         stopWindDown();
       }
       for (const error of result.errors) progress.problem(`error: ${error}`);
       if (json) printJson(result);
-      else progress.line(resultLine(result));
+      else progress.line(describeSweepResult(result));
       if (result.outcome === 'failed' || result.errors.length > 0) return EXIT.failed;
       return result.outcome === 'done' ? EXIT.done : EXIT.refused;
     });
   },
 };
-
-function strays(found: SweepFound): string {
-  return `${counted(found.candidates, 'key')} (${formatBytes(found.candidateBytes)})`;
-}
-
-/** What the comparison found: `listed 1,000 keys (4.0 MiB): 900 named by rows, 10 younger than 24h, 90 strays (…)`. */
-function foundLine(found: SweepFound, graceSeconds: number): string {
-  return `listed ${counted(found.listed, 'key')} (${formatBytes(found.listedBytes)}) under objects/: ` +
-    `${found.named.toLocaleString('en-US')} named by rows, ${found.young.toLocaleString('en-US')} younger than ` +
-    `${formatGrace(graceSeconds)}, ${counted(found.candidates, 'stray', 'strays')} (${formatBytes(found.candidateBytes)})`;
-}
-
-function resultLine(result: SweepResult): string {
-  const kept = result.keptOnRecheck > 0 ? `; ${result.keptOnRecheck.toLocaleString('en-US')} kept: a row named them during the sweep` : '';
-  const errors = result.errors.length > 0 ? `; ${counted(result.errors.length, 'error')}` : '';
-  if (result.dryRun) {
-    return `dry run: would delete ${counted(result.candidates - result.keptOnRecheck, 'key')}${kept}, in ${formatDuration(result.seconds)}`;
-  }
-  return `sweep ${result.outcome}: deleted ${counted(result.deleted, 'key')} (${formatBytes(result.deletedBytes)}) ` +
-    `of ${result.store}${kept}${errors}, in ${formatDuration(result.seconds)}`;
-}

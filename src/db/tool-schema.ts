@@ -1,14 +1,16 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
  * deletion journal, work pending between phases, cached repo estimates, each repo's last
- * integrity check and the hub's id. Entities describe them; migrations (db/migrations, shipped in the build) create
+ * integrity check, each sweep's outcome and the hub's id. Entities describe them; migrations (db/migrations, shipped in the build) create
  * and evolve them on first use. MuseHub's own tables are never touched.
  */
 import { defineEntity, p, type MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { RefusedError, messageOf } from '../errors.js';
+import type { SweepResult } from '../gc/sweep/types.js';
 import { Checks } from './migrations/checks.js';
 import { JournalPerChunk } from './migrations/journal-per-chunk.js';
+import { Sweeps } from './migrations/sweeps.js';
 import { V01Tables } from './migrations/v0-1-tables.js';
 
 /** Outcome of a recorded run. */
@@ -102,6 +104,33 @@ export const GcCheck = defineEntity({
   },
 });
 
+/** A sweep of the blob store as it ended: dry or not, what the listing held, the strays, what went. */
+export const GcSweep = defineEntity({
+  name: 'GcSweep',
+  tableName: 'musehub_gc_sweeps',
+  properties: {
+    sweepId: p.string().primary().columnType('varchar(36)'),
+    store: p.text(),
+    finishedAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+    dryRun: p.boolean(),
+    outcome: p.string().$type<SweepResult['outcome']>().columnType('varchar(20)'),
+    graceSeconds: p.integer(),
+    cutoff: p.datetime().columnType('timestamptz'),
+    listed: p.bigint('number'),
+    listedBytes: p.bigint('number'),
+    named: p.bigint('number'),
+    odd: p.bigint('number'),
+    young: p.bigint('number'),
+    candidates: p.bigint('number'),
+    candidateBytes: p.bigint('number'),
+    keptOnRecheck: p.bigint('number'),
+    deleted: p.bigint('number'),
+    deletedBytes: p.bigint('number'),
+    seconds: p.float().columnType('float8'),
+    errors: p.json<string[]>().columnType('jsonb').defaultRaw(`'[]'`),
+  },
+});
+
 /** The one row naming this hub for plan files. */
 export const GcHub = defineEntity({
   name: 'GcHub',
@@ -114,7 +143,7 @@ export const GcHub = defineEntity({
   },
 });
 
-export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcCheck, GcHub];
+export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcCheck, GcSweep, GcHub];
 
 /** The tool's migrations, oldest first; their names are what musehub_gc_migrations records. */
 export const toolMigrations = {
@@ -125,6 +154,7 @@ export const toolMigrations = {
       { name: '20261101-v0.1-tables', class: V01Tables },
       { name: '20261202-journal-per-chunk', class: JournalPerChunk },
       { name: '20261215-checks', class: Checks },
+      { name: '20261220-sweeps', class: Sweeps },
     ],
     silent: true,
     snapshot: false,

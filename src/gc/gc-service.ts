@@ -14,6 +14,7 @@ import { planGc } from './plan.js';
 import { findRepo, listRepos } from './repo.js';
 import type { GcService, RunOptions, RunTarget } from './service.js';
 import { Session } from './session.js';
+import { lastSweep } from './sweep/record.js';
 import { sweepStore } from './sweep/sweep.js';
 import { repoName, type GcEvent, type RunResult } from './types.js';
 
@@ -69,6 +70,7 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
     async *sweep(sweepOptions) {
       return yield* sweepStore({ db, store: await usableStore() }, sweepOptions);
     },
+    lastSweep: async ({ dryRun }) => (store ? lastSweep(db, store.url, dryRun) : null),
     savePlan,
     async loadPlan(path, { maxAgeSeconds }) {
       const now = (await db.knex().raw('select now() as now')).rows[0].now as Date;

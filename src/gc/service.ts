@@ -6,7 +6,7 @@
  */
 import type { CheckEvent, CheckOptions, CheckRecord, CheckReport, CheckTarget } from './check/types.js';
 import type { Drained } from './journal.js';
-import type { SweepEvent, SweepOptions, SweepResult } from './sweep/types.js';
+import type { SweepEvent, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';
 import type { GcEvent, HubIdentity, PhaseName, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
 
 /** A repo as the repos table lists it; counts are exact and cheap. */
@@ -121,8 +121,10 @@ export interface GcService {
    * `sweep-done`, and the generator returns the same result.
    */
   sweep(options: SweepOptions): AsyncGenerator<SweepEvent, SweepResult>;
+  /** The last recorded sweep of the hub's blob store, a dry run or one that could delete; null when there was none (or no store). */
+  lastSweep(options: { dryRun: boolean }): Promise<SweepRecord | null>;
 }
 
 export type { RunOptions, RunResult, RunTarget };
 export type { CheckEvent, CheckOptions, CheckProblem, CheckRecord, CheckReport, CheckTarget, ProblemKind, RepoCheck } from './check/types.js';
-export type { SweepEvent, SweepFound, SweepOptions, SweepResult } from './sweep/types.js';
+export type { SweepEvent, SweepFound, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';

@@ -4,7 +4,7 @@
  */
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, render, useApp, useStdout } from 'ink';
-import type { GcService } from '../gc/service.js';
+import type { GcService, RepoCheck } from '../gc/service.js';
 import { UsageError } from '../errors.js';
 import { ConsoleContext, type ConsoleContextValue } from './console-context.js';
 import { formatGrace } from '../present.js';
@@ -19,6 +19,8 @@ import { RepoScreen } from './screens/repo/repo-screen.js';
 import { CommitScreen } from './screens/commit/commit-screen.js';
 import { RunScreen } from './screens/run/run-screen.js';
 import { HelpScreen } from './screens/help/help-screen.js';
+import { HubCheckScreen } from './screens/hub-check/hub-check-screen.js';
+import { StorageScreen } from './screens/storage/storage-screen.js';
 
 export interface ConsoleAppProps {
   service: GcService;
@@ -65,10 +67,14 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
   const [status, setStatus] = useState<{ message: string; tone: Tone | undefined }>({ message: '', tone: undefined });
   const [keyScreens, setKeyScreens] = useState<ReadonlyMap<string, ScreenName>>(new Map());
   const [dataVersion, setDataVersion] = useState(0);
+  const [checks, setChecks] = useState<ReadonlyMap<string, RepoCheck>>(new Map());
   const runStopper = useRef<{ stop: () => void; asked: boolean } | null>(null);
 
   const setKeys = useCallback((viewId: string, screen: ScreenName) => {
     setKeyScreens((screens) => (screens.get(viewId) === screen ? screens : new Map(screens).set(viewId, screen)));
+  }, []);
+  const checked = useCallback((result: RepoCheck) => {
+    setChecks((kept) => new Map(kept).set(result.repo.repoId, result));
   }, []);
 
   const context = useMemo<ConsoleContextValue>(
@@ -84,12 +90,14 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
       setKeys,
       dataVersion,
       dataChanged: () => setDataVersion((version) => version + 1),
+      checks,
+      checked,
       setRunStopper: (stop) => {
         if (!stop && runStopper.current?.asked) setStatus({ message: 'The run stopped. Ctrl+C quits.', tone: 'warning' });
         runStopper.current = stop ? { stop, asked: false } : null;
       },
     }),
-    [service, readOnly, graceSeconds, now, dispatch, setKeys, dataVersion],
+    [service, readOnly, graceSeconds, now, dispatch, setKeys, dataVersion, checks, checked],
   );
 
   const tooSmall = columns < MIN_SIZE.columns || rows < MIN_SIZE.rows;
@@ -166,6 +174,10 @@ function EntryView({ entry, active, width, height }: { entry: StackEntry; active
       return <CommitScreen {...props} commitId={view.commitId} />;
     case 'run':
       return <RunScreen {...props} repo={view.repo} plan={view.plan} />;
+    case 'hub-check':
+      return <HubCheckScreen {...props} />;
+    case 'storage':
+      return <StorageScreen {...props} />;
     case 'help':
       return <HelpScreen {...props} about={view.about} />;
   }

@@ -1,6 +1,6 @@
 /** What every screen of the console shares: the service, the mode, navigation and the status line. */
 import { createContext, useContext, useEffect } from 'react';
-import type { GcService } from '../gc/service.js';
+import type { GcService, RepoCheck } from '../gc/service.js';
 import type { View } from './view-stack.js';
 import type { Tone } from './theme.js';
 import type { ScreenName } from './keymap.js';
@@ -22,6 +22,10 @@ export interface ConsoleContextValue {
   dataVersion: number;
   /** Says the hub changed (a run deleted something): every view loads again. */
   dataChanged(): void;
+  /** The checks run from this console, the latest of each repo by id: with their ids, which the recorded check does not keep. */
+  checks: ReadonlyMap<string, RepoCheck>;
+  /** Keeps a repo's check result for every view that shows it. */
+  checked(result: RepoCheck): void;
   /** While a run is in progress, how to stop it after its phase: Ctrl+C asks it to before it quits; null when none is. */
   setRunStopper(stop: (() => void) | null): void;
 }

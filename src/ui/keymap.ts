@@ -16,6 +16,12 @@ export type KeyScope =
   | 'preview'
   | 'save-path'
   | 'history'
+  | 'check'
+  | 'hub-check'
+  | 'hub-recheck'
+  | 'storage'
+  | 'sweeping'
+  | 'confirm-sweep'
   | 'commit'
   | 'run'
   | 'confirm'
@@ -28,10 +34,12 @@ export type KeyAction =
   | 'down' | 'up' | 'top' | 'bottom' | 'page-down' | 'page-up'
   | 'open' | 'filter' | 'sort' | 'refresh'
   | 'apply-filter' | 'clear-filter'
-  | 'tab-graph' | 'tab-preview' | 'tab-history' | 'next-tab'
+  | 'tab-graph' | 'tab-preview' | 'tab-history' | 'tab-check' | 'next-tab'
   | 'run' | 'toggle-focus' | 'save-plan' | 'cancel'
   | 'stop-after-phase'
-  | 'go' | 'skip' | 'stop' | 'confirm-slug';
+  | 'go' | 'skip' | 'stop' | 'confirm-slug'
+  | 'check' | 'storage'
+  | 'dry-run' | 'sweep' | 'stop-after-batch' | 'confirm-sweep';
 
 export interface Binding {
   scope: KeyScope;
@@ -59,6 +67,7 @@ const REPO_TABS: Binding[] = [
   { scope: 'repo', keys: ['1'], action: 'tab-graph', help: 'show the commit graph', hint: 'graph' },
   { scope: 'repo', keys: ['2'], action: 'tab-preview', help: 'show what GC would delete', hint: 'preview' },
   { scope: 'repo', keys: ['3'], action: 'tab-history', help: 'show past runs', hint: 'history' },
+  { scope: 'repo', keys: ['4'], action: 'tab-check', help: 'show the integrity check: what must be said before anything is pruned', hint: 'check' },
   { scope: 'repo', keys: ['tab'], action: 'next-tab', help: 'next view of the repo' },
   { scope: 'repo', keys: ['R'], action: 'run', help: 'start a GC run (asks before each phase)', hint: 'run gc', destructive: true },
 ];
@@ -74,6 +83,8 @@ export const KEYMAP: readonly Binding[] = [
   { scope: 'repos', keys: ['/'], action: 'filter', help: 'filter repos by name', hint: 'filter' },
   { scope: 'repos', keys: ['s'], action: 'sort', help: 'sort by the next column', hint: 'sort' },
   { scope: 'repos', keys: ['r'], action: 'refresh', help: 'reload repos and estimates', hint: 'refresh' },
+  { scope: 'repos', keys: ['c'], action: 'check', help: 'check every repo (changes nothing), then say which are clean', hint: 'check all' },
+  { scope: 'repos', keys: ['b'], action: 'storage', help: "the blob store: strays no row names, their dry run and their sweep", hint: 'storage' },
   { scope: 'repos', keys: ['esc'], action: 'clear-filter', help: 'clear the filter kept' },
   { scope: 'filter', keys: ['enter'], action: 'apply-filter', help: 'keep the filter', hint: 'keep' },
   { scope: 'filter', keys: ['esc'], action: 'clear-filter', help: 'clear the filter', hint: 'clear' },
@@ -86,6 +97,15 @@ export const KEYMAP: readonly Binding[] = [
   { scope: 'save-path', keys: ['enter'], action: 'save-plan', help: 'save the plan to the file named', hint: 'save' },
   { scope: 'save-path', keys: ['esc'], action: 'cancel', help: 'do not save', hint: 'cancel' },
   { scope: 'history', keys: ['r'], action: 'refresh', help: 'reload past runs', hint: 'refresh' },
+  { scope: 'check', keys: ['c'], action: 'check', help: 'check the repo now, deriving liveness as GC does; changes nothing', hint: 'check now' },
+  { scope: 'hub-check', keys: ['enter'], action: 'open', help: "open the repo's findings", hint: 'findings' },
+  { scope: 'hub-recheck', keys: ['c'], action: 'check', help: 'check every repo again', hint: 'check again' },
+  { scope: 'storage', keys: ['d'], action: 'dry-run', help: 'sweep dry run: list the store and count the strays; deletes nothing', hint: 'dry run' },
+  { scope: 'storage', keys: ['D'], action: 'sweep', help: 'sweep: list the store, then delete the strays once the word asked for is typed', hint: 'sweep', destructive: true },
+  { scope: 'storage', keys: ['r'], action: 'refresh', help: 'reload the last dry run and sweep' },
+  { scope: 'sweeping', keys: ['x'], action: 'stop-after-batch', help: 'stop the sweep after the batch it is on', hint: 'stop after this batch' },
+  { scope: 'confirm-sweep', keys: ['enter'], action: 'confirm-sweep', help: 'delete the strays once the word asked for is typed; empty deletes nothing', hint: 'confirm (empty cancels)', destructive: true },
+  { scope: 'confirm-sweep', keys: ['esc'], action: 'cancel', help: 'delete nothing', hint: 'cancel' },
   { scope: 'commit', keys: ['r'], action: 'refresh', help: 'reload the commit' },
   { scope: 'run', keys: ['x'], action: 'stop-after-phase', help: 'stop the run after this phase', hint: 'stop after this phase', destructive: true },
   { scope: 'confirm', keys: ['y'], action: 'go', help: 'run this phase', hint: 'yes, delete', destructive: true },
@@ -104,6 +124,13 @@ export const SCREEN_SCOPES = {
   preview: ['preview', 'repo', 'list', 'global'],
   'save-path': ['save-path'],
   history: ['history', 'repo', 'list', 'global'],
+  check: ['check', 'repo', 'list', 'global'],
+  checking: ['repo', 'list', 'global'],
+  'hub-check': ['hub-check', 'hub-recheck', 'list', 'global'],
+  'hub-checking': ['hub-check', 'list', 'global'],
+  storage: ['storage', 'global'],
+  sweeping: ['sweeping', 'global'],
+  'confirm-sweep': ['confirm-sweep'],
   commit: ['commit', 'list', 'global'],
   run: ['run', 'global'],
   confirm: ['confirm'],

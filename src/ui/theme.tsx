@@ -67,9 +67,9 @@ export function Toned({ tone, ...props }: TextProps & { tone?: Tone | undefined 
   return <Text {...props} color={color && tone ? TONES[tone] : undefined} />;
 }
 
-const OUTCOME_TONES: Record<string, Tone> = { done: 'done', stopped: 'warning', running: 'accent', interrupted: 'warning' };
+const OUTCOME_TONES: Record<string, Tone> = { done: 'done', stopped: 'warning', declined: 'warning', running: 'accent', interrupted: 'warning' };
 
-/** A run's outcome in a badge: done green, stopped or interrupted yellow, running cyan, failed or refused red. */
+/** A run's or a sweep's outcome in a badge: done green, stopped, declined or interrupted yellow, running cyan, failed or refused red. */
 export function OutcomeBadge({ outcome }: { outcome: string }): React.JSX.Element {
   return <StateBadge tone={OUTCOME_TONES[outcome] ?? 'error'}>{outcome}</StateBadge>;
 }

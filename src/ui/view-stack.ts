@@ -3,9 +3,9 @@ import { repoName, type Plan, type RepoIdentity } from '../gc/types.js';
 import type { ScreenName } from './keymap.js';
 import { shortId } from '../present.js';
 
-export type RepoTab = 'graph' | 'preview' | 'history';
+export type RepoTab = 'graph' | 'preview' | 'history' | 'check';
 
-export const REPO_TABS: readonly RepoTab[] = ['graph', 'preview', 'history'];
+export const REPO_TABS: readonly RepoTab[] = ['graph', 'preview', 'history', 'check'];
 
 export type View =
   | { kind: 'repos' }
@@ -13,6 +13,10 @@ export type View =
   | { kind: 'commit'; repo: RepoIdentity; commitId: string }
   /** A run of the plan the preview shows, or of one derived under the lock when none is shown. */
   | { kind: 'run'; repo: RepoIdentity; plan?: Plan }
+  /** A check of every repo, started as the view opens. */
+  | { kind: 'hub-check' }
+  /** The blob store: its strays, their dry run and their sweep. */
+  | { kind: 'storage' }
   | { kind: 'help'; about: ScreenName };
 
 export interface StackEntry {
@@ -52,7 +56,7 @@ export function topOf(stack: ViewStack): StackEntry {
   return stack.entries[stack.entries.length - 1]!;
 }
 
-const TAB_TITLES: Record<RepoTab, string> = { graph: 'Graph', preview: 'Preview', history: 'History' };
+const TAB_TITLES: Record<RepoTab, string> = { graph: 'Graph', preview: 'Preview', history: 'History', check: 'Check' };
 
 /** The breadcrumbs: `Repos › owner/slug › Graph`. */
 export function breadcrumbs(stack: ViewStack): string {
@@ -61,6 +65,8 @@ export function breadcrumbs(stack: ViewStack): string {
   for (const { view } of stack.entries) {
     if (view.kind === 'repos') crumbs.push('Repos');
     if (view.kind === 'help') crumbs.push('Help');
+    if (view.kind === 'hub-check') crumbs.push('Check all');
+    if (view.kind === 'storage') crumbs.push('Storage');
     if (view.kind === 'repo' || view.kind === 'commit' || view.kind === 'run') {
       const name = repoName(view.repo);
       if (name !== lastRepo) crumbs.push(name);

@@ -207,6 +207,8 @@ describe.each(await testTargets())('sweep on $name', (target) => {
       }
       expect(await h.keys()).toEqual(before);
       expect(await f.column('musehub_gc_journal', 'unnest(blob_ids)')).toEqual([]);
+      // A sweep that never knew its strays has no outcome to record.
+      expect(await service.lastSweep({ dryRun: false })).toBeNull();
     });
 
     // A file name may hold a backslash; no blob reference can name it (checkKey), so the journal could never delete it.
@@ -218,6 +220,29 @@ describe.each(await testTargets())('sweep on $name', (target) => {
       const { result } = await sweep();
       expect(result).toMatchObject({ outcome: 'done', odd: 1, candidates: 1, deleted: 1, errors: [] });
       expect(existsSync(odd)).toBe(true);
+    });
+
+    it('records each sweep as it ended; lastSweep gives the last dry run and the last that could delete', async () => {
+      expect(await service.lastSweep({ dryRun: true })).toBeNull();
+      const stray = keyForId(blob('a'));
+      await put(stray, 2);
+      const recorded = (result: SweepResult) => {
+        const { profile: _, ...kept } = result;
+        return { ...kept, finishedAt: expect.any(String) };
+      };
+      const dry = await sweep({ dryRun: true });
+      const lastDry = await service.lastSweep({ dryRun: true });
+      expect(lastDry).toEqual(recorded(dry.result));
+      expect(lastDry).toMatchObject({ store: h.store.url, dryRun: true, outcome: 'done', candidates: 1, candidateBytes: stray.length, deleted: 0 });
+      expect(Math.abs(Date.parse(lastDry!.finishedAt) - Date.now())).toBeLessThan(60_000);
+      expect(await service.lastSweep({ dryRun: false })).toBeNull();
+
+      await sweep({ confirm: async () => false });
+      expect(await service.lastSweep({ dryRun: false })).toMatchObject({ outcome: 'declined', candidates: 1, deleted: 0 });
+      const swept = await sweep();
+      expect(await service.lastSweep({ dryRun: false })).toEqual(recorded(swept.result));
+      expect(swept.result).toMatchObject({ outcome: 'done', deleted: 1, deletedBytes: stray.length });
+      expect((await service.lastSweep({ dryRun: true }))!.sweepId).toBe(dry.result.sweepId);
     });
 
     it('asks before deleting, and deletes nothing when declined', async () => {

@@ -1,9 +1,14 @@
 /**
  * A GcService over in-memory data shaped like the demo hub, for the console's unit tests:
- * estimates can be held back, runs follow the decisions the console gives.
+ * estimates can be held back, runs follow the decisions the console gives, checks find what
+ * CHECK_PROBLEMS says and record it, sweeps count strays, ask, delete and record.
  */
+import { recordOf } from '../../src/gc/check/types.js';
 import { emptySets } from '../../src/gc/plan.js';
-import type { CommitDetail, Estimate, GcService, GraphCommit, RepoRow, RunRecord, RunTarget } from '../../src/gc/service.js';
+import type {
+  CheckProblem, CheckRecord, CheckReport, CommitDetail, Estimate, GcService, GraphCommit, RepoCheck, RepoRow, RunRecord, RunTarget,
+  SweepEvent, SweepFound, SweepRecord, SweepResult,
+} from '../../src/gc/service.js';
 import type { Decision, GcEvent, Plan, PhaseName, PhasePlan, PhaseResult, RepoIdentity, RunResult } from '../../src/gc/types.js';
 import { repoName } from '../../src/gc/types.js';
 
@@ -82,6 +87,59 @@ export function demoPlan(repo: RepoIdentity, graceSeconds: number): Plan {
   };
 }
 
+const examples = (prefix: string, count: number, detail = '') =>
+  Array.from({ length: count }, (_, index) => ({ id: cid(`${prefix}${index}`), detail }));
+
+/** What a check of each repo finds, by repo id: blue-in-green has enough to scroll; a repo not named is clean. */
+export const CHECK_PROBLEMS: Record<string, CheckProblem[]> = {
+  r1: [
+    { kind: 'manifest-unreadable', count: 1, examples: examples('5a5a', 1, 'does not decode as MessagePack') },
+    { kind: 'object-without-ref', count: 7, examples: examples('0bf', 5) },
+    { kind: 'commit-without-ref', count: 12, examples: examples('c0a', 5) },
+    { kind: 'parents-malformed', count: 2, examples: examples('bad', 2, 'parent_ids is 42') },
+  ],
+};
+
+/** The checks recorded before the console opens: blue-in-green's found what a check finds now, caravan was clean. */
+function recordedChecks(): Map<string, CheckRecord> {
+  const blueInGreen: RepoCheck = {
+    repo: { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green' }, checkedAt: ago(2 * 3600), clean: false, blobs: false, problems: CHECK_PROBLEMS.r1!, seconds: 0.2,
+  };
+  return new Map([
+    ['r1', recordOf(blueInGreen)],
+    ['r2', { repoId: 'r2', checkedAt: ago(86400), clean: true, blobs: false, problems: {} }],
+  ]);
+}
+
+/** Each stray key's size. */
+const STRAY_BYTES = 192 * 1024;
+/** Strays the fixture's sweep deletes in a batch. */
+const SWEEP_BATCH = 10;
+/** Keys the fixture's store holds that rows name, and that are too young to sweep. */
+const NAMED_KEYS = 1200;
+const YOUNG_KEYS = 12;
+
+/** A sweep's record, as the engine keeps it. */
+function sweepRecord(result: SweepResult, finishedAt: string): SweepRecord {
+  const { profile: _, ...kept } = result;
+  return { ...kept, finishedAt };
+}
+
+/** What the fixture's store holds against the rows, with `strays` of them no row names. */
+function storeFound(strays: number): SweepFound {
+  return {
+    listed: NAMED_KEYS + YOUNG_KEYS + strays, listedBytes: (NAMED_KEYS + YOUNG_KEYS + strays) * STRAY_BYTES, named: NAMED_KEYS, odd: 0,
+    young: YOUNG_KEYS, candidates: strays, candidateBytes: strays * STRAY_BYTES,
+  };
+}
+
+function sweepResult(found: SweepFound, dryRun: boolean, sweepId: string): SweepResult {
+  return {
+    ...found, sweepId, store: 'file:///srv/musehub/blobs', dryRun, graceSeconds: 86_400, cutoff: ago(86_400), outcome: 'done',
+    keptOnRecheck: 0, deleted: 0, deletedBytes: 0, errors: [], seconds: 0.3, profile: {},
+  };
+}
+
 export interface FixtureOptions {
   /** More repos than the demo's four: `owner-N/repo-N`, for the 10,000-repo hub. */
   extraRepos?: number;
@@ -97,11 +155,21 @@ export interface FixtureOptions {
   storeRefuses?: string;
   /** Phases the plan has nothing to delete in. */
   emptyPhases?: PhaseName[];
+  /** A check waits before the repo at this index (of those it checks) until releaseCheck() is called. */
+  holdCheckAt?: number;
+  /** A sweep waits after its first batch until releaseSweep() is called. */
+  holdSweep?: boolean;
 }
 
 export interface FixtureService extends GcService {
   releaseEstimates(): void;
   releasePhase(): void;
+  releaseCheck(): void;
+  releaseSweep(): void;
+  /** The strays the store holds now: 22 until a sweep deletes them. */
+  readonly strays: number;
+  /** Each sweep asked for, dry or not. */
+  readonly sweeps: Array<{ dryRun: boolean }>;
   /** How many times the console asked for a plan, a graph, the repos. */
   readonly calls: { plan: number; graph: number; listRepos: number };
   /** What each run was asked to act on. */
@@ -134,6 +202,14 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   };
   let releasePhase: () => void = () => undefined;
   const phaseReleased = new Promise<void>((resolve) => (releasePhase = resolve));
+  let releaseCheck: () => void = () => undefined;
+  const checkReleased = new Promise<void>((resolve) => (releaseCheck = resolve));
+  let releaseSweep: () => void = () => undefined;
+  const sweepReleased = new Promise<void>((resolve) => (releaseSweep = resolve));
+  const checks = recordedChecks();
+  let strays = 22;
+  const sweeps: Array<{ dryRun: boolean }> = [];
+  const sweepRecords: SweepRecord[] = [sweepRecord(sweepResult(storeFound(strays), true, 'sweep-0'), ago(2 * 3600))];
 
   return {
     label: 'fixture demo hub',
@@ -148,6 +224,12 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     calls,
     releaseEstimates: () => release(),
     releasePhase: () => releasePhase(),
+    releaseCheck: () => releaseCheck(),
+    releaseSweep: () => releaseSweep(),
+    get strays() {
+      return strays;
+    },
+    sweeps,
     async listRepos() {
       calls.listRepos += 1;
       if (listFailures > 0) {
@@ -247,17 +329,59 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     async loadPlan() {
       throw new Error('the fixture service reads no plan files');
     },
-    // The console has no check or sweep screens yet: these answer as a clean, empty hub.
-    async *check() {
-      const report = { checkedAt: ago(0), clean: true, blobs: false, repos: [], warnings: [] };
-      yield { type: 'check-done' as const, report };
+    async *check(target, { signal }) {
+      // A check of every repo checks the demo's four: a hub made big for scrolling has nothing more to find.
+      const checked = 'repo' in target ? [target.repo] : repos.slice(0, DEMO_REPOS.length);
+      const report: CheckReport = { checkedAt: ago(0), clean: true, blobs: false, repos: [], warnings: [] };
+      for (const [index, { repoId, owner, slug }] of checked.entries()) {
+        if (signal?.aborted) break;
+        const repo = { repoId, owner, slug };
+        yield { type: 'repo-start', repo, index, total: checked.length };
+        yield { type: 'progress', repo, step: 'liveness', done: 0, total: 0 };
+        if (index === options.holdCheckAt) await checkReleased;
+        const problems = CHECK_PROBLEMS[repoId] ?? [];
+        const result: RepoCheck = { repo, checkedAt: ago(0), clean: problems.length === 0, blobs: false, problems, seconds: 0.1 };
+        checks.set(repoId, recordOf(result));
+        report.repos.push(result);
+        report.clean &&= result.clean;
+        yield { type: 'repo-done', result };
+      }
+      yield { type: 'check-done', report };
       return report;
     },
-    async lastCheck() {
-      return null;
+    async lastCheck(repo) {
+      return checks.get(repo.repoId) ?? null;
     },
-    async *sweep() {
-      throw new Error('the fixture service has no blob store to sweep');
+    async *sweep({ dryRun = false, confirm, signal }): AsyncGenerator<SweepEvent, SweepResult> {
+      sweeps.push({ dryRun });
+      const found = storeFound(strays);
+      yield { type: 'listing', listed: 500, bytes: 500 * STRAY_BYTES };
+      yield { type: 'listing', listed: found.listed, bytes: found.listedBytes };
+      yield { type: 'compared', found };
+      const result = sweepResult(found, dryRun, `sweep-${sweeps.length}`);
+      if (found.candidates > 0 && !dryRun && confirm && !await confirm(found)) result.outcome = 'declined';
+      for (let done = 0; result.outcome === 'done' && done < found.candidates;) {
+        if (signal?.aborted) {
+          result.outcome = 'stopped';
+          break;
+        }
+        const batch = Math.min(SWEEP_BATCH, found.candidates - done);
+        done += batch;
+        yield { type: 'batch', keys: [], dryRun };
+        if (!dryRun) {
+          result.deleted += batch;
+          result.deletedBytes += batch * STRAY_BYTES;
+          strays -= batch;
+        }
+        yield { type: 'progress', done, total: found.candidates, deleted: result.deleted, bytes: result.deletedBytes };
+        if (options.holdSweep && done === batch) await sweepReleased;
+      }
+      sweepRecords.push(sweepRecord(result, ago(0)));
+      yield { type: 'sweep-done', result };
+      return result;
+    },
+    async lastSweep({ dryRun }) {
+      return sweepRecords.filter((record) => record.dryRun === dryRun).at(-1) ?? null;
     },
     async history(): Promise<RunRecord[]> {
       return [

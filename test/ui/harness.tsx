@@ -97,6 +97,13 @@ export function openConsole(
   };
 }
 
+/** Types into a text field as a person does: the text, and once it shows in the field, Enter. */
+export async function typeAndSubmit(app: ReturnType<typeof openConsole>, text: string): Promise<void> {
+  app.press(text);
+  await app.waitFor(`› ${text}`);
+  app.press(KEYS.enter);
+}
+
 /** The line of a frame that contains `text`. */
 export function lineWith(frame: string, text: string): string {
   return frame.split('\n').find((line) => line.includes(text)) ?? '';

@@ -25,7 +25,7 @@ describe('graph screen', () => {
     expect(lineWith(frame, '3b8e1aa')).toContain('3b8e1aa00000 Bass line, take 5 (kept: held by fork keystrio/blue-in-');
     expect(lineWith(frame, 'Piano comping')).toMatch(/●─┴─╯ +5a7f18e00000 \[v1\.0-rc\] Piano comping ← an abandoned chain left/);
     expect(lineWith(frame, '9d1e2f3')).toContain('#wire-1');
-    expect(frame).toContain('1 graph  2 preview  3 history  R run gc');
+    expect(frame).toContain('1 graph  2 preview  3 history  4 check  R run gc');
   });
 
   it('opens a commit with Enter: message, author, time, snapshot and files; Esc goes back', async () => {

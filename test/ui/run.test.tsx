@@ -1,18 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { fixtureService } from './fixture-service.js';
-import { KEYS, lineWith, openConsole } from './harness.js';
+import { KEYS, lineWith, openConsole, typeAndSubmit } from './harness.js';
 
 const CTRL_C = '\u0003';
 
 afterEach(() => cleanup());
-
-/** Types into the slug field as a person does: the text, and once it shows, Enter. */
-async function typeSlug(app: ReturnType<typeof openConsole>, text: string) {
-  app.press(text);
-  await app.waitFor(`› ${text}`);
-  app.press(KEYS.enter);
-}
 
 async function startRun(service = fixtureService()) {
   const app = openConsole(service, { rows: 40 });
@@ -57,7 +50,7 @@ describe('run screen', () => {
     const slug = await app.waitFor('Type blue-in-green to delete 58 objects, 4.0 MiB from storage');
     expect(lineWith(slug, '4 objects')).toContain("waits for your confirmation (type the repo's slug)");
     // y does not confirm a blob phase; a wrong slug is refused with a reason.
-    await typeSlug(app, 'y');
+    await typeAndSubmit(app, 'y');
     await app.waitFor('"y" is not blue-in-green');
     // The complaint stays once React has run the frame's effects: only an edit clears it.
     expect(app.frame()).toContain('"y" is not blue-in-green');
@@ -65,7 +58,7 @@ describe('run screen', () => {
     // Erasing it clears the complaint.
     app.press(KEYS.backspace);
     await app.waitFor((frame) => !frame.includes('is not blue-in-green'));
-    await typeSlug(app, 'blue-in-green');
+    await typeAndSubmit(app, 'blue-in-green');
     await app.waitFor('Type blue-in-green to delete 2 expired entries');
     expect(service.decisions[3]).toEqual({ phase: 'objects', decision: 'go' });
     // Enter on nothing skips the phase.

@@ -30,7 +30,7 @@ describe('format', () => {
 describe('keymap', () => {
   it('removes every destructive binding in read-only mode, from keys and hints alike', () => {
     const destructive = KEYMAP.filter((binding) => binding.destructive);
-    expect(destructive.map((binding) => binding.action).sort()).toEqual(['confirm-slug', 'go', 'run', 'stop-after-phase']);
+    expect(destructive.map((binding) => binding.action).sort()).toEqual(['confirm-slug', 'confirm-sweep', 'go', 'run', 'stop-after-phase', 'sweep']);
     expect(actionFor('graph', 'R', false)).toBe('run');
     expect(actionFor('graph', 'R', true)).toBeUndefined();
     expect(hintBar('graph', true, { atTop: false })).not.toContain('run gc');

@@ -1,14 +1,12 @@
 /** Each repo's last check, kept in musehub_gc_checks so the console can say whether it was clean, and when. */
 import type { Database } from '../../db/connect.js';
 import { GcCheck } from '../../db/tool-schema.js';
-import type { CheckRecord, ProblemKind, RepoCheck } from './types.js';
+import { recordOf, type CheckRecord, type ProblemKind, type RepoCheck } from './types.js';
 
 /** Replaces the repo's recorded check with this one. */
 export async function recordCheck(db: Database, check: RepoCheck): Promise<void> {
-  await db.em().upsert(GcCheck, {
-    repoId: check.repo.repoId, checkedAt: new Date(check.checkedAt), clean: check.clean, blobs: check.blobs,
-    problems: Object.fromEntries(check.problems.map((problem) => [problem.kind, problem.count])),
-  });
+  const record = recordOf(check);
+  await db.em().upsert(GcCheck, { ...record, checkedAt: new Date(record.checkedAt) });
 }
 
 /** The repo's last recorded check, or null when it was never checked. */

@@ -3,7 +3,8 @@
  * that are older than the grace period. The whole listing is compared with the rows
  * before anything goes, so a listing that fails part-way deletes nothing. Then, batch by
  * batch, the candidates are checked against the rows again and journalled in one
- * transaction, and the journal deletes them, as it deletes every blob GC frees.
+ * transaction, and the journal deletes them, as it deletes every blob GC frees. A sweep that
+ * got as far as its strays is recorded, once its connection is given back.
  */
 import { randomUUID } from 'node:crypto';
 import { messageOf } from '../../errors.js';
@@ -14,6 +15,7 @@ import { Profile } from '../profile.js';
 import { Session } from '../session.js';
 import { SWEPT_PREFIX, candidateBatch, compareListing, loadListing, type Listed } from './listing.js';
 import { keysNamedByRows } from './names.js';
+import { recordSweep } from './record.js';
 import type { SweepEvent, SweepOptions, SweepResult } from './types.js';
 
 /** Candidates re-checked, journalled and deleted together: one journal entry each. */
@@ -65,6 +67,12 @@ export async function* sweepStore(ctx: GcContext, options: SweepOptions): AsyncG
   }
   result.seconds = (performance.now() - started) / 1000;
   result.profile = profile.toJSON();
+  try {
+    await recordSweep(ctx.db, result);
+  } catch (error) {
+    // A read-only database user can still dry-run; the console just cannot show it later.
+    yield { type: 'warning', message: `the sweep was not recorded: ${messageOf(error)}` };
+  }
   yield { type: 'sweep-done', result };
   return result;
 }

@@ -25,6 +25,9 @@ export interface SweepFound {
   candidateBytes: number;
 }
 
+/** How old a key no row names must be unless a sweep is told otherwise: an upload writes its blob before its row. */
+export const SWEEP_GRACE_SECONDS = 86_400;
+
 export interface SweepOptions {
   /** Keys modified after now minus this are never deleted. */
   graceSeconds: number;
@@ -45,6 +48,8 @@ export type SweepEvent =
   | { type: 'batch'; keys: SweptKey[]; dryRun: boolean }
   | { type: 'progress'; done: number; total: number; deleted: number; bytes: number }
   | { type: 'error'; message: string }
+  /** Something the sweep could not do beside its work: its outcome not recorded, say. */
+  | { type: 'warning'; message: string }
   | { type: 'sweep-done'; result: SweepResult };
 
 export interface SweepResult extends SweepFound {
@@ -65,4 +70,10 @@ export interface SweepResult extends SweepFound {
   seconds: number;
   /** Seconds each step took: resume, listing, compare, recheck, blobs. */
   profile: Record<string, number>;
+}
+
+/** A sweep as musehub_gc_sweeps keeps it: its result, without where the time went, and when it ended. */
+export interface SweepRecord extends Omit<SweepResult, 'profile'> {
+  /** ISO 8601, the database's clock. */
+  finishedAt: string;
 }

@@ -8,6 +8,7 @@ const TAB_ACTIONS: Partial<Record<KeyAction, RepoTab>> = {
   'tab-graph': 'graph',
   'tab-preview': 'preview',
   'tab-history': 'history',
+  'tab-check': 'check',
 };
 
 /** Handles a repo-wide action; returns whether it was one. A run acts on `plan` when the view shows one. */

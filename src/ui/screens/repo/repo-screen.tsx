@@ -1,4 +1,4 @@
-/** A repo: its graph, preview and history a key apart; each view keeps its state while another shows. */
+/** A repo: its graph, preview, history and check a key apart; each view keeps its state while another shows. */
 import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { RepoIdentity } from '../../../gc/types.js';
@@ -8,8 +8,9 @@ import { REPO_TABS, type RepoTab } from '../../view-stack.js';
 import { GraphScreen } from '../graph/graph-screen.js';
 import { PreviewScreen } from '../preview/preview-screen.js';
 import { HistoryScreen } from '../history/history-screen.js';
+import { CheckScreen } from '../check/check-screen.js';
 
-const TAB_LABELS: Record<RepoTab, string> = { graph: '1 Graph', preview: '2 Preview', history: '3 History' };
+const TAB_LABELS: Record<RepoTab, string> = { graph: '1 Graph', preview: '2 Preview', history: '3 History', check: '4 Check' };
 
 export function RepoScreen({
   active,
@@ -43,6 +44,7 @@ export function RepoScreen({
       {(visited.has('graph') || tab === 'graph') && <GraphScreen {...props('graph')} />}
       {(visited.has('preview') || tab === 'preview') && <PreviewScreen {...props('preview')} />}
       {(visited.has('history') || tab === 'history') && <HistoryScreen {...props('history')} />}
+      {(visited.has('check') || tab === 'check') && <CheckScreen {...props('check')} />}
     </Box>
   );
 }

@@ -90,6 +90,8 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
       app.status('');
       reload();
     },
+    onCheckAll: () => app.push({ kind: 'hub-check' }),
+    onStorage: () => app.push({ kind: 'storage' }),
   });
 
   const pending = state.order.slice(state.list.offset, state.list.offset + listHeight)

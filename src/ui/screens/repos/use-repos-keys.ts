@@ -1,4 +1,4 @@
-/** The repos table's keys: navigation, open, sort, refresh, and the filter's text field. */
+/** The repos table's keys: navigation, open, sort, refresh, the check of every repo, the storage view, and the filter's text field. */
 import { actionFor, isText } from '../../keymap.js';
 import { useViewKeys } from '../../key-router.js';
 import { isMove } from '../../list-state.js';
@@ -14,8 +14,10 @@ export function useReposKeys(options: {
   page: number;
   onOpen: (repo: RepoRow) => void;
   onRefresh: () => void;
+  onCheckAll: () => void;
+  onStorage: () => void;
 }): void {
-  const { viewId, readOnly, current, dispatch, page, onOpen, onRefresh } = options;
+  const { viewId, readOnly, current, dispatch, page, onOpen, onRefresh, onCheckAll, onStorage } = options;
   useViewKeys(viewId, (key) => {
     const screen = reposKeyScreen(current());
     const action = actionFor(screen, key, readOnly);
@@ -30,6 +32,8 @@ export function useReposKeys(options: {
     else if (action === 'sort') dispatch({ type: 'sort' });
     else if (action === 'filter') dispatch({ type: 'filter-start' });
     else if (action === 'refresh') onRefresh();
+    else if (action === 'check') onCheckAll();
+    else if (action === 'storage') onStorage();
     else if (action === 'open') {
       const repo = selectedRepo(current());
       if (repo) onOpen(repo);

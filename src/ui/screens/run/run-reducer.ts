@@ -1,8 +1,10 @@
 /** A run's state (pure): the plan, each phase's progress and result, the prompt, the log. */
+import type { CheckRecord } from '../../../gc/service.js';
 import type { Decision, GcEvent, PhaseName, PhasePlan, PhaseResult, Plan, RunResult } from '../../../gc/types.js';
 import { PHASES } from '../../../gc/phases/table.js';
+import { describeResumed } from '../../../present.js';
 import type { ScreenName } from '../../keymap.js';
-import type { Tone } from '../../theme.js';
+import type { Note } from '../../notes.js';
 
 export type PhaseStatus = 'waiting' | 'asking' | 'running' | PhaseResult['status'];
 
@@ -28,18 +30,24 @@ export interface Prompt {
   error: string;
 }
 
+/** The repo's last recorded check (null when never checked), or why it could not be read. */
+export type LastCheck = { record: CheckRecord | null } | { error: string };
+
 export interface RunState {
   stage: 'planning' | 'running' | 'finished' | 'failed';
+  /** Read before the run starts; null until then. */
+  lastCheck: LastCheck | null;
   plan: Plan | null;
   phases: PhaseRow[];
   prompt: Prompt | null;
   /** The operator asked to stop once the running phase ends. */
   stopAfterPhase: boolean;
-  log: Array<{ tone: Tone; text: string }>;
+  log: Note[];
   result: RunResult | null;
 }
 
 export type RunAction =
+  | { type: 'last-check'; lastCheck: LastCheck }
   | { type: 'event'; event: GcEvent; at: number }
   | { type: 'ask'; phase: PhasePlan; slug: boolean }
   | { type: 'edited' }
@@ -50,6 +58,7 @@ export type RunAction =
 
 export const INITIAL_RUN: RunState = {
   stage: 'planning',
+  lastCheck: null,
   plan: null,
   phases: PHASES.map(({ name: phase }) => ({ phase, plan: undefined, status: 'waiting', done: 0, total: 0, bytes: 0, startedAt: 0, updatedAt: 0, result: undefined })),
   prompt: null,
@@ -83,7 +92,7 @@ function onEvent(state: RunState, event: GcEvent, at: number): RunState {
     case 'journal-resumed':
       return {
         ...state,
-        log: [...state.log, { tone: 'warning', text: `Finished ${event.blobs} blob deletions a previous run left (${event.bytes} bytes).` },
+        log: [...state.log, { tone: 'warning', text: describeResumed(event) },
           ...event.errors.map((text) => ({ tone: 'error' as const, text }))],
       };
     case 'confirm':
@@ -113,6 +122,8 @@ function onEvent(state: RunState, event: GcEvent, at: number): RunState {
 
 export function runReducer(state: RunState, action: RunAction): RunState {
   switch (action.type) {
+    case 'last-check':
+      return { ...state, lastCheck: action.lastCheck };
     case 'event':
       return onEvent(state, action.event, action.at);
     case 'ask':

@@ -13,9 +13,10 @@ import { useConsole, useHintScope, type ScreenProps } from '../../console-contex
 import { fit } from '../../fit.js';
 import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
+import { NoteLines } from '../../notes.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
 import { INITIAL_RUN, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
-import { differences, phaseLine, promptQuestion, summaryLines } from './run-view.js';
+import { differences, lastCheckLine, phaseLine, promptQuestion, summaryLines } from './run-view.js';
 import { useRunKeys } from './use-run-keys.js';
 
 /** Items of the phase the prompt shows before asking. */
@@ -47,6 +48,9 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
     const { service, graceSeconds } = app;
     let alive = true;
     void (async () => {
+      // Read before the run takes the embedded hub's one connection, and said before its first prompt.
+      const lastCheck = await service.lastCheck(repo).then((record) => ({ record }), (error: unknown) => ({ error: messageOf(error) }));
+      if (alive) dispatch({ type: 'last-check', lastCheck });
       try {
         const target: RunTarget = plan ? { plan, source: 'preview' } : { repo, graceSeconds };
         const decide = (phase: Plan['phases'][number]) =>
@@ -92,12 +96,13 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
 
   if (!active) return null;
   if (app.readOnly) return <Text>Read-only: this console does not run GC.</Text>;
-  if (state.stage === 'planning') {
-    return <Spinner label={`${plan ? 'checking the plan against the hub' : `computing the plan for ${repoName(repo)}`} under the repo's lock…`} />;
-  }
+  const checkLine = state.lastCheck && lastCheckLine(state.lastCheck, app.now());
   return (
     <Box flexDirection="column">
-      {state.phases.map((row) => {
+      {checkLine && <Toned tone={checkLine.tone}>{fit(` ${checkLine.text}`, width)}</Toned>}
+      {state.stage === 'planning' ? (
+        <Spinner label={`${plan ? 'checking the plan against the hub' : `computing the plan for ${repoName(repo)}`} under the repo's lock…`} />
+      ) : state.phases.map((row) => {
         const line = phaseLine(row, state.prompt);
         return (
           <Box key={row.phase} width={width}>
@@ -115,9 +120,7 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
       {/* A prompt of its own per phase: text typed for one phase's slug never answers the next. */}
       {state.prompt && state.plan && <PromptBox key={state.prompt.phase} state={state} width={width} onSlug={submitSlug} />}
       {state.stopAfterPhase && state.stage === 'running' && !state.prompt && <Toned tone="warning">Stopping after this phase.</Toned>}
-      {state.log.map((entry, index) => (
-        <Toned key={index} tone={entry.tone}>{fit(`${entry.tone === 'error' ? '✗' : '!'} ${entry.text}`, width)}</Toned>
-      ))}
+      <NoteLines notes={state.log} width={width} />
       {state.result && <Summary state={state} width={width} />}
     </Box>
   );

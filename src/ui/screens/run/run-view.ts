@@ -1,9 +1,9 @@
 /** How a run reads (pure): each phase's line and its progress, the prompt, the summary. */
 import type { Plan, RunResult } from '../../../gc/types.js';
 import { repoName } from '../../../gc/types.js';
-import { counted, describeDeletes, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
+import { counted, describeCheckOutcome, describeDeletes, formatAgo, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
 import type { Tone } from '../../theme.js';
-import type { PhaseRow, Prompt } from './run-reducer.js';
+import type { LastCheck, PhaseRow, Prompt } from './run-reducer.js';
 
 const STATUS_GLYPHS: Record<PhaseRow['status'], { glyph: string; tone: Tone | undefined }> = {
   waiting: { glyph: ' ', tone: undefined },
@@ -63,6 +63,15 @@ export function phaseLine(row: PhaseRow, prompt: Prompt | null): PhaseLine {
     }
   }
   return { glyph, tone, title, percent, detail };
+}
+
+/** Whether the repo checked clean, and when: `last check: clean, 2h ago`, `last check: 3 problems, 1d ago — see the Check tab`. */
+export function lastCheckLine(lastCheck: LastCheck, now: number): { text: string; tone: Tone } {
+  if ('error' in lastCheck) return { text: `last check: not known (${lastCheck.error})`, tone: 'warning' };
+  const { record } = lastCheck;
+  if (!record) return { text: 'last check: never checked — the Check tab checks it, changing nothing', tone: 'warning' };
+  const when = `${describeCheckOutcome(record)}, ${formatAgo(record.checkedAt, now)}`;
+  return record.clean ? { text: `last check: ${when}`, tone: 'done' } : { text: `last check: ${when} — see the Check tab`, tone: 'error' };
 }
 
 /** The question before a phase: y/N, or the slug to type for a phase that deletes blobs. */

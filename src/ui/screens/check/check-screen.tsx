@@ -1,0 +1,77 @@
+/** A repo's integrity check: when it last ran and what it found, each kind explained with its ids; c checks again. */
+import React, { useEffect, useMemo } from 'react';
+import { Box, Text } from 'ink';
+import { Spinner } from '@inkjs/ui';
+import { repoName, type RepoIdentity } from '../../../gc/types.js';
+import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { describeError } from '../../errors.js';
+import { fit } from '../../fit.js';
+import { pageRows } from '../../list-state.js';
+import { useSyncReducer } from '../../sync-reducer.js';
+import { NoteLines } from '../../notes.js';
+import { Toned } from '../../theme.js';
+import { useCheck } from '../../use-check.js';
+import { useLoad } from '../../use-load.js';
+import { VirtualList } from '../../virtual-list.js';
+import { checkSummary, findingLines, shownCheck } from './check-lines.js';
+import { checkKeyScreen, checkReducer, INITIAL_CHECK } from './check-reducer.js';
+import { useCheckKeys } from './use-check-keys.js';
+
+export function CheckScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
+  const app = useConsole();
+  const [recorded] = useLoad(() => app.service.lastCheck(repo), `${repo.repoId}@${app.dataVersion}`);
+  const [state, dispatch, current] = useSyncReducer(checkReducer, INITIAL_CHECK);
+  useEffect(() => {
+    if (recorded.state === 'failed') app.status(describeError('the last check', recorded.error), 'error');
+  }, [recorded]);
+
+  const session = app.checks.get(repo.repoId);
+  const record = recorded.state === 'ready' ? recorded.value : null;
+  const shown = useMemo(() => shownCheck(session, record), [session, record]);
+  const lines = useMemo(() => findingLines(shown, width), [shown, width]);
+  const check = useCheck(
+    (event) => dispatch({ type: 'event', event }),
+    (message) => {
+      dispatch({ type: 'failed', message });
+      app.status(`The check failed: ${message.split('\n')[0]}`, 'error');
+    },
+  );
+  // The line about the check (or its progress), and what it could not do.
+  const listHeight = Math.max(1, height - 1 - state.notes.length);
+  useHintScope(viewId, active, checkKeyScreen(state));
+  useCheckKeys({
+    viewId,
+    repo,
+    current,
+    dispatch,
+    count: lines.length,
+    page: pageRows(lines.length, listHeight),
+    onCheck: () => {
+      dispatch({ type: 'start' });
+      check({ repo });
+    },
+  });
+
+  if (!active) return null;
+  const step = state.step ? `${state.step.step}${state.step.total > 0 ? ` ${state.step.done}/${state.step.total}` : ''}` : 'starting';
+  return (
+    <Box flexDirection="column">
+      {state.checking ? (
+        <Spinner label={`checking ${repoName(repo)}: ${step}… (nothing is changed)`} />
+      ) : (
+        <Text wrap="truncate-end">{recorded.state === 'loading' && !shown ? 'reading the last check…' : checkSummary(shown, app.now())}</Text>
+      )}
+      <NoteLines notes={state.notes} width={width} />
+      <VirtualList
+        count={lines.length}
+        list={state.list}
+        height={listHeight}
+        empty=""
+        renderRow={(index, selected) => {
+          const line = lines[index]!;
+          return <Toned tone={line.tone} inverse={selected}>{fit(line.text, width)}</Toned>;
+        }}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * The blob store's strays (keys under objects/ that no row names): what the last dry run
+ * counted and how old that is, the last sweep; d runs a dry run again, D a sweep that asks
+ * for a typed word once it knows its strays, with live progress either way.
+ */
+import React, { useEffect } from 'react';
+import { Box, Text } from 'ink';
+import { ProgressBar, Spinner, TextInput } from '@inkjs/ui';
+import type { SweepFound } from '../../../gc/service.js';
+import { SWEEP_GRACE_SECONDS } from '../../../gc/sweep/types.js';
+import { describeSweepResult, formatGrace } from '../../../present.js';
+import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { describeError } from '../../errors.js';
+import { fit } from '../../fit.js';
+import type { PagerLine } from '../../line-pager.js';
+import { useSyncReducer } from '../../sync-reducer.js';
+import { OutcomeBadge, Toned } from '../../theme.js';
+import { useLoad } from '../../use-load.js';
+import { INITIAL_STORAGE, storageKeyScreen, storageReducer } from './storage-reducer.js';
+import { lastSweepLines, sweepLines, sweepQuestion } from './storage-view.js';
+import { useStorageKeys } from './use-storage-keys.js';
+import { useSweep } from './use-sweep.js';
+
+/** Columns of the batches' progress bar. */
+const PROGRESS_WIDTH = 24;
+
+export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX.Element | null {
+  const app = useConsole();
+  const [loaded, reload] = useLoad(
+    () => Promise.all([app.service.lastSweep({ dryRun: true }), app.service.lastSweep({ dryRun: false })]), 'last sweeps');
+  const [state, dispatch, current] = useSyncReducer(storageReducer, INITIAL_STORAGE);
+  useEffect(() => {
+    if (loaded.state === 'failed') app.status(describeError('the last sweeps', loaded.error), 'error');
+  }, [loaded]);
+  const { start, answer, stop } = useSweep(dispatch, reload);
+  useHintScope(viewId, active, storageKeyScreen(state));
+  const { submitWord } = useStorageKeys({
+    viewId, current, dispatch, onStart: start, onAnswer: answer, onStop: stop,
+    onRefresh: () => {
+      app.status('');
+      reload();
+    },
+  });
+
+  if (!active) return null;
+  const store = app.service.canCollect ? '' : ' · no blob store is configured (MUSEHUB_STORAGE or --storage)';
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">{`Strays: keys under objects/ that no row names, older than ${formatGrace(SWEEP_GRACE_SECONDS)}${store}`}</Text>
+      {loaded.state === 'loading' ? (
+        <Spinner label="reading the last dry run and sweep…" />
+      ) : loaded.state === 'failed' ? (
+        <Text>The last sweeps did not load. Press r to retry.</Text>
+      ) : (
+        <Lines lines={lastSweepLines(loaded.value[0], loaded.value[1], app.now())} />
+      )}
+      <Box marginTop={1} flexDirection="column">
+        <Lines lines={sweepLines(state, SWEEP_GRACE_SECONDS)} />
+        {state.stage === 'batches' && state.progress && (
+          <Box width={PROGRESS_WIDTH}>
+            <ProgressBar value={(100 * state.progress.done) / Math.max(1, state.progress.total)} />
+          </Box>
+        )}
+        {state.stage === 'asking' && state.found && (
+          <ConfirmBox found={state.found} label={app.service.label} mismatch={state.mismatch} width={width} onWord={submitWord} />
+        )}
+        {state.result && (
+          <Text wrap="truncate-end">
+            <OutcomeBadge outcome={state.result.outcome} />
+            {` ${describeSweepResult(state.result)}`}
+          </Text>
+        )}
+        {state.result?.errors.map((error, index) => <Toned key={index} tone="error">{fit(`✗ ${error}`, width)}</Toned>)}
+      </Box>
+    </Box>
+  );
+}
+
+function Lines({ lines }: { lines: readonly PagerLine[] }): React.JSX.Element {
+  return <>{lines.map((line, index) => <Toned key={index} tone={line.tone}>{line.text}</Toned>)}</>;
+}
+
+function ConfirmBox({ found, label, mismatch, width, onWord }: {
+  /** The strays the sweep found, which it deletes once confirmed. */
+  found: SweepFound;
+  /** The hub whose store it is. */
+  label: string;
+  /** Why the last word typed did not confirm; empty when it has not been refused. */
+  mismatch: string;
+  width: number;
+  /** Enter in the word's field, with what was typed. */
+  onWord: (typed: string) => void;
+}): React.JSX.Element {
+  const [what, ask] = sweepQuestion(found, SWEEP_GRACE_SECONDS, label);
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1} width={width}>
+      <Text>{what}</Text>
+      <Text bold>{ask}</Text>
+      <Box>
+        <Text>{'› '}</Text>
+        <TextInput onSubmit={onWord} />
+      </Box>
+      {mismatch !== '' && <Toned tone="error">{mismatch}</Toned>}
+    </Box>
+  );
+}

@@ -1,0 +1,56 @@
+/** The Storage view's keys: a dry run, a sweep and its typed confirmation, stopping one after its batch, reloading. */
+import { useConsole } from '../../console-context.js';
+import { useViewKeys } from '../../key-router.js';
+import { actionFor, isText } from '../../keymap.js';
+import { storageKeyScreen, SWEEP_WORD, type StorageAction, type StorageState } from './storage-reducer.js';
+
+/** Registers the view's keys; returns what the confirmation field's Enter does with the text typed. */
+export function useStorageKeys(options: {
+  viewId: string;
+  /** The view's state after the last key. */
+  current: () => StorageState;
+  dispatch: (action: StorageAction) => void;
+  onStart: (dryRun: boolean) => void;
+  onAnswer: (yes: boolean) => void;
+  onStop: () => void;
+  onRefresh: () => void;
+}): { submitWord: (typed: string) => void } {
+  const app = useConsole();
+  const { viewId, current, dispatch, onStart, onAnswer, onStop, onRefresh } = options;
+  useViewKeys(viewId, (key) => {
+    const screen = storageKeyScreen(current());
+    const action = actionFor(screen, key, app.readOnly);
+    switch (screen) {
+      case 'confirm-sweep':
+        // The text field takes the word's keys itself, Enter included; an edit takes back the last complaint.
+        if (action === 'cancel') onAnswer(false);
+        else if (isText(key) || key === 'backspace') dispatch({ type: 'edited' });
+        return true;
+      case 'sweeping':
+        if (action === 'stop-after-batch') {
+          onStop();
+          app.status('The sweep stops after this batch.', 'warning');
+        } else if (action === 'back') {
+          app.status('A sweep is in progress: x stops it after this batch.', 'warning');
+        } else return false;
+        return true;
+      case 'storage':
+        if (action === 'dry-run' || action === 'sweep') {
+          app.status('');
+          onStart(action === 'dry-run');
+        } else if (action === 'refresh') onRefresh();
+        else return false;
+        return true;
+    }
+  });
+  return {
+    submitWord: (typed) => {
+      if (storageKeyScreen(current()) !== 'confirm-sweep') return;
+      // The word has no blanks: an Enter that arrived in one read with the text is not part of it.
+      const text = typed.trim();
+      if (text === SWEEP_WORD) onAnswer(true);
+      else if (text === '') onAnswer(false);
+      else dispatch({ type: 'mismatch', message: `"${text}" is not ${SWEEP_WORD}: type it exactly, or clear it and press Enter to delete nothing.` });
+    },
+  };
+}

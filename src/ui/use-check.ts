@@ -1,0 +1,36 @@
+/**
+ * Runs integrity checks on demand for a view: their events go to the view, and each repo's
+ * result to the console's checks, where every view of that repo finds it. A new check, or
+ * leaving the view, stops the one before at its next repo.
+ */
+import { useCallback, useEffect, useRef } from 'react';
+import type { CheckEvent, CheckTarget } from '../gc/service.js';
+import { messageOf } from '../errors.js';
+import { useConsole } from './console-context.js';
+
+/** Returns what starts a check of `target`; `onEvent` takes its events, `onFailed` why it could not run. */
+export function useCheck(onEvent: (event: CheckEvent) => void, onFailed: (message: string) => void): (target: CheckTarget) => void {
+  const { service, graceSeconds, checked } = useConsole();
+  const running = useRef<AbortController | null>(null);
+  useEffect(() => () => running.current?.abort(), []);
+  return useCallback(
+    (target: CheckTarget) => {
+      running.current?.abort();
+      const controller = new AbortController();
+      running.current = controller;
+      void (async () => {
+        try {
+          for await (const event of service.check(target, { graceSeconds, signal: controller.signal })) {
+            if (controller.signal.aborted) break;
+            if (event.type === 'repo-done') checked(event.result);
+            onEvent(event);
+          }
+        } catch (error) {
+          if (!controller.signal.aborted) onFailed(messageOf(error));
+        }
+      })();
+    },
+    // onEvent and onFailed are a view's stable dispatchers.
+    [service, graceSeconds, checked],
+  );
+}
