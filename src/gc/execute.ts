@@ -227,7 +227,8 @@ async function* runPhase(
       }
     }
     const kept = [...current.dropped.get(phase.name) ?? [], ...applied.kept];
-    Object.assign(done, { kept, keptSincePlan: kept.reduce((sum, line) => sum + line.count, 0), differences: kept.map((line) => line.detail) });
+    Object.assign(done, { kept, keptSincePlan: kept.reduce((sum, line) => sum + line.count, 0),
+      differences: [...kept.map((line) => line.detail), ...applied.beyondPlan ?? []] });
   } catch (error) {
     // Rows a committed transaction deleted stay counted; the journal keeps their blobs for later.
     done.status = 'failed';
