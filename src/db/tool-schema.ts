@@ -1,12 +1,13 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
- * deletion journal, work pending between phases, cached repo estimates and the hub's
- * id. Entities describe them; migrations (db/migrations, shipped in the build) create
+ * deletion journal, work pending between phases, cached repo estimates, the hub's
+ * id and hub passes. Entities describe them; migrations (db/migrations, shipped in the build) create
  * and evolve them on first use. MuseHub's own tables are never touched.
  */
 import { defineEntity, p, type MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { RefusedError, messageOf } from '../errors.js';
+import { HubPasses } from './migrations/hub-passes.js';
 import { JournalPerChunk } from './migrations/journal-per-chunk.js';
 import { V01Tables } from './migrations/v0-1-tables.js';
 
@@ -100,7 +101,29 @@ export const GcHub = defineEntity({
   },
 });
 
-export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcHub];
+/**
+ * A hub pass (`run --all`) of one process. `since` is the start of the earliest pass still running
+ * when it began (its own start when none was): a repo collected since then is not collected again.
+ */
+export const GcPass = defineEntity({
+  name: 'GcPass',
+  tableName: 'musehub_gc_passes',
+  properties: {
+    passId: p.string().primary().columnType('varchar(36)'),
+    since: p.datetime().columnType('timestamptz'),
+    startedAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+    finishedAt: p.datetime().columnType('timestamptz').nullable(),
+    osUser: p.string().columnType('varchar(255)'),
+    host: p.string().columnType('varchar(255)'),
+    workers: p.integer(),
+    dryRun: p.boolean(),
+    graceSeconds: p.integer(),
+    outcome: p.string().columnType('varchar(20)').default('running'),
+    repos: p.integer().default(0),
+  },
+});
+
+export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcHub, GcPass];
 
 /** The tool's migrations, oldest first; their names are what musehub_gc_migrations records. */
 export const toolMigrations = {
@@ -110,6 +133,7 @@ export const toolMigrations = {
     migrationsList: [
       { name: '20261101-v0.1-tables', class: V01Tables },
       { name: '20261202-journal-per-chunk', class: JournalPerChunk },
+      { name: '20261215-hub-passes', class: HubPasses },
     ],
     silent: true,
     snapshot: false,

@@ -14,7 +14,7 @@ import { recordEnd, recordStart } from './history.js';
 import { ChunkRunner } from './chunks.js';
 import { drainJournal } from './journal.js';
 import type { LiveSet } from './live-set.js';
-import { lockRepo, type Unlock } from './lock.js';
+import { lockRepo, type HeldLock, type Unlock } from './lock.js';
 import { narrowPlan } from './narrow.js';
 import { PHASES, type Phase } from './phases/table.js';
 import { holdRoots, RootsMoved, type PhaseApplied, type Progress } from './phases/runtime.js';
@@ -41,6 +41,8 @@ export interface ExecuteOptions {
   itemLimit?: number;
   /** How many connections a run deletes on at once, on a server; the embedded hub has one. */
   connections?: number;
+  /** The repo's lock, already taken (a hub pass claims repos so): the run takes it and its session over. */
+  held?: HeldLock;
 }
 
 /**
@@ -69,12 +71,12 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
   const repo = 'plan' in target ? target.plan.repo : target.repo;
   const result = emptyResult(repo, options.dryRun ?? false, 'plan' in target ? target.source : 'derived');
   const profile = new Profile();
-  const session = await Session.open(ctx.db);
+  const session = options.held?.session ?? await Session.open(ctx.db);
   let workers: Session[] = [];
-  let unlock: Unlock | undefined;
+  let unlock: Unlock | undefined = options.held?.unlock;
   try {
     try {
-      unlock = await lockRepo(session, ctx.db.kind, repo);
+      unlock ??= await lockRepo(session, ctx.db.kind, repo);
     } catch (error) {
       result.outcome = 'refused';
       result.errors.push(messageOf(error));

@@ -20,12 +20,17 @@ function osUser(): string {
   }
 }
 
+/** Who is running this process, as history records it: the OS user and the host. */
+export function operator(): { user: string; host: string } {
+  return { user: osUser(), host: hostname() };
+}
+
 /** Records a run as started; returns its id. */
 export async function recordStart(session: Session, db: Database, repo: RepoIdentity, dryRun: boolean,
   graceSeconds: number): Promise<string> {
   const runId = randomUUID();
   await session.query(db.em().createQueryBuilder(GcRun).insert({
-    runId, repoId: repo.repoId, repoName: repoName(repo), osUser: osUser(), host: hostname(), dryRun, graceSeconds,
+    runId, repoId: repo.repoId, repoName: repoName(repo), osUser: operator().user, host: operator().host, dryRun, graceSeconds,
   }));
   return runId;
 }

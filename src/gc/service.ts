@@ -4,6 +4,7 @@
  * as one typed error with one message, whoever asked. The console's tests drive it
  * with fixture data.
  */
+import type { HubEvent, HubPlan, HubPlanEvent, HubPlanOptions, HubResult, HubRunOptions } from './hub/types.js';
 import type { Drained } from './journal.js';
 import type { Decide, GcEvent, HubIdentity, Plan, PhaseName, RepoIdentity, RunResult } from './types.js';
 
@@ -114,6 +115,16 @@ export interface GcService {
    * `run-done`, and the generator returns the same result.
    */
   run(target: RunTarget, options: RunOptions): AsyncGenerator<GcEvent, RunResult>;
+  /**
+   * Collects every repo of the hub, `workers` at a time, most reclaimable first, sharing the
+   * work with any other process doing the same through PostgreSQL (gc/hub/claim.ts says how).
+   * It checks the blob store first, as `run` does, and yields the pass's events: each repo's
+   * start, its run's events, its end (run or skipped, and why), progress; the last is
+   * `hub-done`, and the generator returns the same result.
+   */
+  runAll(options: HubRunOptions): AsyncGenerator<HubEvent, HubResult>;
+  /** Plans every repo, `workers` at a time; changes nothing but the cached estimates. The last event is `hub-done`. */
+  planAll(options: HubPlanOptions): AsyncGenerator<HubPlanEvent, HubPlan>;
   history(repo: RepoIdentity): Promise<RunRecord[]>;
   /** Finishes the blob deletions interrupted runs left in the journal. */
   resume(): Promise<Drained>;

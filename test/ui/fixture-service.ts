@@ -248,6 +248,13 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     async loadPlan() {
       throw new Error('the fixture service reads no plan files');
     },
+    // The console has no hub view yet.
+    runAll() {
+      throw new Error('the fixture service runs no hub pass');
+    },
+    planAll() {
+      throw new Error('the fixture service plans no hub');
+    },
     async history(): Promise<RunRecord[]> {
       return [
         {
