@@ -8,12 +8,37 @@ import { describeDeletes, formatBytes, formatDuration, phaseTitle } from '../pre
 /** The least time between two redraws of the status line. */
 const REDRAW_MS = 100;
 
-export class RunProgress {
+/** A line that updates in place on a terminal, not more often than REDRAW_MS; elsewhere it is not drawn. */
+export class StatusLine {
   private drawn = false;
   private lastDraw = 0;
 
+  constructor(private readonly stream: NodeJS.WriteStream) {}
+
+  draw(text: string): void {
+    if (!this.stream.isTTY) return;
+    const now = performance.now();
+    if (this.drawn && now - this.lastDraw < REDRAW_MS) return;
+    this.lastDraw = now;
+    this.stream.write(`\r\x1b[K${text.slice(0, (this.stream.columns || 80) - 1)}`);
+    this.drawn = true;
+  }
+
+  /** Clears it before anything else (a line, a prompt) writes to the terminal. */
+  clear(): void {
+    if (!this.drawn) return;
+    this.stream.write('\r\x1b[K');
+    this.drawn = false;
+  }
+}
+
+export class RunProgress {
+  private readonly status: StatusLine;
+
   /** `out` gets the lines (stdout, or stderr under --json); `warn` gets warnings and errors. */
-  constructor(private readonly out: NodeJS.WriteStream, private readonly warn: NodeJS.WriteStream) {}
+  constructor(private readonly out: NodeJS.WriteStream, private readonly warn: NodeJS.WriteStream) {
+    this.status = new StatusLine(out);
+  }
 
   /** Reports one engine event; the run's result is the caller's to print. */
   event(event: GcEvent): void {
@@ -24,10 +49,10 @@ export class RunProgress {
         for (const error of event.errors) this.problem(`error: ${error}`);
         break;
       case 'phase-start':
-        this.status(`${phaseTitle(event.phase)}: 0/${event.total}`);
+        this.status.draw(`${phaseTitle(event.phase)}: 0/${event.total}`);
         break;
       case 'progress':
-        this.status(`${phaseTitle(event.phase)}: ${event.done}/${event.total}` +
+        this.status.draw(`${phaseTitle(event.phase)}: ${event.done}/${event.total}` +
           (event.bytes > 0 ? `, ${formatBytes(event.bytes)}` : ''));
         break;
       case 'phase-done':
@@ -56,24 +81,12 @@ export class RunProgress {
 
   /** Clears the status line before anything else (a prompt) writes to the terminal. */
   clear(): void {
-    if (!this.drawn) return;
-    this.out.write('\r\x1b[K');
-    this.drawn = false;
+    this.status.clear();
   }
 
   private problem(text: string): void {
     this.clear();
     this.warn.write(`${text}\n`);
-  }
-
-  /** The updating line: only on a terminal, and not more often than REDRAW_MS. */
-  private status(text: string): void {
-    if (!this.out.isTTY) return;
-    const now = performance.now();
-    if (this.drawn && now - this.lastDraw < REDRAW_MS) return;
-    this.lastDraw = now;
-    this.out.write(`\r\x1b[K${text.slice(0, (this.out.columns || 80) - 1)}`);
-    this.drawn = true;
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../db/connect.js';
-import { operator } from '../history.js';
+import { operator } from '../../operator.js';
 import { Session } from '../session.js';
 
 /** First key of a pass's advisory lock: 'MP', beside the repos' 'MH'. */

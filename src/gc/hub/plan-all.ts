@@ -5,7 +5,7 @@
 import type { Database } from '../../db/connect.js';
 import { messageOf } from '../../errors.js';
 import { estimateOf, rememberEstimate } from '../estimate.js';
-import { operator } from '../history.js';
+import { operatorName } from '../../operator.js';
 import { PHASES } from '../phases/table.js';
 import { planGc } from '../plan.js';
 import type { RepoIdentity } from '../types.js';
@@ -39,9 +39,8 @@ export async function* planAllRepos(db: Database, options: HubPlanOptions): Asyn
     if (event.type !== 'repo-start') yield { type: 'hub-progress', progress: tally.progress() };
   }
   const repos = queue.flatMap((repo) => planned.get(repo.repoId) ?? []);
-  const { user, host } = operator();
   const result: HubPlan = {
-    hub: db.hub, who: `${user}@${host}`, startedAt, finishedAt: new Date().toISOString(), graceSeconds: options.graceSeconds,
+    hub: db.hub, who: operatorName(), startedAt, finishedAt: new Date().toISOString(), graceSeconds: options.graceSeconds,
     workers, outcome: repos.length < queue.length ? 'stopped' : 'done', repos, phases: phaseTotals(repos),
   };
   yield { type: 'hub-done', result };

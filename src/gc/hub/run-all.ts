@@ -7,7 +7,7 @@
 import { messageOf } from '../../errors.js';
 import type { GcContext } from '../context.js';
 import { executeGc } from '../execute.js';
-import { operator } from '../history.js';
+import { operatorName } from '../../operator.js';
 import { PHASE_SETS, rowsDeleted } from '../phases/table.js';
 import { repoName, type Decide, type RepoIdentity, type RunResult } from '../types.js';
 import { claimRepo } from './claim.js';
@@ -47,9 +47,8 @@ export async function* runAllRepos(ctx: GcContext, options: HubRunOptions): Asyn
   }
   const outcome = outcomes.size < queue.length ? 'stopped' as const : 'done' as const;
   const repos = queue.map((repo) => outcomes.get(repo.repoId) ?? { repo: repoName(repo), repo_id: repo.repoId, status: 'not-started' as const });
-  const { user, host } = operator();
   const result: HubResult = {
-    ...start, hub: ctx.db.hub, who: `${user}@${host}`, finished_at: new Date().toISOString(), dry_run: dryRun,
+    ...start, hub: ctx.db.hub, who: operatorName(), finished_at: new Date().toISOString(), dry_run: dryRun,
     grace_seconds: options.graceSeconds, outcome, repos, totals: totalsOf(repos),
   };
   yield { type: 'hub-done', result };

@@ -1,0 +1,46 @@
+/**
+ * A hub pass or plan as a command prints it: a line per repo as it ends (stdout, or stderr
+ * under --json) and the pass's progress on stderr, updating in place on a terminal and a
+ * line every PROGRESS_EVERY_MS elsewhere (a cron's log).
+ */
+import type { HubProgress } from '../gc/hub/types.js';
+import { describeHubProgress, type HubVerb } from '../present.js';
+import { StatusLine } from './progress.js';
+
+const PROGRESS_EVERY_MS = 10_000;
+
+export class HubLines {
+  private readonly status = new StatusLine(process.stderr);
+  private lastLogged = -Infinity;
+
+  constructor(private readonly out: NodeJS.WriteStream, private readonly verb: HubVerb) {}
+
+  /** A line that stays, on the output. */
+  line(text: string): void {
+    this.status.clear();
+    this.out.write(`${text}\n`);
+  }
+
+  /** A note, warning or error, on stderr. */
+  problem(text: string): void {
+    this.status.clear();
+    process.stderr.write(`${text}\n`);
+  }
+
+  progress(progress: HubProgress): void {
+    const text = describeHubProgress(progress, this.verb);
+    if (process.stderr.isTTY) {
+      this.status.draw(text);
+      return;
+    }
+    const now = performance.now();
+    if (now - this.lastLogged < PROGRESS_EVERY_MS) return;
+    this.lastLogged = now;
+    process.stderr.write(`${text}\n`);
+  }
+
+  /** Clears the progress for good, before the summary. */
+  done(): void {
+    this.status.clear();
+  }
+}
