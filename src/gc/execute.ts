@@ -43,6 +43,11 @@ export interface ExecuteOptions {
   connections?: number;
   /** The repo's lock, already taken (a hub pass claims repos so): the run takes it and its session over. */
   held?: HeldLock;
+  /**
+   * Finish only the blob deletions this repo's earlier runs left in the journal, not every repo's:
+   * in a hub pass each repo answers for its own, and a blob that keeps failing is one repo's error.
+   */
+  ownJournal?: boolean;
 }
 
 /**
@@ -123,7 +128,8 @@ async function* runPhases(
 ): AsyncGenerator<GcEvent> {
   const dryRun = result.dry_run;
   if (!dryRun) {
-    const resumed = await drainJournal(session, ctx.store, undefined, { profile });
+    const resumed = await drainJournal(session, ctx.store, undefined,
+      { profile, repoId: options.ownJournal ? result.repo_id : undefined });
     if (resumed.blobs > 0 || resumed.errors.length > 0) {
       result.errors.push(...resumed.errors);
       yield { type: 'journal-resumed', blobs: resumed.blobs, bytes: resumed.bytes, errors: resumed.errors };

@@ -15,6 +15,8 @@ import { Session } from '../session.js';
 const PASS_CLASS = 0x4d50;
 /** Second key of the lock that lets one pass at a time join: no pass's own key is negative. */
 const JOINING = -1;
+/** The lock passes join by, one at a time (a test holds it to begin passes together). */
+export const JOINING_LOCK = [PASS_CLASS, JOINING] as const;
 
 export interface Pass {
   passId: string;

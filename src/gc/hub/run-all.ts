@@ -74,7 +74,7 @@ async function* collectRepo(ctx: GcContext, pass: Pass, repo: RepoIdentity, opti
   }
   yield { type: 'repo-start', repo };
   const run = executeGc(ctx, { repo, graceSeconds: options.graceSeconds },
-    { decide: everyPhase, dryRun: options.dryRun, phases: options.phases, connections: RUN_CONNECTIONS, held: claimed.held });
+    { decide: everyPhase, dryRun: options.dryRun, phases: options.phases, connections: RUN_CONNECTIONS, held: claimed.held, ownJournal: true });
   let result: RunResult;
   try {
     for (;;) {
