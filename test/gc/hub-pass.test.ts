@@ -113,6 +113,18 @@ describe.each(await testTargets())('a hub pass on $name', (target) => {
     expect(result.repos.slice(1).every((repo) => repo.status === 'not-started')).toBe(true);
   });
 
+  it('ends its pass when the consumer leaves early, the repo in flight finished and its lock let go', async () => {
+    await seed();
+    let done = 0;
+    for await (const event of service.runAll({ graceSeconds: 3600, workers: 1 })) {
+      if (event.type === 'repo-done' && ++done === 2) break;
+    }
+    expect(await f.column('musehub_gc_passes', 'outcome')).toEqual(['stopped']);
+    expect(await f.column('musehub_gc_runs', 'outcome')).toEqual(['done', 'done']);
+    const { result } = await drain(service.runAll({ graceSeconds: 3600, workers: 2 }));
+    expect(result.repos.every((repo) => repo.status === 'done')).toBe(true);
+  });
+
   if (target.name === 'pglite') {
     it('works with one worker on the embedded hub, and says so once', async () => {
       await seed();

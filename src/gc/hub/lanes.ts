@@ -47,8 +47,12 @@ export async function* inLanes<T, E>(items: Iterable<T>, lanes: number, work: (i
     while (running > 0 || ready.length > 0) {
       const next = ready.shift();
       if (next) {
-        yield next.event;
-        next.taken();
+        // Taken however the consumer goes on: with the next call, or by leaving.
+        try {
+          yield next.event;
+        } finally {
+          next.taken();
+        }
       } else {
         await new Promise<void>((resolve) => { wake = resolve; });
       }
