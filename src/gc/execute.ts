@@ -2,8 +2,9 @@
  * Executing a plan, once, phase by phase. Under the repo's lock the run either
  * derives its plan there, or takes the plan it was given (the preview, a plan file)
  * and checks cheaply whether the hub changed since: if it did, it derives again and
- * narrows the given plan to what is still garbage, saying what differs. It never
- * deletes what the plan does not list. Each phase deletes in one transaction,
+ * narrows the given plan to what is still garbage, saying what differs. It deletes
+ * nothing the plan does not list but the row of a commit whose listed ref went last
+ * (phases/commits.ts says why), and says so. Each phase deletes in one transaction,
  * chunk by chunk, re-checking under row locks; blobs go after the transaction
  * commits, from the journal.
  */
