@@ -5,6 +5,8 @@
  */
 import type { HubProgress } from '../gc/hub/types.js';
 import { describeHubProgress, type HubVerb } from '../present.js';
+import { eachEvent } from './events.js';
+import { onWindDown } from './interrupt.js';
 import { StatusLine } from './progress.js';
 
 const PROGRESS_EVERY_MS = 10_000;
@@ -42,5 +44,21 @@ export class HubLines {
   /** Clears the progress for good, before the summary. */
   done(): void {
     this.status.clear();
+  }
+}
+
+/**
+ * Follows a hub pass or plan that `start` begins, handing each event to `onEvent`: the first
+ * Ctrl-C lets the repos in flight finish and starts no new one. Resolves to its result.
+ */
+export async function followHub<E, R>(lines: HubLines, start: (stop: AbortSignal) => AsyncGenerator<E, R>,
+  onEvent: (event: E) => void): Promise<R> {
+  const stop = new AbortController();
+  const stopWindDown = onWindDown(() => stop.abort(), 'finishing the repos in flight and starting no new one');
+  try {
+    return await eachEvent(start(stop.signal), onEvent);
+  } finally {
+    stopWindDown();
+    lines.done();
   }
 }

@@ -11,8 +11,7 @@ import {
 import { parseCount } from './args.js';
 import { EXIT, type CommandInput } from './command.js';
 import { withService } from './hub.js';
-import { HubLines } from './hub-progress.js';
-import { onWindDown } from './interrupt.js';
+import { followHub, HubLines } from './hub-progress.js';
 import { outputPath } from './output-file.js';
 import { printJson, table } from './output.js';
 import { reportContext, writeReport } from './run-outputs.js';
@@ -27,27 +26,12 @@ export function planAll({ args, settings, graceSeconds }: CommandInput): Promise
   const json = args.values.json ?? false;
   return withService(settings, graceSeconds, async (service) => {
     const lines = new HubLines(json ? process.stderr : process.stdout, 'would');
-    const stop = new AbortController();
-    const stopWindDown = onWindDown(() => stop.abort(), 'finishing the plans in flight and starting no new one');
     const startedAt = new Date().toISOString();
-    let result: HubPlan;
-    try {
-      const events = service.planAll({ graceSeconds, workers, stop: stop.signal });
-      for (;;) {
-        const next = await events.next();
-        if (next.done) {
-          result = next.value;
-          break;
-        }
-        const event = next.value;
-        if (event.type === 'notice') lines.problem(`note: ${event.message}`);
-        if (event.type === 'repo-failed') lines.problem(`${repoName(event.repo)}: could not plan it: ${event.message}`);
-        if (event.type === 'hub-progress') lines.progress(event.progress);
-      }
-    } finally {
-      stopWindDown();
-      lines.done();
-    }
+    const result = await followHub(lines, (stop) => service.planAll({ graceSeconds, workers, stop }), (event) => {
+      if (event.type === 'notice') lines.problem(`note: ${event.message}`);
+      if (event.type === 'repo-failed') lines.problem(`${repoName(event.repo)}: could not plan it: ${event.message}`);
+      if (event.type === 'hub-progress') lines.progress(event.progress);
+    });
     if (json) printJson(result);
     else for (const line of hubPlanLines(result)) lines.line(line);
     if (report) {

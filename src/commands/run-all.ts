@@ -12,8 +12,7 @@ import { counted, describeRepoOutcome, formatBytes, formatDuration, formatRate }
 import { parseCount, parsePhases } from './args.js';
 import type { CommandInput } from './command.js';
 import { withService } from './hub.js';
-import { HubLines } from './hub-progress.js';
-import { onWindDown } from './interrupt.js';
+import { followHub, HubLines } from './hub-progress.js';
 import { printJson } from './output.js';
 import { hubExitCode } from './run-exit.js';
 import { RunNotes } from './run-notes.js';
@@ -39,51 +38,36 @@ export function runAll({ args, settings, graceSeconds }: CommandInput): Promise<
   return withService(settings, graceSeconds, async (service) => {
     const lines = new HubLines(json ? process.stderr : process.stdout, dryRun ? 'would' : 'run');
     const notes = new RunNotes();
-    const stop = new AbortController();
-    const stopWindDown = onWindDown(() => stop.abort(), 'finishing the repos in flight and starting no new one');
     const startedAt = new Date().toISOString();
-    let result: HubResult;
     let finished = 0;
     let total = 0;
-    try {
-      const events = service.runAll({ graceSeconds, workers, dryRun, phases, stop: stop.signal });
-      for (;;) {
-        const next = await events.next();
-        if (next.done) {
-          result = next.value;
+    const result = await followHub(lines, (stop) => service.runAll({ graceSeconds, workers, dryRun, phases, stop }), (event) => {
+      switch (event.type) {
+        case 'notice':
+          lines.problem(`note: ${event.message}`);
           break;
-        }
-        const event = next.value;
-        switch (event.type) {
-          case 'notice':
-            lines.problem(`note: ${event.message}`);
-            break;
-          case 'hub-start':
-            total = event.total;
-            lines.line(`${dryRun ? 'dry run' : 'run'} --all on ${service.label}: ${counted(event.total, 'repo')}, ` +
-              `${counted(event.pass.workers, 'worker')} (pass ${event.pass.pass_id}, counting runs since ${event.pass.since})`);
-            break;
-          case 'repo-event':
-            notes.observe(event.repo.repoId, event.event);
-            if (event.event.type === 'warning' || event.event.type === 'error') {
-              lines.problem(`${repoName(event.repo)}: ${event.event.type}: ${event.event.message}`);
-            }
-            break;
-          case 'repo-done':
-            lines.line(`[${++finished}/${total}] ${event.outcome.repo}  ${describeRepoOutcome(event.outcome)}`);
-            break;
-          case 'hub-progress':
-            lines.progress(event.progress);
-            break;
-          case 'repo-start':
-          case 'hub-done':
-            break;
-        }
+        case 'hub-start':
+          total = event.total;
+          lines.line(`${dryRun ? 'dry run' : 'run'} --all on ${service.label}: ${counted(event.total, 'repo')}, ` +
+            `${counted(event.pass.workers, 'worker')} (pass ${event.pass.pass_id}, counting runs since ${event.pass.since})`);
+          break;
+        case 'repo-event':
+          notes.observe(event.repo.repoId, event.event);
+          if (event.event.type === 'warning' || event.event.type === 'error') {
+            lines.problem(`${repoName(event.repo)}: ${event.event.type}: ${event.event.message}`);
+          }
+          break;
+        case 'repo-done':
+          lines.line(`[${++finished}/${total}] ${event.outcome.repo}  ${describeRepoOutcome(event.outcome)}`);
+          break;
+        case 'hub-progress':
+          lines.progress(event.progress);
+          break;
+        case 'repo-start':
+        case 'hub-done':
+          break;
       }
-    } finally {
-      stopWindDown();
-      lines.done();
-    }
+    });
     const code = hubExitCode(result, phases);
     if (json) printJson(result);
     else lines.line(summaryLine(result));

@@ -10,6 +10,7 @@ import { RefusedError, UsageError } from '../errors.js';
 import { describeRunDeletes, formatBytes, isEmptyPhase } from '../present.js';
 import { parsePhases } from './args.js';
 import type { Command, CommandInput } from './command.js';
+import { eachEvent } from './events.js';
 import { withService } from './hub.js';
 import { onWindDown } from './interrupt.js';
 import { printJson } from './output.js';
@@ -116,17 +117,11 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
     const startedAt = new Date().toISOString();
     let result: RunResult;
     try {
-      const events = service.run(target, { decide, dryRun, phases });
-      for (;;) {
-        const next = await events.next();
-        if (next.done) {
-          result = next.value;
-          break;
-        }
-        if (next.value.type === 'plan-ready' && !json) for (const line of planLines(next.value.plan)) progress.line(line);
-        notes.observe(repo.repoId, next.value);
-        progress.event(next.value);
-      }
+      result = await eachEvent(service.run(target, { decide, dryRun, phases }), (event) => {
+        if (event.type === 'plan-ready' && !json) for (const line of planLines(event.plan)) progress.line(line);
+        notes.observe(repo.repoId, event);
+        progress.event(event);
+      });
     } finally {
       stopWindDown();
     }
