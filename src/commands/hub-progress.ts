@@ -7,32 +7,37 @@ import type { HubProgress } from '../gc/hub/types.js';
 import { describeHubProgress, type HubVerb } from '../present.js';
 import { eachEvent } from './events.js';
 import { onWindDown } from './interrupt.js';
-import { StatusLine } from './progress.js';
+import { StatusLine } from './status-line.js';
 
 const PROGRESS_EVERY_MS = 10_000;
 
 export class HubLines {
-  private readonly status = new StatusLine(process.stderr);
+  /** The lines that stay, and problems on stderr. */
+  private readonly lines: StatusLine;
+  /** The pass's progress, on stderr. */
+  private readonly meter = new StatusLine(process.stderr);
   private lastLogged = -Infinity;
 
-  constructor(private readonly out: NodeJS.WriteStream, private readonly verb: HubVerb) {}
+  constructor(out: NodeJS.WriteStream, private readonly verb: HubVerb) {
+    this.lines = new StatusLine(out, process.stderr);
+  }
 
   /** A line that stays, on the output. */
   line(text: string): void {
-    this.status.clear();
-    this.out.write(`${text}\n`);
+    this.meter.clear();
+    this.lines.line(text);
   }
 
   /** A note, warning or error, on stderr. */
   problem(text: string): void {
-    this.status.clear();
-    process.stderr.write(`${text}\n`);
+    this.meter.clear();
+    this.lines.problem(text);
   }
 
   progress(progress: HubProgress): void {
     const text = describeHubProgress(progress, this.verb);
     if (process.stderr.isTTY) {
-      this.status.draw(text);
+      this.meter.status(text);
       return;
     }
     const now = performance.now();
@@ -43,7 +48,7 @@ export class HubLines {
 
   /** Clears the progress for good, before the summary. */
   done(): void {
-    this.status.clear();
+    this.meter.clear();
   }
 }
 

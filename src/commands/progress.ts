@@ -4,42 +4,9 @@
  */
 import type { GcEvent, PhaseResult } from '../gc/types.js';
 import { describeDeletes, formatBytes, formatDuration, phaseTitle } from '../present.js';
+import { StatusLine } from './status-line.js';
 
-/** The least time between two redraws of the status line. */
-const REDRAW_MS = 100;
-
-/** A line that updates in place on a terminal, not more often than REDRAW_MS; elsewhere it is not drawn. */
-export class StatusLine {
-  private drawn = false;
-  private lastDraw = 0;
-
-  constructor(private readonly stream: NodeJS.WriteStream) {}
-
-  draw(text: string): void {
-    if (!this.stream.isTTY) return;
-    const now = performance.now();
-    if (this.drawn && now - this.lastDraw < REDRAW_MS) return;
-    this.lastDraw = now;
-    this.stream.write(`\r\x1b[K${text.slice(0, (this.stream.columns || 80) - 1)}`);
-    this.drawn = true;
-  }
-
-  /** Clears it before anything else (a line, a prompt) writes to the terminal. */
-  clear(): void {
-    if (!this.drawn) return;
-    this.stream.write('\r\x1b[K');
-    this.drawn = false;
-  }
-}
-
-export class RunProgress {
-  private readonly status: StatusLine;
-
-  /** `out` gets the lines (stdout, or stderr under --json); `warn` gets warnings and errors. */
-  constructor(private readonly out: NodeJS.WriteStream, private readonly warn: NodeJS.WriteStream) {
-    this.status = new StatusLine(out);
-  }
-
+export class RunProgress extends StatusLine {
   /** Reports one engine event; the run's result is the caller's to print. */
   event(event: GcEvent): void {
     switch (event.type) {
@@ -49,10 +16,10 @@ export class RunProgress {
         for (const error of event.errors) this.problem(`error: ${error}`);
         break;
       case 'phase-start':
-        this.status.draw(`${phaseTitle(event.phase)}: 0/${event.total}`);
+        this.status(`${phaseTitle(event.phase)}: 0/${event.total}`);
         break;
       case 'progress':
-        this.status.draw(`${phaseTitle(event.phase)}: ${event.done}/${event.total}` +
+        this.status(`${phaseTitle(event.phase)}: ${event.done}/${event.total}` +
           (event.bytes > 0 ? `, ${formatBytes(event.bytes)}` : ''));
         break;
       case 'phase-done':
@@ -71,22 +38,6 @@ export class RunProgress {
       case 'run-done':
         break;
     }
-  }
-
-  /** A line that stays, replacing the status line if one is drawn. */
-  line(text: string): void {
-    this.clear();
-    this.out.write(`${text}\n`);
-  }
-
-  /** Clears the status line before anything else (a prompt) writes to the terminal. */
-  clear(): void {
-    this.status.clear();
-  }
-
-  private problem(text: string): void {
-    this.clear();
-    this.warn.write(`${text}\n`);
   }
 }
 

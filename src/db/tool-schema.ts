@@ -133,7 +133,7 @@ export const toolMigrations = {
     migrationsList: [
       { name: '20261101-v0.1-tables', class: V01Tables },
       { name: '20261202-journal-per-chunk', class: JournalPerChunk },
-      { name: '20261215-hub-passes', class: HubPasses },
+      { name: '20261222-hub-passes', class: HubPasses },
     ],
     silent: true,
     snapshot: false,
