@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { musehubDdl, openEmbedded, openServer, type Database } from '../src/db/connect.js';
+import { openEmbedded, openServer, type Database } from '../src/db/connect.js';
 import { buildBigRepo, buildManyRepos } from '../src/demo/big-hub.js';
 import { DEMO, seedDemoHub } from '../src/demo/demo-hub.js';
 import { createGcService } from '../src/gc/gc-service.js';
@@ -26,6 +26,7 @@ import type { Plan, RunResult } from '../src/gc/types.js';
 import { FileBlobStore } from '../src/storage/file-store.js';
 import { graphScreenTimes, timeToFirstFrame } from '../src/ui/bench-probes.js';
 import { runSeedService, seedServiceMissing, writeSeedService } from './seed-service.js';
+import { benchTemplate, databaseUrl, freshCopy } from './templates.js';
 
 const { values } = parseArgs({ options: {
   sizes: { type: 'string', default: '60000,200000,1000000' },
@@ -38,62 +39,11 @@ const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0
 const REPO = 'bench/big-repo';
 
 function urlOf(database: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
+  return databaseUrl(ADMIN_URL, database);
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A template database holding `build`'s hub, built the first time and reused after. */
-async function template(name: string, build: (db: Database) => Promise<unknown>): Promise<string> {
-  const ready = await admin(async (client) => (await client.query(
-    `select 1 from pg_database d join pg_shdescription s on s.objoid = d.oid
-     where d.datname = $1 and s.description = 'musehub-gc bench: complete'`, [name])).rowCount === 1);
-  if (ready) return name;
-  const started = performance.now();
-  process.stderr.write(`building ${name} (once; later runs reuse it)…\n`);
-  await admin(async (client) => {
-    await client.query(`drop database if exists ${name}`);
-    await client.query(`create database ${name}`);
-  });
-  const loader = new pg.Client({ connectionString: urlOf(name) });
-  await loader.connect();
-  await loader.query(musehubDdl());
-  await loader.end();
-  const db = await openServer(urlOf(name));
-  try {
-    await build(db);
-  } finally {
-    await db.close();
-  }
-  // A production database has its statistics; so does the template, or the planner guesses.
-  const analyzer = new pg.Client({ connectionString: urlOf(name) });
-  await analyzer.connect();
-  await analyzer.query('vacuum analyze');
-  await analyzer.end();
-  await admin((client) => client.query(`comment on database ${name} is 'musehub-gc bench: complete'`));
-  process.stderr.write(`built ${name} in ${seconds(performance.now() - started)} s\n`);
-  return name;
-}
-
-/** A fresh copy of a template, to act on. */
-async function copyOf(templateName: string): Promise<string> {
-  const name = `${templateName}_run`;
-  await admin(async (client) => {
-    await client.query(`drop database if exists ${name} with (force)`);
-    await client.query(`create database ${name} template ${templateName}`);
-  });
-  return name;
-}
+const template = (name: string, build: (db: Database) => Promise<unknown>) => benchTemplate(ADMIN_URL, name, build);
+const copyOf = (templateName: string) => freshCopy(ADMIN_URL, templateName);
 
 /**
  * Time for PostgreSQL alone to hand over what liveness needs: the commits with their parents,

@@ -5,9 +5,10 @@
  */
 import type { CheckRecord, CheckReport, ProblemKind } from './gc/check/types.js';
 import { formatGrace } from './gc/duration.js';
+import type { HubProgress, HubRepoResult } from './gc/hub/types.js';
+import { PHASE_SETS, PHASES, phaseNamed, rowsDeleted, type Phase, type RunTally } from './gc/phases/table.js';
 import type { SweepFound, SweepResult } from './gc/sweep/types.js';
-import { PHASES, phaseNamed, type Phase } from './gc/phases/table.js';
-import type { Kept, PhaseName, PhasePlan } from './gc/types.js';
+import { repoName, type Kept, type PhaseName, type PhasePlan, type RunResult } from './gc/types.js';
 import { counted } from './words.js';
 
 export { counted, formatGrace };
@@ -45,10 +46,11 @@ export function formatDuration(seconds: number): string {
   return `${minutes}m ${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
 }
 
-/** A count per second, short: `950/s`, `1.2k/s`. */
-export function formatRate(perSecond: number): string {
-  if (perSecond >= 1000) return `${(perSecond / 1000).toFixed(1)}k/s`;
-  return `${Math.round(perSecond)}/s`;
+/** A count per second, short: `1.6/s`, `950/s`, `1.2k/s`; of what, when given: `1.2k rows/s`. */
+export function formatRate(perSecond: number, what = ''): string {
+  const per = `${what ? ` ${what}` : ''}/s`;
+  if (perSecond >= 1000) return `${(perSecond / 1000).toFixed(1)}k${per}`;
+  return `${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)}${per}`;
 }
 
 /** The first 12 characters of an id, without a `sha256:` prefix: enough to tell a million apart. */
@@ -77,6 +79,16 @@ export function isEmptyPhase(plan: Pick<PhasePlan, 'refs' | 'rows' | 'blobs'>): 
 /** Why things stay, in one line: `3 held by fork a/b; 2 in grace period`, or `-`. */
 export function describeKept(kept: readonly Kept[]): string {
   return kept.length === 0 ? '-' : kept.map((line) => line.detail).join('; ');
+}
+
+/** A plan's counts set by set, in the order of PHASE_SETS: commit refs, commits, …, expired entries. */
+export function plannedBySet(phases: ReadonlyArray<Pick<PhasePlan, 'refs' | 'rows'>>): number[] {
+  return PHASES.flatMap((phase, index) => phase.sets.map((set) => phases[index]![set.count]));
+}
+
+/** The bytes a plan's phases free. */
+export function plannedBytes(phases: ReadonlyArray<Pick<PhasePlan, 'bytes'>>): number {
+  return phases.reduce((sum, phase) => sum + phase.bytes, 0);
 }
 
 /** The phase names, in order, as `--phases` takes them. */
@@ -178,4 +190,52 @@ export function describeSweepResult(result: Omit<SweepResult, 'profile'>): strin
   }
   return `sweep ${result.outcome}: deleted ${counted(result.deleted, 'key')} (${formatBytes(result.deletedBytes)}) ` +
     `of ${result.store}${kept}${errors}, in ${formatDuration(result.seconds)}`;
+}
+
+/** What a run deleted, the sets it deleted from: `38 commit refs, 35 commits, 61 object refs, 2 expired entries`, or `nothing`. */
+export function describeRunDeletes(result: Pick<RunResult, RunTally>): string {
+  const sets = PHASE_SETS.filter((set) => result[set.tally] > 0);
+  return sets.length === 0 ? 'nothing' : sets.map((set) => counted(result[set.tally], set.one, set.many)).join(', ');
+}
+
+/** How a pass's words go: what it did, or (a dry run, a plan) what it would do. */
+export type HubVerb = 'run' | 'would';
+
+/**
+ * Where a pass stands, in one line:
+ * `12/300 repos · 4,512 rows deleted · 1.2 MiB freed · 3.4 repos/s · ETA 1m 20s · in flight: a/b, c/d`.
+ */
+export function describeHubProgress(progress: HubProgress, verb: HubVerb): string {
+  const rate = progress.elapsedSeconds > 0 ? progress.finished / progress.elapsedSeconds : 0;
+  const eta = rate > 0 ? formatDuration((progress.total - progress.finished) / rate) : '?';
+  const shown = progress.inFlight.slice(0, 3).map(repoName);
+  const more = progress.inFlight.length - shown.length;
+  return [
+    `${progress.finished}/${progress.total} repos`,
+    `${counted(progress.rows, 'row')} ${verb === 'run' ? 'deleted' : 'to delete'}`,
+    `${formatBytes(progress.bytes)} ${verb === 'run' ? 'freed' : 'to free'}`,
+    formatRate(rate, 'repos'),
+    `ETA ${eta}`,
+    ...(shown.length > 0 ? [`in flight: ${shown.join(', ')}${more > 0 ? ` +${more}` : ''}`] : []),
+  ].join(' · ');
+}
+
+/**
+ * How one repo of a pass fared, in a line after its name: `done: deleted 38 commit refs, … ; 4.0 MiB
+ * freed in 0.4 s`, `skipped: its GC lock is held by …`, `not started`.
+ */
+export function describeRepoOutcome(outcome: HubRepoResult): string {
+  const { result } = outcome;
+  if (!result) {
+    if (outcome.status === 'not-started') return 'not started';
+    return `${outcome.status === 'failed' ? 'failed' : 'skipped'}: ${outcome.detail ?? outcome.status}`;
+  }
+  const seconds = (Date.parse(outcome.finished_at!) - Date.parse(outcome.started_at!)) / 1000;
+  const what = rowsDeleted(result) === 0 && result.storage_bytes_freed === 0 ? 'nothing to delete'
+    : `${result.dry_run ? 'would delete' : 'deleted'} ${describeRunDeletes(result)}; ` +
+      `${formatBytes(result.storage_bytes_freed)} ${result.dry_run ? 'to free' : 'freed'}`;
+  const refused = result.phases.filter((phase) => phase.status === 'refused').map((phase) => phase.phase);
+  return `${result.outcome}: ${what} in ${formatDuration(seconds)}` +
+    (refused.length > 0 ? `; refused: ${refused.join(', ')}` : '') +
+    (result.errors.length > 0 ? `; ${counted(result.errors.length, 'error')}: ${result.errors[0]}` : '');
 }

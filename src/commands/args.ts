@@ -5,6 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, messageOf } from '../errors.js';
+import { PHASES, phaseNamed } from '../gc/phases/table.js';
+import type { PhaseName } from '../gc/types.js';
+import { phaseNames } from '../present.js';
 
 /** Every option any command takes; a command accepts the globals plus its own. */
 const OPTIONS = {
@@ -25,6 +28,9 @@ const OPTIONS = {
   connections: { type: 'string' },
   all: { type: 'boolean' },
   blobs: { type: 'boolean' },
+  workers: { type: 'string' },
+  'metrics-file': { type: 'string' },
+  report: { type: 'string' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -55,6 +61,9 @@ export interface ParsedArgs {
     connections?: string;
     all?: boolean;
     blobs?: boolean;
+    workers?: string;
+    'metrics-file'?: string;
+    report?: string;
   };
 }
 
@@ -93,4 +102,16 @@ export function parseCount(name: string, text: string): number {
     throw new UsageError(`--${name} wants a whole number of at least 1, not ${JSON.stringify(text)}`);
   }
   return Number(text);
+}
+
+/** The phases `--phases` names, in the phase table's spelling; a name it does not know is a usage error. */
+export function parsePhases(text: string): PhaseName[] {
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  for (const name of names) {
+    if (!PHASES.some((phase) => phase.name === name)) {
+      throw new UsageError(`--phases: no phase ${JSON.stringify(name)}; the phases are ${phaseNames()}`);
+    }
+  }
+  if (names.length === 0) throw new UsageError(`--phases names no phase; the phases are ${phaseNames()}`);
+  return names.map((name) => phaseNamed(name as PhaseName).name);
 }

@@ -28,12 +28,15 @@ const GLOBAL_HELP = [
 
 const EXIT_HELP = [
   'Exit codes:',
-  '  0    done (check: every repo checked is clean)',
+  '  0    done (run --all: every repo done, or skipped as another process holds or collected it;',
+  '       check: every repo checked is clean)',
   '  1    failed: errors during the run (blobs kept in the journal, a phase failed), check found problems,',
-  '       a sweep\'s listing failed, an unreachable server or store, or an unexpected error',
+  '       a sweep\'s listing failed, an unreachable server or store, or an unexpected error; run --all: any',
+  '       repo failed',
   '  2    usage: bad arguments, unknown repo, a malformed URL, no blob store for run/resume/sweep, no terminal',
   '  3    refused: the repo\'s GC lock or the embedded hub\'s lock is held, a requested phase was refused',
-  '       (a manifest that does not decode), or a phase or a sweep was declined at its prompt or stopped',
+  '       (a manifest that does not decode), or a phase or a sweep was declined at its prompt or stopped;',
+  '       run --all: a repo was refused a phase, or Ctrl-C stopped the pass before every repo was started',
   '  130  interrupted (Ctrl-C)',
 ];
 

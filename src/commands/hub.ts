@@ -37,15 +37,22 @@ export interface Hub {
   store: BlobStore | undefined;
 }
 
+/** How a command wants the hub opened. */
+export interface HubOptions {
+  /** Connections a server's pool may open: a hub pass wants some per worker. */
+  poolMax?: number;
+}
+
 /**
  * Opens the hub, hands it to `work`, and closes it on every path, including an
  * interrupt (the embedded hub holds a lock file until it is closed).
  */
-export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Promise<T>): Promise<T> {
+export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Promise<T>, options: HubOptions = {}): Promise<T> {
   // A bad storage URL is a usage error: say so before any database is touched.
   const store = settings.storageUrl ? await openBlobStore(settings.storageUrl) : undefined;
   const opening: Promise<Hub> = settings.databaseUrl
-    ? import('../db/connect.js').then(async ({ openServer }) => ({ db: await openServer(settings.databaseUrl!, { notice: note }), store }))
+    ? import('../db/connect.js').then(async ({ openServer }) => ({
+      db: await openServer(settings.databaseUrl!, { notice: note, poolMax: options.poolMax }), store }))
     : openDemoHub(settings.embeddedDir, store);
   // Closing waits for the hub to open (or seed), so an interrupt then still closes it, lock file and all;
   // and it runs once, for an interrupt and the normal way out may both close and both must wait for it.
@@ -69,12 +76,12 @@ export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Prom
  * only a command needs: where it is). Closes it on every path, as withHub does.
  */
 export function withService<T>(settings: HubSettings, graceSeconds: number,
-  work: (service: GcService, hub: Hub) => Promise<T>): Promise<T> {
+  work: (service: GcService, hub: Hub) => Promise<T>, options: HubOptions = {}): Promise<T> {
   return withHub(settings, async (hub) => {
     // The engine loads only when a command opens a hub: --help stays quick.
     const { createGcService } = await import('../gc/gc-service.js');
     return work(createGcService(hub.db, hub.store, { graceSeconds }), hub);
-  });
+  }, options);
 }
 
 /** Opens the embedded hub in `dir`, creating and seeding it with the demo hub on first start. */

@@ -6,7 +6,7 @@
 import { note } from './output.js';
 
 const closers = new Set<() => Promise<void>>();
-let windDown: (() => void) | undefined;
+let windDown: { handler: () => void; what: string } | undefined;
 let windingDown = false;
 let aborting = false;
 
@@ -15,8 +15,8 @@ export function handleInterrupts(): void {
   process.on('SIGINT', () => {
     if (windDown && !windingDown) {
       windingDown = true;
-      note('interrupted: stopping before the next phase (Ctrl-C again to abort now)');
-      windDown();
+      note(`interrupted: ${windDown.what} (Ctrl-C again to abort now)`);
+      windDown.handler();
       return;
     }
     note('interrupted');
@@ -31,9 +31,12 @@ export function onInterrupt(close: () => Promise<void>): () => void {
   return () => closers.delete(close);
 }
 
-/** Sets what the first Ctrl-C does instead of aborting; returns the function that unsets it. */
-export function onWindDown(handler: () => void): () => void {
-  windDown = handler;
+/**
+ * Sets what the first Ctrl-C does instead of aborting, and `what` it says it does; returns the
+ * function that unsets it.
+ */
+export function onWindDown(handler: () => void, what = 'stopping before the next phase'): () => void {
+  windDown = { handler, what };
   return () => {
     windDown = undefined;
   };

@@ -30,6 +30,8 @@ export interface Database {
   label: string;
   /** A postgres:// URL that a dedicated connection (the GC lock) can open. */
   url: string;
+  /** How many connections its pool opens at most: what the sessions of the work at hand may hold at once. */
+  poolMax: number;
   /** The embedded hub's directory (blobs live beside the database); undefined for a server. */
   embeddedDir?: string;
   /** The hub as plans name it: the tool's id for this database, and its label. */
@@ -70,15 +72,24 @@ export interface OpenOptions {
   notice?: (line: string) => void;
 }
 
+/** Connections a server's pool opens unless told otherwise: a run's own, two it deletes on, one to spare. */
+const SERVER_POOL_MAX = 4;
+
+export interface ServerOptions extends OpenOptions {
+  /** The pool's size: a hub pass wants a run's connections per worker (see gc/hub/workers.ts). */
+  poolMax?: number;
+}
+
 /** Opens the server at `url`, which must already hold MuseHub's tables. */
-export async function openServer(rawUrl: string, options: OpenOptions = {}): Promise<Database> {
+export async function openServer(rawUrl: string, options: ServerOptions = {}): Promise<Database> {
   const url = parseDatabaseUrl(rawUrl);
-  const orm = await initOrm(url.toString(), 4);
+  const poolMax = options.poolMax ?? SERVER_POOL_MAX;
+  const orm = await initOrm(url.toString(), poolMax);
   const label = `${url.hostname}:${url.port || 5432}${url.pathname}`;
   try {
     await requireMusehubTables(orm, label, `point DATABASE_URL at MuseHub's database`);
     const hubId = await migrateToolSchema(orm, label, options.notice ?? (() => {}));
-    return wrap(orm, 'server', { hubId, label }, url.toString());
+    return wrap(orm, 'server', { hubId, label }, url.toString(), poolMax);
   } catch (error) {
     await orm.close(true);
     throw error;
@@ -102,7 +113,7 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Datab
     if (server.fresh) await orm.em.getKnex().raw(musehubDdl());
     else await requireMusehubTables(orm, label, 'run `musehub-gc demo reset` to rebuild the embedded hub');
     const hubId = await migrateToolSchema(orm, label, options.notice ?? (() => {}));
-    const database = wrap(orm, 'embedded', { hubId, label }, server.url, server, options.dir);
+    const database = wrap(orm, 'embedded', { hubId, label }, server.url, 1, server, options.dir);
     if (server.fresh) await options.seed?.(database);
     return database;
   } catch (error) {
@@ -163,11 +174,11 @@ async function requireMusehubTables(orm: MikroORM, label: string, hint: string):
   throw new UnavailableError(`the database at ${label} has ${what}: ${hint}`);
 }
 
-function wrap(orm: MikroORM, kind: Database['kind'], hub: HubIdentity, url: string,
+function wrap(orm: MikroORM, kind: Database['kind'], hub: HubIdentity, url: string, poolMax: number,
   embedded?: EmbeddedServer, embeddedDir?: string): Database {
   let closed = false;
   return {
-    orm, kind, label: hub.label, url, embeddedDir, hub,
+    orm, kind, label: hub.label, url, poolMax, embeddedDir, hub,
     em: () => orm.em.fork(),
     knex: () => orm.em.getKnex(),
     async close() {

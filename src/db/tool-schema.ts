@@ -1,14 +1,16 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
  * deletion journal, work pending between phases, cached repo estimates, each repo's last
- * integrity check, each sweep's outcome and the hub's id. Entities describe them; migrations (db/migrations, shipped in the build) create
- * and evolve them on first use. MuseHub's own tables are never touched.
+ * integrity check, each sweep's outcome, the hub's id and hub passes. Entities describe them;
+ * migrations (db/migrations, shipped in the build) create and evolve them on first use.
+ * MuseHub's own tables are never touched.
  */
 import { defineEntity, p, type MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { RefusedError, messageOf } from '../errors.js';
 import type { SweepResult } from '../gc/sweep/types.js';
 import { Checks } from './migrations/checks.js';
+import { HubPasses } from './migrations/hub-passes.js';
 import { JournalPerChunk } from './migrations/journal-per-chunk.js';
 import { Sweeps } from './migrations/sweeps.js';
 import { V01Tables } from './migrations/v0-1-tables.js';
@@ -143,7 +145,29 @@ export const GcHub = defineEntity({
   },
 });
 
-export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcCheck, GcSweep, GcHub];
+/**
+ * A hub pass (`run --all`) of one process. `since` is the start of the earliest pass still running
+ * when it began (its own start when none was): a repo collected since then is not collected again.
+ */
+export const GcPass = defineEntity({
+  name: 'GcPass',
+  tableName: 'musehub_gc_passes',
+  properties: {
+    passId: p.string().primary().columnType('varchar(36)'),
+    since: p.datetime().columnType('timestamptz'),
+    startedAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+    finishedAt: p.datetime().columnType('timestamptz').nullable(),
+    osUser: p.string().columnType('varchar(255)'),
+    host: p.string().columnType('varchar(255)'),
+    workers: p.integer(),
+    dryRun: p.boolean(),
+    graceSeconds: p.integer(),
+    outcome: p.string().columnType('varchar(20)').default('running'),
+    repos: p.integer().default(0),
+  },
+});
+
+export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcCheck, GcSweep, GcHub, GcPass];
 
 /** The tool's migrations, oldest first; their names are what musehub_gc_migrations records. */
 export const toolMigrations = {
@@ -155,6 +179,7 @@ export const toolMigrations = {
       { name: '20261202-journal-per-chunk', class: JournalPerChunk },
       { name: '20261215-checks', class: Checks },
       { name: '20261220-sweeps', class: Sweeps },
+      { name: '20261222-hub-passes', class: HubPasses },
     ],
     silent: true,
     snapshot: false,

@@ -58,13 +58,18 @@ async function estimateRepo(db: Database, repo: RepoIdentity, graceSeconds: numb
   } finally {
     await session.close();
   }
+  await rememberEstimate(db, estimate);
+  return estimate;
+}
+
+/** Caches an estimate for the repos table (and the order of a hub pass). */
+export async function rememberEstimate(db: Database, estimate: Estimate): Promise<void> {
   // The cache has no room for a refusal: such a repo is estimated afresh each time, and says why.
-  if (estimate.error) return estimate;
+  if (estimate.error) return;
   await db.em().upsert(GcEstimate, {
-    repoId: repo.repoId, computedAt: new Date(estimate.computedAt), orphanCommits: estimate.orphanCommits,
+    repoId: estimate.repoId, computedAt: new Date(estimate.computedAt), orphanCommits: estimate.orphanCommits,
     orphanObjects: estimate.orphanObjects, reclaimableBytes: estimate.reclaimableBytes,
   }).catch(() => undefined); // A read-only database user can still see estimates; they just are not cached.
-  return estimate;
 }
 
 /** A plan's headline numbers. */

@@ -2,8 +2,9 @@
  * Executing a plan, once, phase by phase. Under the repo's lock the run either
  * derives its plan there, or takes the plan it was given (the preview, a plan file)
  * and checks cheaply whether the hub changed since: if it did, it derives again and
- * narrows the given plan to what is still garbage, saying what differs. It never
- * deletes what the plan does not list. A phase deletes chunk by chunk (chunks.ts),
+ * narrows the given plan to what is still garbage, saying what differs. It deletes
+ * nothing the plan does not list but the row of a commit whose listed ref went last
+ * (phases/commits.ts says why), and says so. A phase deletes chunk by chunk (chunks.ts),
  * each chunk a transaction that re-checks under row locks; blobs go after it
  * commits, from the journal.
  */
@@ -13,7 +14,7 @@ import type { GcContext } from './context.js';
 import { recordEnd, recordStart } from './history.js';
 import { ChunkRunner } from './chunks.js';
 import { drainJournal } from './journal.js';
-import { lockRepo, type Unlock } from './lock.js';
+import { lockRepo, type HeldLock, type Unlock } from './lock.js';
 import { narrowPlan } from './narrow.js';
 import { PHASES, type Phase } from './phases/table.js';
 import { holdRoots, RootsMoved, type PhaseApplied, type Progress } from './phases/runtime.js';
@@ -24,6 +25,17 @@ import {
   repoName, type GcEvent, type Kept, type PhaseName, type PhaseResult, type Plan, type PlanSource,
   type RepoIdentity, type RunOptions, type RunResult, type RunTarget,
 } from './types.js';
+
+/** What a hub pass adds to a run's options: the engine's own, not the commands'. */
+export interface ExecuteOptions extends RunOptions {
+  /** The repo's lock, already taken (a hub pass claims repos so): the run takes it and its session over. */
+  held?: HeldLock;
+  /**
+   * Finish only the blob deletions this repo's earlier runs left in the journal, not every repo's:
+   * in a hub pass each repo answers for its own, and a blob that keeps failing is one repo's error.
+   */
+  ownJournal?: boolean;
+}
 
 /**
  * Connections a run deletes on by default: MuseHub's cascade triggers make one backend the limit
@@ -45,16 +57,16 @@ interface Current {
   notes: string[];
 }
 
-export async function* executeGc(ctx: GcContext, target: RunTarget, options: RunOptions): AsyncGenerator<GcEvent, RunResult> {
+export async function* executeGc(ctx: GcContext, target: RunTarget, options: ExecuteOptions): AsyncGenerator<GcEvent, RunResult> {
   const repo = 'plan' in target ? target.plan.repo : target.repo;
   const result = emptyResult(repo, options.dryRun ?? false, 'plan' in target ? target.source : 'derived');
   const profile = new Profile();
-  const session = await Session.open(ctx.db);
+  const session = options.held?.session ?? await Session.open(ctx.db);
   let workers: Session[] = [];
-  let unlock: Unlock | undefined;
+  let unlock: Unlock | undefined = options.held?.unlock;
   try {
     try {
-      unlock = await lockRepo(session, ctx.db.kind, repo);
+      unlock ??= await lockRepo(session, ctx.db.kind, repo);
     } catch (error) {
       result.outcome = 'refused';
       result.errors.push(messageOf(error));
@@ -96,12 +108,13 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Run
 }
 
 async function* runPhases(
-  ctx: GcContext, session: Session, workers: readonly Session[], target: RunTarget, options: RunOptions,
+  ctx: GcContext, session: Session, workers: readonly Session[], target: RunTarget, options: ExecuteOptions,
   result: RunResult, profile: Profile,
 ): AsyncGenerator<GcEvent> {
   const dryRun = result.dry_run;
   if (!dryRun) {
-    const resumed = await drainJournal(session, ctx.store, undefined, { profile });
+    const resumed = await drainJournal(session, ctx.store, undefined,
+      { profile, repoId: options.ownJournal ? result.repo_id : undefined });
     if (resumed.blobs > 0 || resumed.errors.length > 0) {
       result.errors.push(...resumed.errors);
       yield { type: 'journal-resumed', blobs: resumed.blobs, bytes: resumed.bytes, errors: resumed.errors };
@@ -207,7 +220,8 @@ async function* runPhase(
       }
     }
     const kept = [...current.dropped.get(phase.name) ?? [], ...applied.kept];
-    Object.assign(done, { kept, keptSincePlan: kept.reduce((sum, line) => sum + line.count, 0), differences: kept.map((line) => line.detail) });
+    Object.assign(done, { kept, keptSincePlan: kept.reduce((sum, line) => sum + line.count, 0),
+      differences: [...kept.map((line) => line.detail), ...applied.beyondPlan ?? []] });
   } catch (error) {
     // Rows a committed transaction deleted stay counted; the journal keeps their blobs for later.
     done.status = 'failed';

@@ -7,6 +7,8 @@ import { lastCheck } from './check/record.js';
 import { estimateRepos } from './estimate.js';
 import { executeGc } from './execute.js';
 import { commitDetail, repoGraph } from './graph.js';
+import { planAllRepos } from './hub/plan-all.js';
+import { runAllRepos } from './hub/run-all.js';
 import { listRuns } from './history.js';
 import { drainJournal } from './journal.js';
 import { loadPlan, savePlan } from './plan-file.js';
@@ -36,6 +38,8 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
     }
     return store;
   };
+  // A dry run deletes no blob: it needs no store, and must not touch one.
+  const storeFor = async (dryRun: boolean | undefined): Promise<BlobStore> => (dryRun ? unusedStore(db.label) : usableStore());
   return {
     label: db.label,
     hub: db.hub,
@@ -47,10 +51,12 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
     commit: (commitId) => commitDetail(db, commitId),
     plan: (repo, planOptions) => planGc(db, repo, planOptions),
     async *run(target: RunTarget, runOptions: RunOptions): AsyncGenerator<GcEvent, RunResult> {
-      // A dry run deletes no blob: it needs no store, and must not touch one.
-      const runStore = runOptions.dryRun ? unusedStore(db.label) : await usableStore();
-      return yield* executeGc({ db, store: runStore }, target, runOptions);
+      return yield* executeGc({ db, store: await storeFor(runOptions.dryRun) }, target, runOptions);
     },
+    async *runAll(hubOptions) {
+      return yield* runAllRepos({ db, store: await storeFor(hubOptions.dryRun) }, hubOptions);
+    },
+    planAll: (hubOptions) => planAllRepos(db, hubOptions),
     history: (repo) => listRuns(db, repo),
     async resume() {
       const runStore = await usableStore();

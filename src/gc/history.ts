@@ -4,28 +4,22 @@
  * with the entity's query builder; history is read through the EntityManager.
  */
 import { randomUUID } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
 import type { Database } from '../db/connect.js';
 import { GcRun } from '../db/tool-schema.js';
+import { operator } from '../operator.js';
 import { repoLocked } from './lock.js';
 import type { RunRecord } from './service.js';
 import type { Session } from './session.js';
 import { repoName, type RepoIdentity, type RunResult } from './types.js';
 
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
-}
 
 /** Records a run as started; returns its id. */
 export async function recordStart(session: Session, db: Database, repo: RepoIdentity, dryRun: boolean,
   graceSeconds: number): Promise<string> {
   const runId = randomUUID();
+  const { user, host } = operator();
   await session.query(db.em().createQueryBuilder(GcRun).insert({
-    runId, repoId: repo.repoId, repoName: repoName(repo), osUser: osUser(), host: hostname(), dryRun, graceSeconds,
+    runId, repoId: repo.repoId, repoName: repoName(repo), osUser: user, host, dryRun, graceSeconds,
   }));
   return runId;
 }

@@ -33,13 +33,17 @@ interface Entry {
   sizes: number[];
 }
 
-/** Deletes the journal's blobs: those of `runId`, or every entry when undefined. */
+/**
+ * Deletes the journal's blobs: those of `runId`; or, with `repoId`, those of that repo's runs;
+ * or every entry.
+ */
 export async function drainJournal(
   session: Session, store: BlobStore, runId: string | undefined,
-  options: { progress?: (done: number, total: number, bytes: number) => void; profile?: Profile } = {},
+  options: { progress?: (done: number, total: number, bytes: number) => void; profile?: Profile; repoId?: string } = {},
 ): Promise<Drained> {
-  const filter = runId === undefined ? 'true' : 'run_id = ?';
-  const scope = runId === undefined ? [] : [runId];
+  const [filter, scope] = runId !== undefined ? ['run_id = ?', [runId]]
+    : options.repoId !== undefined ? ['run_id in (select run_id from musehub_gc_runs where repo_id = ?)', [options.repoId]]
+      : ['true', []];
   const { total } = await session.one<{ total: number }>(
     `select coalesce(sum(cardinality(blob_ids)), 0)::int as total from musehub_gc_journal where ${filter}`, scope);
   const drained = nothingDrained();

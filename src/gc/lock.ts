@@ -15,21 +15,39 @@ const embeddedHeld = new Set<string>();
 
 export type Unlock = () => Promise<void>;
 
-export async function lockRepo(session: Session, kind: 'server' | 'embedded', repo: RepoIdentity): Promise<Unlock> {
+/** The repo's lock, taken on `session`: whoever holds both owns the repo's GC until it unlocks. */
+export interface HeldLock {
+  session: Session;
+  unlock: Unlock;
+}
+
+/** Takes the repo's lock without waiting; when another session holds it, says who. */
+export async function tryLockRepo(session: Session, kind: 'server' | 'embedded', repo: RepoIdentity):
+  Promise<{ unlock: Unlock } | { heldBy: string }> {
   if (kind === 'embedded') {
-    if (embeddedHeld.has(repo.repoId)) {
-      throw new RefusedError(`GC of ${repoName(repo)} is already running in this console: wait for it to finish`);
-    }
+    if (embeddedHeld.has(repo.repoId)) return { heldBy: 'this process' };
     embeddedHeld.add(repo.repoId);
-    return async () => { embeddedHeld.delete(repo.repoId); };
+    return { unlock: async () => { embeddedHeld.delete(repo.repoId); } };
   }
   const key = await session.one<{ key: number }>('select (hashtext(?) & 2147483647)::int as key', [repo.repoId]);
   const { locked } = await session.one<{ locked: boolean }>(
     'select pg_try_advisory_lock(?, ?) as locked', [LOCK_CLASS, key.key]);
-  if (!locked) throw new RefusedError(await holderMessage(session, repo, key.key));
-  return async () => {
-    await session.execute('select pg_advisory_unlock(?, ?)', [LOCK_CLASS, key.key]);
+  if (!locked) return { heldBy: await holderOf(session, repo, key.key) };
+  return {
+    unlock: async () => {
+      await session.execute('select pg_advisory_unlock(?, ?)', [LOCK_CLASS, key.key]);
+    },
   };
+}
+
+export async function lockRepo(session: Session, kind: 'server' | 'embedded', repo: RepoIdentity): Promise<Unlock> {
+  const lock = await tryLockRepo(session, kind, repo);
+  if ('unlock' in lock) return lock.unlock;
+  if (kind === 'embedded') {
+    throw new RefusedError(`GC of ${repoName(repo)} is already running in this console: wait for it to finish`);
+  }
+  throw new RefusedError(`GC of ${repoName(repo)} is already running: the lock is held by ${lock.heldBy}. ` +
+    'Wait for it to finish, or stop that process');
 }
 
 /** Whether a GC of the repo holds its lock now (a run row marked running without it was cut off). */
@@ -41,7 +59,8 @@ export async function repoLocked(db: Database, repo: RepoIdentity): Promise<bool
   return rows.length > 0;
 }
 
-async function holderMessage(session: Session, repo: RepoIdentity, key: number): Promise<string> {
+/** Who holds the repo's lock: the client and its backend, and the run it recorded. */
+async function holderOf(session: Session, repo: RepoIdentity, key: number): Promise<string> {
   const [holder] = await session.rows<{ pid: number; app: string; usename: string; addr: string | null; since: string }>(`
     select a.pid, a.application_name as app, a.usename, a.client_addr::text as addr,
            to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') as since
@@ -54,7 +73,5 @@ async function holderMessage(session: Session, repo: RepoIdentity, key: number):
   const by = holder
     ? `${holder.app || 'a client'} (backend pid ${holder.pid}, ${holder.usename}${holder.addr ? ` from ${holder.addr}` : ''}, connected since ${holder.since})`
     : 'another session';
-  const runner = run ? `, run started by ${run.who} at ${run.started}` : '';
-  return `GC of ${repoName(repo)} is already running: the lock is held by ${by}${runner}. ` +
-    'Wait for it to finish, or stop that process';
+  return `${by}${run ? `, run started by ${run.who} at ${run.started}` : ''}`;
 }

@@ -5,6 +5,7 @@
  * with fixture data.
  */
 import type { CheckEvent, CheckOptions, CheckRecord, CheckReport, CheckTarget } from './check/types.js';
+import type { HubEvent, HubPlan, HubPlanEvent, HubPlanOptions, HubResult, HubRunOptions } from './hub/types.js';
 import type { Drained } from './journal.js';
 import type { SweepEvent, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';
 import type { GcEvent, HubIdentity, PhaseName, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
@@ -98,6 +99,16 @@ export interface GcService {
    * `run-done`, and the generator returns the same result.
    */
   run(target: RunTarget, options: RunOptions): AsyncGenerator<GcEvent, RunResult>;
+  /**
+   * Collects every repo of the hub, `workers` at a time, most reclaimable first, sharing the
+   * work with any other process doing the same through PostgreSQL (gc/hub/claim.ts says how).
+   * It checks the blob store first, as `run` does, and yields the pass's events: each repo's
+   * start, its run's events, its end (run or skipped, and why), progress; the last is
+   * `hub-done`, and the generator returns the same result.
+   */
+  runAll(options: HubRunOptions): AsyncGenerator<HubEvent, HubResult>;
+  /** Plans every repo, `workers` at a time; changes nothing but the cached estimates. The last event is `hub-done`. */
+  planAll(options: HubPlanOptions): AsyncGenerator<HubPlanEvent, HubPlan>;
   history(repo: RepoIdentity): Promise<RunRecord[]>;
   /** Finishes the blob deletions interrupted runs left in the journal. */
   resume(): Promise<Drained>;

@@ -20,7 +20,7 @@ describe('musehub-gc without a hub', () => {
     }
     const run = await cli(['run', '--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: musehub-gc run \(<repo> \| --plan FILE\)/);
+    expect(run.stdout).toMatch(/^Usage: musehub-gc run \(<repo> \| --plan FILE \| --all\)/);
     expect(run.stdout).toContain('--phases');
   });
 
@@ -43,7 +43,13 @@ describe('musehub-gc without a hub', () => {
     const outcome = await cli([]);
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(/needs a terminal/);
-    expect(outcome.stderr).toContain('musehub-gc run (<repo> | --plan FILE)');
+    expect(outcome.stderr).toContain('musehub-gc run (<repo> | --plan FILE | --all)');
+  });
+
+  it('says in one line what run --all wants, before touching a hub', async () => {
+    expectOneLine((await cli(['run', '--all'])).stderr, /run --all collects every repo without asking: pass --yes/);
+    expectOneLine((await cli(['run', '--all', '--yes', '--workers', '0'])).stderr, /--workers wants a whole number of at least 1/);
+    expectOneLine((await cli(['run', '--all', '--yes', '--metrics-file', 'gc.txt'])).stderr, /reads only \*\.prom files/);
   });
 
   it('refuses a malformed DATABASE_URL with exit 2', async () => {

@@ -383,6 +383,13 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     async lastSweep({ dryRun }) {
       return sweepRecords.filter((record) => record.dryRun === dryRun).at(-1) ?? null;
     },
+    // The console has no hub view yet.
+    runAll() {
+      throw new Error('the fixture service runs no hub pass');
+    },
+    planAll() {
+      throw new Error('the fixture service plans no hub');
+    },
     async history(): Promise<RunRecord[]> {
       return [
         {

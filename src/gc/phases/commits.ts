@@ -71,23 +71,30 @@ async function planCommits(ctx: PlanContext, held: readonly string[], pins: read
 /**
  * A chunk of the repo's refs, and the commit rows among them, go in one transaction: an
  * interrupted run never leaves a commit row that no ref names, which no repo's GC would see.
+ * For the same reason the rows looked at are those the plan lists and those of every commit
+ * whose ref just went: another repo that held one when the plan was made may have let go of
+ * it since (its own GC, running at the same time), and then this repo's ref was the last.
  */
 export async function applyCommits(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied> {
   const { repo } = ctx;
   const rows = IdIndex.of(sets.commits);
   const refsLeft = new Leftover();
   const rowsLeft = new Leftover();
+  let beyondPlan = 0;
   await ctx.chunks.run(sets.commitRefs.chunks(DELETE_CHUNK), sets.commitRefs.size, async (session, chunk) => {
-    const refs = await session.execute('delete from musehub_commit_refs where repo_id = ? and commit_id = any(?) and created_at <= ?',
-      [repo.repoId, chunk, ctx.clock.cutoff]);
+    const released = await idsOf(session, `delete from musehub_commit_refs where repo_id = ? and commit_id = any(?)
+      and created_at <= ? returning commit_id as id`, [repo.repoId, chunk, ctx.clock.cutoff]);
+    const refs = released.length;
     await refsLeft.note(chunk, refs, () => stillThere(session, ctx, 'refs', chunk));
-    const commits = chunk.filter((id) => rows.has(id));
-    if (commits.length === 0) return { refs, rows: 0, bytes: 0 };
+    const planned = chunk.filter((id) => rows.has(id));
+    const looked = [...new Set([...planned, ...released])];
+    if (looked.length === 0) return { refs, rows: 0, bytes: 0 };
     // Lock first, then re-check in a new statement: its snapshot sees every ref committed before the
-    // lock, and a push after it waits on the lock and then fails on the foreign key.
-    await session.execute('select 1 from musehub_commits where commit_id = any(?) for update', [commits]);
+    // lock, and a push after it waits on the lock and then fails on the foreign key. In id order, so that
+    // two runs locking commits they share (forks collected at once) never wait on each other in a circle.
+    await session.execute('select 1 from musehub_commits where commit_id = any(?) order by commit_id for update', [looked]);
     // Their snapshots wait in musehub_gc_pending for phase 2, of this run or, if it stops here, the next.
-    const { count } = await session.one<{ count: number }>(`
+    const deleted = await idsOf(session, `
       with deleted as (
         delete from musehub_commits c
         where c.commit_id = any(?)
@@ -95,20 +102,25 @@ export async function applyCommits(ctx: ApplyContext, sets: PlanSets): Promise<P
           and not exists (select 1 from musehub_branches b where b.head_commit_id = c.commit_id)
           and not exists (select 1 from musehub_releases x where x.commit_id = c.commit_id)
           and not exists (select 1 from musehub_wire_tags t where t.commit_id = c.commit_id)
-        returning c.snapshot_id),
+        returning c.commit_id, c.snapshot_id),
       pending as (
         insert into musehub_gc_pending (repo_id, kind, ids)
         select ?, 'snapshot', array_agg(distinct snapshot_id) from deleted where snapshot_id is not null
         having count(*) > 0)
-      select count(*)::int as count from deleted`, [commits, repo.repoId]);
-    await rowsLeft.note(commits, count, () => stillThere(session, ctx, 'rows', commits));
-    return { refs, rows: count, bytes: 0 };
+      select commit_id as id from deleted`, [looked, repo.repoId]);
+    const beyond = deleted.filter((id) => !rows.has(id)).length;
+    await rowsLeft.note(planned, deleted.length - beyond, () => stillThere(session, ctx, 'rows', planned));
+    beyondPlan += beyond;
+    return { refs, rows: deleted.length, bytes: 0 };
   });
   return {
     kept: [
       ...await explainCommitRefs(ctx, IdList.of('hex', refsLeft.kept)), ...goneLine(refsLeft.gone, 'commit ref'),
       ...await explainCommits(ctx, rowsLeft.kept), ...goneLine(rowsLeft.gone, 'commit'),
     ],
+    beyondPlan: beyondPlan === 0 ? [] : [`${counted(beyondPlan, 'commit')} more than the plan listed: another repo that ` +
+      `held ${beyondPlan === 1 ? 'it' : 'them'} let go since, and this repo's ref was the last` +
+      ` (${beyondPlan === 1 ? 'its snapshot waits' : 'their snapshots wait'} for the next run)`],
   };
 }
 

@@ -57,6 +57,8 @@ export interface PhasePlanned {
 export interface PhaseApplied {
   /** What the plan listed that stayed under the re-check, and why. */
   kept: Kept[];
+  /** What it deleted that the plan did not list, and why, a line each. */
+  beyondPlan?: string[];
 }
 
 export type Progress = (done: number, total: number, bytes: number) => void;

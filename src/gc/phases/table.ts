@@ -102,6 +102,11 @@ export function phaseNamed(name: PhaseName): Phase {
 /** Every set of every phase, in phase order. */
 export const PHASE_SETS: readonly PhaseSet[] = PHASES.flatMap((phase) => phase.sets);
 
+/** Rows a run deleted (or, dry, would delete), over every set. */
+export function rowsDeleted(result: Pick<RunResult, RunTally>): number {
+  return PHASE_SETS.reduce((sum, set) => sum + result[set.tally], 0);
+}
+
 /**
  * Why a phase may not run on this live set, or undefined when it may. An unreadable
  * parent_ids leaves the live commits unproven, and with them everything after; an

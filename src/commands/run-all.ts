@@ -1,0 +1,98 @@
+/**
+ * `musehub-gc run --all`: every repo of the hub, `--workers` at a time, as `run <repo> --yes`
+ * would collect each; any number of processes may run it at once (gc/hub/claim.ts). Ctrl-C
+ * lets the repos in flight finish and starts no new one.
+ */
+import { UsageError } from '../errors.js';
+import type { HubResult } from '../gc/hub/types.js';
+import { DEFAULT_WORKERS, hubPoolSize } from '../gc/hub/workers.js';
+import { rowsDeleted } from '../gc/phases/table.js';
+import { repoName } from '../gc/types.js';
+import { counted, describeRepoOutcome, formatBytes, formatDuration, formatRate } from '../present.js';
+import { parseCount, parsePhases } from './args.js';
+import type { CommandInput } from './command.js';
+import { withService } from './hub.js';
+import { followHub, HubLines } from './hub-progress.js';
+import { printJson } from './output.js';
+import { hubExitCode } from './run-exit.js';
+import { RunNotes } from './run-notes.js';
+import { reportContext, runOutputs, writeRunOutputs } from './run-outputs.js';
+
+/** The most workers one process may ask for: each holds two connections of the server's. */
+const MAX_WORKERS = 32;
+
+export function runAll({ args, settings, graceSeconds }: CommandInput): Promise<number> {
+  if (args.positionals.length > 0) throw new UsageError('run --all collects every repo: name no repo with it (or drop --all)');
+  if (args.values.plan || args.values['max-plan-age'] !== undefined) {
+    throw new UsageError('--plan applies one repo\'s plan file; run --all derives each repo\'s plan under its lock');
+  }
+  if (args.values.connections !== undefined) {
+    throw new UsageError('--connections applies to one repo\'s run; with --all, --workers says how many repos run at once');
+  }
+  const dryRun = args.values['dry-run'] ?? false;
+  if (!args.values.yes && !dryRun) {
+    throw new UsageError('run --all collects every repo without asking: pass --yes (or --dry-run to see what it would do)');
+  }
+  const workers = args.values.workers === undefined ? DEFAULT_WORKERS : parseCount('workers', args.values.workers);
+  if (workers > MAX_WORKERS) throw new UsageError(`--workers ${workers} is more than ${MAX_WORKERS}: each worker holds two connections`);
+  const phases = args.values.phases === undefined ? undefined : parsePhases(args.values.phases);
+  const outputs = runOutputs(args, dryRun);
+  const json = args.values.json ?? false;
+  return withService(settings, graceSeconds, async (service) => {
+    const lines = new HubLines(json ? process.stderr : process.stdout, dryRun ? 'would' : 'run');
+    const notes = new RunNotes();
+    const startedAt = new Date().toISOString();
+    let finished = 0;
+    let total = 0;
+    const result = await followHub(lines, (stop) => service.runAll({ graceSeconds, workers, dryRun, phases, stop }), (event) => {
+      switch (event.type) {
+        case 'notice':
+          lines.problem(`note: ${event.message}`);
+          break;
+        case 'hub-start':
+          total = event.total;
+          lines.line(`${dryRun ? 'dry run' : 'run'} --all on ${service.label}: ${counted(event.total, 'repo')}, ` +
+            `${counted(event.pass.workers, 'worker')} (pass ${event.pass.pass_id}, counting runs since ${event.pass.since})`);
+          break;
+        case 'repo-event':
+          notes.observe(event.repo.repoId, event.event);
+          if (event.event.type === 'warning' || event.event.type === 'error') {
+            lines.problem(`${repoName(event.repo)}: ${event.event.type}: ${event.event.message}`);
+          }
+          break;
+        case 'repo-done':
+          lines.line(`[${++finished}/${total}] ${event.outcome.repo}  ${describeRepoOutcome(event.outcome)}`);
+          break;
+        case 'hub-progress':
+          lines.progress(event.progress);
+          break;
+        case 'repo-start':
+        case 'hub-done':
+          break;
+      }
+    });
+    const code = hubExitCode(result, phases);
+    if (json) printJson(result);
+    else lines.line(summaryLine(result));
+    await writeRunOutputs(outputs, await reportContext(result.hub, graceSeconds, startedAt), {
+      dryRun, pass: result,
+      repos: result.repos.map((repo) => ({ ...repo, plan: notes.planOf(repo.repo_id), warnings: notes.warningsOf(repo.repo_id) })),
+    }, { result, success: code === 0 });
+    return code;
+  }, { poolMax: hubPoolSize(workers) });
+}
+
+/** `run --all done: 300 repos: 290 done, 5 claimed, …; 12,345 rows deleted, 1.2 GiB freed in 3m 05s (1.6 repos/s, 4.1k rows/s)`. */
+function summaryLine(result: HubResult): string {
+  const seconds = Math.max((Date.parse(result.finished_at) - Date.parse(result.started_at)) / 1000, 1e-3);
+  const { totals } = result;
+  const rows = rowsDeleted(totals);
+  const statuses = Object.entries(totals.statuses).map(([status, count]) => `${count} ${status}`).join(', ');
+  const ran = result.repos.filter((repo) => repo.result).length;
+  const would = result.dry_run;
+  return `${would ? 'dry run' : 'run'} --all ${result.outcome}: ${counted(totals.repos, 'repo')}: ${statuses}` +
+    (totals.refused_phases > 0 ? ` (${totals.refused_phases} with refused phases)` : '') +
+    `; ${counted(rows, 'row')} ${would ? 'to delete' : 'deleted'}, ${formatBytes(totals.storage_bytes_freed)} ` +
+    `${would ? 'to free' : 'freed'} in ${formatDuration(seconds)} (${formatRate(ran / seconds, 'repos')}, ${formatRate(rows / seconds, 'rows')})` +
+    (totals.errors > 0 ? `; ${counted(totals.errors, 'error')}` : '');
+}
