@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the engine and the console at scale, as rates and ratios.
  *
- *   npm run bench [-- --sizes 60000,200000,1000000] [--repos 10000] [--graph 100000] [--engine-only]
+ *   npm run bench [-- --sizes 60000,200000,1000000] [--repos 10000] [--graph 100000]
+ *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console]
  *
  * Big hubs are built once into template databases on the server at BENCH_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/postgres) and reused: each run works on a
@@ -10,29 +11,35 @@
  * process of its own, whose peak RSS GNU time reports.
  */
 import '../src/storage/sdk-env.js';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { openEmbedded, openServer, type Database } from '../src/db/connect.js';
 import { buildBigRepo, buildManyRepos } from '../src/demo/big-hub.js';
 import { DEMO, seedDemoHub } from '../src/demo/demo-hub.js';
 import { createGcService } from '../src/gc/gc-service.js';
 import { findRepo } from '../src/gc/repo.js';
+import type { CheckReport } from '../src/gc/service.js';
+import { rowsDeleted } from '../src/gc/phases/table.js';
 import type { Plan, RunResult } from '../src/gc/types.js';
 import { FileBlobStore } from '../src/storage/file-store.js';
 import { graphScreenTimes, timeToFirstFrame } from '../src/ui/bench-probes.js';
+import { benchHub } from './hub.js';
+import { cli, floorMs, perSecond } from './measure.js';
 import { runSeedService, seedServiceMissing, writeSeedService } from './seed-service.js';
+import { benchSweep } from './sweep.js';
 import { benchTemplate, databaseUrl, freshCopy } from './templates.js';
 
 const { values } = parseArgs({ options: {
   sizes: { type: 'string', default: '60000,200000,1000000' },
   repos: { type: 'string', default: '10000' },
   graph: { type: 'string', default: '100000' },
-  'engine-only': { type: 'boolean', default: false },
+  'sweep-keys': { type: 'string', default: '1000000' },
+  's3-keys': { type: 'string', default: '100000' },
+  parts: { type: 'string', default: 'engine,sweep,hub,console' },
 } });
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -44,44 +51,6 @@ function urlOf(database: string): string {
 
 const template = (name: string, build: (db: Database) => Promise<unknown>) => benchTemplate(ADMIN_URL, name, build);
 const copyOf = (templateName: string) => freshCopy(ADMIN_URL, templateName);
-
-/**
- * Time for PostgreSQL alone to hand over what liveness needs: the commits with their parents,
- * and the manifests. In COPY's text format (as the floor was first measured), and in its
- * binary one, which carries bytea as it is and is the fastest read there is.
- */
-async function floorMs(url: string, format: 'text' | 'binary'): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const started = performance.now();
-  for (const query of ['select commit_id, parent_ids from musehub_commits', 'select snapshot_id, manifest_blob from musehub_snapshots']) {
-    const stream = client.query(copyTo(`copy (${query}) to stdout${format === 'binary' ? ' with (format binary)' : ''}`));
-    for await (const chunk of stream) void chunk;
-  }
-  const elapsed = performance.now() - started;
-  await client.end();
-  return elapsed;
-}
-
-/** One run of the built CLI: its wall time, peak RSS and output. */
-interface CliRun {
-  seconds: number;
-  rssMiB: number;
-  stdout: string;
-}
-
-const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
-
-function cli(args: string[], env: Record<string, string>): CliRun {
-  const timing = join(tmpdir(), `mhgc-bench-time-${process.pid}`);
-  const run = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timing, process.execPath, CLI, ...args], {
-    encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (run.status !== 0) throw new Error(`musehub-gc ${args.join(' ')} exited ${run.status}`);
-  const [elapsed, rss] = readFileSync(timing, 'utf8').trim().split('\n').at(-1)!.split(' ');
-  rmSync(timing, { force: true });
-  return { seconds: Number(elapsed), rssMiB: Math.round(Number(rss) / 1024), stdout: run.stdout };
-}
 
 /** The steps of a profile, slowest first, as `read commits 0.4 s, …`. */
 function breakdown(profile: Record<string, number>): string {
@@ -98,18 +67,11 @@ async function repoIdOf(url: string): Promise<string> {
   }
 }
 
-function rowsOf(result: RunResult): number {
-  return result.commit_refs_deleted + result.commits_deleted + result.snapshots_deleted +
-    result.object_refs_deleted + result.objects_deleted + result.mpack_cache_deleted;
-}
-
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(1);
 }
 
-const lines: string[] = [];
 function report(line: string): void {
-  lines.push(line);
   console.log(line);
 }
 
@@ -128,25 +90,32 @@ async function benchEngine(commits: number): Promise<void> {
     report(`  floor: COPY of commits and manifests ${seconds(floorText)} s as text, ${seconds(floorBinary)} s binary; ` +
       `the CLI itself starts, connects and lists repos in ${start.seconds.toFixed(1)} s`);
 
+    // The check reads as the plan does and changes no MuseHub row: it goes first, on the same copy.
+    const check = cli(['check', REPO, '--json', '--grace', '0'], env, [0, 1]);
+    const checked = JSON.parse(check.stdout) as CheckReport;
+    report(`  check (own process)   ${check.seconds.toFixed(1)} s   ${ratios(check.seconds)}   ` +
+      `${perSecond(commits, check.seconds)} commits   ${checked.clean ? 'clean' : 'problems found'}   peak RSS ${check.rssMiB} MiB`);
+
     const full = cli(['run', REPO, '--yes', '--json', '--grace', '0'], env);
     const result = JSON.parse(full.stdout) as RunResult;
     report(`  run --yes (plan under the lock, then every phase)  ${full.seconds.toFixed(1)} s   ${ratios(full.seconds)}   ` +
-      `${Math.round(rowsOf(result) / full.seconds).toLocaleString('en')} rows/s (${rowsOf(result).toLocaleString('en')} rows)   ` +
+      `${perSecond(rowsDeleted(result), full.seconds)} rows (${rowsDeleted(result).toLocaleString('en')} rows)   ` +
       `peak RSS ${full.rssMiB} MiB`);
     report(`    where the time goes: ${breakdown({ ...result.plan.profile, ...result.profile })}`);
 
     const missing = seedServiceMissing();
-    if (commits <= 60_000 && !missing) {
+    if (missing) {
+      report(`  the original Python service: not run (${missing})`);
+    } else {
       url = urlOf(await copyOf(name));
       const repoId = await repoIdOf(url);
       const dir = mkdtempSync(join(tmpdir(), 'mhgc-seed-'));
       writeSeedService(dir);
       const seed = runSeedService(dir, url, repoId, store);
       rmSync(dir, { recursive: true, force: true });
-      report(`  the original Python service, same hub: ${seed.wall.toFixed(1)} s (${seed.seconds.toFixed(1)} s in run_gc); ` +
-        `musehub-gc run is ${(seed.wall / full.seconds).toFixed(1)}x as fast`);
-    } else if (commits <= 60_000) {
-      report(`  the original Python service: not run (${missing})`);
+      report('failed' in seed ? `  the original Python service, same hub: failed: ${seed.failed}`
+        : `  the original Python service, same hub: ${seed.wall.toFixed(1)} s (${seed.seconds.toFixed(1)} s in run_gc); ` +
+          `musehub-gc run is ${(seed.wall / full.seconds).toFixed(1)}x as fast`);
     }
 
     if (commits >= 1_000_000) {
@@ -161,8 +130,8 @@ async function benchEngine(commits: number): Promise<void> {
       report(`    where the time goes: ${breakdown(planObject.profile)}`);
       const apply = cli(['run', '--plan', planned, '--yes', '--json'], { ...env, DATABASE_URL: url });
       const applied = JSON.parse(apply.stdout) as RunResult;
-      report(`  run --plan (own process)   ${apply.seconds.toFixed(1)} s   ${Math.round(rowsOf(applied) / apply.seconds).toLocaleString('en')} rows/s ` +
-        `(${rowsOf(applied).toLocaleString('en')} rows)   peak RSS ${apply.rssMiB} MiB`);
+      report(`  run --plan (own process)   ${apply.seconds.toFixed(1)} s   ${perSecond(rowsDeleted(applied), apply.seconds)} rows ` +
+        `(${rowsDeleted(applied).toLocaleString('en')} rows)   peak RSS ${apply.rssMiB} MiB`);
       report(`    where the time goes: ${breakdown(applied.profile)}`);
     }
   } finally {
@@ -210,5 +179,8 @@ async function benchConsole(repos: number, graphCommits: number): Promise<void> 
 }
 
 execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
-for (const size of values.sizes.split(',')) await benchEngine(Number(size));
-if (!values['engine-only']) await benchConsole(Number(values.repos), Number(values.graph));
+const parts = new Set(values.parts.split(','));
+if (parts.has('engine')) for (const size of values.sizes.split(',')) await benchEngine(Number(size));
+if (parts.has('sweep')) for (const line of await benchSweep(ADMIN_URL, Number(values['sweep-keys']), Number(values['s3-keys']))) report(line);
+if (parts.has('hub')) for (const line of await benchHub(ADMIN_URL, { repos: Number(values.repos) })) report(line);
+if (parts.has('console')) await benchConsole(Number(values.repos), Number(values.graph));

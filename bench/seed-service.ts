@@ -6,7 +6,7 @@
  * Debian's Python 3.11 can read (`type X = …` is 3.12 syntax). It needs Debian's
  * python3-sqlalchemy, python3-asyncpg and python3-msgpack; without them it says so.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -135,12 +135,20 @@ export function writeSeedService(dir: string): void {
     readFileSync(SEED, 'utf8').replace(/^type (\w+) = /m, '$1 = '));
 }
 
-/** Runs the service on `repoId` of the database at `url` (postgres://…); resolves to its own timing. */
-export function runSeedService(dir: string, url: string, repoId: string, store: string): { seconds: number; wall: number } {
+/** How the service's run went: its own timing, or the last line of its error. */
+export type SeedRun = { seconds: number; wall: number } | { failed: string };
+
+/** Runs the service on `repoId` of the database at `url` (postgres://…). */
+export function runSeedService(dir: string, url: string, repoId: string, store: string): SeedRun {
   const started = performance.now();
-  const output = execFileSync(PYTHON, [join(dir, 'run_seed.py'), repoId], {
-    cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+  const run = spawnSync(PYTHON, [join(dir, 'run_seed.py'), repoId], {
+    cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28,
     env: { ...process.env, PYTHONPATH: dir, SEED_STORE: store, SEED_DATABASE_URL: url.replace(/^postgres:/, 'postgresql+asyncpg:') },
   });
-  return { seconds: JSON.parse(output.trim().split('\n').at(-1)!).seconds, wall: (performance.now() - started) / 1000 };
+  if (run.status !== 0) {
+    // The exception's own line (`asyncpg…InterfaceError: …`), not SQLAlchemy's link that follows it.
+    const raised = run.stderr.split('\n').filter((line) => /^[\w.]+(Error|Exception): /.test(line)).at(-1);
+    return { failed: raised ?? `exit ${run.status}` };
+  }
+  return { seconds: JSON.parse(run.stdout.trim().split('\n').at(-1)!).seconds, wall: (performance.now() - started) / 1000 };
 }
