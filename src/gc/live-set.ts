@@ -1,8 +1,8 @@
 /**
  * What a repo still needs (GC-RULES "live"): its roots, the commits they reach,
  * and the snapshots and objects of those commits. The repo's commits stream in with
- * one COPY and are walked in memory; the live snapshots go back once, as a
- * temporary table, for their manifests to stream out. Nothing live is written back.
+ * one COPY and are walked in memory; the live snapshots go back once, as an id relation
+ * (Session.idRelation), for their manifests to stream out. Nothing live is written back.
  */
 import { readBasis } from './basis.js';
 import { CommitGraph } from './commit-graph.js';
@@ -172,12 +172,12 @@ export async function readLiveObjects(session: Session, commits: CommitLiveness,
 /** Streams the manifests of `snapshots`, adding the objects they name; returns those that prove nothing. */
 async function readLiveManifests(session: Session, snapshots: IdList, objects: IdIndex): Promise<LivenessProblem[]> {
   if (snapshots.size === 0) return [];
-  const table = await session.idTable(snapshots);
+  const listed = await session.idRelation(snapshots);
   const problems: LivenessProblem[] = [];
   const visit = (text: Uint8Array, start: number, end: number) => objects.addText(text, start, end);
   await readCopy(session.copyOut(`
       select l.id, s.snapshot_id is not null, s.manifest_blob
-      from ${table} l left join musehub_snapshots s on s.snapshot_id = l.id`, [], 'binary'), (row) => {
+      from ${listed} l left join musehub_snapshots s on s.snapshot_id = l.id`, [], 'binary'), (row) => {
     const problem = row.bool(1) ? visitManifestObjects(row.bytes(2), visit) : 'has no row in musehub_snapshots';
     if (problem) problems.push({ id: row.text(0)!, problem });
   });

@@ -14,6 +14,8 @@ import type { IdList } from './packed-ids.js';
 
 /** Ids per INSERT where COPY FROM cannot go (the embedded hub): one array parameter each. */
 const INSERT_CHUNK = 50_000;
+/** Ids an id relation carries inline, in the statement's text, rather than in a temporary table. */
+const INLINE_IDS = 2_000;
 /** Ids per write of a COPY FROM stream. */
 const COPY_CHUNK = 5_000;
 /** Memory for each sort or hash of this session's statements, and for its temporary tables. */
@@ -96,12 +98,15 @@ export class Session {
   }
 
   /**
-   * The name of a temporary table `(id text)` holding `ids`, loaded on first use (COPY FROM
-   * STDIN on a server; array inserts on the embedded hub, whose socket drops COPY FROM) and
-   * analyzed, since autovacuum never analyzes temporary tables. It has no index: the engine
-   * only scans and hash-joins it.
+   * A relation `(id text)` holding `ids`, to select from under an alias. A small set goes inline,
+   * as an array the planner counts (creating and analyzing a table costs more than a small repo's
+   * whole plan). A big one goes into a temporary table, loaded on first use (COPY FROM STDIN on a
+   * server; array inserts on the embedded hub, whose socket drops COPY FROM) and analyzed, since
+   * autovacuum never analyzes temporary tables. It has no index: the engine only scans and
+   * hash-joins it.
    */
-  async idTable(ids: IdList): Promise<string> {
+  async idRelation(ids: IdList): Promise<string> {
+    if (ids.size <= INLINE_IDS) return `(select unnest(array[${[...ids].map(literal).join(',')}]::text[]) as id)`;
     const loaded = this.tables.get(ids);
     if (loaded && loaded.size === ids.size) return loaded.name;
     const name = `gc_ids_${++this.tableCount}`;

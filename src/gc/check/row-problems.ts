@@ -18,8 +18,8 @@ const LOOKUP_CHUNK = 10_000;
 /** Every row problem of the repo, in PROBLEM_KINDS order. */
 export async function rowProblems(session: Session, repo: RepoIdentity, live: LiveSet): Promise<CheckProblem[]> {
   const unreferenced = liveWithoutRef(live);
-  const borrowed = unreferenced.size === 0 ? undefined : await session.idTable(unreferenced);
-  const objects = live.objects.size === 0 ? undefined : await session.idTable(live.objects.toList());
+  const borrowed = unreferenced.size === 0 ? undefined : await session.idRelation(unreferenced);
+  const objects = live.objects.size === 0 ? undefined : await session.idRelation(live.objects.toList());
   const repoId = repo.repoId;
   const found = await problemsOf(session, `
     select 'root-without-commit' as kind, 'branch ' || b.name as id, b.head_commit_id as detail from musehub_branches b
@@ -35,7 +35,7 @@ export async function rowProblems(session: Session, repo: RepoIdentity, live: Li
     union all
     select 'snapshot-without-row', c.commit_id, c.snapshot_id
       from (select commit_id from musehub_commit_refs where repo_id = ?
-            ${borrowed ? `union select id from ${borrowed}` : ''}) k
+            ${borrowed ? `union select b.id from ${borrowed} b` : ''}) k
       join musehub_commits c on c.commit_id = k.commit_id
       where c.snapshot_id is not null and not exists (select 1 from musehub_snapshots s where s.snapshot_id = c.snapshot_id)
     union all

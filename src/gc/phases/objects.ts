@@ -15,16 +15,16 @@ import {
 } from './runtime.js';
 
 /**
- * What keeps pending objects (of `table`) from going: no row, stored within the grace period, or
+ * What keeps pending objects (of `listed`) from going: no row, stored within the grace period, or
  * a repo's ref to them again; of the rest, the bytes they free and the largest few.
  */
-async function pendingFacts(ctx: PlanContext, table: string) {
-  const heldIds = await idsOf(ctx.session, `select g.id from ${table} g where g.id in (select object_id from musehub_object_refs)`);
+async function pendingFacts(ctx: PlanContext, listed: string) {
+  const heldIds = await idsOf(ctx.session, `select g.id from ${listed} g where g.id in (select object_id from musehub_object_refs)`);
   const excluded = IdIndex.of(IdList.of('sha256', heldIds));
   const facts = { excluded, young: 0, bytes: 0, largest: new TopN<PlanItem>(ctx.itemLimit) };
   await readCopy(ctx.session.copyOut(`
       select g.id, o.object_id is null, o.created_at > ?, o.size_bytes
-      from ${table} g left join musehub_objects o on o.object_id = g.id`, [ctx.clock.cutoff]), (row) => {
+      from ${listed} g left join musehub_objects o on o.object_id = g.id`, [ctx.clock.cutoff]), (row) => {
     if (excluded.indexOfText(row.buf, row.starts[0]!, row.ends[0]!) >= 0) return;
     if (row.bool(1) || row.bool(2)) {
       excluded.addText(row.buf, row.starts[0]!, row.ends[0]!);
@@ -97,7 +97,7 @@ async function planObjects(ctx: PlanContext, sets: Pick<PlanSets, 'objectRefs'>,
   const queued = facts.pending.length === 0 ? undefined : IdIndex.of(sets.objectRefs);
   const pending = IdList.of('sha256', facts.pending.filter((id) => !queued!.has(id)));
   if (pending.size > 0) {
-    const fromPending = await pendingFacts(ctx, await session.idTable(pending));
+    const fromPending = await pendingFacts(ctx, await session.idRelation(pending));
     for (const id of pending) if (!fromPending.excluded.has(id)) objects.push(id);
     young += fromPending.young;
     bytes += fromPending.bytes;

@@ -38,14 +38,14 @@ async function planSnapshots(ctx: PlanContext, sets: Pick<PlanSets, 'commits'>, 
 
   // A snapshot goes when it has a row, no release pins it, and only commits phase 1 deletes use it.
   // No index leads from a snapshot to its commits: one pass over the commits counts them.
-  const table = await session.idTable(candidates.toList());
+  const listed = await session.idRelation(candidates.toList());
   const snapshots = new IdList('hex');
   let inUse = 0;
   let released = 0;
   await readCopy(session.copyOut(`
       select g.id, count(c.commit_id), g.id in (select snapshot_id from musehub_releases where snapshot_id is not null),
              exists (select 1 from musehub_snapshots s where s.snapshot_id = g.id)
-      from ${table} g left join musehub_commits c on c.snapshot_id = g.id group by g.id`), (row) => {
+      from ${listed} g left join musehub_commits c on c.snapshot_id = g.id group by g.id`), (row) => {
     if (!row.bool(3)) return;
     const number = candidates.indexOfText(row.buf, row.starts[0]!, row.ends[0]!);
     if (row.bool(2)) released++;
@@ -84,8 +84,8 @@ export async function applySnapshots(ctx: ApplyContext, sets: PlanSets): Promise
   });
 
   // What still has its row and is used by nothing waits in pending for the next run; the rest is settled.
-  const table = await session.idTable(everything);
-  const waiting = (await idsOf(session, `select g.id from ${table} g join musehub_snapshots s on s.snapshot_id = g.id`))
+  const listed = await session.idRelation(everything);
+  const waiting = (await idsOf(session, `select g.id from ${listed} g join musehub_snapshots s on s.snapshot_id = g.id`))
     .filter((id) => !used(id));
   await session.transaction(async () => {
     await session.execute(`delete from musehub_gc_pending where repo_id = ? and kind = 'snapshot'`, [repo.repoId]);
@@ -124,15 +124,15 @@ async function pendingSnapshots(session: Session, repoId: string): Promise<strin
 async function snapshotsInUse(session: Session, snapshots: IdList) {
   const inUse = { byCommit: new Set<string>(), byRelease: new Set<string>(), absent: new Set<string>() };
   if (snapshots.size === 0) return inUse;
-  const table = await session.idTable(snapshots);
+  const listed = await session.idRelation(snapshots);
   await readCopy(session.copyOut(`
-      select distinct c.snapshot_id from musehub_commits c join ${table} g on g.id = c.snapshot_id`), (row) => {
+      select distinct c.snapshot_id from musehub_commits c join ${listed} g on g.id = c.snapshot_id`), (row) => {
     inUse.byCommit.add(row.text(0)!);
   });
   for (const row of await session.rows<{ id: string; why: string }>(`
-      select distinct x.snapshot_id as id, 'release' as why from musehub_releases x join ${table} g on g.id = x.snapshot_id
+      select distinct x.snapshot_id as id, 'release' as why from musehub_releases x join ${listed} g on g.id = x.snapshot_id
       union all
-      select g.id, 'absent' from ${table} g where not exists (select 1 from musehub_snapshots s where s.snapshot_id = g.id)`)) {
+      select g.id, 'absent' from ${listed} g where not exists (select 1 from musehub_snapshots s where s.snapshot_id = g.id)`)) {
     (row.why === 'release' ? inUse.byRelease : inUse.absent).add(row.id);
   }
   for (const id of inUse.byRelease) inUse.byCommit.delete(id);
