@@ -56,6 +56,7 @@ export function emptySets(): PlanSets {
 export async function derivePlan(
   session: Session, hub: HubIdentity, repo: RepoIdentity, options: PlanOptions, clock?: PlanClock, helper?: Session,
 ): Promise<{ plan: Plan; live: LiveSet }> {
+  const started = performance.now();
   const graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
   const at = clock ?? await planClock(session, graceSeconds);
   const profile = new Profile();
@@ -106,7 +107,7 @@ export async function derivePlan(
     plan: {
       hub, repo, computedAt: at.now, graceSeconds, cutoff: at.cutoff,
       reachableCommits: live.reachable, orphanedCommits: live.orphaned, phases, findings: live.findings,
-      basis: live.basis, sets, profile: profile.toJSON(),
+      basis: live.basis, sets, profile: profile.toJSON(), seconds: Math.round(performance.now() - started) / 1000,
     },
   };
 }

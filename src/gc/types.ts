@@ -125,6 +125,8 @@ export interface Plan {
   sets: PlanSets;
   /** Seconds each step of deriving it took. */
   profile: Record<string, number>;
+  /** Seconds deriving it took in all: less than its steps add up to, as two lanes overlap. */
+  seconds: number;
 }
 
 export type Decision = 'go' | 'skip' | 'stop';

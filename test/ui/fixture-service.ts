@@ -62,6 +62,7 @@ export function demoPlan(repo: RepoIdentity, graceSeconds: number): Plan {
     basis: { roots: 'r', work: 'w', absent: [] },
     sets: emptySets(),
     profile: {},
+    seconds: 0.1,
     repo,
     computedAt: ago(1),
     graceSeconds,
