@@ -24,14 +24,14 @@ const everyPhase: Decide = async () => 'go';
 export async function* runAllRepos(ctx: GcContext, options: HubRunOptions): AsyncGenerator<HubEvent, HubResult> {
   const { workers, notice } = workersFor(ctx.db, options.workers);
   if (notice) yield { type: 'notice', message: notice };
-  const queue = await reposInOrder(ctx.db);
+  const queue = await reposInOrder(ctx.db, options.repoIds);
   const dryRun = options.dryRun ?? false;
   const pass = await beginPass(ctx.db, { workers, dryRun, graceSeconds: options.graceSeconds });
   const start: PassStart = { pass_id: pass.passId, since: pass.since, started_at: pass.startedAt, workers };
   const tally = new PassTally(queue.length);
   const outcomes = new Map<string, HubRepoResult>();
   try {
-    yield { type: 'hub-start', pass: start, total: queue.length };
+    yield { type: 'hub-start', pass: start, total: queue.length, repos: queue };
     for await (const event of inLanes(queue, workers, (repo) => collectRepo(ctx, pass, repo, options), options.stop)) {
       if (event.type === 'repo-start') tally.start(event.repo);
       if (event.type === 'repo-done') {
