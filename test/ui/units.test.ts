@@ -90,8 +90,10 @@ describe('run reducer', () => {
     expect(state.prompt).toMatchObject({ phase: 'objects', slug: true });
     expect(runKeyScreen(state)).toBe('confirm-slug');
     state = runReducer(state, { type: 'mismatch', message: '"blue" is not blue-in-green' });
-    state = runReducer(state, { type: 'edited' });
-    expect(state.prompt!.error).toBe('');
+    state = runReducer(state, { type: 'edit', key: 'left' });
+    expect(state.prompt!.error).toBe('"blue" is not blue-in-green');
+    state = runReducer(state, { type: 'edit', key: 'x' });
+    expect(state.prompt).toMatchObject({ typed: { text: 'x', cursor: 1 }, error: '' });
     state = runReducer(state, { type: 'answered', decision: 'go' });
     expect(runKeyScreen(state)).toBe('run');
     state = runReducer(state, { type: 'event', event: { type: 'phase-start', phase: 'objects', total: 58, bytes: 100 }, at: 0 });

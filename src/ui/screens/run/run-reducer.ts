@@ -5,6 +5,7 @@ import { PHASES } from '../../../gc/phases/table.js';
 import { describeResumed } from '../../../present.js';
 import type { ScreenName } from '../../keymap.js';
 import type { Note } from '../../notes.js';
+import { editField, EMPTY_FIELD, type TextFieldState } from '../../text-field/text-field-reducer.js';
 
 export type PhaseStatus = 'waiting' | 'asking' | 'running' | PhaseResult['status'];
 
@@ -26,6 +27,8 @@ export interface Prompt {
   phase: PhaseName;
   /** The phase deletes blobs: the operator types the repo's slug. */
   slug: boolean;
+  /** What has been typed for the slug. */
+  typed: TextFieldState;
   /** Why the last Enter did not confirm. */
   error: string;
 }
@@ -50,7 +53,7 @@ export type RunAction =
   | { type: 'last-check'; lastCheck: LastCheck }
   | { type: 'event'; event: GcEvent; at: number }
   | { type: 'ask'; phase: PhasePlan; slug: boolean }
-  | { type: 'edited' }
+  | { type: 'edit'; key: string }
   | { type: 'mismatch'; message: string }
   | { type: 'answered'; decision: Decision }
   | { type: 'stop-after-phase' }
@@ -127,12 +130,17 @@ export function runReducer(state: RunState, action: RunAction): RunState {
     case 'event':
       return onEvent(state, action.event, action.at);
     case 'ask':
+      // Each prompt starts with nothing typed: text typed for one phase's slug never answers the next.
       return {
         ...updatePhase(state, action.phase.phase, { status: 'asking', plan: action.phase }),
-        prompt: { phase: action.phase.phase, slug: action.slug, error: '' },
+        prompt: { phase: action.phase.phase, slug: action.slug, typed: EMPTY_FIELD, error: '' },
       };
-    case 'edited':
-      return state.prompt?.error ? { ...state, prompt: { ...state.prompt, error: '' } } : state;
+    case 'edit': {
+      if (!state.prompt) return state;
+      const typed = editField(state.prompt.typed, action.key);
+      // An edit takes back the last complaint; a move of the cursor does not.
+      return { ...state, prompt: { ...state.prompt, typed, error: typed.text === state.prompt.typed.text ? state.prompt.error : '' } };
+    }
     case 'mismatch':
       return state.prompt ? { ...state, prompt: { ...state.prompt, error: action.message } } : state;
     case 'answered': {

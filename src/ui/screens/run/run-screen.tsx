@@ -4,7 +4,7 @@
  */
 import React, { useCallback, useEffect, useRef } from 'react';
 import { Box, Text } from 'ink';
-import { ProgressBar, Spinner, TextInput } from '@inkjs/ui';
+import { ProgressBar, Spinner } from '@inkjs/ui';
 import { phaseNamed } from '../../../gc/phases/table.js';
 import type { RunTarget } from '../../../gc/service.js';
 import { repoName, type Decision, type Plan, type RepoIdentity } from '../../../gc/types.js';
@@ -15,6 +15,7 @@ import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '..
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines } from '../../notes.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
+import { TextField } from '../../text-field/text-field.js';
 import { INITIAL_RUN, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
 import { differences, lastCheckLine, phaseLine, promptQuestion, summaryLines } from './run-view.js';
 import { useRunKeys } from './use-run-keys.js';
@@ -91,7 +92,7 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
     };
   }, []);
 
-  const { submitSlug } = useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer });
+  useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer });
   useHintScope(viewId, active, runKeyScreen(state));
 
   if (!active) return null;
@@ -117,8 +118,7 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
           </Box>
         );
       })}
-      {/* A prompt of its own per phase: text typed for one phase's slug never answers the next. */}
-      {state.prompt && state.plan && <PromptBox key={state.prompt.phase} state={state} width={width} onSlug={submitSlug} />}
+      {state.prompt && state.plan && <PromptBox state={state} width={width} />}
       {state.stopAfterPhase && state.stage === 'running' && !state.prompt && <Toned tone="warning">Stopping after this phase.</Toned>}
       <NoteLines notes={state.log} width={width} />
       {state.result && <Summary state={state} width={width} />}
@@ -126,12 +126,7 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
   );
 }
 
-function PromptBox({ state, width, onSlug }: {
-  state: RunState;
-  width: number;
-  /** Enter in the slug field, with what was typed. */
-  onSlug: (typed: string) => void;
-}): React.JSX.Element {
+function PromptBox({ state, width }: { state: RunState; width: number }): React.JSX.Element {
   const prompt = state.prompt!;
   const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
   const items = row.plan?.items.slice(0, PROMPT_ITEMS) ?? [];
@@ -147,12 +142,7 @@ function PromptBox({ state, width, onSlug }: {
       {row.plan && row.plan.items.length > PROMPT_ITEMS && <Text>{fit(`  … and more (the preview lists them)`, inner)}</Text>}
       {row.plan && row.plan.kept.length > 0 && <Toned tone="kept">{fit(`  ○ kept: ${describeKept(row.plan.kept)}`, inner)}</Toned>}
       <Text bold>{fit(promptQuestion(state.plan!, row, prompt), inner)}</Text>
-      {prompt.slug && (
-        <Box>
-          <Text>{'› '}</Text>
-          <TextInput onSubmit={onSlug} />
-        </Box>
-      )}
+      {prompt.slug && <TextField field={prompt.typed} />}
       {prompt.error !== '' && <Toned tone="error">{fit(prompt.error, inner)}</Toned>}
     </Box>
   );

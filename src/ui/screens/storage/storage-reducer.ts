@@ -3,6 +3,7 @@ import type { SweepEvent, SweepFound, SweepResult } from '../../../gc/service.js
 import { describeResumed } from '../../../present.js';
 import type { ScreenName } from '../../keymap.js';
 import type { Note } from '../../notes.js';
+import { editField, EMPTY_FIELD, type TextFieldState } from '../../text-field/text-field-reducer.js';
 
 /**
  * The word that lets a sweep delete. A hub's label is a path or host:port/database, long and
@@ -23,6 +24,8 @@ export interface StorageState {
   result: SweepResult | null;
   /** The operator asked the sweep to stop after its batch. */
   stopping: boolean;
+  /** What has been typed at the confirmation. */
+  word: TextFieldState;
   /** Why the last word typed did not confirm. */
   mismatch: string;
   log: Note[];
@@ -32,14 +35,15 @@ export type StorageAction =
   | { type: 'start'; dryRun: boolean }
   | { type: 'event'; event: SweepEvent }
   | { type: 'ask' }
-  | { type: 'edited' }
+  | { type: 'edit'; key: string }
   | { type: 'mismatch'; message: string }
   | { type: 'answered' }
   | { type: 'stop-after-batch' }
   | { type: 'failed'; message: string };
 
 export const INITIAL_STORAGE: StorageState = {
-  stage: 'idle', dryRun: true, listed: { keys: 0, bytes: 0 }, found: null, progress: null, result: null, stopping: false, mismatch: '', log: [],
+  stage: 'idle', dryRun: true, listed: { keys: 0, bytes: 0 }, found: null, progress: null, result: null, stopping: false, word: EMPTY_FIELD,
+  mismatch: '', log: [],
 };
 
 /** The keys the view answers to: the confirmation's while it asks, a sweep's while one works, else the view's. */
@@ -81,9 +85,12 @@ export function storageReducer(state: StorageState, action: StorageAction): Stor
     case 'event':
       return onEvent(state, action.event);
     case 'ask':
-      return { ...state, stage: 'asking', mismatch: '' };
-    case 'edited':
-      return state.mismatch ? { ...state, mismatch: '' } : state;
+      return { ...state, stage: 'asking', word: EMPTY_FIELD, mismatch: '' };
+    case 'edit': {
+      const word = editField(state.word, action.key);
+      // An edit takes back the last complaint; a move of the cursor does not.
+      return { ...state, word, mismatch: word.text === state.word.text ? state.mismatch : '' };
+    }
     case 'mismatch':
       return { ...state, mismatch: action.message };
     case 'answered':

@@ -5,7 +5,7 @@
  */
 import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
-import { ProgressBar, Spinner, TextInput } from '@inkjs/ui';
+import { ProgressBar, Spinner } from '@inkjs/ui';
 import type { SweepFound } from '../../../gc/service.js';
 import { SWEEP_GRACE_SECONDS } from '../../../gc/sweep/types.js';
 import { describeSweepResult, formatGrace } from '../../../present.js';
@@ -15,6 +15,8 @@ import { fit } from '../../fit.js';
 import type { PagerLine } from '../../line-pager.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
+import { TextField } from '../../text-field/text-field.js';
+import type { TextFieldState } from '../../text-field/text-field-reducer.js';
 import { useLoad } from '../../use-load.js';
 import { INITIAL_STORAGE, storageKeyScreen, storageReducer } from './storage-reducer.js';
 import { lastSweepLines, sweepLines, sweepQuestion } from './storage-view.js';
@@ -34,7 +36,7 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
   }, [loaded]);
   const { start, answer, stop } = useSweep(dispatch, reload);
   useHintScope(viewId, active, storageKeyScreen(state));
-  const { submitWord } = useStorageKeys({
+  useStorageKeys({
     viewId, current, dispatch, onStart: start, onAnswer: answer, onStop: stop,
     onRefresh: () => {
       app.status('');
@@ -62,7 +64,7 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
           </Box>
         )}
         {state.stage === 'asking' && state.found && (
-          <ConfirmBox found={state.found} label={app.service.label} mismatch={state.mismatch} width={width} onWord={submitWord} />
+          <ConfirmBox found={state.found} label={app.service.label} word={state.word} mismatch={state.mismatch} width={width} />
         )}
         {state.result && (
           <Text wrap="truncate-end">
@@ -80,26 +82,23 @@ function Lines({ lines }: { lines: readonly PagerLine[] }): React.JSX.Element {
   return <>{lines.map((line, index) => <Toned key={index} tone={line.tone}>{line.text}</Toned>)}</>;
 }
 
-function ConfirmBox({ found, label, mismatch, width, onWord }: {
+function ConfirmBox({ found, label, word, mismatch, width }: {
   /** The strays the sweep found, which it deletes once confirmed. */
   found: SweepFound;
   /** The hub whose store it is. */
   label: string;
+  /** What has been typed. */
+  word: TextFieldState;
   /** Why the last word typed did not confirm; empty when it has not been refused. */
   mismatch: string;
   width: number;
-  /** Enter in the word's field, with what was typed. */
-  onWord: (typed: string) => void;
 }): React.JSX.Element {
   const [what, ask] = sweepQuestion(found, SWEEP_GRACE_SECONDS, label);
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1} width={width}>
       <Text>{what}</Text>
       <Text bold>{ask}</Text>
-      <Box>
-        <Text>{'› '}</Text>
-        <TextInput onSubmit={onWord} />
-      </Box>
+      <TextField field={word} />
       {mismatch !== '' && <Toned tone="error">{mismatch}</Toned>}
     </Box>
   );
