@@ -77,7 +77,7 @@ export const KEYMAP: readonly Binding[] = [
   { scope: 'global', keys: ['?'], action: 'help', help: 'this help', hint: 'help' },
   { scope: 'global', keys: ['esc'], action: 'back', help: 'back to the previous view', hint: 'back' },
   { scope: 'global', keys: ['q'], action: 'quit', help: 'quit (from the repos list)', hint: 'quit' },
-  { scope: 'global', keys: ['ctrl+c'], action: 'quit', help: 'quit; during a run, first stop it after this phase (again: quit now)' },
+  { scope: 'global', keys: ['ctrl+c'], action: 'quit', help: 'quit; during a run, a sweep or a hub pass, first stop it where it safely can: after the phase, the batch, the repos in flight (again: quit now)' },
   ...NAVIGATION,
   { scope: 'repos', keys: ['enter'], action: 'open', help: 'open the repo', hint: 'open' },
   { scope: 'repos', keys: ['/'], action: 'filter', help: 'filter repos by name', hint: 'filter' },

@@ -70,10 +70,15 @@ export const INITIAL_RUN: RunState = {
   result: null,
 };
 
+/** Whether the run has not ended: planning, asking, or deleting. */
+export function isRunning(state: RunState): boolean {
+  return state.stage === 'running' || state.stage === 'planning';
+}
+
 /** The keys a run answers to: a prompt's while one asks, then the run's, then the summary's. */
 export function runKeyScreen(state: RunState): Extract<ScreenName, 'confirm' | 'confirm-slug' | 'run' | 'summary'> {
   if (state.prompt) return state.prompt.slug ? 'confirm-slug' : 'confirm';
-  return state.stage === 'running' || state.stage === 'planning' ? 'run' : 'summary';
+  return isRunning(state) ? 'run' : 'summary';
 }
 
 function updatePhase(state: RunState, phase: PhaseName, change: Partial<PhaseRow>): RunState {

@@ -9,14 +9,14 @@ import { phaseNamed } from '../../../gc/phases/table.js';
 import type { RunTarget } from '../../../gc/service.js';
 import { repoName, type Decision, type Plan, type RepoIdentity } from '../../../gc/types.js';
 import { messageOf } from '../../../errors.js';
-import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
 import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines } from '../../notes.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
 import { TextField } from '../../text-field/text-field.js';
-import { INITIAL_RUN, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
+import { INITIAL_RUN, isRunning, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
 import { differences, lastCheckLine, phaseLine, promptQuestion, summaryLines } from './run-view.js';
 import { useRunKeys } from './use-run-keys.js';
 
@@ -64,10 +64,7 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
           });
         let deleted = false;
         for await (const event of service.run(target, { decide })) {
-          if (event.type === 'run-done') {
-            deleted = event.result.phases.some((phase) => phase.status === 'done' && !isEmptyPhase(phase));
-            app.setRunStopper(null);
-          }
+          if (event.type === 'run-done') deleted = event.result.phases.some((phase) => phase.status === 'done' && !isEmptyPhase(phase));
           if (alive) dispatch({ type: 'event', event, at: app.now() });
         }
         if (deleted) app.dataChanged();
@@ -76,15 +73,8 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
           dispatch({ type: 'failed', message: `The run failed: ${messageOf(error)}` });
           app.status(`The run failed: ${messageOf(error).split('\n')[0]}`, 'error');
         }
-      } finally {
-        app.setRunStopper(null);
       }
     })();
-    // Ctrl+C during the run stops it the way x does; what the prompt waits for, it answers.
-    app.setRunStopper(() => {
-      if (pending.current) answer('stop');
-      else dispatch({ type: 'stop-after-phase' });
-    });
     return () => {
       // Leaving the console mid-prompt stops the run rather than leaving the engine waiting.
       alive = false;
@@ -92,6 +82,11 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
     };
   }, []);
 
+  // Ctrl+C during the run stops it the way x does; what the prompt waits for, it answers.
+  useStopOnCtrlC(!app.readOnly && isRunning(state), {
+    what: 'run', after: 'this phase', abandoning: 'the phase',
+    stop: () => (pending.current ? answer('stop') : dispatch({ type: 'stop-after-phase' })),
+  });
   useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer });
   useHintScope(viewId, active, runKeyScreen(state));
 

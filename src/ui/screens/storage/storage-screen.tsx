@@ -9,7 +9,7 @@ import { ProgressBar, Spinner } from '@inkjs/ui';
 import type { SweepFound } from '../../../gc/service.js';
 import { SWEEP_GRACE_SECONDS } from '../../../gc/sweep/types.js';
 import { describeSweepResult, formatGrace } from '../../../present.js';
-import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
 import type { PagerLine } from '../../line-pager.js';
@@ -18,7 +18,7 @@ import { OutcomeBadge, Toned } from '../../theme.js';
 import { TextField } from '../../text-field/text-field.js';
 import type { TextFieldState } from '../../text-field/text-field-reducer.js';
 import { useLoad } from '../../use-load.js';
-import { INITIAL_STORAGE, storageKeyScreen, storageReducer } from './storage-reducer.js';
+import { INITIAL_STORAGE, isSweeping, storageKeyScreen, storageReducer } from './storage-reducer.js';
 import { lastSweepLines, sweepLines, sweepQuestion } from './storage-view.js';
 import { useStorageKeys } from './use-storage-keys.js';
 import { useSweep } from './use-sweep.js';
@@ -35,6 +35,11 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
     if (loaded.state === 'failed') app.status(describeError('the last sweeps', loaded.error), 'error');
   }, [loaded]);
   const { start, answer, stop } = useSweep(dispatch, reload);
+  // Ctrl+C during a sweep stops it the way x does; the question it waits on, it answers no.
+  useStopOnCtrlC(isSweeping(state), {
+    what: 'sweep', after: 'this batch', abandoning: 'the batch',
+    stop: () => (current().stage === 'asking' ? answer(false) : stop()),
+  });
   useHintScope(viewId, active, storageKeyScreen(state));
   useStorageKeys({
     viewId, current, dispatch, onStart: start, onAnswer: answer, onStop: stop,
