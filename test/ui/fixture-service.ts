@@ -157,6 +157,8 @@ export interface FixtureOptions {
   emptyPhases?: PhaseName[];
   /** A check waits before the repo at this index (of those it checks) until releaseCheck() is called. */
   holdCheckAt?: number;
+  /** What a check of each repo finds, by repo id, instead of CHECK_PROBLEMS. */
+  checkProblems?: Record<string, CheckProblem[]>;
   /** A sweep waits after its first batch until releaseSweep() is called. */
   holdSweep?: boolean;
 }
@@ -339,7 +341,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
         yield { type: 'repo-start', repo, index, total: checked.length };
         yield { type: 'progress', repo, step: 'liveness', done: 0, total: 0 };
         if (index === options.holdCheckAt) await checkReleased;
-        const problems = CHECK_PROBLEMS[repoId] ?? [];
+        const problems = (options.checkProblems ?? CHECK_PROBLEMS)[repoId] ?? [];
         const result: RepoCheck = { repo, checkedAt: ago(0), clean: problems.length === 0, blobs: false, problems, seconds: 0.1 };
         checks.set(repoId, recordOf(result));
         report.repos.push(result);
