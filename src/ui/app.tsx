@@ -21,6 +21,7 @@ import { RunScreen } from './screens/run/run-screen.js';
 import { HelpScreen } from './screens/help/help-screen.js';
 import { HubCheckScreen } from './screens/hub-check/hub-check-screen.js';
 import { StorageScreen } from './screens/storage/storage-screen.js';
+import { HubPassScreen } from './screens/hub-pass/hub-pass-screen.js';
 
 export interface ConsoleAppProps {
   service: GcService;
@@ -185,6 +186,8 @@ function EntryView({ entry, active, width, height }: { entry: StackEntry; active
       return <HubCheckScreen {...props} />;
     case 'storage':
       return <StorageScreen {...props} />;
+    case 'hub-pass':
+      return <HubPassScreen {...props} scope={view.scope} />;
     case 'help':
       return <HelpScreen {...props} about={view.about} />;
   }

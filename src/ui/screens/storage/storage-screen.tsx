@@ -6,7 +6,6 @@
 import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
-import type { SweepFound } from '../../../gc/service.js';
 import { SWEEP_GRACE_SECONDS } from '../../../gc/sweep/types.js';
 import { describeSweepResult, formatGrace } from '../../../present.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
@@ -15,8 +14,7 @@ import { fit } from '../../fit.js';
 import type { PagerLine } from '../../line-pager.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
-import { TextField } from '../../text-field/text-field.js';
-import type { TextFieldState } from '../../text-field/text-field-reducer.js';
+import { TypedConfirmation } from '../../text-field/typed-confirmation.js';
 import { useLoad } from '../../use-load.js';
 import { INITIAL_STORAGE, isSweeping, storageKeyScreen, storageReducer } from './storage-reducer.js';
 import { lastSweepLines, sweepLines, sweepQuestion } from './storage-view.js';
@@ -69,7 +67,7 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
           </Box>
         )}
         {state.stage === 'asking' && state.found && (
-          <ConfirmBox found={state.found} label={app.service.label} word={state.word} mismatch={state.mismatch} width={width} />
+          <TypedConfirmation {...sweepQuestion(state.found, SWEEP_GRACE_SECONDS, app.service.label)} field={state.word} mismatch={state.mismatch} width={width} />
         )}
         {state.result && (
           <Text wrap="truncate-end">
@@ -85,26 +83,4 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
 
 function Lines({ lines }: { lines: readonly PagerLine[] }): React.JSX.Element {
   return <>{lines.map((line, index) => <Toned key={index} tone={line.tone}>{line.text}</Toned>)}</>;
-}
-
-function ConfirmBox({ found, label, word, mismatch, width }: {
-  /** The strays the sweep found, which it deletes once confirmed. */
-  found: SweepFound;
-  /** The hub whose store it is. */
-  label: string;
-  /** What has been typed. */
-  word: TextFieldState;
-  /** Why the last word typed did not confirm; empty when it has not been refused. */
-  mismatch: string;
-  width: number;
-}): React.JSX.Element {
-  const [what, ask] = sweepQuestion(found, SWEEP_GRACE_SECONDS, label);
-  return (
-    <Box flexDirection="column" borderStyle="round" paddingX={1} width={width}>
-      <Text>{what}</Text>
-      <Text bold>{ask}</Text>
-      <TextField field={word} />
-      {mismatch !== '' && <Toned tone="error">{mismatch}</Toned>}
-    </Box>
-  );
 }
