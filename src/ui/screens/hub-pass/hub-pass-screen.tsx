@@ -24,6 +24,8 @@ import { useHubPassKeys } from './use-hub-pass-keys.js';
 
 /** Columns of the progress bar. */
 const PROGRESS_WIDTH = 24;
+/** Columns the progress words need beside the bar: repos, rows, bytes, rate and ETA. */
+const WORDS_BESIDE_BAR = 80;
 /** The repo column at its widest. */
 const NAME_MOST = 40;
 
@@ -66,12 +68,7 @@ export function HubPassScreen({ viewId, active, width, height, scope }: ScreenPr
           {` ${describeHubResult(result)}`}
         </Text>
       ) : progress ? (
-        <Box width={width}>
-          <Box width={PROGRESS_WIDTH} marginRight={2}>
-            <ProgressBar value={(100 * progress.finished) / Math.max(1, progress.total)} />
-          </Box>
-          <Text wrap="truncate-end">{describeHubProgress(progress, 'run')}</Text>
-        </Box>
+        <ProgressLine text={describeHubProgress(progress, 'run')} percent={(100 * progress.finished) / Math.max(1, progress.total)} width={width} />
       ) : state.stage === 'failed' ? (
         <Text>The pass did not run: Esc goes back to the repos.</Text>
       ) : (
@@ -95,6 +92,20 @@ export function HubPassScreen({ viewId, active, width, height, scope }: ScreenPr
           );
         }}
       />
+    </Box>
+  );
+}
+
+/** The pass's progress in words, after a bar where the words' counts, rate and ETA still fit beside it (the repos in flight may be cut). */
+function ProgressLine({ text, percent, width }: { text: string; percent: number; width: number }): React.JSX.Element {
+  if (width - PROGRESS_WIDTH - 2 < WORDS_BESIDE_BAR) return <Text wrap="truncate-end">{text}</Text>;
+  return (
+    <Box width={width}>
+      {/* Never shrunk by the words: the bar draws the width it measured in the frame before. */}
+      <Box width={PROGRESS_WIDTH} flexShrink={0} marginRight={2}>
+        <ProgressBar value={percent} />
+      </Box>
+      <Text wrap="truncate-end">{text}</Text>
     </Box>
   );
 }
