@@ -95,9 +95,9 @@ describe('run reducer', () => {
     expect(runKeyScreen(state)).toBe('confirm-slug');
     state = runReducer(state, { type: 'mismatch', message: '"blue" is not blue-in-green' });
     state = runReducer(state, { type: 'edit', key: 'left' });
-    expect(state.prompt!.error).toBe('"blue" is not blue-in-green');
+    expect(state.prompt!.answer.mismatch).toBe('"blue" is not blue-in-green');
     state = runReducer(state, { type: 'edit', key: 'x' });
-    expect(state.prompt).toMatchObject({ typed: { text: 'x', cursor: 1 }, error: '' });
+    expect(state.prompt!.answer).toEqual({ field: { text: 'x', cursor: 1 }, mismatch: '' });
     state = runReducer(state, { type: 'answered', decision: 'go' });
     expect(runKeyScreen(state)).toBe('run');
     state = runReducer(state, { type: 'event', event: { type: 'phase-start', phase: 'objects', total: 58, bytes: 100 }, at: 0 });

@@ -47,3 +47,18 @@ export function editField(field: TextFieldState, key: string): TextFieldState {
   if (!move) return field;
   return { ...field, cursor: Math.max(0, Math.min(chars.length, move(field.cursor, chars.length))) };
 }
+
+/** A field that confirms something once the right text is typed: what has been typed, and why the last Enter did not confirm. */
+export interface TypedAnswer {
+  field: TextFieldState;
+  /** Empty until an Enter is refused. */
+  mismatch: string;
+}
+
+export const EMPTY_ANSWER: TypedAnswer = { field: EMPTY_FIELD, mismatch: '' };
+
+/** The answer after a key: an edit takes back the last complaint; a move of the cursor does not. */
+export function editAnswer(answer: TypedAnswer, key: string): TypedAnswer {
+  const field = editField(answer.field, key);
+  return { field, mismatch: field.text === answer.field.text ? answer.mismatch : '' };
+}

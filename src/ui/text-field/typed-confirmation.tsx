@@ -7,25 +7,22 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import { Toned } from '../theme.js';
 import { TextField } from './text-field.js';
-import type { TextFieldState } from './text-field-reducer.js';
+import type { TypedAnswer } from './text-field-reducer.js';
 
-export function TypedConfirmation({ what, ask, field, mismatch, width }: {
+export function TypedConfirmation({ what, ask, answer, width }: {
   /** What confirming does, a line each. */
   what: readonly string[];
   /** The question: what to type, and how to say no. */
   ask: string;
-  /** What has been typed. */
-  field: TextFieldState;
-  /** Why the last word typed did not confirm; empty when none was refused. */
-  mismatch: string;
+  answer: TypedAnswer;
   width: number;
 }): React.JSX.Element {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1} width={width}>
       {what.map((line, index) => <Text key={index}>{line}</Text>)}
       <Text bold>{ask}</Text>
-      <TextField field={field} />
-      {mismatch !== '' && <Toned tone="error">{mismatch}</Toned>}
+      <TextField field={answer.field} />
+      {answer.mismatch !== '' && <Toned tone="error">{answer.mismatch}</Toned>}
     </Box>
   );
 }

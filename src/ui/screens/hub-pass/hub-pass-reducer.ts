@@ -7,7 +7,7 @@ import type { GcEvent, PhaseName, RepoIdentity } from '../../../gc/types.js';
 import type { KeyAction, ScreenName } from '../../keymap.js';
 import { EMPTY_LIST, moveList, type ListState } from '../../list-state.js';
 import type { Note } from '../../notes.js';
-import { editField, EMPTY_FIELD, type TextFieldState } from '../../text-field/text-field-reducer.js';
+import { editAnswer, EMPTY_ANSWER, type TypedAnswer } from '../../text-field/text-field-reducer.js';
 import type { EstimatedTotals } from '../repos/repos-totals.js';
 
 /** What a pass started from the repos list collects, and what the estimates said of it when it was asked for. */
@@ -31,10 +31,8 @@ export interface RepoRun {
 export interface HubPassState {
   /** Asking for the label; the pass beginning (before it knows its repos), under way, ended, or failed to run. */
   stage: 'asking' | 'starting' | 'running' | 'finished' | 'failed';
-  /** What has been typed at the confirmation. */
-  typed: TextFieldState;
-  /** Why the last label typed did not confirm. */
-  mismatch: string;
+  /** The label as typed at the confirmation, and why the last one typed did not confirm. */
+  answer: TypedAnswer;
   /** The repos of the pass in the order it takes them, once it has begun. */
   order: readonly RepoIdentity[];
   /** The repos in flight, by id. */
@@ -60,7 +58,7 @@ export type HubPassAction =
   | { type: 'move'; action: KeyAction; page: number };
 
 export const INITIAL_HUB_PASS: HubPassState = {
-  stage: 'asking', typed: EMPTY_FIELD, mismatch: '', order: [], running: new Map(), ended: new Map(), progress: null,
+  stage: 'asking', answer: EMPTY_ANSWER, order: [], running: new Map(), ended: new Map(), progress: null,
   stopping: false, result: null, notes: [], list: EMPTY_LIST,
 };
 
@@ -114,15 +112,12 @@ function onEvent(state: HubPassState, event: HubEvent): HubPassState {
 
 export function hubPassReducer(state: HubPassState, action: HubPassAction): HubPassState {
   switch (action.type) {
-    case 'edit': {
-      const typed = editField(state.typed, action.key);
-      // An edit takes back the last complaint; a move of the cursor does not.
-      return { ...state, typed, mismatch: typed.text === state.typed.text ? state.mismatch : '' };
-    }
+    case 'edit':
+      return { ...state, answer: editAnswer(state.answer, action.key) };
     case 'mismatch':
-      return { ...state, mismatch: action.message };
+      return { ...state, answer: { ...state.answer, mismatch: action.message } };
     case 'start':
-      return { ...state, stage: 'starting', mismatch: '' };
+      return { ...state, stage: 'starting' };
     case 'event':
       return onEvent(state, action.event);
     case 'stop-after-repos':

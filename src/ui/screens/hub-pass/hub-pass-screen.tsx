@@ -57,7 +57,7 @@ export function HubPassScreen({ viewId, active, width, height, scope }: ScreenPr
   if (!active) return null;
   if (app.readOnly) return <Text>Read-only: this console does not run GC.</Text>;
   if (state.stage === 'asking') {
-    return <TypedConfirmation {...passQuestion(scope, app.service.label, app.service.hubWorkers)} field={state.typed} mismatch={state.mismatch} width={width} />;
+    return <TypedConfirmation {...passQuestion(scope, app.service.label, app.service.hubWorkers)} answer={state.answer} width={width} />;
   }
   const { progress, result } = state;
   return (

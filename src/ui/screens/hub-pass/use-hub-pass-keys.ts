@@ -29,7 +29,7 @@ export function useHubPassKeys(options: {
     const action = actionFor(screen, key, app.readOnly);
     if (screen === 'confirm-pass') {
       if (action === 'cancel') onDecline();
-      else if (action === 'confirm-pass') submitLabel(state.typed.text);
+      else if (action === 'confirm-pass') submitLabel(state.answer.field.text);
       else if (isFieldKey(key)) dispatch({ type: 'edit', key });
       return true;
     }

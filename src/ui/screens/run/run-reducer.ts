@@ -5,7 +5,7 @@ import { PHASES } from '../../../gc/phases/table.js';
 import { describeResumed } from '../../../present.js';
 import type { ScreenName } from '../../keymap.js';
 import type { Note } from '../../notes.js';
-import { editField, EMPTY_FIELD, type TextFieldState } from '../../text-field/text-field-reducer.js';
+import { editAnswer, EMPTY_ANSWER, type TypedAnswer } from '../../text-field/text-field-reducer.js';
 
 export type PhaseStatus = 'waiting' | 'asking' | 'running' | PhaseResult['status'];
 
@@ -27,10 +27,8 @@ export interface Prompt {
   phase: PhaseName;
   /** The phase deletes blobs: the operator types the repo's slug. */
   slug: boolean;
-  /** What has been typed for the slug. */
-  typed: TextFieldState;
-  /** Why the last Enter did not confirm. */
-  error: string;
+  /** The slug as typed so far, and why the last Enter did not confirm it. */
+  answer: TypedAnswer;
 }
 
 /** The repo's last recorded check (null when never checked), or why it could not be read. */
@@ -138,16 +136,12 @@ export function runReducer(state: RunState, action: RunAction): RunState {
       // Each prompt starts with nothing typed: text typed for one phase's slug never answers the next.
       return {
         ...updatePhase(state, action.phase.phase, { status: 'asking', plan: action.phase }),
-        prompt: { phase: action.phase.phase, slug: action.slug, typed: EMPTY_FIELD, error: '' },
+        prompt: { phase: action.phase.phase, slug: action.slug, answer: EMPTY_ANSWER },
       };
-    case 'edit': {
-      if (!state.prompt) return state;
-      const typed = editField(state.prompt.typed, action.key);
-      // An edit takes back the last complaint; a move of the cursor does not.
-      return { ...state, prompt: { ...state.prompt, typed, error: typed.text === state.prompt.typed.text ? state.prompt.error : '' } };
-    }
+    case 'edit':
+      return state.prompt ? { ...state, prompt: { ...state.prompt, answer: editAnswer(state.prompt.answer, action.key) } } : state;
     case 'mismatch':
-      return state.prompt ? { ...state, prompt: { ...state.prompt, error: action.message } } : state;
+      return state.prompt ? { ...state, prompt: { ...state.prompt, answer: { ...state.prompt.answer, mismatch: action.message } } } : state;
     case 'answered': {
       if (!state.prompt) return state;
       const status: PhaseStatus = action.decision === 'go' ? 'waiting' : action.decision === 'skip' ? 'skipped' : 'not-run';

@@ -137,8 +137,8 @@ function PromptBox({ state, width }: { state: RunState; width: number }): React.
       {row.plan && row.plan.items.length > PROMPT_ITEMS && <Text>{fit(`  … and more (the preview lists them)`, inner)}</Text>}
       {row.plan && row.plan.kept.length > 0 && <Toned tone="kept">{fit(`  ○ kept: ${describeKept(row.plan.kept)}`, inner)}</Toned>}
       <Text bold>{fit(promptQuestion(state.plan!, row, prompt), inner)}</Text>
-      {prompt.slug && <TextField field={prompt.typed} />}
-      {prompt.error !== '' && <Toned tone="error">{fit(prompt.error, inner)}</Toned>}
+      {prompt.slug && <TextField field={prompt.answer.field} />}
+      {prompt.answer.mismatch !== '' && <Toned tone="error">{fit(prompt.answer.mismatch, inner)}</Toned>}
     </Box>
   );
 }

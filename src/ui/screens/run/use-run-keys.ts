@@ -24,7 +24,7 @@ export function useRunKeys(options: {
     switch (screen) {
       case 'confirm-slug':
         if (action === 'stop') answer('stop');
-        else if (action === 'confirm-slug') submitSlug(state.prompt!.typed.text);
+        else if (action === 'confirm-slug') submitSlug(state.prompt!.answer.field.text);
         else if (isFieldKey(key)) dispatch({ type: 'edit', key });
         return true;
       case 'confirm':

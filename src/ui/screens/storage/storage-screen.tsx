@@ -67,7 +67,7 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
           </Box>
         )}
         {state.stage === 'asking' && state.found && (
-          <TypedConfirmation {...sweepQuestion(state.found, SWEEP_GRACE_SECONDS, app.service.label)} field={state.word} mismatch={state.mismatch} width={width} />
+          <TypedConfirmation {...sweepQuestion(state.found, SWEEP_GRACE_SECONDS, app.service.label)} answer={state.answer} width={width} />
         )}
         {state.result && (
           <Text wrap="truncate-end">

@@ -24,7 +24,7 @@ export function useStorageKeys(options: {
     switch (screen) {
       case 'confirm-sweep':
         if (action === 'cancel') onAnswer(false);
-        else if (action === 'confirm-sweep') submitWord(current().word.text);
+        else if (action === 'confirm-sweep') submitWord(current().answer.field.text);
         else if (isFieldKey(key)) dispatch({ type: 'edit', key });
         return true;
       case 'sweeping':
