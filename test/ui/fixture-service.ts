@@ -161,7 +161,7 @@ async function* runPlan(plan: Plan, source: PlanSource, decide: (phase: PhasePla
   return result;
 }
 
-/** How a hub pass finds each repo: caravan's lock held by another process; giant-steps with nothing to delete; keystrio's manifest torn. */
+/** The repos a hub pass skips, and why: caravan's lock is held by another process. */
 const PASS_SKIPS: Record<string, Pick<HubRepoResult, 'status' | 'detail'>> = {
   r2: {
     status: 'claimed',
@@ -293,7 +293,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   const passes: Array<{ repoIds?: readonly string[] }> = [];
   /** What the engine sizes a pass by: the embedded hub's one connection, or a server's pool for two workers. */
   const fixtureHub = { kind: options.embedded ? 'embedded' as const : 'server' as const, poolMax: hubPoolSize(DEFAULT_WORKERS) };
-  /** A repo's turn in a pass, in the pass's order (the demo's four by their estimates, keystrio's failed): skipped, or run through every phase. */
+  /** A repo's turn in a pass: skipped, or run through every phase. */
   async function* passTurn(repo: RepoIdentity): AsyncGenerator<HubEvent> {
     const started_at = new Date().toISOString();
     const ended = (fields: Pick<HubRepoResult, 'status' | 'detail' | 'result'>): HubEvent =>
@@ -464,6 +464,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       if (options.storeRefuses) throw new Error(options.storeRefuses);
       const { workers, notice } = workersFor(fixtureHub, wanted);
       if (notice) yield { type: 'notice', message: notice };
+      // The pass's order: the demo's four by their estimates (keystrio's failed, so it has none and goes last), then the others.
       const queue = repos.filter((repo) => !repoIds || repoIds.includes(repo.repoId)).map(({ repoId, owner, slug }) => ({ repoId, owner, slug }));
       // The pass's clock is the machine's, as the engine's result is: its durations and rates are real.
       const start: PassStart = { pass_id: `pass-${passes.length}`, since: new Date().toISOString(), started_at: new Date().toISOString(), workers };

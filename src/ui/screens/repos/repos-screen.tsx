@@ -94,9 +94,10 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
     onCheckAll: () => app.push({ kind: 'hub-check' }),
     onStorage: () => app.push({ kind: 'storage' }),
     onCollectAll: () => {
+      const { filter } = current();
       const scope = passScope(current());
       if (scope) app.push({ kind: 'hub-pass', scope });
-      else app.status(`No repo matches /${current().filter}: nothing to collect.`, 'warning');
+      else app.status(filter ? `No repo matches /${filter}: nothing to collect.` : 'The hub has no repos: nothing to collect.', 'warning');
     },
   });
   const totals = useMemo(() => shownTotals(state), [state.order, state.estimates]);
