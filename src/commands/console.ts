@@ -1,8 +1,12 @@
 /** `musehub-gc` with no command: the operator console, on a terminal. */
 import { UsageError } from '../errors.js';
+import { DEFAULT_WORKERS, hubPoolSize } from '../gc/hub/workers.js';
 import { EXIT, type CommandInput } from './command.js';
 import { withService } from './hub.js';
 import { commandList } from './help.js';
+
+/** A hub pass of the default workers, and a connection beside it for the views that load meanwhile. */
+const CONSOLE_POOL = hubPoolSize(DEFAULT_WORKERS) + 1;
 
 /** Opens the console; without a terminal, says how to use the headless commands (exit 2). */
 export async function openConsole({ args, settings, graceSeconds }: CommandInput): Promise<number> {
@@ -20,5 +24,5 @@ export async function openConsole({ args, settings, graceSeconds }: CommandInput
     // Without a blob store nothing can be collected: the console still shows what would be.
     await renderConsole(service, { readOnly: (args.values['read-only'] ?? false) || !service.canCollect, graceSeconds });
     return EXIT.done;
-  });
+  }, { poolMax: CONSOLE_POOL });
 }

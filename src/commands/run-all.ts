@@ -4,11 +4,9 @@
  * lets the repos in flight finish and starts no new one.
  */
 import { UsageError } from '../errors.js';
-import type { HubResult } from '../gc/hub/types.js';
 import { DEFAULT_WORKERS, hubPoolSize } from '../gc/hub/workers.js';
-import { rowsDeleted } from '../gc/phases/table.js';
 import { repoName } from '../gc/types.js';
-import { counted, describeRepoOutcome, formatBytes, formatDuration, formatRate } from '../present.js';
+import { counted, describeHubResult, describeRepoOutcome } from '../present.js';
 import { parseCount, parsePhases } from './args.js';
 import type { CommandInput } from './command.js';
 import { withService } from './hub.js';
@@ -73,26 +71,11 @@ export function runAll({ args, settings, graceSeconds }: CommandInput): Promise<
     });
     const code = hubExitCode(result, phases);
     if (json) printJson(result);
-    else lines.line(summaryLine(result));
+    else lines.line(`${result.dry_run ? 'dry run' : 'run'} --all ${result.outcome}: ${describeHubResult(result)}`);
     await writeRunOutputs(outputs, await reportContext(result.hub, graceSeconds, startedAt), {
       dryRun, pass: result,
       repos: result.repos.map((repo) => ({ ...repo, plan: notes.planOf(repo.repo_id), warnings: notes.warningsOf(repo.repo_id) })),
     }, { result, success: code === 0 });
     return code;
   }, { poolMax: hubPoolSize(workers) });
-}
-
-/** `run --all done: 300 repos: 290 done, 5 claimed, …; 12,345 rows deleted, 1.2 GiB freed in 3m 05s (1.6 repos/s, 4.1k rows/s)`. */
-function summaryLine(result: HubResult): string {
-  const seconds = Math.max((Date.parse(result.finished_at) - Date.parse(result.started_at)) / 1000, 1e-3);
-  const { totals } = result;
-  const rows = rowsDeleted(totals);
-  const statuses = Object.entries(totals.statuses).map(([status, count]) => `${count} ${status}`).join(', ');
-  const ran = result.repos.filter((repo) => repo.result).length;
-  const would = result.dry_run;
-  return `${would ? 'dry run' : 'run'} --all ${result.outcome}: ${counted(totals.repos, 'repo')}: ${statuses}` +
-    (totals.refused_phases > 0 ? ` (${totals.refused_phases} with refused phases)` : '') +
-    `; ${counted(rows, 'row')} ${would ? 'to delete' : 'deleted'}, ${formatBytes(totals.storage_bytes_freed)} ` +
-    `${would ? 'to free' : 'freed'} in ${formatDuration(seconds)} (${formatRate(ran / seconds, 'repos')}, ${formatRate(rows / seconds, 'rows')})` +
-    (totals.errors > 0 ? `; ${counted(totals.errors, 'error')}` : '');
 }

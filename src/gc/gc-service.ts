@@ -9,6 +9,7 @@ import { executeGc } from './execute.js';
 import { commitDetail, repoGraph } from './graph.js';
 import { planAllRepos } from './hub/plan-all.js';
 import { runAllRepos } from './hub/run-all.js';
+import { workersFor } from './hub/workers.js';
 import { listRuns } from './history.js';
 import { drainJournal } from './journal.js';
 import { loadPlan, savePlan } from './plan-file.js';
@@ -44,6 +45,7 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
     label: db.label,
     hub: db.hub,
     canCollect: store !== undefined,
+    hubWorkers: workersFor(db).workers,
     listRepos: () => listRepos(db),
     findRepo: (ref) => findRepo(db, ref),
     estimates: (repoIds, signal) => estimateRepos(db, repoIds, { graceSeconds: options.graceSeconds, signal }),

@@ -85,6 +85,8 @@ export interface GcService {
   readonly hub: HubIdentity;
   /** Whether a blob store is configured: without one, nothing can be collected. */
   readonly canCollect: boolean;
+  /** The repos a hub pass collects at once unless told otherwise: 1 on the embedded hub (one connection), else what the pool holds, up to 2. */
+  readonly hubWorkers: number;
   listRepos(): Promise<RepoRow[]>;
   /** A repo by `owner/slug` or repo_id; a UsageError naming how to list them when there is none. */
   findRepo(ref: string): Promise<RepoIdentity>;

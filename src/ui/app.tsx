@@ -6,7 +6,7 @@ import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Box, render, useApp, useStdout } from 'ink';
 import type { GcService, RepoCheck } from '../gc/service.js';
 import { UsageError } from '../errors.js';
-import { ConsoleContext, type ConsoleContextValue } from './console-context.js';
+import { ConsoleContext, type ConsoleContextValue, type StoppableWork } from './console-context.js';
 import { formatGrace } from '../present.js';
 import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, TitleBar, TooSmall } from './frame.js';
 import { KeyRouter } from './key-router.js';
@@ -21,6 +21,7 @@ import { RunScreen } from './screens/run/run-screen.js';
 import { HelpScreen } from './screens/help/help-screen.js';
 import { HubCheckScreen } from './screens/hub-check/hub-check-screen.js';
 import { StorageScreen } from './screens/storage/storage-screen.js';
+import { HubPassScreen } from './screens/hub-pass/hub-pass-screen.js';
 
 export interface ConsoleAppProps {
   service: GcService;
@@ -68,13 +69,22 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
   const [keyScreens, setKeyScreens] = useState<ReadonlyMap<string, ScreenName>>(new Map());
   const [dataVersion, setDataVersion] = useState(0);
   const [checks, setChecks] = useState<ReadonlyMap<string, RepoCheck>>(new Map());
-  const runStopper = useRef<{ stop: () => void; asked: boolean } | null>(null);
+  const inFlight = useRef<{ work: StoppableWork; asked: boolean } | null>(null);
 
   const setKeys = useCallback((viewId: string, screen: ScreenName) => {
     setKeyScreens((screens) => (screens.get(viewId) === screen ? screens : new Map(screens).set(viewId, screen)));
   }, []);
   const checked = useCallback((result: RepoCheck) => {
     setChecks((kept) => new Map(kept).set(result.repo.repoId, result));
+  }, []);
+  const stopOnCtrlC = useCallback((work: StoppableWork) => {
+    const entry = { work, asked: false };
+    inFlight.current = entry;
+    return () => {
+      if (inFlight.current !== entry) return;
+      inFlight.current = null;
+      if (entry.asked) setStatus({ message: `The ${work.what} stopped. Ctrl+C quits.`, tone: 'warning' });
+    };
   }, []);
 
   const context = useMemo<ConsoleContextValue>(
@@ -92,12 +102,9 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
       dataChanged: () => setDataVersion((version) => version + 1),
       checks,
       checked,
-      setRunStopper: (stop) => {
-        if (!stop && runStopper.current?.asked) setStatus({ message: 'The run stopped. Ctrl+C quits.', tone: 'warning' });
-        runStopper.current = stop ? { stop, asked: false } : null;
-      },
+      stopOnCtrlC,
     }),
-    [service, readOnly, graceSeconds, now, dispatch, setKeys, dataVersion, checks, checked],
+    [service, readOnly, graceSeconds, now, dispatch, setKeys, dataVersion, checks, checked, stopOnCtrlC],
   );
 
   const tooSmall = columns < MIN_SIZE.columns || rows < MIN_SIZE.rows;
@@ -110,12 +117,13 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
       const top = topOf(currentStack());
       const action = actionFor('help', key, readOnly);
       const atTop = currentStack().entries.length === 1;
-      const run = runStopper.current;
-      if (action === 'quit' && run && !run.asked && (key === 'ctrl+c' || tooSmallNow.current)) {
-        // Quitting mid-phase would abandon its transaction: the first Ctrl+C lets the phase finish.
-        run.asked = true;
-        run.stop();
-        setStatus({ message: 'The run stops after this phase. Ctrl+C again quits now, abandoning the phase.', tone: 'warning' });
+      const working = inFlight.current;
+      if (action === 'quit' && working && !working.asked && (key === 'ctrl+c' || tooSmallNow.current)) {
+        // Quitting mid-way would abandon what the work is deleting: the first Ctrl+C lets it reach a safe point.
+        const { work } = working;
+        working.asked = true;
+        work.stop();
+        setStatus({ message: `The ${work.what} stops after ${work.after}. Ctrl+C again quits now, abandoning ${work.abandoning}.`, tone: 'warning' });
       } else if (action === 'quit' && (atTop || key === 'ctrl+c' || tooSmallNow.current)) exit();
       else if (action === 'back' && !atTop) {
         setStatus({ message: '', tone: undefined });
@@ -178,6 +186,8 @@ function EntryView({ entry, active, width, height }: { entry: StackEntry; active
       return <HubCheckScreen {...props} />;
     case 'storage':
       return <StorageScreen {...props} />;
+    case 'hub-pass':
+      return <HubPassScreen {...props} scope={view.scope} />;
     case 'help':
       return <HelpScreen {...props} about={view.about} />;
   }

@@ -1,5 +1,5 @@
 /** What every screen of the console shares: the service, the mode, navigation and the status line. */
-import { createContext, useContext, useEffect } from 'react';
+import { createContext, useContext, useEffect, useRef } from 'react';
 import type { GcService, RepoCheck } from '../gc/service.js';
 import type { View } from './view-stack.js';
 import type { Tone } from './theme.js';
@@ -26,8 +26,20 @@ export interface ConsoleContextValue {
   checks: ReadonlyMap<string, RepoCheck>;
   /** Keeps a repo's check result for every view that shows it. */
   checked(result: RepoCheck): void;
-  /** While a run is in progress, how to stop it after its phase: Ctrl+C asks it to before it quits; null when none is. */
-  setRunStopper(stop: (() => void) | null): void;
+  /** Makes Ctrl+C stop `work` where it safely can before it quits (a second Ctrl+C quits now); returns what says the work has ended. */
+  stopOnCtrlC(work: StoppableWork): () => void;
+}
+
+/** Destructive work in flight (a run, a sweep, a hub pass), and how its stop is said. */
+export interface StoppableWork {
+  /** Asks the work to stop at its next safe point. */
+  stop(): void;
+  /** The work, as the status line names it: `run`. */
+  what: string;
+  /** Its safe point: `this phase`. */
+  after: string;
+  /** What quitting before that point abandons: `the phase`. */
+  abandoning: string;
 }
 
 export const ConsoleContext = createContext<ConsoleContextValue | null>(null);
@@ -56,4 +68,16 @@ export function useHintScope(viewId: string, active: boolean, screen: ScreenName
   useEffect(() => {
     if (active) setKeys(viewId, screen);
   }, [active, screen, viewId, setKeys]);
+}
+
+/** While `working`, Ctrl+C stops the view's work where it safely can before it quits. */
+export function useStopOnCtrlC(working: boolean, work: StoppableWork): void {
+  const { stopOnCtrlC } = useConsole();
+  const latest = useRef(work);
+  latest.current = work;
+  useEffect(() => {
+    if (!working) return;
+    const { what, after, abandoning } = latest.current;
+    return stopOnCtrlC({ what, after, abandoning, stop: () => latest.current.stop() });
+  }, [working, stopOnCtrlC]);
 }

@@ -22,6 +22,9 @@ export type KeyScope =
   | 'storage'
   | 'sweeping'
   | 'confirm-sweep'
+  | 'confirm-pass'
+  | 'hub-passing'
+  | 'hub-pass'
   | 'commit'
   | 'run'
   | 'confirm'
@@ -39,7 +42,8 @@ export type KeyAction =
   | 'stop-after-phase'
   | 'go' | 'skip' | 'stop' | 'confirm-slug'
   | 'check' | 'storage'
-  | 'dry-run' | 'sweep' | 'stop-after-batch' | 'confirm-sweep';
+  | 'dry-run' | 'sweep' | 'stop-after-batch' | 'confirm-sweep'
+  | 'collect-all' | 'confirm-pass' | 'stop-after-repos';
 
 export interface Binding {
   scope: KeyScope;
@@ -77,7 +81,7 @@ export const KEYMAP: readonly Binding[] = [
   { scope: 'global', keys: ['?'], action: 'help', help: 'this help', hint: 'help' },
   { scope: 'global', keys: ['esc'], action: 'back', help: 'back to the previous view', hint: 'back' },
   { scope: 'global', keys: ['q'], action: 'quit', help: 'quit (from the repos list)', hint: 'quit' },
-  { scope: 'global', keys: ['ctrl+c'], action: 'quit', help: 'quit; during a run, first stop it after this phase (again: quit now)' },
+  { scope: 'global', keys: ['ctrl+c'], action: 'quit', help: 'quit; during a run, a sweep or a hub pass, first stop it where it safely can: after the phase, the batch, the repos in flight (again: quit now)' },
   ...NAVIGATION,
   { scope: 'repos', keys: ['enter'], action: 'open', help: 'open the repo', hint: 'open' },
   { scope: 'repos', keys: ['/'], action: 'filter', help: 'filter repos by name', hint: 'filter' },
@@ -85,6 +89,7 @@ export const KEYMAP: readonly Binding[] = [
   { scope: 'repos', keys: ['r'], action: 'refresh', help: 'reload repos and estimates', hint: 'refresh' },
   { scope: 'repos', keys: ['c'], action: 'check', help: 'check every repo (changes nothing), then say which are clean', hint: 'check all' },
   { scope: 'repos', keys: ['b'], action: 'storage', help: "the blob store: strays no row names, their dry run and their sweep", hint: 'storage' },
+  { scope: 'repos', keys: ['A'], action: 'collect-all', help: "GC every repo, or those the filter shows: asks once, for the hub's label typed, then shows each repo's run", hint: 'gc all', destructive: true },
   { scope: 'repos', keys: ['esc'], action: 'clear-filter', help: 'clear the filter kept' },
   { scope: 'filter', keys: ['enter'], action: 'apply-filter', help: 'keep the filter', hint: 'keep' },
   { scope: 'filter', keys: ['esc'], action: 'clear-filter', help: 'clear the filter', hint: 'clear' },
@@ -106,6 +111,10 @@ export const KEYMAP: readonly Binding[] = [
   { scope: 'sweeping', keys: ['x'], action: 'stop-after-batch', help: 'stop the sweep after the batch it is on', hint: 'stop after this batch' },
   { scope: 'confirm-sweep', keys: ['enter'], action: 'confirm-sweep', help: 'delete the strays once the word asked for is typed; empty deletes nothing', hint: 'confirm (empty cancels)', destructive: true },
   { scope: 'confirm-sweep', keys: ['esc'], action: 'cancel', help: 'delete nothing', hint: 'cancel' },
+  { scope: 'confirm-pass', keys: ['enter'], action: 'confirm-pass', help: "start the pass once the hub's label is typed; empty collects nothing", hint: 'confirm (empty cancels)', destructive: true },
+  { scope: 'confirm-pass', keys: ['esc'], action: 'cancel', help: 'collect nothing', hint: 'cancel' },
+  { scope: 'hub-passing', keys: ['x'], action: 'stop-after-repos', help: 'stop the pass after the repos in flight: no new repo starts', hint: 'stop after the repos in flight' },
+  { scope: 'hub-pass', keys: ['enter'], action: 'open', help: "open the repo's history, where its run of the pass is", hint: 'history' },
   { scope: 'commit', keys: ['r'], action: 'refresh', help: 'reload the commit' },
   { scope: 'run', keys: ['x'], action: 'stop-after-phase', help: 'stop the run after this phase', hint: 'stop after this phase', destructive: true },
   { scope: 'confirm', keys: ['y'], action: 'go', help: 'run this phase', hint: 'yes, delete', destructive: true },
@@ -131,6 +140,9 @@ export const SCREEN_SCOPES = {
   storage: ['storage', 'global'],
   sweeping: ['sweeping', 'global'],
   'confirm-sweep': ['confirm-sweep'],
+  'confirm-pass': ['confirm-pass'],
+  'hub-passing': ['hub-passing', 'list', 'global'],
+  'hub-pass': ['hub-pass', 'list', 'global'],
   commit: ['commit', 'list', 'global'],
   run: ['run', 'global'],
   confirm: ['confirm'],

@@ -2,6 +2,7 @@
 import { repoName, type Plan, type RepoIdentity } from '../gc/types.js';
 import type { ScreenName } from './keymap.js';
 import { shortId } from '../present.js';
+import type { PassScope } from './screens/hub-pass/hub-pass-reducer.js';
 
 export type RepoTab = 'graph' | 'preview' | 'history' | 'check';
 
@@ -17,6 +18,8 @@ export type View =
   | { kind: 'hub-check' }
   /** The blob store: its strays, their dry run and their sweep. */
   | { kind: 'storage' }
+  /** GC of every repo, or of those a filter showed, once the hub's label is typed. */
+  | { kind: 'hub-pass'; scope: PassScope }
   | { kind: 'help'; about: ScreenName };
 
 export interface StackEntry {
@@ -67,6 +70,7 @@ export function breadcrumbs(stack: ViewStack): string {
     if (view.kind === 'help') crumbs.push('Help');
     if (view.kind === 'hub-check') crumbs.push('Check all');
     if (view.kind === 'storage') crumbs.push('Storage');
+    if (view.kind === 'hub-pass') crumbs.push(view.scope.repoIds ? `GC /${view.scope.filter}` : 'GC all');
     if (view.kind === 'repo' || view.kind === 'commit' || view.kind === 'run') {
       const name = repoName(view.repo);
       if (name !== lastRepo) crumbs.push(name);

@@ -196,4 +196,39 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
       expect(existsSync(object.file)).toBe(true);
     }
   }, 300_000);
+
+  it('collects every repo from the repos list once the hub\'s label is typed, each repo\'s row saying how it went, and the hub has a run of each', async () => {
+    tmux?.kill();
+    tmux = startTmux([...hubEnv(), process.execPath, cli], { columns: 120, rows: 40 });
+    await tmux.waitFor(/hub: 12 repos, 11 estimated, 1 failed · /, 120_000);
+    tmux.keys('A');
+    const label = `embedded ${hubDir}`;
+    await tmux.waitFor(new RegExp(`Collect every repo \\(12 repos\\) of ${label}, 1 worker:`));
+    // A burst of backspaces in one write takes back as many characters.
+    tmux.type(`${label}xyz`);
+    await tmux.waitFor(/musehub-gcxyz/);
+    tmux.keys('BSpace', 'BSpace', 'BSpace');
+    await tmux.waitFor(new RegExp(`› ${label} *│`));
+    tmux.keys('Enter');
+    const done = await tmux.waitFor(/ DONE {2}12 repos: 12 done \(1 with refused phases\); \d+ rows deleted/, 60_000);
+    expect(done).toContain('! the embedded hub has one connection: 1 worker, not 2');
+    // The corrupt repo's object phases are refused (its line is cut at the width before it says which).
+    expect(done).toMatch(new RegExp(`${DEMO.corrupt} +! done: `));
+    expect(done).toMatch(new RegExp(`${DEMO.forcePushed} +✔ done: nothing to delete`));
+    tmux.keys('Escape');
+    await tmux.waitFor(/hub: 12 repos, 11 estimated, 1 failed · 0 B reclaimable/);
+    tmux.keys('q');
+    await tmux.waitFor(/musehub-gc exited 0/);
+
+    const db = await openEmbedded({ dir: hubDir });
+    try {
+      const [pass] = (await db.knex().raw('select pass_id, outcome, repos, started_at from musehub_gc_passes')).rows;
+      expect(pass).toMatchObject({ outcome: 'done', repos: 12 });
+      const runs = (await db.knex().raw('select repo_id from musehub_gc_runs where not dry_run and started_at >= ?', [pass.started_at])).rows;
+      expect(new Set(runs.map((run: { repo_id: string }) => run.repo_id)).size).toBe(12);
+      expect(runs).toHaveLength(12);
+    } finally {
+      await db.close();
+    }
+  }, 300_000);
 });

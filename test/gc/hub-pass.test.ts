@@ -9,11 +9,13 @@ import { DEMO, seedDemoHub } from '../../src/demo/demo-hub.js';
 import { createGcService } from '../../src/gc/gc-service.js';
 import { beginPass } from '../../src/gc/hub/pass.js';
 import type { HubEvent, HubPlanEvent, HubResult } from '../../src/gc/hub/types.js';
+import { reposInOrder } from '../../src/gc/hub/queue.js';
 import { hubPoolSize } from '../../src/gc/hub/workers.js';
 import { lockRepo } from '../../src/gc/lock.js';
 import { findRepo } from '../../src/gc/repo.js';
 import type { GcService } from '../../src/gc/service.js';
 import { Session } from '../../src/gc/session.js';
+import { repoName } from '../../src/gc/types.js';
 import { createFixture, type Fixture } from '../support/gc-fixture.js';
 import { testTargets } from '../support/databases.js';
 
@@ -100,6 +102,33 @@ describe.each(await testTargets())('a hub pass on $name', (target) => {
     } finally {
       await first?.end('done', 0);
     }
+  });
+
+  it('collects only the repos it is given, in the pass\'s order and under its rule of once, and no other', async () => {
+    await seed();
+    await drain(service.planAll({ graceSeconds: 3600, workers: 2 }));
+    const repos = await service.listRepos();
+    const named: string[] = [DEMO.clean, DEMO.fork, DEMO.forcePushed, DEMO.abandonedUpload];
+    const idOf = (name: string) => repos.find((repo) => `${repo.owner}/${repo.slug}` === name)!.repoId;
+    // The order a pass over every repo takes, of which this one is given a few (not in that order).
+    const inPassOrder = (await reposInOrder(f.db)).map(repoName).filter((name) => named.includes(name));
+    expect(inPassOrder).not.toEqual(named);
+
+    let collectedMeanwhile = false;
+    const { events, result } = await drain(service.runAll({ graceSeconds: 3600, workers: 2, repoIds: named.map(idOf) }), async (event) => {
+      if (event.type !== 'hub-start' || collectedMeanwhile) return;
+      collectedMeanwhile = true;
+      await f.gc(DEMO.clean);
+    });
+    const start = events.find((event) => event.type === 'hub-start');
+    expect(start).toMatchObject({ total: named.length });
+    expect(start?.type === 'hub-start' && start.repos.map(repoName)).toEqual(inPassOrder);
+    expect(result.repos.map((repo) => repo.repo)).toEqual(inPassOrder);
+    expect(statusOf(result, DEMO.clean)).toBe('collected');
+    for (const name of [DEMO.fork, DEMO.forcePushed, DEMO.abandonedUpload]) expect(statusOf(result, name)).toBe('done');
+    expect(result.totals.repos).toBe(named.length);
+    // A run each of the three it collected and of the one collected meanwhile; none of any other repo.
+    expect(await f.column('musehub_gc_runs', 'repo_id')).toEqual(named.map(idOf).sort());
   });
 
   it('takes no new repo once stopped; the one in flight finishes', async () => {

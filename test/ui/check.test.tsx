@@ -1,9 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { cid, fixtureService } from './fixture-service.js';
+import { CHECK_PROBLEMS, cid, fixtureService } from './fixture-service.js';
 import { KEYS, lineWith, openConsole } from './harness.js';
 
 afterEach(() => cleanup());
+
+/** The check of every repo's rows as `owner/slug ✔` or `owner/slug ✗`, top to bottom. */
+const resultRows = (frame: string) => frame.split('\n').flatMap((line) => {
+  const match = /^[▸ ] (\S+\/\S+) +([✔✗])/.exec(line);
+  return match ? [`${match[1]} ${match[2]}`] : [];
+});
 
 /** Opens a repo of the table (by its place once sorted) on its Check tab. */
 async function openCheckTab(service = fixtureService(), options: Parameters<typeof openConsole>[1] = {}, moves = '') {
@@ -98,6 +104,25 @@ describe('hub-wide check', () => {
     expect(findings).toContain(`    ${cid('c0a0')}`);
     app.press(KEYS.esc);
     await app.waitFor('enter findings  c check again');
+  });
+
+  it('lists the repos with problems first once the check is done, the cursor staying on its repo', async () => {
+    const service = fixtureService({ holdCheckAt: 3, checkProblems: { ...CHECK_PROBLEMS, r3: CHECK_PROBLEMS.r1!.slice(1, 2) } });
+    const app = openConsole(service, { rows: 30 });
+    await app.waitFor('4.1 MiB');
+    app.press('c');
+    const checking = await app.waitFor('checking 4 of 4 repos: keystrio/blue-in-green');
+    // While it checks, the repos stay in the order checked.
+    expect(resultRows(checking)).toEqual(['lowend/blue-in-green ✗', 'bigband/caravan ✔', 'tenor/giant-steps ✗']);
+    app.press('j');
+    await app.waitFor((frame) => lineWith(frame, '▸').includes('bigband/caravan'));
+    service.releaseCheck();
+    const done = await app.waitFor('2 clean, 2 with problems');
+    expect(resultRows(done)).toEqual(['lowend/blue-in-green ✗', 'tenor/giant-steps ✗', 'bigband/caravan ✔', 'keystrio/blue-in-green ✔']);
+    expect(lineWith(done, '▸')).toContain('bigband/caravan');
+    expect(lineWith(done, 'tenor/giant-steps')).toContain('✗ 7 objects named by live manifests that the repo holds no ref to');
+    app.press(KEYS.enter);
+    await app.waitFor('Repos › Check all › bigband/caravan › Check');
   });
 });
 

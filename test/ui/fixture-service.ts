@@ -1,7 +1,8 @@
 /**
  * A GcService over in-memory data shaped like the demo hub, for the console's unit tests:
  * estimates can be held back, runs follow the decisions the console gives, checks find what
- * CHECK_PROBLEMS says and record it, sweeps count strays, ask, delete and record.
+ * CHECK_PROBLEMS says and record it, sweeps count strays, ask, delete and record, hub passes
+ * yield the engine's sequence of events (its own lanes and progress) over the fixture's repos.
  */
 import { recordOf } from '../../src/gc/check/types.js';
 import { emptySets } from '../../src/gc/plan.js';
@@ -9,7 +10,10 @@ import type {
   CheckProblem, CheckRecord, CheckReport, CommitDetail, Estimate, GcService, GraphCommit, RepoCheck, RepoRow, RunRecord, RunTarget,
   SweepEvent, SweepFound, SweepRecord, SweepResult,
 } from '../../src/gc/service.js';
-import type { Decision, GcEvent, Plan, PhaseName, PhasePlan, PhaseResult, RepoIdentity, RunResult } from '../../src/gc/types.js';
+import type { Decision, GcEvent, Plan, PhaseName, PhasePlan, PhaseResult, PlanSource, RepoIdentity, RunResult } from '../../src/gc/types.js';
+import { passEvents, passResult } from '../../src/gc/hub/run-all.js';
+import type { HubEvent, HubRepoResult, HubResult, PassStart } from '../../src/gc/hub/types.js';
+import { DEFAULT_WORKERS, hubPoolSize, workersFor } from '../../src/gc/hub/workers.js';
 import { repoName } from '../../src/gc/types.js';
 
 /** The clock the tests pin the console to. */
@@ -112,6 +116,71 @@ function recordedChecks(): Map<string, CheckRecord> {
   ]);
 }
 
+/** A run of `plan` as the engine yields it: each phase as `decide` says, a refused one refused; `hold` keeps a phase running until it is released. */
+async function* runPlan(plan: Plan, source: PlanSource, decide: (phase: PhasePlan) => Promise<Decision>,
+  hold?: { phase: PhaseName; released: Promise<void> }): AsyncGenerator<GcEvent, RunResult> {
+  yield { type: 'plan-ready', plan, source, rederived: false };
+  const results: PhaseResult[] = [];
+  let outcome: RunResult['outcome'] = 'done';
+  for (const phase of plan.phases) {
+    const base = { phase: phase.phase, refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, kept: [], differences: [], errors: [] };
+    if (phase.refused) {
+      results.push({ ...base, status: 'refused', errors: [phase.refused] });
+      yield { type: 'warning', phase: phase.phase, message: `phase ${phase.phase} refused: ${phase.refused}` };
+      continue;
+    }
+    const decision = await decide(phase);
+    if (decision === 'stop') {
+      outcome = 'stopped';
+      break;
+    }
+    if (decision === 'skip') {
+      results.push({ ...base, status: 'skipped' });
+      yield { type: 'phase-done', result: results[results.length - 1]! };
+      continue;
+    }
+    const total = phase.refs + phase.rows;
+    yield { type: 'phase-start', phase: phase.phase, total, bytes: phase.bytes };
+    yield { type: 'progress', phase: phase.phase, done: Math.floor(total / 2), total, bytes: Math.floor(phase.bytes / 2) };
+    if (phase.phase === hold?.phase) await hold.released;
+    // Objects: one came back to life between the plan and the run.
+    const kept = phase.phase === 'objects' && phase.rows > 0 ? 1 : 0;
+    results.push({ ...base, status: 'done', refs: phase.refs, rows: phase.rows - kept, bytes: phase.bytes, blobs: phase.blobs - kept, seconds: 0.1, keptSincePlan: kept });
+    yield { type: 'phase-done', result: results[results.length - 1]! };
+  }
+  const count = (name: string, field: 'refs' | 'rows') => results.find((result) => result.phase === name)?.[field] ?? 0;
+  const result: RunResult = {
+    run_id: `run-${plan.repo.repoId}`, repo_id: plan.repo.repoId, repo: repoName(plan.repo), dry_run: false, outcome,
+    commits_deleted: count('commits', 'rows'), commit_refs_deleted: count('commits', 'refs'),
+    snapshots_deleted: count('snapshots', 'rows'), object_refs_deleted: count('refs', 'refs'),
+    objects_deleted: count('objects', 'rows'), storage_bytes_freed: results.reduce((sum, result) => sum + result.bytes, 0),
+    mpack_cache_deleted: count('cache', 'rows'), reachable_commit_count: plan.reachableCommits, errors: [], phases: results,
+    plan: { source, computed_at: plan.computedAt, cutoff: plan.cutoff, rederived: false, profile: {} },
+    profile: {},
+  };
+  yield { type: 'run-done', result };
+  return result;
+}
+
+/** The repos a hub pass skips, and why: caravan's lock is held by another process. */
+const PASS_SKIPS: Record<string, Pick<HubRepoResult, 'status' | 'detail'>> = {
+  r2: {
+    status: 'claimed',
+    detail: 'its GC lock is held by musehub-gc (backend pid 4242, ops from 10.0.0.7, connected since 2025-06-01 11:58:00 UTC)',
+  },
+};
+
+/** The plan a pass's run of a repo acts on: blue-in-green's is the demo's; keystrio's refuses the object phases; the others have nothing to delete. */
+function passPlan(repo: RepoIdentity): Plan {
+  const plan = demoPlan(repo, 3600);
+  if (repo.repoId === 'r1') return plan;
+  const refused = repo.repoId === 'r4' ? 'live snapshot 5a5a5a100000 has a manifest that does not decode' : undefined;
+  return {
+    ...plan,
+    phases: plan.phases.map((phase) => phasePlan(phase.phase, refused && (phase.phase === 'refs' || phase.phase === 'objects') ? { refused } : {})),
+  };
+}
+
 /** Each stray key's size. */
 const STRAY_BYTES = 192 * 1024;
 /** Strays the fixture's sweep deletes in a batch. */
@@ -158,8 +227,14 @@ export interface FixtureOptions {
   emptyPhases?: PhaseName[];
   /** A check waits before the repo at this index (of those it checks) until releaseCheck() is called. */
   holdCheckAt?: number;
+  /** What a check of each repo finds, by repo id, instead of CHECK_PROBLEMS. */
+  checkProblems?: Record<string, CheckProblem[]>;
   /** A sweep waits after its first batch until releaseSweep() is called. */
   holdSweep?: boolean;
+  /** A hub pass's run of this repo (by id) holds in its first phase until releasePass() is called. */
+  holdPassAt?: string;
+  /** The hub is embedded: one connection, so a hub pass has one worker. */
+  embedded?: boolean;
 }
 
 export interface FixtureService extends GcService {
@@ -167,6 +242,9 @@ export interface FixtureService extends GcService {
   releasePhase(): void;
   releaseCheck(): void;
   releaseSweep(): void;
+  releasePass(): void;
+  /** The hub passes asked for, and the repos each was given (undefined: every repo). */
+  readonly passes: Array<{ repoIds?: readonly string[] }>;
   /** The strays the store holds now: 22 until a sweep deletes them. */
   readonly strays: number;
   /** Each sweep asked for, dry or not. */
@@ -211,11 +289,40 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   let strays = 22;
   const sweeps: Array<{ dryRun: boolean }> = [];
   const sweepRecords: SweepRecord[] = [sweepRecord(sweepResult(storeFound(strays), true, 'sweep-0'), ago(2 * 3600))];
+  let releasePass: () => void = () => undefined;
+  const passReleased = new Promise<void>((resolve) => (releasePass = resolve));
+  const passes: Array<{ repoIds?: readonly string[] }> = [];
+  /** What the engine sizes a pass by: the embedded hub's one connection, or a server's pool for two workers. */
+  const fixtureHub = { kind: options.embedded ? 'embedded' as const : 'server' as const, poolMax: hubPoolSize(DEFAULT_WORKERS) };
+  /** A repo's turn in a pass: skipped, or run through every phase. */
+  async function* passTurn(repo: RepoIdentity): AsyncGenerator<HubEvent> {
+    const started_at = new Date().toISOString();
+    const ended = (fields: Pick<HubRepoResult, 'status' | 'detail' | 'result'>): HubEvent =>
+      ({ type: 'repo-done', outcome: { repo: repoName(repo), repo_id: repo.repoId, started_at, finished_at: new Date().toISOString(), ...fields } });
+    const skipped = PASS_SKIPS[repo.repoId];
+    if (skipped) {
+      yield ended(skipped);
+      return;
+    }
+    yield { type: 'repo-start', repo };
+    const held = repo.repoId === options.holdPassAt ? { phase: 'commits' as const, released: passReleased } : undefined;
+    const run = runPlan(passPlan(repo), 'derived', async () => 'go', held);
+    for (let next = await run.next(); ; next = await run.next()) {
+      if (next.done) {
+        yield ended({ status: next.value.outcome, result: next.value });
+        return;
+      }
+      yield { type: 'repo-event', repo, event: next.value };
+    }
+  }
 
   return {
     label: 'fixture demo hub',
     hub: { hubId: 'hub-1', label: 'fixture demo hub' },
     canCollect: true,
+    hubWorkers: workersFor(fixtureHub).workers,
+    passes,
+    releasePass: () => releasePass(),
     decisions,
     targets,
     saved,
@@ -282,43 +389,12 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       targets.push(target);
       if (options.storeRefuses) throw new Error(options.storeRefuses);
       const plan = 'plan' in target ? target.plan : planFor(target.repo, target.graceSeconds);
-      yield { type: 'plan-ready', plan, source: 'plan' in target ? target.source : 'derived', rederived: false };
-      const results: PhaseResult[] = [];
-      let outcome: RunResult['outcome'] = 'done';
-      for (const phase of plan.phases) {
+      const held = options.holdPhase ? { phase: options.holdPhase, released: phaseReleased } : undefined;
+      return yield* runPlan(plan, 'plan' in target ? target.source : 'derived', async (phase) => {
         const decision = await decide(phase, plan);
         decisions.push({ phase: phase.phase, decision });
-        const base = { phase: phase.phase, refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, kept: [], differences: [], errors: [] };
-        if (decision === 'stop') {
-          outcome = 'stopped';
-          break;
-        }
-        if (decision === 'skip') {
-          results.push({ ...base, status: 'skipped' });
-          yield { type: 'phase-done', result: results[results.length - 1]! };
-          continue;
-        }
-        const total = phase.refs + phase.rows;
-        yield { type: 'phase-start', phase: phase.phase, total, bytes: phase.bytes };
-        yield { type: 'progress', phase: phase.phase, done: Math.floor(total / 2), total, bytes: Math.floor(phase.bytes / 2) };
-        if (phase.phase === options.holdPhase) await phaseReleased;
-        // Objects: one came back to life between the plan and the run.
-        const kept = phase.phase === 'objects' && phase.rows > 0 ? 1 : 0;
-        results.push({ ...base, status: 'done', refs: phase.refs, rows: phase.rows - kept, bytes: phase.bytes, blobs: phase.blobs - kept, seconds: 0.1, keptSincePlan: kept });
-        yield { type: 'phase-done', result: results[results.length - 1]! };
-      }
-      const count = (name: string, field: 'refs' | 'rows') => results.find((result) => result.phase === name)?.[field] ?? 0;
-      const result: RunResult = {
-          run_id: 'run-1', repo_id: plan.repo.repoId, repo: repoName(plan.repo), dry_run: false, outcome,
-          commits_deleted: count('commits', 'rows'), commit_refs_deleted: count('commits', 'refs'),
-          snapshots_deleted: count('snapshots', 'rows'), object_refs_deleted: count('refs', 'refs'),
-          objects_deleted: count('objects', 'rows'), storage_bytes_freed: results.reduce((sum, result) => sum + result.bytes, 0),
-          mpack_cache_deleted: count('cache', 'rows'), reachable_commit_count: plan.reachableCommits, errors: [], phases: results,
-          plan: { source: 'plan' in target ? target.source : 'derived', computed_at: plan.computedAt, cutoff: plan.cutoff, rederived: false, profile: {} },
-          profile: {},
-      };
-      yield { type: 'run-done', result };
-      return result;
+        return decision;
+      }, held);
     },
     async resume() {
       return { blobs: 0, bytes: 0, renamed: 0, errors: [] };
@@ -340,7 +416,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
         yield { type: 'repo-start', repo, index, total: checked.length };
         yield { type: 'progress', repo, step: 'liveness', done: 0, total: 0 };
         if (index === options.holdCheckAt) await checkReleased;
-        const problems = CHECK_PROBLEMS[repoId] ?? [];
+        const problems = (options.checkProblems ?? CHECK_PROBLEMS)[repoId] ?? [];
         const result: RepoCheck = { repo, checkedAt: ago(0), clean: problems.length === 0, blobs: false, problems, seconds: 0.1 };
         checks.set(repoId, recordOf(result));
         report.repos.push(result);
@@ -384,9 +460,21 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     async lastSweep({ dryRun }) {
       return sweepRecords.filter((record) => record.dryRun === dryRun).at(-1) ?? null;
     },
-    // The console has no hub view yet.
-    runAll() {
-      throw new Error('the fixture service runs no hub pass');
+    async *runAll({ graceSeconds, workers: wanted, stop, repoIds }): AsyncGenerator<HubEvent, HubResult> {
+      passes.push({ repoIds });
+      if (options.storeRefuses) throw new Error(options.storeRefuses);
+      const { workers, notice } = workersFor(fixtureHub, wanted);
+      if (notice) yield { type: 'notice', message: notice };
+      // The pass's order: the demo's four by their estimates (keystrio's failed, so it has none and goes last), then the others.
+      const queue = repos.filter((repo) => !repoIds || repoIds.includes(repo.repoId)).map(({ repoId, owner, slug }) => ({ repoId, owner, slug }));
+      // The pass's clock is the machine's, as the engine's result is: its durations and rates are real.
+      const start: PassStart = { pass_id: `pass-${passes.length}`, since: new Date().toISOString(), started_at: new Date().toISOString(), workers };
+      const ended = new Map<string, HubRepoResult>();
+      yield { type: 'hub-start', pass: start, total: queue.length, repos: queue };
+      yield* passEvents(queue, workers, passTurn, ended, stop);
+      const result = passResult(start, queue, ended, { hub: { hubId: 'hub-1', label: 'fixture demo hub' }, dryRun: false, graceSeconds });
+      yield { type: 'hub-done', result };
+      return result;
     },
     planAll() {
       throw new Error('the fixture service plans no hub');

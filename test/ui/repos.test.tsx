@@ -64,9 +64,9 @@ describe('repos screen', () => {
     expect(rowsOf(frame).length).toBeLessThanOrEqual(20);
     expect(frame).toMatch(/1-\d+ of 10,004/);
     app.press('G');
-    expect(lineWith(await app.waitFor('9,990-10,004 of 10,004'), '▸')).toContain('keystrio/blue-in-green');
+    expect(lineWith(await app.waitFor('9,991-10,004 of 10,004'), '▸')).toContain('keystrio/blue-in-green');
     app.press(KEYS.pgup);
-    expect(lineWith(await app.waitFor('9,989-10,003 of 10,004'), '▸')).toContain('owner-13/repo-13');
+    expect(lineWith(await app.waitFor('9,990-10,003 of 10,004'), '▸')).toContain('owner-12/repo-12');
   });
 
   it('without colour (NO_COLOR) has no colour codes, and the selection still shows', async () => {

@@ -3,6 +3,8 @@ import { cleanup } from 'ink-testing-library';
 import { fixtureService } from './fixture-service.js';
 import { KEYS, openConsole, typeAndSubmit } from './harness.js';
 
+const CTRL_C = '\u0003';
+
 afterEach(() => cleanup());
 
 async function openStorage(service = fixtureService(), options: Parameters<typeof openConsole>[1] = {}) {
@@ -76,6 +78,49 @@ describe('storage view', () => {
     app.press(KEYS.esc);
     await app.waitFor('DECLINED  sweep declined');
     expect(service.strays).toBe(22);
+  });
+
+  it('Ctrl+C during a sweep lets its batch finish and stops it there; then Ctrl+C quits', async () => {
+    const service = fixtureService({ holdSweep: true });
+    const app = await openStorage(service);
+    app.press('D');
+    await app.waitFor('Type sweep to delete them');
+    await typeAndSubmit(app, 'sweep');
+    await app.waitFor('▸ 10/22 strays: 10 keys deleted (1.9 MiB)');
+    app.press(CTRL_C);
+    await app.waitFor('The sweep stops after this batch. Ctrl+C again quits now, abandoning the batch.');
+    service.releaseSweep();
+    await app.waitFor('STOPPED  sweep stopped: deleted 10 keys (1.9 MiB)');
+    expect(service.strays).toBe(12);
+    await app.waitFor('The sweep stopped. Ctrl+C quits.');
+    app.press(CTRL_C);
+    await app.waitForExit();
+  });
+
+  it('a second Ctrl+C during a sweep quits at once', async () => {
+    const service = fixtureService({ holdSweep: true });
+    const app = await openStorage(service);
+    app.press('D');
+    await app.waitFor('Type sweep to delete them');
+    await typeAndSubmit(app, 'sweep');
+    await app.waitFor('▸ 10/22 strays');
+    app.press(CTRL_C);
+    await app.waitFor('Ctrl+C again quits now');
+    app.press(CTRL_C);
+    await app.waitForExit();
+    expect(service.strays).toBe(12);
+    service.releaseSweep();
+  });
+
+  it('Ctrl+C at the sweep\'s question deletes nothing and does not quit', async () => {
+    const service = fixtureService();
+    const app = await openStorage(service);
+    app.press('D');
+    await app.waitFor('Type sweep to delete them');
+    app.press(CTRL_C);
+    await app.waitFor('DECLINED  sweep declined');
+    expect(service.strays).toBe(22);
+    expect(app.frame()).toContain('Repos › Storage');
   });
 
   it('has no sweep key in read-only mode, and D does nothing there', async () => {

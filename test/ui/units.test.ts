@@ -11,6 +11,9 @@ import { historyTable } from '../../src/ui/screens/history/history-rows.js';
 import { previewRows } from '../../src/ui/screens/preview/preview-rows.js';
 import { tableChrome } from '../../src/ui/table.js';
 import type { RunRecord } from '../../src/gc/service.js';
+import type { HubEvent, HubRepoStatus } from '../../src/gc/hub/types.js';
+import { hubPassKeyScreen, hubPassReducer, INITIAL_HUB_PASS } from '../../src/ui/screens/hub-pass/hub-pass-reducer.js';
+import { repoLine } from '../../src/ui/screens/hub-pass/hub-pass-view.js';
 import { demoPlan, NOW } from './fixture-service.js';
 
 const repo = { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green' };
@@ -30,7 +33,8 @@ describe('format', () => {
 describe('keymap', () => {
   it('removes every destructive binding in read-only mode, from keys and hints alike', () => {
     const destructive = KEYMAP.filter((binding) => binding.destructive);
-    expect(destructive.map((binding) => binding.action).sort()).toEqual(['confirm-slug', 'confirm-sweep', 'go', 'run', 'stop-after-phase', 'sweep']);
+    expect(destructive.map((binding) => binding.action).sort()).toEqual(
+      ['collect-all', 'confirm-pass', 'confirm-slug', 'confirm-sweep', 'go', 'run', 'stop-after-phase', 'sweep']);
     expect(actionFor('graph', 'R', false)).toBe('run');
     expect(actionFor('graph', 'R', true)).toBeUndefined();
     expect(hintBar('graph', true, { atTop: false })).not.toContain('run gc');
@@ -90,8 +94,10 @@ describe('run reducer', () => {
     expect(state.prompt).toMatchObject({ phase: 'objects', slug: true });
     expect(runKeyScreen(state)).toBe('confirm-slug');
     state = runReducer(state, { type: 'mismatch', message: '"blue" is not blue-in-green' });
-    state = runReducer(state, { type: 'edited' });
-    expect(state.prompt!.error).toBe('');
+    state = runReducer(state, { type: 'edit', key: 'left' });
+    expect(state.prompt!.answer.mismatch).toBe('"blue" is not blue-in-green');
+    state = runReducer(state, { type: 'edit', key: 'x' });
+    expect(state.prompt!.answer).toEqual({ field: { text: 'x', cursor: 1 }, mismatch: '' });
     state = runReducer(state, { type: 'answered', decision: 'go' });
     expect(runKeyScreen(state)).toBe('run');
     state = runReducer(state, { type: 'event', event: { type: 'phase-start', phase: 'objects', total: 58, bytes: 100 }, at: 0 });
@@ -132,5 +138,34 @@ describe('tables', () => {
     const narrow = historyTable(runs, { first: 0, last: 5 }, 0, NOW, 60);
     expect(narrow.columns.map((column) => column.key)).toEqual(['STARTED', 'OUTCOME', 'FREED', 'DELETED PER PHASE']);
     expect(narrow.rows.map(widthOf).every((drawn) => drawn <= 60)).toBe(true);
+  });
+});
+
+describe('hub pass', () => {
+  it("follows each repo: queued, running with its phase, then how it ended, in the engine's words", () => {
+    const repos = ['a/one', 'b/two', 'c/three', 'd/four'].map((name, index) => {
+      const [owner = '', slug = ''] = name.split('/');
+      return { repoId: `r${index}`, owner, slug };
+    });
+    const pass = { pass_id: 'p', since: '2025-06-01T12:00:00Z', started_at: '2025-06-01T12:00:00Z', workers: 2 };
+    const ended = (index: number, status: HubRepoStatus, detail: string): HubEvent =>
+      ({ type: 'repo-done', outcome: { repo: `${repos[index]!.owner}/${repos[index]!.slug}`, repo_id: `r${index}`, status, detail } });
+    const events: HubEvent[] = [
+      { type: 'hub-start', pass, total: 4, repos },
+      ended(0, 'failed', 'could not claim it: connection terminated'),
+      ended(1, 'collected', 'collected in this pass already: run 7 by ops@gc-2 at 2025-06-01 12:00:01 UTC, done'),
+      { type: 'repo-start', repo: repos[2]! },
+    ];
+    let state = events.reduce((reduced, event) => hubPassReducer(reduced, { type: 'event', event }), hubPassReducer(INITIAL_HUB_PASS, { type: 'start' }));
+    const text = (index: number) => repoLine(state, repos[index]!, '⠋');
+    expect(hubPassKeyScreen(state)).toBe('hub-passing');
+    expect(text(0)).toEqual({ glyph: '✗', tone: 'error', text: 'failed: could not claim it: connection terminated' });
+    expect(text(1)).toMatchObject({ glyph: '↷', text: 'skipped: collected in this pass already: run 7 by ops@gc-2 at 2025-06-01 12:00:01 UTC, done' });
+    expect(text(2)).toEqual({ glyph: '⠋', tone: 'accent', text: "running: planning under the repo's lock…" });
+    expect(text(3)).toMatchObject({ glyph: '·', text: 'queued' });
+    state = hubPassReducer(state, { type: 'event', event: { type: 'repo-event', repo: repos[2]!, event: { type: 'progress', phase: 'objects', done: 20, total: 58, bytes: 2048 } } });
+    expect(text(2).text).toBe('running: 4 objects 20/58, 2.0 KiB freed');
+    state = hubPassReducer(state, { type: 'stop-after-repos' });
+    expect(text(3).text).toBe('queued: not started, the pass is stopping');
   });
 });

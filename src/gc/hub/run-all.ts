@@ -24,35 +24,50 @@ const everyPhase: Decide = async () => 'go';
 export async function* runAllRepos(ctx: GcContext, options: HubRunOptions): AsyncGenerator<HubEvent, HubResult> {
   const { workers, notice } = workersFor(ctx.db, options.workers);
   if (notice) yield { type: 'notice', message: notice };
-  const queue = await reposInOrder(ctx.db);
+  const queue = await reposInOrder(ctx.db, options.repoIds);
   const dryRun = options.dryRun ?? false;
   const pass = await beginPass(ctx.db, { workers, dryRun, graceSeconds: options.graceSeconds });
   const start: PassStart = { pass_id: pass.passId, since: pass.since, started_at: pass.startedAt, workers };
-  const tally = new PassTally(queue.length);
-  const outcomes = new Map<string, HubRepoResult>();
+  const ended = new Map<string, HubRepoResult>();
   try {
-    yield { type: 'hub-start', pass: start, total: queue.length };
-    for await (const event of inLanes(queue, workers, (repo) => collectRepo(ctx, pass, repo, options), options.stop)) {
-      if (event.type === 'repo-start') tally.start(event.repo);
-      if (event.type === 'repo-done') {
-        const { result } = event.outcome;
-        tally.finish(event.outcome.repo_id, result ? rowsDeleted(result) : 0, result?.storage_bytes_freed ?? 0);
-        outcomes.set(event.outcome.repo_id, event.outcome);
-      }
-      yield event;
-      if (event.type === 'repo-start' || event.type === 'repo-done') yield { type: 'hub-progress', progress: tally.progress() };
-    }
+    yield { type: 'hub-start', pass: start, total: queue.length, repos: queue };
+    yield* passEvents(queue, workers, (repo) => collectRepo(ctx, pass, repo, options), ended, options.stop);
   } finally {
-    await pass.end(outcomes.size < queue.length ? 'stopped' : 'done', outcomes.size).catch(() => {});
+    await pass.end(ended.size < queue.length ? 'stopped' : 'done', ended.size).catch(() => {});
   }
-  const outcome = outcomes.size < queue.length ? 'stopped' as const : 'done' as const;
-  const repos = queue.map((repo) => outcomes.get(repo.repoId) ?? { repo: repoName(repo), repo_id: repo.repoId, status: 'not-started' as const });
-  const result: HubResult = {
-    ...start, hub: ctx.db.hub, who: operatorName(), finished_at: new Date().toISOString(), dry_run: dryRun,
-    grace_seconds: options.graceSeconds, outcome, repos, totals: totalsOf(repos),
-  };
+  const result = passResult(start, queue, ended, { hub: ctx.db.hub, dryRun, graceSeconds: options.graceSeconds });
   yield { type: 'hub-done', result };
   return result;
+}
+
+/**
+ * A pass's work over `queue`, `workers` repos at a time, each repo's turn from `collect`: its
+ * events, and the pass's progress after each repo starts and ends. How each repo ended goes
+ * into `ended` as it ends, so that a pass its consumer leaves early still knows.
+ */
+export async function* passEvents(queue: readonly RepoIdentity[], workers: number, collect: (repo: RepoIdentity) => AsyncIterable<HubEvent>,
+  ended: Map<string, HubRepoResult>, stop?: AbortSignal): AsyncGenerator<HubEvent> {
+  const tally = new PassTally(queue.length);
+  for await (const event of inLanes(queue, workers, collect, stop)) {
+    if (event.type === 'repo-start') tally.start(event.repo);
+    if (event.type === 'repo-done') {
+      const { result } = event.outcome;
+      tally.finish(event.outcome.repo_id, result ? rowsDeleted(result) : 0, result?.storage_bytes_freed ?? 0);
+      ended.set(event.outcome.repo_id, event.outcome);
+    }
+    yield event;
+    if (event.type === 'repo-start' || event.type === 'repo-done') yield { type: 'hub-progress', progress: tally.progress() };
+  }
+}
+
+/** A pass's result: every repo of its queue in order (those it did not reach `not-started`), and the totals. */
+export function passResult(start: PassStart, queue: readonly RepoIdentity[], ended: ReadonlyMap<string, HubRepoResult>,
+  facts: { hub: HubResult['hub']; dryRun: boolean; graceSeconds: number }): HubResult {
+  const repos = queue.map((repo) => ended.get(repo.repoId) ?? { repo: repoName(repo), repo_id: repo.repoId, status: 'not-started' as const });
+  return {
+    ...start, hub: facts.hub, who: operatorName(), finished_at: new Date().toISOString(), dry_run: facts.dryRun,
+    grace_seconds: facts.graceSeconds, outcome: ended.size < queue.length ? 'stopped' : 'done', repos, totals: totalsOf(repos),
+  };
 }
 
 /** One repo's turn: claimed and run, or skipped, or failed before it could run. */

@@ -19,6 +19,11 @@ export interface HubRunOptions {
   phases?: readonly PhaseName[];
   /** Once aborted, no repo starts; the repos in flight finish. */
   stop?: AbortSignal;
+  /**
+   * Only these repos (by repo_id), taken in the pass's order under the same claim and rule of
+   * once; the pass knows no other (its result lists these alone). Every repo when undefined.
+   */
+  repoIds?: readonly string[];
 }
 
 export interface HubPlanOptions {
@@ -98,7 +103,8 @@ export interface HubResult extends PassStart {
 export type HubEvent =
   /** Said once: the workers a pass gets when it cannot have those asked for. */
   | { type: 'notice'; message: string }
-  | { type: 'hub-start'; pass: PassStart; total: number }
+  /** `repos`: the repos of the pass, in the order it takes them. */
+  | { type: 'hub-start'; pass: PassStart; total: number; repos: RepoIdentity[] }
   | { type: 'repo-start'; repo: RepoIdentity }
   | { type: 'repo-event'; repo: RepoIdentity; event: GcEvent }
   | { type: 'repo-done'; outcome: HubRepoResult }

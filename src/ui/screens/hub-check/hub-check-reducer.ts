@@ -9,7 +9,7 @@ export interface HubCheckState {
   checking: boolean;
   /** The repo being checked, its place in the hub, and what the check is busy with. */
   current: { repo: RepoIdentity; index: number; total: number; step: CheckStep | null } | null;
-  /** Each repo checked so far, in the order checked. */
+  /** Each repo checked so far: in the order checked, then, once the check is done, those with problems first. */
   results: RepoCheck[];
   /** The whole check's report, once it is done. */
   report: CheckReport | null;
@@ -47,8 +47,15 @@ function onEvent(state: HubCheckState, event: CheckEvent): HubCheckState {
     case 'warning':
       return { ...state, notes: [...state.notes, { tone: 'warning', text: event.message }] };
     case 'check-done':
-      return { ...state, checking: false, current: null, report: event.report };
+      return { ...problemsFirst(state), checking: false, current: null, report: event.report };
   }
+}
+
+/** The results with the repos that have problems first, then the clean ones, each in the order checked; the cursor stays on its repo. */
+function problemsFirst(state: HubCheckState): HubCheckState {
+  const selected = selectedResult(state);
+  const results = [...state.results.filter((result) => !result.clean), ...state.results.filter((result) => result.clean)];
+  return { ...state, results, list: { ...state.list, cursor: selected ? results.indexOf(selected) : 0 } };
 }
 
 export function hubCheckReducer(state: HubCheckState, action: HubCheckAction): HubCheckState {

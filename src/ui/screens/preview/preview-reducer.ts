@@ -1,6 +1,7 @@
 /** The preview's state (pure): a cursor over the phases, one over the chosen phase's list, and a plan being saved. */
 import type { KeyAction, ScreenName } from '../../keymap.js';
 import { EMPTY_LIST, moveList, type ListState } from '../../list-state.js';
+import { editField, fieldWith, type TextFieldState } from '../../text-field/text-field-reducer.js';
 
 export interface PreviewState {
   phases: ListState;
@@ -8,7 +9,7 @@ export interface PreviewState {
   /** Which list the keys move. */
   focus: 'phases' | 'items';
   /** The file the plan is being saved to, while the operator edits its name; null otherwise. */
-  savingTo: string | null;
+  savingTo: TextFieldState | null;
 }
 
 export const INITIAL_PREVIEW: PreviewState = { phases: EMPTY_LIST, items: EMPTY_LIST, focus: 'phases', savingTo: null };
@@ -17,6 +18,7 @@ export type PreviewAction =
   | { type: 'move'; action: KeyAction; phaseCount: number; itemCount: number; page: number }
   | { type: 'toggle-focus' }
   | { type: 'start-save'; path: string }
+  | { type: 'edit-path'; key: string }
   | { type: 'end-save' }
   | { type: 'reset' };
 
@@ -33,7 +35,9 @@ export function previewReducer(state: PreviewState, action: PreviewAction): Prev
     case 'toggle-focus':
       return { ...state, focus: state.focus === 'phases' ? 'items' : 'phases' };
     case 'start-save':
-      return { ...state, savingTo: action.path };
+      return { ...state, savingTo: fieldWith(action.path) };
+    case 'edit-path':
+      return state.savingTo ? { ...state, savingTo: editField(state.savingTo, action.key) } : state;
     case 'end-save':
       return { ...state, savingTo: null };
     case 'reset':

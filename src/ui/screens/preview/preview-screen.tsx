@@ -1,7 +1,7 @@
 /** What GC would do, per phase: what goes (counts, bytes, then the lists) and what stays, and why; R runs it, w saves it. */
 import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
-import { Spinner, TextInput } from '@inkjs/ui';
+import { Spinner } from '@inkjs/ui';
 import { Table } from '@alcalzone/ink-table';
 import { messageOf } from '../../../errors.js';
 import type { Plan, RepoIdentity } from '../../../gc/types.js';
@@ -12,6 +12,7 @@ import { formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../
 import { useSyncReducer } from '../../sync-reducer.js';
 import { ColumnRules, Heading, tonedCells } from '../../table.js';
 import { Toned } from '../../theme.js';
+import { TextField } from '../../text-field/text-field.js';
 import { pageRows } from '../../list-state.js';
 import { useLoad } from '../../use-load.js';
 import { VirtualList } from '../../virtual-list.js';
@@ -37,6 +38,16 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
   // Summary, findings, table head, five phases, the list's title.
   const findings = plan?.findings ?? [];
   const itemsHeight = Math.max(1, height - 3 - findings.length - (plan?.phases.length ?? 0) - 1);
+  const save = async (shown: Plan, path: string) => {
+    if (path.trim() === '') return;
+    try {
+      const bytes = await app.service.savePlan(shown, path.trim());
+      app.status(`Saved the plan to ${path.trim()} (${formatBytes(bytes)}): musehub-gc run --plan ${path.trim()} applies it.`, 'done');
+    } catch (error) {
+      app.status(messageOf(error), 'error');
+    }
+  };
+
   useHintScope(viewId, active, previewKeyScreen(state));
   usePreviewKeys({
     viewId,
@@ -48,17 +59,8 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
     page: pageRows(phase?.items.length ?? 0, itemsHeight),
     dispatch,
     onReplan: replan,
+    onSave: (shown, path) => void save(shown, path),
   });
-
-  const save = async (shown: Plan, path: string) => {
-    if (path.trim() === '') return;
-    try {
-      const bytes = await app.service.savePlan(shown, path.trim());
-      app.status(`Saved the plan to ${path.trim()} (${formatBytes(bytes)}): musehub-gc run --plan ${path.trim()} applies it.`, 'done');
-    } catch (error) {
-      app.status(messageOf(error), 'error');
-    }
-  };
 
   if (!active) return null;
   if (loaded.state === 'loading') return <Spinner label="computing the plan (nothing is deleted)…" />;
@@ -68,15 +70,7 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
       <Text>
         {`grace ${formatGrace(plan.graceSeconds)} · plan ${formatAgo(plan.computedAt, app.now())} · ${plan.orphanedCommits.toLocaleString('en-US')} orphaned, ${plan.reachableCommits.toLocaleString('en-US')} reachable commits · a dry run: nothing is deleted`}
       </Text>
-      {state.savingTo !== null && (
-        <Box>
-          <Text bold>Save the plan to: </Text>
-          <TextInput defaultValue={state.savingTo} onSubmit={(path) => {
-            dispatch({ type: 'end-save' });
-            void save(plan, path);
-          }} />
-        </Box>
-      )}
+      {state.savingTo !== null && <TextField field={state.savingTo} label={<Text bold>Save the plan to: </Text>} />}
       {findings.map((finding, index) => (
         <Toned key={index} tone={finding.severity}>{`${finding.severity === 'error' ? '✗' : '!'} ${finding.message}`}</Toned>
       ))}

@@ -4,6 +4,7 @@ import { useConsole } from '../../console-context.js';
 import { useViewKeys } from '../../key-router.js';
 import { actionFor } from '../../keymap.js';
 import { isMove } from '../../list-state.js';
+import { isFieldKey } from '../../text-field/text-field-reducer.js';
 import { handleRepoAction } from '../repo/repo-keys.js';
 import { previewKeyScreen, type PreviewAction, type PreviewState } from './preview-reducer.js';
 
@@ -19,15 +20,21 @@ export function usePreviewKeys(options: {
   page: number;
   dispatch: (action: PreviewAction) => void;
   onReplan: () => void;
+  /** Saves the plan on screen to the file named. */
+  onSave: (shown: Plan, path: string) => void;
 }): void {
   const app = useConsole();
-  const { viewId, repo, plan, current, phaseCount, itemCount, page, dispatch, onReplan } = options;
+  const { viewId, repo, plan, current, phaseCount, itemCount, page, dispatch, onReplan, onSave } = options;
   useViewKeys(viewId, (key) => {
     const screen = previewKeyScreen(current());
     const action = actionFor(screen, key, app.readOnly);
     if (screen === 'save-path') {
-      // The text field takes the file name's keys itself.
+      const path = current().savingTo!.text;
       if (action === 'cancel') dispatch({ type: 'end-save' });
+      else if (action === 'save-plan') {
+        dispatch({ type: 'end-save' });
+        if (plan) onSave(plan, path);
+      } else if (isFieldKey(key)) dispatch({ type: 'edit-path', key });
       return true;
     }
     if (isMove(action)) dispatch({ type: 'move', action, phaseCount, itemCount, page });

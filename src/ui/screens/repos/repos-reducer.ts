@@ -3,6 +3,8 @@ import type { Estimate, RepoRow } from '../../../gc/service.js';
 import { repoName } from '../../../gc/types.js';
 import type { KeyAction, ScreenName } from '../../keymap.js';
 import { EMPTY_LIST, moveList, placeCursor, type ListState } from '../../list-state.js';
+import type { PassScope } from '../hub-pass/hub-pass-reducer.js';
+import { estimatedTotals, type EstimatedTotals } from './repos-totals.js';
 
 export const SORTS = ['reclaimable', 'orphans', 'commits', 'pushed', 'name'] as const;
 export type SortKey = (typeof SORTS)[number];
@@ -96,6 +98,19 @@ export function reposKeyScreen(state: ReposState): Extract<ScreenName, 'filter' 
 export function selectedRepo(state: ReposState): RepoRow | undefined {
   const index = state.order[state.list.cursor];
   return index === undefined ? undefined : state.repos[index];
+}
+
+/** The totals of the repos the table shows (all, or the filter's), by the estimates so far. */
+export function shownTotals(state: ReposState): EstimatedTotals {
+  return estimatedTotals(state.order.map((index) => state.repos[index]!.repoId), state.estimates);
+}
+
+/** What a pass started now would collect: every repo, or those the filter shows; null when the filter shows none. */
+export function passScope(state: ReposState): PassScope | null {
+  if (state.order.length === 0) return null;
+  const totals = shownTotals(state);
+  if (state.filter === '') return { filter: '', totals };
+  return { repoIds: state.order.map((index) => state.repos[index]!.repoId), filter: state.filter, totals };
 }
 
 export function reposReducer(state: ReposState, action: ReposAction): ReposState {

@@ -13,7 +13,8 @@ import { Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
 import { pageRows } from '../../list-state.js';
 import { VirtualList } from '../../virtual-list.js';
-import { INITIAL_REPOS, reposKeyScreen, reposReducer, selectedRepo, SORT_TITLES } from './repos-reducer.js';
+import { INITIAL_REPOS, passScope, reposKeyScreen, reposReducer, selectedRepo, shownTotals, SORT_TITLES } from './repos-reducer.js';
+import { totalsLine } from './repos-totals.js';
 import { useEstimates } from './use-estimates.js';
 import { useSpinnerFrame } from '../../spinner-frame.js';
 import { useReposKeys } from './use-repos-keys.js';
@@ -77,8 +78,8 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
 
   useHintScope(viewId, active, reposKeyScreen(state));
 
-  // Header, column titles and the selected repo's note take four rows.
-  const listHeight = Math.max(1, height - 4);
+  // Header, totals, column titles and the selected repo's note take five rows.
+  const listHeight = Math.max(1, height - 5);
   useReposKeys({
     viewId,
     readOnly: app.readOnly,
@@ -92,7 +93,14 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
     },
     onCheckAll: () => app.push({ kind: 'hub-check' }),
     onStorage: () => app.push({ kind: 'storage' }),
+    onCollectAll: () => {
+      const { filter } = current();
+      const scope = passScope(current());
+      if (scope) app.push({ kind: 'hub-pass', scope });
+      else app.status(filter ? `No repo matches /${filter}: nothing to collect.` : 'The hub has no repos: nothing to collect.', 'warning');
+    },
   });
+  const totals = useMemo(() => shownTotals(state), [state.order, state.estimates]);
 
   const pending = state.order.slice(state.list.offset, state.list.offset + listHeight)
     .some((index) => !state.estimates.has(state.repos[index]!.repoId));
@@ -112,6 +120,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
           <Toned tone="accent">{`  ·  filter: /${state.filter}${state.filtering ? '▏' : ''}`}</Toned>
         )}
       </Box>
+      <Text wrap="truncate-end">{loaded.state === 'ready' ? ` ${totalsLine(totals, state.filter !== '')}` : ' '}</Text>
       <Text bold>
         {' '.repeat(MARKER) + fit('REPO', nameWidth) + columns.map((column) => columnCell(column.title, column.width)).join('')}
       </Text>

@@ -1,4 +1,4 @@
-/** The repos table's keys: navigation, open, sort, refresh, the check of every repo, the storage view, and the filter's text field. */
+/** The repos table's keys: navigation, open, sort, refresh, the check of every repo, the storage view, GC of every repo, and the filter's text field. */
 import { actionFor, isText } from '../../keymap.js';
 import { useViewKeys } from '../../key-router.js';
 import { isMove } from '../../list-state.js';
@@ -16,8 +16,10 @@ export function useReposKeys(options: {
   onRefresh: () => void;
   onCheckAll: () => void;
   onStorage: () => void;
+  /** GC of every repo, or of those the filter shows. */
+  onCollectAll: () => void;
 }): void {
-  const { viewId, readOnly, current, dispatch, page, onOpen, onRefresh, onCheckAll, onStorage } = options;
+  const { viewId, readOnly, current, dispatch, page, onOpen, onRefresh, onCheckAll, onStorage, onCollectAll } = options;
   useViewKeys(viewId, (key) => {
     const screen = reposKeyScreen(current());
     const action = actionFor(screen, key, readOnly);
@@ -34,6 +36,7 @@ export function useReposKeys(options: {
     else if (action === 'refresh') onRefresh();
     else if (action === 'check') onCheckAll();
     else if (action === 'storage') onStorage();
+    else if (action === 'collect-all') onCollectAll();
     else if (action === 'open') {
       const repo = selectedRepo(current());
       if (repo) onOpen(repo);

@@ -5,6 +5,7 @@ import { PHASES } from '../../../gc/phases/table.js';
 import { describeResumed } from '../../../present.js';
 import type { ScreenName } from '../../keymap.js';
 import type { Note } from '../../notes.js';
+import { editAnswer, EMPTY_ANSWER, type TypedAnswer } from '../../text-field/text-field-reducer.js';
 
 export type PhaseStatus = 'waiting' | 'asking' | 'running' | PhaseResult['status'];
 
@@ -26,8 +27,8 @@ export interface Prompt {
   phase: PhaseName;
   /** The phase deletes blobs: the operator types the repo's slug. */
   slug: boolean;
-  /** Why the last Enter did not confirm. */
-  error: string;
+  /** The slug as typed so far, and why the last Enter did not confirm it. */
+  answer: TypedAnswer;
 }
 
 /** The repo's last recorded check (null when never checked), or why it could not be read. */
@@ -50,7 +51,7 @@ export type RunAction =
   | { type: 'last-check'; lastCheck: LastCheck }
   | { type: 'event'; event: GcEvent; at: number }
   | { type: 'ask'; phase: PhasePlan; slug: boolean }
-  | { type: 'edited' }
+  | { type: 'edit'; key: string }
   | { type: 'mismatch'; message: string }
   | { type: 'answered'; decision: Decision }
   | { type: 'stop-after-phase' }
@@ -67,10 +68,15 @@ export const INITIAL_RUN: RunState = {
   result: null,
 };
 
+/** Whether the run has not ended: planning, asking, or deleting. */
+export function isRunning(state: RunState): boolean {
+  return state.stage === 'running' || state.stage === 'planning';
+}
+
 /** The keys a run answers to: a prompt's while one asks, then the run's, then the summary's. */
 export function runKeyScreen(state: RunState): Extract<ScreenName, 'confirm' | 'confirm-slug' | 'run' | 'summary'> {
   if (state.prompt) return state.prompt.slug ? 'confirm-slug' : 'confirm';
-  return state.stage === 'running' || state.stage === 'planning' ? 'run' : 'summary';
+  return isRunning(state) ? 'run' : 'summary';
 }
 
 function updatePhase(state: RunState, phase: PhaseName, change: Partial<PhaseRow>): RunState {
@@ -127,14 +133,15 @@ export function runReducer(state: RunState, action: RunAction): RunState {
     case 'event':
       return onEvent(state, action.event, action.at);
     case 'ask':
+      // Each prompt starts with nothing typed: text typed for one phase's slug never answers the next.
       return {
         ...updatePhase(state, action.phase.phase, { status: 'asking', plan: action.phase }),
-        prompt: { phase: action.phase.phase, slug: action.slug, error: '' },
+        prompt: { phase: action.phase.phase, slug: action.slug, answer: EMPTY_ANSWER },
       };
-    case 'edited':
-      return state.prompt?.error ? { ...state, prompt: { ...state.prompt, error: '' } } : state;
+    case 'edit':
+      return state.prompt ? { ...state, prompt: { ...state.prompt, answer: editAnswer(state.prompt.answer, action.key) } } : state;
     case 'mismatch':
-      return state.prompt ? { ...state, prompt: { ...state.prompt, error: action.message } } : state;
+      return state.prompt ? { ...state, prompt: { ...state.prompt, answer: { ...state.prompt.answer, mismatch: action.message } } } : state;
     case 'answered': {
       if (!state.prompt) return state;
       const status: PhaseStatus = action.decision === 'go' ? 'waiting' : action.decision === 'skip' ? 'skipped' : 'not-run';

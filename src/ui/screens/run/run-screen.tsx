@@ -4,18 +4,19 @@
  */
 import React, { useCallback, useEffect, useRef } from 'react';
 import { Box, Text } from 'ink';
-import { ProgressBar, Spinner, TextInput } from '@inkjs/ui';
+import { ProgressBar, Spinner } from '@inkjs/ui';
 import { phaseNamed } from '../../../gc/phases/table.js';
 import type { RunTarget } from '../../../gc/service.js';
 import { repoName, type Decision, type Plan, type RepoIdentity } from '../../../gc/types.js';
 import { messageOf } from '../../../errors.js';
-import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
 import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines } from '../../notes.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
-import { INITIAL_RUN, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
+import { TextField } from '../../text-field/text-field.js';
+import { INITIAL_RUN, isRunning, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
 import { differences, lastCheckLine, phaseLine, promptQuestion, summaryLines } from './run-view.js';
 import { useRunKeys } from './use-run-keys.js';
 
@@ -63,10 +64,7 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
           });
         let deleted = false;
         for await (const event of service.run(target, { decide })) {
-          if (event.type === 'run-done') {
-            deleted = event.result.phases.some((phase) => phase.status === 'done' && !isEmptyPhase(phase));
-            app.setRunStopper(null);
-          }
+          if (event.type === 'run-done') deleted = event.result.phases.some((phase) => phase.status === 'done' && !isEmptyPhase(phase));
           if (alive) dispatch({ type: 'event', event, at: app.now() });
         }
         if (deleted) app.dataChanged();
@@ -75,15 +73,8 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
           dispatch({ type: 'failed', message: `The run failed: ${messageOf(error)}` });
           app.status(`The run failed: ${messageOf(error).split('\n')[0]}`, 'error');
         }
-      } finally {
-        app.setRunStopper(null);
       }
     })();
-    // Ctrl+C during the run stops it the way x does; what the prompt waits for, it answers.
-    app.setRunStopper(() => {
-      if (pending.current) answer('stop');
-      else dispatch({ type: 'stop-after-phase' });
-    });
     return () => {
       // Leaving the console mid-prompt stops the run rather than leaving the engine waiting.
       alive = false;
@@ -91,7 +82,12 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
     };
   }, []);
 
-  const { submitSlug } = useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer });
+  // Ctrl+C during the run stops it the way x does; what the prompt waits for, it answers.
+  useStopOnCtrlC(!app.readOnly && isRunning(state), {
+    what: 'run', after: 'this phase', abandoning: 'the phase',
+    stop: () => (pending.current ? answer('stop') : dispatch({ type: 'stop-after-phase' })),
+  });
+  useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer });
   useHintScope(viewId, active, runKeyScreen(state));
 
   if (!active) return null;
@@ -117,8 +113,7 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
           </Box>
         );
       })}
-      {/* A prompt of its own per phase: text typed for one phase's slug never answers the next. */}
-      {state.prompt && state.plan && <PromptBox key={state.prompt.phase} state={state} width={width} onSlug={submitSlug} />}
+      {state.prompt && state.plan && <PromptBox state={state} width={width} />}
       {state.stopAfterPhase && state.stage === 'running' && !state.prompt && <Toned tone="warning">Stopping after this phase.</Toned>}
       <NoteLines notes={state.log} width={width} />
       {state.result && <Summary state={state} width={width} />}
@@ -126,12 +121,7 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
   );
 }
 
-function PromptBox({ state, width, onSlug }: {
-  state: RunState;
-  width: number;
-  /** Enter in the slug field, with what was typed. */
-  onSlug: (typed: string) => void;
-}): React.JSX.Element {
+function PromptBox({ state, width }: { state: RunState; width: number }): React.JSX.Element {
   const prompt = state.prompt!;
   const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
   const items = row.plan?.items.slice(0, PROMPT_ITEMS) ?? [];
@@ -147,13 +137,8 @@ function PromptBox({ state, width, onSlug }: {
       {row.plan && row.plan.items.length > PROMPT_ITEMS && <Text>{fit(`  … and more (the preview lists them)`, inner)}</Text>}
       {row.plan && row.plan.kept.length > 0 && <Toned tone="kept">{fit(`  ○ kept: ${describeKept(row.plan.kept)}`, inner)}</Toned>}
       <Text bold>{fit(promptQuestion(state.plan!, row, prompt), inner)}</Text>
-      {prompt.slug && (
-        <Box>
-          <Text>{'› '}</Text>
-          <TextInput onSubmit={onSlug} />
-        </Box>
-      )}
-      {prompt.error !== '' && <Toned tone="error">{fit(prompt.error, inner)}</Toned>}
+      {prompt.slug && <TextField field={prompt.answer.field} />}
+      {prompt.answer.mismatch !== '' && <Toned tone="error">{fit(prompt.answer.mismatch, inner)}</Toned>}
     </Box>
   );
 }

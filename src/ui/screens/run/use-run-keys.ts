@@ -1,11 +1,12 @@
 /** The run's keys: answer a phase's prompt, check the slug typed, stop after a phase, leave when done. */
 import { useConsole } from '../../console-context.js';
 import { useViewKeys } from '../../key-router.js';
-import { actionFor, isText } from '../../keymap.js';
+import { actionFor } from '../../keymap.js';
+import { isFieldKey } from '../../text-field/text-field-reducer.js';
 import type { Decision } from '../../../gc/types.js';
 import { runKeyScreen, type RunAction, type RunState } from './run-reducer.js';
 
-/** Registers the run's keys; returns what the slug field's Enter does with the text typed. */
+/** Registers the run's keys. */
 export function useRunKeys(options: {
   viewId: string;
   /** The repo's slug: the text that confirms a phase that deletes blobs. */
@@ -13,7 +14,7 @@ export function useRunKeys(options: {
   current: () => RunState;
   dispatch: (action: RunAction) => void;
   answer: (decision: Decision) => void;
-}): { submitSlug: (typed: string) => void } {
+}): void {
   const app = useConsole();
   const { viewId, slug, current, dispatch, answer } = options;
   useViewKeys(viewId, (key) => {
@@ -22,9 +23,9 @@ export function useRunKeys(options: {
     const action = actionFor(screen, key, app.readOnly);
     switch (screen) {
       case 'confirm-slug':
-        // The text field takes the slug's keys itself, Enter included; an edit takes back the last complaint.
         if (action === 'stop') answer('stop');
-        else if (isText(key) || key === 'backspace') dispatch({ type: 'edited' });
+        else if (action === 'confirm-slug') submitSlug(state.prompt!.answer.field.text);
+        else if (isFieldKey(key)) dispatch({ type: 'edit', key });
         return true;
       case 'confirm':
         if (action === 'go' || action === 'skip' || action === 'stop') answer(action);
@@ -42,14 +43,10 @@ export function useRunKeys(options: {
         return true;
     }
   });
-  return {
-    submitSlug: (typed) => {
-      if (runKeyScreen(current()) !== 'confirm-slug') return;
-      // A slug has no blanks: an Enter that arrived in one read with the text is not part of it.
-      const text = typed.trim();
-      if (text === slug) answer('go');
-      else if (text === '') answer('skip');
-      else dispatch({ type: 'mismatch', message: `"${text}" is not ${slug}: type it exactly, or clear it and press Enter to skip.` });
-    },
-  };
+
+  function submitSlug(text: string): void {
+    if (text === slug) answer('go');
+    else if (text === '') answer('skip');
+    else dispatch({ type: 'mismatch', message: `"${text}" is not ${slug}: type it exactly, or clear it and press Enter to skip.` });
+  }
 }

@@ -3,6 +3,7 @@ import type { SweepEvent, SweepFound, SweepResult } from '../../../gc/service.js
 import { describeResumed } from '../../../present.js';
 import type { ScreenName } from '../../keymap.js';
 import type { Note } from '../../notes.js';
+import { editAnswer, EMPTY_ANSWER, type TypedAnswer } from '../../text-field/text-field-reducer.js';
 
 /**
  * The word that lets a sweep delete. A hub's label is a path or host:port/database, long and
@@ -23,8 +24,8 @@ export interface StorageState {
   result: SweepResult | null;
   /** The operator asked the sweep to stop after its batch. */
   stopping: boolean;
-  /** Why the last word typed did not confirm. */
-  mismatch: string;
+  /** The word as typed at the confirmation, and why the last one typed did not confirm. */
+  answer: TypedAnswer;
   log: Note[];
 }
 
@@ -32,14 +33,14 @@ export type StorageAction =
   | { type: 'start'; dryRun: boolean }
   | { type: 'event'; event: SweepEvent }
   | { type: 'ask' }
-  | { type: 'edited' }
+  | { type: 'edit'; key: string }
   | { type: 'mismatch'; message: string }
   | { type: 'answered' }
   | { type: 'stop-after-batch' }
   | { type: 'failed'; message: string };
 
 export const INITIAL_STORAGE: StorageState = {
-  stage: 'idle', dryRun: true, listed: { keys: 0, bytes: 0 }, found: null, progress: null, result: null, stopping: false, mismatch: '', log: [],
+  stage: 'idle', dryRun: true, listed: { keys: 0, bytes: 0 }, found: null, progress: null, result: null, stopping: false, answer: EMPTY_ANSWER, log: [],
 };
 
 /** The keys the view answers to: the confirmation's while it asks, a sweep's while one works, else the view's. */
@@ -81,13 +82,13 @@ export function storageReducer(state: StorageState, action: StorageAction): Stor
     case 'event':
       return onEvent(state, action.event);
     case 'ask':
-      return { ...state, stage: 'asking', mismatch: '' };
-    case 'edited':
-      return state.mismatch ? { ...state, mismatch: '' } : state;
+      return { ...state, stage: 'asking', answer: EMPTY_ANSWER };
+    case 'edit':
+      return { ...state, answer: editAnswer(state.answer, action.key) };
     case 'mismatch':
-      return { ...state, mismatch: action.message };
+      return { ...state, answer: { ...state.answer, mismatch: action.message } };
     case 'answered':
-      return { ...state, stage: 'batches', mismatch: '' };
+      return { ...state, stage: 'batches' };
     case 'stop-after-batch':
       return { ...state, stopping: true };
     case 'failed':

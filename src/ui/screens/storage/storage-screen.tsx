@@ -5,18 +5,18 @@
  */
 import React, { useEffect } from 'react';
 import { Box, Text } from 'ink';
-import { ProgressBar, Spinner, TextInput } from '@inkjs/ui';
-import type { SweepFound } from '../../../gc/service.js';
+import { ProgressBar, Spinner } from '@inkjs/ui';
 import { SWEEP_GRACE_SECONDS } from '../../../gc/sweep/types.js';
 import { describeSweepResult, formatGrace } from '../../../present.js';
-import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
 import type { PagerLine } from '../../line-pager.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
+import { TypedConfirmation } from '../../text-field/typed-confirmation.js';
 import { useLoad } from '../../use-load.js';
-import { INITIAL_STORAGE, storageKeyScreen, storageReducer } from './storage-reducer.js';
+import { INITIAL_STORAGE, isSweeping, storageKeyScreen, storageReducer } from './storage-reducer.js';
 import { lastSweepLines, sweepLines, sweepQuestion } from './storage-view.js';
 import { useStorageKeys } from './use-storage-keys.js';
 import { useSweep } from './use-sweep.js';
@@ -33,8 +33,13 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
     if (loaded.state === 'failed') app.status(describeError('the last sweeps', loaded.error), 'error');
   }, [loaded]);
   const { start, answer, stop } = useSweep(dispatch, reload);
+  // Ctrl+C during a sweep stops it the way x does; the question it waits on, it answers no.
+  useStopOnCtrlC(isSweeping(state), {
+    what: 'sweep', after: 'this batch', abandoning: 'the batch',
+    stop: () => (current().stage === 'asking' ? answer(false) : stop()),
+  });
   useHintScope(viewId, active, storageKeyScreen(state));
-  const { submitWord } = useStorageKeys({
+  useStorageKeys({
     viewId, current, dispatch, onStart: start, onAnswer: answer, onStop: stop,
     onRefresh: () => {
       app.status('');
@@ -62,7 +67,7 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
           </Box>
         )}
         {state.stage === 'asking' && state.found && (
-          <ConfirmBox found={state.found} label={app.service.label} mismatch={state.mismatch} width={width} onWord={submitWord} />
+          <TypedConfirmation {...sweepQuestion(state.found, SWEEP_GRACE_SECONDS, app.service.label)} answer={state.answer} width={width} />
         )}
         {state.result && (
           <Text wrap="truncate-end">
@@ -78,29 +83,4 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
 
 function Lines({ lines }: { lines: readonly PagerLine[] }): React.JSX.Element {
   return <>{lines.map((line, index) => <Toned key={index} tone={line.tone}>{line.text}</Toned>)}</>;
-}
-
-function ConfirmBox({ found, label, mismatch, width, onWord }: {
-  /** The strays the sweep found, which it deletes once confirmed. */
-  found: SweepFound;
-  /** The hub whose store it is. */
-  label: string;
-  /** Why the last word typed did not confirm; empty when it has not been refused. */
-  mismatch: string;
-  width: number;
-  /** Enter in the word's field, with what was typed. */
-  onWord: (typed: string) => void;
-}): React.JSX.Element {
-  const [what, ask] = sweepQuestion(found, SWEEP_GRACE_SECONDS, label);
-  return (
-    <Box flexDirection="column" borderStyle="round" paddingX={1} width={width}>
-      <Text>{what}</Text>
-      <Text bold>{ask}</Text>
-      <Box>
-        <Text>{'› '}</Text>
-        <TextInput onSubmit={onWord} />
-      </Box>
-      {mismatch !== '' && <Toned tone="error">{mismatch}</Toned>}
-    </Box>
-  );
 }

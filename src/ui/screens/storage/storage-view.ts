@@ -49,9 +49,9 @@ export function sweepLines(state: StorageState, graceSeconds: number): PagerLine
 }
 
 /** What the confirmation asks, once the sweep knows its strays. */
-export function sweepQuestion(found: SweepFound, graceSeconds: number, label: string): [string, string] {
-  return [
-    `Delete ${describeStrays(found)} under objects/ that no row names, older than ${formatGrace(graceSeconds)}, from the blob store of ${label}?`,
-    `Type ${SWEEP_WORD} to delete them (Enter on nothing deletes nothing, Esc cancels):`,
-  ];
+export function sweepQuestion(found: SweepFound, graceSeconds: number, label: string): { what: string[]; ask: string } {
+  return {
+    what: [`Delete ${describeStrays(found)} under objects/ that no row names, older than ${formatGrace(graceSeconds)}, from the blob store of ${label}?`],
+    ask: `Type ${SWEEP_WORD} to delete them (Enter on nothing deletes nothing, Esc cancels):`,
+  };
 }

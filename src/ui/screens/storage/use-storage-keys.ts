@@ -1,10 +1,11 @@
 /** The Storage view's keys: a dry run, a sweep and its typed confirmation, stopping one after its batch, reloading. */
 import { useConsole } from '../../console-context.js';
 import { useViewKeys } from '../../key-router.js';
-import { actionFor, isText } from '../../keymap.js';
+import { actionFor } from '../../keymap.js';
+import { isFieldKey } from '../../text-field/text-field-reducer.js';
 import { storageKeyScreen, SWEEP_WORD, type StorageAction, type StorageState } from './storage-reducer.js';
 
-/** Registers the view's keys; returns what the confirmation field's Enter does with the text typed. */
+/** Registers the view's keys. */
 export function useStorageKeys(options: {
   viewId: string;
   /** The view's state after the last key. */
@@ -14,7 +15,7 @@ export function useStorageKeys(options: {
   onAnswer: (yes: boolean) => void;
   onStop: () => void;
   onRefresh: () => void;
-}): { submitWord: (typed: string) => void } {
+}): void {
   const app = useConsole();
   const { viewId, current, dispatch, onStart, onAnswer, onStop, onRefresh } = options;
   useViewKeys(viewId, (key) => {
@@ -22,9 +23,9 @@ export function useStorageKeys(options: {
     const action = actionFor(screen, key, app.readOnly);
     switch (screen) {
       case 'confirm-sweep':
-        // The text field takes the word's keys itself, Enter included; an edit takes back the last complaint.
         if (action === 'cancel') onAnswer(false);
-        else if (isText(key) || key === 'backspace') dispatch({ type: 'edited' });
+        else if (action === 'confirm-sweep') submitWord(current().answer.field.text);
+        else if (isFieldKey(key)) dispatch({ type: 'edit', key });
         return true;
       case 'sweeping':
         if (action === 'stop-after-batch') {
@@ -43,14 +44,10 @@ export function useStorageKeys(options: {
         return true;
     }
   });
-  return {
-    submitWord: (typed) => {
-      if (storageKeyScreen(current()) !== 'confirm-sweep') return;
-      // The word has no blanks: an Enter that arrived in one read with the text is not part of it.
-      const text = typed.trim();
-      if (text === SWEEP_WORD) onAnswer(true);
-      else if (text === '') onAnswer(false);
-      else dispatch({ type: 'mismatch', message: `"${text}" is not ${SWEEP_WORD}: type it exactly, or clear it and press Enter to delete nothing.` });
-    },
-  };
+
+  function submitWord(text: string): void {
+    if (text === SWEEP_WORD) onAnswer(true);
+    else if (text === '') onAnswer(false);
+    else dispatch({ type: 'mismatch', message: `"${text}" is not ${SWEEP_WORD}: type it exactly, or clear it and press Enter to delete nothing.` });
+  }
 }
