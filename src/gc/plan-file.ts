@@ -106,18 +106,19 @@ function storeSet(sets: PlanSets, key: keyof PlanSets): StoredSet {
   const set = sets[key];
   const within = WITHIN[key];
   if (!within) return set.encode();
-  const members = new IdIndex(set.shape, set.size);
-  for (const id of set) members.add(id);
+  // By packed key throughout: a million ids unpacked to text and packed again cost seconds.
+  const members = IdIndex.of(set);
   const outer = sets[within];
+  const inOuter = IdIndex.of(outer);
   const bits = new Uint8Array(Math.ceil(outer.size / 8));
-  const inOuter = new IdIndex(set.shape, outer.size);
   let i = 0;
-  for (const id of outer) {
-    inOuter.add(id);
-    if (members.has(id)) bits[i >> 3]! |= 1 << (i & 7);
+  const mark = (member: boolean) => {
+    if (member) bits[i >> 3]! |= 1 << (i & 7);
     i++;
-  }
-  return { within, bits, extra: set.filter((id) => !inOuter.has(id)).encode() };
+  };
+  outer.forEachKey((bytes, at) => mark(members.indexOfKey(bytes, at) >= 0), (id) => mark(members.has(id)));
+  const extra = set.filterKeys((bytes, at) => inOuter.indexOfKey(bytes, at) < 0, (id) => !inOuter.has(id));
+  return { within, bits, extra: extra.encode() };
 }
 
 function restoreSet(stored: StoredSet, shape: IdShape, sets: PlanSets): IdList {
@@ -126,10 +127,17 @@ function restoreSet(stored: StoredSet, shape: IdShape, sets: PlanSets): IdList {
   if (stored.bits.length !== Math.ceil(outer.size / 8)) throw new Error(`the bitmap does not fit ${stored.within}`);
   const set = new IdList(shape);
   let i = 0;
-  for (const id of outer) {
-    if (stored.bits[i >> 3]! & (1 << (i & 7))) set.push(id);
+  const marked = () => {
+    const member = (stored.bits[i >> 3]! & (1 << (i & 7))) !== 0;
     i++;
-  }
-  for (const id of IdList.decode(shape, stored.extra.packed, stored.extra.odd)) set.push(id);
+    return member;
+  };
+  outer.forEachKey((bytes, at) => {
+    if (marked()) set.pushPacked(bytes, at);
+  }, (id) => {
+    if (marked()) set.push(id);
+  });
+  const extra = IdList.decode(shape, stored.extra.packed, stored.extra.odd);
+  extra.forEachKey((bytes, at) => set.pushPacked(bytes, at), (id) => set.push(id));
   return set;
 }

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { pack } from 'msgpackr';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGcService } from '../../src/gc/gc-service.js';
+import { IdList } from '../../src/gc/packed-ids.js';
+import { loadPlan, savePlan } from '../../src/gc/plan-file.js';
+import { emptySets } from '../../src/gc/plan.js';
 import type { GcService } from '../../src/gc/service.js';
 import type { GcEvent, Plan, RunResult } from '../../src/gc/types.js';
 import { testTargets } from '../support/databases.js';
@@ -122,5 +125,40 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     await expect(load(path, 0)).rejects.toThrow(/longer than --max-plan-age 0s: plan lowend\/blue-in-green again/);
 
     expect(await everything()).toEqual(before);
+  });
+});
+
+describe('a plan file\'s sets', () => {
+  const hex = (n: number) => createHash('sha256').update(`commit ${n}`).digest('hex');
+  const object = (n: number) => `sha256:${createHash('sha256').update(`object ${n}`).digest('hex')}`;
+
+  it('come back as they went: a set inside another (as a bitmap) with members outside it, and odd ids', async () => {
+    const sets = emptySets();
+    const refs = [...Array.from({ length: 20 }, (_, n) => hex(n)), 'NOT-A-COMMIT-ID'];
+    const commits = [hex(3), hex(17), 'NOT-A-COMMIT-ID', hex(99), 'odd only here'];
+    sets.commitRefs = IdList.of('hex', refs);
+    sets.commits = IdList.of('hex', commits);
+    sets.objectRefs = IdList.of('sha256', [object(1), object(2), 'sha256:short']);
+    sets.objects = IdList.of('sha256', [object(2), 'sha256:short']);
+    sets.snapshots = IdList.of('hex', [hex(5)]);
+    const hub = { hubId: 'hub-test', label: 'a test hub' };
+    const plan = {
+      hub, repo: { repoId: 'r', owner: 'o', slug: 's' }, computedAt: new Date().toISOString(), graceSeconds: 0,
+      cutoff: new Date().toISOString(), reachableCommits: 0, orphanedCommits: 0, phases: [], findings: [],
+      basis: { roots: 'r', work: 'w', absent: [] }, sets, profile: {}, seconds: 0,
+    } satisfies Plan;
+    const dir = mkdtempSync(join(tmpdir(), 'mhgc-sets-'));
+    try {
+      await savePlan(plan, join(dir, 'p.gcplan'));
+      const loaded = await loadPlan(join(dir, 'p.gcplan'), { hub, now: new Date().toISOString(), maxAgeSeconds: DAY });
+      const ids = (list: IdList) => [...list].sort();
+      expect(ids(loaded.sets.commitRefs)).toEqual([...refs].sort());
+      expect(ids(loaded.sets.commits)).toEqual([...commits].sort());
+      expect(ids(loaded.sets.objectRefs)).toEqual([object(1), object(2), 'sha256:short'].sort());
+      expect(ids(loaded.sets.objects)).toEqual([object(2), 'sha256:short'].sort());
+      expect(ids(loaded.sets.snapshots)).toEqual([hex(5)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
