@@ -49,19 +49,19 @@ async function collect(url: string, store: string, workers: number, processes: n
   };
 }
 
-/** Collects the `repos`-repo hub in each configuration; returns the report's lines. */
-export async function benchHub(adminUrl: string, options: { repos?: number } = {}): Promise<string[]> {
+/** Collects the `repos`-repo hub in each configuration, reporting each line as it is measured (a pass takes minutes). */
+export async function benchHub(adminUrl: string, report: (line: string) => void, options: { repos?: number } = {}): Promise<void> {
   const repos = options.repos ?? 10_000;
   const name = await benchTemplate(adminUrl, `musehub_gc_bench_repos_${repos}`, (db) => buildManyRepos(db, { repos }));
   const store = mkdtempSync(join(tmpdir(), 'mhgc-bench-hub-'));
-  const lines = [`hub of ${repos.toLocaleString('en')} force-pushed repos, run --all (pass time, from the first start to the last end):`];
+  report(`hub of ${repos.toLocaleString('en')} force-pushed repos, run --all (pass time, from the first start to the last end):`);
   try {
     let single: Measured | undefined;
     for (const [workers, processes] of [[1, 1], [2, 1], [4, 1], [2, 2]] as const) {
       const measured = await collect(databaseUrl(adminUrl, await freshCopy(adminUrl, name)), store, workers, processes);
       single ??= measured;
       const what = processes === 1 ? `${workers} worker${workers === 1 ? '' : 's'}` : `${processes} processes x ${workers} workers`;
-      lines.push(`  ${what.padEnd(24)} ${measured.seconds.toFixed(1).padStart(6)} s  ` +
+      report(`  ${what.padEnd(24)} ${measured.seconds.toFixed(1).padStart(6)} s  ` +
         `${(measured.repos / measured.seconds).toFixed(1).padStart(6)} repos/s  ` +
         `${Math.round(measured.rows / measured.seconds).toLocaleString('en').padStart(7)} rows/s  ` +
         `x${(single.seconds / measured.seconds).toFixed(2)} over 1 worker` +
@@ -70,12 +70,11 @@ export async function benchHub(adminUrl: string, options: { repos?: number } = {
   } finally {
     rmSync(store, { recursive: true, force: true });
   }
-  return lines;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { repos: { type: 'string', default: '10000' } } });
   execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  for (const line of await benchHub(adminUrl, { repos: Number(values.repos) })) console.log(line);
+  await benchHub(adminUrl, (line) => console.log(line), { repos: Number(values.repos) });
 }

@@ -194,5 +194,5 @@ execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
 const parts = new Set(values.parts.split(','));
 if (parts.has('engine')) for (const size of values.sizes.split(',')) await benchEngine(Number(size));
 if (parts.has('sweep')) for (const line of await benchSweep(ADMIN_URL, Number(values['sweep-keys']), Number(values['s3-keys']))) report(line);
-if (parts.has('hub')) for (const line of await benchHub(ADMIN_URL, { repos: Number(values.repos) })) report(line);
+if (parts.has('hub')) await benchHub(ADMIN_URL, report, { repos: Number(values.repos) });
 if (parts.has('console')) await benchConsole(Number(values.repos), Number(values.graph));
