@@ -4,7 +4,12 @@
  * processes at once, each run on a fresh copy, as an operator runs it: the built CLI
  * (`npm run build` first) in processes of its own.
  *
- *   tsx bench/hub.ts [--repos 10000]
+ *   tsx bench/hub.ts [--repos 10000] [--snapshot-index]
+ *
+ * MuseHub's schema has no index on musehub_commits (snapshot_id), so each repo's snapshot
+ * phase reads every commit of the hub: a pass costs repos x commits. `--snapshot-index`
+ * measures the hub as it is once MuseHub's owners add that index (created on each copy,
+ * before the clock starts).
  *
  * The server is BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  * bench/run.ts calls benchHub; alone, this builds the CLI first.
@@ -18,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { buildManyRepos } from '../src/demo/big-hub.js';
 import type { HubResult } from '../src/gc/hub/types.js';
 import { rowsDeleted } from '../src/gc/phases/table.js';
-import { benchTemplate, databaseUrl, freshCopy } from './templates.js';
+import { benchTemplate, databaseUrl, freshCopy, onDatabase } from './templates.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -50,15 +55,21 @@ async function collect(url: string, store: string, workers: number, processes: n
 }
 
 /** Collects the `repos`-repo hub in each configuration, reporting each line as it is measured (a pass takes minutes). */
-export async function benchHub(adminUrl: string, report: (line: string) => void, options: { repos?: number } = {}): Promise<void> {
+export async function benchHub(adminUrl: string, report: (line: string) => void,
+  options: { repos?: number; snapshotIndex?: boolean } = {}): Promise<void> {
   const repos = options.repos ?? 10_000;
   const name = await benchTemplate(adminUrl, `musehub_gc_bench_repos_${repos}`, (db) => buildManyRepos(db, { repos }));
   const store = mkdtempSync(join(tmpdir(), 'mhgc-bench-hub-'));
-  report(`hub of ${repos.toLocaleString('en')} force-pushed repos, run --all (pass time, from the first start to the last end):`);
+  report(`hub of ${repos.toLocaleString('en')} force-pushed repos${options.snapshotIndex ? ', with an index on musehub_commits (snapshot_id)' : ''}, ` +
+    'run --all (pass time, from the first start to the last end):');
   try {
     let single: Measured | undefined;
     for (const [workers, processes] of [[1, 1], [2, 1], [4, 1], [2, 2]] as const) {
-      const measured = await collect(databaseUrl(adminUrl, await freshCopy(adminUrl, name)), store, workers, processes);
+      const url = databaseUrl(adminUrl, await freshCopy(adminUrl, name));
+      if (options.snapshotIndex) {
+        await onDatabase(url, (client) => client.query('create index on musehub_commits (snapshot_id); analyze musehub_commits'));
+      }
+      const measured = await collect(url, store, workers, processes);
       single ??= measured;
       const what = processes === 1 ? `${workers} worker${workers === 1 ? '' : 's'}` : `${processes} processes x ${workers} workers`;
       report(`  ${what.padEnd(24)} ${measured.seconds.toFixed(1).padStart(6)} s  ` +
@@ -73,8 +84,8 @@ export async function benchHub(adminUrl: string, report: (line: string) => void,
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { repos: { type: 'string', default: '10000' } } });
+  const { values } = parseArgs({ options: { repos: { type: 'string', default: '10000' }, 'snapshot-index': { type: 'boolean', default: false } } });
   execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  await benchHub(adminUrl, (line) => console.log(line), { repos: Number(values.repos) });
+  await benchHub(adminUrl, (line) => console.log(line), { repos: Number(values.repos), snapshotIndex: values['snapshot-index'] });
 }

@@ -2,13 +2,14 @@
  * `npm run bench`: the engine and the console at scale, as rates and ratios.
  *
  *   npm run bench [-- --sizes 60000,200000,1000000] [--repos 10000] [--graph 100000]
- *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console]
+ *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console] [--snapshot-index]
  *
  * Big hubs are built once into template databases on the server at BENCH_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/postgres) and reused: each run works on a
  * fresh copy (CREATE DATABASE … TEMPLATE), since executing deletes half of the hub. The
  * engine is timed as an operator meets it: the built CLI (`npm run build` first) in a
- * process of its own, whose peak RSS GNU time reports.
+ * process of its own, whose peak RSS GNU time reports. `--snapshot-index` measures the hub part
+ * with the index on musehub_commits (snapshot_id) that MuseHub's schema lacks (bench/hub.ts).
  */
 import '../src/storage/sdk-env.js';
 import { execFileSync } from 'node:child_process';
@@ -41,6 +42,7 @@ const { values } = parseArgs({ options: {
   'sweep-keys': { type: 'string', default: '1000000' },
   's3-keys': { type: 'string', default: '100000' },
   parts: { type: 'string', default: 'engine,sweep,hub,console' },
+  'snapshot-index': { type: 'boolean', default: false },
 } });
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -194,5 +196,5 @@ execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
 const parts = new Set(values.parts.split(','));
 if (parts.has('engine')) for (const size of values.sizes.split(',')) await benchEngine(Number(size));
 if (parts.has('sweep')) for (const line of await benchSweep(ADMIN_URL, Number(values['sweep-keys']), Number(values['s3-keys']))) report(line);
-if (parts.has('hub')) await benchHub(ADMIN_URL, report, { repos: Number(values.repos) });
+if (parts.has('hub')) await benchHub(ADMIN_URL, report, { repos: Number(values.repos), snapshotIndex: values['snapshot-index'] });
 if (parts.has('console')) await benchConsole(Number(values.repos), Number(values.graph));

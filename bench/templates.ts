@@ -12,8 +12,9 @@ export function databaseUrl(adminUrl: string, name: string): string {
   return url.toString();
 }
 
-async function admin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
+/** `work` on a connection of its own to the database at `url`. */
+export async function onDatabase<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return await work(client);
@@ -24,13 +25,13 @@ async function admin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T
 
 /** A template database holding `build`'s hub, built the first time and reused after. */
 export async function benchTemplate(adminUrl: string, name: string, build: (db: Database) => Promise<unknown>): Promise<string> {
-  const ready = await admin(adminUrl, async (client) => (await client.query(
+  const ready = await onDatabase(adminUrl, async (client) => (await client.query(
     `select 1 from pg_database d join pg_shdescription s on s.objoid = d.oid
      where d.datname = $1 and s.description = 'musehub-gc bench: complete'`, [name])).rowCount === 1);
   if (ready) return name;
   const started = performance.now();
   process.stderr.write(`building ${name} (once; later runs reuse it)…\n`);
-  await admin(adminUrl, async (client) => {
+  await onDatabase(adminUrl, async (client) => {
     await client.query(`drop database if exists ${name}`);
     await client.query(`create database ${name}`);
   });
@@ -49,7 +50,7 @@ export async function benchTemplate(adminUrl: string, name: string, build: (db: 
   await analyzer.connect();
   await analyzer.query('vacuum analyze');
   await analyzer.end();
-  await admin(adminUrl, (client) => client.query(`comment on database ${name} is 'musehub-gc bench: complete'`));
+  await onDatabase(adminUrl, (client) => client.query(`comment on database ${name} is 'musehub-gc bench: complete'`));
   process.stderr.write(`built ${name} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   return name;
 }
@@ -57,7 +58,7 @@ export async function benchTemplate(adminUrl: string, name: string, build: (db: 
 /** A fresh copy of a template, to act on; returns its name. */
 export async function freshCopy(adminUrl: string, templateName: string): Promise<string> {
   const name = `${templateName}_run`;
-  await admin(adminUrl, async (client) => {
+  await onDatabase(adminUrl, async (client) => {
     await client.query(`drop database if exists ${name} with (force)`);
     await client.query(`create database ${name} template ${templateName}`);
   });
