@@ -11,6 +11,7 @@ import { planGc } from '../plan.js';
 import type { RepoIdentity } from '../types.js';
 import { inLanes } from './lanes.js';
 import { reposInOrder } from './queue.js';
+import { snapshotIndexNotice } from './snapshot-index.js';
 import { PassTally } from './tally.js';
 import { summarizePlan, type HubPlan, type HubPlanEvent, type HubPlanOptions, type HubPlanRepo } from './types.js';
 import { workersFor } from './workers.js';
@@ -18,6 +19,8 @@ import { workersFor } from './workers.js';
 export async function* planAllRepos(db: Database, options: HubPlanOptions): AsyncGenerator<HubPlanEvent, HubPlan> {
   const { workers, notice } = workersFor(db, options.workers);
   if (notice) yield { type: 'notice', message: notice };
+  const scanNotice = await snapshotIndexNotice(db);
+  if (scanNotice) yield { type: 'notice', message: scanNotice };
   const startedAt = new Date().toISOString();
   const queue = await reposInOrder(db);
   const tally = new PassTally(queue.length);

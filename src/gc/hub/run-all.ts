@@ -14,6 +14,7 @@ import { claimRepo } from './claim.js';
 import { inLanes } from './lanes.js';
 import { beginPass, type Pass } from './pass.js';
 import { reposInOrder } from './queue.js';
+import { snapshotIndexNotice } from './snapshot-index.js';
 import { PassTally } from './tally.js';
 import type { HubEvent, HubRepoResult, HubResult, HubRunOptions, HubTotals, PassStart } from './types.js';
 import { RUN_CONNECTIONS, workersFor } from './workers.js';
@@ -24,6 +25,8 @@ const everyPhase: Decide = async () => 'go';
 export async function* runAllRepos(ctx: GcContext, options: HubRunOptions): AsyncGenerator<HubEvent, HubResult> {
   const { workers, notice } = workersFor(ctx.db, options.workers);
   if (notice) yield { type: 'notice', message: notice };
+  const scanNotice = await snapshotIndexNotice(ctx.db);
+  if (scanNotice) yield { type: 'notice', message: scanNotice };
   const queue = await reposInOrder(ctx.db, options.repoIds);
   const dryRun = options.dryRun ?? false;
   const pass = await beginPass(ctx.db, { workers, dryRun, graceSeconds: options.graceSeconds });
