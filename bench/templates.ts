@@ -35,10 +35,7 @@ export async function benchTemplate(adminUrl: string, name: string, build: (db: 
     await client.query(`drop database if exists ${name}`);
     await client.query(`create database ${name}`);
   });
-  const loader = new pg.Client({ connectionString: databaseUrl(adminUrl, name) });
-  await loader.connect();
-  await loader.query(musehubDdl());
-  await loader.end();
+  await onDatabase(databaseUrl(adminUrl, name), (client) => client.query(musehubDdl()));
   const db = await openServer(databaseUrl(adminUrl, name));
   try {
     await build(db);
@@ -46,10 +43,7 @@ export async function benchTemplate(adminUrl: string, name: string, build: (db: 
     await db.close();
   }
   // A production database has its statistics; so does the template, or the planner guesses.
-  const analyzer = new pg.Client({ connectionString: databaseUrl(adminUrl, name) });
-  await analyzer.connect();
-  await analyzer.query('vacuum analyze');
-  await analyzer.end();
+  await onDatabase(databaseUrl(adminUrl, name), (client) => client.query('vacuum analyze'));
   await onDatabase(adminUrl, (client) => client.query(`comment on database ${name} is 'musehub-gc bench: complete'`));
   process.stderr.write(`built ${name} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   return name;
