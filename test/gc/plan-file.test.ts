@@ -101,6 +101,30 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     expect(warnings.join('\n')).toMatch(/phase commits: 1 more commit ref became garbage since the plan/);
   });
 
+  it('prints before the run the blobs it frees, from the narrowed sets: an mpack a row expired since names stays', async () => {
+    let repoId!: string;
+    await loadForcePushed(f, (hub, id) => {
+      repoId = id;
+    });
+    const mpack = `sha256:${'c'.repeat(64)}`;
+    await f.store.put({ id: mpack }, new Uint8Array(100));
+    const expiredRow = (cacheId: string) => f.db.knex().raw(`insert into musehub_fetch_mpack_cache
+      (cache_id, repo_id, want_hash, mpack_id, size_bytes, expires_at) values (?, ?, ?, ?, 100, now() - interval '1 day')`,
+    [cacheId, repoId, 'f'.repeat(64), mpack]);
+    await expiredRow('00000000-0000-4000-8000-00000000c001');
+    const { plan, path } = await saved();
+    expect(plan.phases[4]).toMatchObject({ rows: 1, blobs: 1, bytes: 100 });
+    // New garbage the file does not list: the row stays, and with it the blob.
+    await expiredRow('00000000-0000-4000-8000-00000000c002');
+
+    const { result, events } = await apply(await service.loadPlan(path, { maxAgeSeconds: DAY }));
+    const [printed] = events.flatMap((event) => (event.type === 'plan-ready' ? [event.plan] : []));
+    expect(printed!.phases[4]).toMatchObject({ rows: 1, blobs: 0, bytes: 0 });
+    expect(result.phases[4]).toMatchObject({ status: 'done', rows: 1, blobs: 0, bytes: 0 });
+    expect(printed!.phases[3]!.bytes).toBe(result.phases[3]!.bytes);
+    expect(await f.store.exists({ id: mpack })).toBe(true);
+  });
+
   it('refuses, deleting nothing, a file that is truncated, damaged, unsigned, not a plan, of another format, hub or repo, ' +
     'dated ahead, or too old', async () => {
     await loadForcePushed(f);
