@@ -8,6 +8,7 @@
 import pg from 'pg';
 import { openServer } from '../src/db/connect.js';
 import { loadPlan } from '../src/gc/plan-file.js';
+import { existingPlanKey } from '../src/gc/plan-key.js';
 import type { PlanSets } from '../src/gc/types.js';
 import { databaseUrl } from './templates.js';
 
@@ -33,7 +34,8 @@ export async function deleteFloor(adminUrl: string, source: string, planFile: st
     await admin.query(`drop database if exists ${copy} with (force)`);
     await admin.query(`create database ${copy} template ${source}`);
     const db = await openServer(databaseUrl(adminUrl, copy));
-    const plan = await loadPlan(planFile, { hub: db.hub, now: new Date().toISOString(), maxAgeSeconds: Number.MAX_SAFE_INTEGER })
+    const plan = await existingPlanKey(db).then((key) =>
+      loadPlan(planFile, { hub: db.hub, key, now: new Date().toISOString(), maxAgeSeconds: Number.MAX_SAFE_INTEGER }))
       .finally(() => db.close());
     const client = new pg.Client({ connectionString: databaseUrl(adminUrl, copy) });
     await client.connect();

@@ -32,11 +32,12 @@ export const runCommand: Command = {
   summary: 'Run GC on a repo phase by phase, asking before each phase unless --yes; or apply a saved plan; or collect every repo.',
   details: [
     '<repo> is owner/slug or a repo_id. The plan is derived once, under the repo\'s lock, and printed.',
-    '--plan FILE applies a plan `musehub-gc plan <repo> --out FILE` saved: it deletes only what the file',
-    'lists and is still garbage under the same re-checks, and says what it kept and why (one thing beyond:',
-    'the row of a commit whose listed ref it deletes, once no repo holds it any more, lest no GC see it again).',
-    'It refuses, deleting nothing, a file that is truncated or altered, for another hub or repo, or older',
-    'than --max-plan-age (default 24h). The file fixes the grace and cutoff: --grace does not apply.',
+    '--plan FILE applies a plan `musehub-gc plan <repo> --out FILE` saved (signed with this hub\'s key): under',
+    'the lock it derives liveness again and deletes only what the file lists AND is garbage now, and says what',
+    'it kept and why (one thing beyond: the row of a commit whose listed ref it deletes, once no repo holds it',
+    'any more, lest no GC see it again). Its cutoff is the file\'s, or now minus --grace (default 1h) where that',
+    'is earlier. It refuses, deleting nothing, a file that is truncated, edited or signed by another hub, for',
+    'another repo, dated ahead, or older than --max-plan-age (default 24h). See docs/plan-files.md.',
     'On a terminal it asks before each phase (default no); the blob phases (objects, cache) want the',
     'repo\'s slug typed out. Without a terminal it needs --yes.',
     '--phases runs only the phases named (the others are skipped); --dry-run runs every phase in a',
@@ -70,9 +71,6 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
   const planFile = args.values.plan;
   const repoArg = args.positionals[0];
   if (!planFile && repoArg === undefined) throw new UsageError(`name a repo or a plan file, or pass --all; usage: ${runCommand.usage}`);
-  if (planFile && args.values.grace !== undefined) {
-    throw new UsageError('--grace does not apply with --plan: the plan file fixes its grace period and cutoff');
-  }
   if (!planFile && args.values['max-plan-age'] !== undefined) throw new UsageError('--max-plan-age applies only with --plan FILE');
   if (args.values.workers !== undefined) throw new UsageError('--workers applies only with --all: one repo is one run');
   const connections = args.values.connections === undefined ? undefined : parseCount('connections', args.values.connections);
@@ -94,7 +92,7 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
         throw new RefusedError(`plan file ${planFile} refused, nothing was deleted: it is a plan for ` +
           `${plan.repo.owner}/${plan.repo.slug}, not ${repoArg}`);
       }
-      target = { plan, source: 'file' };
+      target = { plan, source: 'file', graceSeconds };
     } else {
       target = { repo: await service.findRepo(repoArg!), graceSeconds };
     }
@@ -130,7 +128,9 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
     }
     if (json) printJson(result);
     else for (const line of summaryLines(result)) progress.line(line);
-    const context = await reportContext(service.hub, 'plan' in target ? target.plan.graceSeconds : graceSeconds, startedAt);
+    // A plan file's grace holds where it is the longer (as the engine's run holds to it).
+    const graceInForce = 'plan' in target ? Math.max(target.plan.graceSeconds, graceSeconds) : graceSeconds;
+    const context = await reportContext(service.hub, graceInForce, startedAt);
     await writeRunOutputs(outputs, context, {
       dryRun,
       repos: [{ repo: result.repo, repo_id: result.repo_id, status: result.outcome, started_at: startedAt,

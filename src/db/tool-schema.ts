@@ -1,7 +1,7 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
  * deletion journal, work pending between phases, cached repo estimates, each repo's last
- * integrity check, each sweep's outcome, the hub's id and hub passes. Entities describe them;
+ * integrity check, each sweep's outcome, the hub's id, its plan-signing key and hub passes. Entities describe them;
  * migrations (db/migrations, shipped in the build) create and evolve them on first use.
  * MuseHub's own tables are never touched.
  */
@@ -12,6 +12,7 @@ import type { SweepResult } from '../gc/sweep/types.js';
 import { Checks } from './migrations/checks.js';
 import { HubPasses } from './migrations/hub-passes.js';
 import { JournalPerChunk } from './migrations/journal-per-chunk.js';
+import { PlanKey } from './migrations/plan-key.js';
 import { Sweeps } from './migrations/sweeps.js';
 import { V01Tables } from './migrations/v0-1-tables.js';
 
@@ -145,6 +146,19 @@ export const GcHub = defineEntity({
   },
 });
 
+/** The hub's key for signing plan files: one row, made on first need, never shown. */
+export const GcPlanKey = defineEntity({
+  name: 'GcPlanKey',
+  tableName: 'musehub_gc_plan_key',
+  checks: [{ name: 'musehub_gc_plan_key_singleton_check', expression: 'singleton = true' },
+    { name: 'musehub_gc_plan_key_key_check', expression: 'length(key) = 32' }],
+  properties: {
+    singleton: p.boolean().primary().default(true),
+    key: p.blob().columnType('bytea'),
+    createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+  },
+});
+
 /**
  * A hub pass (`run --all`) of one process. `since` is the start of the earliest pass still running
  * when it began (its own start when none was): a repo collected since then is not collected again.
@@ -167,7 +181,7 @@ export const GcPass = defineEntity({
   },
 });
 
-export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcCheck, GcSweep, GcHub, GcPass];
+export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcCheck, GcSweep, GcHub, GcPlanKey, GcPass];
 
 /** The tool's migrations, oldest first; their names are what musehub_gc_migrations records. */
 export const toolMigrations = {
@@ -180,6 +194,7 @@ export const toolMigrations = {
       { name: '20261215-checks', class: Checks },
       { name: '20261220-sweeps', class: Sweeps },
       { name: '20261222-hub-passes', class: HubPasses },
+      { name: '20261230-plan-key', class: PlanKey },
     ],
     silent: true,
     snapshot: false,

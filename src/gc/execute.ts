@@ -1,8 +1,10 @@
 /**
  * Executing a plan, once, phase by phase. Under the repo's lock the run either
- * derives its plan there, or takes the plan it was given (the preview, a plan file)
- * and checks cheaply whether the hub changed since: if it did, it derives again and
- * narrows the given plan to what is still garbage, saying what differs. It deletes
+ * derives its plan there, or takes the plan it was given and narrows it to what is
+ * still garbage, saying what differs. The preview's plan (held in memory) is checked
+ * cheaply and derived again only when the hub changed since; a plan file, untrusted
+ * input, is always derived again, at a cutoff no later than the grace in force allows,
+ * so that it can only narrow what the run would delete, never widen it. It deletes
  * nothing the plan does not list but the row of a commit whose listed ref went last
  * (phases/commits.ts says why), and says so. A phase deletes chunk by chunk (chunks.ts),
  * each chunk a transaction that re-checks under row locks; blobs go after it
@@ -11,6 +13,7 @@
 import { messageOf } from '../errors.js';
 import { basisChanges } from './basis.js';
 import type { GcContext } from './context.js';
+import { formatGrace } from './duration.js';
 import { recordEnd, recordStart } from './history.js';
 import { ChunkRunner } from './chunks.js';
 import { drainJournal } from './journal.js';
@@ -18,11 +21,11 @@ import { lockRepo, type HeldLock, type Unlock } from './lock.js';
 import { narrowPlan } from './narrow.js';
 import { PHASES, type Phase } from './phases/table.js';
 import { holdRoots, RootsMoved, type PhaseApplied, type Progress } from './phases/runtime.js';
-import { derivePlan } from './plan.js';
+import { derivePlan, planClock } from './plan.js';
 import { Profile } from './profile.js';
 import { Session } from './session.js';
 import {
-  repoName, type GcEvent, type Kept, type PhaseName, type PhaseResult, type Plan, type PlanSource,
+  repoName, type GcEvent, type Kept, type PhaseName, type PhaseResult, type Plan, type PlanClock, type PlanSource,
   type RepoIdentity, type RunOptions, type RunResult, type RunTarget,
 } from './types.js';
 
@@ -74,8 +77,7 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
       yield { type: 'run-done', result };
       return result;
     }
-    const graceSeconds = 'plan' in target ? target.plan.graceSeconds : target.graceSeconds;
-    result.run_id = await recordStart(session, ctx.db, repo, result.dry_run, graceSeconds);
+    result.run_id = await recordStart(session, ctx.db, repo, result.dry_run, graceOf(target));
     // On a server the chunks go over connections of their own (the first also derives the object
     // phases while the run's connection derives the others); a dry run keeps to its one transaction.
     if (ctx.db.kind === 'server' && !result.dry_run) {
@@ -123,16 +125,23 @@ async function* runPhases(
   let current: Current;
   let rederived = false;
   if ('plan' in target) {
-    const changes = await profile.time('check plan', () =>
-      basisChanges(session, target.plan.repo.repoId, target.plan.cutoff, target.plan.basis));
-    current = { plan: target.plan, dropped: new Map(), notes: [] };
+    const given = target.plan;
+    const changes = await profile.time('check plan', () => basisChanges(session, given.repo.repoId, given.cutoff, given.basis));
+    current = { plan: given, dropped: new Map(), notes: [] };
+    const what = target.source === 'file' ? 'the plan file was written' : 'the preview';
     if (changes.length > 0) {
-      rederived = true;
-      const what = target.source === 'file' ? 'the plan file was written' : 'the preview';
       yield { type: 'warning', message: `the hub changed since ${what} (${changes.join('; ')}): derived again under the lock; ` +
         'only what the plan listed and is still garbage is deleted' };
-      current = await profile.time('derive again', () => rederive(ctx, session, workers[0], current, options));
-      for (const difference of differencesOf(current, target.plan)) yield { type: 'warning', message: difference };
+    }
+    if (changes.length > 0 || target.source === 'file') {
+      rederived = true;
+      const at = target.source === 'file' ? await fileDerivation(session, given, graceOf(target)) : undefined;
+      if (at && Date.parse(at.clock.cutoff) < Date.parse(given.cutoff)) {
+        yield { type: 'warning', message: `the plan file's cutoff ${given.cutoff} is later than now minus the grace in force ` +
+          `(${formatGrace(at.graceSeconds)}): the run keeps what was created after ${at.clock.cutoff}` };
+      }
+      current = await profile.time('derive again', () => rederive(ctx, session, workers[0], current, options, at));
+      for (const difference of differencesOf(current, given)) yield { type: 'warning', message: difference };
     }
   } else {
     const derived = await profile.time('derive plan', () => derivePlan(
@@ -242,14 +251,38 @@ async function* runPhase(
   return current;
 }
 
-/** Derives the plan again at the current plan's clock, and narrows the current plan to it. */
+/** The instants a plan is derived again at, and the grace they keep. */
+interface Derivation {
+  clock: PlanClock;
+  graceSeconds: number;
+}
+
+/** The grace a run holds to: a plan file's own only when it is longer than the operator's. */
+function graceOf(target: RunTarget): number {
+  if (!('plan' in target)) return target.graceSeconds;
+  return target.source === 'file' ? Math.max(target.plan.graceSeconds, target.graceSeconds) : target.plan.graceSeconds;
+}
+
+/**
+ * Where a plan file's run derives liveness: now, and the file's cutoff unless it is later than now minus
+ * the grace in force. A file's cutoff moved ahead must not make young rows (a push in flight) garbage.
+ */
+async function fileDerivation(session: Session, given: Plan, graceSeconds: number): Promise<Derivation> {
+  const clock = await planClock(session, graceSeconds);
+  const fileCutoff = Date.parse(given.cutoff);
+  if (fileCutoff < Date.parse(clock.cutoff)) clock.cutoff = new Date(fileCutoff).toISOString();
+  return { clock, graceSeconds };
+}
+
+/** Derives the plan again (at the current plan's clock unless told), and narrows the current plan to it. */
 async function rederive(
   ctx: GcContext, session: Session, helper: Session | undefined, current: Current, options: RunOptions,
+  at: Derivation = { clock: { now: current.plan.computedAt, cutoff: current.plan.cutoff }, graceSeconds: current.plan.graceSeconds },
 ): Promise<Current> {
   const { plan } = current;
   const fresh = await derivePlan(session, ctx.db.hub, plan.repo,
-    { graceSeconds: plan.graceSeconds, itemLimit: Math.max(options.itemLimit ?? 0, ...plan.phases.map((p) => p.items.length)) },
-    { now: plan.computedAt, cutoff: plan.cutoff }, helper);
+    { graceSeconds: at.graceSeconds, itemLimit: Math.max(options.itemLimit ?? 0, ...plan.phases.map((p) => p.items.length)) },
+    at.clock, helper);
   const narrowed = await narrowPlan(session, plan, fresh.plan, fresh.live);
   const dropped = new Map(current.dropped);
   for (const [phase, kept] of narrowed.dropped) dropped.set(phase, [...dropped.get(phase) ?? [], ...kept]);

@@ -13,6 +13,7 @@ import { workersFor } from './hub/workers.js';
 import { listRuns } from './history.js';
 import { drainJournal } from './journal.js';
 import { loadPlan, savePlan } from './plan-file.js';
+import { existingPlanKey, planKey } from './plan-key.js';
 import { planGc } from './plan.js';
 import { findRepo, listRepos } from './repo.js';
 import type { GcService, RunOptions, RunTarget } from './service.js';
@@ -79,10 +80,10 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
       return yield* sweepStore({ db, store: await usableStore() }, sweepOptions);
     },
     lastSweep: async ({ dryRun }) => (store ? lastSweep(db, store.url, dryRun) : null),
-    savePlan,
+    savePlan: async (plan, path) => savePlan(plan, path, await planKey(db)),
     async loadPlan(path, { maxAgeSeconds }) {
       const now = (await db.knex().raw('select now() as now')).rows[0].now as Date;
-      const plan = await loadPlan(path, { hub: db.hub, now: new Date(now).toISOString(), maxAgeSeconds });
+      const plan = await loadPlan(path, { hub: db.hub, key: await existingPlanKey(db), now: new Date(now).toISOString(), maxAgeSeconds });
       const repo = await findRepo(db, plan.repo.repoId).catch(() => undefined);
       if (!repo) {
         throw new RefusedError(`plan file ${path} refused, nothing was deleted: its repo ${repoName(plan.repo)} ` +

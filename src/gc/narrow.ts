@@ -2,6 +2,8 @@
  * A plan narrowed to a later derivation: what the given plan lists AND the fresh one
  * still finds garbage. A run never deletes what its plan does not list; what the
  * plan listed that is no longer garbage is explained, and new garbage is only noted.
+ * Nothing but the given plan's sets is taken from it: the clock, liveness, counts and
+ * bytes are the fresh derivation's, over the narrowed sets (a plan file is untrusted).
  */
 import type { LiveSet } from './live-set.js';
 import { IdIndex, IdList } from './packed-ids.js';
@@ -23,7 +25,7 @@ export async function narrowPlan(session: Session, given: Plan, fresh: Plan, liv
   const dropped = new Map<PhaseName, Kept[]>();
   const notes: string[] = [];
   const phases: PhasePlan[] = [];
-  const ctx = { session, repo: given.repo, clock: { now: given.computedAt, cutoff: given.cutoff }, live };
+  const ctx = { session, repo: fresh.repo, clock: { now: fresh.computedAt, cutoff: fresh.cutoff }, live };
   for (const [index, phase] of PHASES.entries()) {
     const why: Kept[] = [];
     for (const set of phase.sets) {
@@ -41,32 +43,22 @@ export async function narrowPlan(session: Session, given: Plan, fresh: Plan, liv
       }
     }
     dropped.set(phase.name, why);
-    phases.push(await narrowPhase(session, phase, given, fresh.phases[index]!, given.phases[index]!, sets));
+    phases.push(await narrowPhase(session, phase, given, fresh.phases[index]!, sets));
   }
-  return {
-    plan: { ...fresh, hub: given.hub, computedAt: given.computedAt, cutoff: given.cutoff, phases, sets },
-    dropped, notes,
-  };
+  return { plan: { ...fresh, phases, sets }, dropped, notes };
 }
 
-/** The fresh phase plan with the narrowed counts, and only the items the given plan listed. */
-async function narrowPhase(
-  session: Session, phase: Phase, given: Plan, fresh: PhasePlan, before: PhasePlan, sets: PlanSets,
-): Promise<PhasePlan> {
+/** The fresh phase plan with the counts and bytes of the narrowed sets, and only the items the given plan listed. */
+async function narrowPhase(session: Session, phase: Phase, given: Plan, fresh: PhasePlan, sets: PlanSets): Promise<PhasePlan> {
   const size = (count: 'refs' | 'rows') => phase.sets.filter((set) => set.count === count)
     .reduce((sum, set) => sum + sets[set.key].size, 0);
-  const same = (plan: Plan | undefined, phasePlan: PhasePlan) =>
-    phase.sets.every((set) => (plan ? plan.sets[set.key].size : phasePlan[set.count]) === sets[set.key].size);
   const itemSet = phase.sets.at(-1)!;
   const listed = new IdIndex(itemSet.shape, given.sets[itemSet.key].size);
   for (const id of given.sets[itemSet.key]) listed.add(id);
   let { bytes, blobs } = fresh;
-  if (!same(undefined, fresh)) {
-    if (same(given, before)) ({ bytes, blobs } = before);
-    else if (phase.name === 'objects') {
-      bytes = await sizeOf(session, sets.objects);
-      blobs = sets.objects.size;
-    }
+  if (!phase.sets.every((set) => fresh[set.count] === sets[set.key].size)) {
+    if (phase.name === 'objects') ({ bytes, blobs } = await objectBytes(session, sets.objects));
+    if (phase.name === 'cache') ({ bytes, blobs } = await mpackBytes(session, sets.cacheRows));
   }
   return {
     ...fresh, refs: size('refs'), rows: size('rows'), bytes, blobs,
@@ -74,11 +66,24 @@ async function narrowPhase(
   };
 }
 
-async function sizeOf(session: Session, objects: IdList): Promise<number> {
+async function objectBytes(session: Session, objects: IdList): Promise<{ bytes: number; blobs: number }> {
   let bytes = 0;
   for (const chunk of objects.chunks(10_000)) {
     bytes += (await session.one<{ bytes: number }>(
       'select coalesce(sum(size_bytes), 0)::float8 as bytes from musehub_objects where object_id = any(?)', [chunk])).bytes;
   }
-  return bytes;
+  return { bytes, blobs: objects.size };
+}
+
+/** The mpack blobs the cache rows free: those no other cache row (nor an object row) names, as phase 5 deletes. */
+async function mpackBytes(session: Session, cacheRows: IdList): Promise<{ bytes: number; blobs: number }> {
+  return session.one<{ bytes: number; blobs: number }>(`
+    with going as (select unnest(?::text[]) as cache_id),
+    mpacks as (
+      select c.mpack_id, max(c.size_bytes) as bytes from musehub_fetch_mpack_cache c join going g using (cache_id)
+      group by c.mpack_id)
+    select coalesce(sum(m.bytes), 0)::float8 as bytes, count(*)::int as blobs from mpacks m
+    where not exists (select 1 from musehub_fetch_mpack_cache o
+                      where o.mpack_id = m.mpack_id and o.cache_id not in (select cache_id from going))
+      and not exists (select 1 from musehub_objects x where x.object_id = m.mpack_id)`, [[...cacheRows]]);
 }

@@ -1,11 +1,15 @@
 /**
  * A plan saved to a file, for the change-ticket workflow: review a plan, attach it,
- * apply exactly that. The file is a magic line, a MessagePack body (the plan, and its
- * sets as packed ids; a set inside another as a bitmap over it), and a SHA-256 digest
- * of everything before it. A file that is truncated or altered is refused, as is one
- * for another hub or repo, or older than the age it may have.
+ * apply it later. The file is a first line naming the format and its version, a
+ * MessagePack body (the plan, and its sets as packed ids; a set inside another as a
+ * bitmap over it), an HMAC-SHA-256 of everything before it under this hub's key
+ * (plan-key.ts), and a SHA-256 digest of everything before that. A file that is
+ * truncated or damaged, not signed with this hub's key (made elsewhere, or edited), of
+ * another version, for another hub or repo, dated ahead, or older than the age it may
+ * have is refused. Even a file that passes is only a list to narrow a run to: the run
+ * derives liveness again (execute.ts).
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { pack, unpack } from 'msgpackr';
 import { RefusedError, UsageError, messageOf } from '../errors.js';
@@ -15,10 +19,14 @@ import { PHASE_SETS } from './phases/table.js';
 import { emptySets } from './plan.js';
 import { repoName, type HubIdentity, type Plan, type PlanSets } from './types.js';
 
-const MAGIC = Buffer.from('MUSEHUB-GC-PLAN\n');
+/** The first line: `MUSEHUB-GC-PLAN v<version>`; version 1 wrote the bare name. */
+const MAGIC = 'MUSEHUB-GC-PLAN';
+const SIGNATURE_BYTES = 32;
 const DIGEST_BYTES = 32;
 /** The format this code writes and reads; another version is refused with a line saying so. */
-export const PLAN_FILE_VERSION = 1;
+export const PLAN_FILE_VERSION = 2;
+/** How far ahead of the hub's clock a plan may be dated before it is refused: clocks of one database barely move. */
+export const PLAN_CLOCK_SKEW_SECONDS = 60;
 
 /** A set as the file holds it: packed ids, or the members of a set listed before it. */
 type StoredSet =
@@ -29,19 +37,18 @@ type StoredSet =
 const WITHIN: Partial<Record<keyof PlanSets, keyof PlanSets>> = { commits: 'commitRefs', objects: 'objectRefs' };
 
 interface Body {
-  version: number;
   plan: Omit<Plan, 'sets'>;
   sets: Record<keyof PlanSets, StoredSet>;
 }
 
-/** Writes `plan` to `path` (atomically: a temporary file, then a rename); returns the file's size. */
-export async function savePlan(plan: Plan, path: string): Promise<number> {
+/** Writes `plan` to `path`, signed with `key` (atomically: a temporary file, then a rename); returns the file's size. */
+export async function savePlan(plan: Plan, path: string, key: Uint8Array): Promise<number> {
   const { sets, ...summary } = plan;
   const stored = {} as Body['sets'];
-  for (const { key } of PHASE_SETS) stored[key] = storeSet(sets, key);
-  const body = pack({ version: PLAN_FILE_VERSION, plan: summary, sets: stored } satisfies Body);
-  const head = Buffer.concat([MAGIC, body]);
-  const file = Buffer.concat([head, createHash('sha256').update(head).digest()]);
+  for (const { key: setKey } of PHASE_SETS) stored[setKey] = storeSet(sets, setKey);
+  const head = Buffer.concat([Buffer.from(`${MAGIC} v${PLAN_FILE_VERSION}\n`), pack({ plan: summary, sets: stored } satisfies Body)]);
+  const signed = Buffer.concat([head, signatureOf(head, key)]);
+  const file = Buffer.concat([signed, createHash('sha256').update(signed).digest()]);
   const temp = `${path}.tmp-${process.pid}`;
   try {
     await writeFile(temp, file);
@@ -56,12 +63,17 @@ export async function savePlan(plan: Plan, path: string): Promise<number> {
 /** What a loaded plan file must match. */
 export interface PlanFileCheck {
   hub: HubIdentity;
+  /** The hub's plan key; undefined when the hub has none, so no plan file was ever made on it. */
+  key: Uint8Array | undefined;
   /** The database's clock now, ISO 8601. */
   now: string;
   maxAgeSeconds: number;
 }
 
-/** Reads a plan file; refuses (RefusedError) one that is damaged, for another hub, or too old. */
+/**
+ * Reads a plan file; refuses (RefusedError), before acting on anything in it, one that is damaged, not
+ * signed by this hub, of another version, for another hub, dated ahead of the hub's clock, or too old.
+ */
 export async function loadPlan(path: string, check: PlanFileCheck): Promise<Plan> {
   let file: Buffer;
   try {
@@ -70,24 +82,38 @@ export async function loadPlan(path: string, check: PlanFileCheck): Promise<Plan
     throw new UsageError(`cannot read the plan file ${path}: ${messageOf(error)}`);
   }
   const refuse = (why: string) => new RefusedError(`plan file ${path} refused, nothing was deleted: ${why}`);
-  if (file.length < MAGIC.length + DIGEST_BYTES || !file.subarray(0, MAGIC.length).equals(MAGIC)) {
+  const lineEnd = file.subarray(0, MAGIC.length + 16).indexOf(0x0a);
+  const line = lineEnd < 0 ? '' : file.subarray(0, lineEnd).toString('latin1');
+  const version = line === MAGIC ? 1 : /^MUSEHUB-GC-PLAN v(\d{1,6})$/.exec(line)?.[1];
+  if (version === undefined) {
     throw refuse('it is not a musehub-gc plan file (write one with `musehub-gc plan <repo> --out FILE`)');
   }
-  const head = file.subarray(0, file.length - DIGEST_BYTES);
-  if (!createHash('sha256').update(head).digest().equals(file.subarray(file.length - DIGEST_BYTES))) {
-    throw refuse('it is truncated or altered (its digest does not match its content); plan again');
+  if (Number(version) !== PLAN_FILE_VERSION) {
+    throw refuse(`it is format version ${version}, and this musehub-gc reads version ${PLAN_FILE_VERSION}: plan the repo again`);
+  }
+  if (file.length < lineEnd + 1 + SIGNATURE_BYTES + DIGEST_BYTES) {
+    throw refuse('it is truncated (shorter than a plan file can be); plan again');
+  }
+  const signed = file.subarray(0, file.length - DIGEST_BYTES);
+  if (!createHash('sha256').update(signed).digest().equals(file.subarray(file.length - DIGEST_BYTES))) {
+    throw refuse('it is truncated or damaged (its SHA-256 digest does not match its content); copy it again or plan again');
+  }
+  const head = signed.subarray(0, signed.length - SIGNATURE_BYTES);
+  const signature = signed.subarray(signed.length - SIGNATURE_BYTES);
+  if (!check.key || !timingSafeEqual(signatureOf(head, check.key), signature)) {
+    throw refuse(`it is not signed with the plan key of ${check.hub.label}: it was made on another hub, or edited ` +
+      'after it was written; plan again on this hub');
   }
   let body: Body;
   let sets: PlanSets;
   try {
-    body = unpack(head.subarray(MAGIC.length)) as Body;
-    if (body.version !== PLAN_FILE_VERSION) {
-      throw refuse(`it is format version ${body.version}, and this musehub-gc reads version ${PLAN_FILE_VERSION}`);
+    body = unpack(head.subarray(lineEnd + 1)) as Body;
+    for (const instant of [body.plan.computedAt, body.plan.cutoff]) {
+      if (Number.isNaN(Date.parse(instant))) throw new Error(`${String(instant)} is not an instant`);
     }
     sets = emptySets();
     for (const { key, shape } of PHASE_SETS) sets[key] = restoreSet(body.sets[key], shape, sets);
   } catch (error) {
-    if (error instanceof RefusedError) throw error;
     throw refuse(`its content does not decode (${messageOf(error)})`);
   }
   const plan: Plan = { ...body.plan, sets };
@@ -95,11 +121,19 @@ export async function loadPlan(path: string, check: PlanFileCheck): Promise<Plan
     throw refuse(`it was made on another hub (${plan.hub.label}, id ${plan.hub.hubId}); this is ${check.hub.label} (id ${check.hub.hubId})`);
   }
   const ageSeconds = (Date.parse(check.now) - Date.parse(plan.computedAt)) / 1000;
+  if (ageSeconds < -PLAN_CLOCK_SKEW_SECONDS) {
+    throw refuse(`it is dated ${plan.computedAt}, ahead of this hub's clock (${check.now}) by more than ` +
+      `${PLAN_CLOCK_SKEW_SECONDS}s of clock skew: a plan is never made in the future; plan ${repoName(plan.repo)} again`);
+  }
   if (ageSeconds > check.maxAgeSeconds) {
     throw refuse(`it was made ${formatGrace(Math.round(ageSeconds))} ago (${plan.computedAt}), longer than --max-plan-age ` +
       `${formatGrace(check.maxAgeSeconds)}: plan ${repoName(plan.repo)} again`);
   }
   return plan;
+}
+
+function signatureOf(head: Uint8Array, key: Uint8Array): Buffer {
+  return createHmac('sha256', key).update(head).digest();
 }
 
 function storeSet(sets: PlanSets, key: keyof PlanSets): StoredSet {

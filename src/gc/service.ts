@@ -114,9 +114,12 @@ export interface GcService {
   history(repo: RepoIdentity): Promise<RunRecord[]>;
   /** Finishes the blob deletions interrupted runs left in the journal. */
   resume(): Promise<Drained>;
-  /** Writes a plan file; resolves to its size in bytes. */
+  /** Writes a plan file signed with the hub's plan key (made on first need); resolves to its size in bytes. */
   savePlan(plan: Plan, path: string): Promise<number>;
-  /** Reads a plan file and checks it is for this hub, for an existing repo, and young enough. */
+  /**
+   * Reads a plan file and checks it is signed with this hub's key, for this hub and an existing repo,
+   * not dated ahead, and young enough. A run still derives liveness again and only narrows to it.
+   */
   loadPlan(path: string, options: { maxAgeSeconds: number }): Promise<Plan>;
   /**
    * Checks a repo, or every repo, for what must be said before anything is pruned; changes nothing

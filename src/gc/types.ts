@@ -134,10 +134,15 @@ export type Decision = 'go' | 'skip' | 'stop';
 /** Asked before each phase; the console prompts, `run --yes` answers 'go'. */
 export type Decide = (phase: PhasePlan, plan: Plan) => Promise<Decision>;
 
-/** What a run acts on: a plan it derives under the repo's lock, or one it was given (the preview's, a file's). */
+/**
+ * What a run acts on: a plan it derives under the repo's lock, or one it was given: the preview's,
+ * or a file's. A file is untrusted input, only narrowing a run derived again under the lock, with
+ * `graceSeconds` the operator holds it to (the file's grace counts only when longer).
+ */
 export type RunTarget =
   | { repo: RepoIdentity; graceSeconds: number }
-  | { plan: Plan; source: 'preview' | 'file' };
+  | { plan: Plan; source: 'preview' }
+  | { plan: Plan; source: 'file'; graceSeconds: number };
 
 export interface RunOptions {
   /** Asked before each phase: the console prompts, `run --yes` answers 'go'. */

@@ -2,7 +2,7 @@
  * The change-ticket workflow: a plan saved to a file, applied later exactly as it
  * lists, or refused with nothing deleted. On every database target.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGcService } from '../../src/gc/gc-service.js';
 import { IdList } from '../../src/gc/packed-ids.js';
 import { loadPlan, savePlan } from '../../src/gc/plan-file.js';
+import { existingPlanKey } from '../../src/gc/plan-key.js';
 import { emptySets } from '../../src/gc/plan.js';
 import type { GcService } from '../../src/gc/service.js';
 import type { GcEvent, Plan, RunResult } from '../../src/gc/types.js';
@@ -20,6 +21,9 @@ import { loadForcePushed, OLD } from '../support/histories.js';
 
 const DAY = 86400;
 const REPO = 'lowend/blue-in-green';
+
+/** `head` with a SHA-256 digest of it after: what anyone can write without the hub's key. */
+const sealed = (head: Uint8Array) => Buffer.concat([head, createHash('sha256').update(head).digest()]);
 
 describe.each(await testTargets())('a saved plan on $name', (target) => {
   let f: Fixture;
@@ -45,7 +49,7 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
 
   async function apply(plan: Plan): Promise<{ result: RunResult; events: GcEvent[] }> {
     const events: GcEvent[] = [];
-    const run = service.run({ plan, source: 'file' }, { decide: async () => 'go' });
+    const run = service.run({ plan, source: 'file', graceSeconds: 3600 }, { decide: async () => 'go' });
     for (;;) {
       const next = await run.next();
       if (next.done) return { result: next.value, events };
@@ -57,7 +61,7 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
   const everything = () => Promise.all(['musehub_commits', 'musehub_commit_refs', 'musehub_snapshots', 'musehub_objects',
     'musehub_object_refs', 'musehub_fetch_mpack_cache'].map((table) => f.column(table, `${table}::text`)));
 
-  it('carries every set whole, and on an unchanged hub applies exactly what it lists', async () => {
+  it('carries every set whole, and on an unchanged hub applies exactly what it lists, derived again', async () => {
     const { old, fresh } = await loadForcePushed(f);
     const { plan, path } = await saved();
     const loaded = await service.loadPlan(path, { maxAgeSeconds: DAY });
@@ -68,7 +72,7 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     expect(loaded).toMatchObject({ repo: plan.repo, cutoff: plan.cutoff, hub: service.hub, basis: plan.basis });
 
     const { result } = await apply(loaded);
-    expect(result).toMatchObject({ outcome: 'done', plan: { source: 'file', rederived: false },
+    expect(result).toMatchObject({ outcome: 'done', plan: { source: 'file', rederived: true },
       commits_deleted: 4, commit_refs_deleted: 4, snapshots_deleted: 4, object_refs_deleted: 4, objects_deleted: 4 });
     expect(await f.column('musehub_commits', 'commit_id')).toEqual([old.commits[0], ...fresh.commits].sort());
     for (const objectId of old.objects.slice(1)) expect(await f.store.exists({ id: objectId })).toBe(false);
@@ -97,7 +101,32 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     expect(warnings.join('\n')).toMatch(/phase commits: 1 more commit ref became garbage since the plan/);
   });
 
-  it('refuses, deleting nothing, a file that is truncated, altered, not a plan, of another format, hub or repo, or too old', async () => {
+  it('prints before the run the blobs it frees, from the narrowed sets: an mpack a row expired since names stays', async () => {
+    let repoId!: string;
+    await loadForcePushed(f, (hub, id) => {
+      repoId = id;
+    });
+    const mpack = `sha256:${'c'.repeat(64)}`;
+    await f.store.put({ id: mpack }, new Uint8Array(100));
+    const expiredRow = (cacheId: string) => f.db.knex().raw(`insert into musehub_fetch_mpack_cache
+      (cache_id, repo_id, want_hash, mpack_id, size_bytes, expires_at) values (?, ?, ?, ?, 100, now() - interval '1 day')`,
+    [cacheId, repoId, 'f'.repeat(64), mpack]);
+    await expiredRow('00000000-0000-4000-8000-00000000c001');
+    const { plan, path } = await saved();
+    expect(plan.phases[4]).toMatchObject({ rows: 1, blobs: 1, bytes: 100 });
+    // New garbage the file does not list: the row stays, and with it the blob.
+    await expiredRow('00000000-0000-4000-8000-00000000c002');
+
+    const { result, events } = await apply(await service.loadPlan(path, { maxAgeSeconds: DAY }));
+    const [printed] = events.flatMap((event) => (event.type === 'plan-ready' ? [event.plan] : []));
+    expect(printed!.phases[4]).toMatchObject({ rows: 1, blobs: 0, bytes: 0 });
+    expect(result.phases[4]).toMatchObject({ status: 'done', rows: 1, blobs: 0, bytes: 0 });
+    expect(printed!.phases[3]!.bytes).toBe(result.phases[3]!.bytes);
+    expect(await f.store.exists({ id: mpack })).toBe(true);
+  });
+
+  it('refuses, deleting nothing, a file that is truncated, damaged, unsigned, not a plan, of another format, hub or repo, ' +
+    'dated ahead, or too old', async () => {
     await loadForcePushed(f);
     const { plan, path } = await saved();
     const before = await everything();
@@ -109,14 +138,28 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     const load = (file: string, maxAgeSeconds = DAY) => service.loadPlan(file, { maxAgeSeconds });
 
     await expect(load(write('short.gcplan', file.subarray(0, file.length - 100)))).rejects.toMatchObject({
-      kind: 'refused', message: expect.stringMatching(/truncated or altered/) });
-    const altered = Buffer.from(file);
-    altered[Math.floor(altered.length / 2)]! ^= 0x01;
-    await expect(load(write('altered.gcplan', altered))).rejects.toThrow(/truncated or altered/);
+      kind: 'refused', message: expect.stringMatching(/truncated or damaged \(its SHA-256 digest does not match/) });
+    await expect(load(write('stub.gcplan', file.subarray(0, 40)))).rejects.toThrow(/it is truncated \(shorter than/);
+    const damaged = Buffer.from(file);
+    damaged[Math.floor(damaged.length / 2)]! ^= 0x01;
+    await expect(load(write('damaged.gcplan', damaged))).rejects.toThrow(/truncated or damaged/);
+    // Edited, with the digest made again: only the key could sign it.
+    const edited = Buffer.from(file.subarray(0, file.length - 32));
+    edited[Math.floor(edited.length / 2)]! ^= 0x01;
+    await expect(load(write('edited.gcplan', sealed(edited)))).rejects.toThrow(/not signed with the plan key of .*: it was made on another hub, or edited/);
     await expect(load(write('text.gcplan', Buffer.from('delete everything please\n')))).rejects.toThrow(/not a musehub-gc plan file/);
-    const head = Buffer.concat([Buffer.from('MUSEHUB-GC-PLAN\n'), pack({ version: 99 })]);
-    const future = Buffer.concat([head, createHash('sha256').update(head).digest()]);
-    await expect(load(write('future.gcplan', future))).rejects.toThrow(/format version 99/);
+    await expect(load(write('v99.gcplan', sealed(Buffer.from(`MUSEHUB-GC-PLAN v99\n${'x'.repeat(80)}`)))))
+      .rejects.toThrow(/format version 99, and this musehub-gc reads version 2/);
+    // Version 1 wrote no signature: refused, whatever it holds.
+    const v1 = sealed(Buffer.concat([Buffer.from('MUSEHUB-GC-PLAN\n'), pack({ version: 1, plan: {}, sets: {} })]));
+    await expect(load(write('v1.gcplan', v1))).rejects.toThrow(/format version 1, and this musehub-gc reads version 2: plan the repo again/);
+
+    const ahead = new Date(Date.parse(plan.computedAt) + 5 * 60_000).toISOString();
+    await savePlan({ ...plan, computedAt: ahead }, join(dir, 'ahead.gcplan'), (await existingPlanKey(f.db))!);
+    await expect(load(join(dir, 'ahead.gcplan'))).rejects.toThrow(
+      new RegExp(`dated ${ahead}, ahead of this hub's clock .* plan lowend/blue-in-green again`));
+    await savePlan(plan, join(dir, 'other-key.gcplan'), randomBytes(32));
+    await expect(load(join(dir, 'other-key.gcplan'))).rejects.toThrow(/not signed with the plan key/);
 
     await service.savePlan({ ...plan, hub: { hubId: 'another-hub', label: 'prod.internal:5432/musehub' } }, join(dir, 'other-hub.gcplan'));
     await expect(load(join(dir, 'other-hub.gcplan'))).rejects.toThrow(/made on another hub \(prod\.internal/);
@@ -148,9 +191,10 @@ describe('a plan file\'s sets', () => {
       basis: { roots: 'r', work: 'w', absent: [] }, sets, profile: {}, seconds: 0,
     } satisfies Plan;
     const dir = mkdtempSync(join(tmpdir(), 'mhgc-sets-'));
+    const key = randomBytes(32);
     try {
-      await savePlan(plan, join(dir, 'p.gcplan'));
-      const loaded = await loadPlan(join(dir, 'p.gcplan'), { hub, now: new Date().toISOString(), maxAgeSeconds: DAY });
+      await savePlan(plan, join(dir, 'p.gcplan'), key);
+      const loaded = await loadPlan(join(dir, 'p.gcplan'), { hub, key, now: new Date().toISOString(), maxAgeSeconds: DAY });
       const ids = (list: IdList) => [...list].sort();
       expect(ids(loaded.sets.commitRefs)).toEqual([...refs].sort());
       expect(ids(loaded.sets.commits)).toEqual([...commits].sort());
