@@ -28,12 +28,15 @@ async function build(db: Database, entries: number): Promise<void> {
   const manifest = new Map<string, string>();
   function* chunks(): Generator<HubRows> {
     for (let i = 0; i < entries; i++) {
-      manifest.set(`tracks/${['bass', 'piano', 'drums', 'horns'][i % 4]}/take-${i}.wav`, builder.object(repoId, `take-${i}`, at));
+      const path = `tracks/${['bass', 'piano', 'drums', 'horns'][i % 4]}/take-${i}.wav`;
+      manifest.set(path, builder.object(repoId, `take-${i}`, at));
       if (builder.pending >= CHUNK) yield builder.drain();
     }
     // msgpackr writes a map32 for a Map of more than 65,535 entries (an object that big it refuses).
     const snapshotId = builder.rawSnapshot('big-manifest', pack(manifest), at);
-    builder.branch(repoId, 'main', builder.commit(repoId, 'big-manifest', { parents: [], message: 'Everything', author: 'bench', at, snapshotId }));
+    const commit = builder.commit(repoId, 'big-manifest',
+      { parents: [], message: 'Everything', author: 'bench', at, snapshotId });
+    builder.branch(repoId, 'main', commit);
     yield builder.drain();
   }
   await loadHubChunks(db, chunks());
@@ -51,7 +54,8 @@ async function manifestFloorMs(url: string, format: 'text' | 'binary'): Promise<
 }
 
 /** Plans (and runs) the one-manifest repo of `entries` entries; reports each line as it is measured. */
-export async function benchBigManifest(adminUrl: string, report: (line: string) => void, entries: number): Promise<void> {
+export async function benchBigManifest(adminUrl: string, report: (line: string) => void,
+  entries: number): Promise<void> {
   const name = await benchTemplate(adminUrl, `musehub_gc_bench_manifest_${entries}`, (db) => build(db, entries));
   const store = mkdtempSync(join(tmpdir(), 'mhgc-bench-manifest-'));
   try {
@@ -63,11 +67,13 @@ export async function benchBigManifest(adminUrl: string, report: (line: string) 
     report(`one live manifest of ${entries.toLocaleString('en')} entries (${(size / 1e6).toFixed(0)} MB):`);
     report(`  floor: PostgreSQL hands it over in ${(text / 1000).toFixed(2)} s as text (psql's \\copy), ` +
       `${(binary / 1000).toFixed(2)} s binary`);
-    const ratios = (s: number) => `${(s * 1000 / text).toFixed(1)}x the text floor, ${(s * 1000 / binary).toFixed(1)}x the binary one`;
+    const ratios = (s: number) =>
+      `${(s * 1000 / text).toFixed(1)}x the text floor, ${(s * 1000 / binary).toFixed(1)}x the binary one`;
     const plan = cli(['plan', REPO, '--json', '--grace', '0'], env);
     const planned = JSON.parse(plan.stdout) as Plan;
     report(`  plan: derived in ${planned.seconds.toFixed(2)} s (${ratios(planned.seconds)}; aim: within 20x), ` +
-      `${perSecond(entries, planned.seconds)} entries; the process ${plan.seconds.toFixed(1)} s, peak RSS ${plan.rssMiB} MiB`);
+      `${perSecond(entries, planned.seconds)} entries; the process ${plan.seconds.toFixed(1)} s, ` +
+      `peak RSS ${plan.rssMiB} MiB`);
     report(`    where the time goes (two lanes, overlapping): ${Object.entries(planned.profile)
       .sort((a, b) => b[1] - a[1]).map(([step, s]) => `${step} ${s.toFixed(2)} s`).join(', ')}`);
     const run = cli(['run', REPO, '--yes', '--json', '--grace', '0'], env);

@@ -94,7 +94,8 @@ export async function readCopy(stream: Readable, onRow: (row: CopyRow) => void):
       if (length < BINARY_SIGNATURE.length + 8) continue;
       const start = join(chunks, length);
       format = BINARY_SIGNATURE.every((byte, i) => start[i] === byte) ? 'binary' : 'text';
-      const skip = format === 'binary' ? BINARY_SIGNATURE.length + 8 + readInt32(start, BINARY_SIGNATURE.length + 4) : 0;
+      const header = BINARY_SIGNATURE.length + 8;
+      const skip = format === 'binary' ? header + readInt32(start, header - 4) : 0;
       [chunks, length] = [[start.subarray(skip)], start.length - skip];
     } else if (format === 'binary' ? length < need : chunks.length > 1 && chunk.indexOf(NEWLINE) < 0) {
       continue;

@@ -80,8 +80,12 @@ function checkManifest(bytes: Uint8Array | null): string | undefined {
       high |= c;
       hash = Math.imul(hash ^ c, 0x01000193);
     }
-    if (high >= 0x80 && !isUtf8(bytes.subarray(keyStart, keyEnd))) return `manifest has a key that is not UTF-8 text (entry ${entry})`;
-    if (!keys.add(bytes, keyStart, keyEnd, hash)) return `manifest has the path ${pathAt(bytes, keyStart, keyEnd)} twice`;
+    if (high >= 0x80 && !isUtf8(bytes.subarray(keyStart, keyEnd))) {
+      return `manifest has a key that is not UTF-8 text (entry ${entry})`;
+    }
+    if (!keys.add(bytes, keyStart, keyEnd, hash)) {
+      return `manifest has the path ${pathAt(bytes, keyStart, keyEnd)} twice`;
+    }
 
     // An object id is 71 bytes: a str8, or (not minimal, still MessagePack) a str16 or str32.
     const valueHeader = strHeaderLength(bytes[keyEnd]!);
@@ -142,7 +146,9 @@ function readUint32(bytes: Uint8Array, p: number): number {
 
 function isObjectIdAt(bytes: Uint8Array, start: number): boolean {
   for (let i = 0; i < OBJECT_PREFIX.length; i++) if (bytes[start + i] !== OBJECT_PREFIX[i]) return false;
-  for (let p = start + OBJECT_PREFIX.length; p < start + OBJECT_ID_LENGTH; p++) if (LOWER_HEX[bytes[p]!] === 0) return false;
+  for (let p = start + OBJECT_PREFIX.length; p < start + OBJECT_ID_LENGTH; p++) {
+    if (LOWER_HEX[bytes[p]!] === 0) return false;
+  }
   return true;
 }
 

@@ -88,7 +88,8 @@ export function manifestBytes(manifest: Manifest): Uint8Array | null {
     case 'bad-id': return pack({ ...map, 'broken.mid': `sha256:${'Z'.repeat(64)}` });
     case 'null': return null;
     case 'colliding-keys': return mapOf([[1, someId(manifest, 0)], ['1', someId(manifest, 1)], ...manifest.entries]);
-    case 'duplicate-path': return mapOf([['twice.mid', someId(manifest, 0)], ['twice.mid', someId(manifest, 1)], ...manifest.entries]);
+    case 'duplicate-path':
+      return mapOf([['twice.mid', someId(manifest, 0)], ['twice.mid', someId(manifest, 1)], ...manifest.entries]);
   }
 }
 
