@@ -46,6 +46,12 @@ const OBJECT_PREFIX = [115, 104, 97, 50, 53, 54, 58];
 /** The fewest bytes an entry takes: an empty fixstr key, then an object id in a str8. */
 const MIN_ENTRY_BYTES = 1 + 2 + OBJECT_ID_LENGTH;
 
+/**
+ * Where FNV-1a starts hashing a key: random per process, so that keys written to collide (and
+ * slow the duplicate check to a crawl) cannot be prepared in advance. An int32, as slots keep it.
+ */
+const HASH_SEED = (0x811c9dc5 ^ Math.random() * 2 ** 32) | 0;
+
 const LOWER_HEX = new Uint8Array(256);
 for (const c of '0123456789abcdef') LOWER_HEX[c.charCodeAt(0)] = 1;
 
@@ -73,7 +79,7 @@ function checkManifest(bytes: Uint8Array | null): string | undefined {
     const keyStart = p + keyHeader;
     const keyEnd = keyStart + strLength(bytes, p);
     if (keyEnd + 2 + OBJECT_ID_LENGTH > length) return cutShort(entry);
-    let hash = 0x811c9dc5 | 0; // as Int32Array keeps it
+    let hash = HASH_SEED;
     let high = 0;
     for (let i = keyStart; i < keyEnd; i++) {
       const c = bytes[i]!;
