@@ -2,7 +2,8 @@
  * `npm run bench`: the engine and the console at scale, as rates and ratios.
  *
  *   npm run bench [-- --sizes 60000,200000,1000000] [--repos 10000] [--graph 100000]
- *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console] [--snapshot-index]
+ *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console,big-manifest] [--snapshot-index]
+ *     [--manifest-entries 1000000]
  *
  * Big hubs are built once into template databases on the server at BENCH_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/postgres) and reused: each run works on a
@@ -29,6 +30,7 @@ import type { Plan, RunResult } from '../src/gc/types.js';
 import { FileBlobStore } from '../src/storage/file-store.js';
 import { graphScreenTimes, timeToFirstFrame } from '../src/ui/bench-probes.js';
 import { deleteFloor } from './delete-floor.js';
+import { benchBigManifest } from './big-manifest.js';
 import { benchHub } from './hub.js';
 import { cli, floorMs, perSecond } from './measure.js';
 import { runSeedService, seedServiceMissing, writeSeedService } from './seed-service.js';
@@ -41,7 +43,8 @@ const { values } = parseArgs({ options: {
   graph: { type: 'string', default: '100000' },
   'sweep-keys': { type: 'string', default: '1000000' },
   's3-keys': { type: 'string', default: '100000' },
-  parts: { type: 'string', default: 'engine,sweep,hub,console' },
+  parts: { type: 'string', default: 'engine,sweep,hub,console,big-manifest' },
+  'manifest-entries': { type: 'string', default: '1000000' },
   'snapshot-index': { type: 'boolean', default: false },
 } });
 
@@ -198,3 +201,4 @@ if (parts.has('engine')) for (const size of values.sizes.split(',')) await bench
 if (parts.has('sweep')) for (const line of await benchSweep(ADMIN_URL, Number(values['sweep-keys']), Number(values['s3-keys']))) report(line);
 if (parts.has('hub')) await benchHub(ADMIN_URL, report, { repos: Number(values.repos), snapshotIndex: values['snapshot-index'] });
 if (parts.has('console')) await benchConsole(Number(values.repos), Number(values.graph));
+if (parts.has('big-manifest')) await benchBigManifest(ADMIN_URL, report, Number(values['manifest-entries']));

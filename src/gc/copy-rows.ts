@@ -75,30 +75,45 @@ export class CopyRow {
   }
 }
 
-/** Calls `onRow` for every row of a COPY … TO STDOUT stream, text or binary; resolves when it ends. */
+/**
+ * Calls `onRow` for every row of a COPY … TO STDOUT stream, text or binary; resolves when it ends.
+ * A row longer than a chunk (a manifest of a million entries is 93 MB) gathers its chunks in a
+ * list and is joined once it can be whole, so reading stays linear in the bytes.
+ */
 export async function readCopy(stream: Readable, onRow: (row: CopyRow) => void): Promise<void> {
   const row = new CopyRow();
-  let rest: Uint8Array | undefined;
+  let chunks: Uint8Array[] = [];
+  let length = 0;
+  /** Binary: the bytes the unread part must reach before another tuple can be whole. */
+  let need = 0;
   let format: 'text' | 'binary' | undefined;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    let buf: Uint8Array = rest ? concat(rest, chunk) : chunk;
+    chunks.push(chunk);
+    length += chunk.length;
     if (!format) {
-      if (buf.length < BINARY_SIGNATURE.length + 8) {
-        rest = buf;
-        continue;
-      }
-      format = BINARY_SIGNATURE.every((byte, i) => buf[i] === byte) ? 'binary' : 'text';
-      if (format === 'binary') {
-        const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
-        buf = buf.subarray(BINARY_SIGNATURE.length + 8 + view.getInt32(BINARY_SIGNATURE.length + 4));
-      }
+      if (length < BINARY_SIGNATURE.length + 8) continue;
+      const start = join(chunks, length);
+      format = BINARY_SIGNATURE.every((byte, i) => start[i] === byte) ? 'binary' : 'text';
+      const header = BINARY_SIGNATURE.length + 8;
+      const skip = format === 'binary' ? header + readInt32(start, header - 4) : 0;
+      [chunks, length] = [[start.subarray(skip)], start.length - skip];
+    } else if (format === 'binary' ? length < need : chunks.length > 1 && chunk.indexOf(NEWLINE) < 0) {
+      continue;
     }
-    const used = format === 'binary' ? binaryRows(row, buf, onRow) : textRows(row, buf, onRow);
-    rest = used < buf.length ? buf.slice(used) : undefined;
+    const buf = join(chunks, length);
+    let used: number;
+    if (format === 'binary') ({ used, need } = binaryRows(row, buf, onRow));
+    else used = textRows(row, buf, onRow);
+    [chunks, length] = used < buf.length ? [[buf.subarray(used)], buf.length - used] : [[], 0];
   }
-  if (rest && format === 'text') {
-    split(row, rest, 0, rest.length);
-    onRow(row);
+  // A stream shorter than the binary header is text (a binary one is longer: header and trailer).
+  if (length > 0 && format !== 'binary') {
+    const rest = join(chunks, length);
+    const used = textRows(row, rest, onRow);
+    if (used < rest.length) {
+      split(row, rest, used, rest.length);
+      onRow(row);
+    }
   }
 }
 
@@ -114,23 +129,22 @@ function textRows(row: CopyRow, buf: Uint8Array, onRow: (row: CopyRow) => void):
   }
 }
 
-/** Hands over every whole binary tuple of `buf` (the trailer ends them); returns how many bytes they took. */
-function binaryRows(row: CopyRow, buf: Uint8Array, onRow: (row: CopyRow) => void): number {
+/**
+ * Hands over every whole binary tuple of `buf` (the trailer ends them); returns how many bytes
+ * they took, and how many the tuple cut short needs at least (its fields' lengths so far say).
+ */
+function binaryRows(row: CopyRow, buf: Uint8Array, onRow: (row: CopyRow) => void): { used: number; need: number } {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
   row.binary = true;
   row.buf = buf;
   let tuple = 0;
   for (;;) {
-    if (tuple + 2 > buf.length) return tuple;
+    if (tuple + 2 > buf.length) return { used: tuple, need: 2 };
     const fields = view.getInt16(tuple);
-    if (fields === -1) return buf.length;
+    if (fields === -1) return { used: buf.length, need: 0 };
     let p = tuple + 2;
-    let whole = true;
     for (let field = 0; field < fields; field++) {
-      if (p + 4 > buf.length) {
-        whole = false;
-        break;
-      }
+      if (p + 4 > buf.length) return { used: tuple, need: p + 4 - tuple };
       const length = view.getInt32(p);
       p += 4;
       if (length < 0) {
@@ -138,15 +152,11 @@ function binaryRows(row: CopyRow, buf: Uint8Array, onRow: (row: CopyRow) => void
         row.ends[field] = -1;
         continue;
       }
-      if (p + length > buf.length) {
-        whole = false;
-        break;
-      }
+      if (p + length > buf.length) return { used: tuple, need: p + length - tuple };
       row.starts[field] = p;
       row.ends[field] = p + length;
       p += length;
     }
-    if (!whole) return tuple;
     row.fields = fields;
     onRow(row);
     tuple = p;
@@ -169,11 +179,13 @@ function split(row: CopyRow, buf: Uint8Array, start: number, end: number): void 
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
+/** The chunks as one buffer: the one chunk itself, or a single copy of them all. */
+function join(chunks: Uint8Array[], length: number): Uint8Array {
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+}
+
+function readInt32(buf: Uint8Array, p: number): number {
+  return new DataView(buf.buffer, buf.byteOffset, buf.length).getInt32(p);
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v' };

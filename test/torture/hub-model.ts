@@ -12,10 +12,14 @@ export type Manifest =
   | { kind: 'ok'; entries: Array<[path: string, objectId: string]> }
   | { kind: 'corrupt'; form: CorruptForm; entries: Array<[path: string, objectId: string]> };
 
-/** How a manifest is broken: bytes that do not decode, cut short, not a map, a bad id, NULL. */
-export type CorruptForm = 'garbage' | 'truncated' | 'not-a-map' | 'bad-id' | 'null';
+/**
+ * How a manifest is broken: bytes that do not decode, cut short, not a map, a bad id, NULL; or
+ * keys that read as one entry once stringified (an integer key beside its twin str) or a path twice.
+ */
+export type CorruptForm = 'garbage' | 'truncated' | 'not-a-map' | 'bad-id' | 'null' | 'colliding-keys' | 'duplicate-path';
 
-export const CORRUPT_FORMS: readonly CorruptForm[] = ['garbage', 'truncated', 'not-a-map', 'bad-id', 'null'];
+export const CORRUPT_FORMS: readonly CorruptForm[] = ['garbage', 'truncated', 'not-a-map', 'bad-id', 'null', 'colliding-keys',
+  'duplicate-path'];
 
 export interface RepoModel { id: string; owner: string; slug: string }
 export interface BranchModel { id: string; repoId: string; name: string; head: string | null }
@@ -83,7 +87,23 @@ export function manifestBytes(manifest: Manifest): Uint8Array | null {
     case 'not-a-map': return pack(manifest.entries.map(([, id]) => id));
     case 'bad-id': return pack({ ...map, 'broken.mid': `sha256:${'Z'.repeat(64)}` });
     case 'null': return null;
+    case 'colliding-keys': return mapOf([[1, someId(manifest, 0)], ['1', someId(manifest, 1)], ...manifest.entries]);
+    case 'duplicate-path':
+      return mapOf([['twice.mid', someId(manifest, 0)], ['twice.mid', someId(manifest, 1)], ...manifest.entries]);
   }
+}
+
+/** A MessagePack map of exactly these entries, in order, whatever their keys (msgpackr packs no such map). */
+function mapOf(entries: Array<[key: unknown, objectId: string]>): Uint8Array {
+  const header = Buffer.alloc(5);
+  header[0] = 0xdf;
+  header.writeUInt32BE(entries.length, 1);
+  return Buffer.concat([header, ...entries.flatMap(([key, objectId]) => [pack(key), pack(objectId)])]);
+}
+
+/** The manifest's i-th object id, or a made-up one when it names fewer. */
+function someId(manifest: Manifest, i: number): string {
+  return manifest.entries[i]?.[1] ?? `sha256:${String(i).repeat(64)}`;
 }
 
 /** The contents stored for a blob: small and derived from its key. */

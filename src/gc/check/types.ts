@@ -11,7 +11,7 @@ export const PROBLEM_KINDS = [
   'root-without-commit',
   /** A commit of the repo (or a release) names a snapshot with no row. */
   'snapshot-without-row',
-  /** A live snapshot's manifest is missing, does not decode or names an invalid object id. */
+  /** A live snapshot's manifest is missing or unreadable (docs/manifests.md): non-str or duplicate keys, a bad id, … */
   'manifest-unreadable',
   /** A live manifest names an object with no row. */
   'object-without-row',
