@@ -80,14 +80,16 @@ const plus = (set: IdList, ids: readonly string[]) => IdList.of(set.shape, [...s
 describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
   let hub: CliHub;
   let dir: string;
-  /** The force-pushed repo's plan, as `plan --out` wrote it. */
+  /** The force-pushed repo's plan, as `plan --out` wrote it (making the hub's key), and what that printed. */
   let planned: string;
+  let plannedOutput: string;
   beforeAll(async () => {
     hub = await open();
     dir = mkdtempSync(join(tmpdir(), 'mhgc-plan-files-'));
     planned = join(dir, 'planned.gcplan');
     const outcome = await cli(['plan', DEMO.forcePushed, '--out', planned], hub.env);
     expect(outcome.code, outcome.stderr).toBe(0);
+    plannedOutput = outcome.stdout + outcome.stderr;
   }, 180_000);
   afterAll(async () => {
     await hub?.close();
@@ -165,15 +167,19 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
 
   it('re-signed with the hub\'s own key, deletes nothing live, and prints the counts it acts on', async () => {
     const insider = join(dir, 'insider.gcplan');
-    const { plan, live } = await hub.use(async (db) => {
+    const { plan, live, key } = await hub.use(async (db) => {
       const plan = await read(db, planned);
       const live = await liveOf(db, plan);
       await resign(db, widened(plan, live), insider);
-      return { plan, live };
+      return { plan, live, key: (await existingPlanKey(db))! };
     });
 
     const outcome = await cli(['run', '--plan', insider, '--yes'], hub.env);
     expect(outcome.code, outcome.stderr).toBe(0);
+    // The key never shows, as the file is written nor as it is read.
+    for (const shown of [plannedOutput, outcome.stdout + outcome.stderr]) {
+      for (const encoding of ['hex', 'base64'] as const) expect(shown).not.toContain(key.toString(encoding));
+    }
     await hub.use(async (db) => {
       const repoId = plan.repo.repoId;
       expect(await values(db, 'select commit_id as value from musehub_commit_refs where repo_id = ? and commit_id = any(?)',
