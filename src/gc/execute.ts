@@ -126,7 +126,8 @@ async function* runPhases(
   let rederived = false;
   if ('plan' in target) {
     const given = target.plan;
-    const changes = await profile.time('check plan', () => basisChanges(session, given.repo.repoId, given.cutoff, given.basis));
+    const changes = await profile.time('check plan', () =>
+      basisChanges(session, given.repo.repoId, given.cutoff, given.basis));
     current = { plan: given, dropped: new Map(), notes: [] };
     const what = target.source === 'file' ? 'the plan file was written' : 'the preview';
     if (changes.length > 0) {
@@ -137,8 +138,8 @@ async function* runPhases(
       rederived = true;
       const at = target.source === 'file' ? await fileDerivation(session, given, graceOf(target)) : undefined;
       if (at && Date.parse(at.clock.cutoff) < Date.parse(given.cutoff)) {
-        yield { type: 'warning', message: `the plan file's cutoff ${given.cutoff} is later than now minus the grace in force ` +
-          `(${formatGrace(at.graceSeconds)}): the run keeps what was created after ${at.clock.cutoff}` };
+        yield { type: 'warning', message: `the plan file's cutoff ${given.cutoff} is later than now minus the grace ` +
+          `in force (${formatGrace(at.graceSeconds)}): the run keeps what was created after ${at.clock.cutoff}` };
       }
       current = await profile.time('derive again', () => rederive(ctx, session, workers[0], current, options, at));
       for (const difference of differencesOf(current, given)) yield { type: 'warning', message: difference };
@@ -277,12 +278,13 @@ async function fileDerivation(session: Session, given: Plan, graceSeconds: numbe
 /** Derives the plan again (at the current plan's clock unless told), and narrows the current plan to it. */
 async function rederive(
   ctx: GcContext, session: Session, helper: Session | undefined, current: Current, options: RunOptions,
-  at: Derivation = { clock: { now: current.plan.computedAt, cutoff: current.plan.cutoff }, graceSeconds: current.plan.graceSeconds },
+  at?: Derivation,
 ): Promise<Current> {
   const { plan } = current;
-  const fresh = await derivePlan(session, ctx.db.hub, plan.repo,
-    { graceSeconds: at.graceSeconds, itemLimit: Math.max(options.itemLimit ?? 0, ...plan.phases.map((p) => p.items.length)) },
-    at.clock, helper);
+  const { clock, graceSeconds } = at ??
+    { clock: { now: plan.computedAt, cutoff: plan.cutoff }, graceSeconds: plan.graceSeconds };
+  const itemLimit = Math.max(options.itemLimit ?? 0, ...plan.phases.map((p) => p.items.length));
+  const fresh = await derivePlan(session, ctx.db.hub, plan.repo, { graceSeconds, itemLimit }, clock, helper);
   const narrowed = await narrowPlan(session, plan, fresh.plan, fresh.live);
   const dropped = new Map(current.dropped);
   for (const [phase, kept] of narrowed.dropped) dropped.set(phase, [...dropped.get(phase) ?? [], ...kept]);

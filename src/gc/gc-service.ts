@@ -83,7 +83,8 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
     savePlan: async (plan, path) => savePlan(plan, path, await planKey(db)),
     async loadPlan(path, { maxAgeSeconds }) {
       const now = (await db.knex().raw('select now() as now')).rows[0].now as Date;
-      const plan = await loadPlan(path, { hub: db.hub, key: await existingPlanKey(db), now: new Date(now).toISOString(), maxAgeSeconds });
+      const key = await existingPlanKey(db);
+      const plan = await loadPlan(path, { hub: db.hub, key, now: new Date(now).toISOString(), maxAgeSeconds });
       const repo = await findRepo(db, plan.repo.repoId).catch(() => undefined);
       if (!repo) {
         throw new RefusedError(`plan file ${path} refused, nothing was deleted: its repo ${repoName(plan.repo)} ` +

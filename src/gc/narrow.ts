@@ -49,7 +49,9 @@ export async function narrowPlan(session: Session, given: Plan, fresh: Plan, liv
 }
 
 /** The fresh phase plan with the counts and bytes of the narrowed sets, and only the items the given plan listed. */
-async function narrowPhase(session: Session, phase: Phase, given: Plan, fresh: PhasePlan, sets: PlanSets): Promise<PhasePlan> {
+async function narrowPhase(
+  session: Session, phase: Phase, given: Plan, fresh: PhasePlan, sets: PlanSets,
+): Promise<PhasePlan> {
   const size = (count: 'refs' | 'rows') => phase.sets.filter((set) => set.count === count)
     .reduce((sum, set) => sum + sets[set.key].size, 0);
   const itemSet = phase.sets.at(-1)!;

@@ -41,12 +41,13 @@ interface Body {
   sets: Record<keyof PlanSets, StoredSet>;
 }
 
-/** Writes `plan` to `path`, signed with `key` (atomically: a temporary file, then a rename); returns the file's size. */
+/** Writes `plan` to `path` signed with `key`, atomically (a temporary file, then a rename); returns its size. */
 export async function savePlan(plan: Plan, path: string, key: Uint8Array): Promise<number> {
   const { sets, ...summary } = plan;
   const stored = {} as Body['sets'];
   for (const { key: setKey } of PHASE_SETS) stored[setKey] = storeSet(sets, setKey);
-  const head = Buffer.concat([Buffer.from(`${MAGIC} v${PLAN_FILE_VERSION}\n`), pack({ plan: summary, sets: stored } satisfies Body)]);
+  const body = pack({ plan: summary, sets: stored } satisfies Body);
+  const head = Buffer.concat([Buffer.from(`${MAGIC} v${PLAN_FILE_VERSION}\n`), body]);
   const signed = Buffer.concat([head, signatureOf(head, key)]);
   const file = Buffer.concat([signed, createHash('sha256').update(signed).digest()]);
   const temp = `${path}.tmp-${process.pid}`;
@@ -89,14 +90,16 @@ export async function loadPlan(path: string, check: PlanFileCheck): Promise<Plan
     throw refuse('it is not a musehub-gc plan file (write one with `musehub-gc plan <repo> --out FILE`)');
   }
   if (Number(version) !== PLAN_FILE_VERSION) {
-    throw refuse(`it is format version ${version}, and this musehub-gc reads version ${PLAN_FILE_VERSION}: plan the repo again`);
+    throw refuse(`it is format version ${version}, and this musehub-gc reads version ${PLAN_FILE_VERSION}: ` +
+      'plan the repo again');
   }
   if (file.length < lineEnd + 1 + SIGNATURE_BYTES + DIGEST_BYTES) {
     throw refuse('it is truncated (shorter than a plan file can be); plan again');
   }
   const signed = file.subarray(0, file.length - DIGEST_BYTES);
   if (!createHash('sha256').update(signed).digest().equals(file.subarray(file.length - DIGEST_BYTES))) {
-    throw refuse('it is truncated or damaged (its SHA-256 digest does not match its content); copy it again or plan again');
+    throw refuse('it is truncated or damaged (its SHA-256 digest does not match its content); ' +
+      'copy it again or plan again');
   }
   const head = signed.subarray(0, signed.length - SIGNATURE_BYTES);
   const signature = signed.subarray(signed.length - SIGNATURE_BYTES);
@@ -123,7 +126,8 @@ export async function loadPlan(path: string, check: PlanFileCheck): Promise<Plan
   const ageSeconds = (Date.parse(check.now) - Date.parse(plan.computedAt)) / 1000;
   if (ageSeconds < -PLAN_CLOCK_SKEW_SECONDS) {
     throw refuse(`it is dated ${plan.computedAt}, ahead of this hub's clock (${check.now}) by more than ` +
-      `${PLAN_CLOCK_SKEW_SECONDS}s of clock skew: a plan is never made in the future; plan ${repoName(plan.repo)} again`);
+      `${PLAN_CLOCK_SKEW_SECONDS}s of clock skew: a plan is never made in the future; ` +
+      `plan ${repoName(plan.repo)} again`);
   }
   if (ageSeconds > check.maxAgeSeconds) {
     throw refuse(`it was made ${formatGrace(Math.round(ageSeconds))} ago (${plan.computedAt}), longer than --max-plan-age ` +

@@ -74,36 +74,48 @@ const HUBS = [{ name: 'the embedded hub', open: embeddedHub },
 /** `bytes` with a SHA-256 digest of them after: what anyone can write without the hub's key. */
 const sealed = (bytes: Uint8Array) => Buffer.concat([bytes, createHash('sha256').update(bytes).digest()]);
 
+/** Rows a plan must never delete. */
+interface LiveRows {
+  commits: string[];
+  snapshots: string[];
+  objects: string[];
+}
+
 /** `ids` added to a set of a plan. */
 const plus = (set: IdList, ids: readonly string[]) => IdList.of(set.shape, [...set, ...ids]);
 
 describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
   let hub: CliHub;
   let dir: string;
-  /** The force-pushed repo's plan, as `plan --out` wrote it. */
+  /** The force-pushed repo's plan, as `plan --out` wrote it (making the hub's key), and what that printed. */
   let planned: string;
+  let plannedOutput: string;
   beforeAll(async () => {
     hub = await open();
     dir = mkdtempSync(join(tmpdir(), 'mhgc-plan-files-'));
     planned = join(dir, 'planned.gcplan');
     const outcome = await cli(['plan', DEMO.forcePushed, '--out', planned], hub.env);
     expect(outcome.code, outcome.stderr).toBe(0);
+    plannedOutput = outcome.stdout + outcome.stderr;
   }, 180_000);
   afterAll(async () => {
     await hub?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const rows = (db: Database, sql: string, bindings: unknown[] = []) =>
-    db.knex().raw(sql, bindings as never[]).then((result) => result.rows as Array<Record<string, string>>);
   const values = async (db: Database, sql: string, bindings: unknown[] = []) =>
-    (await rows(db, sql, bindings)).map((row) => row.value!).sort();
+    ((await db.knex().raw(sql, bindings as never[])).rows as Array<{ value: string }>).map((row) => row.value).sort();
+  /** Which of `ids` `table` still holds (as `column`), of `repoId` where given. */
+  const present = (db: Database, table: string, column: string, ids: string[], repoId?: string) =>
+    values(db, `select ${column} as value from ${table} where ${column} = any(?)${repoId ? ' and repo_id = ?' : ''}`,
+      repoId ? [ids, repoId] : [ids]);
   /** Every row of the tables GC prunes: to show that nothing changed. */
   const everything = (db: Database) => Promise.all(['musehub_commits', 'musehub_commit_refs', 'musehub_snapshots',
-    'musehub_objects', 'musehub_object_refs', 'musehub_fetch_mpack_cache'].map((table) => values(db, `select ${table}::text as value from ${table}`)));
+    'musehub_objects', 'musehub_object_refs', 'musehub_fetch_mpack_cache']
+    .map((table) => values(db, `select ${table}::text as value from ${table}`)));
   /** The plan in the file at `path`, as this hub reads it. */
-  const read = async (db: Database, path: string) =>
-    loadPlan(path, { hub: db.hub, key: await existingPlanKey(db), now: new Date().toISOString(), maxAgeSeconds: 86_400 });
+  const read = async (db: Database, path: string) => loadPlan(path,
+    { hub: db.hub, key: await existingPlanKey(db), now: new Date().toISOString(), maxAgeSeconds: 86_400 });
   /** Writes `plan` to `path` signed with the hub's own key: what an insider with the key (or a bug) could write. */
   const resign = async (db: Database, plan: Plan, path: string) => {
     await savePlan(plan, path, (await existingPlanKey(db))!);
@@ -111,27 +123,29 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
   };
 
   /** Live rows of the plan's repo (what no plan may delete): 4 commits with their 4 snapshots, 10 objects. */
-  async function liveOf(db: Database, plan: Plan): Promise<{ commits: string[]; snapshots: string[]; objects: string[] }> {
+  async function liveOf(db: Database, plan: Plan): Promise<LiveRows> {
     const repoId = plan.repo.repoId;
     // One commit a snapshot: four commits, four snapshots.
     const commits = (await values(db, `select min(r.commit_id) as value from musehub_commit_refs r
       join musehub_commits c using (commit_id) where r.repo_id = ? and c.snapshot_id is not null
       and not r.commit_id = any(?) group by c.snapshot_id`, [repoId, [...plan.sets.commitRefs]])).slice(0, 4);
-    const snapshots = await values(db, 'select snapshot_id as value from musehub_commits where commit_id = any(?)', [commits]);
-    const objects = (await values(db, 'select object_id as value from musehub_object_refs where repo_id = ? and not object_id = any(?)',
-      [repoId, [...plan.sets.objectRefs]])).slice(0, 10);
+    const snapshots = await values(db, 'select snapshot_id as value from musehub_commits where commit_id = any(?)',
+      [commits]);
+    const objects = (await values(db, `select object_id as value from musehub_object_refs
+      where repo_id = ? and not object_id = any(?)`, [repoId, [...plan.sets.objectRefs]])).slice(0, 10);
     return { commits, snapshots, objects };
   }
 
   /** The plan with `live` added to its sets, as the adversarial pass edited it. */
-  const widened = (plan: Plan, live: { commits: string[]; snapshots: string[]; objects: string[] }): Plan => {
-    const sets: PlanSets = { ...plan.sets, commitRefs: plus(plan.sets.commitRefs, live.commits), commits: plus(plan.sets.commits, live.commits),
-      snapshots: plus(plan.sets.snapshots, live.snapshots), objectRefs: plus(plan.sets.objectRefs, live.objects),
-      objects: plus(plan.sets.objects, live.objects) };
+  const widened = (plan: Plan, live: LiveRows): Plan => {
+    const sets: PlanSets = { ...plan.sets,
+      commitRefs: plus(plan.sets.commitRefs, live.commits), commits: plus(plan.sets.commits, live.commits),
+      snapshots: plus(plan.sets.snapshots, live.snapshots),
+      objectRefs: plus(plan.sets.objectRefs, live.objects), objects: plus(plan.sets.objects, live.objects) };
     return { ...plan, sets };
   };
 
-  it('refuses, before anything, a file edited with its digest made again, one dated ahead, one of another hub\'s key', async () => {
+  it('refuses before anything a file edited (digest made again), dated ahead, or of another hub\'s key', async () => {
     const edited = join(dir, 'edited.gcplan');
     const ahead = join(dir, 'ahead.gcplan');
     const otherKey = join(dir, 'other-key.gcplan');
@@ -150,14 +164,15 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
       return everything(db);
     });
     const refusals: Array<[string, RegExp]> = [
-      [edited, /it is not signed with the plan key of .*: it was made on another hub, or edited after it was written; plan again/],
+      [edited, /not signed with the plan key of .*: it was made on another hub, or edited after it was written/],
       [ahead, /it is dated 2100-01-01T00:00:00.000Z, ahead of this hub's clock .* by more than 60s of clock skew/],
       [otherKey, /it is not signed with the plan key of /],
     ];
     for (const [path, why] of refusals) {
       const outcome = await cli(['run', '--plan', path, '--yes'], hub.env);
       expect(outcome.code, outcome.stderr).toBe(3);
-      expect(lines(outcome.stderr)).toEqual([expect.stringMatching(`^musehub-gc: plan file ${path} refused, nothing was deleted: `)]);
+      expect(lines(outcome.stderr))
+        .toEqual([expect.stringMatching(`^musehub-gc: plan file ${path} refused, nothing was deleted: `)]);
       expect(outcome.stderr).toMatch(why);
     }
     expect(await hub.use(everything)).toEqual(before);
@@ -165,34 +180,36 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
 
   it('re-signed with the hub\'s own key, deletes nothing live, and prints the counts it acts on', async () => {
     const insider = join(dir, 'insider.gcplan');
-    const { plan, live } = await hub.use(async (db) => {
+    const { plan, live, key } = await hub.use(async (db) => {
       const plan = await read(db, planned);
       const live = await liveOf(db, plan);
       await resign(db, widened(plan, live), insider);
-      return { plan, live };
+      return { plan, live, key: (await existingPlanKey(db))! };
     });
 
     const outcome = await cli(['run', '--plan', insider, '--yes'], hub.env);
     expect(outcome.code, outcome.stderr).toBe(0);
+    // The key never shows, as the file is written nor as it is read.
+    for (const shown of [plannedOutput, outcome.stdout + outcome.stderr]) {
+      for (const encoding of ['hex', 'base64'] as const) expect(shown).not.toContain(key.toString(encoding));
+    }
     await hub.use(async (db) => {
       const repoId = plan.repo.repoId;
-      expect(await values(db, 'select commit_id as value from musehub_commit_refs where repo_id = ? and commit_id = any(?)',
-        [repoId, live.commits])).toEqual(live.commits);
-      expect(await values(db, 'select snapshot_id as value from musehub_snapshots where snapshot_id = any(?)', [live.snapshots]))
-        .toEqual(live.snapshots);
-      expect(await values(db, 'select object_id as value from musehub_object_refs where repo_id = ? and object_id = any(?)',
-        [repoId, live.objects])).toEqual(live.objects);
-      expect(await values(db, 'select object_id as value from musehub_objects where object_id = any(?)', [live.objects])).toEqual(live.objects);
+      expect(await present(db, 'musehub_commit_refs', 'commit_id', live.commits, repoId)).toEqual(live.commits);
+      expect(await present(db, 'musehub_snapshots', 'snapshot_id', live.snapshots)).toEqual(live.snapshots);
+      expect(await present(db, 'musehub_object_refs', 'object_id', live.objects, repoId)).toEqual(live.objects);
+      expect(await present(db, 'musehub_objects', 'object_id', live.objects)).toEqual(live.objects);
     });
     for (const id of live.objects) expect(existsSync(join(hub.blobs, keyForId(id))), id).toBe(true);
     const { commitRefs, commits, snapshots, objectRefs, objects } = BLUE_IN_GREEN;
     // Printed before the run: the counts of the narrowed sets, not the file's; then deleted as printed.
-    for (const line of [`1 commits +delete ${commitRefs} commit refs, ${commits} commits`, `2 snapshots +delete ${snapshots} snapshots`,
-      `3 object refs +delete ${objectRefs} object refs`, `4 objects +delete ${objects} objects`]) {
+    for (const line of [`1 commits +delete ${commitRefs} commit refs, ${commits} commits`,
+      `2 snapshots +delete ${snapshots} snapshots`, `3 object refs +delete ${objectRefs} object refs`,
+      `4 objects +delete ${objects} objects`]) {
       expect(outcome.stdout).toMatch(new RegExp(`^${line}`, 'm'));
     }
-    expect(outcome.stdout).toMatch(new RegExp(`^run done: ${DEMO.forcePushed} deleted ${commitRefs} commit refs, ${commits} commits, ` +
-      `${snapshots} snapshots, ${objectRefs} object refs, ${objects} objects`, 'm'));
+    expect(outcome.stdout).toMatch(new RegExp(`^run done: ${DEMO.forcePushed} deleted ${commitRefs} commit refs, ` +
+      `${commits} commits, ${snapshots} snapshots, ${objectRefs} object refs, ${objects} objects`, 'm'));
     expect(outcome.stderr).toMatch(/phase commits: 4 commits live again/);
   }, 300_000);
 
@@ -203,17 +220,23 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
       // The deleted branch's chain, then a push (its ref inside the grace period) building on its tip.
       const repo = await findRepo(db, DEMO.deletedBranch);
       const abandoned = [...(await planGc(db, repo)).sets.commits];
-      const parents = new Set((await rows(db, 'select parent_ids::text as parents from musehub_commits where commit_id = any(?)', [abandoned]))
-        .flatMap((row) => JSON.parse(row.parents!) as string[]));
+      const parentLists = await values(db,
+        'select parent_ids::text as value from musehub_commits where commit_id = any(?)', [abandoned]);
+      const parents = new Set(parentLists.flatMap((list) => JSON.parse(list) as string[]));
       const tip = abandoned.find((id) => !parents.has(id))!;
-      await db.knex().raw(`insert into musehub_commits (commit_id, parent_ids, message, "timestamp", snapshot_id, created_at)
-        select ?, json_build_array(commit_id), 'Flamenco outro', now(), snapshot_id, now() from musehub_commits where commit_id = ?`, [pushed, tip]);
-      await db.knex().raw('insert into musehub_commit_refs (repo_id, commit_id, created_at) values (?, ?, now())', [repo.repoId, pushed]);
+      await db.knex().raw(`insert into musehub_commits
+          (commit_id, parent_ids, message, "timestamp", snapshot_id, created_at)
+        select ?, json_build_array(commit_id), 'Flamenco outro', now(), snapshot_id, now() from musehub_commits
+        where commit_id = ?`, [pushed, tip]);
+      await db.knex().raw('insert into musehub_commit_refs (repo_id, commit_id, created_at) values (?, ?, now())',
+        [repo.repoId, pushed]);
       const plan = await planGc(db, repo);
       expect(plan.sets.commits.size).toBe(0);
       const listed = [...abandoned, pushed];
       await resign(db, { ...plan, cutoff: '2100-01-01T00:00:00.000Z',
-        sets: { ...plan.sets, commitRefs: plus(plan.sets.commitRefs, listed), commits: plus(plan.sets.commits, listed) } }, path);
+        sets: { ...plan.sets, commitRefs: plus(plan.sets.commitRefs, listed),
+          commits: plus(plan.sets.commits, listed) },
+      }, path);
       return abandoned;
     });
     expect(chain.length).toBeGreaterThan(1);
@@ -222,10 +245,11 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
     expect(outcome.code, outcome.stderr).toBe(0);
     await hub.use(async (db) => {
       const kept = [...chain, pushed].sort();
-      expect(await values(db, 'select commit_id as value from musehub_commits where commit_id = any(?)', [kept])).toEqual(kept);
-      expect(await values(db, 'select commit_id as value from musehub_commit_refs where commit_id = any(?)', [kept])).toEqual(kept);
+      expect(await present(db, 'musehub_commits', 'commit_id', kept)).toEqual(kept);
+      expect(await present(db, 'musehub_commit_refs', 'commit_id', kept)).toEqual(kept);
     });
-    expect(outcome.stderr).toMatch(/the plan file's cutoff 2100-01-01T00:00:00.000Z is later than now minus the grace in force \(1h\)/);
+    expect(outcome.stderr)
+      .toMatch(/the plan file's cutoff 2100-01-01T00:00:00.000Z is later than now minus the grace in force \(1h\)/);
     expect(outcome.stdout).toMatch(/^1 commits +nothing to delete/m);
   }, 300_000);
 });

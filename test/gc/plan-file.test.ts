@@ -101,7 +101,7 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     expect(warnings.join('\n')).toMatch(/phase commits: 1 more commit ref became garbage since the plan/);
   });
 
-  it('prints before the run the blobs it frees, from the narrowed sets: an mpack a row expired since names stays', async () => {
+  it('prints before the run the blobs it frees: an mpack that a row expired since names stays', async () => {
     let repoId!: string;
     await loadForcePushed(f, (hub, id) => {
       repoId = id;
@@ -109,7 +109,8 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     const mpack = `sha256:${'c'.repeat(64)}`;
     await f.store.put({ id: mpack }, new Uint8Array(100));
     const expiredRow = (cacheId: string) => f.db.knex().raw(`insert into musehub_fetch_mpack_cache
-      (cache_id, repo_id, want_hash, mpack_id, size_bytes, expires_at) values (?, ?, ?, ?, 100, now() - interval '1 day')`,
+      (cache_id, repo_id, want_hash, mpack_id, size_bytes, expires_at)
+      values (?, ?, ?, ?, 100, now() - interval '1 day')`,
     [cacheId, repoId, 'f'.repeat(64), mpack]);
     await expiredRow('00000000-0000-4000-8000-00000000c001');
     const { plan, path } = await saved();
@@ -125,8 +126,8 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     expect(await f.store.exists({ id: mpack })).toBe(true);
   });
 
-  it('refuses, deleting nothing, a file that is truncated, damaged, unsigned, not a plan, of another format, hub or repo, ' +
-    'dated ahead, or too old', async () => {
+  it('refuses, deleting nothing, a file that is truncated, damaged, unsigned, not a plan, of another format, ' +
+    'hub or repo, dated ahead, or too old', async () => {
     await loadForcePushed(f);
     const { plan, path } = await saved();
     const before = await everything();
@@ -146,13 +147,15 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     // Edited, with the digest made again: only the key could sign it.
     const edited = Buffer.from(file.subarray(0, file.length - 32));
     edited[Math.floor(edited.length / 2)]! ^= 0x01;
-    await expect(load(write('edited.gcplan', sealed(edited)))).rejects.toThrow(/not signed with the plan key of .*: it was made on another hub, or edited/);
+    await expect(load(write('edited.gcplan', sealed(edited))))
+      .rejects.toThrow(/not signed with the plan key of .*: it was made on another hub, or edited/);
     await expect(load(write('text.gcplan', Buffer.from('delete everything please\n')))).rejects.toThrow(/not a musehub-gc plan file/);
     await expect(load(write('v99.gcplan', sealed(Buffer.from(`MUSEHUB-GC-PLAN v99\n${'x'.repeat(80)}`)))))
       .rejects.toThrow(/format version 99, and this musehub-gc reads version 2/);
     // Version 1 wrote no signature: refused, whatever it holds.
     const v1 = sealed(Buffer.concat([Buffer.from('MUSEHUB-GC-PLAN\n'), pack({ version: 1, plan: {}, sets: {} })]));
-    await expect(load(write('v1.gcplan', v1))).rejects.toThrow(/format version 1, and this musehub-gc reads version 2: plan the repo again/);
+    await expect(load(write('v1.gcplan', v1)))
+      .rejects.toThrow(/format version 1, and this musehub-gc reads version 2: plan the repo again/);
 
     const ahead = new Date(Date.parse(plan.computedAt) + 5 * 60_000).toISOString();
     await savePlan({ ...plan, computedAt: ahead }, join(dir, 'ahead.gcplan'), (await existingPlanKey(f.db))!);
@@ -194,7 +197,8 @@ describe('a plan file\'s sets', () => {
     const key = randomBytes(32);
     try {
       await savePlan(plan, join(dir, 'p.gcplan'), key);
-      const loaded = await loadPlan(join(dir, 'p.gcplan'), { hub, key, now: new Date().toISOString(), maxAgeSeconds: DAY });
+      const loaded = await loadPlan(join(dir, 'p.gcplan'),
+        { hub, key, now: new Date().toISOString(), maxAgeSeconds: DAY });
       const ids = (list: IdList) => [...list].sort();
       expect(ids(loaded.sets.commitRefs)).toEqual([...refs].sort());
       expect(ids(loaded.sets.commits)).toEqual([...commits].sort());
