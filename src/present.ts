@@ -8,6 +8,7 @@ import { formatGrace } from './gc/duration.js';
 import type { HubProgress, HubRepoResult, HubResult } from './gc/hub/types.js';
 import { PHASE_SETS, PHASES, phaseNamed, rowsDeleted, type Phase, type RunTally } from './gc/phases/table.js';
 import type { SweepFound, SweepResult } from './gc/sweep/types.js';
+import type { WhyAnswer, WhyHolder, WhyPath } from './gc/why.js';
 import { repoName, type Kept, type PhaseName, type PhasePlan, type RunResult } from './gc/types.js';
 import { counted } from './words.js';
 
@@ -256,4 +257,60 @@ export function describeHubResult(result: HubResult): string {
     `; ${counted(rows, 'row')} ${would ? 'to delete' : 'deleted'}, ${formatBytes(totals.storage_bytes_freed)} ` +
     `${would ? 'to free' : 'freed'} in ${formatDuration(seconds)} (${formatRate(ran / seconds, 'repos')}, ${formatRate(rows / seconds, 'rows')})` +
     (totals.errors > 0 ? `; ${counted(totals.errors, 'error')}` : '');
+}
+
+/**
+ * What `why` found, in the operator's words: a headline (`commit 3b8e1aa… of a/b: live`) and the
+ * line that says why, with the path that keeps it: `branch main → 3 parents down`, `release v1.0`,
+ * `held by keystrio/blue-in-green`, `pushed 20m ago, inside the grace period (1h)`.
+ */
+export function describeWhy(why: WhyAnswer, now: number): string[] {
+  const grace = formatGrace(why.graceSeconds);
+  const phase = why.phase ? `phase ${phaseTitle(why.phase)}` : '';
+  const headline = `${why.kind} ${why.id} of ${repoName(why.repo)}: ` + (
+    why.fate === 'live' ? 'live, nothing deletes it'
+      : why.fate === 'kept' ? `not live, kept: ${phase} leaves it`
+        : why.fate === 'deleted' ? `GC deletes it in ${phase}`
+          : 'not in this repo');
+  const path = (route: WhyPath) => {
+    const { root } = route;
+    const start = root.kind === 'recent' ? `commit ${shortId(root.commitId)} pushed ${formatAgo(root.pushedAt!, now)}, inside the ` +
+      `grace period (${grace})` : `${root.kind === 'tag' ? 'wire tag' : root.kind} ${root.name}`;
+    const down = route.commits.length - 1;
+    return down === 0 ? start : `${start} → ${counted(down, 'parent')} down`;
+  };
+  const holders = (via?: 'ref') => describeHolders(why.holders.filter((holder) => !via || holder.via === via));
+  const file = why.file && `at ${why.file.path} in snapshot ${shortId(why.file.snapshotId)} of ` +
+    (why.file.release ? `release ${why.file.release}` : `commit ${shortId(why.file.commitId!)}`);
+  const refGoes = why.ref?.deleted ? `; this repo's ref goes in phase ${why.kind === 'commit' ? phaseTitle('commits') : phaseTitle('refs')}` : '';
+  const reason = (): string => {
+    if (why.fate === 'not-in-repo') {
+      return why.holders.length > 0 ? `the repo holds no ref to it and reaches it from no root; ${holders()} hold it`
+        : 'the repo holds no ref to it and reaches it from no root; no repo holds it';
+    }
+    if (why.reason === 'refused') return `${phase} refuses: ${why.refusal}`;
+    if (file) return `${file}${why.path ? `, via ${path(why.path)}` : ''}`;
+    if (why.path) {
+      return `via ${path(why.path)}${why.borrowed ? ` (the repo holds no ref row for it: \`musehub-gc check\` reports it)` : ''}`;
+    }
+    if (why.fate === 'deleted') {
+      const what = why.kind === 'commit' ? 'no branch, release or wire tag of the repo reaches it, and no other repo holds it'
+        : `no live snapshot of the repo names it, and no other repo holds it; ${formatBytes(why.object!.bytes)} freed`;
+      return why.ref ? `${what}${refGoes}` : `${what}; this repo's ref went in an earlier run that stopped`;
+    }
+    if (why.reason === 'grace') {
+      return why.ref && !why.ref.deleted ? `its ref was pushed ${formatAgo(why.ref.createdAt, now)}, inside the grace period (${grace})`
+        : `stored ${formatAgo(why.object!.storedAt, now)}, inside the grace period (${grace})${refGoes}`;
+    }
+    return `${why.reason === 'pinned' ? 'pinned by' : 'held by'} ${holders(why.reason === 'other-repo' ? 'ref' : undefined)}${refGoes}`;
+  };
+  return [headline, reason()];
+}
+
+/** Other repos holding something: `keystrio/blue-in-green`, `release v1.0 of a/b`, the first three and how many more. */
+function describeHolders(holders: readonly WhyHolder[]): string {
+  const named = holders.map((holder) => holder.via === 'ref' ? holder.repo
+    : `${holder.via === 'tag' ? 'wire tag' : holder.via} ${holder.name} of ${holder.repo}`);
+  const unique = [...new Set(named)];
+  return unique.slice(0, 3).join(', ') + (unique.length > 3 ? ` and ${unique.length - 3} more` : '');
 }

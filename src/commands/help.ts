@@ -8,9 +8,10 @@ import { reposCommand } from './repos.js';
 import { resumeCommand } from './resume.js';
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
+import { whyCommand } from './why.js';
 
 /** The headless commands, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [reposCommand, planCommand, runCommand, historyCommand, resumeCommand,
+export const COMMANDS: readonly Command[] = [reposCommand, planCommand, whyCommand, runCommand, historyCommand, resumeCommand,
   checkCommand, sweepCommand, demoCommand];
 
 const GLOBAL_HELP = [
