@@ -42,7 +42,7 @@ const EXIT_HELP = [
 ];
 
 /** One line per command: usage and summary. */
-export function commandList(): string[] {
+function commandList(): string[] {
   return COMMANDS.map((command) => `  ${command.usage}\n      ${command.summary}`);
 }
 
