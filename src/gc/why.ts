@@ -142,7 +142,7 @@ async function commitFate(ctx: WhyContext, id: string): Promise<Fate> {
   }
   const holders = await commitHolders(session, repo, id);
   if (!ref) return { fate: 'not-in-repo', holders, ref };
-  const refused = plan.phases[0]!.refused;
+  const refused = refusalIn(plan, 'commits');
   if (refused) return { fate: 'kept', phase: 'commits', reason: 'refused', refusal: refused, holders, ref };
   if (listHas(plan.sets.commits, id)) return { fate: 'deleted', phase: 'commits', holders, ref };
   return { fate: 'kept', phase: 'commits', reason: holders.some((holder) => holder.via === 'ref') ? 'other-repo' : 'pinned',
@@ -164,12 +164,12 @@ async function objectFate(ctx: WhyContext, id: string): Promise<Fate> {
     return { fate: viaGrace ? 'kept' : 'live', ...(viaGrace ? { phase: 'refs' as const, reason: 'grace' as const } : {}),
       path: kept?.path, file: kept?.file, holders, ref, object };
   }
-  const refusal = plan.phases[2]!.refused;
+  const refusal = refusalIn(plan, 'refs');
   if (ref && refusal) return { fate: 'kept', phase: 'refs', reason: 'refused', refusal, holders, ref, object };
   if (listHas(plan.sets.objects, id)) return { fate: 'deleted', phase: 'objects', holders, ref, object };
   if (!ref) return { fate: 'not-in-repo', holders, ref, object };
   if (!ref.deleted) return { fate: 'kept', phase: 'refs', reason: 'grace', holders, ref, object };
-  const objectsRefusal = plan.phases[3]!.refused;
+  const objectsRefusal = refusalIn(plan, 'objects');
   if (objectsRefusal) return { fate: 'kept', phase: 'objects', reason: 'refused', refusal: objectsRefusal, holders, ref, object };
   return { fate: 'kept', phase: 'objects', reason: holders.length > 0 ? 'other-repo' : 'grace', holders, ref, object };
 }
@@ -334,6 +334,10 @@ async function rootsOf(ctx: WhyContext, level: number): Promise<WhyRoot[]> {
     select commit_id, created_at from musehub_commit_refs where repo_id = ? and created_at > ?
     order by created_at desc, commit_id`, [repo.repoId, plan.cutoff]);
   return recent.map((row) => ({ kind: 'recent', name: row.commit_id, commitId: row.commit_id, pushedAt: iso(row.created_at) }));
+}
+
+function refusalIn(plan: Plan, phase: PhaseName): string | undefined {
+  return plan.phases.find((planned) => planned.phase === phase)?.refused;
 }
 
 function listHas(list: IdList, id: string): boolean {
