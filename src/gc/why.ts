@@ -101,15 +101,19 @@ const NAMED_MATCHES = 5;
 /** Says what GC does with the commit or object `idText` (a whole id or an unambiguous prefix) of `repo`, and why. */
 export async function explainWhy(db: Database, repo: RepoIdentity, idText: string, options: WhyOptions): Promise<WhyAnswer> {
   const session = await Session.open(db);
+  // As planGc does: on a server the object phases plan on a second connection while the walk runs.
+  const helper = db.kind === 'server' ? await Session.open(db) : undefined;
   try {
     const target = await resolveId(session, repo, idText, db.label);
-    const { plan, live } = await derivePlan(session, db.hub, repo, { graceSeconds: options.graceSeconds, itemLimit: 0 });
+    const { plan, live } = await derivePlan(session, db.hub, repo, { graceSeconds: options.graceSeconds, itemLimit: 0 },
+      undefined, helper);
     const base = { repo, id: target.id, computedAt: plan.computedAt, cutoff: plan.cutoff, graceSeconds: plan.graceSeconds };
     const ctx: WhyContext = { session, repo, plan, live };
     return target.kind === 'commit'
       ? { ...base, kind: 'commit', ...await commitFate(ctx, target.id) }
       : { ...base, kind: 'object', ...await objectFate(ctx, target.id) };
   } finally {
+    await helper?.close();
     await session.close();
   }
 }
