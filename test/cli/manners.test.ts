@@ -75,7 +75,7 @@ describe.each(await serverTarget())('the CLI\'s manners on $name', (target) => {
     expect(lines(single.stderr)).toEqual([expect.stringMatching(/: did you mean bigband\/caravan\? /)]);
     const far = await cli(['plan', 'nobody/nothing-like-it'], env);
     expect(lines(far.stderr)).toEqual([expect.stringMatching(/: name it as owner\/slug or by repo_id \(`musehub-gc repos` lists them\)$/)]);
-  }, 120_000);
+  }, 240_000);
 
   it('prints every command\'s --json in snake_case', async () => {
     // `why` wants an id: an object the fork holds.
