@@ -200,8 +200,13 @@ async function resolveId(session: Session, repo: RepoIdentity, text: string, hub
      from musehub_objects o where ${matching('object_id')} limit ?)`,
   [...objectOnly ? [] : [repo.repoId, bound(''), NAMED_MATCHES + 1], repo.repoId, bound('sha256:'), NAMED_MATCHES + 1]);
   if (found.length === 0) {
-    throw new UsageError(`no commit or object ${hex.length === 64 ? 'is' : 'starts with'} ${given} in ${hubLabel} ` +
-      `(\`musehub-gc plan ${repoName(repo)}\` lists what it would delete)`);
+    // Snapshot ids look like commit ids: one pasted from a commit's details deserves to be told apart.
+    const snapshot = objectOnly ? undefined : (await session.rows<{ id: string }>(
+      `select snapshot_id as id from musehub_snapshots where ${matching('snapshot_id')} limit 1`, [bound('')]))[0];
+    throw new UsageError(snapshot
+      ? `${given} is snapshot ${snapshot.id}: ask about a commit that uses it, or an object it names`
+      : `no commit or object ${whole ? 'is' : 'starts with'} ${given} in ${hubLabel} ` +
+        `(\`musehub-gc plan ${repoName(repo)}\` lists what it would delete)`);
   }
   // A prefix several things share names the one this repo holds, when only one of them is the repo's.
   const ours = found.filter((entry) => entry.ours);

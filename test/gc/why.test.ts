@@ -122,6 +122,8 @@ describe.each(await testTargets())('why on $name', (target) => {
   it('an id that names nothing, a prefix too short, and a prefix several things share each get one line', async () => {
     await expect(why('0123456789abcdef')).rejects.toThrow(/^no commit or object starts with 0123456789abcdef in /);
     await expect(why('abc')).rejects.toThrow(/is not a commit or object id: .* first 8 or more$/);
+    await expect(why(gone.snapshots[1]!.slice(0, 10))).rejects.toThrow(
+      `${gone.snapshots[1]!.slice(0, 10)} is snapshot ${gone.snapshots[1]}: ask about a commit that uses it, or an object it names`);
     // Two commit rows no repo holds share the prefix; a third shares it with a commit of the repo, which it names.
     const insert = (id: string) => f.db.knex().raw(`insert into musehub_commits (commit_id, "timestamp") values (?, now())`, [id]);
     await insert(`abcdef01${'1'.repeat(56)}`);
