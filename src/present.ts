@@ -274,6 +274,9 @@ export function describeWhy(why: WhyAnswer, now: number): string[] {
           : 'not in this repo');
   const path = (route: WhyPath) => {
     const { root } = route;
+    if (root.kind === 'recent' && route.commits.length === 1 && why.kind === 'commit') {
+      return `its ref, pushed ${formatAgo(root.pushedAt!, now)}, inside the grace period (${grace})`;
+    }
     const start = root.kind === 'recent' ? `commit ${shortId(root.commitId)} pushed ${formatAgo(root.pushedAt!, now)}, inside the ` +
       `grace period (${grace})` : `${root.kind === 'tag' ? 'wire tag' : root.kind} ${root.name}`;
     const down = route.commits.length - 1;
@@ -295,7 +298,7 @@ export function describeWhy(why: WhyAnswer, now: number): string[] {
     }
     if (why.fate === 'deleted') {
       const what = why.kind === 'commit' ? 'no branch, release or wire tag of the repo reaches it, and no other repo holds it'
-        : `no live snapshot of the repo names it, and no other repo holds it; ${formatBytes(why.object!.bytes)} freed`;
+        : `no live snapshot of the repo names it, and no other repo holds it; it frees ${formatBytes(why.object!.bytes)}`;
       return why.ref ? `${what}${refGoes}` : `${what}; this repo's ref went in an earlier run that stopped`;
     }
     if (why.reason === 'grace') {

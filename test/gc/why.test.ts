@@ -66,6 +66,9 @@ describe.each(await testTargets())('why on $name', (target) => {
     expect(answer).toMatchObject({ fate: 'kept', phase: 'commits', reason: 'grace',
       path: { root: { kind: 'recent', commitId: wip.commits[0] }, commits: [wip.commits[0], stale.commits[0]] } });
     expect(describeWhy(answer, Date.now())[1]).toMatch(/^via commit \w{12} pushed 1\dm ago, inside the grace period \(1h\) → 1 parent down$/);
+    const pushed = await why(wip.commits[1]!);
+    expect(pushed).toMatchObject({ fate: 'kept', reason: 'grace', path: { root: { kind: 'recent' }, commits: [wip.commits[1]] } });
+    expect(describeWhy(pushed, Date.now())[1]).toMatch(/^via its ref, pushed \d+m ago, inside the grace period \(1h\)$/);
   });
 
   it('a commit a fork holds is kept by the fork, while this repo\'s ref goes', async () => {
