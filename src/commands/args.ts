@@ -70,8 +70,8 @@ export interface ParsedArgs {
 
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   // First loosely, to say in the tool's own words what is wrong with an option; then strictly, for the values.
-  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
-  for (const token of tokens) if (token.kind === 'option') checkOption(token.name, token.rawName, token.value);
+  const loose = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  for (const token of loose.tokens) if (token.kind === 'option') checkOption(token.name, token.rawName, token.value);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -92,7 +92,9 @@ function checkOption(name: string, rawName: string, value: string | undefined): 
     throw new UsageError(`no option ${rawName}${didYouMean(near)} (musehub-gc --help lists them)`);
   }
   if (option.type === 'string' && value === undefined) throw new UsageError(`--${name} wants a value: --${name} VALUE`);
-  if (option.type === 'boolean' && value !== undefined) throw new UsageError(`--${name} takes no value, not ${JSON.stringify(value)}`);
+  if (option.type === 'boolean' && value !== undefined) {
+    throw new UsageError(`--${name} takes no value, not ${JSON.stringify(value)}`);
+  }
 }
 
 /** Refuses options the command does not take and a wrong number of positionals. */

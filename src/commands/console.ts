@@ -11,7 +11,8 @@ const CONSOLE_POOL = hubPoolSize(DEFAULT_WORKERS) + 1;
 /** Opens the console; without a terminal, says how to use the headless commands (exit 2). */
 export async function openConsole({ args, settings, graceSeconds }: CommandInput): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UsageError(`the console needs a terminal; without one, name a command (${COMMANDS.map((command) => command.name).join(', ')}): ` +
+    const names = COMMANDS.map((command) => command.name).join(', ');
+    throw new UsageError(`the console needs a terminal; without one, name a command (${names}): ` +
       'musehub-gc --help says what each does');
   }
   // Ink draws only the final frame when CI is set (it reads it as it loads); on a terminal someone

@@ -11,8 +11,8 @@ import { sweepCommand } from './sweep.js';
 import { whyCommand } from './why.js';
 
 /** The headless commands, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [reposCommand, planCommand, whyCommand, runCommand, historyCommand, resumeCommand,
-  checkCommand, sweepCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [reposCommand, planCommand, whyCommand, runCommand, historyCommand,
+  resumeCommand, checkCommand, sweepCommand, demoCommand];
 
 const GLOBAL_HELP = [
   'Options (every command):',

@@ -56,7 +56,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   const command = COMMANDS.find((candidate) => candidate.name === args.command);
   if (!command) {
     const names = COMMANDS.map((known) => known.name);
-    throw new UsageError(`no command ${JSON.stringify(args.command)}${didYouMean(nearest(args.command, [...names, 'help']))} ` +
+    const near = didYouMean(nearest(args.command, [...names, 'help']));
+    throw new UsageError(`no command ${JSON.stringify(args.command)}${near} ` +
       `(the commands are ${names.join(', ')}; musehub-gc --help)`);
   }
   if (args.values.help) {

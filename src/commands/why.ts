@@ -7,7 +7,7 @@ import { printJson, say } from './output.js';
 export const whyCommand: Command = {
   name: 'why',
   usage: 'musehub-gc why <repo> <commit-or-object-id> [--json] [--grace 1h]',
-  summary: 'Say what GC does with a commit or object of a repo (live, kept and why, deleted by which phase), and the path that keeps it.',
+  summary: 'Say what GC does with one commit or object of a repo (live, kept, deleted), why, and what keeps it.',
   details: [
     '<repo> is owner/slug or a repo_id. The id is a commit id or an object id (sha256:…), whole or its first',
     '8 or more characters, as long as they name one thing. The answer is read off the same derivation as',

@@ -15,7 +15,10 @@ export async function findRepo(db: Database, ref: string): Promise<RepoIdentity>
     slug !== undefined && extra === undefined ? [owner!, slug] : [ref],
   )).rows;
   const repo = rows[0];
-  if (!repo) throw new UsageError(`no repo ${JSON.stringify(ref)} in ${db.label}${await nearRepos(db, ref)} (\`musehub-gc repos\` lists them)`);
+  if (!repo) {
+    const near = await nearRepos(db, ref);
+    throw new UsageError(`no repo ${JSON.stringify(ref)} in ${db.label}${near} (\`musehub-gc repos\` lists them)`);
+  }
   return repo;
 }
 
@@ -29,7 +32,8 @@ async function nearRepos(db: Database, ref: string): Promise<string> {
   const slug = ref.includes('/') ? ref.slice(ref.indexOf('/') + 1) : ref;
   const sameSlug = repos.filter((repo) => repo.slug === slug).map((repo) => repo.name);
   if (sameSlug.length > 1) {
-    return `: ${sameSlug.length} owners have a repo ${JSON.stringify(slug)}, name one as owner/slug: ${sameSlug.join(', ')}`;
+    const named = sameSlug.join(', ');
+    return `: ${sameSlug.length} owners have a repo ${JSON.stringify(slug)}, name one as owner/slug: ${named}`;
   }
   const near = sameSlug.length === 1 ? sameSlug : nearest(ref, repos.map((repo) => repo.name));
   return near.length > 0 ? didYouMean(near) : ': name it as owner/slug or by repo_id';

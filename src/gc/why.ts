@@ -35,7 +35,7 @@ export interface WhyRoot {
   pushedAt?: string;
 }
 
-/** A shortest path from a root down the parent pointers: `commits[0]` is the root's commit, the last the one asked about. */
+/** A shortest path from a root down the parent pointers, from the root's commit to the one asked about. */
 export interface WhyPath {
   root: WhyRoot;
   commits: string[];
@@ -71,7 +71,7 @@ export interface WhyAnswer {
   reason?: WhyReason;
   /** The refusal of `phase`, when `reason` is `refused`. */
   refusal?: string;
-  /** The shortest path that keeps it (`live`, or kept through `grace`); for an object, the path to the commit in `file`. */
+  /** The shortest path that keeps it (`live`, or kept through `grace`); for an object, to the commit in `file`. */
   path?: WhyPath;
   /** For an object kept by a snapshot: which, and at what file path. */
   file?: WhyFile;
@@ -99,7 +99,9 @@ export const WHY_MIN_PREFIX = 8;
 const NAMED_MATCHES = 5;
 
 /** Says what GC does with the commit or object `idText` (a whole id or an unambiguous prefix) of `repo`, and why. */
-export async function explainWhy(db: Database, repo: RepoIdentity, idText: string, options: WhyOptions): Promise<WhyAnswer> {
+export async function explainWhy(
+  db: Database, repo: RepoIdentity, idText: string, options: WhyOptions,
+): Promise<WhyAnswer> {
   const session = await Session.open(db);
   // As planGc does: on a server the object phases plan on a second connection while the walk runs.
   const helper = db.kind === 'server' ? await Session.open(db) : undefined;
@@ -107,7 +109,8 @@ export async function explainWhy(db: Database, repo: RepoIdentity, idText: strin
     const target = await resolveId(session, repo, idText, db.label);
     const { plan, live } = await derivePlan(session, db.hub, repo, { graceSeconds: options.graceSeconds, itemLimit: 0 },
       undefined, helper);
-    const base = { repo, id: target.id, computedAt: plan.computedAt, cutoff: plan.cutoff, graceSeconds: plan.graceSeconds };
+    const { computedAt, cutoff, graceSeconds } = plan;
+    const base = { repo, id: target.id, computedAt, cutoff, graceSeconds };
     const ctx: WhyContext = { session, repo, plan, live };
     return target.kind === 'commit'
       ? { ...base, kind: 'commit', ...await commitFate(ctx, target.id) }
@@ -141,16 +144,16 @@ async function commitFate(ctx: WhyContext, id: string): Promise<Fate> {
       ...(ref ? {} : { borrowed: true }) };
   }
   if (level === GRACE) {
-    return { fate: 'kept', phase: 'commits', reason: 'grace', path: await pathTo(ctx, GRACE, (reached) => reached === node),
-      holders: [], ref };
+    const path = await pathTo(ctx, GRACE, (reached) => reached === node);
+    return { fate: 'kept', phase: 'commits', reason: 'grace', path, holders: [], ref };
   }
   const holders = await commitHolders(session, repo, id);
   if (!ref) return { fate: 'not-in-repo', holders, ref };
   const refused = refusalIn(plan, 'commits');
   if (refused) return { fate: 'kept', phase: 'commits', reason: 'refused', refusal: refused, holders, ref };
   if (listHas(plan.sets.commits, id)) return { fate: 'deleted', phase: 'commits', holders, ref };
-  return { fate: 'kept', phase: 'commits', reason: holders.some((holder) => holder.via === 'ref') ? 'other-repo' : 'pinned',
-    holders, ref };
+  const held = holders.some((holder) => holder.via === 'ref');
+  return { fate: 'kept', phase: 'commits', reason: held ? 'other-repo' : 'pinned', holders, ref };
 }
 
 async function objectFate(ctx: WhyContext, id: string): Promise<Fate> {
@@ -165,8 +168,9 @@ async function objectFate(ctx: WhyContext, id: string): Promise<Fate> {
   if (live.objects.has(id)) {
     const kept = await fileOf(ctx, id);
     const viaGrace = kept?.level === GRACE;
-    return { fate: viaGrace ? 'kept' : 'live', ...(viaGrace ? { phase: 'refs' as const, reason: 'grace' as const } : {}),
-      path: kept?.path, file: kept?.file, holders, ref, object };
+    const fate: Pick<Fate, 'fate' | 'phase' | 'reason'> = viaGrace
+      ? { fate: 'kept', phase: 'refs', reason: 'grace' } : { fate: 'live' };
+    return { ...fate, path: kept?.path, file: kept?.file, holders, ref, object };
   }
   const refusal = refusalIn(plan, 'refs');
   if (ref && refusal) return { fate: 'kept', phase: 'refs', reason: 'refused', refusal, holders, ref, object };
@@ -174,12 +178,16 @@ async function objectFate(ctx: WhyContext, id: string): Promise<Fate> {
   if (!ref) return { fate: 'not-in-repo', holders, ref, object };
   if (!ref.deleted) return { fate: 'kept', phase: 'refs', reason: 'grace', holders, ref, object };
   const objectsRefusal = refusalIn(plan, 'objects');
-  if (objectsRefusal) return { fate: 'kept', phase: 'objects', reason: 'refused', refusal: objectsRefusal, holders, ref, object };
+  if (objectsRefusal) {
+    return { fate: 'kept', phase: 'objects', reason: 'refused', refusal: objectsRefusal, holders, ref, object };
+  }
   return { fate: 'kept', phase: 'objects', reason: holders.length > 0 ? 'other-repo' : 'grace', holders, ref, object };
 }
 
 /** Which commit or object `text` names: a whole id or a prefix of at least WHY_MIN_PREFIX hex characters. */
-async function resolveId(session: Session, repo: RepoIdentity, text: string, hubLabel: string): Promise<{ kind: 'commit' | 'object'; id: string }> {
+async function resolveId(
+  session: Session, repo: RepoIdentity, text: string, hubLabel: string,
+): Promise<{ kind: 'commit' | 'object'; id: string }> {
   const given = text.trim().toLowerCase();
   const objectOnly = given.startsWith('sha256:');
   const hex = objectOnly ? given.slice('sha256:'.length) : given;
@@ -187,14 +195,15 @@ async function resolveId(session: Session, repo: RepoIdentity, text: string, hub
     throw new UsageError(`${JSON.stringify(text)} is not a commit or object id: give the id (64 hex characters, ` +
       `an object's with sha256: before them) or its first ${WHY_MIN_PREFIX} or more`);
   }
-  // A whole id is looked up by its primary key; a prefix is a scan of the ids (no index serves LIKE under every collation).
+  // A whole id is looked up by its primary key; a prefix is a scan (no index serves LIKE under every collation).
   const whole = hex.length === 64;
   const matching = (column: string) => (whole ? `${column} = ?` : `${column} like ?`);
   const bound = (prefix: string) => (whole ? prefix + hex : `${prefix}${hex}%`);
   const commits = `(select 'commit' as kind, commit_id as id,
       exists (select 1 from musehub_commit_refs r where r.commit_id = c.commit_id and r.repo_id = ?) as ours
     from musehub_commits c where ${matching('commit_id')} limit ?) union all `;
-  const found = await session.rows<{ kind: 'commit' | 'object'; id: string; ours: boolean }>(`${objectOnly ? '' : commits}
+  type Found = { kind: 'commit' | 'object'; id: string; ours: boolean };
+  const found = await session.rows<Found>(`${objectOnly ? '' : commits}
     (select 'object' as kind, object_id as id,
             exists (select 1 from musehub_object_refs r where r.object_id = o.object_id and r.repo_id = ?) as ours
      from musehub_objects o where ${matching('object_id')} limit ?)`,
@@ -213,7 +222,8 @@ async function resolveId(session: Session, repo: RepoIdentity, text: string, hub
   const chosen = found.length === 1 ? found : ours.length === 1 ? ours : found;
   if (chosen.length > 1) {
     const named = found.slice(0, NAMED_MATCHES).map((entry) => `${entry.kind} ${entry.id}`).join(', ');
-    throw new UsageError(`${given} is ambiguous: ${named}${found.length > NAMED_MATCHES ? ' and more' : ''}; give more of the id`);
+    const more = found.length > NAMED_MATCHES ? ' and more' : '';
+    throw new UsageError(`${given} is ambiguous: ${named}${more}; give more of the id`);
   }
   return chosen[0]!;
 }
@@ -244,7 +254,9 @@ async function objectHolders(session: Session, repo: RepoIdentity, id: string): 
  * branches first, then the releases (a release's own snapshot, or its commit's) and wire tags,
  * then the refs younger than the cutoff, as the walk ranks them.
  */
-async function fileOf(ctx: WhyContext, objectId: string): Promise<{ level: number; path?: WhyPath; file: WhyFile } | undefined> {
+async function fileOf(
+  ctx: WhyContext, objectId: string,
+): Promise<{ level: number; path?: WhyPath; file: WhyFile } | undefined> {
   const { session, repo, live } = ctx;
   const { graph } = live;
   const naming = await snapshotsNaming(session, live.liveSnapshots, objectId);
@@ -254,7 +266,8 @@ async function fileOf(ctx: WhyContext, objectId: string): Promise<{ level: numbe
     if (number >= 0) marked[number] = 1;
   }
   const releases = naming.length === 0 ? [] : await session.rows<{ tag: string; snapshot_id: string }>(
-    'select tag, snapshot_id from musehub_releases where repo_id = ? and snapshot_id = any(?) order by tag', [repo.repoId, naming]);
+    'select tag, snapshot_id from musehub_releases where repo_id = ? and snapshot_id = any(?) order by tag',
+    [repo.repoId, naming]);
   const filePath = async (snapshotId: string) => {
     const { manifest_blob: blob } = await session.one<{ manifest_blob: Uint8Array }>(
       'select manifest_blob from musehub_snapshots where snapshot_id = ?', [snapshotId]);
@@ -291,7 +304,9 @@ async function snapshotsNaming(session: Session, snapshots: IdList, objectId: st
   const naming: string[] = [];
   await readCopy(session.copyOut(`
       select l.id from ${listed} l join musehub_snapshots s on s.snapshot_id = l.id
-      where position(convert_to(?, 'UTF8') in s.manifest_blob) > 0`, [objectId]), (row) => { naming.push(row.text(0)!); });
+      where position(convert_to(?, 'UTF8') in s.manifest_blob) > 0`, [objectId]), (row) => {
+    naming.push(row.text(0)!);
+  });
   return naming;
 }
 
@@ -334,7 +349,7 @@ function trace(from: Int32Array, node: number): number[] {
   return nodes.reverse();
 }
 
-/** The roots a walk level started from: branches, then releases and wire tags, then the repo's refs younger than the cutoff. */
+/** The roots a walk level started from: branches; releases and wire tags; the repo's refs younger than the cutoff. */
 async function rootsOf(ctx: WhyContext, level: number): Promise<WhyRoot[]> {
   const { session, repo, plan, live } = ctx;
   if (level === BRANCH) return live.roots.filter((root) => root.kind === 'branch');
@@ -342,7 +357,9 @@ async function rootsOf(ctx: WhyContext, level: number): Promise<WhyRoot[]> {
   const recent = await session.rows<{ commit_id: string; created_at: Date }>(`
     select commit_id, created_at from musehub_commit_refs where repo_id = ? and created_at > ?
     order by created_at desc, commit_id`, [repo.repoId, plan.cutoff]);
-  return recent.map((row) => ({ kind: 'recent', name: row.commit_id, commitId: row.commit_id, pushedAt: iso(row.created_at) }));
+  return recent.map((row) => ({
+    kind: 'recent', name: row.commit_id, commitId: row.commit_id, pushedAt: iso(row.created_at),
+  }));
 }
 
 function refusalIn(plan: Plan, phase: PhaseName): string | undefined {

@@ -39,12 +39,14 @@ describe.each(await serverTarget())('the CLI\'s manners on $name', (target) => {
     rmSync(blobDir, { recursive: true, force: true });
   });
 
-  it('why says a branch head is live through its branch, and what phase 1 deletes, by an 8-character prefix', async () => {
-    const head = (await test.db.knex().raw(`select b.head_commit_id as id from musehub_branches b join musehub_repos r using (repo_id)
-      where r.owner || '/' || r.slug = ? and b.name = 'main'`, [DEMO.forcePushed])).rows[0].id as string;
+  it('why says a branch head is live through its branch, and what phase 1 deletes, by a prefix', async () => {
+    const head = (await test.db.knex().raw(`select b.head_commit_id as id
+      from musehub_branches b join musehub_repos r using (repo_id) where r.owner || '/' || r.slug = ? and b.name = 'main'`,
+    [DEMO.forcePushed])).rows[0].id as string;
     const live = await cli(['why', DEMO.forcePushed, head], env);
     expect(live.code).toBe(0);
-    expect(lines(live.stdout)).toEqual([`commit ${head} of ${DEMO.forcePushed}: live, nothing deletes it`, 'via branch main']);
+    expect(lines(live.stdout))
+      .toEqual([`commit ${head} of ${DEMO.forcePushed}: live, nothing deletes it`, 'via branch main']);
 
     const plan = await planGc(test.db, await findRepo(test.db, DEMO.forcePushed), { itemLimit: 1 });
     const doomed = plan.phases[0]!.items[0]!.id;
@@ -59,28 +61,32 @@ describe.each(await serverTarget())('the CLI\'s manners on $name', (target) => {
   it('why names an id that names nothing in one line, exit 2', async () => {
     const outcome = await cli(['why', DEMO.forcePushed, 'deadbeefdeadbeef'], env);
     expect(outcome.code).toBe(2);
-    expect(lines(outcome.stderr)).toEqual([expect.stringMatching(/^musehub-gc: no commit or object starts with deadbeefdeadbeef in /)]);
+    expect(lines(outcome.stderr))
+      .toEqual([expect.stringMatching(/^musehub-gc: no commit or object starts with deadbeefdeadbeef in /)]);
   });
 
   it('suggests the repo nearest a mistyped name, and names both owners of a shared slug', async () => {
     const typo = await cli(['plan', 'lowend/blue-in-gren'], env);
     expect(typo.code).toBe(2);
     expect(lines(typo.stderr)).toEqual([expect.stringMatching(
-      /^musehub-gc: no repo "lowend\/blue-in-gren" in .*: did you mean lowend\/blue-in-green\? \(`musehub-gc repos` lists them\)$/)]);
+      /^musehub-gc: no repo "lowend\/blue-in-gren" in .*: did you mean lowend\/blue-in-green\? \(`musehub-gc repos`/)]);
     const shared = await cli(['plan', 'blue-in-green'], env);
     expect(shared.code).toBe(2);
     expect(lines(shared.stderr)).toEqual([expect.stringMatching(
-      /: 2 owners have a repo "blue-in-green", name one as owner\/slug: keystrio\/blue-in-green, lowend\/blue-in-green /)]);
+      /: 2 owners have a repo "blue-in-green", name one as owner\/slug: keystrio\/blue-in-green, lowend\/blue-in-green /,
+    )]);
     const single = await cli(['history', 'caravan'], env);
     expect(lines(single.stderr)).toEqual([expect.stringMatching(/: did you mean bigband\/caravan\? /)]);
     const far = await cli(['plan', 'nobody/nothing-like-it'], env);
-    expect(lines(far.stderr)).toEqual([expect.stringMatching(/: name it as owner\/slug or by repo_id \(`musehub-gc repos` lists them\)$/)]);
+    expect(lines(far.stderr))
+      .toEqual([expect.stringMatching(/: name it as owner\/slug or by repo_id \(`musehub-gc repos` lists them\)$/)]);
   }, 240_000);
 
   it('prints every command\'s --json in snake_case', async () => {
     // `why` wants an id: an object the fork holds.
-    const object = (await test.db.knex().raw(`select x.object_id as id from musehub_object_refs x join musehub_repos r using (repo_id)
-      where r.owner || '/' || r.slug = ? order by 1 limit 1`, [DEMO.fork])).rows[0].id as string;
+    const object = (await test.db.knex().raw(`select x.object_id as id
+      from musehub_object_refs x join musehub_repos r using (repo_id) where r.owner || '/' || r.slug = ? order by 1 limit 1`,
+    [DEMO.fork])).rows[0].id as string;
     const documents: Array<[string, string[]]> = [
       ['repos', ['repos', '--json']],
       ['plan', ['plan', DEMO.forcePushed, '--json', '--items', '3']],
