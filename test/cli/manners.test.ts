@@ -41,7 +41,8 @@ describe.each(await serverTarget())('the CLI\'s manners on $name', (target) => {
 
   it('why says a branch head is live through its branch, and what phase 1 deletes, by a prefix', async () => {
     const head = (await test.db.knex().raw(`select b.head_commit_id as id
-      from musehub_branches b join musehub_repos r using (repo_id) where r.owner || '/' || r.slug = ? and b.name = 'main'`,
+      from musehub_branches b join musehub_repos r using (repo_id)
+      where r.owner || '/' || r.slug = ? and b.name = 'main'`,
     [DEMO.forcePushed])).rows[0].id as string;
     const live = await cli(['why', DEMO.forcePushed, head], env);
     expect(live.code).toBe(0);
@@ -85,7 +86,8 @@ describe.each(await serverTarget())('the CLI\'s manners on $name', (target) => {
   it('prints every command\'s --json in snake_case', async () => {
     // `why` wants an id: an object the fork holds.
     const object = (await test.db.knex().raw(`select x.object_id as id
-      from musehub_object_refs x join musehub_repos r using (repo_id) where r.owner || '/' || r.slug = ? order by 1 limit 1`,
+      from musehub_object_refs x join musehub_repos r using (repo_id)
+      where r.owner || '/' || r.slug = ? order by 1 limit 1`,
     [DEMO.fork])).rows[0].id as string;
     const documents: Array<[string, string[]]> = [
       ['repos', ['repos', '--json']],
