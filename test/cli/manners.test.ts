@@ -108,7 +108,7 @@ describe.each(await serverTarget())('the CLI\'s manners on $name', (target) => {
     ]);
   }, 300_000);
 
-  it('prints the --json of the commands that collect (dry) in snake_case', async () => {
+  it('prints the --json of run (dry), check, sweep (dry) and resume in snake_case', async () => {
     await expectSnakeCase([
       ['run --dry-run', ['run', DEMO.forcePushed, '--dry-run', '--json']],
       ['run --all --dry-run', ['run', '--all', '--dry-run', '--json']],
