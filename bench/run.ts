@@ -24,6 +24,7 @@ import { buildBigRepo, buildManyRepos } from '../src/demo/big-hub.js';
 import { DEMO, seedDemoHub } from '../src/demo/demo-hub.js';
 import { createGcService } from '../src/gc/gc-service.js';
 import { findRepo } from '../src/gc/repo.js';
+import type { SnakeCased } from '../src/commands/output.js';
 import type { CheckReport } from '../src/gc/service.js';
 import { rowsDeleted } from '../src/gc/phases/table.js';
 import type { Plan, RunResult } from '../src/gc/types.js';
@@ -67,7 +68,7 @@ function breakdown(profile: Record<string, number>): string {
  * A run's steps, with its plan's inside "derive plan": the plan's two lanes (commits; objects)
  * overlap, so their steps add up to more than the plan took.
  */
-function runBreakdown(result: RunResult): string {
+function runBreakdown(result: SnakeCased<RunResult>): string {
   return breakdown(result.profile).replace(/derive plan ([\d.]+ s)/, `derive plan $1 [two lanes: ${breakdown(result.plan.profile)}]`);
 }
 
@@ -106,12 +107,12 @@ async function benchEngine(commits: number): Promise<void> {
 
     // The check reads as the plan does and changes no MuseHub row: it goes first, on the same copy.
     const check = cli(['check', REPO, '--json', '--grace', '0'], env, [0, 1]);
-    const checked = JSON.parse(check.stdout) as CheckReport;
+    const checked = JSON.parse(check.stdout) as SnakeCased<CheckReport>;
     report(`  check (own process)   ${check.seconds.toFixed(1)} s   ${ratios(check.seconds)}   ` +
       `${perSecond(commits, check.seconds)} commits   ${checked.clean ? 'clean' : 'problems found'}   peak RSS ${check.rssMiB} MiB`);
 
     const full = cli(['run', REPO, '--yes', '--json', '--grace', '0'], env);
-    const result = JSON.parse(full.stdout) as RunResult;
+    const result = JSON.parse(full.stdout) as SnakeCased<RunResult>;
     report(`  run --yes (plan under the lock, then every phase)  ${full.seconds.toFixed(1)} s   ${ratios(full.seconds)}   ` +
       `${perSecond(rowsDeleted(result), full.seconds)} rows (${rowsDeleted(result).toLocaleString('en')} rows)   ` +
       `peak RSS ${full.rssMiB} MiB`);
@@ -137,7 +138,7 @@ async function benchEngine(commits: number): Promise<void> {
     url = urlOf(copy);
     const planned = join(store, 'bench.gcplan');
     const plan = cli(['plan', REPO, '--json', '--grace', '0', '--out', planned], { ...env, DATABASE_URL: url });
-    const planObject = JSON.parse(plan.stdout) as Plan;
+    const planObject = JSON.parse(plan.stdout) as SnakeCased<Plan>;
     report(`  plan --out (own process)   ${plan.seconds.toFixed(1)} s   ${ratios(plan.seconds)}; deriving it took ` +
       `${planObject.seconds.toFixed(1)} s (${ratios(planObject.seconds)})   peak RSS ${plan.rssMiB} MiB   plan file ` +
       `${(statSync(planned).size / 1024 / 1024).toFixed(1)} MiB`);
@@ -145,7 +146,7 @@ async function benchEngine(commits: number): Promise<void> {
     const floor = await deleteFloor(ADMIN_URL, copy, planned);
     // The run holds to the grace it is given (1h unless told), the file's only where longer: the plan's 0 again.
     const apply = cli(['run', '--plan', planned, '--grace', '0', '--yes', '--json'], { ...env, DATABASE_URL: url });
-    const applied = JSON.parse(apply.stdout) as RunResult;
+    const applied = JSON.parse(apply.stdout) as SnakeCased<RunResult>;
     report(`  run --plan (own process)   ${apply.seconds.toFixed(1)} s   ${perSecond(rowsDeleted(applied), apply.seconds)} rows ` +
       `(${rowsDeleted(applied).toLocaleString('en')} rows)   peak RSS ${apply.rssMiB} MiB`);
     report(`    where the time goes: ${breakdown(applied.profile)}`);

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { SnakeCased } from '../src/commands/output.js';
 import type { SweepResult } from '../src/gc/service.js';
 import { keyForId, type BlobStore } from '../src/storage/blob-store.js';
 import { openBlobStore } from '../src/storage/open.js';
@@ -53,7 +54,7 @@ async function fill(keys: number, target: { root: string } | { store: BlobStore 
 /** `musehub-gc sweep --yes --grace 0` on the store `storage` names; its report line. */
 function sweepLine(label: string, keys: number, env: Record<string, string>): string[] {
   const run = cli(['sweep', '--yes', '--json', '--grace', '0'], env);
-  const result = JSON.parse(run.stdout) as SweepResult;
+  const result = JSON.parse(run.stdout) as SnakeCased<SweepResult>;
   const strays = Math.ceil(keys * STRAY_SHARE);
   if (result.deleted !== strays || result.listed !== keys) {
     throw new Error(`${label}: listed ${result.listed} of ${keys}, deleted ${result.deleted} of ${strays} strays`);

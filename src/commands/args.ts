@@ -8,6 +8,7 @@ import { UsageError, messageOf } from '../errors.js';
 import { PHASES, phaseNamed } from '../gc/phases/table.js';
 import type { PhaseName } from '../gc/types.js';
 import { phaseNames } from '../present.js';
+import { didYouMean, nearest } from '../suggest.js';
 
 /** Every option any command takes; a command accepts the globals plus its own. */
 const OPTIONS = {
@@ -68,6 +69,9 @@ export interface ParsedArgs {
 }
 
 export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  // First loosely, to say in the tool's own words what is wrong with an option; then strictly, for the values.
+  const loose = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  for (const token of loose.tokens) if (token.kind === 'option') checkOption(token.name, token.rawName, token.value);
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
@@ -78,6 +82,19 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   }
   const [command, ...positionals] = parsed.positionals;
   return { command, positionals, values: parsed.values };
+}
+
+/** An option no command takes, a value missing or given where none is wanted: one line, with the nearest name. */
+function checkOption(name: string, rawName: string, value: string | undefined): void {
+  const option = Object.hasOwn(OPTIONS, name) ? OPTIONS[name as OptionName] : undefined;
+  if (!option) {
+    const near = rawName.startsWith('--') ? nearest(name, Object.keys(OPTIONS)).map((known) => `--${known}`) : [];
+    throw new UsageError(`no option ${rawName}${didYouMean(near)} (musehub-gc --help lists them)`);
+  }
+  if (option.type === 'string' && value === undefined) throw new UsageError(`--${name} wants a value: --${name} VALUE`);
+  if (option.type === 'boolean' && value !== undefined) {
+    throw new UsageError(`--${name} takes no value, not ${JSON.stringify(value)}`);
+  }
 }
 
 /** Refuses options the command does not take and a wrong number of positionals. */

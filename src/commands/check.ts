@@ -21,7 +21,7 @@ export const checkCommand: Command = {
     'up the blob of every object the repo refs (a request per object on S3). Liveness is derived as GC',
     'derives it, with the same grace period (--grace, default 1h).',
     'Each repo\'s result (clean or not, when) is recorded in musehub_gc_checks for the console.',
-    '--json prints the report: {checkedAt, clean, blobs, repos: [{repo, clean, problems: [{kind, count,',
+    '--json prints the report: {checked_at, clean, blobs, repos: [{repo, clean, problems: [{kind, count,',
     'examples: [{id, detail}]}]}], warnings}. Progress goes to stderr.',
     'Exits 0 when every repo checked is clean, 1 when it found problems (or failed).',
   ],

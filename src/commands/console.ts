@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_WORKERS, hubPoolSize } from '../gc/hub/workers.js';
 import { EXIT, type CommandInput } from './command.js';
 import { withService } from './hub.js';
-import { commandList } from './help.js';
+import { COMMANDS } from './help.js';
 
 /** A hub pass of the default workers, and a connection beside it for the views that load meanwhile. */
 const CONSOLE_POOL = hubPoolSize(DEFAULT_WORKERS) + 1;
@@ -11,8 +11,9 @@ const CONSOLE_POOL = hubPoolSize(DEFAULT_WORKERS) + 1;
 /** Opens the console; without a terminal, says how to use the headless commands (exit 2). */
 export async function openConsole({ args, settings, graceSeconds }: CommandInput): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new UsageError(['the console needs a terminal (TTY); without one, use the headless commands:',
-      ...commandList(), 'Run `musehub-gc --help` for every option.'].join('\n'));
+    const names = COMMANDS.map((command) => command.name).join(', ');
+    throw new UsageError(`the console needs a terminal; without one, name a command (${names}): ` +
+      'musehub-gc --help says what each does');
   }
   // Ink draws only the final frame when CI is set (it reads it as it loads); on a terminal someone
   // is watching, whatever the environment says.

@@ -8,10 +8,11 @@ import { reposCommand } from './repos.js';
 import { resumeCommand } from './resume.js';
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
+import { whyCommand } from './why.js';
 
 /** The headless commands, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [reposCommand, planCommand, runCommand, historyCommand, resumeCommand,
-  checkCommand, sweepCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [reposCommand, planCommand, whyCommand, runCommand, historyCommand,
+  resumeCommand, checkCommand, sweepCommand, demoCommand];
 
 const GLOBAL_HELP = [
   'Options (every command):',
@@ -41,7 +42,7 @@ const EXIT_HELP = [
 ];
 
 /** One line per command: usage and summary. */
-export function commandList(): string[] {
+function commandList(): string[] {
   return COMMANDS.map((command) => `  ${command.usage}\n      ${command.summary}`);
 }
 

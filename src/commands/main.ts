@@ -13,6 +13,7 @@ import { COMMANDS, commandHelp, programHelp } from './help.js';
 import { hubSettings } from './hub.js';
 import { handleInterrupts, isAborting } from './interrupt.js';
 import { say } from './output.js';
+import { didYouMean, nearest } from '../suggest.js';
 
 /** Runs the command line `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -54,8 +55,10 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS.find((candidate) => candidate.name === args.command);
   if (!command) {
-    throw new UsageError(`no command ${JSON.stringify(args.command)}; the commands are ` +
-      `${COMMANDS.map((known) => known.name).join(', ')} (musehub-gc --help)`);
+    const names = COMMANDS.map((known) => known.name);
+    const near = didYouMean(nearest(args.command, [...names, 'help']));
+    throw new UsageError(`no command ${JSON.stringify(args.command)}${near} ` +
+      `(the commands are ${names.join(', ')}; musehub-gc --help)`);
   }
   if (args.values.help) {
     say(commandHelp(command));

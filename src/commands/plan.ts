@@ -25,7 +25,7 @@ export const planCommand: Command = {
   details: [
     '<repo> is owner/slug or a repo_id.',
     '--items N lists the first N items each phase would delete (--json: 50 unless given).',
-    '--json prints the Plan object as the engine computed it (each complete set as its count).',
+    '--json prints the plan (each complete set as its count; keys in snake_case, docs/json.md).',
     '--out FILE also saves the plan: the hub and repo, the cutoff, every id each phase would delete, signed',
     'with this hub\'s key. `musehub-gc run --plan FILE` deletes no more than it lists, or refuses.',
     '--all plans every repo, --workers at a time (default 2; 1 on the embedded hub), and lists those with',

@@ -9,7 +9,7 @@ export const reposCommand: Command = {
   name: 'repos',
   usage: 'musehub-gc repos [--json]',
   summary: 'List the repos: owner/slug, repo_id, branches, commits, last push, last GC.',
-  details: ['--json prints an array of {repoId, owner, slug, branches, commits, pushedAt, lastGcAt}.'],
+  details: ['--json prints an array of {repo_id, owner, slug, branches, commits, pushed_at, last_gc_at}.'],
   options: ['json'],
   positionals: { min: 0, max: 0 },
   run: ({ args, settings, graceSeconds }) => withService(settings, graceSeconds, async (service) => {

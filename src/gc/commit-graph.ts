@@ -161,6 +161,12 @@ export class CommitGraph {
     return [...this.waiting].map((node) => this.ids.idOf(node));
   }
 
+  /** The node's parents, as node numbers (none until its row is loaded). */
+  parentsOf(node: number): Int32Array {
+    const { start, parents } = this.adjacency();
+    return node + 1 < start.length ? parents.subarray(start[node]!, start[node + 1]!) : new Int32Array(0);
+  }
+
   /** Reads `["<64 hex>", …]` from bytes into edges; false for any other shape. */
   private fastParents(node: number, buf: Uint8Array, start: number, end: number): boolean {
     let p = start;

@@ -21,6 +21,7 @@ import { Session } from './session.js';
 import { lastSweep } from './sweep/record.js';
 import { sweepStore } from './sweep/sweep.js';
 import { repoName, type GcEvent, type RunResult } from './types.js';
+import { explainWhy } from './why.js';
 
 export interface GcServiceOptions {
   /** The grace period estimates are computed with. */
@@ -53,6 +54,7 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
     graph: (repo, graceSeconds) => repoGraph(db, repo, graceSeconds),
     commit: (commitId) => commitDetail(db, commitId),
     plan: (repo, planOptions) => planGc(db, repo, planOptions),
+    why: (repo, id, whyOptions) => explainWhy(db, repo, id, whyOptions),
     async *run(target: RunTarget, runOptions: RunOptions): AsyncGenerator<GcEvent, RunResult> {
       return yield* executeGc({ db, store: await storeFor(runOptions.dryRun) }, target, runOptions);
     },

@@ -1,6 +1,7 @@
 /** Finding repos: by name for the commands, all of them for the repos list. */
 import type { Database } from '../db/connect.js';
 import { UsageError } from '../errors.js';
+import { didYouMean, nearest } from '../suggest.js';
 import type { RepoRow } from './service.js';
 import type { RepoIdentity } from './types.js';
 
@@ -15,10 +16,27 @@ export async function findRepo(db: Database, ref: string): Promise<RepoIdentity>
   )).rows;
   const repo = rows[0];
   if (!repo) {
-    throw new UsageError(`no repo ${JSON.stringify(ref)} in ${db.label}: name it as owner/slug or by repo_id ` +
-      '(`musehub-gc repos` lists them)');
+    const near = await nearRepos(db, ref);
+    throw new UsageError(`no repo ${JSON.stringify(ref)} in ${db.label}${near} (\`musehub-gc repos\` lists them)`);
   }
   return repo;
+}
+
+/**
+ * What an unknown repo name may have meant: the repos whose slug it is (a bare slug names no repo,
+ * and two owners may share one), else the names nearest it; else how repos are named.
+ */
+async function nearRepos(db: Database, ref: string): Promise<string> {
+  const repos: Array<{ name: string; slug: string }> = (await db.knex().raw(
+    `select owner || '/' || slug as name, slug from musehub_repos where deleted_at is null order by 1`)).rows;
+  const slug = ref.includes('/') ? ref.slice(ref.indexOf('/') + 1) : ref;
+  const sameSlug = repos.filter((repo) => repo.slug === slug).map((repo) => repo.name);
+  if (sameSlug.length > 1) {
+    const named = sameSlug.join(', ');
+    return `: ${sameSlug.length} owners have a repo ${JSON.stringify(slug)}, name one as owner/slug: ${named}`;
+  }
+  const near = sameSlug.length === 1 ? sameSlug : nearest(ref, repos.map((repo) => repo.name));
+  return near.length > 0 ? didYouMean(near) : ': name it as owner/slug or by repo_id';
 }
 
 /** Every repo with its counts, in one pass over each table. */

@@ -9,6 +9,7 @@ import type { HubEvent, HubPlan, HubPlanEvent, HubPlanOptions, HubResult, HubRun
 import type { Drained } from './journal.js';
 import type { SweepEvent, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';
 import type { GcEvent, HubIdentity, PhaseName, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
+import type { WhyAnswer, WhyOptions } from './why.js';
 
 /** A repo as the repos table lists it; counts are exact and cheap. */
 export interface RepoRow extends RepoIdentity {
@@ -96,6 +97,17 @@ export interface GcService {
   commit(commitId: string): Promise<CommitDetail>;
   plan(repo: RepoIdentity, options: { graceSeconds: number; itemLimit?: number }): Promise<Plan>;
   /**
+   * "Why is this alive?": what GC does with one commit or object of the repo (`id`: the whole id, or a
+   * prefix of at least 8 hex characters that names one thing; an object's may start `sha256:`), read off
+   * the same derivation as `plan` with the same grace, so the two never disagree. The fate: `live`,
+   * `kept` (by which phase, and why: grace, another repo's ref, another repo's branch/release/tag, a
+   * refused phase), `deleted` (by which phase) or `not-in-repo`; the shortest path that keeps it (a
+   * root and the commits down to it); for an object, the snapshot, commit and file path that name it;
+   * the other repos holding it. `describeWhy` (present.ts) says it in words. A UsageError for an id
+   * that names nothing, or several things.
+   */
+  why(repo: RepoIdentity, id: string, options: WhyOptions): Promise<WhyAnswer>;
+  /**
    * Runs GC phase by phase, asking `decide` before each. It checks the blob store first
    * (nothing is deleted when it is not usable), and yields the run's events; the last is
    * `run-done`, and the generator returns the same result.
@@ -142,5 +154,6 @@ export interface GcService {
 }
 
 export type { RunOptions, RunResult, RunTarget };
+export type { WhyAnswer, WhyFate, WhyFile, WhyHolder, WhyOptions, WhyPath, WhyReason, WhyRoot } from './why.js';
 export type { CheckEvent, CheckOptions, CheckProblem, CheckRecord, CheckReport, CheckTarget, ProblemKind, RepoCheck } from './check/types.js';
 export type { SweepEvent, SweepFound, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';

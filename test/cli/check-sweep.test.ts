@@ -12,6 +12,7 @@ import type { CheckReport, SweepResult } from '../../src/gc/service.js';
 import { FileBlobStore } from '../../src/storage/file-store.js';
 import { serverTarget, type TestDatabase } from '../support/databases.js';
 import { cli, lines } from './run-cli.js';
+import type { SnakeCased } from '../../src/commands/output.js';
 
 describe.each(await serverTarget())('check and sweep on $name', (target) => {
   let test: TestDatabase;
@@ -37,7 +38,7 @@ describe.each(await serverTarget())('check and sweep on $name', (target) => {
 
     const all = await cli(['check', '--all', '--json'], env);
     expect(all.code).toBe(1);
-    const report = JSON.parse(all.stdout) as CheckReport;
+    const report = JSON.parse(all.stdout) as SnakeCased<CheckReport>;
     expect(report.repos.filter((result) => !result.clean).map((result) => `${result.repo.owner}/${result.repo.slug}`)).toEqual([DEMO.corrupt]);
 
     const corrupt = await cli(['check', DEMO.corrupt], env);
@@ -71,8 +72,8 @@ describe.each(await serverTarget())('check and sweep on $name', (target) => {
 
     const swept = await cli(['sweep', '--yes', '--json'], env);
     expect(swept.code).toBe(0);
-    expect(JSON.parse(swept.stdout) as SweepResult).toMatchObject({ outcome: 'done', deleted: 1, deletedBytes: 5, young: 1, errors: [] });
+    expect(JSON.parse(swept.stdout) as SnakeCased<SweepResult>).toMatchObject({ outcome: 'done', deleted: 1, deleted_bytes: 5, young: 1, errors: [] });
     const again = await cli(['sweep', '--dry-run', '--json'], env);
-    expect(JSON.parse(again.stdout) as SweepResult).toMatchObject({ candidates: 0, young: 1 });
+    expect(JSON.parse(again.stdout) as SnakeCased<SweepResult>).toMatchObject({ candidates: 0, young: 1 });
   });
 });

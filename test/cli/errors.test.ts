@@ -39,11 +39,26 @@ describe('musehub-gc without a hub', () => {
     expectOneLine(badPhase.stderr, /no phase "blobs"/);
   });
 
-  it('says how to go headless when the console has no terminal (exit 2)', async () => {
+  it('says in one line how to go headless when the console has no terminal (exit 2)', async () => {
     const outcome = await cli([]);
     expect(outcome.code).toBe(2);
-    expect(outcome.stderr).toMatch(/needs a terminal/);
-    expect(outcome.stderr).toContain('musehub-gc run (<repo> | --plan FILE | --all)');
+    expect(outcome.stdout).toBe('');
+    expectOneLine(outcome.stderr, /the console needs a terminal; without one, name a command \(repos, plan, why, run, .*\): musehub-gc --help/);
+  });
+
+  it('suggests the nearest command and option, in its own words', async () => {
+    const command = await cli(['plna', 'a/b']);
+    expect(command.code).toBe(2);
+    expectOneLine(command.stderr, /^musehub-gc: no command "plna": did you mean plan\? \(the commands are repos, plan, why, /);
+    const option = await cli(['plan', 'a/b', '--jsn']);
+    expect(option.code).toBe(2);
+    expectOneLine(option.stderr, /^musehub-gc: no option --jsn: did you mean --json\? \(musehub-gc --help lists them\)\n$/);
+    expectOneLine((await cli(['run', 'a/b', '--dryrun'])).stderr, /no option --dryrun: did you mean --dry-run\?/);
+    expectOneLine((await cli(['repos', '--frobnicate'])).stderr, /^musehub-gc: no option --frobnicate \(musehub-gc --help lists them\)\n$/);
+    expectOneLine((await cli(['repos', '-q'])).stderr, /^musehub-gc: no option -q \(/);
+    expectOneLine((await cli(['plan', 'a/b', '--grace'])).stderr, /^musehub-gc: --grace wants a value: --grace VALUE\n$/);
+    expectOneLine((await cli(['repos', '--json=yes'])).stderr, /^musehub-gc: --json takes no value, not "yes"\n$/);
+    for (const outcome of [command, option]) expect(outcome.stderr).not.toMatch(/Unknown option|To specify a positional/);
   });
 
   it('says in one line what run --all wants, before touching a hub', async () => {

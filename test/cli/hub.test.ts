@@ -29,6 +29,7 @@ import { simulate } from '../torture/simulate.js';
 import { serverTarget, type TestDatabase } from '../support/databases.js';
 import { parsePrometheus, sampleValue } from '../support/prometheus.js';
 import { cli, startCli } from './run-cli.js';
+import type { SnakeCased } from '../../src/commands/output.js';
 
 /** A random hub of eight repos and their forks, fixed by its seed: forks collected at once leave pending work in it. */
 function randomHub(): HubModel {
@@ -84,7 +85,7 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
     }
     const outcomes = await Promise.all(both);
     for (const outcome of outcomes) expect([0, 3], outcome.stderr).toContain(outcome.code);
-    const [first, second] = outcomes.map((outcome) => JSON.parse(outcome.stdout) as HubResult);
+    const [first, second] = outcomes.map((outcome) => JSON.parse(outcome.stdout) as SnakeCased<HubResult>);
     expect(second!.since).toBe(first!.since);
     for (const repo of hub.repos) {
       const turns = [first!, second!].map((result) => result.repos.find((turn) => turn.repo_id === repo.id)!);
@@ -97,7 +98,7 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
 
     // What forks let go of at the same instant waits as pending work: the next pass takes it up.
     const next = await cli(['run', '--all', '--yes', '--json', '--workers', '1'], env);
-    expect((JSON.parse(next.stdout) as HubResult).repos.every((turn) => turn.result)).toBe(true);
+    expect((JSON.parse(next.stdout) as SnakeCased<HubResult>).repos.every((turn) => turn.result)).toBe(true);
     expect(await oracleProblems(hub, bench)).toEqual([]);
   }, 120_000);
 
@@ -120,7 +121,7 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
       await noLocksLeft();
 
       const next = await cli(['run', '--all', '--yes', '--json', '--workers', '1'], env);
-      const turn = (JSON.parse(next.stdout) as HubResult).repos.find((repo) => repo.repo_id === killed)!;
+      const turn = (JSON.parse(next.stdout) as SnakeCased<HubResult>).repos.find((repo) => repo.repo_id === killed)!;
       expect(turn.status).toBe('done');
       expect(Number(await value('select count(*) as value from musehub_gc_journal'))).toBe(0);
       expect(await oracleProblems(hub, s3)).toEqual([]);
@@ -148,14 +149,14 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
 
       const planned = await cli(['plan', '--all', '--json', '--report', join(dir, 'plan.md')], env);
       expect(planned.code).toBe(0);
-      const plan = JSON.parse(planned.stdout) as HubPlan;
+      const plan = JSON.parse(planned.stdout) as SnakeCased<HubPlan>;
       const planReport = readFileSync(join(dir, 'plan.md'), 'utf8');
       for (const phase of PHASES) expect(planReport).toContain(`| ${phaseTitle(phase)} |`);
 
       const outcome = await cli(['run', '--all', '--yes', '--json', '--metrics-file', join(dir, 'gc.prom'),
         '--report', join(dir, 'run.md')], env);
       expect(outcome.code).toBe(1);
-      const result = JSON.parse(outcome.stdout) as HubResult;
+      const result = JSON.parse(outcome.stdout) as SnakeCased<HubResult>;
       expect(result.repos).toHaveLength(plan.repos.length);
       const failing = result.repos.find((repo) => repo.repo === DEMO.abandonedUpload)!;
       expect(failing.result!.errors).toEqual([expect.stringMatching(new RegExp(`blob ${doomed!.id} not deleted: EISDIR`))]);

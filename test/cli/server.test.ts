@@ -20,6 +20,7 @@ import { FileBlobStore } from '../../src/storage/file-store.js';
 import { serverTarget, TEST_DATABASE_URL, type TestDatabase } from '../support/databases.js';
 import { BLUE_IN_GREEN, blueInGreenBytes } from '../support/demo-counts.js';
 import { cli, lines, terminalCli } from './run-cli.js';
+import type { SnakeCased } from '../../src/commands/output.js';
 
 describe.each(await serverTarget())('musehub-gc on $name', (target) => {
   let test: TestDatabase;
@@ -49,12 +50,12 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     for (const name of [DEMO.forcePushed, DEMO.fork, DEMO.corrupt, DEMO.clean, DEMO.empty]) expect(names).toContain(name);
   });
 
-  let plan: Plan;
+  let plan: SnakeCased<Plan>;
 
   it('plan --json of the force-pushed repo has every phase, each deleting what the demo hub was built to leave', async () => {
     const outcome = await cli(['plan', DEMO.forcePushed, '--json', '--items', '1000'], env);
     expect(outcome.code).toBe(0);
-    plan = JSON.parse(outcome.stdout) as Plan;
+    plan = JSON.parse(outcome.stdout) as SnakeCased<Plan>;
     expect(plan.phases.map((phase) => phase.phase)).toEqual(['commits', 'snapshots', 'refs', 'objects', 'cache']);
     expect(plan.phases.every((phase) => !phase.refused)).toBe(true);
     const [commits, snapshots, refs, objects, cache] = plan.phases;
@@ -93,21 +94,21 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     expect(run.stderr).toMatch(/set MUSEHUB_STORAGE or --storage/);
     const dryRun = await cli(['run', DEMO.forcePushed, '--dry-run', '--json'], noStore);
     expect(dryRun.code).toBe(0);
-    const result = JSON.parse(dryRun.stdout) as RunResult;
+    const result = JSON.parse(dryRun.stdout) as SnakeCased<RunResult>;
     expect(result.dry_run).toBe(true);
     expect(result.commits_deleted).toBe(BLUE_IN_GREEN.commits);
     expect(await column('select count(*)::int as value from musehub_commits where commit_id = any(?)',
       [plan.phases[0]!.items.map((item) => item.id)])).toEqual([plan.phases[0]!.rows]);
   });
 
-  let result: RunResult;
+  let result: SnakeCased<RunResult>;
 
   it('run --yes --json deletes what the plan said and prints the RunResult', async () => {
     const outcome = await cli(['run', DEMO.forcePushed, '--yes', '--json'], env);
     expect(outcome.code).toBe(0);
-    result = JSON.parse(outcome.stdout) as RunResult;
+    result = JSON.parse(outcome.stdout) as SnakeCased<RunResult>;
     expect(result).toMatchObject({
-      repo_id: plan.repo.repoId, outcome: 'done', dry_run: false, errors: [],
+      repo_id: plan.repo.repo_id, outcome: 'done', dry_run: false, errors: [],
       commits_deleted: BLUE_IN_GREEN.commits, commit_refs_deleted: BLUE_IN_GREEN.commitRefs,
       snapshots_deleted: BLUE_IN_GREEN.snapshots, object_refs_deleted: BLUE_IN_GREEN.objectRefs,
       objects_deleted: BLUE_IN_GREEN.objects, mpack_cache_deleted: BLUE_IN_GREEN.cacheRows,
@@ -127,17 +128,17 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
   it('history shows the run', async () => {
     const outcome = await cli(['history', DEMO.forcePushed, '--json'], env);
     expect(outcome.code).toBe(0);
-    const runs = JSON.parse(outcome.stdout) as RunRecord[];
-    const run = runs.find((record) => record.runId === result.run_id);
-    expect(run).toMatchObject({ outcome: 'done', dryRun: false, bytesFreed: result.storage_bytes_freed });
+    const runs = JSON.parse(outcome.stdout) as Array<SnakeCased<RunRecord>>;
+    const run = runs.find((record) => record.run_id === result.run_id);
+    expect(run).toMatchObject({ outcome: 'done', dry_run: false, bytes_freed: result.storage_bytes_freed });
     const text = await cli(['history', DEMO.forcePushed], env);
-    expect(text.stdout).toContain(run!.startedAt);
+    expect(text.stdout).toContain(run!.started_at);
   });
 
   it('run --yes of the corrupt repo runs what it may and exits 3 for the refused phases', async () => {
     const outcome = await cli(['run', DEMO.corrupt, '--yes', '--json'], env);
     expect(outcome.code).toBe(3);
-    const corrupt = JSON.parse(outcome.stdout) as RunResult;
+    const corrupt = JSON.parse(outcome.stdout) as SnakeCased<RunResult>;
     expect(corrupt.phases.filter((phase) => phase.status === 'refused').map((phase) => phase.phase))
       .toEqual(['refs', 'objects']);
     expect(outcome.stderr).toMatch(/phase refs refused/);
@@ -149,7 +150,7 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     try {
       const outcome = await cli(['run', DEMO.clean, '--yes', '--json'], env);
       expect(outcome.code).toBe(3);
-      expect((JSON.parse(outcome.stdout) as RunResult).outcome).toBe('refused');
+      expect((JSON.parse(outcome.stdout) as SnakeCased<RunResult>).outcome).toBe('refused');
       expect(outcome.stderr).toMatch(new RegExp(`pid ${session.backendPid}`));
     } finally {
       await unlock();
@@ -182,7 +183,7 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
         [/Delete \d+ expired entr.* from storage\? Type the slug \(caravan\) to confirm: /, repo.slug],
       ]);
       expect(code).toBe(3);
-      const result = JSON.parse(screen.slice(screen.indexOf('{\r\n  "run_id"')).replace(/\r\n/g, '\n')) as RunResult;
+      const result = JSON.parse(screen.slice(screen.indexOf('{\r\n  "run_id"')).replace(/\r\n/g, '\n')) as SnakeCased<RunResult>;
       expect(result.phases.map((phase) => phase.status)).toEqual(['done', 'done', 'done', 'skipped', 'done']);
       expect(result.mpack_cache_deleted).toBe(before.phases[4]!.rows);
       // The refs went; the objects, whose phase was declined, stay with their blobs.

@@ -8,13 +8,14 @@ import { recordOf } from '../../src/gc/check/types.js';
 import { emptySets } from '../../src/gc/plan.js';
 import type {
   CheckProblem, CheckRecord, CheckReport, CommitDetail, Estimate, GcService, GraphCommit, RepoCheck, RepoRow, RunRecord, RunTarget,
-  SweepEvent, SweepFound, SweepRecord, SweepResult,
+  SweepEvent, SweepFound, SweepRecord, SweepResult, WhyAnswer, WhyPath,
 } from '../../src/gc/service.js';
 import type { Decision, GcEvent, Plan, PhaseName, PhasePlan, PhaseResult, PlanSource, RepoIdentity, RunResult } from '../../src/gc/types.js';
 import { passEvents, passResult } from '../../src/gc/hub/run-all.js';
 import type { HubEvent, HubRepoResult, HubResult, PassStart } from '../../src/gc/hub/types.js';
 import { DEFAULT_WORKERS, hubPoolSize, workersFor } from '../../src/gc/hub/workers.js';
 import { repoName } from '../../src/gc/types.js';
+import { UsageError } from '../../src/errors.js';
 
 /** The clock the tests pin the console to. */
 export const NOW = Date.parse('2025-06-01T12:00:00Z');
@@ -57,6 +58,52 @@ export function longHistory(count: number): GraphCommit[] {
 
 function phasePlan(phase: PhasePlan['phase'], counts: Partial<PhasePlan>): PhasePlan {
   return { phase, refs: 0, rows: 0, bytes: 0, blobs: 0, kept: [], items: [], ...counts };
+}
+
+/**
+ * What the engine's `why` says of the fixture graph: a reachable commit is live through the
+ * shortest path from a labelled commit (a branch, `[release]` or `#tag`), an orphaned one is
+ * deleted by phase 1, a kept one stays held by the fork; an object of the detail view's files
+ * is live through the newest reachable commit. Another id names nothing, as the engine says.
+ */
+export function fixtureWhy(repo: RepoIdentity, graph: GraphCommit[], id: string, graceSeconds: number): WhyAnswer {
+  const base = { repo, holders: [], ref: null, computedAt: ago(1), cutoff: ago(graceSeconds), graceSeconds };
+  const commit = graph.find((entry) => entry.commitId.startsWith(id));
+  const pathTo = (target: string): WhyPath | undefined => {
+    const byId = new Map(graph.map((entry) => [entry.commitId, entry]));
+    const from = new Map<string, string | null>();
+    const queue = graph.filter((entry) => entry.labels.length > 0 && entry.state === 'reachable').map((entry) => entry.commitId);
+    for (const start of queue) from.set(start, null);
+    for (const at of queue) {
+      if (at === target) {
+        const commits = [at];
+        for (let up = from.get(at); up; up = from.get(up)) commits.unshift(up);
+        const label = byId.get(commits[0]!)!.labels[0]!;
+        const kind = label.startsWith('[') ? 'release' : label.startsWith('#') ? 'tag' : 'branch';
+        return { root: { kind, name: label.replace(/^[[#]|]$/g, ''), commitId: commits[0]! }, commits };
+      }
+      for (const parent of byId.get(at)?.parentIds ?? []) {
+        if (from.has(parent)) continue;
+        from.set(parent, at);
+        queue.push(parent);
+      }
+    }
+    return undefined;
+  };
+  if (commit) {
+    const answer = { ...base, kind: 'commit' as const, id: commit.commitId };
+    if (commit.state === 'reachable') return { ...answer, fate: 'live', path: pathTo(commit.commitId) };
+    if (commit.state === 'orphaned') return { ...answer, fate: 'deleted', phase: 'commits' };
+    return { ...answer, fate: 'kept', phase: 'commits', reason: 'other-repo', holders: [{ repo: 'keystrio/blue-in-green', via: 'ref' }] };
+  }
+  const file = [['bass/take.mid', `sha256:${cid('0b0b0b1')}`], ['piano/comping.wav', `sha256:${cid('0c0c0c1')}`]]
+    .find(([, objectId]) => objectId!.startsWith(id) || objectId!.slice('sha256:'.length).startsWith(id));
+  const newest = graph.find((entry) => entry.state === 'reachable');
+  if (!file || !newest) throw new UsageError(`no commit or object starts with ${id} in fixture demo hub`);
+  return {
+    ...base, kind: 'object', id: file[1]!, fate: 'live', path: pathTo(newest.commitId),
+    file: { snapshotId: cid('5a5a5a1'), path: file[0]!, commitId: newest.commitId }, object: { bytes: 65536, storedAt: ago(3600) },
+  };
 }
 
 /** The plan of blue-in-green as the preview sketch shows it. */
@@ -374,6 +421,9 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
           { path: 'piano/comping.wav', objectId: `sha256:${cid('0c0c0c1')}`, bytes: null },
         ],
       };
+    },
+    async why(repo, id, { graceSeconds }) {
+      return fixtureWhy(repo, options.graph ?? BLUE_IN_GREEN, id, graceSeconds);
     },
     async findRepo(ref) {
       const repo = repos.find((entry) => `${entry.owner}/${entry.slug}` === ref || entry.repoId === ref);
