@@ -41,6 +41,8 @@ export interface Hub {
 export interface HubOptions {
   /** Connections a server's pool may open: a hub pass wants some per worker. */
   poolMax?: number;
+  /** The command, when it writes to the database: a read-only one refuses it in one line before any work. */
+  writes?: string;
 }
 
 /**
@@ -64,7 +66,12 @@ export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Prom
   })();
   const detach = onInterrupt(close);
   try {
-    return await work(await opening);
+    const hub = await opening;
+    if (options.writes) {
+      const { requireWritable } = await import('../db/access.js');
+      await requireWritable(hub.db.knex(), hub.db.label, options.writes);
+    }
+    return await work(hub);
   } finally {
     detach();
     await close();

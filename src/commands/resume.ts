@@ -24,5 +24,5 @@ export const resumeCommand: Command = {
         `${drained.renamed} kept because a row names them again, ${drained.errors.length} errors`);
     }
     return drained.errors.length > 0 ? EXIT.failed : EXIT.done;
-  }),
+  }, { writes: 'resume' }),
 };

@@ -77,5 +77,5 @@ export function runAll({ args, settings, graceSeconds }: CommandInput): Promise<
       repos: result.repos.map((repo) => ({ ...repo, plan: notes.planOf(repo.repo_id), warnings: notes.warningsOf(repo.repo_id) })),
     }, { result, success: code === 0 });
     return code;
-  }, { poolMax: hubPoolSize(workers) });
+  }, { poolMax: hubPoolSize(workers), writes: 'run --all' });
 }

@@ -137,7 +137,7 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
         finished_at: context.finishedAt, result, plan: notes.planOf(repo.repoId), warnings: notes.warningsOf(repo.repoId) }],
     });
     return runExitCode(result, phases, declined);
-  });
+  }, { writes: 'run' });
 }
 
 /** The run's end in a few lines: what was deleted, what was not run and why. */

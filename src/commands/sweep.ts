@@ -86,6 +86,6 @@ export const sweepCommand: Command = {
       else progress.line(describeSweepResult(result));
       if (result.outcome === 'failed' || result.errors.length > 0) return EXIT.failed;
       return result.outcome === 'done' ? EXIT.done : EXIT.refused;
-    });
+    }, { writes: dryRun ? 'sweep --dry-run' : 'sweep' });
   },
 };

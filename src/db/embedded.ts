@@ -65,8 +65,10 @@ function pgVersionExists(dataDir: string): boolean {
 }
 
 /**
- * Creates `<dir>/lock` holding our pid, or says who holds it. A lock left by a
- * process that no longer runs is taken over. Returns the function that releases it.
+ * Creates `<dir>/lock` holding our pid and when our process started, or says who holds it.
+ * A lock left by a process that no longer runs is taken over, and so is one whose pid now
+ * names another process (the pid reused since, or after a reboot): its start differs from
+ * the one the lock recorded. Returns the function that releases it.
  */
 export function takeLockFile(dir: string): () => void {
   try {
@@ -79,7 +81,7 @@ export function takeLockFile(dir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
-      writeSync(fd, `${process.pid}\n${new Date().toISOString()}\n`);
+      writeSync(fd, `${process.pid}\n${new Date().toISOString()}\n${processStart(process.pid) ?? ''}\n`);
       closeSync(fd);
       return () => rmSync(path, { force: true });
     } catch (error) {
@@ -87,8 +89,8 @@ export function takeLockFile(dir: string): () => void {
         throw new UnavailableError(`cannot lock ${dir}: ${messageOf(error)}; ` +
           'set XDG_CACHE_HOME to a writable directory or use DATABASE_URL');
       }
-      const [pid, since] = readFileSync(path, 'utf8').split('\n');
-      if (pid && isAlive(Number(pid))) {
+      const [pid, since, started] = readFileSync(path, 'utf8').split('\n');
+      if (pid && holdsLock(Number(pid), started)) {
         throw new RefusedError(`the embedded database in ${dir} is already open by pid ${pid} ` +
           `(since ${since}); close that musehub-gc first`);
       }
@@ -96,6 +98,31 @@ export function takeLockFile(dir: string): () => void {
     }
   }
   throw new RefusedError(`cannot lock ${dir}: another process keeps taking the lock`);
+}
+
+/** Whether the process the lock names still runs: alive, and (where the lock says when it started) the same process. */
+function holdsLock(pid: number, started: string | undefined): boolean {
+  if (!isAlive(pid)) return false;
+  // A lock written before start times were recorded, or a start that cannot be read now: alive is all we know.
+  if (!started) return true;
+  const now = processStart(pid);
+  return now === undefined || now === started;
+}
+
+/**
+ * What tells a process from a later one given the same pid: the boot it runs in and its start
+ * time in clock ticks since that boot (/proc/<pid>/stat, field 22). Undefined where /proc is not.
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 2, the command, may hold spaces and parentheses: count the fields from after its last ')', field 3 first.
+    const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3];
+    return boot && ticks ? `${boot} ${ticks}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -5,9 +5,11 @@
  * migrations (db/migrations, shipped in the build) create and evolve them on first use.
  * MuseHub's own tables are never touched.
  */
-import { defineEntity, p, type MikroORM } from '@mikro-orm/core';
+import { defineEntity, p } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { RefusedError, messageOf } from '../errors.js';
+import { UserError } from '../errors.js';
+import { migrationRefusal, requireMigratable } from './access.js';
 import type { SweepResult } from '../gc/sweep/types.js';
 import { Checks } from './migrations/checks.js';
 import { HubPasses } from './migrations/hub-passes.js';
@@ -206,22 +208,24 @@ export const toolMigrations = {
 /**
  * Brings the tool's tables up to date (saying so in one line through `notice` when it
  * changes anything) and returns the hub's id. A database user who may not create
- * tables gets one line saying what to grant.
+ * tables gets one line saying what to grant; a read-only database, one line saying so.
  */
 export async function migrateToolSchema(orm: MikroORM, label: string, notice: (line: string) => void): Promise<string> {
   const migrator = orm.getMigrator();
+  const knex = orm.em.getKnex();
   try {
     const pending = await migrator.getPendingMigrations();
     if (pending.length > 0) {
+      await requireMigratable(knex, label);
       notice(`preparing musehub-gc's own tables in ${label} (${pending.map((migration) => migration.name).join(', ')})…`);
       await migrator.up();
     }
   } catch (error) {
-    if ((error as { code?: string }).code === '42501') {
-      throw new RefusedError(`the database user may not create musehub-gc's tables in ${label} (${messageOf(error)}): ` +
-        'grant it CREATE on the schema, or run musehub-gc once as a user who may');
-    }
-    throw error;
+    if (error instanceof UserError) throw error;
+    const refusal = migrationRefusal(error, label);
+    // Reading what is pending creates the migrations' own table on first use: a refusal there has the same causes.
+    if (refusal) await requireMigratable(knex, label);
+    throw refusal ?? error;
   }
   return (await orm.em.fork().findOneOrFail(GcHub, { singleton: true })).hubId;
 }

@@ -6,7 +6,7 @@ import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Box, render, useApp, useStdout } from 'ink';
 import type { GcService, RepoCheck } from '../gc/service.js';
 import { UsageError } from '../errors.js';
-import { ConsoleContext, type ConsoleContextValue, type StoppableWork } from './console-context.js';
+import { ConsoleContext, type ConsoleContextValue, type InFlightWork } from './console-context.js';
 import { formatGrace } from '../present.js';
 import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, TitleBar, TooSmall } from './frame.js';
 import { KeyRouter } from './key-router.js';
@@ -69,7 +69,7 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
   const [keyScreens, setKeyScreens] = useState<ReadonlyMap<string, ScreenName>>(new Map());
   const [dataVersion, setDataVersion] = useState(0);
   const [checks, setChecks] = useState<ReadonlyMap<string, RepoCheck>>(new Map());
-  const inFlight = useRef<{ work: StoppableWork; asked: boolean } | null>(null);
+  const inFlight = useRef<InFlightWork | null>(null);
 
   const setKeys = useCallback((viewId: string, screen: ScreenName) => {
     setKeyScreens((screens) => (screens.get(viewId) === screen ? screens : new Map(screens).set(viewId, screen)));
@@ -77,14 +77,28 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
   const checked = useCallback((result: RepoCheck) => {
     setChecks((kept) => new Map(kept).set(result.repo.repoId, result));
   }, []);
-  const stopOnCtrlC = useCallback((work: StoppableWork) => {
-    const entry = { work, asked: false };
+  const stopOnCtrlC = useCallback((entry: InFlightWork) => {
     inFlight.current = entry;
     return () => {
-      if (inFlight.current !== entry) return;
-      inFlight.current = null;
-      if (entry.asked) setStatus({ message: `The ${work.what} stopped. Ctrl+C quits.`, tone: 'warning' });
+      if (inFlight.current === entry) inFlight.current = null;
+      if (!entry.asked) return;
+      // The next work of the view is asked afresh; this one says how it ended, and that Ctrl+C now quits.
+      entry.asked = false;
+      const { what, ended } = entry.work();
+      const outcome = ended();
+      if (!outcome) return;
+      const how = outcome === 'stopped' ? `The ${what} stopped.` : `The ${what} ended: ${outcome}.`;
+      setStatus({ message: `${how} Ctrl+C quits.`, tone: 'warning' });
     };
+  }, []);
+  const askStop = useCallback((entry: InFlightWork, by: 'key' | 'ctrl+c') => {
+    const work = entry.work();
+    if (!entry.asked) {
+      entry.asked = true;
+      work.stop();
+    }
+    const quit = `Ctrl+C ${by === 'ctrl+c' ? 'again ' : ''}quits now, abandoning ${work.abandoning}`;
+    setStatus({ message: `The ${work.what} stops after ${work.after}. ${quit}.`, tone: 'warning' });
   }, []);
 
   const context = useMemo<ConsoleContextValue>(
@@ -103,8 +117,9 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
       checks,
       checked,
       stopOnCtrlC,
+      askStop,
     }),
-    [service, readOnly, graceSeconds, now, dispatch, setKeys, dataVersion, checks, checked, stopOnCtrlC],
+    [service, readOnly, graceSeconds, now, dispatch, setKeys, dataVersion, checks, checked, stopOnCtrlC, askStop],
   );
 
   const tooSmall = columns < MIN_SIZE.columns || rows < MIN_SIZE.rows;
@@ -120,10 +135,7 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
       const working = inFlight.current;
       if (action === 'quit' && working && !working.asked && (key === 'ctrl+c' || tooSmallNow.current)) {
         // Quitting mid-way would abandon what the work is deleting: the first Ctrl+C lets it reach a safe point.
-        const { work } = working;
-        working.asked = true;
-        work.stop();
-        setStatus({ message: `The ${work.what} stops after ${work.after}. Ctrl+C again quits now, abandoning ${work.abandoning}.`, tone: 'warning' });
+        askStop(working, 'ctrl+c');
       } else if (action === 'quit' && (atTop || key === 'ctrl+c' || tooSmallNow.current)) exit();
       else if (action === 'back' && !atTop) {
         setStatus({ message: '', tone: undefined });
@@ -132,7 +144,7 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
         dispatch({ type: 'push', view: { kind: 'help', about: keyScreens.get(viewIdOf(top)) ?? screenOf(top.view) } });
       }
     },
-    [currentStack, readOnly, exit, dispatch, keyScreens],
+    [currentStack, readOnly, exit, dispatch, keyScreens, askStop],
   );
 
   const top = topOf(stack);

@@ -1,5 +1,5 @@
 /** What every screen of the console shares: the service, the mode, navigation and the status line. */
-import { createContext, useContext, useEffect, useRef } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef } from 'react';
 import type { GcService, RepoCheck } from '../gc/service.js';
 import type { View } from './view-stack.js';
 import type { Tone } from './theme.js';
@@ -26,8 +26,13 @@ export interface ConsoleContextValue {
   checks: ReadonlyMap<string, RepoCheck>;
   /** Keeps a repo's check result for every view that shows it. */
   checked(result: RepoCheck): void;
-  /** Makes Ctrl+C stop `work` where it safely can before it quits (a second Ctrl+C quits now); returns what says the work has ended. */
-  stopOnCtrlC(work: StoppableWork): () => void;
+  /**
+   * Makes Ctrl+C stop the work where it safely can before it quits (a second Ctrl+C quits now);
+   * returns what says the work has ended.
+   */
+  stopOnCtrlC(work: InFlightWork): () => void;
+  /** Stops the work at its next safe point and says so on the status line: a view's stop key, and the first Ctrl+C. */
+  askStop(work: InFlightWork, by: 'key' | 'ctrl+c'): void;
 }
 
 /** Destructive work in flight (a run, a sweep, a hub pass), and how its stop is said. */
@@ -40,6 +45,17 @@ export interface StoppableWork {
   after: string;
   /** What quitting before that point abandons: `the phase`. */
   abandoning: string;
+  /**
+   * Once the work has ended after a stop was asked, its outcome as its summary shows it (`stopped`,
+   * or `done` when nothing was left to stop before); undefined when it failed and said so itself.
+   */
+  ended(): string | undefined;
+}
+
+/** A view's work, read as it is now, and whether a stop was asked: once asked, a stop is never taken back. */
+export interface InFlightWork {
+  readonly work: () => StoppableWork;
+  asked: boolean;
 }
 
 export const ConsoleContext = createContext<ConsoleContextValue | null>(null);
@@ -70,14 +86,19 @@ export function useHintScope(viewId: string, active: boolean, screen: ScreenName
   }, [active, screen, viewId, setKeys]);
 }
 
-/** While `working`, Ctrl+C stops the view's work where it safely can before it quits. */
-export function useStopOnCtrlC(working: boolean, work: StoppableWork): void {
-  const { stopOnCtrlC } = useConsole();
+/**
+ * While `working`, Ctrl+C stops the view's work where it safely can before it quits. Returns the
+ * view's own stop (its x key): the same stop, said the same way, so the status line and the keys
+ * agree however the stop was asked, even when it was asked before the work had registered.
+ */
+export function useStopOnCtrlC(working: boolean, work: StoppableWork): () => void {
+  const { stopOnCtrlC, askStop } = useConsole();
   const latest = useRef(work);
   latest.current = work;
+  const inFlight = useRef<InFlightWork>({ work: () => latest.current, asked: false }).current;
   useEffect(() => {
     if (!working) return;
-    const { what, after, abandoning } = latest.current;
-    return stopOnCtrlC({ what, after, abandoning, stop: () => latest.current.stop() });
-  }, [working, stopOnCtrlC]);
+    return stopOnCtrlC(inFlight);
+  }, [working, stopOnCtrlC, inFlight]);
+  return useCallback(() => askStop(inFlight, 'key'), [askStop, inFlight]);
 }

@@ -216,7 +216,16 @@ export function keysOf(input: string, key: Key): string[] {
   if (key.tab) return ['tab'];
   if (key.backspace || key.delete) return ['backspace'];
   if (key.ctrl && input.length === 1) return [`ctrl+${input}`];
-  return [...input].map((char) => CONTROL_CHARS[char] ?? char);
+  return [...input].map((char) => CONTROL_CHARS[char] ?? ctrlName(char) ?? char);
+}
+
+/**
+ * A control character read inside a burst (`y` and Ctrl+C in one read arrive as `y\u0003`) named
+ * as Ink names it alone: `ctrl+c`. Left raw, it would reach the view as an unknown key and be lost.
+ */
+function ctrlName(char: string): string | undefined {
+  const code = char.charCodeAt(0);
+  return code >= 1 && code <= 26 ? `ctrl+${String.fromCharCode(code + 96)}` : undefined;
 }
 
 /** A printable key a text field takes as typed text. */

@@ -2,11 +2,11 @@
  * The embedded demo hub through the CLI: seeded on first start under
  * XDG_CACHE_HOME, kept to one process by its lock file, rebuilt by `demo reset`.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { takeLockFile } from '../../src/db/embedded.js';
+import { processStart, takeLockFile } from '../../src/db/embedded.js';
 import { DEMO } from '../../src/demo/demo-hub.js';
 import { cli, lines, startCli } from './run-cli.js';
 
@@ -61,6 +61,29 @@ describe('musehub-gc on the embedded hub', () => {
     // Closed on the way out: the lock is gone.
     expect(existsSync(join(hubDir, 'lock'))).toBe(false);
   });
+
+  it.skipIf(!processStart(process.pid))('takes over a lock whose pid, alive, is another process: one started at another time or boot', async () => {
+    // This test process is alive; the lock says its pid started otherwise: the pid was reused since.
+    const lock = join(hubDir, 'lock');
+    mkdirSync(hubDir, { recursive: true });
+    const [boot, ticks] = processStart(process.pid)!.split(' ');
+    for (const started of [`${boot} ${Number(ticks) + 1}`, `00000000-0000-0000-0000-000000000000 ${ticks}`]) {
+      writeFileSync(lock, `${process.pid}\n2026-01-01T00:00:00.000Z\n${started}\n`);
+      const outcome = await cli(['repos', '--json'], env);
+      expect(outcome.code).toBe(0);
+      expect(existsSync(lock)).toBe(false);
+    }
+    // A lock that says no start (written before starts were recorded) naming a live pid is held.
+    writeFileSync(lock, `${process.pid}\n2026-01-01T00:00:00.000Z\n`);
+    try {
+      const outcome = await cli(['repos'], env);
+      expect(outcome.code).toBe(3);
+      expect(outcome.stderr).toMatch(new RegExp(`is already open by pid ${process.pid} `));
+    } finally {
+      rmSync(lock, { force: true });
+    }
+    // Three starts of the CLI on the embedded hub.
+  }, 180_000);
 
   it('demo reset deletes the hub and builds it again', async () => {
     const stray = join(hubDir, 'blobs', 'stray-file');

@@ -44,8 +44,40 @@ function buildCli(into: string): string {
 }
 
 /** The environment of the console: the embedded hub under a cache of the test's own. */
-function hubEnv(): string[] {
-  return ['env', '-u', 'DATABASE_URL', '-u', 'MUSEHUB_STORAGE', `XDG_CACHE_HOME=${join(work, 'cache')}`];
+function hubEnv(cache = join(work, 'cache')): string[] {
+  return ['env', '-u', 'DATABASE_URL', '-u', 'MUSEHUB_STORAGE', `XDG_CACHE_HOME=${cache}`];
+}
+
+/** Runs the built CLI on the embedded hub under `cache`; fails with its stderr. */
+function runCli(cache: string, args: string[]): string {
+  const env = hubEnv(cache);
+  const ran = spawnSync(env[0]!, [...env.slice(1), process.execPath, cli, ...args], { encoding: 'utf8' });
+  if (ran.status !== 0) throw new Error(`musehub-gc ${args.join(' ')} exited ${ran.status}: ${ran.stderr}`);
+  return ran.stdout;
+}
+
+/** How many rows each of MuseHub's tables a run deletes from holds. */
+async function rowCounts(dir: string): Promise<Record<string, number>> {
+  const db = await openEmbedded({ dir });
+  try {
+    const counts: Record<string, number> = {};
+    for (const table of ['musehub_commits', 'musehub_commit_refs', 'musehub_snapshots', 'musehub_object_refs', 'musehub_objects']) {
+      counts[table] = Number((await db.knex().raw(`select count(*) as n from ${table}`)).rows[0].n);
+    }
+    return counts;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Opens the force-pushed repo from the repos list by filtering to it. */
+async function openForcePushed(tmux: Tmux): Promise<void> {
+  tmux.keys('/');
+  tmux.type(DEMO.forcePushed);
+  await tmux.waitFor(/1 of 12 repos .*filter: \/lowend\/blue-in-green/);
+  tmux.keys('Enter');
+  tmux.keys('Enter');
+  await tmux.waitFor(/Repos › lowend\/blue-in-green › Graph[\s\S]*\d+ orphaned · \d+ reachable/);
 }
 
 async function readHub(): Promise<HubState> {
@@ -112,13 +144,8 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     tmux = startTmux([...hubEnv(), process.execPath, cli], { columns: 120, rows: 40 });
     await tmux.waitFor(/12 of 12 repos/, 120_000);
 
-    // Filter to the force-pushed repo and open it.
-    tmux.keys('/');
-    tmux.type(DEMO.forcePushed);
-    await tmux.waitFor(/1 of 12 repos .*filter: \/lowend\/blue-in-green/);
-    tmux.keys('Enter');
-    tmux.keys('Enter');
-    const graph = await tmux.waitFor(/Repos › lowend\/blue-in-green › Graph[\s\S]*\d+ orphaned · \d+ reachable/);
+    await openForcePushed(tmux);
+    const graph = tmux.capture();
 
     // The graph: the abandoned chain in its own lane beside the live one, each state its own glyph.
     const [, orphaned, reachable, kept] = /(\d+) orphaned · (\d+) reachable · (\d+) kept/.exec(graph)!;
@@ -195,6 +222,47 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
       if (before.objects.get(id)!.repos.includes('fork')) expect(object.repos).toContain('fork');
       expect(existsSync(object.file)).toBe(true);
     }
+  }, 300_000);
+
+  it('Ctrl+C with the y that starts phase 1: the phase runs, then the run stops, no prompt after it, and the hub lost only what phase 1 deleted', async () => {
+    tmux?.kill();
+    // A hub of its own: the test before collected the shared one.
+    const cache = join(work, 'cache-stop');
+    runCli(cache, ['demo']);
+    const dir = join(cache, 'musehub-gc');
+    const before = await rowCounts(dir);
+    tmux = startTmux([...hubEnv(cache), process.execPath, cli], { columns: 120, rows: 40 });
+    await tmux.waitFor(/12 of 12 repos/, 120_000);
+    await openForcePushed(tmux);
+    tmux.keys('2');
+    await tmux.waitFor(/› Preview[\s\S]*5 pack cache/);
+    tmux.keys('R');
+    const asked = await tmux.waitFor(/Delete (\d+) commit refs, (\d+) commits of lowend\/blue-in-green\? \[y\/N\]/);
+    const [, refs, commits] = /Delete (\d+) commit refs, (\d+) commits/.exec(asked)!.map(Number);
+    // One write: the terminal hands both keys over in one read, as a hand that types them together does.
+    tmux.keys('y', 'C-c');
+    const stopped = await tmux.waitFor(/ STOPPED {2}freed/);
+    expect(stopped).toMatch(new RegExp(`✔ 1 commits +${refs} commit refs, ${commits} commits deleted`));
+    for (const phase of ['2 snapshots', '3 object refs', '4 objects', '5 pack cache']) expect(stopped).toMatch(new RegExp(`- ${phase} +not-run`));
+    expect(stopped).not.toMatch(/\[y\/N\]|Type blue-in-green/);
+    expect(await tmux.waitFor(/The run stopped\. Ctrl\+C quits\./)).not.toContain('stops after this phase');
+    // A y now answers nothing.
+    tmux.keys('y');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(tmux.capture()).not.toMatch(/\[y\/N\]/);
+    tmux.keys('C-c');
+    await tmux.waitFor(/musehub-gc exited \d+/);
+
+    // The hub: phase 1's commits and refs gone, nothing of the phases after it.
+    const after = await rowCounts(dir);
+    expect(after).toEqual({
+      ...before,
+      musehub_commits: before.musehub_commits! - commits!,
+      musehub_commit_refs: before.musehub_commit_refs! - refs!,
+    });
+    const [run] = JSON.parse(runCli(cache, ['history', DEMO.forcePushed, '--json'])) as Array<{ outcome: string; phases: Array<{ phase: string; status: string }> }>;
+    expect(run!.outcome).toBe('stopped');
+    expect(run!.phases.map((phase) => `${phase.phase} ${phase.status}`)).toEqual(['commits done', 'snapshots not-run', 'refs not-run', 'objects not-run', 'cache not-run']);
   }, 300_000);
 
   it('collects every repo from the repos list once the hub\'s label is typed, each repo\'s row saying how it went, and the hub has a run of each', async () => {

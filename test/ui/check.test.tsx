@@ -23,6 +23,15 @@ async function openCheckTab(service = fixtureService(), options: Parameters<type
 }
 
 describe('check tab', () => {
+  it('a check that failed, checked again: the status line no longer says it failed', async () => {
+    const app = await openCheckTab(fixtureService({ checkFailures: 1 }));
+    app.press('c');
+    await app.waitFor('The check failed: Connection terminated unexpectedly');
+    app.press('c');
+    const checked = await app.waitFor(/last check: 22 problems, now|checked now/);
+    expect(checked).not.toContain('The check failed');
+  });
+
   it('says when the repo was last checked and what that found, each kind explained; the record has no ids', async () => {
     const app = await openCheckTab();
     const frame = await app.waitFor('last check: 22 problems, 2h ago');
@@ -83,6 +92,16 @@ describe('check tab', () => {
 });
 
 describe('hub-wide check', () => {
+  it('a check that failed, checked again: the status line no longer says it failed', async () => {
+    const app = openConsole(fixtureService({ checkFailures: 1 }), { rows: 30 });
+    await app.waitFor('4.1 MiB');
+    app.press('c');
+    await app.waitFor(/The check failed: Connection terminated unexpectedly[\s\S]*c check again/);
+    app.press('c');
+    const checked = await app.waitFor('checked 4 repos of fixture demo hub');
+    expect(checked).not.toContain('The check failed');
+  });
+
   it('checks every repo from the repos list with progress, says each clean or its problems, and opens a repo\'s findings', async () => {
     const service = fixtureService({ holdCheckAt: 2 });
     const app = openConsole(service, { rows: 30 });

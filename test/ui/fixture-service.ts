@@ -274,6 +274,8 @@ export interface FixtureOptions {
   emptyPhases?: PhaseName[];
   /** A check waits before the repo at this index (of those it checks) until releaseCheck() is called. */
   holdCheckAt?: number;
+  /** A check fails this many times first (the server went away), then checks. */
+  checkFailures?: number;
   /** What a check of each repo finds, by repo id, instead of CHECK_PROBLEMS. */
   checkProblems?: Record<string, CheckProblem[]>;
   /** A sweep waits after its first batch until releaseSweep() is called. */
@@ -316,6 +318,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   const released = new Promise<void>((resolve) => (release = resolve));
   if (!options.holdEstimates) release();
   let listFailures = options.listFailures ?? 0;
+  let checkFailures = options.checkFailures ?? 0;
   const decisions: Array<{ phase: string; decision: Decision }> = [];
   let runs = 0;
   const calls = { plan: 0, graph: 0, listRepos: 0 };
@@ -459,6 +462,10 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     async *check(target, { signal }) {
       // A check of every repo checks the demo's four: a hub made big for scrolling has nothing more to find.
       const checked = 'repo' in target ? [target.repo] : repos.slice(0, DEMO_REPOS.length);
+      if (checkFailures > 0) {
+        checkFailures -= 1;
+        throw new Error('Connection terminated unexpectedly');
+      }
       const report: CheckReport = { checkedAt: ago(0), clean: true, blobs: false, repos: [], warnings: [] };
       for (const [index, { repoId, owner, slug }] of checked.entries()) {
         if (signal?.aborted) break;

@@ -131,11 +131,13 @@ describe('GC of every repo', () => {
     expect(rowOf(live, 'keystrio/blue-in-green')).toContain('· queued');
     app.press('x');
     await app.waitFor('Stopping after the repos in flight: no new repo starts.');
-    expect(app.frame()).toContain('The pass stops after the repos in flight: no new repo starts.');
+    expect(app.frame()).toContain('The pass stops after the repos in flight. Ctrl+C quits now, abandoning their runs.');
     service.releasePass();
     const stopped = await app.waitFor(/STOPPED {2}4 repos: 2 done, 1 claimed, 1 not-started/);
     expect(rowOf(stopped, 'tenor/giant-steps')).toContain('✔ done');
     expect(rowOf(stopped, 'keystrio/blue-in-green')).toContain('- not started');
+    // Once stopped, the status line says so, not that it is stopping.
+    await app.waitFor('The pass stopped. Ctrl+C quits.');
   });
 
   it('Ctrl+C during the pass lets the repos in flight finish and starts no other; then Ctrl+C quits', async () => {

@@ -120,6 +120,75 @@ describe('run screen', () => {
     expect(app.frame()).not.toContain('Keys of the');
   });
 
+  it('y and Ctrl+C in one burst at a prompt: the phase runs, then the run stops, no prompt after it, and says so', async () => {
+    const service = fixtureService({ holdPhase: 'commits' });
+    const app = await startRun(service);
+    app.press(`y${CTRL_C}`);
+    const running = await app.waitFor('The run stops after this phase. Ctrl+C again quits now, abandoning the phase.');
+    expect(lineWith(running, '1 commits')).toMatch(/▸ 1 commits/);
+    expect(running).toContain('Stopping after this phase: no phase after it runs.');
+    service.releasePhase();
+    const stopped = await app.waitFor('The run stopped. Ctrl+C quits.');
+    expect(stopped).toContain('STOPPED  freed');
+    expect(stopped).not.toContain('[y/N]');
+    expect(lineWith(stopped, '2 snapshots')).toContain('not-run');
+    // Keys after the stop answer nothing: no prompt is waiting for them.
+    app.press('y');
+    await app.waitFor((frame) => frame.includes('The run stopped.'));
+    expect(app.frame()).not.toContain('[y/N]');
+    expect(service.decisions.map((entry) => entry.decision)).toEqual(['go', 'stop']);
+  });
+
+  it('Ctrl+C then y in one burst at a prompt deletes nothing', async () => {
+    const service = fixtureService();
+    const app = await startRun(service);
+    app.press(`${CTRL_C}y`);
+    const stopped = await app.waitFor('The run stopped. Ctrl+C quits.');
+    expect(stopped).toContain('STOPPED  freed 0 B');
+    expect(stopped).not.toContain('[y/N]');
+    expect(service.decisions).toEqual([{ phase: 'commits', decision: 'stop' }]);
+  });
+
+  it('x during a phase stops the run after it, the status line saying so until it has, then that it has', async () => {
+    const service = fixtureService({ holdPhase: 'commits' });
+    const app = await startRun(service);
+    app.press('y');
+    await app.waitFor(/▸ 1 commits/);
+    app.press('x');
+    const stopping = await app.waitFor('The run stops after this phase. Ctrl+C quits now, abandoning the phase.');
+    expect(stopping).toContain('Stopping after this phase');
+    // Esc does not leave, and does not offer x again.
+    app.press(KEYS.esc);
+    await app.waitFor('The run stops after this phase; then Esc goes back.');
+    service.releasePhase();
+    const stopped = await app.waitFor('The run stopped. Ctrl+C quits.');
+    expect(stopped).toContain('STOPPED  freed');
+    expect(stopped).not.toContain('[y/N]');
+    expect(service.decisions.map((entry) => entry.decision)).toEqual(['go', 'stop']);
+    app.press(CTRL_C);
+    await app.waitForExit();
+  });
+
+  it('x during the last phase: the run ends done, and the status line says that, not that it stopped', async () => {
+    const service = fixtureService({ holdPhase: 'cache' });
+    const app = await startRun(service);
+    app.press('y');
+    await app.waitFor('Delete 35 snapshots');
+    app.press('y');
+    await app.waitFor('Delete 61 object refs');
+    app.press('y');
+    await app.waitFor('Type blue-in-green to delete 58 objects');
+    await typeAndSubmit(app, 'blue-in-green');
+    await app.waitFor('Type blue-in-green to delete 2 expired entries');
+    await typeAndSubmit(app, 'blue-in-green');
+    await app.waitFor(/▸ 5 pack cache/);
+    app.press('x');
+    await app.waitFor('The run stops after this phase.');
+    service.releasePhase();
+    const done = await app.waitFor('The run ended: done. Ctrl+C quits.');
+    expect(done).toContain(' DONE  freed');
+  });
+
   it('a second Ctrl+C during a phase quits at once', async () => {
     const service = fixtureService({ holdPhase: 'commits' });
     const app = await startRun(service);

@@ -97,6 +97,22 @@ describe('storage view', () => {
     await app.waitForExit();
   });
 
+  it('x during a sweep stops it after its batch; the status line then says it stopped, and Ctrl+C quits', async () => {
+    const service = fixtureService({ holdSweep: true });
+    const app = await openStorage(service);
+    app.press('D');
+    await app.waitFor('Type sweep to delete them');
+    await typeAndSubmit(app, 'sweep');
+    await app.waitFor('▸ 10/22 strays: 10 keys deleted (1.9 MiB)');
+    app.press('x');
+    await app.waitFor('The sweep stops after this batch. Ctrl+C quits now, abandoning the batch.');
+    service.releaseSweep();
+    await app.waitFor('STOPPED  sweep stopped: deleted 10 keys (1.9 MiB)');
+    await app.waitFor('The sweep stopped. Ctrl+C quits.');
+    app.press(CTRL_C);
+    await app.waitForExit();
+  });
+
   it('a second Ctrl+C during a sweep quits at once', async () => {
     const service = fixtureService({ holdSweep: true });
     const app = await openStorage(service);

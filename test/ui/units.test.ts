@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatAgo, formatBytes, formatDuration } from '../../src/present.js';
 import { fit } from '../../src/ui/fit.js';
-import { actionFor, hintBar, KEYMAP } from '../../src/ui/keymap.js';
+import type { Key } from 'ink';
+import { actionFor, hintBar, KEYMAP, keysOf } from '../../src/ui/keymap.js';
 import { moveList, EMPTY_LIST } from '../../src/ui/list-state.js';
 import { breadcrumbs, INITIAL_STACK, stackReducer } from '../../src/ui/view-stack.js';
 import { INITIAL_REPOS, reposReducer } from '../../src/ui/screens/repos/repos-reducer.js';
@@ -104,6 +105,23 @@ describe('run reducer', () => {
     state = runReducer(state, { type: 'event', event: { type: 'progress', phase: 'objects', done: 29, total: 58, bytes: 50 }, at: 1000 });
     expect(state.phases[3]).toMatchObject({ status: 'running', done: 29, total: 58 });
     expect(phaseLine(state.phases[3]!, state.prompt)).toMatchObject({ glyph: '▸', percent: 50, detail: expect.stringMatching(/^29\/58  50 B  29\/s  ETA 0:01/) });
+  });
+});
+
+describe('stopping a run', () => {
+  it('reads Ctrl+C inside a burst of keys as Ctrl+C, not as a key no screen knows', () => {
+    expect(keysOf('y\u0003', {} as Key)).toEqual(['y', 'ctrl+c']);
+    expect(keysOf('\u0003y', {} as Key)).toEqual(['ctrl+c', 'y']);
+    expect(keysOf('a\tb\r', {} as Key)).toEqual(['a', 'tab', 'b', 'enter']);
+  });
+
+  it('shows no prompt once a stop was asked: a y after it would delete', () => {
+    const plan = demoPlan(repo, 3600);
+    let state = runReducer(INITIAL_RUN, { type: 'event', event: { type: 'plan-ready', plan, source: 'preview', rederived: false }, at: 0 });
+    state = runReducer(state, { type: 'stop-after-phase' });
+    state = runReducer(state, { type: 'ask', phase: plan.phases[1]!, slug: false });
+    expect(state.prompt).toBeNull();
+    expect(runKeyScreen(state)).toBe('run');
   });
 });
 

@@ -47,6 +47,8 @@ export function CheckScreen({ viewId, active, width, height, repo }: ScreenProps
     count: lines.length,
     page: pageRows(lines.length, listHeight),
     onCheck: () => {
+      // A failure the status line still says would contradict the check now under way.
+      app.status('');
       dispatch({ type: 'start' });
       check({ repo });
     },

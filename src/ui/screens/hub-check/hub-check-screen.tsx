@@ -44,6 +44,8 @@ export function HubCheckScreen({ viewId, active, width, height }: ScreenProps): 
     },
   );
   const start = () => {
+    // A failure the status line still says would contradict the check now under way.
+    app.status('');
     dispatch({ type: 'start' });
     check({ all: true });
   };

@@ -33,8 +33,10 @@ export function HubPassScreen({ viewId, active, width, height, scope }: ScreenPr
   const app = useConsole();
   const [state, dispatch, current] = useSyncReducer(hubPassReducer, INITIAL_HUB_PASS);
   const { start, stop } = useHubPass(dispatch);
-  // Ctrl+C during the pass stops it the way x does.
-  useStopOnCtrlC(isPassing(state), { what: 'pass', after: 'the repos in flight', abandoning: 'their runs', stop });
+  // Ctrl+C and x stop the pass alike.
+  const stopPass = useStopOnCtrlC(isPassing(state), {
+    what: 'pass', after: 'the repos in flight', abandoning: 'their runs', stop, ended: () => current().result?.outcome,
+  });
   useHintScope(viewId, active, hubPassKeyScreen(state));
 
   // The line of progress or the summary, the notes, and the line that says the pass is stopping.
@@ -48,7 +50,7 @@ export function HubPassScreen({ viewId, active, width, height, scope }: ScreenPr
       app.pop();
       app.status('Nothing was collected: the pass was declined.', 'warning');
     },
-    onStop: stop,
+    onStop: stopPass,
     onOpen: (repo) => app.push({ kind: 'repo', repo, tab: 'history' }),
   });
   const nameWidth = useMemo(() => Math.min(NAME_MOST, Math.max(4, ...state.order.map((repo) => repoName(repo).length))), [state.order]);

@@ -18,6 +18,7 @@ export function useHubPassKeys(options: {
   label: string;
   onStart: () => void;
   onDecline: () => void;
+  /** Stops the pass after the repos in flight as Ctrl+C does, and says so. */
   onStop: () => void;
   onOpen: (repo: RepoIdentity) => void;
 }): void {
@@ -34,11 +35,10 @@ export function useHubPassKeys(options: {
       return true;
     }
     if (isMove(action)) dispatch({ type: 'move', action, page });
-    else if (screen === 'hub-passing' && action === 'stop-after-repos') {
-      onStop();
-      app.status('The pass stops after the repos in flight: no new repo starts.', 'warning');
-    } else if (screen === 'hub-passing' && action === 'back') {
-      app.status('A pass is running: x stops it after the repos in flight.', 'warning');
+    else if (screen === 'hub-passing' && action === 'stop-after-repos') onStop();
+    else if (screen === 'hub-passing' && action === 'back') {
+      app.status(state.stopping ? 'The pass stops after the repos in flight; then Esc goes back.'
+        : 'A pass is running: x stops it after the repos in flight.', 'warning');
     } else if (screen === 'hub-pass' && action === 'open') {
       const repo = selectedRepo(state);
       if (repo) onOpen(repo);

@@ -41,7 +41,7 @@ export interface RunState {
   plan: Plan | null;
   phases: PhaseRow[];
   prompt: Prompt | null;
-  /** The operator asked to stop once the running phase ends. */
+  /** The operator asked to stop once the running phase ends; never taken back, and no prompt shows after it. */
   stopAfterPhase: boolean;
   log: Note[];
   result: RunResult | null;
@@ -133,6 +133,8 @@ export function runReducer(state: RunState, action: RunAction): RunState {
     case 'event':
       return onEvent(state, action.event, action.at);
     case 'ask':
+      // After a stop nothing is asked: a prompt then would delete on the next y.
+      if (state.stopAfterPhase) return state;
       // Each prompt starts with nothing typed: text typed for one phase's slug never answers the next.
       return {
         ...updatePhase(state, action.phase.phase, { status: 'asking', plan: action.phase }),

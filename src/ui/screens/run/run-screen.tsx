@@ -56,11 +56,14 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
         const target: RunTarget = plan ? { plan, source: 'preview' } : { repo, graceSeconds };
         const decide = (phase: Plan['phases'][number]) =>
           new Promise<Decision>((resolve) => {
+            // Once a stop is asked, every phase after it is stopped, whatever keys come after.
             if (!alive || current().stopAfterPhase) return resolve('stop');
             // Nothing to delete: nothing to ask (as `musehub-gc run` does).
             if (isEmptyPhase(phase)) return resolve('go');
-            pending.current = resolve;
             dispatch({ type: 'ask', phase, slug: phaseNamed(phase.phase).blobs });
+            // The reducer shows no prompt after a stop: then no answer is waited for.
+            if (current().prompt) pending.current = resolve;
+            else resolve('stop');
           });
         let deleted = false;
         for await (const event of service.run(target, { decide })) {
@@ -82,12 +85,16 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
     };
   }, []);
 
-  // Ctrl+C during the run stops it the way x does; what the prompt waits for, it answers.
-  useStopOnCtrlC(!app.readOnly && isRunning(state), {
-    what: 'run', after: 'this phase', abandoning: 'the phase',
+  // Ctrl+C and x stop the run alike: after the phase that runs, or at once at a prompt, which they answer.
+  const planning = state.stage === 'planning';
+  const stop = useStopOnCtrlC(!app.readOnly && isRunning(state), {
+    what: 'run',
+    after: planning ? 'its plan, before any phase' : 'this phase',
+    abandoning: planning ? 'the plan' : 'the phase',
     stop: () => (pending.current ? answer('stop') : dispatch({ type: 'stop-after-phase' })),
+    ended: () => current().result?.outcome,
   });
-  useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer });
+  useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer, stop });
   useHintScope(viewId, active, runKeyScreen(state));
 
   if (!active) return null;
@@ -114,7 +121,11 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
         );
       })}
       {state.prompt && state.plan && <PromptBox state={state} width={width} />}
-      {state.stopAfterPhase && state.stage === 'running' && !state.prompt && <Toned tone="warning">Stopping after this phase.</Toned>}
+      {state.stopAfterPhase && isRunning(state) && (
+        <Toned tone="warning">
+          {planning ? 'Stopping once the plan is ready: no phase runs.' : 'Stopping after this phase: no phase after it runs.'}
+        </Toned>
+      )}
       <NoteLines notes={state.log} width={width} />
       {state.result && <Summary state={state} width={width} />}
     </Box>

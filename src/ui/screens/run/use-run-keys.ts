@@ -14,31 +14,34 @@ export function useRunKeys(options: {
   current: () => RunState;
   dispatch: (action: RunAction) => void;
   answer: (decision: Decision) => void;
+  /** Stops the run as Ctrl+C does, and says so. */
+  stop: () => void;
 }): void {
   const app = useConsole();
-  const { viewId, slug, current, dispatch, answer } = options;
+  const { viewId, slug, current, dispatch, answer, stop } = options;
   useViewKeys(viewId, (key) => {
     const state = current();
     const screen = runKeyScreen(state);
     const action = actionFor(screen, key, app.readOnly);
     switch (screen) {
       case 'confirm-slug':
-        if (action === 'stop') answer('stop');
+        if (action === 'stop') stop();
         else if (action === 'confirm-slug') submitSlug(state.prompt!.answer.field.text);
         else if (isFieldKey(key)) dispatch({ type: 'edit', key });
         return true;
       case 'confirm':
-        if (action === 'go' || action === 'skip' || action === 'stop') answer(action);
+        if (action === 'go' || action === 'skip') answer(action);
+        else if (action === 'stop') stop();
         return true;
       case 'summary':
         if (action === 'back') app.pop();
         return action === 'back';
       case 'run':
-        if (action === 'stop-after-phase') {
-          dispatch({ type: 'stop-after-phase' });
-          app.status('The run stops once this phase ends.', 'warning');
-        } else if (action === 'back') {
-          app.status('A run is in progress: x stops it after this phase.', 'warning');
+        if (action === 'stop-after-phase') stop();
+        else if (action === 'back') {
+          const why = state.stopAfterPhase ? 'The run stops after this phase; then Esc goes back.'
+            : 'A run is in progress: x stops it after this phase.';
+          app.status(why, 'warning');
         } else return false;
         return true;
     }

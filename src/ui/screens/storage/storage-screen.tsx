@@ -33,14 +33,15 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
     if (loaded.state === 'failed') app.status(describeError('the last sweeps', loaded.error), 'error');
   }, [loaded]);
   const { start, answer, stop } = useSweep(dispatch, reload);
-  // Ctrl+C during a sweep stops it the way x does; the question it waits on, it answers no.
-  useStopOnCtrlC(isSweeping(state), {
+  // Ctrl+C and x stop a sweep alike; the question it waits on, Ctrl+C answers no.
+  const stopSweep = useStopOnCtrlC(isSweeping(state), {
     what: 'sweep', after: 'this batch', abandoning: 'the batch',
     stop: () => (current().stage === 'asking' ? answer(false) : stop()),
+    ended: () => current().result?.outcome,
   });
   useHintScope(viewId, active, storageKeyScreen(state));
   useStorageKeys({
-    viewId, current, dispatch, onStart: start, onAnswer: answer, onStop: stop,
+    viewId, current, dispatch, onStart: start, onAnswer: answer, onStop: stopSweep,
     onRefresh: () => {
       app.status('');
       reload();

@@ -13,6 +13,7 @@ export function useStorageKeys(options: {
   dispatch: (action: StorageAction) => void;
   onStart: (dryRun: boolean) => void;
   onAnswer: (yes: boolean) => void;
+  /** Stops the sweep after its batch as Ctrl+C does, and says so. */
   onStop: () => void;
   onRefresh: () => void;
 }): void {
@@ -28,11 +29,11 @@ export function useStorageKeys(options: {
         else if (isFieldKey(key)) dispatch({ type: 'edit', key });
         return true;
       case 'sweeping':
-        if (action === 'stop-after-batch') {
-          onStop();
-          app.status('The sweep stops after this batch.', 'warning');
-        } else if (action === 'back') {
-          app.status('A sweep is in progress: x stops it after this batch.', 'warning');
+        if (action === 'stop-after-batch') onStop();
+        else if (action === 'back') {
+          const why = current().stopping ? 'The sweep stops after this batch; then Esc goes back.'
+            : 'A sweep is in progress: x stops it after this batch.';
+          app.status(why, 'warning');
         } else return false;
         return true;
       case 'storage':
