@@ -14,10 +14,8 @@ import { openServer } from '../../src/db/connect.js';
 import { DEMO, seedDemoHub } from '../../src/demo/demo-hub.js';
 import { JOINING_LOCK } from '../../src/gc/hub/pass.js';
 import type { HubPlan, HubResult } from '../../src/gc/hub/types.js';
-import { PHASES } from '../../src/gc/phases/table.js';
 import { planGc } from '../../src/gc/plan.js';
 import { findRepo } from '../../src/gc/repo.js';
-import { phaseTitle } from '../../src/present.js';
 import { keyForId } from '../../src/storage/blob-store.js';
 import { FileBlobStore } from '../../src/storage/file-store.js';
 import { historyArb } from '../torture/arbitrary.js';
@@ -30,6 +28,9 @@ import { serverTarget, type TestDatabase } from '../support/databases.js';
 import { parsePrometheus, sampleValue } from '../support/prometheus.js';
 import { cli, startCli } from './run-cli.js';
 import type { SnakeCased } from '../../src/commands/output.js';
+
+/** Each phase's row in a report, as an operator reads it. */
+const PHASE_TITLES = ['1 commits', '2 snapshots', '3 object refs', '4 objects', '5 pack cache'];
 
 /** A random hub of eight repos and their forks, fixed by its seed: forks collected at once leave pending work in it. */
 function randomHub(): HubModel {
@@ -151,7 +152,7 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
       expect(planned.code).toBe(0);
       const plan = JSON.parse(planned.stdout) as SnakeCased<HubPlan>;
       const planReport = readFileSync(join(dir, 'plan.md'), 'utf8');
-      for (const phase of PHASES) expect(planReport).toContain(`| ${phaseTitle(phase)} |`);
+      for (const title of PHASE_TITLES) expect(planReport).toContain(`| ${title} |`);
 
       const outcome = await cli(['run', '--all', '--yes', '--json', '--metrics-file', join(dir, 'gc.prom'),
         '--report', join(dir, 'run.md')], env);
@@ -181,7 +182,7 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
       expect(metrics.samples.every((sample) => sample.labels.hub === result.hub.label)).toBe(true);
 
       const report = readFileSync(join(dir, 'run.md'), 'utf8');
-      for (const phase of PHASES) expect(report).toContain(`| ${phaseTitle(phase)} |`);
+      for (const title of PHASE_TITLES) expect(report).toContain(`| ${title} |`);
       expect(report).toMatch(new RegExp(`## Errors\\n\\n- ${DEMO.abandonedUpload}: blob ${doomed!.id} not deleted`));
       expect(report).toMatch(new RegExp(`## Refused\\n\\n- ${DEMO.corrupt}, 3 object refs: live snapshot`));
 
@@ -194,7 +195,7 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
       expect(oneMetrics.samples.some((sample) => sample.name.startsWith('musehub_gc_hub_'))).toBe(false);
       const oneReport = readFileSync(join(dir, 'one.md'), 'utf8');
       expect(oneReport).toMatch(new RegExp(`^# musehub-gc run of ${DEMO.forcePushed}\\n`));
-      for (const phase of PHASES) expect(oneReport).toContain(`| ${phaseTitle(phase)} |`);
+      for (const title of PHASE_TITLES) expect(oneReport).toContain(`| ${title} |`);
     } finally {
       await demo.drop();
       rmSync(dir, { recursive: true, force: true });
