@@ -2,14 +2,16 @@
  * `npm run bench`: the engine and the console at scale, as rates and ratios.
  *
  *   npm run bench [-- --sizes 60000,200000,1000000] [--repos 10000] [--graph 100000]
- *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console] [--snapshot-index]
+ *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console,start] [--snapshot-index]
+ *     [--start-runs 5]
  *
  * Big hubs are built once into template databases on the server at BENCH_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/postgres) and reused: each run works on a
  * fresh copy (CREATE DATABASE … TEMPLATE), since executing deletes half of the hub. The
  * engine is timed as an operator meets it: the built CLI (`npm run build` first) in a
  * process of its own, whose peak RSS GNU time reports. `--snapshot-index` measures the hub part
- * with the index on musehub_commits (snapshot_id) that MuseHub's schema lacks (bench/hub.ts).
+ * with the index on musehub_commits (snapshot_id) that MuseHub's schema lacks (bench/hub.ts). The start
+ * part times the built CLI and console from the outside, each beside a floor (bench/start.ts).
  */
 import '../src/storage/sdk-env.js';
 import { execFileSync } from 'node:child_process';
@@ -30,6 +32,7 @@ import { FileBlobStore } from '../src/storage/file-store.js';
 import { graphScreenTimes, timeToFirstFrame } from '../src/ui/bench-probes.js';
 import { deleteFloor } from './delete-floor.js';
 import { benchHub } from './hub.js';
+import { benchStart } from './start.js';
 import { cli, floorMs, perSecond } from './measure.js';
 import { runSeedService, seedServiceMissing, writeSeedService } from './seed-service.js';
 import { benchSweep } from './sweep.js';
@@ -41,7 +44,8 @@ const { values } = parseArgs({ options: {
   graph: { type: 'string', default: '100000' },
   'sweep-keys': { type: 'string', default: '1000000' },
   's3-keys': { type: 'string', default: '100000' },
-  parts: { type: 'string', default: 'engine,sweep,hub,console' },
+  parts: { type: 'string', default: 'engine,sweep,hub,console,start' },
+  'start-runs': { type: 'string', default: '5' },
   'snapshot-index': { type: 'boolean', default: false },
 } });
 
@@ -198,3 +202,4 @@ if (parts.has('engine')) for (const size of values.sizes.split(',')) await bench
 if (parts.has('sweep')) for (const line of await benchSweep(ADMIN_URL, Number(values['sweep-keys']), Number(values['s3-keys']))) report(line);
 if (parts.has('hub')) await benchHub(ADMIN_URL, report, { repos: Number(values.repos), snapshotIndex: values['snapshot-index'] });
 if (parts.has('console')) await benchConsole(Number(values.repos), Number(values.graph));
+if (parts.has('start')) await benchStart(ADMIN_URL, report, { repos: Number(values.repos), times: Number(values['start-runs']) });
