@@ -8,12 +8,14 @@
  *   `script`), its output read until a frame counts the repos, on the many-repo server hub and on
  *   the embedded demo hub (warm, and a first start on an empty cache, whose first words are timed too).
  *
- * Each is run several times; the report gives the median and the fastest.
+ * Each is run several times; the report gives the median and the fastest, and the CPU time the program
+ * had used by then (its processes' user and system time, from /proc): on a busy machine the wall
+ * time stretches with the queue for the cores, the CPU time much less.
  *
  *   tsx bench/start.ts [--repos 10000] [--times 5]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,18 +27,38 @@ import { benchTemplate, databaseUrl, freshCopy } from './templates.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** CPU milliseconds (user and system) the process `pid` and its descendants have used so far; 0 once gone. */
+function cpuMs(pid: number): number {
+  try {
+    // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const own = (Number(fields[11]) + Number(fields[12])) * 10;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean);
+    return children.reduce((sum, child) => sum + cpuMs(Number(child)), own);
+  } catch {
+    return 0;
+  }
+}
+
+/** When something was seen, from the spawn, and the CPU time its process had used by then. */
+interface Moment {
+  ms: number;
+  cpuMs: number;
+}
+
 /** A TCP proxy in front of PostgreSQL that notes when the first query message of any connection arrives. */
 interface QueryWatch {
   /** `url` with its host and port turned to the proxy's. */
   via(url: string): string;
-  /** Forget what was seen: the next spawn's clock starts now. */
-  reset(): void;
-  firstQueryAt(): number | undefined;
+  /** Forget what was seen: watch for process `pid`, spawned at `started`. */
+  arm(pid: number, started: number): void;
+  firstQuery(): Moment | undefined;
   close(): Promise<void>;
 }
 
 async function watchQueries(upstream: URL): Promise<QueryWatch> {
-  let first: number | undefined;
+  let first: Moment | undefined;
+  let watched = { pid: 0, started: 0 };
   const server: Server = createServer((client) => {
     const backend = createConnection({ host: upstream.hostname, port: Number(upstream.port || 5432) });
     client.pipe(backend).on('error', () => client.destroy());
@@ -54,7 +76,7 @@ async function watchQueries(upstream: URL): Promise<QueryWatch> {
         if (pending.length < headerBytes) return;
         const length = pending.readInt32BE(started ? 1 : 0) + (started ? 1 : 0);
         if (started && (pending[0] === 0x51 || pending[0] === 0x50)) { // 'Q' simple query, 'P' parse
-          first = performance.now();
+          first = { ms: performance.now() - watched.started, cpuMs: cpuMs(watched.pid) };
           return;
         }
         if (pending.length < length) return;
@@ -72,24 +94,26 @@ async function watchQueries(upstream: URL): Promise<QueryWatch> {
       proxied.port = String(port);
       return proxied.toString();
     },
-    reset: () => { first = undefined; },
-    firstQueryAt: () => first,
+    arm(pid, started) {
+      first = undefined;
+      watched = { pid, started };
+    },
+    firstQuery: () => first,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 
 /** Milliseconds from spawning `node args…` to its exit, and to its first query when `watch` saw one. */
-function timeNode(args: string[], env: Record<string, string>, watch?: QueryWatch): Promise<{ exitMs: number; queryMs?: number }> {
-  watch?.reset();
+function timeNode(args: string[], env: Record<string, string>, watch?: QueryWatch): Promise<{ exitMs: number; query?: Moment }> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  watch?.arm(child.pid!, started);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   return new Promise((resolve, reject) => child.on('exit', (code) => {
     const exitMs = performance.now() - started;
     if (code !== 0) reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-    const query = watch?.firstQueryAt();
-    resolve({ exitMs, queryMs: query === undefined ? undefined : query - started });
+    resolve({ exitMs, query: watch?.firstQuery() });
   }));
 }
 
@@ -107,7 +131,7 @@ const REPOS_FRAME = /[1-9][\d,]* of [\d,]+ repos/;
  * first output matching `frame`; then the process group is ended.
  */
 function timeTerminal(command: string[], env: Record<string, string>, frame: RegExp, timeoutMs = 120_000):
-  Promise<{ firstOutputMs: number; frameMs: number }> {
+  Promise<{ firstOutputMs: number; frame: Moment }> {
   const quoted = command.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
   const started = performance.now();
   // stdin stays open and idle, as a person's terminal is; `script` gives the console its pseudo-terminal.
@@ -115,7 +139,7 @@ function timeTerminal(command: string[], env: Record<string, string>, frame: Reg
     { cwd: ROOT, env: { ...process.env, TERM: 'xterm-256color', ...env }, detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
   let output = '';
   let firstOutputMs: number | undefined;
-  let frameMs: number | undefined;
+  let shown: Moment | undefined;
   return new Promise((resolve, reject) => {
     // `q` quits the console as a person would, so that the embedded hub closes cleanly; a kill if it does not.
     const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), timeoutMs);
@@ -134,15 +158,15 @@ function timeTerminal(command: string[], env: Record<string, string>, frame: Reg
       const now = performance.now() - started;
       firstOutputMs ??= now;
       output += chunk.toString('utf8');
-      if (frameMs === undefined && frame.test(plain(output))) {
-        frameMs = now;
+      if (shown === undefined && frame.test(plain(output))) {
+        shown = { ms: now, cpuMs: cpuMs(child.pid!) };
         end();
       }
     });
     // Resolves once it has ended, so that the next run does not find the embedded hub still locked.
     child.on('exit', () => {
       clearTimeout(timer);
-      if (frameMs !== undefined) resolve({ firstOutputMs: firstOutputMs!, frameMs });
+      if (shown !== undefined) resolve({ firstOutputMs: firstOutputMs!, frame: shown });
       else reject(new Error(`${command.join(' ')} ended without ${frame}; it showed:\n${plain(output).slice(-2000)}`));
     });
   });
@@ -153,9 +177,15 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** `412 ms (fastest 380)`. */
-function spread(values: number[]): string {
-  return `${median(values).toFixed(0).padStart(5)} ms (fastest ${Math.min(...values).toFixed(0)})`;
+/** `412 ms (fastest 380)`, or with `cpu` `412 ms (fastest 380; CPU 150 ms)`, the median of those. */
+function spread(values: number[], cpu?: number[]): string {
+  const used = cpu ? `; CPU ${median(cpu).toFixed(0)} ms` : '';
+  return `${median(values).toFixed(0).padStart(5)} ms (fastest ${Math.min(...values).toFixed(0)}${used})`;
+}
+
+/** The spread of moments: their wall times, and the CPU time used by each. */
+function moments(seen: Moment[]): string {
+  return spread(seen.map((moment) => moment.ms), seen.map((moment) => moment.cpuMs));
 }
 
 async function repeat<T>(times: number, measure: () => Promise<T>): Promise<T[]> {
@@ -180,26 +210,26 @@ export async function benchStart(adminUrl: string, report: (line: string) => voi
     const bare = `const { default: pg } = await import('pg'); const c = new pg.Client({ connectionString: process.env.URL });
       await c.connect(); await c.query('select 1'); await c.end();`;
     const pgFloor = (await repeat(times, () => timeNode(['--input-type=module', '-e', bare], { URL: watch.via(url) }, watch)))
-      .map((run) => run.queryMs!);
-    report(`  floor: node loads pg, connects, first query     ${spread(pgFloor)}`);
+      .map((run) => run.query!);
+    report(`  floor: node loads pg, connects, first query     ${moments(pgFloor)}`);
     const help = (await repeat(times, () => timeNode([CLI, '--help'], {}))).map((run) => run.exitMs);
     report(`  musehub-gc --help, start to exit                ${spread(help)}`);
     const listed = await repeat(times, () => timeNode([CLI, 'repos', '--json'], { DATABASE_URL: watch.via(url) }, watch));
     report(`  musehub-gc repos --json (${repos.toLocaleString('en')}-repo server hub): ` +
-      `start to first query ${spread(listed.map((run) => run.queryMs!))}, to exit ${spread(listed.map((run) => run.exitMs))}`);
+      `start to first query ${moments(listed.map((run) => run.query!))}, to exit ${spread(listed.map((run) => run.exitMs))}`);
 
     const serverConsole = await repeat(times, () => timeTerminal([process.execPath, CLI, '--read-only'], { DATABASE_URL: url }, REPOS_FRAME));
     report(`  console, ${repos.toLocaleString('en')}-repo server hub: start to the first frame with repos ` +
-      `${spread(serverConsole.map((run) => run.frameMs))}`);
+      `${moments(serverConsole.map((run) => run.frame))}`);
 
     const demoEnv = { XDG_CACHE_HOME: cache, DATABASE_URL: '', MUSEHUB_STORAGE: '' };
     const firstStart = await timeTerminal([process.execPath, CLI, '--read-only'], demoEnv, REPOS_FRAME);
     report(`  console, embedded demo, first start (empty cache): first words ${firstStart.firstOutputMs.toFixed(0)} ms, ` +
-      `the first frame with repos ${firstStart.frameMs.toFixed(0)} ms`);
+      `the first frame with repos ${firstStart.frame.ms.toFixed(0)} ms`);
     const demoConsole = await repeat(times, () => timeTerminal([process.execPath, CLI, '--read-only'], demoEnv, REPOS_FRAME));
-    report(`  console, embedded demo, warm: start to the first frame with repos   ${spread(demoConsole.map((run) => run.frameMs))}`);
+    report(`  console, embedded demo, warm: start to the first frame with repos   ${moments(demoConsole.map((run) => run.frame))}`);
     const npmStart = await repeat(times, () => timeTerminal(['npm', 'start', '--silent', '--', '--read-only'], demoEnv, REPOS_FRAME));
-    report(`  npm start, embedded demo, warm (dist up to date): to the first frame  ${spread(npmStart.map((run) => run.frameMs))}`);
+    report(`  npm start, embedded demo, warm (dist up to date): to the first frame  ${moments(npmStart.map((run) => run.frame))}`);
   } finally {
     await watch.close();
     rmSync(cache, { recursive: true, force: true });
