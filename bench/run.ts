@@ -202,4 +202,6 @@ if (parts.has('engine')) for (const size of values.sizes.split(',')) await bench
 if (parts.has('sweep')) for (const line of await benchSweep(ADMIN_URL, Number(values['sweep-keys']), Number(values['s3-keys']))) report(line);
 if (parts.has('hub')) await benchHub(ADMIN_URL, report, { repos: Number(values.repos), snapshotIndex: values['snapshot-index'] });
 if (parts.has('console')) await benchConsole(Number(values.repos), Number(values.graph));
-if (parts.has('start')) await benchStart(ADMIN_URL, report, { repos: Number(values.repos), times: Number(values['start-runs']) });
+if (parts.has('start')) {
+  await benchStart(ADMIN_URL, report, { repos: Number(values.repos), times: Number(values['start-runs']) });
+}

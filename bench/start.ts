@@ -104,9 +104,11 @@ async function watchQueries(upstream: URL): Promise<QueryWatch> {
 }
 
 /** Milliseconds from spawning `node args…` to its exit, and to its first query when `watch` saw one. */
-function timeNode(args: string[], env: Record<string, string>, watch?: QueryWatch): Promise<{ exitMs: number; query?: Moment }> {
+function timeNode(args: string[], env: Record<string, string>, watch?: QueryWatch):
+  Promise<{ exitMs: number; query?: Moment }> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args,
+    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   watch?.arm(child.pid!, started);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
@@ -136,7 +138,8 @@ function timeTerminal(command: string[], env: Record<string, string>, frame: Reg
   const started = performance.now();
   // stdin stays open and idle, as a person's terminal is; `script` gives the console its pseudo-terminal.
   const child = spawn('script', ['-qfec', `stty cols 120 rows 40; exec ${quoted}`, '/dev/null'],
-    { cwd: ROOT, env: { ...process.env, TERM: 'xterm-256color', ...env }, detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+    { cwd: ROOT, env: { ...process.env, TERM: 'xterm-256color', ...env }, detached: true,
+      stdio: ['pipe', 'pipe', 'ignore'] });
   let output = '';
   let firstOutputMs: number | undefined;
   let shown: Moment | undefined;
@@ -203,33 +206,37 @@ export async function benchStart(adminUrl: string, report: (line: string) => voi
   const url = databaseUrl(adminUrl, await freshCopy(adminUrl, name));
   const watch = await watchQueries(new URL(url));
   const cache = mkdtempSync(join(tmpdir(), 'mhgc-bench-start-'));
+  const cli = (...args: string[]) => [process.execPath, CLI, ...args];
   try {
     report(`start, measured from the outside (${times} runs each; median, fastest):`);
     const nodeFloor = (await repeat(times, () => timeNode(['-e', '0'], {}))).map((run) => run.exitMs);
     report(`  floor: node -e 0 starts and exits               ${spread(nodeFloor)}`);
-    const bare = `const { default: pg } = await import('pg'); const c = new pg.Client({ connectionString: process.env.URL });
+    const bare = `const { default: pg } = await import('pg');
+      const c = new pg.Client({ connectionString: process.env.URL });
       await c.connect(); await c.query('select 1'); await c.end();`;
-    const pgFloor = (await repeat(times, () => timeNode(['--input-type=module', '-e', bare], { URL: watch.via(url) }, watch)))
-      .map((run) => run.query!);
-    report(`  floor: node loads pg, connects, first query     ${moments(pgFloor)}`);
+    const proxied = { URL: watch.via(url), DATABASE_URL: watch.via(url) };
+    const pgFloor = await repeat(times, () => timeNode(['--input-type=module', '-e', bare], proxied, watch));
+    report(`  floor: node loads pg, connects, first query     ${moments(pgFloor.map((run) => run.query!))}`);
     const help = (await repeat(times, () => timeNode([CLI, '--help'], {}))).map((run) => run.exitMs);
     report(`  musehub-gc --help, start to exit                ${spread(help)}`);
-    const listed = await repeat(times, () => timeNode([CLI, 'repos', '--json'], { DATABASE_URL: watch.via(url) }, watch));
+    const listed = await repeat(times, () => timeNode([CLI, 'repos', '--json'], proxied, watch));
     report(`  musehub-gc repos --json (${repos.toLocaleString('en')}-repo server hub): ` +
-      `start to first query ${moments(listed.map((run) => run.query!))}, to exit ${spread(listed.map((run) => run.exitMs))}`);
+      `start to first query ${moments(listed.map((run) => run.query!))}, ` +
+      `to exit ${spread(listed.map((run) => run.exitMs))}`);
 
-    const serverConsole = await repeat(times, () => timeTerminal([process.execPath, CLI, '--read-only'], { DATABASE_URL: url }, REPOS_FRAME));
+    const onServer = await repeat(times, () => timeTerminal(cli('--read-only'), { DATABASE_URL: url }, REPOS_FRAME));
     report(`  console, ${repos.toLocaleString('en')}-repo server hub: start to the first frame with repos ` +
-      `${moments(serverConsole.map((run) => run.frame))}`);
+      `${moments(onServer.map((run) => run.frame))}`);
 
     const demoEnv = { XDG_CACHE_HOME: cache, DATABASE_URL: '', MUSEHUB_STORAGE: '' };
-    const firstStart = await timeTerminal([process.execPath, CLI, '--read-only'], demoEnv, REPOS_FRAME);
-    report(`  console, embedded demo, first start (empty cache): first words ${firstStart.firstOutputMs.toFixed(0)} ms, ` +
-      `the first frame with repos ${firstStart.frame.ms.toFixed(0)} ms`);
-    const demoConsole = await repeat(times, () => timeTerminal([process.execPath, CLI, '--read-only'], demoEnv, REPOS_FRAME));
-    report(`  console, embedded demo, warm: start to the first frame with repos   ${moments(demoConsole.map((run) => run.frame))}`);
+    const firstStart = await timeTerminal(cli('--read-only'), demoEnv, REPOS_FRAME);
+    report('  console, embedded demo, first start (empty cache): ' +
+      `first words ${firstStart.firstOutputMs.toFixed(0)} ms, the first frame with repos ${firstStart.frame.ms.toFixed(0)} ms`);
+    const demo = await repeat(times, () => timeTerminal(cli('--read-only'), demoEnv, REPOS_FRAME));
+    report(`  console, embedded demo, warm: start to the first frame with repos   ${moments(demo.map((run) => run.frame))}`);
     const npmStart = await repeat(times, () => timeTerminal(['npm', 'start', '--silent', '--', '--read-only'], demoEnv, REPOS_FRAME));
-    report(`  npm start, embedded demo, warm (dist up to date): to the first frame  ${moments(npmStart.map((run) => run.frame))}`);
+    report('  npm start, embedded demo, warm (dist up to date): to the first frame  ' +
+      `${moments(npmStart.map((run) => run.frame))}`);
   } finally {
     await watch.close();
     rmSync(cache, { recursive: true, force: true });
@@ -237,7 +244,10 @@ export async function benchStart(adminUrl: string, report: (line: string) => voi
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { repos: { type: 'string', default: '10000' }, times: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({ options: {
+    repos: { type: 'string', default: '10000' },
+    times: { type: 'string', default: '5' },
+  } });
   const { execFileSync } = await import('node:child_process');
   execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -20,7 +20,8 @@ export async function openConsole({ args, settings, graceSeconds }: CommandInput
   delete process.env.CONTINUOUS_INTEGRATION;
   // Opening takes a moment (a first start of the embedded hub, minutes): say at once what is going on.
   const notes = terminalNotes(process.stdout);
-  notes.say(settings.databaseUrl ? 'opening the hub at DATABASE_URL…' : `opening the embedded hub in ${settings.embeddedDir}…`);
+  notes.say(settings.databaseUrl ? 'opening the hub at DATABASE_URL…'
+    : `opening the embedded hub in ${settings.embeddedDir}…`);
   // Ink and React load only for the console, while the hub opens: once its first I/O is out, on the next turn.
   const ui = new Promise((resolve) => setImmediate(resolve)).then(() => import('../ui/app.js'));
   ui.catch(() => {}); // awaited once the hub is open; if opening fails, that error is the one to tell

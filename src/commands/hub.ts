@@ -90,7 +90,8 @@ export function withService<T>(settings: HubSettings, graceSeconds: number,
 /** Opens the embedded hub in `dir`, creating and seeding it with the demo hub on first start. */
 async function openDemoHub(dir: string, store: BlobStore | undefined, notice: (line: string) => void): Promise<Hub> {
   const blobs = store ?? new FileBlobStore(join(dir, 'blobs'));
-  // The database driver loads only when a command opens a hub (--help stays quick); the demo generator on a first start.
+  // The database driver loads only when a command opens a hub (--help stays quick); the demo generator
+  // only on a first start.
   const { openEmbedded } = await import('../db/connect.js');
   const db = await openEmbedded({
     dir,

@@ -124,8 +124,8 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Datab
   // MikroORM loads while PGlite starts: its wasm compiles off the main thread.
   const modules = ormModules();
   modules.catch(() => {}); // awaited once the database is up; if it fails to start, that error is the one to tell
-  const server = await startEmbedded(options.dir && join(options.dir, 'pgdata'), options.dir, () =>
-    options.notice?.(`first start: creating the embedded hub in ${options.dir} (initialising its database takes a while)…`));
+  const server = await startEmbedded(options.dir && join(options.dir, 'pgdata'), options.dir, () => options.notice?.(
+    `first start: creating the embedded hub in ${options.dir} (initialising its database takes a while)…`));
   let orm: MikroORM | undefined;
   try {
     const state = server.fresh ? undefined : requireMusehubTables(await readStartState(server.query, MUSEHUB_TABLES),

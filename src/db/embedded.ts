@@ -32,7 +32,8 @@ export interface EmbeddedServer {
  * `lockDir`, when given, is locked for the life of the server. `creating` is called first when
  * the database is to be created (a first start takes a while).
  */
-export async function startEmbedded(dataDir: string | undefined, lockDir?: string, creating?: () => void): Promise<EmbeddedServer> {
+export async function startEmbedded(dataDir: string | undefined, lockDir?: string,
+  creating?: () => void): Promise<EmbeddedServer> {
   const releaseLock = lockDir ? takeLockFile(lockDir) : () => {};
   try {
     const fresh = dataDir === undefined || !pgVersionExists(dataDir);

@@ -11,7 +11,10 @@
  */
 export const TOOL_MIGRATIONS = [
   { name: '20261101-v0.1-tables', load: async () => (await import('./migrations/v0-1-tables.js')).V01Tables },
-  { name: '20261202-journal-per-chunk', load: async () => (await import('./migrations/journal-per-chunk.js')).JournalPerChunk },
+  {
+    name: '20261202-journal-per-chunk',
+    load: async () => (await import('./migrations/journal-per-chunk.js')).JournalPerChunk,
+  },
   { name: '20261215-checks', load: async () => (await import('./migrations/checks.js')).Checks },
   { name: '20261220-sweeps', load: async () => (await import('./migrations/sweeps.js')).Sweeps },
   { name: '20261222-hub-passes', load: async () => (await import('./migrations/hub-passes.js')).HubPasses },
@@ -33,8 +36,9 @@ export interface StartState {
 export async function readStartState(run: RunSql, tables: readonly string[]): Promise<StartState> {
   const names = [...tables, 'musehub_gc_migrations'];
   // The names are this program's constants, never input: a literal array keeps it one plain statement.
-  const present = new Set((await run(`select name from unnest(array[${names.map((name) => `'${name}'`).join(', ')}]) as name ` +
-    'where to_regclass(name) is not null')).map((row) => String(row.name)));
+  const literal = `array[${names.map((name) => `'${name}'`).join(', ')}]`;
+  const present = new Set((await run(`select name from unnest(${literal}) as name where to_regclass(name) is not null`))
+    .map((row) => String(row.name)));
   const missing = tables.filter((table) => !present.has(table));
   const applied = present.has('musehub_gc_migrations')
     ? new Set((await run('select name from musehub_gc_migrations')).map((row) => String(row.name)))

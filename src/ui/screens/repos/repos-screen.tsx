@@ -113,7 +113,8 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
   // The repos are shown once they are in the list's state, a render after they load (the effect above): until then
   // the list is still loading, and says so, rather than flash "No repos." and "0 of 0".
   const listed = loaded.state === 'ready' && state.repos === loaded.value;
-  const count = listed ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos` : '';
+  const count = listed
+    ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos` : '';
 
   return (
     <Box flexDirection="column">
