@@ -2,15 +2,16 @@
  * `npm run bench`: the engine and the console at scale, as rates and ratios.
  *
  *   npm run bench [-- --sizes 60000,200000,1000000] [--repos 10000] [--graph 100000]
- *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console,big-manifest] [--snapshot-index]
- *     [--manifest-entries 1000000]
+ *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console,big-manifest,start]
+ *     [--snapshot-index] [--manifest-entries 1000000] [--start-runs 5]
  *
  * Big hubs are built once into template databases on the server at BENCH_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/postgres) and reused: each run works on a
  * fresh copy (CREATE DATABASE … TEMPLATE), since executing deletes half of the hub. The
  * engine is timed as an operator meets it: the built CLI (`npm run build` first) in a
  * process of its own, whose peak RSS GNU time reports. `--snapshot-index` measures the hub part
- * with the index on musehub_commits (snapshot_id) that MuseHub's schema lacks (bench/hub.ts).
+ * with the index on musehub_commits (snapshot_id) that MuseHub's schema lacks (bench/hub.ts). The start
+ * part times the built CLI and console from the outside, each beside a floor (bench/start.ts).
  */
 import '../src/storage/sdk-env.js';
 import { execFileSync } from 'node:child_process';
@@ -33,6 +34,7 @@ import { graphScreenTimes, timeToFirstFrame } from '../src/ui/bench-probes.js';
 import { deleteFloor } from './delete-floor.js';
 import { benchBigManifest } from './big-manifest.js';
 import { benchHub } from './hub.js';
+import { benchStart } from './start.js';
 import { cli, floorMs, perSecond } from './measure.js';
 import { runSeedService, seedServiceMissing, writeSeedService } from './seed-service.js';
 import { benchSweep } from './sweep.js';
@@ -44,8 +46,9 @@ const { values } = parseArgs({ options: {
   graph: { type: 'string', default: '100000' },
   'sweep-keys': { type: 'string', default: '1000000' },
   's3-keys': { type: 'string', default: '100000' },
-  parts: { type: 'string', default: 'engine,sweep,hub,console,big-manifest' },
+  parts: { type: 'string', default: 'engine,sweep,hub,console,big-manifest,start' },
   'manifest-entries': { type: 'string', default: '1000000' },
+  'start-runs': { type: 'string', default: '5' },
   'snapshot-index': { type: 'boolean', default: false },
 } });
 
@@ -204,3 +207,6 @@ if (parts.has('sweep')) for (const line of await benchSweep(ADMIN_URL, Number(va
 if (parts.has('hub')) await benchHub(ADMIN_URL, report, { repos: Number(values.repos), snapshotIndex: values['snapshot-index'] });
 if (parts.has('console')) await benchConsole(Number(values.repos), Number(values.graph));
 if (parts.has('big-manifest')) await benchBigManifest(ADMIN_URL, report, Number(values['manifest-entries']));
+if (parts.has('start')) {
+  await benchStart(ADMIN_URL, report, { repos: Number(values.repos), times: Number(values['start-runs']) });
+}

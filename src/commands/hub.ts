@@ -43,6 +43,8 @@ export interface HubOptions {
   poolMax?: number;
   /** The command, when it writes to the database: a read-only one refuses it in one line before any work. */
   writes?: string;
+  /** Where what opening does is said (a first start, the tool's tables prepared); stderr unless told. */
+  notice?: (line: string) => void;
 }
 
 /**
@@ -52,10 +54,11 @@ export interface HubOptions {
 export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Promise<T>, options: HubOptions = {}): Promise<T> {
   // A bad storage URL is a usage error: say so before any database is touched.
   const store = settings.storageUrl ? await openBlobStore(settings.storageUrl) : undefined;
+  const notice = options.notice ?? note;
   const opening: Promise<Hub> = settings.databaseUrl
     ? import('../db/connect.js').then(async ({ openServer }) => ({
-      db: await openServer(settings.databaseUrl!, { notice: note, poolMax: options.poolMax }), store }))
-    : openDemoHub(settings.embeddedDir, store);
+      db: await openServer(settings.databaseUrl!, { notice, poolMax: options.poolMax }), store }))
+    : openDemoHub(settings.embeddedDir, store, notice);
   // Closing waits for the hub to open (or seed), so an interrupt then still closes it, lock file and all;
   // and it runs once, for an interrupt and the normal way out may both close and both must wait for it.
   let closing: Promise<void> | undefined;
@@ -92,15 +95,17 @@ export function withService<T>(settings: HubSettings, graceSeconds: number,
 }
 
 /** Opens the embedded hub in `dir`, creating and seeding it with the demo hub on first start. */
-async function openDemoHub(dir: string, store: BlobStore | undefined): Promise<Hub> {
+async function openDemoHub(dir: string, store: BlobStore | undefined, notice: (line: string) => void): Promise<Hub> {
   const blobs = store ?? new FileBlobStore(join(dir, 'blobs'));
-  // The database driver and the demo generator load only when a command opens a hub: --help stays quick.
-  const [{ openEmbedded }, { seedDemoHub }] = await Promise.all([import('../db/connect.js'), import('../demo/demo-hub.js')]);
+  // The database driver loads only when a command opens a hub (--help stays quick); the demo generator
+  // only on a first start.
+  const { openEmbedded } = await import('../db/connect.js');
   const db = await openEmbedded({
     dir,
-    notice: note,
+    notice,
     seed: async (fresh) => {
-      note(`creating the embedded demo hub in ${dir} (first start)…`);
+      notice('writing the demo hub\'s repos and their blobs…');
+      const { seedDemoHub } = await import('../demo/demo-hub.js');
       await seedDemoHub(fresh, blobs);
     },
   });

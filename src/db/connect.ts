@@ -1,15 +1,18 @@
 /**
  * One way in to a MuseHub database, whether a real server (`DATABASE_URL`) or the
  * embedded PGlite hub: both are reached through MikroORM's PostgreSQL driver.
+ *
+ * MikroORM takes longer to load than a command takes to start, so opening asks its first
+ * questions (MuseHub's tables there? a migration pending?) on a bare connection while it loads.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/knex';
 import { UserError, UsageError, UnavailableError, messageOf } from '../errors.js';
-import { musehubEntities } from './entities.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
-import { migrateToolSchema, toolEntities, toolMigrations } from './tool-schema.js';
+import { readStartState, type StartState } from './start-state.js';
 
 export const MUSEHUB_TABLES = [
   'musehub_repos', 'musehub_branches', 'musehub_commits', 'musehub_commit_refs', 'musehub_snapshots',
@@ -84,11 +87,23 @@ export interface ServerOptions extends OpenOptions {
 export async function openServer(rawUrl: string, options: ServerOptions = {}): Promise<Database> {
   const url = parseDatabaseUrl(rawUrl);
   const poolMax = options.poolMax ?? SERVER_POOL_MAX;
-  const orm = await initOrm(url.toString(), poolMax);
   const label = `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  const client = new pg.Client({ connectionString: url.toString(), application_name: 'musehub-gc' });
   try {
-    await requireMusehubTables(orm, label, `point DATABASE_URL at MuseHub's database`);
-    const hubId = await migrateToolSchema(orm, label, options.notice ?? (() => {}));
+    await client.connect();
+  } catch (error) {
+    throw connectionError(url.toString(), error);
+  }
+  // The questions go out first; MikroORM loads while PostgreSQL answers.
+  const reading = readStartState(async (sql) => (await client.query(sql)).rows, MUSEHUB_TABLES)
+    .finally(() => client.end());
+  const modules = ormModules();
+  // Awaited below once the answers are in; a failure to load must not go unhandled if they are an error.
+  modules.catch(() => {});
+  const state = requireMusehubTables(await reading, label, `point DATABASE_URL at MuseHub's database`);
+  const orm = await initOrm(await modules, url.toString(), poolMax);
+  try {
+    const hubId = await (await modules).migrateToolSchema(orm, label, options.notice ?? (() => {}), state);
     return wrap(orm, 'server', { hubId, label }, url.toString(), poolMax);
   } catch (error) {
     await orm.close(true);
@@ -105,14 +120,22 @@ export interface EmbeddedOptions extends OpenOptions {
 
 /** Opens (creating on first use) the embedded PGlite database. */
 export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Database> {
-  const server = await startEmbedded(options.dir && join(options.dir, 'pgdata'), options.dir);
   const label = options.dir ? `embedded ${options.dir}` : 'embedded (memory)';
+  // MikroORM loads while PGlite starts: its wasm compiles off the main thread.
+  const modules = ormModules();
+  modules.catch(() => {}); // awaited once the database is up; if it fails to start, that error is the one to tell
+  const server = await startEmbedded(options.dir && join(options.dir, 'pgdata'), options.dir, () => options.notice?.(
+    `first start: creating the embedded hub in ${options.dir} (initialising its database takes a while)…`));
   let orm: MikroORM | undefined;
   try {
-    orm = await initOrm(server.url, 1);
-    if (server.fresh) await orm.em.getKnex().raw(musehubDdl());
-    else await requireMusehubTables(orm, label, 'run `musehub-gc demo reset` to rebuild the embedded hub');
-    const hubId = await migrateToolSchema(orm, label, options.notice ?? (() => {}));
+    const state = server.fresh ? undefined : requireMusehubTables(await readStartState(server.query, MUSEHUB_TABLES),
+      label, 'run `musehub-gc demo reset` to rebuild the embedded hub');
+    orm = await initOrm(await modules, server.url, 1);
+    if (server.fresh) {
+      options.notice?.('loading MuseHub\'s tables…');
+      await orm.em.getKnex().raw(musehubDdl());
+    }
+    const hubId = await (await modules).migrateToolSchema(orm, label, options.notice ?? (() => {}), state);
     const database = wrap(orm, 'embedded', { hubId, label }, server.url, 1, server, options.dir);
     if (server.fresh) await options.seed?.(database);
     return database;
@@ -123,12 +146,20 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Datab
   }
 }
 
-async function initOrm(clientUrl: string, poolMax: number): Promise<MikroORM> {
+/** MikroORM, and the entities and migrations that need it: loaded only once a hub is being opened. */
+async function ormModules() {
+  const [{ MikroORM }, { musehubEntities }, { toolEntities, toolMigrationsConfig, migrateToolSchema }] =
+    await Promise.all([import('@mikro-orm/postgresql'), import('./entities.js'), import('./tool-schema.js')]);
+  return { MikroORM, entities: [...musehubEntities, ...toolEntities], toolMigrationsConfig, migrateToolSchema };
+}
+
+async function initOrm({ MikroORM, entities, toolMigrationsConfig }: Awaited<ReturnType<typeof ormModules>>,
+  clientUrl: string, poolMax: number): Promise<MikroORM> {
   try {
     return await MikroORM.init({
       clientUrl,
-      entities: [...musehubEntities, ...toolEntities],
-      ...toolMigrations,
+      entities,
+      ...toolMigrationsConfig,
       pool: { min: 0, max: poolMax },
       allowGlobalContext: true,
       debug: false,
@@ -164,12 +195,10 @@ function connectionError(clientUrl: string, error: unknown): UserError {
   return new UnavailableError(`cannot connect to PostgreSQL at ${where}: ${text}`);
 }
 
-async function requireMusehubTables(orm: MikroORM, label: string, hint: string): Promise<void> {
-  const rows: Array<{ name: string; present: boolean }> = (await orm.em.getKnex().raw(
-    'select name, to_regclass(name) is not null as present from unnest(?::text[]) as name', [[...MUSEHUB_TABLES]],
-  )).rows;
-  const missing = rows.filter((row) => !row.present).map((row) => row.name);
-  if (missing.length === 0) return;
+/** `state`, when the database holds every one of MuseHub's tables. */
+function requireMusehubTables(state: StartState, label: string, hint: string): StartState {
+  const { missing } = state;
+  if (missing.length === 0) return state;
   const what = missing.length === MUSEHUB_TABLES.length ? 'none of MuseHub\'s tables' : `no ${missing.join(', ')}`;
   throw new UnavailableError(`the database at ${label} has ${what}: ${hint}`);
 }

@@ -8,9 +8,8 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { UserError, RefusedError, UnavailableError, messageOf } from '../errors.js';
+import type { RunSql } from './start-state.js';
 
 /** Where the embedded hub lives unless told otherwise. */
 export function defaultEmbeddedDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -23,17 +22,25 @@ export interface EmbeddedServer {
   url: string;
   /** True when the data directory held no database before this start. */
   fresh: boolean;
+  /** A statement run on PGlite itself, not through the socket: for what opening asks before MikroORM is up. */
+  query: RunSql;
   stop(): Promise<void>;
 }
 
 /**
  * Starts PGlite on `dataDir` (or in memory when undefined) behind a socket server.
- * `lockDir`, when given, is locked for the life of the server.
+ * `lockDir`, when given, is locked for the life of the server. `creating` is called first when
+ * the database is to be created (a first start takes a while).
  */
-export async function startEmbedded(dataDir: string | undefined, lockDir?: string): Promise<EmbeddedServer> {
+export async function startEmbedded(dataDir: string | undefined, lockDir?: string,
+  creating?: () => void): Promise<EmbeddedServer> {
   const releaseLock = lockDir ? takeLockFile(lockDir) : () => {};
   try {
     const fresh = dataDir === undefined || !pgVersionExists(dataDir);
+    if (fresh && dataDir !== undefined) creating?.();
+    // PGlite loads only for the embedded hub: a command on a server never needs it.
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-socket')]);
     const db = await PGlite.create(dataDir ? { dataDir } : {});
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
     await server.start();
@@ -41,6 +48,7 @@ export async function startEmbedded(dataDir: string | undefined, lockDir?: strin
     return {
       url: `postgres://postgres@${address}/postgres`,
       fresh,
+      query: async (sql) => (await db.query<Record<string, unknown>>(sql)).rows,
       async stop() {
         await server.stop();
         await db.close();

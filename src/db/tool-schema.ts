@@ -1,22 +1,17 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
  * deletion journal, work pending between phases, cached repo estimates, each repo's last
- * integrity check, each sweep's outcome, the hub's id, its plan-signing key and hub passes. Entities describe them;
- * migrations (db/migrations, shipped in the build) create and evolve them on first use.
+ * integrity check, each sweep's outcome, the hub's id, its plan-signing key and hub passes. Entities
+ * describe them; migrations (db/migrations, shipped in the build, listed in start-state.ts) create and
+ * evolve them on first use.
  * MuseHub's own tables are never touched.
  */
 import { defineEntity, p } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Migrator } from '@mikro-orm/migrations';
 import { UserError } from '../errors.js';
-import { migrationRefusal, requireMigratable } from './access.js';
 import type { SweepResult } from '../gc/sweep/types.js';
-import { Checks } from './migrations/checks.js';
-import { HubPasses } from './migrations/hub-passes.js';
-import { JournalPerChunk } from './migrations/journal-per-chunk.js';
-import { PlanKey } from './migrations/plan-key.js';
-import { Sweeps } from './migrations/sweeps.js';
-import { V01Tables } from './migrations/v0-1-tables.js';
+import { migrationRefusal, requireMigratable } from './access.js';
+import { readStartState, TOOL_MIGRATIONS, type StartState } from './start-state.js';
 
 /** Outcome of a recorded run. */
 export type RunOutcome = 'running' | 'done' | 'stopped' | 'failed' | 'refused';
@@ -185,19 +180,10 @@ export const GcPass = defineEntity({
 
 export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcCheck, GcSweep, GcHub, GcPlanKey, GcPass];
 
-/** The tool's migrations, oldest first; their names are what musehub_gc_migrations records. */
-export const toolMigrations = {
-  extensions: [Migrator],
+/** How MikroORM keeps the tool's migrations, for MikroORM.init; the list itself comes with the Migrator. */
+export const toolMigrationsConfig = {
   migrations: {
     tableName: 'musehub_gc_migrations',
-    migrationsList: [
-      { name: '20261101-v0.1-tables', class: V01Tables },
-      { name: '20261202-journal-per-chunk', class: JournalPerChunk },
-      { name: '20261215-checks', class: Checks },
-      { name: '20261220-sweeps', class: Sweeps },
-      { name: '20261222-hub-passes', class: HubPasses },
-      { name: '20261230-plan-key', class: PlanKey },
-    ],
     silent: true,
     snapshot: false,
     transactional: true,
@@ -207,18 +193,20 @@ export const toolMigrations = {
 
 /**
  * Brings the tool's tables up to date (saying so in one line through `notice` when it
- * changes anything) and returns the hub's id. A database user who may not create
- * tables gets one line saying what to grant; a read-only database, one line saying so.
+ * changes anything) and returns the hub's id. `state`, when the caller has already read it,
+ * saves the check. A database user who may not create tables gets one line saying what to grant;
+ * a read-only database, one line saying so.
  */
-export async function migrateToolSchema(orm: MikroORM, label: string, notice: (line: string) => void): Promise<string> {
-  const migrator = orm.getMigrator();
+export async function migrateToolSchema(orm: MikroORM, label: string, notice: (line: string) => void,
+  state?: StartState): Promise<string> {
   const knex = orm.em.getKnex();
   try {
-    const pending = await migrator.getPendingMigrations();
-    if (pending.length > 0) {
+    const known = state ?? await readStartState(async (sql) => (await knex.raw(sql)).rows, []);
+    if (known.hubId !== undefined && known.pending.length === 0) return known.hubId;
+    if (known.pending.length > 0) {
       await requireMigratable(knex, label);
-      notice(`preparing musehub-gc's own tables in ${label} (${pending.map((migration) => migration.name).join(', ')})…`);
-      await migrator.up();
+      notice(`preparing musehub-gc's own tables in ${label} (${known.pending.join(', ')})…`);
+      await (await toolMigrator(orm)).up();
     }
   } catch (error) {
     if (error instanceof UserError) throw error;
@@ -228,4 +216,13 @@ export async function migrateToolSchema(orm: MikroORM, label: string, notice: (l
     throw refusal ?? error;
   }
   return (await orm.em.fork().findOneOrFail(GcHub, { singleton: true })).hubId;
+}
+
+/** MikroORM's Migrator over the tool's migrations, loaded (with the migrations themselves) only now. */
+async function toolMigrator(orm: MikroORM) {
+  const [{ Migrator }, classes] = await Promise.all([import('@mikro-orm/migrations'),
+    Promise.all(TOOL_MIGRATIONS.map((migration) => migration.load()))]);
+  const migrationsList = TOOL_MIGRATIONS.map((migration, index) => ({ name: migration.name, class: classes[index]! }));
+  orm.config.set('migrations', { ...orm.config.get('migrations'), migrationsList });
+  return new Migrator(orm.em);
 }

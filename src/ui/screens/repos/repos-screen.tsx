@@ -110,7 +110,11 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
   const { columns, nameWidth } = columnsFor(width);
   const selected = selectedRepo(state);
   const selectedEstimate = selected && state.estimates.get(selected.repoId);
-  const count = loaded.state === 'ready' ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos` : '';
+  // The repos are shown once they are in the list's state, a render after they load (the effect above): until then
+  // the list is still loading, and says so, rather than flash "No repos." and "0 of 0".
+  const listed = loaded.state === 'ready' && state.repos === loaded.value;
+  const count = listed
+    ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos` : '';
 
   return (
     <Box flexDirection="column">
@@ -120,11 +124,11 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
           <Toned tone="accent">{`  ·  filter: /${state.filter}${state.filtering ? '▏' : ''}`}</Toned>
         )}
       </Box>
-      <Text wrap="truncate-end">{loaded.state === 'ready' ? ` ${totalsLine(totals, state.filter !== '')}` : ' '}</Text>
+      <Text wrap="truncate-end">{listed ? ` ${totalsLine(totals, state.filter !== '')}` : ' '}</Text>
       <Text bold>
         {' '.repeat(MARKER) + fit('REPO', nameWidth) + columns.map((column) => columnCell(column.title, column.width)).join('')}
       </Text>
-      {loaded.state === 'loading' ? (
+      {!listed && loaded.state !== 'failed' ? (
         <Spinner label="loading repos…" />
       ) : (
         <VirtualList
