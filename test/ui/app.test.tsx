@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { fixtureService } from './fixture-service.js';
-import { KEYS, openConsole } from './harness.js';
+import { cleanup, KEYS, openConsole } from './harness.js';
 import { renderConsole } from '../../src/ui/app.js';
 import { UserError } from '../../src/errors.js';
 

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { CHECK_PROBLEMS, cid, fixtureService } from './fixture-service.js';
-import { KEYS, lineWith, openConsole } from './harness.js';
+import { cleanup, KEYS, lineWith, openConsole } from './harness.js';
 
 afterEach(() => cleanup());
 

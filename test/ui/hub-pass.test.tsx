@@ -1,8 +1,7 @@
 /** The hub view: the repos list's totals, GC of every repo (or the filtered ones) after one typed confirmation, and the pass live. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { fixtureService, type FixtureOptions } from './fixture-service.js';
-import { KEYS, openConsole, typeAndSubmit } from './harness.js';
+import { cleanup, KEYS, openConsole, typeAndSubmit } from './harness.js';
 
 const CTRL_C = '\u0003';
 const LABEL = 'fixture demo hub';

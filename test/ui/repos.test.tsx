@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { fixtureService } from './fixture-service.js';
-import { KEYS, lineWith, openConsole } from './harness.js';
+import { cleanup, KEYS, lineWith, openConsole } from './harness.js';
 
 afterEach(() => cleanup());
 
@@ -86,7 +85,7 @@ describe('repos screen', () => {
   });
 
   it('keeps every column at its width whatever a cell shows: spinners, numbers, errors', async () => {
-    // 120 columns in a 100-column terminal: the row is cut at the edge, and nothing in it moves.
+    // At every width the row keeps its columns where the header has them.
     for (const columns of [72, 100, 120]) {
       const service = fixtureService({ holdEstimates: true });
       const app = openConsole(service, { columns });

@@ -1,8 +1,7 @@
 /** The preview saves the plan on screen for `musehub-gc run --plan` (the change-ticket workflow). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { fixtureService } from './fixture-service.js';
-import { KEYS, openConsole } from './harness.js';
+import { cleanup, KEYS, openConsole } from './harness.js';
 
 afterEach(() => cleanup());
 

@@ -4,12 +4,11 @@
  * sweep's word and the plan's file name.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import type { Key } from 'ink';
 import { keysOf } from '../../src/ui/keymap.js';
 import { editField, EMPTY_FIELD, fieldWith, type TextFieldState } from '../../src/ui/text-field/text-field-reducer.js';
 import { fixtureService } from './fixture-service.js';
-import { KEYS, openConsole } from './harness.js';
+import { cleanup, KEYS, openConsole } from './harness.js';
 
 afterEach(() => cleanup());
 
