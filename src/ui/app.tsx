@@ -8,7 +8,7 @@ import type { GcService, RepoCheck } from '../gc/service.js';
 import { UsageError } from '../errors.js';
 import { ConsoleContext, type ConsoleContextValue, type StoppableWork } from './console-context.js';
 import { formatGrace } from '../present.js';
-import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, TitleBar, TooSmall } from './frame.js';
+import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, statusLines, TitleBar, TooSmall } from './frame.js';
 import { KeyRouter } from './key-router.js';
 import { actionFor, hintBar, type ScreenName } from './keymap.js';
 import { useSyncReducer } from './sync-reducer.js';
@@ -137,7 +137,9 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
 
   const top = topOf(stack);
   const keyScreen = keyScreens.get(viewIdOf(top)) ?? screenOf(top.view);
-  const body = { width: columns, height: Math.max(1, rows - FRAME_ROWS) };
+  // The status line takes the rows its message needs, whole; the screen's body gives them up.
+  const shownStatus = statusLines(status.message, columns);
+  const body = { width: columns, height: Math.max(1, rows - FRAME_ROWS - shownStatus.length) };
 
   return (
     <ThemeProvider color={color ?? colorFromEnv()}>
@@ -153,14 +155,17 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
               </>
             )}
             <Box flexDirection="column" height={tooSmall ? 0 : body.height} overflow="hidden">
-              {stack.entries.map((entry) => (
-                <EntryView key={entry.id} entry={entry} active={!tooSmall && entry === top} {...body} />
-              ))}
+              {/* The screen at its own height, never squeezed: squeezed, Ink draws a wrapped line over the next. What does not fit is cut at the bottom. */}
+              <Box flexDirection="column" flexShrink={0}>
+                {stack.entries.map((entry) => (
+                  <EntryView key={entry.id} entry={entry} active={!tooSmall && entry === top} {...body} />
+                ))}
+              </Box>
             </Box>
             {!tooSmall && (
               <>
-                <StatusLine message={status.message} tone={status.tone} width={columns} />
-                <HintBar text={hintBar(keyScreen, readOnly, { atTop: stack.entries.length === 1 })} width={columns} />
+                <StatusLine lines={shownStatus} tone={status.tone} width={columns} />
+                <HintBar hints={hintBar(keyScreen, readOnly, { atTop: stack.entries.length === 1 })} width={columns} />
               </>
             )}
           </Box>

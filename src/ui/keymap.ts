@@ -173,8 +173,8 @@ export function keyLabel(binding: Binding): string {
   return binding.keys.map((key) => KEY_LABELS[key] ?? key).join('/');
 }
 
-/** The hint bar of a screen: `/ filter  s sort  enter open  ? help  q quit`. */
-export function hintBar(screen: ScreenName, readOnly: boolean, options: { atTop: boolean }): string {
+/** The hints of a screen's bar, most specific first: `/ filter`, `s sort`, `enter open`, `? help`, `q quit`. */
+export function hintBar(screen: ScreenName, readOnly: boolean, options: { atTop: boolean }): string[] {
   const seen = new Set<KeyAction>();
   const hints: string[] = [];
   for (const binding of bindingsFor(screen, readOnly)) {
@@ -184,7 +184,7 @@ export function hintBar(screen: ScreenName, readOnly: boolean, options: { atTop:
     seen.add(binding.action);
     hints.push(`${binding.keys[0]} ${binding.hint}`);
   }
-  return hints.join('  ');
+  return hints;
 }
 
 /** The help screen's lines: each scope of the screen, its bindings and what they do. */

@@ -235,6 +235,8 @@ export interface FixtureOptions {
   holdPassAt?: string;
   /** The hub is embedded: one connection, so a hub pass has one worker. */
   embedded?: boolean;
+  /** What the title bar names the hub by; `fixture demo hub` unless told. */
+  label?: string;
 }
 
 export interface FixtureService extends GcService {
@@ -317,7 +319,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   }
 
   return {
-    label: 'fixture demo hub',
+    label: options.label ?? 'fixture demo hub',
     hub: { hubId: 'hub-1', label: 'fixture demo hub' },
     canCollect: true,
     hubWorkers: workersFor(fixtureHub).workers,

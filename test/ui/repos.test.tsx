@@ -12,7 +12,7 @@ describe('repos screen', () => {
     const service = fixtureService({ holdEstimates: true });
     const app = openConsole(service);
     const first = await app.waitFor('tenor/giant-steps');
-    expect(first).toContain('musehub-gc  ·  fixture demo hub  ·  read-write  ·  grace 1h');
+    expect(first).toContain('musehub-gc · fixture demo hub · read-write · grace 1h');
     expect(first).toContain(' Repos\n');
     expect(lineWith(first, 'bigband/caravan')).toMatch(SPINNER);
     expect(lineWith(first, 'bigband/caravan')).toContain('3d ago');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatAgo, formatBytes, formatDuration } from '../../src/present.js';
 import { fit } from '../../src/ui/fit.js';
+import { headlessCommand } from '../../src/ui/headless-command.js';
 import { actionFor, hintBar, KEYMAP } from '../../src/ui/keymap.js';
 import { moveList, EMPTY_LIST } from '../../src/ui/list-state.js';
 import { breadcrumbs, INITIAL_STACK, stackReducer } from '../../src/ui/view-stack.js';
@@ -37,7 +38,7 @@ describe('keymap', () => {
       ['collect-all', 'confirm-pass', 'confirm-slug', 'confirm-sweep', 'go', 'run', 'stop-after-phase', 'sweep']);
     expect(actionFor('graph', 'R', false)).toBe('run');
     expect(actionFor('graph', 'R', true)).toBeUndefined();
-    expect(hintBar('graph', true, { atTop: false })).not.toContain('run gc');
+    expect(hintBar('graph', true, { atTop: false }).join('  ')).not.toContain('run gc');
   });
 
   it('knows its screens by name: a misspelt one does not compile', () => {
@@ -167,5 +168,16 @@ describe('hub pass', () => {
     expect(text(2).text).toBe('running: 4 objects 20/58, 2.0 KiB freed');
     state = hubPassReducer(state, { type: 'stop-after-repos' });
     expect(text(3).text).toBe('queued: not started, the pass is stopping');
+  });
+});
+
+describe('the headless command a hint names', () => {
+  const args = 'run --plan /srv/tickets/gc-4711.gcplan';
+  it('is npm start under npm start, npx for a dependency, the bin on PATH, or the script itself', () => {
+    expect(headlessCommand(args, { lifecycle: 'start', script: '/src/musehub-gc/src/cli.tsx' })).toBe(`npm start -- ${args}`);
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/srv/ops/node_modules/.bin/musehub-gc' })).toBe(`npx musehub-gc ${args}`);
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/usr/local/bin/musehub-gc' })).toBe(`musehub-gc ${args}`);
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/src/musehub-gc/dist/cli.js' })).toBe(`node /src/musehub-gc/dist/cli.js ${args}`);
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/src/musehub-gc/src/cli.tsx' })).toBe(`npx tsx /src/musehub-gc/src/cli.tsx ${args}`);
   });
 });

@@ -13,6 +13,7 @@ import { Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
 import { pageRows } from '../../list-state.js';
 import { VirtualList } from '../../virtual-list.js';
+import { rowsOf, Wrapped } from '../../wrapped.js';
 import { INITIAL_REPOS, passScope, reposKeyScreen, reposReducer, selectedRepo, shownTotals, SORT_TITLES } from './repos-reducer.js';
 import { totalsLine } from './repos-totals.js';
 import { useEstimates } from './use-estimates.js';
@@ -78,8 +79,20 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
 
   useHintScope(viewId, active, reposKeyScreen(state));
 
-  // Header, totals, column titles and the selected repo's note take five rows.
-  const listHeight = Math.max(1, height - 5);
+  const now = app.now();
+  const selected = selectedRepo(state);
+  const selectedEstimate = selected && state.estimates.get(selected.repoId);
+  const totals = useMemo(() => shownTotals(state), [state.order, state.estimates]);
+  const count = loaded.state === 'ready' ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos` : '';
+  const header = ` ${count}  ·  sorted by ${SORT_TITLES[state.sort]}`;
+  const filter = state.filtering || state.filter !== '' ? ` filter: /${state.filter}${state.filtering ? '▏' : ''}` : '';
+  const totalsText = loaded.state === 'ready' ? ` ${totalsLine(totals, state.filter !== '')}` : ' ';
+  const note = !selected || !selectedEstimate ? ''
+    : selectedEstimate.error ? ` ${repoName(selected)}: estimate failed: ${selectedEstimate.error}`
+      : ` ${repoName(selected)}: estimated ${formatAgo(selectedEstimate.computedAt, now)}`;
+  // The header, the filter, the totals, the column titles and the selected repo's note, each whole.
+  const wrappedRows = (text: string) => (text === '' ? 0 : rowsOf(text, width));
+  const listHeight = Math.max(1, height - wrappedRows(header) - wrappedRows(filter) - wrappedRows(totalsText) - 1 - wrappedRows(note));
   useReposKeys({
     viewId,
     readOnly: app.readOnly,
@@ -100,27 +113,18 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
       else app.status(filter ? `No repo matches /${filter}: nothing to collect.` : 'The hub has no repos: nothing to collect.', 'warning');
     },
   });
-  const totals = useMemo(() => shownTotals(state), [state.order, state.estimates]);
 
   const pending = state.order.slice(state.list.offset, state.list.offset + listHeight)
     .some((index) => !state.estimates.has(state.repos[index]!.repoId));
   const spinner = useSpinnerFrame(active && pending);
   if (!active) return null;
-  const now = app.now();
   const { columns, nameWidth } = columnsFor(width);
-  const selected = selectedRepo(state);
-  const selectedEstimate = selected && state.estimates.get(selected.repoId);
-  const count = loaded.state === 'ready' ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos` : '';
 
   return (
     <Box flexDirection="column">
-      <Box>
-        <Text>{` ${count}  ·  sorted by ${SORT_TITLES[state.sort]}`}</Text>
-        {(state.filtering || state.filter !== '') && (
-          <Toned tone="accent">{`  ·  filter: /${state.filter}${state.filtering ? '▏' : ''}`}</Toned>
-        )}
-      </Box>
-      <Text wrap="truncate-end">{loaded.state === 'ready' ? ` ${totalsLine(totals, state.filter !== '')}` : ' '}</Text>
+      <Wrapped text={header} width={width} />
+      {filter !== '' && <Wrapped text={filter} width={width} tone="accent" />}
+      <Wrapped text={totalsText} width={width} />
       <Text bold>
         {' '.repeat(MARKER) + fit('REPO', nameWidth) + columns.map((column) => columnCell(column.title, column.width)).join('')}
       </Text>
@@ -152,11 +156,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
           }}
         />
       )}
-      {selectedEstimate?.error ? (
-        <Toned tone="error">{` ${repoName(selected!)}: estimate failed: ${selectedEstimate.error}`}</Toned>
-      ) : selectedEstimate ? (
-        <Toned tone="muted">{` ${repoName(selected!)}: estimated ${formatAgo(selectedEstimate.computedAt, now)}`}</Toned>
-      ) : null}
+      {note !== '' && <Wrapped text={note} width={width} tone={selectedEstimate?.error ? 'error' : 'muted'} />}
     </Box>
   );
 }
