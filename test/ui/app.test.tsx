@@ -22,7 +22,8 @@ describe('console app', () => {
     expect(help).toContain('Repos › Help');
     expect(help).toContain('/            filter repos by name');
     app.press('G');
-    await app.waitFor('Glyphs: ● reachable  ✗ orphaned');
+    await app.waitFor('Glyphs: ● reachable  ✗ orphaned, to delete  ○ orphaned, kept');
+    expect(app.frame()).toMatch(/orphaned +a commit none of them leads to; reachable \+ orphaned = every commit/);
     app.press(KEYS.esc);
     await app.waitFor('sorted by reclaimable bytes');
   });

@@ -23,10 +23,10 @@ const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
 export const cid = (prefix: string) => prefix.padEnd(64, '0');
 
 const DEMO_REPOS: Array<RepoRow & { estimate: Omit<Estimate, 'repoId' | 'computedAt'> }> = [
-  { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green', branches: 3, commits: 214, pushedAt: ago(3600), lastGcAt: null, estimate: { orphanCommits: 38, orphanObjects: 61, reclaimableBytes: 4.1 * 1024 * 1024 } },
-  { repoId: 'r2', owner: 'bigband', slug: 'caravan', branches: 2, commits: 120, pushedAt: ago(3 * 86400), lastGcAt: ago(2 * 86400), estimate: { orphanCommits: 4, orphanObjects: 9, reclaimableBytes: 512 * 1024 } },
-  { repoId: 'r3', owner: 'tenor', slug: 'giant-steps', branches: 5, commits: 388, pushedAt: ago(5 * 3600), lastGcAt: null, estimate: { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0 } },
-  { repoId: 'r4', owner: 'keystrio', slug: 'blue-in-green', branches: 2, commits: 176, pushedAt: ago(2 * 86400), lastGcAt: null, estimate: { orphanCommits: 2, orphanObjects: 3, reclaimableBytes: 20 * 1024, error: undefined } },
+  { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green', branches: 3, commits: 214, pushedAt: ago(3600), lastGcAt: null, estimate: { orphanCommits: 38, orphanObjects: 61, reclaimableBytes: 4.1 * 1024 * 1024, commitsToDelete: 35, objectsToDelete: 58 } },
+  { repoId: 'r2', owner: 'bigband', slug: 'caravan', branches: 2, commits: 120, pushedAt: ago(3 * 86400), lastGcAt: ago(2 * 86400), estimate: { orphanCommits: 4, orphanObjects: 9, reclaimableBytes: 512 * 1024, commitsToDelete: 4, objectsToDelete: 6 } },
+  { repoId: 'r3', owner: 'tenor', slug: 'giant-steps', branches: 5, commits: 388, pushedAt: ago(5 * 3600), lastGcAt: null, estimate: { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0, commitsToDelete: 0, objectsToDelete: 0 } },
+  { repoId: 'r4', owner: 'keystrio', slug: 'blue-in-green', branches: 2, commits: 176, pushedAt: ago(2 * 86400), lastGcAt: null, estimate: { orphanCommits: 2, orphanObjects: 0, reclaimableBytes: 20 * 1024, commitsToDelete: 2, objectsToDelete: 0 } },
 ];
 
 /** The demo's force-pushed repo: a merge, a release, and a chain a force push left behind. */
@@ -353,8 +353,10 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       for (const repoId of repoIds) {
         if (signal?.aborted) return;
         const demo = DEMO_REPOS.find((repo) => repo.repoId === repoId);
-        const estimate = demo?.estimate ?? { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: Number(repoId.slice(1)) };
-        yield { repoId, ...estimate, computedAt: demo ? ago(600) : ago(0), ...(repoId === 'r4' ? { error: 'snapshot 5a5a does not decode' } : {}) };
+        const estimate = demo?.estimate ?? { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: Number(repoId.slice(1)), commitsToDelete: 0, objectsToDelete: 0 };
+        // keystrio's phases 3-4 are refused, as the engine estimates a torn manifest: counted, and not cached.
+        const refused = repoId === 'r4' ? { error: 'phases 3-4 refused: a live manifest does not decode', refused: 'snapshot 5a5a does not decode' } : {};
+        yield { repoId, ...estimate, computedAt: demo ? ago(600) : ago(0), ...refused };
       }
     },
     async graph() {

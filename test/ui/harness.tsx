@@ -168,3 +168,8 @@ export async function typeAndSubmit(app: ReturnType<typeof openConsole>, text: s
 export function lineWith(frame: string, text: string): string {
   return frame.split('\n').find((line) => line.includes(text)) ?? '';
 }
+
+/** The frame's text read line after line, box rules and runs of spaces gone: what a sentence wrapped over lines reads as. */
+export function read(frame: string): string {
+  return frame.split('\n').map((line) => line.replace(/[│╭╮╰╯─]/g, ' ').trim()).join(' ').replace(/\s+/g, ' ');
+}

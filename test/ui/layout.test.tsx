@@ -5,17 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import stringWidth from 'string-width';
 import { fixtureService } from './fixture-service.js';
-import { cleanup, KEYS, openConsole, typeAndSubmit } from './harness.js';
+import { cleanup, KEYS, openConsole, read, typeAndSubmit } from './harness.js';
 
 afterEach(() => cleanup());
 
 const SIZES = [{ columns: 60, rows: 20 }, { columns: 80, rows: 24 }] as const;
 const LABEL = 'embedded /home/operator/.cache/musehub-gc';
-
-/** The frame's text read line after line, box rules and runs of spaces gone: what a sentence wrapped over lines reads as. */
-function read(frame: string): string {
-  return frame.split('\n').map((line) => line.replace(/[│╭╮╰╯─]/g, ' ').trim()).join(' ').replace(/\s+/g, ' ');
-}
 
 /** Every line of the frame within the terminal's columns, and no more lines than its rows. */
 function expectFits(frame: string, size: { columns: number; rows: number }): void {
@@ -79,7 +74,7 @@ describe.each(SIZES)('the console at $columns x $rows', (size) => {
     expect(unspaced).toContain(`run--plan${path}.`);
     expect(saved.split('\n').at(-1)).toContain('w save plan');
     // The preview gave up rows at its bottom, and drew none over another (a squeezed screen did).
-    expect(read(saved)).toContain('38 orphaned, 176 reachable commits · a dry run: nothing is deleted');
+    expect(read(saved)).toContain('commits: 176 reachable · 38 orphaned: 35 to delete, 3 kept · a dry run: nothing is deleted');
     expectFits(saved, size);
   });
 });

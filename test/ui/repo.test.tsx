@@ -17,7 +17,7 @@ describe('graph screen', () => {
     const app = await openBlueInGreen();
     const frame = await app.waitFor('Bass line, take 7');
     expect(frame).toContain(' Repos › lowend/blue-in-green › Graph');
-    expect(frame).toContain('1 orphaned · 7 reachable · 1 kept · history diverged at 5a7f18e');
+    expect(frame).toContain('7 reachable · 2 orphaned: 1 to delete, 1 kept · history diverged at 5a7f18e');
     expect(lineWith(frame, 'a91f03e')).toMatch(/▸ ● +a91f03e00000 \(main\) Bass line, take 7/);
     expect(lineWith(frame, '4c2d9b1')).toMatch(/●─╮ +4c2d9b100000 Merge branch 'bridge'/);
     expect(lineWith(frame, 'e13c5d0')).toMatch(/│ │ ✗ +e13c5d000000 Bass line, take 6 ← tip of an abandoned chain/);

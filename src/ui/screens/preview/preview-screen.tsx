@@ -9,7 +9,7 @@ import type { Plan, RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../../present.js';
+import { describeCommits, formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { ColumnRules, Heading, tonedCells } from '../../table.js';
 import { TextField } from '../../text-field/text-field.js';
@@ -28,7 +28,9 @@ const PhaseCell = tonedCells(PREVIEW_TONES);
 
 /** The plan in a line: its grace and age, the commits it finds orphaned and reachable, and that it deletes nothing. */
 function planSummary(plan: Plan, now: number): string {
-  return `grace ${formatGrace(plan.graceSeconds)} · plan ${formatAgo(plan.computedAt, now)} · ${plan.orphanedCommits.toLocaleString('en-US')} orphaned, ${plan.reachableCommits.toLocaleString('en-US')} reachable commits · a dry run: nothing is deleted`;
+  const toDelete = plan.phases.find((phase) => phase.phase === 'commits')?.rows ?? 0;
+  return `grace ${formatGrace(plan.graceSeconds)} · plan ${formatAgo(plan.computedAt, now)} · commits: ` +
+    `${describeCommits({ reachable: plan.reachableCommits, orphaned: plan.orphanedCommits, toDelete })} · a dry run: nothing is deleted`;
 }
 
 /** Where the plan went, and the command that applies it from where the console was started. */

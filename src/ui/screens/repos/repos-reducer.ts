@@ -6,12 +6,13 @@ import { EMPTY_LIST, moveList, placeCursor, type ListState } from '../../list-st
 import type { PassScope } from '../hub-pass/hub-pass-reducer.js';
 import { estimatedTotals, type EstimatedTotals } from './repos-totals.js';
 
-export const SORTS = ['reclaimable', 'orphans', 'commits', 'pushed', 'name'] as const;
+export const SORTS = ['reclaimable', 'orphans', 'to-delete', 'commits', 'pushed', 'name'] as const;
 export type SortKey = (typeof SORTS)[number];
 
 export const SORT_TITLES: Record<SortKey, string> = {
   reclaimable: 'reclaimable bytes',
-  orphans: 'orphan commits',
+  orphans: 'orphaned commits',
+  'to-delete': 'commits to delete',
   commits: 'commits',
   pushed: 'last push',
   name: 'name',
@@ -56,15 +57,16 @@ export const INITIAL_REPOS: ReposState = {
 function compareBy(sort: SortKey, estimates: ReadonlyMap<string, Estimate>) {
   const byName = (a: RepoRow, b: RepoRow) => repoName(a).localeCompare(repoName(b));
   // Repos whose estimate has not arrived, or failed, sort after those that have one.
-  const value = (repo: RepoRow, field: 'reclaimableBytes' | 'orphanCommits') => {
+  const value = (repo: RepoRow, field: 'reclaimableBytes' | 'orphanCommits' | 'commitsToDelete') => {
     const estimate = estimates.get(repo.repoId);
-    return estimate && !estimate.error ? estimate[field] : -1;
+    return estimate && (!estimate.error || estimate.refused) ? estimate[field] ?? -1 : -1;
   };
-  const byEstimate = (field: 'reclaimableBytes' | 'orphanCommits') => (a: RepoRow, b: RepoRow) =>
+  const byEstimate = (field: 'reclaimableBytes' | 'orphanCommits' | 'commitsToDelete') => (a: RepoRow, b: RepoRow) =>
     value(b, field) - value(a, field) || byName(a, b);
   const comparers: Record<SortKey, (a: RepoRow, b: RepoRow) => number> = {
     reclaimable: byEstimate('reclaimableBytes'),
     orphans: byEstimate('orphanCommits'),
+    'to-delete': byEstimate('commitsToDelete'),
     commits: (a, b) => b.commits - a.commits || byName(a, b),
     pushed: (a, b) => (b.pushedAt ?? '').localeCompare(a.pushedAt ?? '') || byName(a, b),
     name: byName,

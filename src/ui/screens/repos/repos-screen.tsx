@@ -7,7 +7,7 @@ import { repoName } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { formatAgo, formatBytes } from '../../../present.js';
+import { counted, describeToDelete, formatAgo, formatBytes, WORDS } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
@@ -29,14 +29,18 @@ interface Column {
   cell: (repo: RepoRow, estimate: Estimate | undefined, now: number) => string | null;
 }
 
+/** A cell of the estimate: a spinner's place while it comes, `error` when it failed; a refused repo's counts are what it can still delete. */
 const estimated = (field: (estimate: Estimate) => string) => (_: RepoRow, estimate: Estimate | undefined) =>
-  estimate === undefined ? null : estimate.error ? 'error' : field(estimate);
+  estimate === undefined ? null : estimate.error && !estimate.refused ? 'error' : field(estimate);
+const count = (value: number | undefined) => (value === undefined ? '?' : value.toLocaleString('en-US'));
 
+/** The words of src/words.ts: commits orphaned, commits and objects to delete, the bytes that frees. */
 const COLUMNS: Column[] = [
   { title: 'BRANCHES', width: 9, priority: 2, cell: (repo) => String(repo.branches) },
   { title: 'COMMITS', width: 9, priority: 5, cell: (repo) => repo.commits.toLocaleString('en-US') },
-  { title: 'ORPHAN C', width: 9, priority: 8, cell: estimated((e) => e.orphanCommits.toLocaleString('en-US')) },
-  { title: 'ORPHAN OBJ', width: 11, priority: 7, cell: estimated((e) => e.orphanObjects.toLocaleString('en-US')) },
+  { title: 'ORPHANED', width: 9, priority: 6, cell: estimated((e) => count(e.orphanCommits)) },
+  { title: 'TO DELETE', width: 10, priority: 8, cell: estimated((e) => count(e.commitsToDelete)) },
+  { title: 'OBJECTS', width: 9, priority: 7, cell: estimated((e) => (e.refused ? 'refused' : count(e.objectsToDelete))) },
   { title: 'RECLAIMABLE', width: 12, priority: 9, cell: estimated((e) => formatBytes(e.reclaimableBytes)) },
   { title: 'LAST PUSH', width: 10, priority: 4, cell: (repo, _, now) => formatAgo(repo.pushedAt, now) },
   { title: 'LAST GC', width: 9, priority: 3, cell: (repo, _, now) => formatAgo(repo.lastGcAt, now) },
@@ -60,6 +64,18 @@ export function columnsFor(width: number): { columns: Column[]; nameWidth: numbe
     columns = columns.filter((column) => column.priority !== lowest);
   }
   return { columns, nameWidth: Math.max(MIN_NAME, width - used()) };
+}
+
+/** What the selected repo's estimate says in full words: `25 orphaned commits: 13 to delete, 12 kept · to delete: 13 commits, …`. */
+function estimateNote(estimate: Estimate, now: number): string {
+  if (estimate.error && !estimate.refused) return `estimate failed: ${estimate.error}`;
+  const { commitsToDelete: commits, objectsToDelete: objects } = estimate;
+  const counts = commits === undefined || objects === undefined
+    ? `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)} · ${WORDS.toDelete}: ${formatBytes(estimate.reclaimableBytes)} (estimated before commits and objects were counted)`
+    : `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)}: ${commits.toLocaleString('en-US')} ${WORDS.toDelete}, ` +
+      `${(estimate.orphanCommits - commits).toLocaleString('en-US')} ${WORDS.kept} · ${WORDS.toDelete}: ${describeToDelete({ commits, objects, bytes: estimate.reclaimableBytes })}`;
+  const refused = estimate.refused ? `phases 3-4 refused (${estimate.refused}); what phases 1, 2 and 5 delete: ` : '';
+  return `${refused}${counts} · estimated ${formatAgo(estimate.computedAt, now)}`;
 }
 
 export function ReposScreen({ viewId, active, width, height }: ScreenProps): React.JSX.Element | null {
@@ -87,9 +103,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
   const header = ` ${count}  ·  sorted by ${SORT_TITLES[state.sort]}`;
   const filter = state.filtering || state.filter !== '' ? ` filter: /${state.filter}${state.filtering ? '▏' : ''}` : '';
   const totalsText = loaded.state === 'ready' ? ` ${totalsLine(totals, state.filter !== '')}` : ' ';
-  const note = !selected || !selectedEstimate ? ''
-    : selectedEstimate.error ? ` ${repoName(selected)}: estimate failed: ${selectedEstimate.error}`
-      : ` ${repoName(selected)}: estimated ${formatAgo(selectedEstimate.computedAt, now)}`;
+  const note = selected && selectedEstimate ? ` ${repoName(selected)}: ${estimateNote(selectedEstimate, now)}` : '';
   // The header, the filter, the totals, the column titles and the selected repo's note, each whole.
   const wrappedRows = (text: string) => (text === '' ? 0 : rowsOf(text, width));
   const listHeight = Math.max(1, height - wrappedRows(header) - wrappedRows(filter) - wrappedRows(totalsText) - 1 - wrappedRows(note));
@@ -146,7 +160,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
                 {columns.map((column) => {
                   const text = column.cell(repo, estimate, now);
                   return (
-                    <Toned key={column.title} tone={text === 'error' ? 'error' : text === null ? 'muted' : undefined}>
+                    <Toned key={column.title} tone={text === 'error' ? 'error' : text === 'refused' ? 'warning' : text === null ? 'muted' : undefined}>
                       {columnCell(text ?? spinner, column.width)}
                     </Toned>
                   );
@@ -156,7 +170,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
           }}
         />
       )}
-      {note !== '' && <Wrapped text={note} width={width} tone={selectedEstimate?.error ? 'error' : 'muted'} />}
+      {note !== '' && <Wrapped text={note} width={width} tone={selectedEstimate?.refused ? 'warning' : selectedEstimate?.error ? 'error' : 'muted'} />}
     </Box>
   );
 }

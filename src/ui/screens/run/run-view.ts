@@ -1,7 +1,7 @@
 /** How a run reads (pure): each phase's line and its progress, the prompt, the summary. */
 import type { Plan, RunResult } from '../../../gc/types.js';
 import { repoName } from '../../../gc/types.js';
-import { counted, describeCheckOutcome, describeDeletes, formatAgo, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
+import { counted, describeCheckOutcome, describeDeletes, describeToDelete, formatAgo, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
 import type { Tone } from '../../theme.js';
 import type { LastCheck, PhaseRow, Prompt } from './run-reducer.js';
 
@@ -86,14 +86,15 @@ export function summaryLines(result: RunResult): [string, string] {
   return [`freed ${formatBytes(result.storage_bytes_freed)} · ${counted(result.errors.length, 'error')}`, deletedLine(result)];
 }
 
+/** What the run deleted in the words its prompts and the preview used: commits, objects and bytes, then the rest. */
 function deletedLine(result: RunResult): string {
-  return 'deleted ' + [
-    `${result.commits_deleted} commits (${result.commit_refs_deleted} refs)`,
-    `${result.snapshots_deleted} snapshots`,
-    `${result.object_refs_deleted} object refs`,
-    `${result.objects_deleted} objects`,
-    `${result.mpack_cache_deleted} cache entries`,
-  ].join(' · ');
+  const main = describeToDelete({ commits: result.commits_deleted, objects: result.objects_deleted, bytes: result.storage_bytes_freed });
+  return `deleted: ${main}; with them ${[
+    counted(result.commit_refs_deleted, 'commit ref'),
+    counted(result.snapshots_deleted, 'snapshot'),
+    counted(result.object_refs_deleted, 'object ref'),
+    counted(result.mpack_cache_deleted, 'cache entry', 'cache entries'),
+  ].join(', ')}`;
 }
 
 /** What went otherwise than the preview said: the engine's own notes, and counts that differ from the plan. */
