@@ -9,6 +9,7 @@ import { defineEntity, p, type MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { RefusedError, messageOf } from '../errors.js';
 import type { SweepResult } from '../gc/sweep/types.js';
+import type { Kept } from '../gc/types.js';
 import { Checks } from './migrations/checks.js';
 import { HubPasses } from './migrations/hub-passes.js';
 import { JournalPerChunk } from './migrations/journal-per-chunk.js';
@@ -48,6 +49,10 @@ export interface RecordedPhase {
   blobs: number;
   seconds: number;
   keptSincePlan: number;
+  /** What the plan listed that stayed when the phase ran, and why; what differed from the plan; the phase's errors. Absent from runs recorded before. */
+  kept?: Kept[];
+  differences?: string[];
+  errors?: string[];
 }
 
 /** Blobs to delete once the transaction that deleted their rows has committed: one entry per deleting chunk. */

@@ -7,6 +7,7 @@
 import type { CheckEvent, CheckOptions, CheckRecord, CheckReport, CheckTarget } from './check/types.js';
 import type { HubEvent, HubPlan, HubPlanEvent, HubPlanOptions, HubResult, HubRunOptions } from './hub/types.js';
 import type { Drained } from './journal.js';
+import type { RecordedPhase } from '../db/tool-schema.js';
 import type { SweepEvent, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';
 import type { GcEvent, HubIdentity, PhaseName, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
 
@@ -83,7 +84,8 @@ export interface RunRecord {
   outcome: string;
   bytesFreed: number;
   /** Per-phase counts as the run recorded them. */
-  phases: Array<{ phase: PhaseName; status: string; refs: number; rows: number; bytes: number }>;
+  /** Each phase as recorded (RecordedPhase): what it deleted, how long it took, what stayed and why, what differed. */
+  phases: Array<Omit<RecordedPhase, 'phase'> & { phase: PhaseName }>;
   errors: string[];
 }
 

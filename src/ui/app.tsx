@@ -17,6 +17,7 @@ import { breadcrumbs, INITIAL_STACK, stackReducer, topOf, type StackEntry, type 
 import { ReposScreen } from './screens/repos/repos-screen.js';
 import { RepoScreen } from './screens/repo/repo-screen.js';
 import { CommitScreen } from './screens/commit/commit-screen.js';
+import { RunRecordScreen } from './screens/history/run-record-screen.js';
 import { RunScreen } from './screens/run/run-screen.js';
 import { HelpScreen } from './screens/help/help-screen.js';
 import { HubCheckScreen } from './screens/hub-check/hub-check-screen.js';
@@ -185,6 +186,8 @@ function EntryView({ entry, active, width, height }: { entry: StackEntry; active
       return <RepoScreen {...props} entryId={entry.id} repo={view.repo} tab={view.tab} />;
     case 'commit':
       return <CommitScreen {...props} commitId={view.commitId} />;
+    case 'run-record':
+      return <RunRecordScreen {...props} repo={view.repo} run={view.run} />;
     case 'run':
       return <RunScreen {...props} repo={view.repo} plan={view.plan} />;
     case 'hub-check':

@@ -26,6 +26,7 @@ export type KeyScope =
   | 'hub-passing'
   | 'hub-pass'
   | 'commit'
+  | 'run-record'
   | 'run'
   | 'confirm'
   | 'confirm-slug'
@@ -43,7 +44,8 @@ export type KeyAction =
   | 'go' | 'skip' | 'stop' | 'confirm-slug'
   | 'check' | 'storage'
   | 'dry-run' | 'sweep' | 'stop-after-batch' | 'confirm-sweep'
-  | 'collect-all' | 'confirm-pass' | 'stop-after-repos';
+  | 'collect-all' | 'confirm-pass' | 'stop-after-repos'
+  | 'write-report';
 
 export interface Binding {
   scope: KeyScope;
@@ -101,7 +103,9 @@ export const KEYMAP: readonly Binding[] = [
   { scope: 'preview', keys: ['w'], action: 'save-plan', help: 'save this plan to a file, for `musehub-gc run --plan FILE`', hint: 'save plan' },
   { scope: 'save-path', keys: ['enter'], action: 'save-plan', help: 'save the plan to the file named', hint: 'save' },
   { scope: 'save-path', keys: ['esc'], action: 'cancel', help: 'do not save', hint: 'cancel' },
+  { scope: 'history', keys: ['enter'], action: 'open', help: 'open the run: per phase what it deleted, what stayed and why, what differed, its errors and times', hint: 'open' },
   { scope: 'history', keys: ['r'], action: 'refresh', help: 'reload past runs', hint: 'refresh' },
+  { scope: 'run-record', keys: ['m'], action: 'write-report', help: "write the run's Markdown report, for the ticket, where the console was started", hint: 'markdown report' },
   { scope: 'check', keys: ['c'], action: 'check', help: 'check the repo now, deriving liveness as GC does; changes nothing', hint: 'check now' },
   { scope: 'hub-check', keys: ['enter'], action: 'open', help: "open the repo's findings", hint: 'findings' },
   { scope: 'hub-recheck', keys: ['c'], action: 'check', help: 'check every repo again', hint: 'check again' },
@@ -144,6 +148,7 @@ export const SCREEN_SCOPES = {
   'hub-passing': ['hub-passing', 'list', 'global'],
   'hub-pass': ['hub-pass', 'list', 'global'],
   commit: ['commit', 'list', 'global'],
+  'run-record': ['run-record', 'list', 'global'],
   run: ['run', 'global'],
   confirm: ['confirm'],
   'confirm-slug': ['confirm-slug'],

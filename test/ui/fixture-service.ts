@@ -162,6 +162,11 @@ async function* runPlan(plan: Plan, source: PlanSource, decide: (phase: PhasePla
   return result;
 }
 
+/** A phase as history records it: nothing done unless told. */
+function recordedPhase(phase: PhaseName, fields: Partial<RunRecord['phases'][number]>): RunRecord['phases'][number] {
+  return { phase, status: 'done', refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, kept: [], differences: [], errors: [], ...fields };
+}
+
 /** The repos a hub pass skips, and why: caravan's lock is held by another process. */
 const PASS_SKIPS: Record<string, Pick<HubRepoResult, 'status' | 'detail'>> = {
   r2: {
@@ -276,6 +281,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   const calls = { plan: 0, graph: 0, listRepos: 0 };
   const targets: RunTarget[] = [];
   const saved: Array<{ plan: Plan; path: string }> = [];
+  const ran: Array<{ repoId: string; record: RunRecord }> = [];
   const planFor = (repo: RepoIdentity, graceSeconds: number): Plan => {
     const plan = demoPlan(repo, graceSeconds);
     const empty = options.emptyPhases ?? [];
@@ -394,11 +400,16 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       if (options.storeRefuses) throw new Error(options.storeRefuses);
       const plan = 'plan' in target ? target.plan : planFor(target.repo, target.graceSeconds);
       const held = options.holdPhase ? { phase: options.holdPhase, released: phaseReleased } : undefined;
-      return yield* runPlan(plan, 'plan' in target ? target.source : 'derived', async (phase) => {
+      const result = yield* runPlan(plan, 'plan' in target ? target.source : 'derived', async (phase) => {
         const decision = await decide(phase, plan);
         decisions.push({ phase: phase.phase, decision });
         return decision;
       }, held);
+      ran.unshift({ repoId: plan.repo.repoId, record: {
+        runId: `${result.run_id}-${runs}`, startedAt: ago(30), finishedAt: ago(28), who: 'ops@console', dryRun: false,
+        graceSeconds: plan.graceSeconds, outcome: result.outcome, bytesFreed: result.storage_bytes_freed, errors: result.errors, phases: result.phases,
+      } });
+      return result;
     },
     async resume() {
       return { blobs: 0, bytes: 0, renamed: 0, errors: [] };
@@ -483,19 +494,27 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     planAll() {
       throw new Error('the fixture service plans no hub');
     },
-    async history(): Promise<RunRecord[]> {
-      return [
+    async history(repo): Promise<RunRecord[]> {
+      // This console's runs first, as the engine records them; blue-in-green has two from before.
+      const before: RunRecord[] = repo.repoId !== 'r1' ? [] : [
         {
           runId: 'run-0', startedAt: ago(2 * 86400), finishedAt: ago(2 * 86400 - 5), who: 'ops', dryRun: false, graceSeconds: 3600,
           outcome: 'done', bytesFreed: 2 * 1024 * 1024, errors: [],
-          phases: [{ phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0 }, { phase: 'objects', status: 'done', refs: 0, rows: 9, bytes: 2 * 1024 * 1024 }],
+          phases: [
+            recordedPhase('commits', { status: 'done', refs: 4, rows: 4, seconds: 0.4 }),
+            recordedPhase('objects', {
+              status: 'done', rows: 9, bytes: 2 * 1024 * 1024, blobs: 9, seconds: 1.2, keptSincePlan: 1,
+              kept: [{ reason: 'live', count: 1, detail: '1 live again since the plan' }], differences: ['1 object was live again when the phase ran, and stayed'],
+            }),
+          ],
         },
         {
           runId: 'run-00', startedAt: ago(9 * 86400), finishedAt: ago(9 * 86400 - 5), who: 'cron', dryRun: false, graceSeconds: 3600,
           outcome: 'failed', bytesFreed: 0, errors: ['2 blobs stay in the journal: AccessDenied'],
-          phases: [{ phase: 'commits', status: 'done', refs: 1, rows: 1, bytes: 0 }, { phase: 'objects', status: 'failed', refs: 0, rows: 2, bytes: 0 }],
+          phases: [recordedPhase('commits', { status: 'done', refs: 1, rows: 1 }), recordedPhase('objects', { status: 'failed', rows: 2, errors: ['2 blobs stay in the journal: AccessDenied'] })],
         },
       ];
+      return [...ran.filter((run) => run.repoId === repo.repoId).map((run) => run.record), ...before];
     },
   };
 }

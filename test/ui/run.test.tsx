@@ -83,6 +83,23 @@ describe('run screen', () => {
     expect(lineWith(summary, '3 object refs')).toContain('not-run');
   });
 
+  it('puts a run that deleted nothing in the history as soon as it ends', async () => {
+    const app = openConsole(fixtureService(), { rows: 40 });
+    await app.waitFor('4.1 MiB');
+    app.press(`j${KEYS.enter}`);
+    await app.waitFor('Repos › bigband/caravan › Graph');
+    app.press('3');
+    await app.waitFor('No GC has run on this repo yet.');
+    app.press('R');
+    await app.waitFor('[y/N]');
+    app.press('x');
+    await app.waitFor('STOPPED  freed');
+    app.press(KEYS.enter);
+    const history = await app.waitFor('Repos › bigband/caravan › History');
+    expect(history).not.toContain('No GC has run');
+    expect(lineWith(history, '▸')).toMatch(/\(now\) .*STOPPED .*0 commits, 0 objects/);
+  });
+
   it('is read-only on request: no run key, the title says so, R does nothing', async () => {
     const service = fixtureService();
     const app = openConsole(service, { readOnly: true });

@@ -116,7 +116,7 @@ describe('tables', () => {
   const run = (index: number): RunRecord => ({
     runId: `run-${index}`, startedAt: new Date(NOW - index * 86_400_000).toISOString(), finishedAt: null, who: 'ops@build-host-7',
     dryRun: index % 2 === 1, graceSeconds: 3600, outcome: index === 0 ? 'interrupted' : 'done', bytesFreed: index * 1024, errors: [],
-    phases: [{ phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0 }],
+    phases: [{ phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0, blobs: 0, seconds: 0.1, keptSincePlan: 0 }],
   });
 
   it('fits the preview in the narrowest console, cutting what a phase deletes before why things stay', () => {
@@ -130,14 +130,14 @@ describe('tables', () => {
   it('draws the runs of the window, sized over every run, and drops grace, mode and who on a narrow console', () => {
     const runs = Array.from({ length: 40 }, (_, index) => run(index));
     const wide = historyTable(runs, { first: 10, last: 20 }, 12, NOW, 120);
-    expect(wide.columns.map((column) => column.key)).toEqual(['STARTED', 'WHO', 'MODE', 'GRACE', 'OUTCOME', 'FREED', 'DELETED PER PHASE']);
+    expect(wide.columns.map((column) => column.key)).toEqual(['STARTED', 'WHO', 'MODE', 'GRACE', 'OUTCOME', 'FREED', 'DELETED']);
     expect(wide.rows).toHaveLength(10);
-    expect(wide.rows[2]!.STARTED).toMatch(/^▸ 12d ago/);
+    expect(wide.rows[2]!.STARTED).toMatch(/^▸ \d{4}-\d\d-\d\d \d\d:\d\d \(12d ago\)/);
     // The outcome column is as wide as `interrupted`, the first run's, though that run is not in the window.
     expect(wide.rows[0]!.OUTCOME).toBe('done       ');
     expect(wide.rows.map(widthOf)).toEqual(wide.rows.map(() => 120));
     const narrow = historyTable(runs, { first: 0, last: 5 }, 0, NOW, 60);
-    expect(narrow.columns.map((column) => column.key)).toEqual(['STARTED', 'OUTCOME', 'FREED', 'DELETED PER PHASE']);
+    expect(narrow.columns.map((column) => column.key)).toEqual(['STARTED', 'OUTCOME', 'FREED', 'DELETED']);
     expect(narrow.rows.map(widthOf).every((drawn) => drawn <= 60)).toBe(true);
   });
 });

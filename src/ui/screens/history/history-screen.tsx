@@ -43,7 +43,7 @@ function runCell(columns: readonly HistoryColumn[]): (props: CellProps) => React
 export function HistoryScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
   const [loaded, reload] = useLoad(() => app.service.history(repo), `${repo.repoId}@${app.dataVersion}`);
-  const [list, dispatch] = useSyncReducer(listReducer, EMPTY_LIST);
+  const [list, dispatch, currentList] = useSyncReducer(listReducer, EMPTY_LIST);
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the history', loaded.error), 'error');
   }, [loaded]);
@@ -52,7 +52,13 @@ export function HistoryScreen({ viewId, active, width, height, repo }: ScreenPro
   // The headings, and the errors of the run at the cursor, whole.
   const listHeight = Math.max(1, height - 1 - (errors === '' ? 0 : rowsOf(`✗ ${errors}`, width)));
   useHintScope(viewId, active, 'history');
-  useHistoryKeys({ viewId, repo, count: runs.length, page: pageRows(runs.length, listHeight), dispatch, onRefresh: reload });
+  useHistoryKeys({
+    viewId, repo, count: runs.length, page: pageRows(runs.length, listHeight), dispatch, onRefresh: reload,
+    onOpen: () => {
+      const run = runs[currentList().cursor];
+      if (run) app.push({ kind: 'run-record', repo, run });
+    },
+  });
 
   if (!active) return null;
   if (loaded.state === 'loading') return <Spinner label="loading past runs…" />;

@@ -65,17 +65,17 @@ export function RunScreen({ viewId, active, width, height, repo, plan }: ScreenP
             pending.current = resolve;
             dispatch({ type: 'ask', phase, slug: phaseNamed(phase.phase).blobs });
           });
-        let deleted = false;
         for await (const event of service.run(target, { decide })) {
-          if (event.type === 'run-done') deleted = event.result.phases.some((phase) => phase.status === 'done' && !isEmptyPhase(phase));
           if (alive) dispatch({ type: 'event', event, at: app.now() });
         }
-        if (deleted) app.dataChanged();
       } catch (error) {
         if (alive) {
           dispatch({ type: 'failed', message: `The run failed: ${messageOf(error)}` });
           app.status(`The run failed: ${messageOf(error).split('\n')[0]}`, 'error');
         }
+      } finally {
+        // However it ended (done, stopped, failed), the run is in the history now, and may have deleted: every view loads again.
+        app.dataChanged();
       }
     })();
     return () => {
