@@ -10,7 +10,7 @@ import { ConsoleContext, type ConsoleContextValue, type StoppableWork } from './
 import { formatGrace } from '../present.js';
 import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, statusLines, TitleBar, TooSmall } from './frame.js';
 import { KeyRouter } from './key-router.js';
-import { actionFor, hintBar, type ScreenName } from './keymap.js';
+import { actionFor, hintBar, withheldBinding, type ScreenName } from './keymap.js';
 import { useSyncReducer } from './sync-reducer.js';
 import { colorFromEnv, ThemeProvider, type Tone } from './theme.js';
 import { breadcrumbs, INITIAL_STACK, stackReducer, topOf, type StackEntry, type View } from './view-stack.js';
@@ -117,6 +117,7 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
     (key: string) => {
       const top = topOf(currentStack());
       const action = actionFor('help', key, readOnly);
+      const withheld = (pressed: string) => withheldBinding(keyScreens.get(viewIdOf(top)) ?? screenOf(top.view), pressed);
       const atTop = currentStack().entries.length === 1;
       const working = inFlight.current;
       if (action === 'quit' && working && !working.asked && (key === 'ctrl+c' || tooSmallNow.current)) {
@@ -129,6 +130,9 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
       else if (action === 'back' && !atTop) {
         setStatus({ message: '', tone: undefined });
         dispatch({ type: 'pop' });
+      } else if (readOnly && withheld(key)) {
+        const binding = withheld(key)!;
+        setStatus({ message: `read-only: ${binding.keys[0]} (${binding.hint ?? binding.help}) deletes, and this console was started with --read-only.`, tone: 'warning' });
       } else if (action === 'help' && top.view.kind !== 'help') {
         dispatch({ type: 'push', view: { kind: 'help', about: keyScreens.get(viewIdOf(top)) ?? screenOf(top.view) } });
       }

@@ -38,7 +38,7 @@ export type KeyAction =
   | 'down' | 'up' | 'top' | 'bottom' | 'page-down' | 'page-up'
   | 'open' | 'filter' | 'sort' | 'refresh'
   | 'apply-filter' | 'clear-filter'
-  | 'tab-graph' | 'tab-preview' | 'tab-history' | 'tab-check' | 'next-tab'
+  | 'tab-graph' | 'tab-preview' | 'tab-history' | 'tab-check' | 'next-tab' | 'previous-tab' | 'reverse-sort'
   | 'run' | 'toggle-focus' | 'save-plan' | 'cancel'
   | 'stop-after-phase'
   | 'go' | 'skip' | 'stop' | 'confirm-slug'
@@ -74,7 +74,8 @@ const REPO_TABS: Binding[] = [
   { scope: 'repo', keys: ['2'], action: 'tab-preview', help: 'show what GC would delete', hint: 'preview' },
   { scope: 'repo', keys: ['3'], action: 'tab-history', help: 'show past runs', hint: 'history' },
   { scope: 'repo', keys: ['4'], action: 'tab-check', help: 'show the integrity check: what must be said before anything is pruned', hint: 'check' },
-  { scope: 'repo', keys: ['tab'], action: 'next-tab', help: 'next view of the repo' },
+  { scope: 'repo', keys: ['tab', 'right', 'l'], action: 'next-tab', help: 'next view of the repo' },
+  { scope: 'repo', keys: ['shift+tab', 'left', 'h'], action: 'previous-tab', help: 'previous view of the repo' },
   { scope: 'repo', keys: ['R'], action: 'run', help: 'start a GC run (asks before each phase)', hint: 'run gc', destructive: true },
 ];
 
@@ -87,7 +88,8 @@ export const KEYMAP: readonly Binding[] = [
   ...NAVIGATION,
   { scope: 'repos', keys: ['enter'], action: 'open', help: 'open the repo', hint: 'open' },
   { scope: 'repos', keys: ['/'], action: 'filter', help: 'filter repos by name', hint: 'filter' },
-  { scope: 'repos', keys: ['s'], action: 'sort', help: 'sort by the next column', hint: 'sort' },
+  { scope: 'repos', keys: ['s'], action: 'sort', help: 'sort by the next column (▼ marks it)', hint: 'sort' },
+  { scope: 'repos', keys: ['S'], action: 'reverse-sort', help: 'reverse the sort (▲ marks it)' },
   { scope: 'repos', keys: ['r'], action: 'refresh', help: 'reload repos and estimates', hint: 'refresh' },
   { scope: 'repos', keys: ['c'], action: 'check', help: 'check every repo (changes nothing), then say which are clean', hint: 'check all' },
   { scope: 'repos', keys: ['b'], action: 'storage', help: "the blob store: strays no row names, their dry run and their sweep", hint: 'storage' },
@@ -166,12 +168,19 @@ export function bindingsFor(screen: ScreenName, readOnly: boolean): Binding[] {
   );
 }
 
+/** The destructive binding a key would be on a screen without read-only mode: what a read-only console says it will not do. */
+export function withheldBinding(screen: ScreenName, key: string): Binding | undefined {
+  return bindingsFor(screen, false).find((binding) => binding.destructive && binding.keys.includes(key));
+}
+
 /** The action a key means on a screen, or undefined. */
 export function actionFor(screen: ScreenName, key: string, readOnly: boolean): KeyAction | undefined {
   return bindingsFor(screen, readOnly).find((binding) => binding.keys.includes(key))?.action;
 }
 
-const KEY_LABELS: Record<string, string> = { down: '↓', up: '↑', pgdn: 'PgDn', pgup: 'PgUp', home: 'Home', end: 'End' };
+const KEY_LABELS: Record<string, string> = {
+  down: '↓', up: '↑', left: '←', right: '→', pgdn: 'PgDn', pgup: 'PgUp', home: 'Home', end: 'End', 'shift+tab': 'Shift+Tab',
+};
 
 /** A binding's keys as the hint bar and help write them: `j/↓`, `enter`. */
 export function keyLabel(binding: Binding): string {
@@ -218,7 +227,7 @@ export function keysOf(input: string, key: Key): string[] {
   if (key.end) return ['end'];
   if (key.return) return ['enter'];
   if (key.escape) return ['esc'];
-  if (key.tab) return ['tab'];
+  if (key.tab) return [key.shift ? 'shift+tab' : 'tab'];
   if (key.backspace || key.delete) return ['backspace'];
   if (key.ctrl && input.length === 1) return [`ctrl+${input}`];
   return [...input].map((char) => CONTROL_CHARS[char] ?? char);

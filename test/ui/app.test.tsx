@@ -52,6 +52,37 @@ describe('console app', () => {
     await app.waitFor(' Repos\n');
   });
 
+  it('goes back a view with Shift+Tab, ← or h, and on with → or l', async () => {
+    const app = openConsole(fixtureService());
+    await app.waitFor('4.1 MiB');
+    app.press(KEYS.enter);
+    await app.waitFor('Bass line, take 7');
+    app.press('\u001b[Z');
+    await app.waitFor('Repos › lowend/blue-in-green › Check');
+    app.press('h');
+    await app.waitFor('Repos › lowend/blue-in-green › History');
+    app.press(KEYS.left);
+    await app.waitFor('Repos › lowend/blue-in-green › Preview');
+    app.press('l');
+    await app.waitFor('Repos › lowend/blue-in-green › History');
+    app.press(KEYS.right);
+    await app.waitFor('Repos › lowend/blue-in-green › Check');
+    app.press('?');
+    const help = await app.waitFor('previous view of the repo');
+    expect(help).toMatch(/Shift\+Tab\/←\/h +previous view of the repo/);
+  });
+
+  it('says read-only when a key that deletes is pressed in a read-only console', async () => {
+    const app = openConsole(fixtureService(), { readOnly: true });
+    await app.waitFor('4.1 MiB');
+    app.press('A');
+    await app.waitFor('read-only: A (gc all) deletes, and this console was started with --read-only.');
+    app.press(KEYS.enter);
+    await app.waitFor('Bass line, take 7');
+    app.press('R');
+    await app.waitFor('read-only: R (run gc) deletes');
+  });
+
   it('refuses to start without a TTY, in one line pointing at the headless commands', async () => {
     const error = await renderConsole(fixtureService(), { readOnly: false, graceSeconds: 3600 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UserError);

@@ -7,7 +7,7 @@ import { ConsoleApp } from '../../src/ui/app.js';
 import type { GcService } from '../../src/gc/service.js';
 import { NOW } from './fixture-service.js';
 
-export const KEYS = { enter: '\r', esc: '\u001b', down: '\u001b[B', up: '\u001b[A', pgdn: '\u001b[6~', pgup: '\u001b[5~', backspace: '\u007f' };
+export const KEYS = { enter: '\r', esc: '\u001b', down: '\u001b[B', up: '\u001b[A', left: '\u001b[D', right: '\u001b[C', pgdn: '\u001b[6~', pgup: '\u001b[5~', backspace: '\u007f' };
 
 /** What a frame should show: text in it, a pattern, or a test of the whole frame. */
 export type Expected = string | RegExp | ((frame: string) => boolean);

@@ -32,7 +32,7 @@ describe('repos screen', () => {
     expect(rowsOf(filled)).toEqual(['lowend/blue-in-green', 'bigband/caravan', 'keystrio/blue-in-green', 'tenor/giant-steps']);
     expect(lineWith(filled, '▸')).toContain('lowend/blue-in-green');
     // Commits orphaned, commits and objects to delete, the bytes that frees: the words of src/words.ts.
-    expect(lineWith(filled, 'REPO')).toMatch(/ORPHANED\s+TO DELETE\s+OBJECTS\s+RECLAIMABLE/);
+    expect(lineWith(filled, 'REPO')).toMatch(/ORPHANED\s+TO DELETE\s+OBJECTS\s+▼RECLAIMABLE/);
     expect(lineWith(filled, 'lowend/blue-in-green')).toMatch(/38\s+35\s+58\s+4\.1 MiB\s+1h ago\s+never/);
     expect(lineWith(filled, 'bigband/caravan')).toContain('512.0 KiB');
     expect(read(filled)).toContain('lowend/blue-in-green: 38 orphaned commits: 35 to delete, 3 kept · to delete: 35 commits, 58 objects, 4.1 MiB · estimated 10m ago');
@@ -42,6 +42,36 @@ describe('repos screen', () => {
     expect(lineWith(refused, '▸')).toContain('keystrio/blue-in-green');
     expect(lineWith(refused, 'keystrio/blue-in-green')).toMatch(/2\s+2\s+refused\s+20\.0 KiB/);
     expect(refused).not.toContain('error');
+  });
+
+  it('sorts in reverse with S, the marker on the sorted column saying which way', async () => {
+    const app = openConsole(fixtureService());
+    await app.waitFor('4.1 MiB');
+    expect(lineWith(app.frame(), 'REPO')).toContain('▼RECLAIMABLE');
+    app.press('S');
+    const reversed = await app.waitFor('sorted by reclaimable bytes, reversed');
+    expect(lineWith(reversed, 'REPO')).toContain('▲RECLAIMABLE');
+    expect(rowsOf(reversed)).toEqual(['tenor/giant-steps', 'keystrio/blue-in-green', 'bigband/caravan', 'lowend/blue-in-green']);
+    // The next column sorts biggest first again.
+    app.press('s');
+    const orphans = await app.waitFor('sorted by orphaned commits');
+    expect(lineWith(orphans, 'REPO')).toMatch(/▼ORPHANED .* RECLAIMABLE/);
+  });
+
+  it('brings the cursor back to the repo opened after Esc, whatever re-sorted the rows meanwhile', async () => {
+    const service = fixtureService({ holdEstimates: true });
+    const app = openConsole(service);
+    await app.waitFor('tenor/giant-steps');
+    // No estimate yet: the rows are by name, caravan first, and the cursor has not moved; estimates
+    // arriving while caravan is open sort blue-in-green above it.
+    expect(lineWith(app.frame(), '▸')).toContain('bigband/caravan');
+    app.press(KEYS.enter);
+    await app.waitFor('Repos › bigband/caravan › Graph');
+    service.releaseEstimates();
+    app.press(KEYS.esc);
+    const back = await app.waitFor((frame) => frame.includes('4.1 MiB') && frame.includes('512.0 KiB'));
+    expect(rowsOf(back)[0]).toBe('lowend/blue-in-green');
+    expect(lineWith(back, '▸')).toContain('bigband/caravan');
   });
 
   it('handles a burst of keys in one write: moves, sort, filter typed and kept', async () => {

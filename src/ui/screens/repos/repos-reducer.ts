@@ -22,6 +22,8 @@ export interface ReposState {
   repos: readonly RepoRow[];
   estimates: ReadonlyMap<string, Estimate>;
   sort: SortKey;
+  /** The sort turned around: smallest first (names from z). */
+  reversed: boolean;
   filter: string;
   /** The operator is typing a filter. */
   filtering: boolean;
@@ -37,6 +39,9 @@ export type ReposAction =
   | { type: 'estimates'; estimates: readonly Estimate[] }
   | { type: 'move'; action: KeyAction; page: number }
   | { type: 'sort' }
+  | { type: 'reverse-sort' }
+  /** Keeps the repo under the cursor there whatever re-sorts the rows: the repo opened is where Esc comes back to. */
+  | { type: 'hold-selection' }
   | { type: 'filter-start' }
   | { type: 'filter-type'; text: string }
   | { type: 'filter-erase' }
@@ -47,6 +52,7 @@ export const INITIAL_REPOS: ReposState = {
   repos: [],
   estimates: new Map(),
   sort: 'reclaimable',
+  reversed: false,
   filter: '',
   filtering: false,
   order: [],
@@ -77,7 +83,8 @@ function compareBy(sort: SortKey, estimates: ReadonlyMap<string, Estimate>) {
 /** Recomputes the display order and keeps the cursor on the selected repo. */
 function arrange(state: ReposState, page = 1): ReposState {
   const needle = state.filter.toLowerCase();
-  const compare = compareBy(state.sort, state.estimates);
+  const forward = compareBy(state.sort, state.estimates);
+  const compare = state.reversed ? (a: RepoRow, b: RepoRow) => forward(b, a) : forward;
   const order = state.repos
     .map((_, index) => index)
     .filter((index) => needle === '' || repoName(state.repos[index]!).toLowerCase().includes(needle))
@@ -127,7 +134,11 @@ export function reposReducer(state: ReposState, action: ReposAction): ReposState
     case 'move':
       return withSelection({ ...state, list: moveList(state.list, action.action, state.order.length, action.page) });
     case 'sort':
-      return arrange({ ...state, sort: SORTS[(SORTS.indexOf(state.sort) + 1) % SORTS.length]! });
+      return arrange({ ...state, sort: SORTS[(SORTS.indexOf(state.sort) + 1) % SORTS.length]!, reversed: false });
+    case 'reverse-sort':
+      return arrange({ ...state, reversed: !state.reversed });
+    case 'hold-selection':
+      return withSelection(state);
     case 'filter-start':
       return { ...state, filtering: true };
     case 'filter-type':

@@ -14,7 +14,7 @@ import { useLoad } from '../../use-load.js';
 import { pageRows } from '../../list-state.js';
 import { VirtualList } from '../../virtual-list.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
-import { INITIAL_REPOS, passScope, reposKeyScreen, reposReducer, selectedRepo, shownTotals, SORT_TITLES } from './repos-reducer.js';
+import { INITIAL_REPOS, passScope, type SortKey, reposKeyScreen, reposReducer, selectedRepo, shownTotals, SORT_TITLES } from './repos-reducer.js';
 import { totalsLine } from './repos-totals.js';
 import { useEstimates } from './use-estimates.js';
 import { useSpinnerFrame } from '../../spinner-frame.js';
@@ -22,6 +22,8 @@ import { useReposKeys } from './use-repos-keys.js';
 
 interface Column {
   title: string;
+  /** The sort that orders the rows by this column, if one does: its title then carries the marker. */
+  sort?: SortKey;
   width: number;
   /** Narrow terminals drop the lowest first. */
   priority: number;
@@ -37,12 +39,12 @@ const count = (value: number | undefined) => (value === undefined ? '?' : value.
 /** The words of src/words.ts: commits orphaned, commits and objects to delete, the bytes that frees. */
 const COLUMNS: Column[] = [
   { title: 'BRANCHES', width: 9, priority: 2, cell: (repo) => String(repo.branches) },
-  { title: 'COMMITS', width: 9, priority: 5, cell: (repo) => repo.commits.toLocaleString('en-US') },
-  { title: 'ORPHANED', width: 9, priority: 6, cell: estimated((e) => count(e.orphanCommits)) },
-  { title: 'TO DELETE', width: 10, priority: 8, cell: estimated((e) => count(e.commitsToDelete)) },
+  { title: 'COMMITS', sort: 'commits', width: 9, priority: 5, cell: (repo) => repo.commits.toLocaleString('en-US') },
+  { title: 'ORPHANED', sort: 'orphans', width: 10, priority: 6, cell: estimated((e) => count(e.orphanCommits)) },
+  { title: 'TO DELETE', sort: 'to-delete', width: 11, priority: 8, cell: estimated((e) => count(e.commitsToDelete)) },
   { title: 'OBJECTS', width: 9, priority: 7, cell: estimated((e) => (e.refused ? 'refused' : count(e.objectsToDelete))) },
-  { title: 'RECLAIMABLE', width: 12, priority: 9, cell: estimated((e) => formatBytes(e.reclaimableBytes)) },
-  { title: 'LAST PUSH', width: 10, priority: 4, cell: (repo, _, now) => formatAgo(repo.pushedAt, now) },
+  { title: 'RECLAIMABLE', sort: 'reclaimable', width: 13, priority: 9, cell: estimated((e) => formatBytes(e.reclaimableBytes)) },
+  { title: 'LAST PUSH', sort: 'pushed', width: 11, priority: 4, cell: (repo, _, now) => formatAgo(repo.pushedAt, now) },
   { title: 'LAST GC', width: 9, priority: 3, cell: (repo, _, now) => formatAgo(repo.lastGcAt, now) },
   { title: 'ESTIMATED', width: 10, priority: 1, cell: (_, estimate, now) => (estimate ? formatAgo(estimate.computedAt, now) : null) },
 ];
@@ -100,7 +102,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
   const selectedEstimate = selected && state.estimates.get(selected.repoId);
   const totals = useMemo(() => shownTotals(state), [state.order, state.estimates]);
   const count = loaded.state === 'ready' ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos` : '';
-  const header = ` ${count}  ·  sorted by ${SORT_TITLES[state.sort]}`;
+  const header = ` ${count}  ·  sorted by ${SORT_TITLES[state.sort]}${state.reversed ? ', reversed' : ''}`;
   const filter = state.filtering || state.filter !== '' ? ` filter: /${state.filter}${state.filtering ? '▏' : ''}` : '';
   const totalsText = loaded.state === 'ready' ? ` ${totalsLine(totals, state.filter !== '')}` : ' ';
   const note = selected && selectedEstimate ? ` ${repoName(selected)}: ${estimateNote(selectedEstimate, now)}` : '';
@@ -133,6 +135,8 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
   const spinner = useSpinnerFrame(active && pending);
   if (!active) return null;
   const { columns, nameWidth } = columnsFor(width);
+  // Biggest first, as sorts start; reversed, smallest first.
+  const marker = state.reversed ? '▲' : '▼';
 
   return (
     <Box flexDirection="column">
@@ -140,7 +144,8 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
       {filter !== '' && <Wrapped text={filter} width={width} tone="accent" />}
       <Wrapped text={totalsText} width={width} />
       <Text bold>
-        {' '.repeat(MARKER) + fit('REPO', nameWidth) + columns.map((column) => columnCell(column.title, column.width)).join('')}
+        {' '.repeat(MARKER) + fit(`REPO${state.sort === 'name' ? ` ${marker}` : ''}`, nameWidth)
+          + columns.map((column) => columnCell(`${column.sort === state.sort ? marker : ''}${column.title}`, column.width)).join('')}
       </Text>
       {loaded.state === 'loading' ? (
         <Spinner label="loading repos…" />
