@@ -16,7 +16,8 @@ import { startTmux, type Tmux } from './tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
-const SLUG = DEMO.forcePushed.split('/')[1]!;
+// The fork keystrio/blue-in-green shares the slug: a blob phase wants owner/slug typed.
+const SLUG = DEMO.forcePushed;
 
 /** What the hub holds of the force-pushed repo and its fork. */
 interface HubState {

@@ -46,12 +46,12 @@ describe.each(SIZES)('the console at $columns x $rows', (size) => {
     await app.waitFor((frame) => read(frame).includes('Delete 61 object refs'));
     app.press('y');
     const slug = await app.waitFor((frame) => read(frame).includes('(Enter on nothing skips, Esc stops):'));
-    expect(read(slug)).toContain('Type blue-in-green to delete 58 objects, 4.0 MiB from storage (Enter on nothing skips, Esc stops):');
+    expect(read(slug)).toContain('Type lowend/blue-in-green to delete 58 objects, 4.0 MiB from storage (Enter on nothing skips, Esc stops):');
     expect(slug).toContain('› ');
     expectFits(slug, size);
     await typeAndSubmit(app, 'blue');
-    const refused = await app.waitFor((frame) => read(frame).includes('is not blue-in-green'));
-    expect(read(refused)).toContain('"blue" is not blue-in-green: type it exactly, or clear it and press Enter to skip.');
+    const refused = await app.waitFor((frame) => read(frame).includes('is not lowend/blue-in-green'));
+    expect(read(refused)).toContain('"blue" is not lowend/blue-in-green: type it exactly, or clear it and press Enter to skip.');
     expectFits(refused, size);
   });
 

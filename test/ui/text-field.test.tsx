@@ -57,11 +57,11 @@ describe('text fields in the console', () => {
     app.press(KEYS.enter);
     await app.waitFor('Bass line, take 7');
     app.press('R');
-    await app.waitFor('Type blue-in-green to delete 58 objects');
-    app.press('blue-in-red');
-    await app.waitFor('› blue-in-red');
+    await app.waitFor('Type lowend/blue-in-green to delete 58 objects');
+    app.press('lowend/blue-in-red');
+    await app.waitFor('› lowend/blue-in-red');
     app.press(`\x7f\x7f\x7fgreen${KEYS.enter}`);
-    await app.waitFor('Type blue-in-green to delete 2 expired entries');
+    await app.waitFor('Type lowend/blue-in-green to delete 2 expired entries');
     expect(service.decisions.at(-1)).toEqual({ phase: 'objects', decision: 'go' });
   });
 

@@ -2,7 +2,7 @@
  * A GC run, phase by phase: before each phase the console shows what it deletes and
  * asks (No is the default); during it, live progress; at the end, a summary.
  */
-import React, { useCallback, useEffect, useRef } from 'react';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
 import { phaseNamed } from '../../../gc/phases/table.js';
@@ -35,6 +35,8 @@ export function RunScreen({ viewId, active, width, height, repo, plan }: ScreenP
 }): React.JSX.Element | null {
   const app = useConsole();
   const [state, dispatch, current] = useSyncReducer(runReducer, INITIAL_RUN);
+  // What a blob phase wants typed: the slug, or owner/slug where another repo (a fork) shares the slug.
+  const [word, setWord] = useState(repo.slug);
   const pending = useRef<((decision: Decision) => void) | null>(null);
 
   const answer = useCallback(
@@ -55,6 +57,10 @@ export function RunScreen({ viewId, active, width, height, repo, plan }: ScreenP
       // Read before the run takes the embedded hub's one connection, and said before its first prompt.
       const lastCheck = await service.lastCheck(repo).then((record) => ({ record }), (error: unknown) => ({ error: messageOf(error) }));
       if (alive) dispatch({ type: 'last-check', lastCheck });
+      // Not knowing whether the slug is shared, ask for the longer name.
+      const shared = await service.listRepos().then(
+        (repos) => repos.some((other) => other.slug === repo.slug && other.repoId !== repo.repoId), () => true);
+      if (alive && shared) setWord(repoName(repo));
       try {
         const target: RunTarget = plan ? { plan, source: 'preview' } : { repo, graceSeconds };
         const decide = (phase: Plan['phases'][number]) =>
@@ -90,7 +96,7 @@ export function RunScreen({ viewId, active, width, height, repo, plan }: ScreenP
     what: 'run', after: 'this phase', abandoning: 'the phase',
     stop: () => (pending.current ? answer('stop') : dispatch({ type: 'stop-after-phase' })),
   });
-  useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer });
+  useRunKeys({ viewId, slug: word, current, dispatch, answer });
   useHintScope(viewId, active, runKeyScreen(state));
 
   if (!active) return null;
@@ -128,7 +134,7 @@ export function RunScreen({ viewId, active, width, height, repo, plan }: ScreenP
           )}
         </Box>
       ))}
-      {state.prompt && state.plan && <PromptBox state={state} width={width} height={height - above - below} />}
+      {state.prompt && state.plan && <PromptBox state={state} word={word} width={width} height={height - above - below} />}
       {stopping && <Toned tone="warning">Stopping after this phase.</Toned>}
       <NoteLines notes={state.log} width={width} />
       {state.result && <Summary state={state} width={width} />}
@@ -140,12 +146,12 @@ export function RunScreen({ viewId, active, width, height, repo, plan }: ScreenP
  * The phase's question, whole, and its field; above them what was kept and as many of the phase's
  * items as the rows left hold (the preview lists them all).
  */
-function PromptBox({ state, width, height }: { state: RunState; width: number; height: number }): React.JSX.Element {
+function PromptBox({ state, word, width, height }: { state: RunState; word: string; width: number; height: number }): React.JSX.Element {
   const prompt = state.prompt!;
   const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
   const inner = Math.max(10, width - 2);
   const kept = row.plan && row.plan.kept.length > 0 ? `  ○ kept: ${describeKept(row.plan.kept)}` : '';
-  const question = promptQuestion(state.plan!, row, prompt);
+  const question = promptQuestion(state.plan!, row, prompt, word);
   const fixed = 2 + 1 + (kept === '' ? 0 : rowsOf(kept, inner)) + rowsOf(question, inner) + (prompt.slug ? 1 : 0)
     + (prompt.answer.mismatch === '' ? 0 : rowsOf(prompt.answer.mismatch, inner));
   const planned = row.plan?.items ?? [];

@@ -48,7 +48,7 @@ export function phaseLine(row: PhaseRow, prompt: Prompt | null): PhaseLine {
       detail = row.plan?.refused ? `refused: ${row.plan.refused}` : `will ask first: ${planned}`;
       break;
     case 'asking':
-      detail = prompt?.slug ? "waits for your confirmation (type the repo's slug)" : 'waits for your confirmation';
+      detail = prompt?.slug ? "waits for your confirmation (type the repo's name)" : 'waits for your confirmation';
       break;
     case 'running':
       percent = row.total > 0 ? (100 * row.done) / row.total : 100;
@@ -74,10 +74,10 @@ export function lastCheckLine(lastCheck: LastCheck, now: number): { text: string
   return record.clean ? { text: `last check: ${when}`, tone: 'done' } : { text: `last check: ${when} — see the Check tab`, tone: 'error' };
 }
 
-/** The question before a phase: y/N, or the slug to type for a phase that deletes blobs. */
-export function promptQuestion(plan: Plan, row: PhaseRow, prompt: Prompt): string {
+/** The question before a phase: y/N, or for a phase that deletes blobs the repo's name to type (`word`: its slug, or owner/slug when another repo shares the slug). */
+export function promptQuestion(plan: Plan, row: PhaseRow, prompt: Prompt, word: string): string {
   const what = row.plan ? describeDeletes(row.plan) : phaseTitle(row.phase);
-  if (prompt.slug) return `Type ${plan.repo.slug} to delete ${what} from storage (Enter on nothing skips, Esc stops):`;
+  if (prompt.slug) return `Type ${word} to delete ${what} from storage (Enter on nothing skips, Esc stops):`;
   return `Delete ${what} of ${repoName(plan.repo)}? [y/N]`;
 }
 
