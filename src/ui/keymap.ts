@@ -31,6 +31,7 @@ export type KeyScope =
   | 'confirm'
   | 'confirm-slug'
   | 'summary'
+  | 'command-line'
   | 'help';
 
 export type KeyAction =
@@ -45,7 +46,7 @@ export type KeyAction =
   | 'check' | 'storage'
   | 'dry-run' | 'sweep' | 'stop-after-batch' | 'confirm-sweep'
   | 'collect-all' | 'confirm-pass' | 'stop-after-repos'
-  | 'write-report';
+  | 'write-report' | 'command' | 'run-command';
 
 export interface Binding {
   scope: KeyScope;
@@ -83,6 +84,9 @@ const REPO_TABS: Binding[] = [
 export const KEYMAP: readonly Binding[] = [
   { scope: 'global', keys: ['?'], action: 'help', help: 'this help', hint: 'help' },
   { scope: 'global', keys: ['esc'], action: 'back', help: 'back to the previous view', hint: 'back' },
+  { scope: 'global', keys: [':'], action: 'command', help: 'a command: :repos, :check (every repo), :storage, :history (of the repo open), :plan FILE (apply a saved plan)' },
+  { scope: 'command-line', keys: ['enter'], action: 'run-command', help: 'run the command typed', hint: 'go' },
+  { scope: 'command-line', keys: ['esc'], action: 'cancel', help: 'close the command line', hint: 'cancel' },
   { scope: 'global', keys: ['q'], action: 'quit', help: 'quit (from the repos list)', hint: 'quit' },
   { scope: 'global', keys: ['ctrl+c'], action: 'quit', help: 'quit; during a run, a sweep or a hub pass, first stop it where it safely can: after the phase, the batch, the repos in flight (again: quit now)' },
   ...NAVIGATION,
@@ -156,6 +160,7 @@ export const SCREEN_SCOPES = {
   'confirm-slug': ['confirm-slug'],
   summary: ['summary', 'list', 'global'],
   help: ['list', 'global'],
+  'command-line': ['command-line'],
 } as const satisfies Record<string, readonly KeyScope[]>;
 
 /** The keys a view answers to: a screen, or a state of one (a filter or a prompt being typed). */

@@ -16,7 +16,7 @@ export type View =
   /** A past run of the repo, as history recorded it. */
   | { kind: 'run-record'; repo: RepoIdentity; run: RunRecord }
   /** A run of the plan the preview shows, or of one derived under the lock when none is shown. */
-  | { kind: 'run'; repo: RepoIdentity; plan?: Plan }
+  | { kind: 'run'; repo: RepoIdentity; plan?: Plan; source?: 'preview' | 'file' }
   /** A check of every repo, started as the view opens. */
   | { kind: 'hub-check' }
   /** The blob store: its strays, their dry run and their sweep. */
@@ -39,6 +39,7 @@ export interface ViewStack {
 export type StackAction =
   | { type: 'push'; view: View }
   | { type: 'pop' }
+  | { type: 'pop-to-root' }
   | { type: 'replace-top'; view: View };
 
 export const INITIAL_STACK: ViewStack = { entries: [{ id: 0, view: { kind: 'repos' } }], nextId: 1 };
@@ -50,6 +51,8 @@ export function stackReducer(stack: ViewStack, action: StackAction): ViewStack {
       return { entries: [...stack.entries, { id: stack.nextId, view: action.view }], nextId: stack.nextId + 1 };
     case 'pop':
       return stack.entries.length > 1 ? { ...stack, entries: stack.entries.slice(0, -1) } : stack;
+    case 'pop-to-root':
+      return { ...stack, entries: stack.entries.slice(0, 1) };
     case 'replace-top': {
       const top = stack.entries[stack.entries.length - 1]!;
       return { ...stack, entries: [...stack.entries.slice(0, -1), { id: top.id, view: action.view }] };

@@ -116,7 +116,7 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     // Filter to the force-pushed repo and open it.
     tmux.keys('/');
     tmux.type(DEMO.forcePushed);
-    await tmux.waitFor(/1 of 12 repos .*filter: \/lowend\/blue-in-green/);
+    await tmux.waitFor(/1 of 12 repos[\s\S]*filter: \/lowend\/blue-in-green/);
     tmux.keys('Enter');
     tmux.keys('Enter');
     const graph = await tmux.waitFor(/Repos › lowend\/blue-in-green › Graph[\s\S]*\d+ reachable · \d+ orphaned: \d+ to delete, \d+ kept/);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureService } from './fixture-service.js';
-import { cleanup, KEYS, openConsole } from './harness.js';
+import { cleanup, KEYS, openConsole, read, typeAndSubmit } from './harness.js';
 import { renderConsole } from '../../src/ui/app.js';
 import { UserError } from '../../src/errors.js';
 
@@ -70,6 +70,39 @@ describe('console app', () => {
     app.press('?');
     const help = await app.waitFor('previous view of the repo');
     expect(help).toMatch(/Shift\+Tab\/←\/h +previous view of the repo/);
+  });
+
+  it('takes commands after : (k9s): the screens by name, and a plan file to apply with the same prompts', async () => {
+    const service = fixtureService();
+    const app = openConsole(service, { rows: 30 });
+    await app.waitFor('4.1 MiB');
+    app.press('?');
+    await app.waitFor((frame) => read(frame).includes(': a command: :repos, :check (every repo), :storage, :history (of the repo open), :plan FILE'));
+    app.press(KEYS.esc);
+    await app.waitFor('sorted by reclaimable bytes');
+    const command = async (text: string) => {
+      app.press(':');
+      await app.waitFor('enter go  esc cancel');
+      await typeAndSubmit(app, text, ':');
+    };
+    await command('storage');
+    await app.waitFor('Repos › Storage');
+    await command('repos');
+    await app.waitFor(' Repos\n');
+    await command('history');
+    await app.waitFor('No repo is open: :history shows the runs of the repo open');
+    app.press(KEYS.enter);
+    await app.waitFor('Bass line, take 7');
+    await command('history');
+    await app.waitFor('Repos › lowend/blue-in-green › History');
+    await command('chek');
+    await app.waitFor(':chek is not a command: :repos, :check, :storage, :history or :plan FILE');
+    await command('plan nowhere.gcplan');
+    await app.waitFor('nowhere.gcplan does not exist: check the name');
+    await command('plan gc-4711.gcplan');
+    const asking = await app.waitFor('[y/N]');
+    expect(read(asking)).toMatch(/gc-4711\.gcplan: the plan of lowend\/blue-in-green made .* UTC \(now\), grace 1h\. The run checks it against the hub now/);
+    expect(service.targets).toEqual([expect.objectContaining({ source: 'file', plan: expect.objectContaining({ repo: expect.objectContaining({ slug: 'blue-in-green' }) }) })]);
   });
 
   it('says read-only when a key that deletes is pressed in a read-only console', async () => {

@@ -418,8 +418,10 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       saved.push({ plan, path });
       return 1234;
     },
-    async loadPlan() {
-      throw new Error('the fixture service reads no plan files');
+    async loadPlan(path) {
+      // One plan file exists: blue-in-green's plan, saved for ticket 4711.
+      if (!path.endsWith('/gc-4711.gcplan')) throw new Error(`plan file ${path} does not exist: check the name`);
+      return planFor(repos[0]!, 3600);
     },
     async *check(target, { signal }) {
       // A check of every repo checks the demo's four: a hub made big for scrolling has nothing more to find.

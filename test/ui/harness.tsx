@@ -157,10 +157,10 @@ export function openConsole(
   };
 }
 
-/** Types into a text field as a person does: the text, and once it shows in the field, Enter. */
-export async function typeAndSubmit(app: ReturnType<typeof openConsole>, text: string): Promise<void> {
+/** Types into a text field as a person does: the text, and once it shows in the field (after its label), Enter. */
+export async function typeAndSubmit(app: ReturnType<typeof openConsole>, text: string, label = '› '): Promise<void> {
   app.press(text);
-  await app.waitFor(`› ${text}`);
+  await app.waitFor(`${label}${text}`);
   app.press(KEYS.enter);
 }
 

@@ -28,8 +28,10 @@ const PROGRESS_WIDTH = 24;
 /** Columns of a phase's line before its details: the glyph and the title. */
 const PHASE_COLUMNS = 3 + 16;
 
-export function RunScreen({ viewId, active, width, height, repo, plan }: ScreenProps & {
+export function RunScreen({ viewId, active, width, height, repo, plan, source = 'preview' }: ScreenProps & {
   repo: RepoIdentity;
+  /** Where the plan came from: the preview on screen, or a plan file (`:plan FILE`). */
+  source?: 'preview' | 'file';
   /** The plan the preview showed: the run acts on it. Without one, the run derives its plan under the lock. */
   plan?: Plan;
 }): React.JSX.Element | null {
@@ -62,7 +64,7 @@ export function RunScreen({ viewId, active, width, height, repo, plan }: ScreenP
         (repos) => repos.some((other) => other.slug === repo.slug && other.repoId !== repo.repoId), () => true);
       if (alive && shared) setWord(repoName(repo));
       try {
-        const target: RunTarget = plan ? { plan, source: 'preview' } : { repo, graceSeconds };
+        const target: RunTarget = plan ? { plan, source } : { repo, graceSeconds };
         const decide = (phase: Plan['phases'][number]) =>
           new Promise<Decision>((resolve) => {
             if (!alive || current().stopAfterPhase) return resolve('stop');
