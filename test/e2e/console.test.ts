@@ -173,7 +173,7 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     tmux.keys('Enter');
     await tmux.waitFor(/› Preview[\s\S]*1 commits +│ 0 commit refs, 0 commits/);
     tmux.keys('3');
-    await tmux.waitFor(/› History[\s\S]*▸ now +│ \S+ +│ real +│ 1h +│ DONE /);
+    await tmux.waitFor(/› History[\s\S]*▸ \d{4}-\d\d-\d\d \d\d:\d\d \(now\) +│ \S+ +│ real +│ 1h +│ DONE /);
 
     tmux.keys('Escape');
     await tmux.waitFor(/ Repos\n/);
