@@ -6,7 +6,8 @@
  */
 import type { HubPlanRepo, HubRepoResult, HubRepoStatus, PassStart, RepoPlanSummary } from './gc/hub/types.js';
 import { PHASE_SETS, PHASES } from './gc/phases/table.js';
-import { repoName, type HubIdentity, type Kept, type KeptReason, type PhaseName, type RunResult } from './gc/types.js';
+import type { RunRecord } from './gc/service.js';
+import { repoName, type HubIdentity, type Kept, type KeptReason, type PhaseName, type RepoIdentity, type RunResult } from './gc/types.js';
 import {
   counted, describeDeletes, formatBytes, formatDuration, formatGrace, isEmptyPhase, phaseTitle, plannedBySet, plannedBytes,
 } from './present.js';
@@ -80,6 +81,39 @@ export function runReport(context: ReportContext, run: ReportedRun): string {
     ...section('Skipped', repos.filter((repo) => repo.status === 'claimed' || repo.status === 'collected')
       .map((repo) => `${repo.repo}: ${repo.detail}`)),
     ...section('Not started', notStarted(repos)),
+  ]);
+}
+
+/**
+ * A past run of one repo as history recorded it (the console's history, `m` on a run): who, when,
+ * per phase what it deleted, what stayed and why, what differed, and its errors. A run recorded
+ * before history kept what stayed says so rather than nothing stayed.
+ */
+export function recordReport(run: RunRecord, repo: RepoIdentity, hub: HubIdentity): string {
+  const seconds = run.finishedAt ? (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000 : null;
+  const unrecorded = 'not recorded';
+  const differing = run.phases.flatMap((phase) => (phase.differences ?? []).map((line) => `${phaseTitle(phase.phase)}: ${line}`));
+  return document([
+    `# musehub-gc ${run.dryRun ? 'dry run' : 'run'} of ${repoName(repo)}`,
+    facts([
+      ['Run', `\`${run.runId}\``],
+      ['Who', run.who],
+      ['When', `${run.startedAt} to ${run.finishedAt ?? 'not finished'}${seconds === null ? '' : ` (${formatDuration(seconds)})`}`],
+      ['Hub', `${hub.label} (hub id \`${hub.hubId}\`)`],
+      ['Grace', `${formatGrace(run.graceSeconds)}: nothing created after the cutoff is deleted`],
+      ['Outcome', run.outcome],
+      [run.dryRun ? 'Bytes to free' : 'Bytes freed', formatBytes(run.bytesFreed)],
+      ['Errors', String(run.errors.length)],
+    ]),
+    '## Phases',
+    table(['Phase', run.dryRun ? 'Would delete' : 'Deleted', 'Kept since the plan', 'Why', 'Took', 'Status'],
+      run.phases.map((phase) => [
+        phaseTitle(phase.phase), describeDeletes(phase), String(phase.keptSincePlan),
+        phase.kept ? describeKeptAll([phase.kept]) : unrecorded, formatDuration(phase.seconds), phase.status,
+      ])),
+    '## Differences from the plan',
+    differing.length > 0 ? list(differing) : run.phases.some((phase) => phase.differences === undefined) ? `${unrecorded}.` : 'Nothing differed.',
+    ...section('Errors', run.errors),
   ]);
 }
 

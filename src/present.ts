@@ -10,9 +10,9 @@ import { PHASE_SETS, PHASES, phaseNamed, rowsDeleted, type Phase, type RunTally 
 import type { SweepFound, SweepResult } from './gc/sweep/types.js';
 import type { WhyAnswer, WhyHolder, WhyPath } from './gc/why.js';
 import { repoName, type Kept, type PhaseName, type PhasePlan, type RunResult } from './gc/types.js';
-import { counted } from './words.js';
+import { counted, describeCommits, WORDS } from './words.js';
 
-export { counted, formatGrace };
+export { counted, describeCommits, formatGrace, WORDS };
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -70,6 +70,11 @@ export function describeDeletes(plan: Pick<PhasePlan, 'phase' | 'refs' | 'rows' 
   const phase = phaseNamed(plan.phase);
   const counts = phase.sets.map((set) => counted(plan[set.count], set.one, set.many));
   return [...counts, ...(phase.blobs ? [formatBytes(plan.bytes)] : [])].join(', ');
+}
+
+/** What a plan deletes, as a confirmation promises it and a run reports it: `13 commits, 18 objects, 56.8 KiB`. */
+export function describeToDelete(counts: { commits: number; objects: number; bytes: number }): string {
+  return `${counted(counts.commits, 'commit')}, ${counted(counts.objects, 'object')}, ${formatBytes(counts.bytes)}`;
 }
 
 /** Whether a phase has nothing to delete. */
@@ -252,10 +257,12 @@ export function describeHubResult(result: HubResult): string {
   const statuses = Object.entries(totals.statuses).map(([status, count]) => `${count} ${status}`).join(', ');
   const ran = result.repos.filter((repo) => repo.result).length;
   const would = result.dry_run;
+  // Commits, objects and bytes in the words the pass's confirmation promised them (src/words.ts).
+  const deleted = describeToDelete({ commits: totals.commits_deleted, objects: totals.objects_deleted, bytes: totals.storage_bytes_freed });
   return `${counted(totals.repos, 'repo')}: ${statuses}` +
     (totals.refused_phases > 0 ? ` (${totals.refused_phases} with refused phases)` : '') +
-    `; ${counted(rows, 'row')} ${would ? 'to delete' : 'deleted'}, ${formatBytes(totals.storage_bytes_freed)} ` +
-    `${would ? 'to free' : 'freed'} in ${formatDuration(seconds)} (${formatRate(ran / seconds, 'repos')}, ${formatRate(rows / seconds, 'rows')})` +
+    `; ${would ? 'would delete' : 'deleted'}: ${deleted} (${counted(rows, 'row')} in all) ` +
+    `in ${formatDuration(seconds)} (${formatRate(ran / seconds, 'repos')}, ${formatRate(rows / seconds, 'rows')})` +
     (totals.errors > 0 ? `; ${counted(totals.errors, 'error')}` : '');
 }
 

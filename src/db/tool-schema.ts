@@ -10,6 +10,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { UserError } from '../errors.js';
 import type { SweepResult } from '../gc/sweep/types.js';
+import type { Kept } from '../gc/types.js';
 import { migrationRefusal, requireMigratable } from './access.js';
 import { readStartState, TOOL_MIGRATIONS, type StartState } from './start-state.js';
 
@@ -46,6 +47,10 @@ export interface RecordedPhase {
   blobs: number;
   seconds: number;
   keptSincePlan: number;
+  /** What the plan listed that stayed when the phase ran, and why; what differed from the plan; the phase's errors. Absent from runs recorded before. */
+  kept?: Kept[];
+  differences?: string[];
+  errors?: string[];
 }
 
 /** Blobs to delete once the transaction that deleted their rows has committed: one entry per deleting chunk. */

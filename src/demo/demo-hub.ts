@@ -5,11 +5,15 @@
  */
 import { pack } from 'msgpackr';
 import type { Database } from '../db/connect.js';
+import { utimes } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { BlobStore } from '../storage/blob-store.js';
+import { FileBlobStore } from '../storage/file-store.js';
+import { locateBlob } from '../storage/keys.js';
 import { forkChain, forcePushedHistory, growChain, type ChainCommit, type ChainSpec, type ChainState,
   emptyChain } from './history.js';
 import { HubBuilder } from './hub-builder.js';
-import { hexId } from './ids.js';
+import { blobId, bytesFor, hexId } from './ids.js';
 import { loadHub } from './load.js';
 import type { HubRows } from './rows.js';
 
@@ -49,9 +53,18 @@ export const DEMO = {
 const HOUR = 60;
 const DAY = 24 * HOUR;
 
-/** Writes the demo hub's blobs to `store` and its rows to `db`'s (empty) MuseHub tables. */
+/** A blob no row names, as an upload that died after writing its blob leaves one: what the Storage view's sweep finds. */
+export const DEMO_STRAY = { id: blobId('stray', 'an upload that died before its row'), size: 4096, ageDays: 2 } as const;
+
+/** Writes the demo hub's blobs to `store` and its rows to `db`'s (empty) MuseHub tables, and one stray blob. */
 export async function seedDemoHub(db: Database, store: BlobStore, now = new Date()): Promise<void> {
   await loadHub(db, demoHubRows(now), store);
+  await store.put({ id: DEMO_STRAY.id }, bytesFor(DEMO_STRAY.id, DEMO_STRAY.size));
+  // Older than a sweep's grace (a day), where the store lets its age be set: the demo's is a directory.
+  if (store instanceof FileBlobStore) {
+    const at = new Date(now.getTime() - DEMO_STRAY.ageDays * 86_400_000);
+    await utimes(join(store.root, locateBlob({ id: DEMO_STRAY.id }, 'file').key), at, at);
+  }
 }
 
 /** The demo hub's rows and blobs, as built for `now`. */

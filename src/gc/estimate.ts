@@ -81,7 +81,10 @@ export function estimateOf(plan: Plan): Estimate {
     orphanCommits: plan.orphanedCommits,
     orphanObjects: phase('refs').refs,
     reclaimableBytes: phase('objects').bytes + phase('cache').bytes,
+    commitsToDelete: phase('commits').rows,
+    objectsToDelete: phase('objects').rows,
     computedAt: plan.computedAt,
-    ...(refused ? { error: 'phases 3-4 refused: a live manifest does not decode' } : {}),
+    // Not cached (an error is not): the refusal must be said each time, and the cache has no room for it.
+    ...(refused ? { error: 'phases 3-4 refused: a live manifest does not decode', refused } : {}),
   };
 }

@@ -30,6 +30,7 @@ export async function recordEnd(session: Session, db: Database, result: RunResul
     phases: result.phases.map((phase) => ({
       phase: phase.phase, status: phase.status, refs: phase.refs, rows: phase.rows, bytes: phase.bytes,
       blobs: phase.blobs, seconds: phase.seconds, keptSincePlan: phase.keptSincePlan,
+      kept: phase.kept, differences: phase.differences, errors: phase.errors,
     })),
   }).where({ runId: result.run_id }));
 }
@@ -50,7 +51,7 @@ export async function listRuns(db: Database, repo: RepoIdentity, limit = 200): P
     graceSeconds: run.graceSeconds,
     outcome: run.outcome === 'running' && !running ? 'interrupted' : run.outcome,
     bytesFreed: run.bytesFreed,
-    phases: run.phases.map(({ phase, status, refs, rows, bytes }) => ({ phase: phase as RunRecord['phases'][number]['phase'], status, refs, rows, bytes })),
+    phases: run.phases.map((recorded) => ({ ...recorded, phase: recorded.phase as RunRecord['phases'][number]['phase'] })),
     errors: run.errors,
   }));
 }

@@ -7,6 +7,7 @@
 import type { CheckEvent, CheckOptions, CheckRecord, CheckReport, CheckTarget } from './check/types.js';
 import type { HubEvent, HubPlan, HubPlanEvent, HubPlanOptions, HubResult, HubRunOptions } from './hub/types.js';
 import type { Drained } from './journal.js';
+import type { RecordedPhase } from '../db/tool-schema.js';
 import type { SweepEvent, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';
 import type { GcEvent, HubIdentity, PhaseName, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
 import type { WhyAnswer, WhyOptions } from './why.js';
@@ -24,9 +25,18 @@ export interface RepoRow extends RepoIdentity {
 /** What GC would reclaim in a repo, computed in the background. */
 export interface Estimate {
   repoId: string;
+  /** Commits no root of the repo leads to: orphaned (src/words.ts). */
   orphanCommits: number;
+  /** The repo's refs to objects no live snapshot names. */
   orphanObjects: number;
+  /** Bytes the plan frees: to delete. */
   reclaimableBytes: number;
+  /** Commit rows the plan deletes (phase 1); absent from an estimate cached before they were counted. */
+  commitsToDelete?: number;
+  /** Object rows the plan deletes (phase 4); absent likewise. */
+  objectsToDelete?: number;
+  /** Why phases 3 and 4 are refused (with `error` set); the counts then hold what phases 1, 2 and 5 still delete. */
+  refused?: string;
   /** ISO 8601 of when it was computed: a cached estimate says its age. */
   computedAt: string;
   /** Set when the estimate could not be computed (a corrupt manifest, say). */
@@ -75,7 +85,8 @@ export interface RunRecord {
   outcome: string;
   bytesFreed: number;
   /** Per-phase counts as the run recorded them. */
-  phases: Array<{ phase: PhaseName; status: string; refs: number; rows: number; bytes: number }>;
+  /** Each phase as recorded (RecordedPhase): what it deleted, how long it took, what stayed and why, what differed. */
+  phases: Array<Omit<RecordedPhase, 'phase'> & { phase: PhaseName }>;
   errors: string[];
 }
 

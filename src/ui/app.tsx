@@ -7,16 +7,25 @@ import { Box, render, useApp, useStdout } from 'ink';
 import type { GcService, RepoCheck } from '../gc/service.js';
 import { UsageError } from '../errors.js';
 import { ConsoleContext, type ConsoleContextValue, type InFlightWork } from './console-context.js';
-import { formatGrace } from '../present.js';
-import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, TitleBar, TooSmall } from './frame.js';
+import { formatAgo, formatGrace } from '../present.js';
+import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, statusLines, TitleBar, TooSmall } from './frame.js';
 import { KeyRouter } from './key-router.js';
-import { actionFor, hintBar, type ScreenName } from './keymap.js';
+import { COMMAND_LINE_VIEW, CommandLine, type Command } from './command-line.js';
+import { EMPTY_FIELD, type TextFieldState } from './text-field/text-field-reducer.js';
+import { resolve } from 'node:path';
+import { messageOf } from '../errors.js';
+import { repoName } from '../gc/types.js';
+import { actionFor, hintBar, withheldBinding, type ScreenName } from './keymap.js';
 import { useSyncReducer } from './sync-reducer.js';
 import { colorFromEnv, ThemeProvider, type Tone } from './theme.js';
 import { breadcrumbs, INITIAL_STACK, stackReducer, topOf, type StackEntry, type View } from './view-stack.js';
+
+/** How old a plan file `:plan` applies may be, as `run --plan`'s default `--max-plan-age`. */
+const PLAN_MAX_AGE_SECONDS = 24 * 3600;
 import { ReposScreen } from './screens/repos/repos-screen.js';
 import { RepoScreen } from './screens/repo/repo-screen.js';
 import { CommitScreen } from './screens/commit/commit-screen.js';
+import { RunRecordScreen } from './screens/history/run-record-screen.js';
 import { RunScreen } from './screens/run/run-screen.js';
 import { HelpScreen } from './screens/help/help-screen.js';
 import { HubCheckScreen } from './screens/hub-check/hub-check-screen.js';
@@ -70,6 +79,10 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
   const [dataVersion, setDataVersion] = useState(0);
   const [checks, setChecks] = useState<ReadonlyMap<string, RepoCheck>>(new Map());
   const inFlight = useRef<InFlightWork | null>(null);
+  // The `:` command line while it is open: it takes the keys, in place of the status line.
+  const [command, setCommand] = useState<TextFieldState | null>(null);
+  const commandOpen = useRef(false);
+  commandOpen.current = command !== null;
 
   const setKeys = useCallback((viewId: string, screen: ScreenName) => {
     setKeyScreens((screens) => (screens.get(viewId) === screen ? screens : new Map(screens).set(viewId, screen)));
@@ -126,11 +139,43 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
   const tooSmallNow = useRef(tooSmall);
   tooSmallNow.current = tooSmall;
   // While the terminal is too small no screen is drawn, and keys go to the global bindings.
-  const activeView = useCallback(() => (tooSmallNow.current ? null : viewIdOf(topOf(currentStack()))), [currentStack]);
+  const activeView = useCallback(
+    () => (tooSmallNow.current ? null : commandOpen.current ? COMMAND_LINE_VIEW : viewIdOf(topOf(currentStack()))), [currentStack]);
+  const runCommand = useCallback((parsed: Command) => {
+    setCommand(null);
+    commandOpen.current = false;
+    const say = (message: string, tone?: Tone) => setStatus({ message, tone });
+    if (parsed.kind === 'unknown') return say(parsed.message, 'warning');
+    if (parsed.kind === 'plan') return void openPlanFile(parsed.path);
+    say('');
+    const { entries } = currentStack();
+    if (parsed.screen === 'repos') return dispatch({ type: 'pop-to-root' });
+    if (parsed.screen === 'check') return dispatch({ type: 'push', view: { kind: 'hub-check' } });
+    if (parsed.screen === 'storage') return dispatch({ type: 'push', view: { kind: 'storage' } });
+    // :history shows the runs of the repo open, nearest the top.
+    const open = [...entries].reverse().find((entry) => 'repo' in entry.view);
+    if (!open || !('repo' in open.view)) return say('No repo is open: :history shows the runs of the repo open (Enter on the repos list opens one).', 'warning');
+    const view: View = { kind: 'repo', repo: open.view.repo, tab: 'history' };
+    dispatch(topOf(currentStack()).view.kind === 'repo' ? { type: 'replace-top', view } : { type: 'push', view });
+
+    async function openPlanFile(path: string): Promise<void> {
+      if (readOnly) return say('read-only: :plan applies a plan, and this console was started with --read-only.', 'warning');
+      try {
+        const plan = await service.loadPlan(resolve(path), { maxAgeSeconds: PLAN_MAX_AGE_SECONDS });
+        say(`${resolve(path)}: the plan of ${repoName(plan.repo)} made ${plan.computedAt.slice(0, 16).replace('T', ' ')} UTC ` +
+          `(${formatAgo(plan.computedAt, (now ?? Date.now)())}), grace ${formatGrace(plan.graceSeconds)}. The run checks it against the hub ` +
+          'now and says what differs; each phase asks first.', 'done');
+        dispatch({ type: 'push', view: { kind: 'run', repo: plan.repo, plan, source: 'file' } });
+      } catch (error) {
+        say(messageOf(error), 'error');
+      }
+    }
+  }, [currentStack, dispatch, readOnly, service, now]);
   const onGlobal = useCallback(
     (key: string) => {
       const top = topOf(currentStack());
       const action = actionFor('help', key, readOnly);
+      const withheld = (pressed: string) => withheldBinding(keyScreens.get(viewIdOf(top)) ?? screenOf(top.view), pressed);
       const atTop = currentStack().entries.length === 1;
       const working = inFlight.current;
       if (action === 'quit' && working && !working.asked && (key === 'ctrl+c' || tooSmallNow.current)) {
@@ -140,6 +185,12 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
       else if (action === 'back' && !atTop) {
         setStatus({ message: '', tone: undefined });
         dispatch({ type: 'pop' });
+      } else if (action === 'command') {
+        commandOpen.current = true;
+        setCommand(EMPTY_FIELD);
+      } else if (readOnly && withheld(key)) {
+        const binding = withheld(key)!;
+        setStatus({ message: `read-only: ${binding.keys[0]} (${binding.hint ?? binding.help}) deletes, and this console was started with --read-only.`, tone: 'warning' });
       } else if (action === 'help' && top.view.kind !== 'help') {
         dispatch({ type: 'push', view: { kind: 'help', about: keyScreens.get(viewIdOf(top)) ?? screenOf(top.view) } });
       }
@@ -149,7 +200,9 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
 
   const top = topOf(stack);
   const keyScreen = keyScreens.get(viewIdOf(top)) ?? screenOf(top.view);
-  const body = { width: columns, height: Math.max(1, rows - FRAME_ROWS) };
+  // The status line takes the rows its message needs, whole; the screen's body gives them up.
+  const shownStatus = command ? [''] : statusLines(status.message, columns);
+  const body = { width: columns, height: Math.max(1, rows - FRAME_ROWS - shownStatus.length) };
 
   return (
     <ThemeProvider color={color ?? colorFromEnv()}>
@@ -165,14 +218,21 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
               </>
             )}
             <Box flexDirection="column" height={tooSmall ? 0 : body.height} overflow="hidden">
-              {stack.entries.map((entry) => (
-                <EntryView key={entry.id} entry={entry} active={!tooSmall && entry === top} {...body} />
-              ))}
+              {/* The screen at its own height, never squeezed: squeezed, Ink draws a wrapped line over the next. What does not fit is cut at the bottom. */}
+              <Box flexDirection="column" flexShrink={0}>
+                {stack.entries.map((entry) => (
+                  <EntryView key={entry.id} entry={entry} active={!tooSmall && entry === top} {...body} />
+                ))}
+              </Box>
             </Box>
             {!tooSmall && (
               <>
-                <StatusLine message={status.message} tone={status.tone} width={columns} />
-                <HintBar text={hintBar(keyScreen, readOnly, { atTop: stack.entries.length === 1 })} width={columns} />
+                {command ? (
+                  <CommandLine field={command} readOnly={readOnly} onEdit={setCommand} onRun={runCommand} onCancel={() => setCommand(null)} />
+                ) : (
+                  <StatusLine lines={shownStatus} tone={status.tone} width={columns} />
+                )}
+                <HintBar hints={hintBar(command ? 'command-line' : keyScreen, readOnly, { atTop: stack.entries.length === 1 })} width={columns} />
               </>
             )}
           </Box>
@@ -192,8 +252,10 @@ function EntryView({ entry, active, width, height }: { entry: StackEntry; active
       return <RepoScreen {...props} entryId={entry.id} repo={view.repo} tab={view.tab} />;
     case 'commit':
       return <CommitScreen {...props} commitId={view.commitId} />;
+    case 'run-record':
+      return <RunRecordScreen {...props} repo={view.repo} run={view.run} />;
     case 'run':
-      return <RunScreen {...props} repo={view.repo} plan={view.plan} />;
+      return <RunScreen {...props} repo={view.repo} plan={view.plan} source={view.source} />;
     case 'hub-check':
       return <HubCheckScreen {...props} />;
     case 'storage':

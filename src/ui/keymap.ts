@@ -26,10 +26,12 @@ export type KeyScope =
   | 'hub-passing'
   | 'hub-pass'
   | 'commit'
+  | 'run-record'
   | 'run'
   | 'confirm'
   | 'confirm-slug'
   | 'summary'
+  | 'command-line'
   | 'help';
 
 export type KeyAction =
@@ -37,13 +39,14 @@ export type KeyAction =
   | 'down' | 'up' | 'top' | 'bottom' | 'page-down' | 'page-up'
   | 'open' | 'filter' | 'sort' | 'refresh'
   | 'apply-filter' | 'clear-filter'
-  | 'tab-graph' | 'tab-preview' | 'tab-history' | 'tab-check' | 'next-tab'
+  | 'tab-graph' | 'tab-preview' | 'tab-history' | 'tab-check' | 'next-tab' | 'previous-tab' | 'reverse-sort'
   | 'run' | 'toggle-focus' | 'save-plan' | 'cancel'
   | 'stop-after-phase'
   | 'go' | 'skip' | 'stop' | 'confirm-slug'
   | 'check' | 'storage'
   | 'dry-run' | 'sweep' | 'stop-after-batch' | 'confirm-sweep'
-  | 'collect-all' | 'confirm-pass' | 'stop-after-repos';
+  | 'collect-all' | 'confirm-pass' | 'stop-after-repos'
+  | 'write-report' | 'command' | 'run-command';
 
 export interface Binding {
   scope: KeyScope;
@@ -72,7 +75,8 @@ const REPO_TABS: Binding[] = [
   { scope: 'repo', keys: ['2'], action: 'tab-preview', help: 'show what GC would delete', hint: 'preview' },
   { scope: 'repo', keys: ['3'], action: 'tab-history', help: 'show past runs', hint: 'history' },
   { scope: 'repo', keys: ['4'], action: 'tab-check', help: 'show the integrity check: what must be said before anything is pruned', hint: 'check' },
-  { scope: 'repo', keys: ['tab'], action: 'next-tab', help: 'next view of the repo' },
+  { scope: 'repo', keys: ['tab', 'right', 'l'], action: 'next-tab', help: 'next view of the repo' },
+  { scope: 'repo', keys: ['shift+tab', 'left', 'h'], action: 'previous-tab', help: 'previous view of the repo' },
   { scope: 'repo', keys: ['R'], action: 'run', help: 'start a GC run (asks before each phase)', hint: 'run gc', destructive: true },
 ];
 
@@ -80,12 +84,16 @@ const REPO_TABS: Binding[] = [
 export const KEYMAP: readonly Binding[] = [
   { scope: 'global', keys: ['?'], action: 'help', help: 'this help', hint: 'help' },
   { scope: 'global', keys: ['esc'], action: 'back', help: 'back to the previous view', hint: 'back' },
+  { scope: 'global', keys: [':'], action: 'command', help: 'a command: :repos, :check (every repo), :storage, :history (of the repo open), :plan FILE (apply a saved plan)' },
+  { scope: 'command-line', keys: ['enter'], action: 'run-command', help: 'run the command typed', hint: 'go' },
+  { scope: 'command-line', keys: ['esc'], action: 'cancel', help: 'close the command line', hint: 'cancel' },
   { scope: 'global', keys: ['q'], action: 'quit', help: 'quit (from the repos list)', hint: 'quit' },
   { scope: 'global', keys: ['ctrl+c'], action: 'quit', help: 'quit; during a run, a sweep or a hub pass, first stop it where it safely can: after the phase, the batch, the repos in flight (again: quit now)' },
   ...NAVIGATION,
   { scope: 'repos', keys: ['enter'], action: 'open', help: 'open the repo', hint: 'open' },
   { scope: 'repos', keys: ['/'], action: 'filter', help: 'filter repos by name', hint: 'filter' },
-  { scope: 'repos', keys: ['s'], action: 'sort', help: 'sort by the next column', hint: 'sort' },
+  { scope: 'repos', keys: ['s'], action: 'sort', help: 'sort by the next column (▼ marks it)', hint: 'sort' },
+  { scope: 'repos', keys: ['S'], action: 'reverse-sort', help: 'reverse the sort (▲ marks it)' },
   { scope: 'repos', keys: ['r'], action: 'refresh', help: 'reload repos and estimates', hint: 'refresh' },
   { scope: 'repos', keys: ['c'], action: 'check', help: 'check every repo (changes nothing), then say which are clean', hint: 'check all' },
   { scope: 'repos', keys: ['b'], action: 'storage', help: "the blob store: strays no row names, their dry run and their sweep", hint: 'storage' },
@@ -101,7 +109,9 @@ export const KEYMAP: readonly Binding[] = [
   { scope: 'preview', keys: ['w'], action: 'save-plan', help: 'save this plan to a file, for `musehub-gc run --plan FILE`', hint: 'save plan' },
   { scope: 'save-path', keys: ['enter'], action: 'save-plan', help: 'save the plan to the file named', hint: 'save' },
   { scope: 'save-path', keys: ['esc'], action: 'cancel', help: 'do not save', hint: 'cancel' },
+  { scope: 'history', keys: ['enter'], action: 'open', help: 'open the run: per phase what it deleted, what stayed and why, what differed, its errors and times', hint: 'open' },
   { scope: 'history', keys: ['r'], action: 'refresh', help: 'reload past runs', hint: 'refresh' },
+  { scope: 'run-record', keys: ['m'], action: 'write-report', help: "write the run's Markdown report, for the ticket, where the console was started", hint: 'markdown report' },
   { scope: 'check', keys: ['c'], action: 'check', help: 'check the repo now, deriving liveness as GC does; changes nothing', hint: 'check now' },
   { scope: 'hub-check', keys: ['enter'], action: 'open', help: "open the repo's findings", hint: 'findings' },
   { scope: 'hub-recheck', keys: ['c'], action: 'check', help: 'check every repo again', hint: 'check again' },
@@ -144,11 +154,13 @@ export const SCREEN_SCOPES = {
   'hub-passing': ['hub-passing', 'list', 'global'],
   'hub-pass': ['hub-pass', 'list', 'global'],
   commit: ['commit', 'list', 'global'],
+  'run-record': ['run-record', 'list', 'global'],
   run: ['run', 'global'],
   confirm: ['confirm'],
   'confirm-slug': ['confirm-slug'],
   summary: ['summary', 'list', 'global'],
   help: ['list', 'global'],
+  'command-line': ['command-line'],
 } as const satisfies Record<string, readonly KeyScope[]>;
 
 /** The keys a view answers to: a screen, or a state of one (a filter or a prompt being typed). */
@@ -161,20 +173,27 @@ export function bindingsFor(screen: ScreenName, readOnly: boolean): Binding[] {
   );
 }
 
+/** The destructive binding a key would be on a screen without read-only mode: what a read-only console says it will not do. */
+export function withheldBinding(screen: ScreenName, key: string): Binding | undefined {
+  return bindingsFor(screen, false).find((binding) => binding.destructive && binding.keys.includes(key));
+}
+
 /** The action a key means on a screen, or undefined. */
 export function actionFor(screen: ScreenName, key: string, readOnly: boolean): KeyAction | undefined {
   return bindingsFor(screen, readOnly).find((binding) => binding.keys.includes(key))?.action;
 }
 
-const KEY_LABELS: Record<string, string> = { down: '↓', up: '↑', pgdn: 'PgDn', pgup: 'PgUp', home: 'Home', end: 'End' };
+const KEY_LABELS: Record<string, string> = {
+  down: '↓', up: '↑', left: '←', right: '→', pgdn: 'PgDn', pgup: 'PgUp', home: 'Home', end: 'End', 'shift+tab': 'Shift+Tab',
+};
 
 /** A binding's keys as the hint bar and help write them: `j/↓`, `enter`. */
 export function keyLabel(binding: Binding): string {
   return binding.keys.map((key) => KEY_LABELS[key] ?? key).join('/');
 }
 
-/** The hint bar of a screen: `/ filter  s sort  enter open  ? help  q quit`. */
-export function hintBar(screen: ScreenName, readOnly: boolean, options: { atTop: boolean }): string {
+/** The hints of a screen's bar, most specific first: `/ filter`, `s sort`, `enter open`, `? help`, `q quit`. */
+export function hintBar(screen: ScreenName, readOnly: boolean, options: { atTop: boolean }): string[] {
   const seen = new Set<KeyAction>();
   const hints: string[] = [];
   for (const binding of bindingsFor(screen, readOnly)) {
@@ -184,7 +203,7 @@ export function hintBar(screen: ScreenName, readOnly: boolean, options: { atTop:
     seen.add(binding.action);
     hints.push(`${binding.keys[0]} ${binding.hint}`);
   }
-  return hints.join('  ');
+  return hints;
 }
 
 /** The help screen's lines: each scope of the screen, its bindings and what they do. */
@@ -213,7 +232,7 @@ export function keysOf(input: string, key: Key): string[] {
   if (key.end) return ['end'];
   if (key.return) return ['enter'];
   if (key.escape) return ['esc'];
-  if (key.tab) return ['tab'];
+  if (key.tab) return [key.shift ? 'shift+tab' : 'tab'];
   if (key.backspace || key.delete) return ['backspace'];
   if (key.ctrl && input.length === 1) return [`ctrl+${input}`];
   return [...input].map((char) => CONTROL_CHARS[char] ?? ctrlName(char) ?? char);

@@ -2,7 +2,7 @@
 import React from 'react';
 import { useConsole } from './console-context.js';
 import { useViewKeys } from './key-router.js';
-import { actionFor, type ScreenName } from './keymap.js';
+import { actionFor, type KeyAction, type ScreenName } from './keymap.js';
 import { EMPTY_LIST, isMove, listReducer, pageRows } from './list-state.js';
 import { useSyncReducer } from './sync-reducer.js';
 import type { Tone } from './theme.js';
@@ -15,7 +15,7 @@ export interface PagerLine {
   tone?: Tone;
 }
 
-/** Lines that the view's list keys scroll; `r` calls onRefresh where given. */
+/** Lines that the view's list keys scroll; `r` calls onRefresh where given, and onAction is offered the screen's other keys. */
 export function LinePager({
   viewId,
   screen,
@@ -23,6 +23,7 @@ export function LinePager({
   width,
   height,
   onRefresh,
+  onAction,
 }: {
   viewId: string;
   screen: ScreenName;
@@ -30,6 +31,8 @@ export function LinePager({
   width: number;
   height: number;
   onRefresh?: () => void;
+  /** Takes an action of the screen's other than moving and refreshing; returns whether it did. */
+  onAction?: (action: KeyAction) => boolean;
 }): React.JSX.Element {
   const app = useConsole();
   const [list, dispatch] = useSyncReducer(listReducer, EMPTY_LIST);
@@ -38,7 +41,7 @@ export function LinePager({
     const action = actionFor(screen, key, app.readOnly);
     if (isMove(action)) dispatch({ type: 'move', action, count: lines.length, page });
     else if (action === 'refresh' && onRefresh) onRefresh();
-    else return false;
+    else return action !== undefined && onAction !== undefined && onAction(action);
     return true;
   });
   return (

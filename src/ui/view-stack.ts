@@ -1,5 +1,6 @@
 /** The view stack (k9s style): what is open, what Esc goes back to, and the breadcrumbs. */
 import { repoName, type Plan, type RepoIdentity } from '../gc/types.js';
+import type { RunRecord } from '../gc/service.js';
 import type { ScreenName } from './keymap.js';
 import { shortId } from '../present.js';
 import type { PassScope } from './screens/hub-pass/hub-pass-reducer.js';
@@ -12,8 +13,10 @@ export type View =
   | { kind: 'repos' }
   | { kind: 'repo'; repo: RepoIdentity; tab: RepoTab }
   | { kind: 'commit'; repo: RepoIdentity; commitId: string }
+  /** A past run of the repo, as history recorded it. */
+  | { kind: 'run-record'; repo: RepoIdentity; run: RunRecord }
   /** A run of the plan the preview shows, or of one derived under the lock when none is shown. */
-  | { kind: 'run'; repo: RepoIdentity; plan?: Plan }
+  | { kind: 'run'; repo: RepoIdentity; plan?: Plan; source?: 'preview' | 'file' }
   /** A check of every repo, started as the view opens. */
   | { kind: 'hub-check' }
   /** The blob store: its strays, their dry run and their sweep. */
@@ -36,6 +39,7 @@ export interface ViewStack {
 export type StackAction =
   | { type: 'push'; view: View }
   | { type: 'pop' }
+  | { type: 'pop-to-root' }
   | { type: 'replace-top'; view: View };
 
 export const INITIAL_STACK: ViewStack = { entries: [{ id: 0, view: { kind: 'repos' } }], nextId: 1 };
@@ -47,6 +51,8 @@ export function stackReducer(stack: ViewStack, action: StackAction): ViewStack {
       return { entries: [...stack.entries, { id: stack.nextId, view: action.view }], nextId: stack.nextId + 1 };
     case 'pop':
       return stack.entries.length > 1 ? { ...stack, entries: stack.entries.slice(0, -1) } : stack;
+    case 'pop-to-root':
+      return { ...stack, entries: stack.entries.slice(0, 1) };
     case 'replace-top': {
       const top = stack.entries[stack.entries.length - 1]!;
       return { ...stack, entries: [...stack.entries.slice(0, -1), { id: top.id, view: action.view }] };
@@ -71,7 +77,7 @@ export function breadcrumbs(stack: ViewStack): string {
     if (view.kind === 'hub-check') crumbs.push('Check all');
     if (view.kind === 'storage') crumbs.push('Storage');
     if (view.kind === 'hub-pass') crumbs.push(view.scope.repoIds ? `GC /${view.scope.filter}` : 'GC all');
-    if (view.kind === 'repo' || view.kind === 'commit' || view.kind === 'run') {
+    if (view.kind === 'repo' || view.kind === 'commit' || view.kind === 'run' || view.kind === 'run-record') {
       const name = repoName(view.repo);
       if (name !== lastRepo) crumbs.push(name);
       lastRepo = name;
@@ -79,6 +85,7 @@ export function breadcrumbs(stack: ViewStack): string {
     if (view.kind === 'repo') crumbs.push(TAB_TITLES[view.tab]);
     if (view.kind === 'commit') crumbs.push(`commit ${shortId(view.commitId)}`);
     if (view.kind === 'run') crumbs.push('Run');
+    if (view.kind === 'run-record') crumbs.push(`run of ${view.run.startedAt.slice(0, 16).replace('T', ' ')} UTC`);
   }
   return crumbs.join(' › ');
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, seedDemoHub } from '../../src/demo/demo-hub.js';
+import { DEMO, DEMO_STRAY, seedDemoHub } from '../../src/demo/demo-hub.js';
 import type { CheckReport, SweepResult } from '../../src/gc/service.js';
 import { FileBlobStore } from '../../src/storage/file-store.js';
 import { serverTarget, type TestDatabase } from '../support/databases.js';
@@ -62,17 +62,20 @@ describe.each(await serverTarget())('check and sweep on $name', (target) => {
     expect(asked.code).toBe(2);
     expect(asked.stderr).toMatch(/pass --yes/);
 
+    // The demo's own stray (an upload that died two days ago) and this one; not the fresh one.
+    const demoStray = `objects/${DEMO_STRAY.id.replace(':', '_')}\t${DEMO_STRAY.size}`;
     const dry = await cli(['sweep', '--dry-run'], env);
     expect(dry.code).toBe(0);
-    expect(lines(dry.stdout)).toEqual([
-      expect.stringMatching(/^listed \d+ keys .* under objects\/: \d+ named by rows, 1 younger than 1d, 1 stray \(5 B\)$/),
-      `objects/sha256_${'a'.repeat(64)}\t5`,
-      expect.stringMatching(/^dry run: would delete 1 key, in /),
-    ]);
+    const listed = lines(dry.stdout);
+    expect(listed[0]).toMatch(/^listed \d+ keys .* under objects\/: \d+ named by rows, 1 younger than 1d, 2 strays \(4\.0 KiB\)$/);
+    expect(listed.slice(1, 3).sort()).toEqual([`objects/sha256_${'a'.repeat(64)}\t5`, demoStray].sort());
+    expect(listed[3]).toMatch(/^dry run: would delete 2 keys, in /);
+    expect(listed).toHaveLength(4);
 
     const swept = await cli(['sweep', '--yes', '--json'], env);
     expect(swept.code).toBe(0);
-    expect(JSON.parse(swept.stdout) as SnakeCased<SweepResult>).toMatchObject({ outcome: 'done', deleted: 1, deleted_bytes: 5, young: 1, errors: [] });
+    expect(JSON.parse(swept.stdout) as SnakeCased<SweepResult>).toMatchObject({ outcome: 'done', deleted: 2,
+      deleted_bytes: 5 + DEMO_STRAY.size, young: 1, errors: [] });
     const again = await cli(['sweep', '--dry-run', '--json'], env);
     expect(JSON.parse(again.stdout) as SnakeCased<SweepResult>).toMatchObject({ candidates: 0, young: 1 });
   });

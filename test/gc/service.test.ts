@@ -105,6 +105,16 @@ describe.each(await testTargets())('GcService on the demo hub, $name', (target) 
     expect(runs.map((run) => run.dryRun)).toEqual([false, true]);
     expect(Date.parse(runs[0]!.startedAt)).toBeGreaterThanOrEqual(Date.parse(runs[1]!.startedAt));
   });
+
+  it('history keeps per phase what stayed since the plan and why, what differed and the errors', async () => {
+    const repo = await findRepo(f.db, DEMO.forcePushed);
+    for await (const event of service.run({ repo, graceSeconds: 3600 }, { decide: async () => 'go', dryRun: true })) {
+      expect(event.type).not.toBe('error');
+    }
+    const commits = (await service.history(repo))[0]!.phases.find((phase) => phase.phase === 'commits')!;
+    expect(commits).toMatchObject({ rows: BLUE_IN_GREEN.commits, keptSincePlan: 0, kept: [], differences: [], errors: [] });
+    expect(commits.seconds).toBeGreaterThan(0);
+  });
 });
 
 describe('topological order', () => {

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { fixtureService } from './fixture-service.js';
-import { KEYS, openConsole } from './harness.js';
+import { cleanup, KEYS, openConsole, read, typeAndSubmit } from './harness.js';
 import { renderConsole } from '../../src/ui/app.js';
 import { UserError } from '../../src/errors.js';
 
@@ -23,7 +22,8 @@ describe('console app', () => {
     expect(help).toContain('Repos › Help');
     expect(help).toContain('/            filter repos by name');
     app.press('G');
-    await app.waitFor('Glyphs: ● reachable  ✗ orphaned');
+    await app.waitFor('Glyphs: ● reachable  ✗ orphaned, to delete  ○ orphaned, kept');
+    expect(app.frame()).toMatch(/orphaned +a commit none of them leads to; reachable \+ orphaned = every commit/);
     app.press(KEYS.esc);
     await app.waitFor('sorted by reclaimable bytes');
   });
@@ -50,6 +50,70 @@ describe('console app', () => {
     await app.waitFor('Repos › lowend/blue-in-green › Graph');
     app.press(KEYS.esc);
     await app.waitFor(' Repos\n');
+  });
+
+  it('goes back a view with Shift+Tab, ← or h, and on with → or l', async () => {
+    const app = openConsole(fixtureService());
+    await app.waitFor('4.1 MiB');
+    app.press(KEYS.enter);
+    await app.waitFor('Bass line, take 7');
+    app.press('\u001b[Z');
+    await app.waitFor('Repos › lowend/blue-in-green › Check');
+    app.press('h');
+    await app.waitFor('Repos › lowend/blue-in-green › History');
+    app.press(KEYS.left);
+    await app.waitFor('Repos › lowend/blue-in-green › Preview');
+    app.press('l');
+    await app.waitFor('Repos › lowend/blue-in-green › History');
+    app.press(KEYS.right);
+    await app.waitFor('Repos › lowend/blue-in-green › Check');
+    app.press('?');
+    const help = await app.waitFor('previous view of the repo');
+    expect(help).toMatch(/Shift\+Tab\/←\/h +previous view of the repo/);
+  });
+
+  it('takes commands after : (k9s): the screens by name, and a plan file to apply with the same prompts', async () => {
+    const service = fixtureService();
+    const app = openConsole(service, { rows: 30 });
+    await app.waitFor('4.1 MiB');
+    app.press('?');
+    await app.waitFor((frame) => read(frame).includes(': a command: :repos, :check (every repo), :storage, :history (of the repo open), :plan FILE'));
+    app.press(KEYS.esc);
+    await app.waitFor('sorted by reclaimable bytes');
+    const command = async (text: string) => {
+      app.press(':');
+      await app.waitFor('enter go  esc cancel');
+      await typeAndSubmit(app, text, ':');
+    };
+    await command('storage');
+    await app.waitFor('Repos › Storage');
+    await command('repos');
+    await app.waitFor(' Repos\n');
+    await command('history');
+    await app.waitFor('No repo is open: :history shows the runs of the repo open');
+    app.press(KEYS.enter);
+    await app.waitFor('Bass line, take 7');
+    await command('history');
+    await app.waitFor('Repos › lowend/blue-in-green › History');
+    await command('chek');
+    await app.waitFor(':chek is not a command: :repos, :check, :storage, :history or :plan FILE');
+    await command('plan nowhere.gcplan');
+    await app.waitFor('nowhere.gcplan does not exist: check the name');
+    await command('plan gc-4711.gcplan');
+    const asking = await app.waitFor('[y/N]');
+    expect(read(asking)).toMatch(/gc-4711\.gcplan: the plan of lowend\/blue-in-green made .* UTC \(now\), grace 1h\. The run checks it against the hub now/);
+    expect(service.targets).toEqual([expect.objectContaining({ source: 'file', plan: expect.objectContaining({ repo: expect.objectContaining({ slug: 'blue-in-green' }) }) })]);
+  });
+
+  it('says read-only when a key that deletes is pressed in a read-only console', async () => {
+    const app = openConsole(fixtureService(), { readOnly: true });
+    await app.waitFor('4.1 MiB');
+    app.press('A');
+    await app.waitFor('read-only: A (gc all) deletes, and this console was started with --read-only.');
+    app.press(KEYS.enter);
+    await app.waitFor('Bass line, take 7');
+    app.press('R');
+    await app.waitFor('read-only: R (run gc) deletes');
   });
 
   it('refuses to start without a TTY, in one line pointing at the headless commands', async () => {

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { CHECK_PROBLEMS, cid, fixtureService } from './fixture-service.js';
-import { KEYS, lineWith, openConsole } from './harness.js';
+import { cleanup, KEYS, lineWith, openConsole } from './harness.js';
 
 afterEach(() => cleanup());
 
@@ -79,12 +78,12 @@ describe('check tab', () => {
   });
 
   it('says a repo that checked clean is clean, and one never checked that it never was', async () => {
-    // Sorted by reclaimable bytes: caravan second, giant-steps third.
+    // Sorted by reclaimable bytes: caravan second, giant-steps last.
     const app = await openCheckTab(fixtureService(), {}, 'j');
     expect(await app.waitFor('last check: clean, 1d ago')).toContain('✔ clean: nothing to say before pruning.');
     app.press(KEYS.esc);
     await app.waitFor('sorted by reclaimable bytes');
-    app.press(`j${KEYS.enter}`);
+    app.press(`jj${KEYS.enter}`);
     await app.waitFor('Repos › tenor/giant-steps › Graph');
     app.press('4');
     expect(await app.waitFor('never checked: c checks the repo now')).not.toContain('✗');

@@ -24,10 +24,10 @@ const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
 export const cid = (prefix: string) => prefix.padEnd(64, '0');
 
 const DEMO_REPOS: Array<RepoRow & { estimate: Omit<Estimate, 'repoId' | 'computedAt'> }> = [
-  { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green', branches: 3, commits: 214, pushedAt: ago(3600), lastGcAt: null, estimate: { orphanCommits: 38, orphanObjects: 61, reclaimableBytes: 4.1 * 1024 * 1024 } },
-  { repoId: 'r2', owner: 'bigband', slug: 'caravan', branches: 2, commits: 120, pushedAt: ago(3 * 86400), lastGcAt: ago(2 * 86400), estimate: { orphanCommits: 4, orphanObjects: 9, reclaimableBytes: 512 * 1024 } },
-  { repoId: 'r3', owner: 'tenor', slug: 'giant-steps', branches: 5, commits: 388, pushedAt: ago(5 * 3600), lastGcAt: null, estimate: { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0 } },
-  { repoId: 'r4', owner: 'keystrio', slug: 'blue-in-green', branches: 2, commits: 176, pushedAt: ago(2 * 86400), lastGcAt: null, estimate: { orphanCommits: 2, orphanObjects: 3, reclaimableBytes: 20 * 1024, error: undefined } },
+  { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green', branches: 3, commits: 214, pushedAt: ago(3600), lastGcAt: null, estimate: { orphanCommits: 38, orphanObjects: 61, reclaimableBytes: 4.1 * 1024 * 1024, commitsToDelete: 35, objectsToDelete: 58 } },
+  { repoId: 'r2', owner: 'bigband', slug: 'caravan', branches: 2, commits: 120, pushedAt: ago(3 * 86400), lastGcAt: ago(2 * 86400), estimate: { orphanCommits: 4, orphanObjects: 9, reclaimableBytes: 512 * 1024, commitsToDelete: 4, objectsToDelete: 6 } },
+  { repoId: 'r3', owner: 'tenor', slug: 'giant-steps', branches: 5, commits: 388, pushedAt: ago(5 * 3600), lastGcAt: null, estimate: { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0, commitsToDelete: 0, objectsToDelete: 0 } },
+  { repoId: 'r4', owner: 'keystrio', slug: 'blue-in-green', branches: 2, commits: 176, pushedAt: ago(2 * 86400), lastGcAt: null, estimate: { orphanCommits: 2, orphanObjects: 0, reclaimableBytes: 20 * 1024, commitsToDelete: 2, objectsToDelete: 0 } },
 ];
 
 /** The demo's force-pushed repo: a merge, a release, and a chain a force push left behind. */
@@ -209,6 +209,11 @@ async function* runPlan(plan: Plan, source: PlanSource, decide: (phase: PhasePla
   return result;
 }
 
+/** A phase as history records it: nothing done unless told. */
+function recordedPhase(phase: PhaseName, fields: Partial<RunRecord['phases'][number]>): RunRecord['phases'][number] {
+  return { phase, status: 'done', refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, kept: [], differences: [], errors: [], ...fields };
+}
+
 /** The repos a hub pass skips, and why: caravan's lock is held by another process. */
 const PASS_SKIPS: Record<string, Pick<HubRepoResult, 'status' | 'detail'>> = {
   r2: {
@@ -284,6 +289,8 @@ export interface FixtureOptions {
   holdPassAt?: string;
   /** The hub is embedded: one connection, so a hub pass has one worker. */
   embedded?: boolean;
+  /** What the title bar names the hub by; `fixture demo hub` unless told. */
+  label?: string;
 }
 
 export interface FixtureService extends GcService {
@@ -324,6 +331,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   const calls = { plan: 0, graph: 0, listRepos: 0 };
   const targets: RunTarget[] = [];
   const saved: Array<{ plan: Plan; path: string }> = [];
+  const ran: Array<{ repoId: string; record: RunRecord }> = [];
   const planFor = (repo: RepoIdentity, graceSeconds: number): Plan => {
     const plan = demoPlan(repo, graceSeconds);
     const empty = options.emptyPhases ?? [];
@@ -367,7 +375,7 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   }
 
   return {
-    label: 'fixture demo hub',
+    label: options.label ?? 'fixture demo hub',
     hub: { hubId: 'hub-1', label: 'fixture demo hub' },
     canCollect: true,
     hubWorkers: workersFor(fixtureHub).workers,
@@ -401,8 +409,10 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       for (const repoId of repoIds) {
         if (signal?.aborted) return;
         const demo = DEMO_REPOS.find((repo) => repo.repoId === repoId);
-        const estimate = demo?.estimate ?? { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: Number(repoId.slice(1)) };
-        yield { repoId, ...estimate, computedAt: demo ? ago(600) : ago(0), ...(repoId === 'r4' ? { error: 'snapshot 5a5a does not decode' } : {}) };
+        const estimate = demo?.estimate ?? { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: Number(repoId.slice(1)), commitsToDelete: 0, objectsToDelete: 0 };
+        // keystrio's phases 3-4 are refused, as the engine estimates a torn manifest: counted, and not cached.
+        const refused = repoId === 'r4' ? { error: 'phases 3-4 refused: a live manifest does not decode', refused: 'snapshot 5a5a does not decode' } : {};
+        yield { repoId, ...estimate, computedAt: demo ? ago(600) : ago(0), ...refused };
       }
     },
     async graph() {
@@ -443,11 +453,16 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       if (options.storeRefuses) throw new Error(options.storeRefuses);
       const plan = 'plan' in target ? target.plan : planFor(target.repo, target.graceSeconds);
       const held = options.holdPhase ? { phase: options.holdPhase, released: phaseReleased } : undefined;
-      return yield* runPlan(plan, 'plan' in target ? target.source : 'derived', async (phase) => {
+      const result = yield* runPlan(plan, 'plan' in target ? target.source : 'derived', async (phase) => {
         const decision = await decide(phase, plan);
         decisions.push({ phase: phase.phase, decision });
         return decision;
       }, held);
+      ran.unshift({ repoId: plan.repo.repoId, record: {
+        runId: `${result.run_id}-${runs}`, startedAt: ago(30), finishedAt: ago(28), who: 'ops@console', dryRun: false,
+        graceSeconds: plan.graceSeconds, outcome: result.outcome, bytesFreed: result.storage_bytes_freed, errors: result.errors, phases: result.phases,
+      } });
+      return result;
     },
     async resume() {
       return { blobs: 0, bytes: 0, renamed: 0, errors: [] };
@@ -456,8 +471,10 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       saved.push({ plan, path });
       return 1234;
     },
-    async loadPlan() {
-      throw new Error('the fixture service reads no plan files');
+    async loadPlan(path) {
+      // One plan file exists: blue-in-green's plan, saved for ticket 4711.
+      if (!path.endsWith('/gc-4711.gcplan')) throw new Error(`plan file ${path} does not exist: check the name`);
+      return planFor(repos[0]!, 3600);
     },
     async *check(target, { signal }) {
       // A check of every repo checks the demo's four: a hub made big for scrolling has nothing more to find.
@@ -536,19 +553,27 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     planAll() {
       throw new Error('the fixture service plans no hub');
     },
-    async history(): Promise<RunRecord[]> {
-      return [
+    async history(repo): Promise<RunRecord[]> {
+      // This console's runs first, as the engine records them; blue-in-green has two from before.
+      const before: RunRecord[] = repo.repoId !== 'r1' ? [] : [
         {
           runId: 'run-0', startedAt: ago(2 * 86400), finishedAt: ago(2 * 86400 - 5), who: 'ops', dryRun: false, graceSeconds: 3600,
           outcome: 'done', bytesFreed: 2 * 1024 * 1024, errors: [],
-          phases: [{ phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0 }, { phase: 'objects', status: 'done', refs: 0, rows: 9, bytes: 2 * 1024 * 1024 }],
+          phases: [
+            recordedPhase('commits', { status: 'done', refs: 4, rows: 4, seconds: 0.4 }),
+            recordedPhase('objects', {
+              status: 'done', rows: 9, bytes: 2 * 1024 * 1024, blobs: 9, seconds: 1.2, keptSincePlan: 1,
+              kept: [{ reason: 'live', count: 1, detail: '1 live again since the plan' }], differences: ['1 object was live again when the phase ran, and stayed'],
+            }),
+          ],
         },
         {
           runId: 'run-00', startedAt: ago(9 * 86400), finishedAt: ago(9 * 86400 - 5), who: 'cron', dryRun: false, graceSeconds: 3600,
           outcome: 'failed', bytesFreed: 0, errors: ['2 blobs stay in the journal: AccessDenied'],
-          phases: [{ phase: 'commits', status: 'done', refs: 1, rows: 1, bytes: 0 }, { phase: 'objects', status: 'failed', refs: 0, rows: 2, bytes: 0 }],
+          phases: [recordedPhase('commits', { status: 'done', refs: 1, rows: 1 }), recordedPhase('objects', { status: 'failed', rows: 2, errors: ['2 blobs stay in the journal: AccessDenied'] })],
         },
       ];
+      return [...ran.filter((run) => run.repoId === repo.repoId).map((run) => run.record), ...before];
     },
   };
 }

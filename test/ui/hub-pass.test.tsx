@@ -1,8 +1,7 @@
 /** The hub view: the repos list's totals, GC of every repo (or the filtered ones) after one typed confirmation, and the pass live. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { fixtureService, type FixtureOptions } from './fixture-service.js';
-import { KEYS, openConsole, typeAndSubmit } from './harness.js';
+import { cleanup, KEYS, openConsole, read, typeAndSubmit } from './harness.js';
 
 const CTRL_C = '\u0003';
 const LABEL = 'fixture demo hub';
@@ -33,17 +32,17 @@ describe('hub totals on the repos list', () => {
   it('sums the estimates of every repo, and says how many are estimated as they arrive', async () => {
     const service = fixtureService({ holdEstimates: true });
     const app = openConsole(service, { rows: 30, columns: 160 });
-    await app.waitFor('hub: 4 repos, 0 estimated, 4 to go · 0 B reclaimable · 0 orphan commits · 0 orphan objects');
+    await app.waitFor('hub: 4 repos, 0 estimated, 4 to go · 0 orphaned commits · to delete: 0 commits, 0 objects, 0 B');
     service.releaseEstimates();
-    await app.waitFor('hub: 4 repos, 3 estimated, 1 failed · 4.6 MiB reclaimable · 42 orphan commits · 70 orphan objects');
+    await app.waitFor((frame) => read(frame).includes('hub: 4 repos, all estimated · 44 orphaned commits · to delete: 41 commits, 64 objects, 4.6 MiB · 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete)'));
   });
 
   it('with a filter, sums the repos the filter shows and says so', async () => {
     const { app } = await openRepos();
     app.press('/blue');
-    await app.waitFor('filtered: 2 repos, 1 estimated, 1 failed · 4.1 MiB reclaimable · 38 orphan commits · 61 orphan objects');
+    await app.waitFor((frame) => read(frame).includes('filtered: 2 repos, all estimated · 40 orphaned commits · to delete: 37 commits, 58 objects, 4.1 MiB · 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete)'));
     app.press(KEYS.esc);
-    await app.waitFor('hub: 4 repos, 3 estimated, 1 failed');
+    await app.waitFor('hub: 4 repos, all estimated');
   });
 });
 
@@ -55,7 +54,7 @@ describe('GC of every repo', () => {
     const asking = await app.waitFor(`Type ${LABEL} to start (Enter on nothing or Esc collects nothing):`);
     expect(asking).toContain('Repos › GC all');
     expect(asking).toContain(`Collect every repo (4 repos) of ${LABEL}, 2 workers: each repo as \`musehub-gc run <repo> --yes\` does`);
-    expect(asking).toContain('By the estimates: 42 orphan commits and 70 orphan objects to delete, 4.6 MiB to reclaim; 1 repo whose estimate failed.');
+    expect(read(asking)).toContain('By the estimates, to delete: 41 commits, 64 objects, 4.6 MiB; 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete).');
     await app.waitFor('enter confirm (empty cancels)  esc cancel');
     // A again, or y, is not the label.
     await typeAndSubmit(app, 'Ay');
@@ -64,7 +63,7 @@ describe('GC of every repo', () => {
     app.press(KEYS.backspace.repeat(2));
     await app.waitFor((frame) => !frame.includes('nothing was collected'));
     await typeAndSubmit(app, LABEL);
-    await app.waitFor(/DONE {2}4 repos: 3 done, 1 claimed \(1 with refused phases\); [\d,]+ rows deleted/);
+    await app.waitFor(/DONE {2}4 repos: 3 done, 1 claimed \(1 with refused phases\); deleted: [\d,]+ commits/);
     expect(service.passes).toEqual([{ repoIds: undefined }]);
   });
 
@@ -96,7 +95,8 @@ describe('GC of every repo', () => {
     app.press(KEYS.esc);
     await app.waitFor('A pass is running: x stops it after the repos in flight.');
     service.releasePass();
-    const done = await app.waitFor(/DONE {2}4 repos: 3 done, 1 claimed \(1 with refused phases\); 228 rows deleted, 4\.1 MiB freed/);
+    // The pass reports commits, objects and bytes in the words its confirmation promised them.
+    const done = await app.waitFor(/DONE {2}4 repos: 3 done, 1 claimed \(1 with refused phases\); deleted: 35 commits, 57 objects, 4\.1 MiB \(228 rows in all\)/);
     expect(rowOf(done, 'lowend/blue-in-green')).toMatch(/✔ done: deleted 38 commit refs, 35 commits, 35 snapshots, 61 object refs, 57 objects, 2 expired entries; 4\.1 MiB freed in/);
     expect(rowOf(done, 'keystrio/blue-in-green')).toContain('! done: nothing to delete in');
     expect(rowOf(done, 'keystrio/blue-in-green')).toContain('; refused: refs, objects');
@@ -113,7 +113,7 @@ describe('GC of every repo', () => {
     const asking = await app.waitFor(`Type ${LABEL} to start`);
     expect(asking).toContain('Repos › GC /blue');
     expect(asking).toContain(`Collect the 2 repos the filter /blue shows of ${LABEL}, 2 workers:`);
-    expect(asking).toContain('By the estimates: 38 orphan commits and 61 orphan objects to delete, 4.1 MiB to reclaim; 1 repo whose estimate failed.');
+    expect(read(asking)).toContain('By the estimates, to delete: 37 commits, 58 objects, 4.1 MiB; 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete).');
     await typeAndSubmit(app, LABEL);
     const done = await app.waitFor(/DONE {2}2 repos: 2 done/);
     expect(service.passes).toEqual([{ repoIds: ['r1', 'r4'] }]);

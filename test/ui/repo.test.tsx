@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { fixtureService, longHistory } from './fixture-service.js';
-import { KEYS, lineWith, openConsole } from './harness.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { cleanup, KEYS, lineWith, openConsole, read } from './harness.js';
 
 afterEach(() => cleanup());
 
@@ -18,7 +18,7 @@ describe('graph screen', () => {
     const app = await openBlueInGreen();
     const frame = await app.waitFor('Bass line, take 7');
     expect(frame).toContain(' Repos › lowend/blue-in-green › Graph');
-    expect(frame).toContain('1 orphaned · 7 reachable · 1 kept · history diverged at 5a7f18e');
+    expect(frame).toContain('7 reachable · 2 orphaned: 1 to delete, 1 kept · history diverged at 5a7f18e');
     expect(lineWith(frame, 'a91f03e')).toMatch(/▸ ● +a91f03e00000 \(main\) Bass line, take 7/);
     expect(lineWith(frame, '4c2d9b1')).toMatch(/●─╮ +4c2d9b100000 Merge branch 'bridge'/);
     expect(lineWith(frame, 'e13c5d0')).toMatch(/│ │ ✗ +e13c5d000000 Bass line, take 6 ← tip of an abandoned chain/);
@@ -84,16 +84,47 @@ describe('preview screen', () => {
 
 describe('history screen', () => {
   it('lists past runs in a table, and the errors of the one at the cursor', async () => {
-    const app = await openBlueInGreen();
+    const app = await openBlueInGreen({ columns: 120 });
     app.press('3');
     const frame = await app.waitFor('STARTED');
     expect(frame).toContain('Repos › lowend/blue-in-green › History');
-    expect(lineWith(frame, 'STARTED')).toMatch(/^│ STARTED +│ WHO +│ MODE +│ GRACE +│ OUTCOME +│ +FREED │ DELETED PER PHASE +│$/);
-    expect(lineWith(frame, 'ops')).toMatch(/^│ ▸ 2d ago +│ ops +│ real +│ 1h +│ DONE +│ +2\.0 MiB +│ 1:8 2:- 3:- 4:9 5:- +│$/);
-    expect(lineWith(frame, 'cron')).toMatch(/^│   9d ago +│ cron +│ real +│ 1h +│ FAILED +│ +0 B +│ 1:2 2:- 3:- 4:- 5:- +│$/);
+    expect(lineWith(frame, 'STARTED')).toMatch(/^│ STARTED +│ WHO +│ MODE +│ GRACE +│ OUTCOME +│ +FREED │ DELETED +│$/);
+    // When, absolute and relative; what was deleted in the words of src/words.ts, and the phases that failed.
+    expect(lineWith(frame, 'ops')).toMatch(/^│ ▸ 2025-05-30 12:00 \(2d ago\) +│ ops +│ real +│ 1h +│ DONE +│ +2\.0 MiB +│ 4 commits, 9 objects +│$/);
+    expect(lineWith(frame, 'cron')).toMatch(/^│   2025-05-23 12:00 \(9d ago\) +│ cron +│ real +│ 1h +│ FAILED +│ +0 B +│ 1 commit, 0 objects; failed: 4 +│$/);
     expect(frame).not.toContain('error');
     // The run at the cursor says what went wrong.
     app.press('j');
     expect(lineWith(await app.waitFor('✗ 1 error: 2 blobs stay in the journal: AccessDenied'), '▸')).toContain('cron');
+  });
+
+  it('opens a past run with Enter: per phase what it deleted, what stayed and why, what differed; m writes its report', async () => {
+    const app = await openBlueInGreen();
+    app.press('3');
+    await app.waitFor('STARTED');
+    app.press(KEYS.enter);
+    const run = await app.waitFor('run of 2025-05-30 12:00 UTC');
+    expect(run).toContain('DONE · real run by ops · grace 1h');
+    expect(run).toContain('started   2025-05-30 12:00:00 UTC (2d ago)');
+    expect(run).toContain('finished  2025-05-30 12:00:05 UTC (1d ago) · took 5.0 s');
+    expect(run).toMatch(/✔ 1 commits +deleted 4 commit refs, 4 commits · 0\.4 s/);
+    expect(run).toMatch(/✔ 4 objects +deleted 9 objects, 2\.0 MiB · 1\.2 s/);
+    expect(run).toContain('kept since the plan: 1 (1 live again since the plan)');
+    expect(run).toContain('differed: 1 object was live again when the phase ran, and stayed');
+    expect(run).toContain('m markdown report');
+    app.press('m');
+    const said = read(await app.waitFor("Wrote the run's report to"));
+    const path = /Wrote the run's report to (\S+)/.exec(said.replace(/\.md /, '.md\n'))![1]!;
+    try {
+      const report = readFileSync(path, 'utf8');
+      expect(report).toContain('# musehub-gc run of lowend/blue-in-green');
+      expect(report).toContain('| 1 commits | 4 commit refs, 4 commits | 0 | - | 0.4 s | done |');
+      expect(report).toContain('| 4 objects | 9 objects, 2.0 MiB | 1 | 1 live again since the plan | 1.2 s | done |');
+      expect(report).toContain('- 4 objects: 1 object was live again when the phase ran, and stayed');
+    } finally {
+      rmSync(path, { force: true });
+    }
+    app.press(KEYS.esc);
+    await app.waitFor('Repos › lowend/blue-in-green › History');
   });
 });

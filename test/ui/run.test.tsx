@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { fixtureService } from './fixture-service.js';
-import { KEYS, lineWith, openConsole, typeAndSubmit } from './harness.js';
+import { cleanup, KEYS, lineWith, openConsole, read, typeAndSubmit } from './harness.js';
 
 const CTRL_C = '\u0003';
 
@@ -47,25 +46,26 @@ describe('run screen', () => {
     app.press('y');
     await app.waitFor('Delete 61 object refs');
     app.press('y');
-    const slug = await app.waitFor('Type blue-in-green to delete 58 objects, 4.0 MiB from storage');
-    expect(lineWith(slug, '4 objects')).toContain("waits for your confirmation (type the repo's slug)");
+    const slug = await app.waitFor('Type lowend/blue-in-green to delete 58 objects, 4.0 MiB from storage');
+    expect(lineWith(slug, '4 objects')).toContain("waits for your confirmation (type the repo's name)");
     // y does not confirm a blob phase; a wrong slug is refused with a reason.
     await typeAndSubmit(app, 'y');
-    await app.waitFor('"y" is not blue-in-green');
+    await app.waitFor('"y" is not lowend/blue-in-green');
     // The complaint stays once React has run the frame's effects: only an edit clears it.
-    expect(app.frame()).toContain('"y" is not blue-in-green');
+    expect(app.frame()).toContain('"y" is not lowend/blue-in-green');
     expect(service.decisions).toHaveLength(3);
     // Erasing it clears the complaint.
     app.press(KEYS.backspace);
-    await app.waitFor((frame) => !frame.includes('is not blue-in-green'));
-    await typeAndSubmit(app, 'blue-in-green');
-    await app.waitFor('Type blue-in-green to delete 2 expired entries');
+    await app.waitFor((frame) => !frame.includes('is not lowend/blue-in-green'));
+    await typeAndSubmit(app, 'lowend/blue-in-green');
+    await app.waitFor('Type lowend/blue-in-green to delete 2 expired entries');
     expect(service.decisions[3]).toEqual({ phase: 'objects', decision: 'go' });
     // Enter on nothing skips the phase.
     app.press(KEYS.enter);
     const summary = await app.waitFor('Differed from the preview');
     expect(summary).toContain(' DONE  freed 4.0 MiB · 0 errors');
-    expect(summary).toContain('deleted 35 commits (38 refs) · 35 snapshots · 61 object refs · 57 objects · 0 cache entries');
+    // Commits, objects and bytes in the words of the prompts, then the rest.
+    expect(read(summary)).toContain('deleted: 35 commits, 57 objects, 4.0 MiB; with them 38 commit refs, 35 snapshots, 61 object refs, 0 cache entries');
     expect(summary).toContain('4 objects: planned 58 objects, 4.0 MiB, deleted 57 objects, 4.0 MiB: 1 were live again');
     expect(lineWith(summary, '5 pack cache')).toContain('skipped');
     app.press(KEYS.enter);
@@ -81,6 +81,35 @@ describe('run screen', () => {
     const summary = await app.waitFor('STOPPED  freed');
     expect(service.decisions.map((entry) => entry.decision)).toEqual(['go', 'stop']);
     expect(lineWith(summary, '3 object refs')).toContain('not-run');
+  });
+
+  it("asks for the slug alone where no other repo shares it, and for owner/slug where a fork does", async () => {
+    const app = openConsole(fixtureService({ emptyPhases: ['commits', 'snapshots', 'refs'] }), { rows: 40 });
+    await app.waitFor('4.1 MiB');
+    app.press(`j${KEYS.enter}`);
+    await app.waitFor('Repos › bigband/caravan › Graph');
+    app.press('R');
+    await app.waitFor('Type caravan to delete 58 objects');
+    // blue-in-green's fork keystrio/blue-in-green shares its slug: the slug alone could be either.
+    app.press(KEYS.esc);
+    await app.waitFor('STOPPED');
+  });
+
+  it('puts a run that deleted nothing in the history as soon as it ends', async () => {
+    const app = openConsole(fixtureService(), { rows: 40 });
+    await app.waitFor('4.1 MiB');
+    app.press(`j${KEYS.enter}`);
+    await app.waitFor('Repos › bigband/caravan › Graph');
+    app.press('3');
+    await app.waitFor('No GC has run on this repo yet.');
+    app.press('R');
+    await app.waitFor('[y/N]');
+    app.press('x');
+    await app.waitFor('STOPPED  freed');
+    app.press(KEYS.enter);
+    const history = await app.waitFor('Repos › bigband/caravan › History');
+    expect(history).not.toContain('No GC has run');
+    expect(lineWith(history, '▸')).toMatch(/\(now\) .*STOPPED .*0 commits, 0 objects/);
   });
 
   it('is read-only on request: no run key, the title says so, R does nothing', async () => {
@@ -249,9 +278,9 @@ describe('run screen', () => {
     app.press(KEYS.enter);
     await app.waitFor('Delete 61 object refs');
     app.press(KEYS.enter);
-    await app.waitFor('Type blue-in-green to delete 58 objects');
+    await app.waitFor('Type lowend/blue-in-green to delete 58 objects');
     app.press(KEYS.enter);
-    await app.waitFor('Type blue-in-green to delete 2 expired');
+    await app.waitFor('Type lowend/blue-in-green to delete 2 expired');
     app.press(KEYS.enter);
     await app.waitFor('DONE  freed');
     app.press(KEYS.enter);
@@ -262,6 +291,7 @@ describe('run screen', () => {
     // Then the preview's plan and the graph load again; the repos table too.
     await expect.poll(() => service.calls.plan).toBe(before.plan + 1);
     expect(service.calls.graph).toBe(before.graph + 1);
-    expect(service.calls.listRepos).toBe(before.listRepos + 1);
+    // Once by the run, to know whether another repo shares the slug; once as the repos table loads again.
+    expect(service.calls.listRepos).toBe(before.listRepos + 2);
   });
 });

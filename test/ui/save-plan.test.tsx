@@ -1,8 +1,8 @@
 /** The preview saves the plan on screen for `musehub-gc run --plan` (the change-ticket workflow). */
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { fixtureService } from './fixture-service.js';
-import { KEYS, openConsole } from './harness.js';
+import { cleanup, KEYS, openConsole } from './harness.js';
 
 afterEach(() => cleanup());
 
@@ -25,11 +25,16 @@ describe('saving the previewed plan', () => {
     expect(asking).toMatch(/Save the plan to: lowend-blue-in-green-\d{8}T\d{4}Z\.gcplan/);
     expect(asking).toContain('enter save  esc cancel');
     await app.press(KEYS.enter);
-    await app.waitFor('Saved the plan to lowend-blue-in-green-');
+    await app.waitFor('Saved the plan to /');
     expect(service.saved).toHaveLength(1);
-    expect(service.saved[0]!.path).toMatch(/^lowend-blue-in-green-\d{8}T\d{4}Z\.gcplan$/);
+    // Saved where the console was started, and said by its absolute path, which works from anywhere.
+    const { path } = service.saved[0]!;
+    expect(path).toBe(join(process.cwd(), path.slice(path.lastIndexOf('/') + 1)));
+    expect(path).toMatch(/\/lowend-blue-in-green-\d{8}T\d{4}Z\.gcplan$/);
     expect(service.saved[0]!.plan.phases[0]).toMatchObject({ refs: 38, rows: 35 });
-    expect(app.frame()).toContain('musehub-gc run --plan lowend-blue-in-green-');
+    const said = app.frame().split('\n').map((line) => line.trim()).join(' ');
+    expect(said).toContain(`Saved the plan to ${path}`);
+    expect(said).toMatch(new RegExp(`Apply it with: .*run --plan ${path}\\.`));
   });
 
   it('Esc leaves the name unsaved, and keys go back to the preview', async () => {

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
 import { fixtureService } from './fixture-service.js';
-import { KEYS, openConsole, typeAndSubmit } from './harness.js';
+import { cleanup, KEYS, openConsole, typeAndSubmit } from './harness.js';
 
 const CTRL_C = '\u0003';
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatAgo, formatBytes, formatDuration } from '../../src/present.js';
 import { fit } from '../../src/ui/fit.js';
 import type { Key } from 'ink';
+import { headlessCommand } from '../../src/ui/headless-command.js';
 import { actionFor, hintBar, KEYMAP, keysOf } from '../../src/ui/keymap.js';
 import { moveList, EMPTY_LIST } from '../../src/ui/list-state.js';
 import { breadcrumbs, INITIAL_STACK, stackReducer } from '../../src/ui/view-stack.js';
@@ -38,7 +39,7 @@ describe('keymap', () => {
       ['collect-all', 'confirm-pass', 'confirm-slug', 'confirm-sweep', 'go', 'run', 'stop-after-phase', 'sweep']);
     expect(actionFor('graph', 'R', false)).toBe('run');
     expect(actionFor('graph', 'R', true)).toBeUndefined();
-    expect(hintBar('graph', true, { atTop: false })).not.toContain('run gc');
+    expect(hintBar('graph', true, { atTop: false }).join('  ')).not.toContain('run gc');
   });
 
   it('knows its screens by name: a misspelt one does not compile', () => {
@@ -133,7 +134,7 @@ describe('tables', () => {
   const run = (index: number): RunRecord => ({
     runId: `run-${index}`, startedAt: new Date(NOW - index * 86_400_000).toISOString(), finishedAt: null, who: 'ops@build-host-7',
     dryRun: index % 2 === 1, graceSeconds: 3600, outcome: index === 0 ? 'interrupted' : 'done', bytesFreed: index * 1024, errors: [],
-    phases: [{ phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0 }],
+    phases: [{ phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0, blobs: 0, seconds: 0.1, keptSincePlan: 0 }],
   });
 
   it('fits the preview in the narrowest console, cutting what a phase deletes before why things stay', () => {
@@ -147,14 +148,14 @@ describe('tables', () => {
   it('draws the runs of the window, sized over every run, and drops grace, mode and who on a narrow console', () => {
     const runs = Array.from({ length: 40 }, (_, index) => run(index));
     const wide = historyTable(runs, { first: 10, last: 20 }, 12, NOW, 120);
-    expect(wide.columns.map((column) => column.key)).toEqual(['STARTED', 'WHO', 'MODE', 'GRACE', 'OUTCOME', 'FREED', 'DELETED PER PHASE']);
+    expect(wide.columns.map((column) => column.key)).toEqual(['STARTED', 'WHO', 'MODE', 'GRACE', 'OUTCOME', 'FREED', 'DELETED']);
     expect(wide.rows).toHaveLength(10);
-    expect(wide.rows[2]!.STARTED).toMatch(/^▸ 12d ago/);
+    expect(wide.rows[2]!.STARTED).toMatch(/^▸ \d{4}-\d\d-\d\d \d\d:\d\d \(12d ago\)/);
     // The outcome column is as wide as `interrupted`, the first run's, though that run is not in the window.
     expect(wide.rows[0]!.OUTCOME).toBe('done       ');
     expect(wide.rows.map(widthOf)).toEqual(wide.rows.map(() => 120));
     const narrow = historyTable(runs, { first: 0, last: 5 }, 0, NOW, 60);
-    expect(narrow.columns.map((column) => column.key)).toEqual(['STARTED', 'OUTCOME', 'FREED', 'DELETED PER PHASE']);
+    expect(narrow.columns.map((column) => column.key)).toEqual(['STARTED', 'OUTCOME', 'FREED', 'DELETED']);
     expect(narrow.rows.map(widthOf).every((drawn) => drawn <= 60)).toBe(true);
   });
 });
@@ -185,5 +186,16 @@ describe('hub pass', () => {
     expect(text(2).text).toBe('running: 4 objects 20/58, 2.0 KiB freed');
     state = hubPassReducer(state, { type: 'stop-after-repos' });
     expect(text(3).text).toBe('queued: not started, the pass is stopping');
+  });
+});
+
+describe('the headless command a hint names', () => {
+  const args = 'run --plan /srv/tickets/gc-4711.gcplan';
+  it('is npm start under npm start, npx for a dependency, the bin on PATH, or the script itself', () => {
+    expect(headlessCommand(args, { lifecycle: 'start', script: '/src/musehub-gc/src/cli.tsx' })).toBe(`npm start -- ${args}`);
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/srv/ops/node_modules/.bin/musehub-gc' })).toBe(`npx musehub-gc ${args}`);
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/usr/local/bin/musehub-gc' })).toBe(`musehub-gc ${args}`);
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/src/musehub-gc/dist/cli.js' })).toBe(`node /src/musehub-gc/dist/cli.js ${args}`);
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/src/musehub-gc/src/cli.tsx' })).toBe(`npx tsx /src/musehub-gc/src/cli.tsx ${args}`);
   });
 });

@@ -1,6 +1,6 @@
 /** A repo's integrity check: when it last ran and what it found, each kind explained with its ids; c checks again. */
 import React, { useEffect, useMemo } from 'react';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { repoName, type RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
@@ -8,7 +8,8 @@ import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
 import { pageRows } from '../../list-state.js';
 import { useSyncReducer } from '../../sync-reducer.js';
-import { NoteLines } from '../../notes.js';
+import { NoteLines, noteRows } from '../../notes.js';
+import { rowsOf, Wrapped } from '../../wrapped.js';
 import { Toned } from '../../theme.js';
 import { useCheck } from '../../use-check.js';
 import { useLoad } from '../../use-load.js';
@@ -36,8 +37,9 @@ export function CheckScreen({ viewId, active, width, height, repo }: ScreenProps
       app.status(`The check failed: ${message.split('\n')[0]}`, 'error');
     },
   );
-  // The line about the check (or its progress), and what it could not do.
-  const listHeight = Math.max(1, height - 1 - state.notes.length);
+  const summary = recorded.state === 'loading' && !shown ? 'reading the last check…' : checkSummary(shown, app.now());
+  // The line about the check (or its progress), and what it could not do, whole.
+  const listHeight = Math.max(1, height - (state.checking ? 1 : rowsOf(summary, width)) - noteRows(state.notes, width));
   useHintScope(viewId, active, checkKeyScreen(state));
   useCheckKeys({
     viewId,
@@ -61,7 +63,7 @@ export function CheckScreen({ viewId, active, width, height, repo }: ScreenProps
       {state.checking ? (
         <Spinner label={`checking ${repoName(repo)}: ${step}… (nothing is changed)`} />
       ) : (
-        <Text wrap="truncate-end">{recorded.state === 'loading' && !shown ? 'reading the last check…' : checkSummary(shown, app.now())}</Text>
+        <Wrapped text={summary} width={width} />
       )}
       <NoteLines notes={state.notes} width={width} />
       <VirtualList

@@ -2,7 +2,7 @@
 import type { GraphCommit } from '../../../gc/service.js';
 import { layoutGraph, type GraphRow } from '../../../gc/graph-layout.js';
 import { fit } from '../../fit.js';
-import { formatAgo, shortId } from '../../../present.js';
+import { describeCommits, formatAgo, shortId } from '../../../present.js';
 import { drawLanes, lanesWidth } from './graph-lanes.js';
 
 export interface GraphModel {
@@ -24,8 +24,8 @@ export function buildGraphModel(commits: readonly GraphCommit[]): GraphModel {
     counts[commits[index]!.state] += 1;
     if (row.divergence) divergences.push(shortId(row.commitId));
   });
-  const parts = [`${counts.orphaned.toLocaleString('en-US')} orphaned`, `${counts.reachable.toLocaleString('en-US')} reachable`];
-  if (counts.kept > 0) parts.push(`${counts.kept.toLocaleString('en-US')} kept`);
+  // The graph's ✗ are the commits to delete, its ○ those kept: orphaned, both (src/words.ts).
+  const parts = [describeCommits({ reachable: counts.reachable, orphaned: counts.orphaned + counts.kept, toDelete: counts.orphaned })];
   if (divergences.length > 0) parts.push(`history diverged at ${divergences.slice(0, 3).join(', ')}${divergences.length > 3 ? '…' : ''}`);
   return { commits, rows, cellsWidth, summary: parts.join(' · ') };
 }

@@ -11,6 +11,7 @@ import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned, type Tone } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
 import { VirtualList } from '../../virtual-list.js';
+import { rowsOf, Wrapped } from '../../wrapped.js';
 import { buildGraphModel, graphLine, type GraphModel } from './graph-model.js';
 import { useGraphKeys } from './use-graph-keys.js';
 
@@ -26,7 +27,8 @@ export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps
   }, [loaded]);
 
   const count = model?.rows.length ?? 0;
-  const listHeight = Math.max(1, height - 1);
+  // The summary, whole, above the list.
+  const listHeight = Math.max(1, height - (model ? rowsOf(model.summary, width) : 1));
   // Keys typed in the same write as the Enter that opened the graph move it once it is there.
   const earlyMoves = useRef<Array<ListAction & { type: 'move' }>>([]);
   useEffect(() => {
@@ -52,7 +54,7 @@ export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps
   if (!model) return <Text>The graph did not load. Press r to retry.</Text>;
   return (
     <Box flexDirection="column">
-      <Text>{model.summary}</Text>
+      <Wrapped text={model.summary} width={width} />
       <VirtualList
         count={count}
         list={list}

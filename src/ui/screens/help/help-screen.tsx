@@ -4,6 +4,8 @@ import type { ScreenProps } from '../../console-context.js';
 import { useConsole, useHintScope } from '../../console-context.js';
 import { helpLines, type ScreenName } from '../../keymap.js';
 import { LinePager } from '../../line-pager.js';
+import { wrapIndented } from '../../fit.js';
+import { MEANINGS, WORDS } from '../../../words.js';
 
 export function HelpScreen({ viewId, active, width, height, about }: ScreenProps & { about: ScreenName }): React.JSX.Element | null {
   const app = useConsole();
@@ -12,8 +14,15 @@ export function HelpScreen({ viewId, active, width, height, about }: ScreenProps
     { text: `Keys of the ${about} screen${app.readOnly ? ' (read-only: the keys that delete are removed)' : ''}:` },
     ...helpLines(about, app.readOnly).map((text) => ({ text })),
     { text: '' },
-    { text: 'Glyphs: ● reachable  ✗ orphaned (GC deletes it)  ○ kept though unreachable (grace period, another repo)' },
-  ];
+    { text: `Glyphs: ● ${WORDS.reachable}  ✗ ${WORDS.orphaned}, ${WORDS.toDelete}  ○ ${WORDS.orphaned}, ${WORDS.kept} (grace period, another repo)` },
+    { text: 'Words:' },
+    ...MEANINGS.map(([word, meaning]) => ({ text: `  ${word.padEnd(12)} ${meaning}` })),
+  ].flatMap(({ text }) => {
+    // Wrapped whole, the lines after a line's first under its text: a key's help is read to its end.
+    const indent = /^ *(\S+ +)?/.exec(text)![0];
+    const [first = '', ...rest] = wrapIndented(text.slice(indent.length), width, ' '.repeat(indent.length));
+    return [{ text: `${indent}${first.slice(indent.length)}` }, ...rest.map((line) => ({ text: line }))];
+  });
   if (!active) return null;
   return <LinePager viewId={viewId} screen="help" lines={lines} width={width} height={height} />;
 }

@@ -1,11 +1,11 @@
 /** Past runs as the history table (pure): which columns fit, and one row a run of the window shown. */
 import type { RunRecord } from '../../../gc/service.js';
-import { PHASES } from '../../../gc/phases/table.js';
+import { phaseNamed } from '../../../gc/phases/table.js';
 import { fit } from '../../fit.js';
 import { counted, formatAgo, formatBytes, formatGrace } from '../../../present.js';
 import { columnWidth, tableChrome } from '../../table.js';
 
-export const HISTORY_COLUMNS = ['STARTED', 'WHO', 'MODE', 'GRACE', 'OUTCOME', 'FREED', 'DELETED PER PHASE'] as const;
+export const HISTORY_COLUMNS = ['STARTED', 'WHO', 'MODE', 'GRACE', 'OUTCOME', 'FREED', 'DELETED'] as const;
 
 export type HistoryColumn = (typeof HISTORY_COLUMNS)[number];
 export type HistoryRow = Record<HistoryColumn, string>;
@@ -14,31 +14,38 @@ export type HistoryRow = Record<HistoryColumn, string>;
 const WHO_MOST = 12;
 /** A narrow terminal drops these first, in this order. */
 const DROPPED_FIRST: readonly HistoryColumn[] = ['GRACE', 'MODE', 'WHO'];
-const LAST = 'DELETED PER PHASE' satisfies HistoryColumn;
+const LAST = 'DELETED' satisfies HistoryColumn;
+/** The columns what a run deleted wants before others are dropped: `13 commits, 18 objects`. */
+const LAST_LEAST = 22;
 
 function alignOf(column: HistoryColumn): 'left' | 'right' {
   return column === 'FREED' ? 'right' : 'left';
 }
 
-/** `1:35 2:35 3:61 4:58 5:2`, with `-` for a phase that did not run. */
-function phaseCounts(run: RunRecord): string {
-  return PHASES.map((phase) => {
-    const recorded = run.phases.find((entry) => entry.phase === phase.name);
-    const done = recorded && recorded.status === 'done';
-    return `${phase.number}:${done ? recorded.rows + recorded.refs : '-'}`;
-  }).join(' ');
+/** What a run deleted in the words of src/words.ts, and the phases it did not run: `13 commits, 18 objects; refused: 3, 4`. */
+function deletedCell(run: RunRecord): string {
+  const rows = (name: string) => run.phases.find((entry) => entry.phase === name && entry.status === 'done')?.rows ?? 0;
+  const notDone = (status: string) => run.phases.filter((entry) => entry.status === status).map((entry) => phaseNamed(entry.phase).number);
+  const refused = notDone('refused');
+  const failed = notDone('failed');
+  return [
+    `${counted(rows('commits'), 'commit')}, ${counted(rows('objects'), 'object')}`,
+    ...(refused.length > 0 ? [`refused: ${refused.join(', ')}`] : []),
+    ...(failed.length > 0 ? [`failed: ${failed.join(', ')}`] : []),
+  ].join('; ');
 }
 
-/** A run's cells as text, before they are cut to their columns. */
-function cellsOf(run: RunRecord, marked: boolean, now: number): HistoryRow {
+/** A run's cells as text, before they are cut to their columns; when it started, absolute and relative, or relative only. */
+function cellsOf(run: RunRecord, marked: boolean, now: number, absolute: boolean): HistoryRow {
+  const ago = formatAgo(run.startedAt, now);
   return {
-    STARTED: `${marked ? '▸' : ' '} ${formatAgo(run.startedAt, now)}`,
+    STARTED: `${marked ? '▸' : ' '} ${absolute ? `${run.startedAt.slice(0, 16).replace('T', ' ')} (${ago})` : ago}`,
     WHO: run.who,
     MODE: run.dryRun ? 'dry run' : 'real',
     GRACE: formatGrace(run.graceSeconds),
     OUTCOME: run.outcome,
     FREED: formatBytes(run.bytesFreed),
-    [LAST]: phaseCounts(run),
+    [LAST]: deletedCell(run),
   };
 }
 
@@ -50,15 +57,17 @@ function cellsOf(run: RunRecord, marked: boolean, now: number): HistoryRow {
 export function historyTable(
   runs: readonly RunRecord[], window: { first: number; last: number }, cursor: number, now: number, width: number,
 ): { columns: Array<{ key: HistoryColumn; align: 'left' | 'right' }>; rows: Array<Partial<HistoryRow>> } {
-  const all = runs.map((run, index) => cellsOf(run, index === cursor, now));
+  let all = runs.map((run, index) => cellsOf(run, index === cursor, now, true));
   const widthOf = (column: HistoryColumn) =>
     columnWidth(column, all.map((cells) => cells[column]), column === 'WHO' ? WHO_MOST : Infinity);
   let columns = [...HISTORY_COLUMNS];
   const room = () => width - tableChrome(columns.length) - columns.filter((column) => column !== LAST).reduce((sum, column) => sum + widthOf(column), 0);
   for (const dropped of DROPPED_FIRST) {
-    if (room() >= LAST.length) break;
+    if (room() >= LAST_LEAST) break;
     columns = columns.filter((column) => column !== dropped);
   }
+  // Narrower still, the start is said relative only (Enter on the run says it whole).
+  if (room() < LAST_LEAST) all = runs.map((run, index) => cellsOf(run, index === cursor, now, false));
   const widths = new Map(columns.map((column) => [column, column === LAST ? Math.max(LAST.length, room()) : widthOf(column)]));
   const rows = all.slice(window.first, window.last).map((cells) => {
     const row: Partial<HistoryRow> = {};

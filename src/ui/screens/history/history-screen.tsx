@@ -6,13 +6,13 @@ import { Table, type CellProps } from '@alcalzone/ink-table';
 import type { RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
-import { fit } from '../../fit.js';
 import { EMPTY_LIST, listReducer, listWindow, pageRows } from '../../list-state.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { ColumnRules, Heading } from '../../table.js';
-import { OutcomeBadge, Toned } from '../../theme.js';
+import { OutcomeBadge } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
 import { ListPosition } from '../../virtual-list.js';
+import { rowsOf, Wrapped } from '../../wrapped.js';
 import { historyTable, runErrors, type HistoryColumn } from './history-rows.js';
 import { useHistoryKeys } from './use-history-keys.js';
 
@@ -43,15 +43,22 @@ function runCell(columns: readonly HistoryColumn[]): (props: CellProps) => React
 export function HistoryScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
   const [loaded, reload] = useLoad(() => app.service.history(repo), `${repo.repoId}@${app.dataVersion}`);
-  const [list, dispatch] = useSyncReducer(listReducer, EMPTY_LIST);
+  const [list, dispatch, currentList] = useSyncReducer(listReducer, EMPTY_LIST);
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the history', loaded.error), 'error');
   }, [loaded]);
   const runs = loaded.state === 'ready' ? loaded.value : [];
-  // The headings, and the errors of the run at the cursor.
-  const listHeight = Math.max(1, height - 2);
+  const errors = runs.length > 0 ? runErrors(runs[Math.min(list.cursor, runs.length - 1)]!) : '';
+  // The headings, and the errors of the run at the cursor, whole.
+  const listHeight = Math.max(1, height - 1 - (errors === '' ? 0 : rowsOf(`✗ ${errors}`, width)));
   useHintScope(viewId, active, 'history');
-  useHistoryKeys({ viewId, repo, count: runs.length, page: pageRows(runs.length, listHeight), dispatch, onRefresh: reload });
+  useHistoryKeys({
+    viewId, repo, count: runs.length, page: pageRows(runs.length, listHeight), dispatch, onRefresh: reload,
+    onOpen: () => {
+      const run = runs[currentList().cursor];
+      if (run) app.push({ kind: 'run-record', repo, run });
+    },
+  });
 
   if (!active) return null;
   if (loaded.state === 'loading') return <Spinner label="loading past runs…" />;
@@ -61,12 +68,11 @@ export function HistoryScreen({ viewId, active, width, height, repo }: ScreenPro
   const window = listWindow(list, runs.length, listHeight);
   const { columns, rows } = historyTable(runs, window, list.cursor, app.now(), width);
   const keys = columns.map((column) => column.key);
-  const errors = runErrors(runs[list.cursor]!);
   return (
     <Box flexDirection="column">
       <Table key={keys.join('|')} data={rows} columns={columns} skeleton={ColumnRules} header={Heading} cell={runCell(keys)} />
       {!window.fits && <ListPosition {...window} count={runs.length} />}
-      {errors !== '' && <Toned tone="error">{fit(`✗ ${errors}`, width)}</Toned>}
+      {errors !== '' && <Wrapped text={`✗ ${errors}`} width={width} tone="error" />}
     </Box>
   );
 }

@@ -13,13 +13,16 @@ export function useHistoryKeys(options: {
   page: number;
   dispatch: (action: ListAction) => void;
   onRefresh: () => void;
+  /** Opens the run at the cursor. */
+  onOpen: () => void;
 }): void {
   const app = useConsole();
-  const { viewId, repo, count, page, dispatch, onRefresh } = options;
+  const { viewId, repo, count, page, dispatch, onRefresh, onOpen } = options;
   useViewKeys(viewId, (key) => {
     const action = actionFor('history', key, app.readOnly);
     if (isMove(action)) dispatch({ type: 'move', action, count, page });
     else if (action === 'refresh') onRefresh();
+    else if (action === 'open') onOpen();
     else return handleRepoAction(action, repo, 'history', app);
     return true;
   });

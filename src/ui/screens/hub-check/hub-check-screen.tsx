@@ -10,7 +10,8 @@ import { fit } from '../../fit.js';
 import { pageRows } from '../../list-state.js';
 import { counted, describeCheckOutcome, describeCheckReport, describeProblem } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
-import { NoteLines } from '../../notes.js';
+import { NoteLines, noteRows } from '../../notes.js';
+import { rowsOf, Wrapped } from '../../wrapped.js';
 import { Toned } from '../../theme.js';
 import { useCheck } from '../../use-check.js';
 import { VirtualList } from '../../virtual-list.js';
@@ -54,7 +55,8 @@ export function HubCheckScreen({ viewId, active, width, height }: ScreenProps): 
   const notes = state.notes.slice(0, NOTES_SHOWN);
   const hidden = state.notes.length - notes.length;
   // The line of progress or the summary, the notes, and the line that counts the notes left out.
-  const listHeight = Math.max(1, height - 1 - notes.length - (hidden > 0 ? 1 : 0));
+  const report = state.report ? describeCheckReport(state.report, app.service.label) : '';
+  const listHeight = Math.max(1, height - (report === '' ? 1 : rowsOf(report, width)) - noteRows(notes, width) - (hidden > 0 ? 1 : 0));
   useHintScope(viewId, active, hubCheckKeyScreen(state));
   useHubCheckKeys({
     viewId,
@@ -71,7 +73,7 @@ export function HubCheckScreen({ viewId, active, width, height }: ScreenProps): 
   return (
     <Box flexDirection="column">
       {state.report ? (
-        <Text wrap="truncate-end">{describeCheckReport(state.report, app.service.label)}</Text>
+        <Wrapped text={report} width={width} />
       ) : on ? (
         <Box width={width}>
           <Box width={PROGRESS_WIDTH} marginRight={2}>

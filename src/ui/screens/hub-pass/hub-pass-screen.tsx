@@ -11,7 +11,8 @@ import { describeHubProgress, describeHubResult } from '../../../present.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
 import { pageRows } from '../../list-state.js';
-import { NoteLines } from '../../notes.js';
+import { NoteLines, noteRows } from '../../notes.js';
+import { rowsOf } from '../../wrapped.js';
 import { useSpinnerFrame } from '../../spinner-frame.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { TypedConfirmation } from '../../text-field/typed-confirmation.js';
@@ -40,7 +41,9 @@ export function HubPassScreen({ viewId, active, width, height, scope }: ScreenPr
   useHintScope(viewId, active, hubPassKeyScreen(state));
 
   // The line of progress or the summary, the notes, and the line that says the pass is stopping.
-  const listHeight = Math.max(1, height - 1 - state.notes.length - (state.stopping && !state.result ? 1 : 0));
+  const summary = state.result ? `${' '.repeat(state.result.outcome.length + 2)} ${describeHubResult(state.result)}` : '';
+  const listHeight = Math.max(1, height - (summary === '' ? 1 : rowsOf(summary, width)) - noteRows(state.notes, width)
+    - (state.stopping && !state.result ? 1 : 0));
   useHubPassKeys({
     viewId, current, dispatch,
     page: pageRows(state.order.length, listHeight),
@@ -65,7 +68,7 @@ export function HubPassScreen({ viewId, active, width, height, scope }: ScreenPr
   return (
     <Box flexDirection="column">
       {result ? (
-        <Text wrap="truncate-end">
+        <Text>
           <OutcomeBadge outcome={result.outcome} />
           {` ${describeHubResult(result)}`}
         </Text>

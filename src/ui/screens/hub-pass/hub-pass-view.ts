@@ -1,9 +1,9 @@
 /** How a hub pass reads (pure): its question before it starts, and each repo's line as it goes. */
 import type { HubRepoResult, HubRepoStatus } from '../../../gc/hub/types.js';
 import { repoName, type RepoIdentity } from '../../../gc/types.js';
-import { counted, describeRepoOutcome, formatBytes, phaseTitle } from '../../../present.js';
+import { counted, describeRepoOutcome, describeToDelete, formatBytes, phaseTitle, WORDS } from '../../../present.js';
 import type { Tone } from '../../theme.js';
-import { notEstimated } from '../repos/repos-totals.js';
+import { notEstimated, totalsCaveats } from '../repos/repos-totals.js';
 import type { HubPassState, PassScope, RepoRun } from './hub-pass-reducer.js';
 
 /** What the confirmation says the pass would do, by the estimates, and what it wants typed: the hub's label. */
@@ -13,12 +13,12 @@ export function passQuestion(scope: PassScope, label: string, workers: number): 
   const unknown = [
     ...(notEstimated(totals) > 0 ? [`${counted(notEstimated(totals), 'repo')} not estimated yet`] : []),
     ...(totals.failed > 0 ? [`${counted(totals.failed, 'repo')} whose estimate failed`] : []),
+    ...totalsCaveats(totals),
   ];
   return {
     what: [
       `Collect ${which} of ${label}, ${counted(workers, 'worker')}: each repo as \`musehub-gc run <repo> --yes\` does, every phase, with no question per phase.`,
-      `By the estimates: ${counted(totals.orphanCommits, 'orphan commit')} and ${counted(totals.orphanObjects, 'orphan object')} ` +
-        `to delete, ${formatBytes(totals.reclaimableBytes)} to reclaim${unknown.length > 0 ? `; ${unknown.join(', ')}` : ''}.`,
+      `By the estimates, ${WORDS.toDelete}: ${describeToDelete(totals.toDelete)}${unknown.length > 0 ? `; ${unknown.join('; ')}` : ''}.`,
     ],
     ask: `Type ${label} to start (Enter on nothing or Esc collects nothing):`,
   };

@@ -4,7 +4,6 @@
  * way, and what it says after that goes unheard.
  */
 import { useCallback, useEffect, useRef } from 'react';
-import { rowsDeleted } from '../../../gc/phases/table.js';
 import { messageOf } from '../../../errors.js';
 import { useConsole } from '../../console-context.js';
 import type { HubPassAction, PassScope } from './hub-pass-reducer.js';
@@ -23,12 +22,9 @@ export function useHubPass(dispatch: (action: HubPassAction) => void): { start: 
     running.current = controller;
     dispatch({ type: 'start' });
     void (async () => {
-      let deleted = false;
       try {
         const repos = scope.repoIds ? { repoIds: scope.repoIds } : {};
         for await (const event of service.runAll({ graceSeconds, stop: controller.signal, ...repos })) {
-          const result = event.type === 'repo-done' ? event.outcome.result : undefined;
-          if (result && (rowsDeleted(result) > 0 || result.storage_bytes_freed > 0)) deleted = true;
           if (mounted.current) dispatch({ type: 'event', event });
         }
       } catch (error) {
@@ -37,8 +33,8 @@ export function useHubPass(dispatch: (action: HubPassAction) => void): { start: 
           status(`The pass failed: ${messageOf(error).split('\n')[0]}`, 'error');
         }
       } finally {
-        // Every view of a repo the pass collected loads again.
-        if (deleted) dataChanged();
+        // Every view loads again: the pass's runs are in their repos' history, whatever they deleted.
+        dataChanged();
       }
     })();
   }, [service, graceSeconds, status, dataChanged, dispatch]);

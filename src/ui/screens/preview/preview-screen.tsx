@@ -1,5 +1,6 @@
 /** What GC would do, per phase: what goes (counts, bytes, then the lists) and what stays, and why; R runs it, w saves it. */
 import React, { useEffect } from 'react';
+import { resolve } from 'node:path';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { Table } from '@alcalzone/ink-table';
@@ -8,14 +9,15 @@ import type { Plan, RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../../present.js';
+import { describeCommits, formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { ColumnRules, Heading, tonedCells } from '../../table.js';
-import { Toned } from '../../theme.js';
 import { TextField } from '../../text-field/text-field.js';
 import { pageRows } from '../../list-state.js';
 import { useLoad } from '../../use-load.js';
+import { headlessCommand } from '../../headless-command.js';
 import { VirtualList } from '../../virtual-list.js';
+import { rowsOf, Wrapped } from '../../wrapped.js';
 import { INITIAL_PREVIEW, previewKeyScreen, previewReducer } from './preview-reducer.js';
 import { PREVIEW_COLUMNS, PREVIEW_TONES, previewRows } from './preview-rows.js';
 import { usePreviewKeys } from './use-preview-keys.js';
@@ -23,6 +25,25 @@ import { usePreviewKeys } from './use-preview-keys.js';
 /** How many items each phase of the preview lists. */
 const PREVIEW_ITEMS = 500;
 const PhaseCell = tonedCells(PREVIEW_TONES);
+
+/** The plan in a line: its grace and age, the commits it finds orphaned and reachable, and that it deletes nothing. */
+function planSummary(plan: Plan, now: number): string {
+  const toDelete = plan.phases.find((phase) => phase.phase === 'commits')?.rows ?? 0;
+  return `grace ${formatGrace(plan.graceSeconds)} · plan ${formatAgo(plan.computedAt, now)} · commits: ` +
+    `${describeCommits({ reachable: plan.reachableCommits, orphaned: plan.orphanedCommits, toDelete })} · a dry run: nothing is deleted`;
+}
+
+/** Where the plan went, and the command that applies it from where the console was started. */
+function savedLine(path: string, bytes: number, label: string, readOnly: boolean): string {
+  const command = headlessCommand(`run --plan ${path}`);
+  // The embedded hub takes one process at a time: the command is refused while the console is open.
+  const when = label.startsWith('embedded') ? ` once this console is closed (it holds the embedded hub's lock)${readOnly ? '' : ', or R here'}` : '';
+  return `Saved the plan to ${path} (${formatBytes(bytes)}). Apply it with: ${command}${when}.`;
+}
+
+function findingText(finding: Plan['findings'][number]): string {
+  return `${finding.severity === 'error' ? '✗' : '!'} ${finding.message}`;
+}
 
 export function PreviewScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
@@ -35,14 +56,20 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
 
   const plan = loaded.state === 'ready' ? loaded.value : null;
   const phase = plan?.phases[state.phases.cursor];
-  // Summary, findings, table head, five phases, the list's title.
   const findings = plan?.findings ?? [];
-  const itemsHeight = Math.max(1, height - 3 - findings.length - (plan?.phases.length ?? 0) - 1);
-  const save = async (shown: Plan, path: string) => {
-    if (path.trim() === '') return;
+  const summary = plan ? planSummary(plan, app.now()) : '';
+  const listTitle = phase ? `${phaseTitle(phase.phase)}: ${phase.items.length < (phase.rows > 0 ? phase.rows : phase.refs) ? `the first ${phase.items.length} of what goes` : 'what goes'}${state.focus === 'items' ? '' : '  (enter to scroll the list)'}` : '';
+  // The summary, the field naming the file, the findings, the table's head and phases, the list's title: each whole.
+  const itemsHeight = Math.max(1, height - rowsOf(summary, width) - (state.savingTo === null ? 0 : 1)
+    - findings.reduce((rows, finding) => rows + rowsOf(findingText(finding), width), 0)
+    - 1 - (plan?.phases.length ?? 0) - rowsOf(listTitle, width));
+  const save = async (shown: Plan, named: string) => {
+    if (named.trim() === '') return;
+    // Absolute: the command the operator copies works from any directory.
+    const path = resolve(named.trim());
     try {
-      const bytes = await app.service.savePlan(shown, path.trim());
-      app.status(`Saved the plan to ${path.trim()} (${formatBytes(bytes)}): musehub-gc run --plan ${path.trim()} applies it.`, 'done');
+      const bytes = await app.service.savePlan(shown, path);
+      app.status(savedLine(path, bytes, app.service.label, app.readOnly), 'done');
     } catch (error) {
       app.status(messageOf(error), 'error');
     }
@@ -67,13 +94,9 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
   if (!plan) return <Text>The plan did not compute. Press r to retry.</Text>;
   return (
     <Box flexDirection="column">
-      <Text>
-        {`grace ${formatGrace(plan.graceSeconds)} · plan ${formatAgo(plan.computedAt, app.now())} · ${plan.orphanedCommits.toLocaleString('en-US')} orphaned, ${plan.reachableCommits.toLocaleString('en-US')} reachable commits · a dry run: nothing is deleted`}
-      </Text>
+      <Wrapped text={summary} width={width} />
       {state.savingTo !== null && <TextField field={state.savingTo} label={<Text bold>Save the plan to: </Text>} />}
-      {findings.map((finding, index) => (
-        <Toned key={index} tone={finding.severity}>{`${finding.severity === 'error' ? '✗' : '!'} ${finding.message}`}</Toned>
-      ))}
+      {findings.map((finding, index) => <Wrapped key={index} text={findingText(finding)} width={width} tone={finding.severity} />)}
       <Table
         data={previewRows(plan, state.phases.cursor, width)}
         columns={[...PREVIEW_COLUMNS]}
@@ -83,9 +106,7 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
       />
       {phase && (
         <>
-          <Text bold>
-            {`${phaseTitle(phase.phase)}: ${phase.items.length < (phase.rows > 0 ? phase.rows : phase.refs) ? `the first ${phase.items.length} of what goes` : 'what goes'}${state.focus === 'items' ? '' : '  (enter to scroll the list)'}`}
-          </Text>
+          <Wrapped text={listTitle} width={width} bold />
           <VirtualList
             count={phase.items.length}
             list={state.items}

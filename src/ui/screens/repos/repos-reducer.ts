@@ -6,12 +6,13 @@ import { EMPTY_LIST, moveList, placeCursor, type ListState } from '../../list-st
 import type { PassScope } from '../hub-pass/hub-pass-reducer.js';
 import { estimatedTotals, type EstimatedTotals } from './repos-totals.js';
 
-export const SORTS = ['reclaimable', 'orphans', 'commits', 'pushed', 'name'] as const;
+export const SORTS = ['reclaimable', 'orphans', 'to-delete', 'commits', 'pushed', 'name'] as const;
 export type SortKey = (typeof SORTS)[number];
 
 export const SORT_TITLES: Record<SortKey, string> = {
   reclaimable: 'reclaimable bytes',
-  orphans: 'orphan commits',
+  orphans: 'orphaned commits',
+  'to-delete': 'commits to delete',
   commits: 'commits',
   pushed: 'last push',
   name: 'name',
@@ -21,6 +22,8 @@ export interface ReposState {
   repos: readonly RepoRow[];
   estimates: ReadonlyMap<string, Estimate>;
   sort: SortKey;
+  /** The sort turned around: smallest first (names from z). */
+  reversed: boolean;
   filter: string;
   /** The operator is typing a filter. */
   filtering: boolean;
@@ -36,6 +39,9 @@ export type ReposAction =
   | { type: 'estimates'; estimates: readonly Estimate[] }
   | { type: 'move'; action: KeyAction; page: number }
   | { type: 'sort' }
+  | { type: 'reverse-sort' }
+  /** Keeps the repo under the cursor there whatever re-sorts the rows: the repo opened is where Esc comes back to. */
+  | { type: 'hold-selection' }
   | { type: 'filter-start' }
   | { type: 'filter-type'; text: string }
   | { type: 'filter-erase' }
@@ -46,6 +52,7 @@ export const INITIAL_REPOS: ReposState = {
   repos: [],
   estimates: new Map(),
   sort: 'reclaimable',
+  reversed: false,
   filter: '',
   filtering: false,
   order: [],
@@ -56,15 +63,16 @@ export const INITIAL_REPOS: ReposState = {
 function compareBy(sort: SortKey, estimates: ReadonlyMap<string, Estimate>) {
   const byName = (a: RepoRow, b: RepoRow) => repoName(a).localeCompare(repoName(b));
   // Repos whose estimate has not arrived, or failed, sort after those that have one.
-  const value = (repo: RepoRow, field: 'reclaimableBytes' | 'orphanCommits') => {
+  const value = (repo: RepoRow, field: 'reclaimableBytes' | 'orphanCommits' | 'commitsToDelete') => {
     const estimate = estimates.get(repo.repoId);
-    return estimate && !estimate.error ? estimate[field] : -1;
+    return estimate && (!estimate.error || estimate.refused) ? estimate[field] ?? -1 : -1;
   };
-  const byEstimate = (field: 'reclaimableBytes' | 'orphanCommits') => (a: RepoRow, b: RepoRow) =>
+  const byEstimate = (field: 'reclaimableBytes' | 'orphanCommits' | 'commitsToDelete') => (a: RepoRow, b: RepoRow) =>
     value(b, field) - value(a, field) || byName(a, b);
   const comparers: Record<SortKey, (a: RepoRow, b: RepoRow) => number> = {
     reclaimable: byEstimate('reclaimableBytes'),
     orphans: byEstimate('orphanCommits'),
+    'to-delete': byEstimate('commitsToDelete'),
     commits: (a, b) => b.commits - a.commits || byName(a, b),
     pushed: (a, b) => (b.pushedAt ?? '').localeCompare(a.pushedAt ?? '') || byName(a, b),
     name: byName,
@@ -75,7 +83,8 @@ function compareBy(sort: SortKey, estimates: ReadonlyMap<string, Estimate>) {
 /** Recomputes the display order and keeps the cursor on the selected repo. */
 function arrange(state: ReposState, page = 1): ReposState {
   const needle = state.filter.toLowerCase();
-  const compare = compareBy(state.sort, state.estimates);
+  const forward = compareBy(state.sort, state.estimates);
+  const compare = state.reversed ? (a: RepoRow, b: RepoRow) => forward(b, a) : forward;
   const order = state.repos
     .map((_, index) => index)
     .filter((index) => needle === '' || repoName(state.repos[index]!).toLowerCase().includes(needle))
@@ -125,7 +134,11 @@ export function reposReducer(state: ReposState, action: ReposAction): ReposState
     case 'move':
       return withSelection({ ...state, list: moveList(state.list, action.action, state.order.length, action.page) });
     case 'sort':
-      return arrange({ ...state, sort: SORTS[(SORTS.indexOf(state.sort) + 1) % SORTS.length]! });
+      return arrange({ ...state, sort: SORTS[(SORTS.indexOf(state.sort) + 1) % SORTS.length]!, reversed: false });
+    case 'reverse-sort':
+      return arrange({ ...state, reversed: !state.reversed });
+    case 'hold-selection':
+      return withSelection(state);
     case 'filter-start':
       return { ...state, filtering: true };
     case 'filter-type':

@@ -7,13 +7,14 @@ import { repoName } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { formatAgo, formatBytes } from '../../../present.js';
+import { counted, describeToDelete, formatAgo, formatBytes, WORDS } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
 import { pageRows } from '../../list-state.js';
 import { VirtualList } from '../../virtual-list.js';
-import { INITIAL_REPOS, passScope, reposKeyScreen, reposReducer, selectedRepo, shownTotals, SORT_TITLES } from './repos-reducer.js';
+import { rowsOf, Wrapped } from '../../wrapped.js';
+import { INITIAL_REPOS, passScope, type SortKey, reposKeyScreen, reposReducer, selectedRepo, shownTotals, SORT_TITLES } from './repos-reducer.js';
 import { totalsLine } from './repos-totals.js';
 import { useEstimates } from './use-estimates.js';
 import { useSpinnerFrame } from '../../spinner-frame.js';
@@ -21,6 +22,8 @@ import { useReposKeys } from './use-repos-keys.js';
 
 interface Column {
   title: string;
+  /** The sort that orders the rows by this column, if one does: its title then carries the marker. */
+  sort?: SortKey;
   width: number;
   /** Narrow terminals drop the lowest first. */
   priority: number;
@@ -28,16 +31,20 @@ interface Column {
   cell: (repo: RepoRow, estimate: Estimate | undefined, now: number) => string | null;
 }
 
+/** A cell of the estimate: a spinner's place while it comes, `error` when it failed; a refused repo's counts are what it can still delete. */
 const estimated = (field: (estimate: Estimate) => string) => (_: RepoRow, estimate: Estimate | undefined) =>
-  estimate === undefined ? null : estimate.error ? 'error' : field(estimate);
+  estimate === undefined ? null : estimate.error && !estimate.refused ? 'error' : field(estimate);
+const count = (value: number | undefined) => (value === undefined ? '?' : value.toLocaleString('en-US'));
 
+/** The words of src/words.ts: commits orphaned, commits and objects to delete, the bytes that frees. */
 const COLUMNS: Column[] = [
   { title: 'BRANCHES', width: 9, priority: 2, cell: (repo) => String(repo.branches) },
-  { title: 'COMMITS', width: 9, priority: 5, cell: (repo) => repo.commits.toLocaleString('en-US') },
-  { title: 'ORPHAN C', width: 9, priority: 8, cell: estimated((e) => e.orphanCommits.toLocaleString('en-US')) },
-  { title: 'ORPHAN OBJ', width: 11, priority: 7, cell: estimated((e) => e.orphanObjects.toLocaleString('en-US')) },
-  { title: 'RECLAIMABLE', width: 12, priority: 9, cell: estimated((e) => formatBytes(e.reclaimableBytes)) },
-  { title: 'LAST PUSH', width: 10, priority: 4, cell: (repo, _, now) => formatAgo(repo.pushedAt, now) },
+  { title: 'COMMITS', sort: 'commits', width: 9, priority: 5, cell: (repo) => repo.commits.toLocaleString('en-US') },
+  { title: 'ORPHANED', sort: 'orphans', width: 10, priority: 6, cell: estimated((e) => count(e.orphanCommits)) },
+  { title: 'TO DELETE', sort: 'to-delete', width: 11, priority: 8, cell: estimated((e) => count(e.commitsToDelete)) },
+  { title: 'OBJECTS', width: 9, priority: 7, cell: estimated((e) => (e.refused ? 'refused' : count(e.objectsToDelete))) },
+  { title: 'RECLAIMABLE', sort: 'reclaimable', width: 13, priority: 9, cell: estimated((e) => formatBytes(e.reclaimableBytes)) },
+  { title: 'LAST PUSH', sort: 'pushed', width: 11, priority: 4, cell: (repo, _, now) => formatAgo(repo.pushedAt, now) },
   { title: 'LAST GC', width: 9, priority: 3, cell: (repo, _, now) => formatAgo(repo.lastGcAt, now) },
   { title: 'ESTIMATED', width: 10, priority: 1, cell: (_, estimate, now) => (estimate ? formatAgo(estimate.computedAt, now) : null) },
 ];
@@ -61,6 +68,18 @@ export function columnsFor(width: number): { columns: Column[]; nameWidth: numbe
   return { columns, nameWidth: Math.max(MIN_NAME, width - used()) };
 }
 
+/** What the selected repo's estimate says in full words: `25 orphaned commits: 13 to delete, 12 kept · to delete: 13 commits, …`. */
+function estimateNote(estimate: Estimate, now: number): string {
+  if (estimate.error && !estimate.refused) return `estimate failed: ${estimate.error}`;
+  const { commitsToDelete: commits, objectsToDelete: objects } = estimate;
+  const counts = commits === undefined || objects === undefined
+    ? `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)} · ${WORDS.toDelete}: ${formatBytes(estimate.reclaimableBytes)} (estimated before commits and objects were counted)`
+    : `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)}: ${commits.toLocaleString('en-US')} ${WORDS.toDelete}, ` +
+      `${(estimate.orphanCommits - commits).toLocaleString('en-US')} ${WORDS.kept} · ${WORDS.toDelete}: ${describeToDelete({ commits, objects, bytes: estimate.reclaimableBytes })}`;
+  const refused = estimate.refused ? `phases 3-4 refused (${estimate.refused}); what phases 1, 2 and 5 delete: ` : '';
+  return `${refused}${counts} · estimated ${formatAgo(estimate.computedAt, now)}`;
+}
+
 export function ReposScreen({ viewId, active, width, height }: ScreenProps): React.JSX.Element | null {
   const app = useConsole();
   const [state, dispatch, current] = useSyncReducer(reposReducer, INITIAL_REPOS);
@@ -78,8 +97,22 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
 
   useHintScope(viewId, active, reposKeyScreen(state));
 
-  // Header, totals, column titles and the selected repo's note take five rows.
-  const listHeight = Math.max(1, height - 5);
+  const now = app.now();
+  const selected = selectedRepo(state);
+  const selectedEstimate = selected && state.estimates.get(selected.repoId);
+  const totals = useMemo(() => shownTotals(state), [state.order, state.estimates]);
+  // The repos are shown once they are in the list's state, a render after they load (the effect above): until then
+  // the list is still loading, and says so, rather than flash "No repos." and "0 of 0".
+  const listed = loaded.state === 'ready' && state.repos === loaded.value;
+  const count = listed
+    ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos` : '';
+  const header = ` ${count}  ·  sorted by ${SORT_TITLES[state.sort]}${state.reversed ? ', reversed' : ''}`;
+  const filter = state.filtering || state.filter !== '' ? ` filter: /${state.filter}${state.filtering ? '▏' : ''}` : '';
+  const totalsText = listed ? ` ${totalsLine(totals, state.filter !== '')}` : ' ';
+  const note = selected && selectedEstimate ? ` ${repoName(selected)}: ${estimateNote(selectedEstimate, now)}` : '';
+  // The header, the filter, the totals, the column titles and the selected repo's note, each whole.
+  const wrappedRows = (text: string) => (text === '' ? 0 : rowsOf(text, width));
+  const listHeight = Math.max(1, height - wrappedRows(header) - wrappedRows(filter) - wrappedRows(totalsText) - 1 - wrappedRows(note));
   useReposKeys({
     viewId,
     readOnly: app.readOnly,
@@ -100,33 +133,23 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
       else app.status(filter ? `No repo matches /${filter}: nothing to collect.` : 'The hub has no repos: nothing to collect.', 'warning');
     },
   });
-  const totals = useMemo(() => shownTotals(state), [state.order, state.estimates]);
 
   const pending = state.order.slice(state.list.offset, state.list.offset + listHeight)
     .some((index) => !state.estimates.has(state.repos[index]!.repoId));
   const spinner = useSpinnerFrame(active && pending);
   if (!active) return null;
-  const now = app.now();
   const { columns, nameWidth } = columnsFor(width);
-  const selected = selectedRepo(state);
-  const selectedEstimate = selected && state.estimates.get(selected.repoId);
-  // The repos are shown once they are in the list's state, a render after they load (the effect above): until then
-  // the list is still loading, and says so, rather than flash "No repos." and "0 of 0".
-  const listed = loaded.state === 'ready' && state.repos === loaded.value;
-  const count = listed
-    ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos` : '';
+  // Biggest first, as sorts start; reversed, smallest first.
+  const marker = state.reversed ? '▲' : '▼';
 
   return (
     <Box flexDirection="column">
-      <Box>
-        <Text>{` ${count}  ·  sorted by ${SORT_TITLES[state.sort]}`}</Text>
-        {(state.filtering || state.filter !== '') && (
-          <Toned tone="accent">{`  ·  filter: /${state.filter}${state.filtering ? '▏' : ''}`}</Toned>
-        )}
-      </Box>
-      <Text wrap="truncate-end">{listed ? ` ${totalsLine(totals, state.filter !== '')}` : ' '}</Text>
+      <Wrapped text={header} width={width} />
+      {filter !== '' && <Wrapped text={filter} width={width} tone="accent" />}
+      <Wrapped text={totalsText} width={width} />
       <Text bold>
-        {' '.repeat(MARKER) + fit('REPO', nameWidth) + columns.map((column) => columnCell(column.title, column.width)).join('')}
+        {' '.repeat(MARKER) + fit(`REPO${state.sort === 'name' ? ` ${marker}` : ''}`, nameWidth)
+          + columns.map((column) => columnCell(`${column.sort === state.sort ? marker : ''}${column.title}`, column.width)).join('')}
       </Text>
       {!listed && loaded.state !== 'failed' ? (
         <Spinner label="loading repos…" />
@@ -146,7 +169,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
                 {columns.map((column) => {
                   const text = column.cell(repo, estimate, now);
                   return (
-                    <Toned key={column.title} tone={text === 'error' ? 'error' : text === null ? 'muted' : undefined}>
+                    <Toned key={column.title} tone={text === 'error' ? 'error' : text === 'refused' ? 'warning' : text === null ? 'muted' : undefined}>
                       {columnCell(text ?? spinner, column.width)}
                     </Toned>
                   );
@@ -156,11 +179,7 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
           }}
         />
       )}
-      {selectedEstimate?.error ? (
-        <Toned tone="error">{` ${repoName(selected!)}: estimate failed: ${selectedEstimate.error}`}</Toned>
-      ) : selectedEstimate ? (
-        <Toned tone="muted">{` ${repoName(selected!)}: estimated ${formatAgo(selectedEstimate.computedAt, now)}`}</Toned>
-      ) : null}
+      {note !== '' && <Wrapped text={note} width={width} tone={selectedEstimate?.refused ? 'warning' : selectedEstimate?.error ? 'error' : 'muted'} />}
     </Box>
   );
 }

@@ -1,33 +1,45 @@
 /** What the estimates say of the repos the table shows, summed (pure): the hub's, or the filter's. */
 import type { Estimate } from '../../../gc/service.js';
-import { counted, formatBytes } from '../../../present.js';
+import { counted, describeToDelete, WORDS } from '../../../present.js';
 
 export interface EstimatedTotals {
   repos: number;
-  /** Repos whose estimate has arrived and holds numbers. */
+  /** Repos whose estimate has arrived and holds numbers (those with phases refused among them). */
   estimated: number;
-  /** Repos whose estimate could not be computed (a torn manifest, say). */
+  /** Repos whose estimate could not be computed. */
   failed: number;
-  /** Summed over the estimated repos. */
+  /** Repos whose phases 3 and 4 are refused (a manifest that does not decode): what 1, 2 and 5 delete is counted. */
+  refused: number;
+  /** Estimated repos whose estimate was cached before it counted what it deletes: their counts are not in `toDelete`. */
+  uncounted: number;
+  /** Summed over the estimated repos: orphaned commits (src/words.ts). */
   orphanCommits: number;
-  orphanObjects: number;
-  reclaimableBytes: number;
+  /** Summed over the estimated repos that counted it: what their plans delete. */
+  toDelete: { commits: number; objects: number; bytes: number };
 }
 
 /** The totals of these repos by the estimates arrived so far. */
 export function estimatedTotals(repoIds: readonly string[], estimates: ReadonlyMap<string, Estimate>): EstimatedTotals {
-  const totals: EstimatedTotals = { repos: repoIds.length, estimated: 0, failed: 0, orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0 };
+  const totals: EstimatedTotals = {
+    repos: repoIds.length, estimated: 0, failed: 0, refused: 0, uncounted: 0, orphanCommits: 0, toDelete: { commits: 0, objects: 0, bytes: 0 },
+  };
   for (const repoId of repoIds) {
     const estimate = estimates.get(repoId);
     if (!estimate) continue;
-    if (estimate.error) {
+    if (estimate.error && !estimate.refused) {
       totals.failed++;
       continue;
     }
     totals.estimated++;
+    if (estimate.refused) totals.refused++;
     totals.orphanCommits += estimate.orphanCommits;
-    totals.orphanObjects += estimate.orphanObjects;
-    totals.reclaimableBytes += estimate.reclaimableBytes;
+    totals.toDelete.bytes += estimate.reclaimableBytes;
+    if (estimate.commitsToDelete === undefined || estimate.objectsToDelete === undefined) {
+      totals.uncounted++;
+      continue;
+    }
+    totals.toDelete.commits += estimate.commitsToDelete;
+    totals.toDelete.objects += estimate.objectsToDelete;
   }
   return totals;
 }
@@ -46,15 +58,23 @@ function estimatedSoFar(totals: EstimatedTotals): string {
     ...(pending > 0 ? [`${pending.toLocaleString('en-US')} to go`] : [])].join(', ');
 }
 
+/** What the estimates leave out or hold back: `1 repo with phases 3-4 refused`, `2 repos' counts cached before …`. */
+export function totalsCaveats(totals: EstimatedTotals): string[] {
+  return [
+    ...(totals.refused > 0 ? [`${counted(totals.refused, 'repo')} with phases 3-4 refused (counted: what phases 1, 2 and 5 delete)`] : []),
+    ...(totals.uncounted > 0 ? [`${counted(totals.uncounted, 'repo')} estimated before commits and objects ${WORDS.toDelete} were counted`] : []),
+  ];
+}
+
 /**
- * The totals line above the table, of the repos it shows: `hub: 4 repos, 3 estimated, 1 failed ·
- * 4.6 MiB reclaimable · 44 orphan commits · 73 orphan objects`; with a filter, `filtered: 2 repos, …`.
+ * The totals line above the table, of the repos it shows: `hub: 4 repos, all estimated · 42 orphaned
+ * commits · to delete: 39 commits, 64 objects, 4.6 MiB`; with a filter, `filtered: 2 repos, …`.
  */
 export function totalsLine(totals: EstimatedTotals, filtered: boolean): string {
   return [
     `${filtered ? 'filtered' : 'hub'}: ${counted(totals.repos, 'repo')}, ${estimatedSoFar(totals)}`,
-    `${formatBytes(totals.reclaimableBytes)} reclaimable`,
-    counted(totals.orphanCommits, 'orphan commit'),
-    counted(totals.orphanObjects, 'orphan object'),
+    `${counted(totals.orphanCommits, `${WORDS.orphaned} commit`)}`,
+    `${WORDS.toDelete}: ${describeToDelete(totals.toDelete)}`,
+    ...totalsCaveats(totals),
   ].join(' · ');
 }

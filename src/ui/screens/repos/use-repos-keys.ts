@@ -32,6 +32,7 @@ export function useReposKeys(options: {
     }
     if (isMove(action)) dispatch({ type: 'move', action, page });
     else if (action === 'sort') dispatch({ type: 'sort' });
+    else if (action === 'reverse-sort') dispatch({ type: 'reverse-sort' });
     else if (action === 'filter') dispatch({ type: 'filter-start' });
     else if (action === 'refresh') onRefresh();
     else if (action === 'check') onCheckAll();
@@ -39,7 +40,10 @@ export function useReposKeys(options: {
     else if (action === 'collect-all') onCollectAll();
     else if (action === 'open') {
       const repo = selectedRepo(current());
-      if (repo) onOpen(repo);
+      if (repo) {
+        dispatch({ type: 'hold-selection' });
+        onOpen(repo);
+      }
     } else if (action === 'clear-filter' && current().filter !== '') dispatch({ type: 'filter-clear' });
     else return false;
     return true;

@@ -2,7 +2,7 @@
  * A GC run, phase by phase: before each phase the console shows what it deletes and
  * asks (No is the default); during it, live progress; at the end, a summary.
  */
-import React, { useCallback, useEffect, useRef } from 'react';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
 import { phaseNamed } from '../../../gc/phases/table.js';
@@ -13,7 +13,8 @@ import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../.
 import { fit } from '../../fit.js';
 import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '../../../present.js';
 import { useSyncReducer } from '../../sync-reducer.js';
-import { NoteLines } from '../../notes.js';
+import { NoteLines, noteRows } from '../../notes.js';
+import { rowsOf, Wrapped } from '../../wrapped.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
 import { TextField } from '../../text-field/text-field.js';
 import { INITIAL_RUN, isRunning, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
@@ -24,14 +25,20 @@ import { useRunKeys } from './use-run-keys.js';
 const PROMPT_ITEMS = 5;
 /** Columns of a running phase's progress bar. */
 const PROGRESS_WIDTH = 24;
+/** Columns of a phase's line before its details: the glyph and the title. */
+const PHASE_COLUMNS = 3 + 16;
 
-export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
+export function RunScreen({ viewId, active, width, height, repo, plan, source = 'preview' }: ScreenProps & {
   repo: RepoIdentity;
+  /** Where the plan came from: the preview on screen, or a plan file (`:plan FILE`). */
+  source?: 'preview' | 'file';
   /** The plan the preview showed: the run acts on it. Without one, the run derives its plan under the lock. */
   plan?: Plan;
 }): React.JSX.Element | null {
   const app = useConsole();
   const [state, dispatch, current] = useSyncReducer(runReducer, INITIAL_RUN);
+  // What a blob phase wants typed: the slug, or owner/slug where another repo (a fork) shares the slug.
+  const [word, setWord] = useState(repo.slug);
   const pending = useRef<((decision: Decision) => void) | null>(null);
 
   const answer = useCallback(
@@ -52,8 +59,12 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
       // Read before the run takes the embedded hub's one connection, and said before its first prompt.
       const lastCheck = await service.lastCheck(repo).then((record) => ({ record }), (error: unknown) => ({ error: messageOf(error) }));
       if (alive) dispatch({ type: 'last-check', lastCheck });
+      // Not knowing whether the slug is shared, ask for the longer name.
+      const shared = await service.listRepos().then(
+        (repos) => repos.some((other) => other.slug === repo.slug && other.repoId !== repo.repoId), () => true);
+      if (alive && shared) setWord(repoName(repo));
       try {
-        const target: RunTarget = plan ? { plan, source: 'preview' } : { repo, graceSeconds };
+        const target: RunTarget = !plan ? { repo, graceSeconds } : source === 'file' ? { plan, source, graceSeconds } : { plan, source };
         const decide = (phase: Plan['phases'][number]) =>
           new Promise<Decision>((resolve) => {
             // Once a stop is asked, every phase after it is stopped, whatever keys come after.
@@ -65,17 +76,17 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
             if (current().prompt) pending.current = resolve;
             else resolve('stop');
           });
-        let deleted = false;
         for await (const event of service.run(target, { decide })) {
-          if (event.type === 'run-done') deleted = event.result.phases.some((phase) => phase.status === 'done' && !isEmptyPhase(phase));
           if (alive) dispatch({ type: 'event', event, at: app.now() });
         }
-        if (deleted) app.dataChanged();
       } catch (error) {
         if (alive) {
           dispatch({ type: 'failed', message: `The run failed: ${messageOf(error)}` });
           app.status(`The run failed: ${messageOf(error).split('\n')[0]}`, 'error');
         }
+      } finally {
+        // However it ended (done, stopped, failed), the run is in the history now, and may have deleted: every view loads again.
+        app.dataChanged();
       }
     })();
     return () => {
@@ -94,34 +105,46 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
     stop: () => (pending.current ? answer('stop') : dispatch({ type: 'stop-after-phase' })),
     ended: () => current().result?.outcome,
   });
-  useRunKeys({ viewId, slug: repo.slug, current, dispatch, answer, stop });
+  useRunKeys({ viewId, slug: word, current, dispatch, answer, stop });
   useHintScope(viewId, active, runKeyScreen(state));
 
   if (!active) return null;
   if (app.readOnly) return <Text>Read-only: this console does not run GC.</Text>;
   const checkLine = state.lastCheck && lastCheckLine(state.lastCheck, app.now());
+  const lines = state.phases.map((row) => phaseLine(row, state.prompt));
+  const stopping = state.stopAfterPhase && isRunning(state) && !state.prompt;
+  // What the prompt box has beside the phase's items: the lines above it, and the notes below it, each whole.
+  const above = (checkLine ? rowsOf(` ${checkLine.text}`, width) : 0) + (state.stage === 'planning' ? 1
+    : lines.reduce((rows, line) => rows + (line.percent === undefined ? rowsOf(line.detail, width - PHASE_COLUMNS) : 1), 0));
+  const below = (stopping ? 1 : 0) + noteRows(state.log, width);
   return (
     <Box flexDirection="column">
-      {checkLine && <Toned tone={checkLine.tone}>{fit(` ${checkLine.text}`, width)}</Toned>}
+      {checkLine && <Wrapped text={` ${checkLine.text}`} width={width} tone={checkLine.tone} />}
       {state.stage === 'planning' ? (
         <Spinner label={`${plan ? 'checking the plan against the hub' : `computing the plan for ${repoName(repo)}`} under the repo's lock…`} />
-      ) : state.phases.map((row) => {
-        const line = phaseLine(row, state.prompt);
-        return (
-          <Box key={row.phase} width={width}>
+      ) : lines.map((line, index) => (
+        <Box key={state.phases[index]!.phase} width={width}>
+          {/* The glyph and the title never give up their columns: the details wrap beside them. */}
+          <Box flexShrink={0}>
             <Toned tone={line.tone}>{` ${line.glyph} `}</Toned>
             <Text>{`${line.title} `}</Text>
-            {line.percent !== undefined && (
-              <Box width={PROGRESS_WIDTH} marginRight={2}>
+          </Box>
+          {line.percent !== undefined ? (
+            <>
+              <Box width={PROGRESS_WIDTH} flexShrink={0} marginRight={2}>
                 <ProgressBar value={line.percent} />
               </Box>
-            )}
-            <Text wrap="truncate-end">{line.detail}</Text>
-          </Box>
-        );
-      })}
-      {state.prompt && state.plan && <PromptBox state={state} width={width} />}
-      {state.stopAfterPhase && isRunning(state) && (
+              <Text wrap="truncate-end">{line.detail}</Text>
+            </>
+          ) : (
+            <Box flexDirection="column">
+              <Wrapped text={line.detail} width={width - PHASE_COLUMNS} />
+            </Box>
+          )}
+        </Box>
+      ))}
+      {state.prompt && state.plan && <PromptBox state={state} word={word} width={width} height={height - above - below} />}
+      {stopping && (
         <Toned tone="warning">
           {planning ? 'Stopping once the plan is ready: no phase runs.' : 'Stopping after this phase: no phase after it runs.'}
         </Toned>
@@ -132,24 +155,36 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
   );
 }
 
-function PromptBox({ state, width }: { state: RunState; width: number }): React.JSX.Element {
+/**
+ * The phase's question, whole, and its field; above them what was kept and as many of the phase's
+ * items as the rows left hold (the preview lists them all).
+ */
+function PromptBox({ state, word, width, height }: { state: RunState; word: string; width: number; height: number }): React.JSX.Element {
   const prompt = state.prompt!;
   const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
-  const items = row.plan?.items.slice(0, PROMPT_ITEMS) ?? [];
-  const inner = Math.max(10, width - 4);
+  const inner = Math.max(10, width - 2);
+  const kept = row.plan && row.plan.kept.length > 0 ? `  ○ kept: ${describeKept(row.plan.kept)}` : '';
+  const question = promptQuestion(state.plan!, row, prompt, word);
+  const fixed = 2 + 1 + (kept === '' ? 0 : rowsOf(kept, inner)) + rowsOf(question, inner) + (prompt.slug ? 1 : 0)
+    + (prompt.answer.mismatch === '' ? 0 : rowsOf(prompt.answer.mismatch, inner));
+  const planned = row.plan?.items ?? [];
+  const room = Math.max(0, height - fixed);
+  // A line saying more are listed takes the place of an item.
+  const shown = planned.length <= Math.min(room, PROMPT_ITEMS) ? planned.length : Math.max(0, Math.min(room, PROMPT_ITEMS) - 1);
+  const more = (row.plan?.rows || row.plan?.refs || planned.length) - shown;
   return (
     <Box flexDirection="column" borderStyle="round" width={width}>
       <Text bold>{fit(`Phase ${phaseTitle(prompt.phase)}`, inner)}</Text>
-      {items.map((item) => (
+      {planned.slice(0, shown).map((item) => (
         <Toned key={item.id} tone="orphaned">
           {fit(`  ✗ ${shortId(item.id)}  ${item.label ?? ''}${item.bytes === undefined ? '' : `  ${formatBytes(item.bytes)}`}`, inner)}
         </Toned>
       ))}
-      {row.plan && row.plan.items.length > PROMPT_ITEMS && <Text>{fit(`  … and more (the preview lists them)`, inner)}</Text>}
-      {row.plan && row.plan.kept.length > 0 && <Toned tone="kept">{fit(`  ○ kept: ${describeKept(row.plan.kept)}`, inner)}</Toned>}
-      <Text bold>{fit(promptQuestion(state.plan!, row, prompt), inner)}</Text>
+      {more > 0 && room > shown && <Text>{fit(`  … and ${more.toLocaleString('en-US')} more (the preview lists them)`, inner)}</Text>}
+      {kept !== '' && <Wrapped text={kept} width={inner} tone="kept" />}
+      <Wrapped text={question} width={inner} bold />
       {prompt.slug && <TextField field={prompt.answer.field} />}
-      {prompt.answer.mismatch !== '' && <Toned tone="error">{fit(prompt.answer.mismatch, inner)}</Toned>}
+      {prompt.answer.mismatch !== '' && <Wrapped text={prompt.answer.mismatch} width={inner} tone="error" />}
     </Box>
   );
 }
@@ -164,14 +199,10 @@ function Summary({ state, width }: { state: RunState; width: number }): React.JS
         <OutcomeBadge outcome={result.outcome} />
         {` ${totals}`}
       </Text>
-      <Text>{fit(deleted, width)}</Text>
-      {result.errors.map((error, index) => (
-        <Toned key={index} tone="error">{fit(`✗ ${error}`, width)}</Toned>
-      ))}
+      <Wrapped text={deleted} width={width} />
+      {result.errors.map((error, index) => <Wrapped key={index} text={`✗ ${error}`} width={width} tone="error" />)}
       <Text>{notes.length === 0 ? 'Everything went as the preview said.' : 'Differed from the preview:'}</Text>
-      {notes.map((note, index) => (
-        <Toned key={index} tone="warning">{fit(`  ${note}`, width)}</Toned>
-      ))}
+      {notes.map((note, index) => <Wrapped key={index} text={`  ${note}`} width={width} tone="warning" />)}
     </Box>
   );
 }

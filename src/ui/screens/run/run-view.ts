@@ -1,7 +1,7 @@
 /** How a run reads (pure): each phase's line and its progress, the prompt, the summary. */
 import type { Plan, RunResult } from '../../../gc/types.js';
 import { repoName } from '../../../gc/types.js';
-import { counted, describeCheckOutcome, describeDeletes, formatAgo, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
+import { counted, describeCheckOutcome, describeDeletes, describeToDelete, formatAgo, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
 import type { Tone } from '../../theme.js';
 import type { LastCheck, PhaseRow, Prompt } from './run-reducer.js';
 
@@ -48,7 +48,7 @@ export function phaseLine(row: PhaseRow, prompt: Prompt | null): PhaseLine {
       detail = row.plan?.refused ? `refused: ${row.plan.refused}` : `will ask first: ${planned}`;
       break;
     case 'asking':
-      detail = prompt?.slug ? "waits for your confirmation (type the repo's slug)" : 'waits for your confirmation';
+      detail = prompt?.slug ? "waits for your confirmation (type the repo's name)" : 'waits for your confirmation';
       break;
     case 'running':
       percent = row.total > 0 ? (100 * row.done) / row.total : 100;
@@ -74,10 +74,10 @@ export function lastCheckLine(lastCheck: LastCheck, now: number): { text: string
   return record.clean ? { text: `last check: ${when}`, tone: 'done' } : { text: `last check: ${when} — see the Check tab`, tone: 'error' };
 }
 
-/** The question before a phase: y/N, or the slug to type for a phase that deletes blobs. */
-export function promptQuestion(plan: Plan, row: PhaseRow, prompt: Prompt): string {
+/** The question before a phase: y/N, or for a phase that deletes blobs the repo's name to type (`word`: its slug, or owner/slug when another repo shares the slug). */
+export function promptQuestion(plan: Plan, row: PhaseRow, prompt: Prompt, word: string): string {
   const what = row.plan ? describeDeletes(row.plan) : phaseTitle(row.phase);
-  if (prompt.slug) return `Type ${plan.repo.slug} to delete ${what} from storage (Enter on nothing skips, Esc stops):`;
+  if (prompt.slug) return `Type ${word} to delete ${what} from storage (Enter on nothing skips, Esc stops):`;
   return `Delete ${what} of ${repoName(plan.repo)}? [y/N]`;
 }
 
@@ -86,14 +86,15 @@ export function summaryLines(result: RunResult): [string, string] {
   return [`freed ${formatBytes(result.storage_bytes_freed)} · ${counted(result.errors.length, 'error')}`, deletedLine(result)];
 }
 
+/** What the run deleted in the words its prompts and the preview used: commits, objects and bytes, then the rest. */
 function deletedLine(result: RunResult): string {
-  return 'deleted ' + [
-    `${result.commits_deleted} commits (${result.commit_refs_deleted} refs)`,
-    `${result.snapshots_deleted} snapshots`,
-    `${result.object_refs_deleted} object refs`,
-    `${result.objects_deleted} objects`,
-    `${result.mpack_cache_deleted} cache entries`,
-  ].join(' · ');
+  const main = describeToDelete({ commits: result.commits_deleted, objects: result.objects_deleted, bytes: result.storage_bytes_freed });
+  return `deleted: ${main}; with them ${[
+    counted(result.commit_refs_deleted, 'commit ref'),
+    counted(result.snapshots_deleted, 'snapshot'),
+    counted(result.object_refs_deleted, 'object ref'),
+    counted(result.mpack_cache_deleted, 'cache entry', 'cache entries'),
+  ].join(', ')}`;
 }
 
 /** What went otherwise than the preview said: the engine's own notes, and counts that differ from the plan. */

@@ -9,7 +9,7 @@ import { runKeyScreen, type RunAction, type RunState } from './run-reducer.js';
 /** Registers the run's keys. */
 export function useRunKeys(options: {
   viewId: string;
-  /** The repo's slug: the text that confirms a phase that deletes blobs. */
+  /** The text that confirms a phase that deletes blobs: the repo's slug, or owner/slug when another repo shares the slug. */
   slug: string;
   current: () => RunState;
   dispatch: (action: RunAction) => void;

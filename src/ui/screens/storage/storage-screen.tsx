@@ -10,12 +10,12 @@ import { SWEEP_GRACE_SECONDS } from '../../../gc/sweep/types.js';
 import { describeSweepResult, formatGrace } from '../../../present.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
-import { fit } from '../../fit.js';
 import type { PagerLine } from '../../line-pager.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
 import { TypedConfirmation } from '../../text-field/typed-confirmation.js';
 import { useLoad } from '../../use-load.js';
+import { Wrapped } from '../../wrapped.js';
 import { INITIAL_STORAGE, isSweeping, storageKeyScreen, storageReducer } from './storage-reducer.js';
 import { lastSweepLines, sweepLines, sweepQuestion } from './storage-view.js';
 import { useStorageKeys } from './use-storage-keys.js';
@@ -52,7 +52,7 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
   const store = app.service.canCollect ? '' : ' · no blob store is configured (MUSEHUB_STORAGE or --storage)';
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-end">{`Strays: keys under objects/ that no row names, older than ${formatGrace(SWEEP_GRACE_SECONDS)}${store}`}</Text>
+      <Wrapped text={`Strays: keys under objects/ that no row names, older than ${formatGrace(SWEEP_GRACE_SECONDS)}${store}`} width={width} />
       {loaded.state === 'loading' ? (
         <Spinner label="reading the last dry run and sweep…" />
       ) : loaded.state === 'failed' ? (
@@ -71,12 +71,12 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
           <TypedConfirmation {...sweepQuestion(state.found, SWEEP_GRACE_SECONDS, app.service.label)} answer={state.answer} width={width} />
         )}
         {state.result && (
-          <Text wrap="truncate-end">
+          <Text>
             <OutcomeBadge outcome={state.result.outcome} />
             {` ${describeSweepResult(state.result)}`}
           </Text>
         )}
-        {state.result?.errors.map((error, index) => <Toned key={index} tone="error">{fit(`✗ ${error}`, width)}</Toned>)}
+        {state.result?.errors.map((error, index) => <Wrapped key={index} text={`✗ ${error}`} width={width} tone="error" />)}
       </Box>
     </Box>
   );
