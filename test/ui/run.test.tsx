@@ -206,10 +206,10 @@ describe('run screen', () => {
     app.press('y');
     await app.waitFor('Delete 61 object refs');
     app.press('y');
-    await app.waitFor('Type blue-in-green to delete 58 objects');
-    await typeAndSubmit(app, 'blue-in-green');
-    await app.waitFor('Type blue-in-green to delete 2 expired entries');
-    await typeAndSubmit(app, 'blue-in-green');
+    await app.waitFor('Type lowend/blue-in-green to delete 58 objects');
+    await typeAndSubmit(app, 'lowend/blue-in-green');
+    await app.waitFor('Type lowend/blue-in-green to delete 2 expired entries');
+    await typeAndSubmit(app, 'lowend/blue-in-green');
     await app.waitFor(/▸ 5 pack cache/);
     app.press('x');
     await app.waitFor('The run stops after this phase.');
