@@ -128,7 +128,7 @@ async function* runPhases(
     current = { plan: target.plan, dropped: new Map(), notes: [] };
     if (changes.length > 0) {
       rederived = true;
-      const what = target.source === 'file' ? 'the plan file was written' : 'the preview';
+      const what = { file: 'the plan file was written', preview: 'the preview', mark: 'its batch was planned' }[target.source];
       yield { type: 'warning', message: `the hub changed since ${what} (${changes.join('; ')}): derived again under the lock; ` +
         'only what the plan listed and is still garbage is deleted' };
       current = await profile.time('derive again', () => rederive(ctx, session, workers[0], current, options));

@@ -134,10 +134,13 @@ export type Decision = 'go' | 'skip' | 'stop';
 /** Asked before each phase; the console prompts, `run --yes` answers 'go'. */
 export type Decide = (phase: PhasePlan, plan: Plan) => Promise<Decision>;
 
-/** What a run acts on: a plan it derives under the repo's lock, or one it was given (the preview's, a file's). */
+/**
+ * What a run acts on: a plan it derives under the repo's lock, or one it was given (the preview's, a
+ * file's, or the hub mark's, derived for a hub pass's batch under the batch's locks).
+ */
 export type RunTarget =
   | { repo: RepoIdentity; graceSeconds: number }
-  | { plan: Plan; source: 'preview' | 'file' };
+  | { plan: Plan; source: 'preview' | 'file' | 'mark' };
 
 export interface RunOptions {
   /** Asked before each phase: the console prompts, `run --yes` answers 'go'. */
@@ -170,7 +173,7 @@ export interface PhaseResult {
 }
 
 /** Where the plan a run acts on came from. */
-export type PlanSource = 'derived' | 'preview' | 'file';
+export type PlanSource = 'derived' | 'preview' | 'file' | 'mark';
 
 export type GcEvent =
   /** The plan the run acts on: derived under the lock, or the one it was given (then `rederived` says whether the hub had changed). */

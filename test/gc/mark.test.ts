@@ -27,7 +27,9 @@ function planFacts(plan: Plan) {
 
 async function marked(f: Fixture, repos: readonly RepoIdentity[], limits?: { repos: number; rows: number }): Promise<Marked[]> {
   const all: Marked[] = [];
-  for await (const batch of markHub(f.db, repos, { graceSeconds: GRACE, itemLimit: 50, limits })) all.push(...batch);
+  for await (const event of markHub(f.db, repos, { graceSeconds: GRACE, itemLimit: 50, limits })) {
+    if (event.type === 'batch-done') all.push(...event.marked);
+  }
   return all;
 }
 

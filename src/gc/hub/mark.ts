@@ -21,9 +21,14 @@ export interface BatchLimits {
 
 /** About 200 MiB of graphs and ref lists at most, and few enough statements that a batch is one round. */
 export const MARK_BATCH: BatchLimits = { repos: 2_000, rows: 1_000_000 };
+/** On the embedded hub's one connection a batch holds the console's other queries back: a tenth of a second or so. */
+const EMBEDDED_BATCH: BatchLimits = { repos: 50, rows: 20_000 };
 
 /** A repo of the mark: its plan and liveness, or why it could not be planned. */
 export type Marked = { repo: RepoIdentity; derived: Derived } | { repo: RepoIdentity; error: string };
+
+/** What the mark says as it goes: a batch begins (its repos), a batch is planned. */
+export type MarkEvent = { type: 'batch-start'; repos: readonly RepoIdentity[] } | { type: 'batch-done'; marked: Marked[] };
 
 export interface MarkOptions extends PlanOptions {
   /** Once aborted, no new batch starts. */
@@ -58,24 +63,29 @@ export async function markBatches(session: Session, repos: readonly RepoIdentity
 }
 
 /**
- * Marks `repos` batch by batch, yielding each batch's repos as they are planned. On a server a
- * helper connection reads the object phases beside the walk. A batch that fails as a whole (a
- * statement one repo's rows break) is planned again a repo at a time, so that only that repo fails.
+ * Marks `repos` batch by batch, yielding each batch's repos once they are planned. Each batch takes
+ * its sessions (on a server a helper reads the object phases beside the walk) and lets go of them
+ * before it is handed on: on the embedded hub's one connection, other queries go between batches,
+ * which are smaller there for that reason.
  */
-export async function* markHub(db: Database, repos: readonly RepoIdentity[], options: MarkOptions): AsyncGenerator<Marked[]> {
-  const session = await Session.open(db);
-  const helper = db.kind === 'server' ? await Session.open(db) : undefined;
-  try {
-    for (const batch of await markBatches(session, repos, options.limits ?? MARK_BATCH)) {
-      if (options.stop?.aborted) return;
-      yield await markBatch(session, helper, db, batch, options);
-      // The batch's temporary tables go with it: the next batch lists other ids. (On the embedded
-      // hub every session is the one backend, whose other sessions' tables must stay.)
-      if (helper) await Promise.all([session.execute('discard temp'), helper.execute('discard temp')]);
+export async function* markHub(db: Database, repos: readonly RepoIdentity[], options: MarkOptions): AsyncGenerator<MarkEvent> {
+  if (repos.length === 0) return;
+  const limits = options.limits ?? (db.kind === 'server' ? MARK_BATCH : EMBEDDED_BATCH);
+  const sizing = await Session.open(db);
+  const batches = await markBatches(sizing, repos, limits).finally(() => sizing.close());
+  for (const batch of batches) {
+    if (options.stop?.aborted) return;
+    yield { type: 'batch-start', repos: batch };
+    const session = await Session.open(db);
+    const helper = db.kind === 'server' ? await Session.open(db) : undefined;
+    let marked: Marked[];
+    try {
+      marked = await markBatch(session, helper, db, batch, options);
+    } finally {
+      await helper?.close();
+      await session.close();
     }
-  } finally {
-    await helper?.close();
-    await session.close();
+    yield { type: 'batch-done', marked };
   }
 }
 
