@@ -10,6 +10,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { RefusedError, messageOf } from '../errors.js';
 import type { SweepResult } from '../gc/sweep/types.js';
 import { Checks } from './migrations/checks.js';
+import { EstimateDeletes } from './migrations/estimate-deletes.js';
 import { HubPasses } from './migrations/hub-passes.js';
 import { JournalPerChunk } from './migrations/journal-per-chunk.js';
 import { Sweeps } from './migrations/sweeps.js';
@@ -90,6 +91,8 @@ export const GcEstimate = defineEntity({
     orphanCommits: p.bigint('number'),
     orphanObjects: p.bigint('number'),
     reclaimableBytes: p.bigint('number'),
+    commitsToDelete: p.bigint('number').nullable(),
+    objectsToDelete: p.bigint('number').nullable(),
   },
 });
 
@@ -180,6 +183,7 @@ export const toolMigrations = {
       { name: '20261215-checks', class: Checks },
       { name: '20261220-sweeps', class: Sweeps },
       { name: '20261222-hub-passes', class: HubPasses },
+      { name: '20261223-estimate-deletes', class: EstimateDeletes },
     ],
     silent: true,
     snapshot: false,

@@ -37,6 +37,8 @@ export async function* estimateRepos(
     yield {
       repoId: cached.repoId, orphanCommits: cached.orphanCommits, orphanObjects: cached.orphanObjects,
       reclaimableBytes: cached.reclaimableBytes, computedAt: cached.computedAt.toISOString(),
+      ...(cached.commitsToDelete === null || cached.objectsToDelete === null ? {}
+        : { commitsToDelete: cached.commitsToDelete, objectsToDelete: cached.objectsToDelete }),
     };
   }
   const stale = repoIds.flatMap((repoId) => (fresh.has(repoId) ? [] : known.get(repoId) ?? []));
@@ -55,21 +57,27 @@ export async function* estimateRepos(
  * Caches estimates for the repos table (and the order of a hub pass), in one statement. The cache
  * has no room for a refusal: such a repo is estimated afresh each time, and says why.
  */
-export async function rememberEstimates(db: Database, estimates: readonly Estimate[]): Promise<void> {
-  const cached = estimates.filter((estimate) => !estimate.error);
+export async function rememberEstimates(db: Database, estimates: readonly (Estimate | PlannedEstimate)[]): Promise<void> {
+  const cached = estimates.filter((estimate): estimate is PlannedEstimate => !estimate.error && estimate.commitsToDelete !== undefined);
   if (cached.length === 0) return;
   await db.knex().raw(`
-    insert into musehub_gc_estimates (repo_id, computed_at, orphan_commits, orphan_objects, reclaimable_bytes)
-    select * from unnest(?::text[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[])
+    insert into musehub_gc_estimates (repo_id, computed_at, orphan_commits, orphan_objects, reclaimable_bytes,
+                                      commits_to_delete, objects_to_delete)
+    select * from unnest(?::text[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
     on conflict (repo_id) do update set computed_at = excluded.computed_at, orphan_commits = excluded.orphan_commits,
-      orphan_objects = excluded.orphan_objects, reclaimable_bytes = excluded.reclaimable_bytes`,
+      orphan_objects = excluded.orphan_objects, reclaimable_bytes = excluded.reclaimable_bytes,
+      commits_to_delete = excluded.commits_to_delete, objects_to_delete = excluded.objects_to_delete`,
   [cached.map((e) => e.repoId), cached.map((e) => e.computedAt), cached.map((e) => e.orphanCommits),
-    cached.map((e) => e.orphanObjects), cached.map((e) => e.reclaimableBytes)])
+    cached.map((e) => e.orphanObjects), cached.map((e) => e.reclaimableBytes),
+    cached.map((e) => e.commitsToDelete), cached.map((e) => e.objectsToDelete)])
     .catch(() => undefined); // A read-only database user can still see estimates; they just are not cached.
 }
 
+/** An estimate a plan made now: it says what the plan deletes. */
+export type PlannedEstimate = Estimate & Required<Pick<Estimate, 'commitsToDelete' | 'objectsToDelete'>>;
+
 /** A plan's headline numbers. */
-export function estimateOf(plan: Plan): Estimate {
+export function estimateOf(plan: Plan): PlannedEstimate {
   const phase = (name: string) => plan.phases.find((p) => p.phase === name)!;
   const refused = phase('refs').refused;
   return {
@@ -77,6 +85,8 @@ export function estimateOf(plan: Plan): Estimate {
     orphanCommits: plan.orphanedCommits,
     orphanObjects: phase('refs').refs,
     reclaimableBytes: phase('objects').bytes + phase('cache').bytes,
+    commitsToDelete: phase('commits').rows,
+    objectsToDelete: phase('objects').rows,
     computedAt: plan.computedAt,
     ...(refused ? { error: 'phases 3-4 refused: a live manifest does not decode' } : {}),
   };

@@ -26,6 +26,12 @@ export interface Estimate {
   orphanCommits: number;
   orphanObjects: number;
   reclaimableBytes: number;
+  /**
+   * What the repo's plan deletes, as its preview says: commit rows (phase 1) and object rows (phase 4).
+   * Absent from an estimate cached before musehub-gc kept them.
+   */
+  commitsToDelete?: number;
+  objectsToDelete?: number;
   /** ISO 8601 of when it was computed: a cached estimate says its age. */
   computedAt: string;
   /** Set when the estimate could not be computed (a corrupt manifest, say). */
