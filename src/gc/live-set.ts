@@ -83,12 +83,6 @@ async function readRoots(session: Session, batch: string): Promise<Map<string, R
   return roots;
 }
 
-/** Walks one repo's history and reads its live manifests. */
-export async function deriveLiveSet(session: Session, repo: RepoIdentity, clock: PlanClock, profile: Profile): Promise<LiveSet> {
-  const repoIds = IdList.of('uuid', [repo.repoId]);
-  return (await deriveLiveSets(session, [repo], repoIds, clock, profile)).get(repo.repoId)!;
-}
-
 /** Walks the histories of a batch of repos and reads their live manifests, each once. */
 export async function deriveLiveSets(
   session: Session, repos: readonly RepoIdentity[], repoIds: IdList, clock: PlanClock, profile: Profile,

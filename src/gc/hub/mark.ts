@@ -22,7 +22,7 @@ export interface BatchLimits {
 /** About 200 MiB of graphs and ref lists at most, and few enough statements that a batch is one round. */
 export const MARK_BATCH: BatchLimits = { repos: 2_000, rows: 1_000_000 };
 /** On the embedded hub's one connection a batch holds the console's other queries back: a tenth of a second or so. */
-const EMBEDDED_BATCH: BatchLimits = { repos: 50, rows: 20_000 };
+export const EMBEDDED_BATCH: BatchLimits = { repos: 50, rows: 20_000 };
 
 /** A repo of the mark: its plan and liveness, or why it could not be planned. */
 export type Marked = { repo: RepoIdentity; derived: Derived } | { repo: RepoIdentity; error: string };
