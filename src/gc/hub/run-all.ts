@@ -39,7 +39,7 @@ export async function* runAllRepos(ctx: GcContext, options: HubRunOptions): Asyn
   const start: PassStart = { pass_id: pass.passId, since: pass.since, started_at: pass.startedAt, workers };
   const ended = new Map<string, HubRepoResult>();
   // Batches small enough that every worker gets some (a few each, as their repos differ in size).
-  const size = Math.max(1, Math.min(await claimBatchSize(ctx.db), Math.ceil(queue.length / (workers * 4))));
+  const size = Math.max(1, Math.min(await claimBatchSize(ctx.db), options.batch ?? Math.ceil(queue.length / (workers * 4))));
   const batches = Array.from({ length: Math.ceil(queue.length / size) }, (_, i) => queue.slice(i * size, (i + 1) * size));
   try {
     yield { type: 'hub-start', pass: start, total: queue.length, repos: queue };
