@@ -75,7 +75,8 @@ async function readRoots(session: Session, batch: string): Promise<Map<string, R
     select repo_id as "repoId", 'branch' as kind, name, head_commit_id as "commitId" from musehub_branches
       where repo_id in (select id from ${batch} as batch) and head_commit_id is not null
     union all
-    select repo_id, 'release', tag, commit_id from musehub_releases where repo_id in (select id from ${batch} as batch) and commit_id is not null
+    select repo_id, 'release', tag, commit_id from musehub_releases
+      where repo_id in (select id from ${batch} as batch) and commit_id is not null
     union all
     select repo_id, 'tag', tag, commit_id from musehub_wire_tags where repo_id in (select id from ${batch} as batch)`)) {
     roots.set(repoId, [...roots.get(repoId) ?? [], root]);
@@ -237,7 +238,8 @@ export async function readLiveObjects(
   session: Session, commits: ReadonlyMap<string, CommitLiveness>, profile: Profile,
 ): Promise<Map<string, ObjectLiveness>> {
   const repoIds = [...commits.keys()];
-  const objects = repoIds.map((repoId) => new IdIndex('sha256', Math.max(commits.size > 1 ? 64 : 1024, commits.get(repoId)!.liveSnapshots.size * 4)));
+  const least = commits.size > 1 ? 64 : 1024;
+  const objects = repoIds.map((repoId) => new IdIndex('sha256', Math.max(least, commits.get(repoId)!.liveSnapshots.size * 4)));
   const problems = repoIds.map((): LivenessProblem[] => []);
   const snapshots = new IdIndex('hex');
   const holders: number[][] = [];

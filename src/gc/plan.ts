@@ -99,7 +99,8 @@ export async function derivePlans(
       const index = PHASES.indexOf(phase);
       const step = await prepared[index]!;
       const planned = planning.filter((repo) => {
-        const refused = refusalOf(phase, { commitProblems: repo.live.commitProblems, manifestProblems: repo.objects?.manifestProblems ?? [] });
+        const refused = refusalOf(phase,
+          { commitProblems: repo.live.commitProblems, manifestProblems: repo.objects?.manifestProblems ?? [] });
         if (refused) repo.phases[index] = { phase: phase.name, refs: 0, rows: 0, bytes: 0, blobs: 0, kept: [], items: [], refused };
         return !refused;
       });

@@ -57,7 +57,8 @@ export async function* runAllRepos(ctx: GcContext, options: HubRunOptions): Asyn
  * from `collect`, and the pass's progress after each repo starts and ends. How each repo ended goes
  * into `ended` as it ends, so that a pass its consumer leaves early still knows.
  */
-export async function* passEvents<T>(turns: readonly T[], workers: number, collect: (turn: T, quit: AbortSignal) => AsyncIterable<HubEvent>,
+export async function* passEvents<T>(
+  turns: readonly T[], workers: number, collect: (turn: T, quit: AbortSignal) => AsyncIterable<HubEvent>,
   ended: Map<string, HubRepoResult>, stop?: AbortSignal): AsyncGenerator<HubEvent> {
   const tally = new PassTally(turns.reduce((sum, turn) => sum + (Array.isArray(turn) ? turn.length : 1), 0));
   for await (const event of inLanes(turns, workers, collect, stop)) {
@@ -131,14 +132,16 @@ async function* collectRepo(ctx: GcContext, repo: RepoIdentity, plan: Plan | und
   options: HubRunOptions): AsyncGenerator<HubEvent> {
   const started_at = new Date().toISOString();
   const outcome = (fields: Pick<HubRepoResult, 'status'> & Partial<HubRepoResult>): HubEvent => ({
-    type: 'repo-done', outcome: { repo: repoName(repo), repo_id: repo.repoId, started_at, finished_at: new Date().toISOString(), ...fields },
+    type: 'repo-done',
+    outcome: { repo: repoName(repo), repo_id: repo.repoId, started_at, finished_at: new Date().toISOString(), ...fields },
   });
   yield { type: 'repo-start', repo };
   let result: RunResult;
   try {
     const session = await Session.open(ctx.db);
     const run = executeGc(ctx, plan ? { plan, source: 'mark' } : { repo, graceSeconds: options.graceSeconds },
-      { decide: everyPhase, dryRun: options.dryRun, phases: options.phases, connections: RUN_CONNECTIONS, held: { session, unlock }, ownJournal: true });
+      { decide: everyPhase, dryRun: options.dryRun, phases: options.phases, connections: RUN_CONNECTIONS,
+        held: { session, unlock }, ownJournal: true });
     for (;;) {
       const next = await run.next();
       if (next.done) {

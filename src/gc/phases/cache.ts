@@ -31,7 +31,8 @@ async function planCache(ctx: PrepareContext): Promise<Map<string, PhasePlanned>
              not exists (select 1 from musehub_fetch_mpack_cache o
                          where o.mpack_id = c.mpack_id and not (o.repo_id = c.repo_id and o.expires_at <= ?))
              and not exists (select 1 from musehub_objects x where x.object_id = c.mpack_id)
-      from musehub_fetch_mpack_cache c where c.repo_id in (select id from ${batch} as batch) and c.expires_at <= ?`, [now, now]), (row) => {
+      from musehub_fetch_mpack_cache c
+      where c.repo_id in (select id from ${batch} as batch) and c.expires_at <= ?`, [now, now]), (row) => {
     const repo = repos.get(row.text(0)!)!;
     repo.cacheRows.pushText(row.buf, row.starts[1]!, row.ends[1]!);
     const mpack = row.text(2)!;

@@ -60,8 +60,8 @@ async function planCommits(
       (a, b) => byId(graph.ids.idOf(a), graph.ids.idOf(b))).map((node) => graph.ids.idOf(node));
     return { repo, live, commitRefs, commits, heldCandidates, pinnedOnly: kept.size - heldCandidates.length, newest };
   });
-  const holders = await heldByOtherRepos(ctx.session, drafts.map(({ repo, heldCandidates }) => ({ repoId: repo.repoId, ids: heldCandidates })),
-    'musehub_commit_refs', 'commit_id', 'commit');
+  const heldKept = drafts.map(({ repo, heldCandidates }) => ({ repoId: repo.repoId, ids: heldCandidates }));
+  const holders = await heldByOtherRepos(ctx.session, heldKept, 'musehub_commit_refs', 'commit_id', 'commit');
   const newest = drafts.flatMap((draft) => draft.newest);
   const messages = new Map(newest.length === 0 ? [] : (await ctx.session.rows<{ id: string; message: string }>(
     'select commit_id as id, message from musehub_commits where commit_id = any(?)', [newest])).map((row) => [row.id, row.message]));

@@ -80,11 +80,13 @@ export async function prepareObjects(ctx: PrepareContext): Promise<PlanStep> {
   return (planCtx, repos) => planObjects(planCtx, repos, facts);
 }
 
-async function planObjects(ctx: PlanContext, repos: readonly RepoPlanning[], facts: ReadonlyMap<string, ObjectFacts>): Promise<PhasePlanned[]> {
+async function planObjects(
+  ctx: PlanContext, repos: readonly RepoPlanning[], facts: ReadonlyMap<string, ObjectFacts>,
+): Promise<PhasePlanned[]> {
   const drafts = [];
   for (const { repo, sets } of repos) drafts.push(await planRepoObjects(ctx, sets, facts.get(repo.repoId)!));
-  const holders = await heldByOtherRepos(ctx.session, drafts.map((draft, index) => ({ repoId: repos[index]!.repo.repoId, ids: draft.held })),
-    'musehub_object_refs', 'object_id', 'object');
+  const held = drafts.map((draft, index) => ({ repoId: repos[index]!.repo.repoId, ids: draft.held }));
+  const holders = await heldByOtherRepos(ctx.session, held, 'musehub_object_refs', 'object_id', 'object');
   return drafts.map(({ objects, bytes, young, items }, index): PhasePlanned => ({
     plan: { phase: 'objects', refs: 0, rows: objects.size, bytes, blobs: objects.size, items,
       kept: [...holders[index]!,

@@ -23,7 +23,9 @@ interface SnapshotUse {
   stored: boolean;
 }
 
-async function planSnapshots(ctx: PlanContext, repos: readonly RepoPlanning[], pending: ReadonlyMap<string, string[]>): Promise<PhasePlanned[]> {
+async function planSnapshots(
+  ctx: PlanContext, repos: readonly RepoPlanning[], pending: ReadonlyMap<string, string[]>,
+): Promise<PhasePlanned[]> {
   // Each repo's candidates: the snapshots of the commits phase 1 deletes, with how many of those use
   // each; then the snapshots an earlier, interrupted run's commits left. All repos' candidates are
   // numbered in `everyCandidate`, for one pass over the hub's commits.
@@ -81,7 +83,8 @@ async function snapshotUses(session: Session, snapshots: IdIndex): Promise<Snaps
       select g.id, count(c.commit_id), g.id in (select snapshot_id from musehub_releases where snapshot_id is not null),
              exists (select 1 from musehub_snapshots s where s.snapshot_id = g.id)
       from ${listed} g left join musehub_commits c on c.snapshot_id = g.id group by g.id`), (row) => {
-    uses[snapshots.indexOfText(row.buf, row.starts[0]!, row.ends[0]!)] = { commits: row.int(1), released: row.bool(2), stored: row.bool(3) };
+    const number = snapshots.indexOfText(row.buf, row.starts[0]!, row.ends[0]!);
+    uses[number] = { commits: row.int(1), released: row.bool(2), stored: row.bool(3) };
   });
   return uses;
 }
