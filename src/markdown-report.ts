@@ -236,6 +236,8 @@ function planSource(result: RunResult): string {
     case 'derived': return 'a plan derived under its repo\'s lock';
     case 'preview': return `the preview made at ${result.plan.computed_at}${result.plan.rederived ? ', derived again under the lock as the hub had changed' : ''}`;
     case 'file': return `the plan file made at ${result.plan.computed_at}${result.plan.rederived ? ', derived again under the lock as the hub had changed' : ''}`;
+    case 'mark':
+      return `its batch's plans, derived under the batch's locks${result.plan.rederived ? ', derived again as the hub had changed' : ''}`;
   }
 }
 

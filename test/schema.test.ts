@@ -27,7 +27,8 @@ describe.each(await testTargets())('MuseHub schema on $name', (target) => {
     expect(notices).toEqual([]);
     const rows = (await test.db.knex().raw('select name from musehub_gc_migrations order by id')).rows;
     expect(rows.map((row: { name: string }) => row.name)).toEqual(['20261101-v0.1-tables', '20261202-journal-per-chunk',
-      '20261215-checks', '20261220-sweeps', '20261222-hub-passes', '20261230-plan-key']);
+      '20261215-checks', '20261220-sweeps', '20261222-hub-passes', '20261223-estimate-deletes',
+      '20261230-plan-key']);
   });
 });
 

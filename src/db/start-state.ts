@@ -18,6 +18,10 @@ export const TOOL_MIGRATIONS = [
   { name: '20261215-checks', load: async () => (await import('./migrations/checks.js')).Checks },
   { name: '20261220-sweeps', load: async () => (await import('./migrations/sweeps.js')).Sweeps },
   { name: '20261222-hub-passes', load: async () => (await import('./migrations/hub-passes.js')).HubPasses },
+  {
+    name: '20261223-estimate-deletes',
+    load: async () => (await import('./migrations/estimate-deletes.js')).EstimateDeletes,
+  },
   { name: '20261230-plan-key', load: async () => (await import('./migrations/plan-key.js')).PlanKey },
 ] as const;
 

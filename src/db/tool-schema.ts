@@ -93,6 +93,8 @@ export const GcEstimate = defineEntity({
     orphanCommits: p.bigint('number'),
     orphanObjects: p.bigint('number'),
     reclaimableBytes: p.bigint('number'),
+    commitsToDelete: p.bigint('number').nullable(),
+    objectsToDelete: p.bigint('number').nullable(),
   },
 });
 

@@ -19,24 +19,37 @@ const OPEN = 91;
 const CLOSE = 93;
 
 export class CommitGraph {
-  readonly ids = new IdIndex('hex', 4096);
+  readonly ids: IdIndex;
   /** The snapshot ids commits name; `snapshotOf` numbers into it. */
-  readonly snapshots = new IdIndex('hex', 1024);
-  private rowState = new Uint8Array(4096);
+  readonly snapshots: IdIndex;
+  private rowState: Uint8Array;
   /** 0 unreached; otherwise the level of the walk that first reached the node. */
-  private marks = new Uint8Array(4096);
+  private marks: Uint8Array;
   /** Bit 1: the repo holds a ref; bit 2: that ref predates the cutoff; bit 4: parent_ids unreadable. */
-  private flags = new Uint8Array(4096);
-  private snapshotOf = new Int32Array(4096).fill(-1);
+  private flags: Uint8Array;
+  private snapshotOf: Int32Array;
   /** Commit timestamps, seconds since the epoch: the preview lists the newest first. */
-  private times = new Float64Array(4096);
+  private times: Float64Array;
   /** Why a node's parent_ids cannot be read, by node. */
   readonly malformed = new Map<number, string>();
   private readonly waiting = new Set<number>();
-  private edgeFrom = new Int32Array(4096);
-  private edgeTo = new Int32Array(4096);
+  private edgeFrom: Int32Array;
+  private edgeTo: Int32Array;
   private edges = 0;
   private csr?: { start: Int32Array; parents: Int32Array };
+
+  /** `capacity`: the nodes it has room for before it grows (small when a batch holds many repos' graphs). */
+  constructor(capacity = 4096) {
+    this.ids = new IdIndex('hex', capacity);
+    this.snapshots = new IdIndex('hex', Math.max(16, capacity / 4));
+    this.rowState = new Uint8Array(capacity);
+    this.marks = new Uint8Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.snapshotOf = new Int32Array(capacity).fill(-1);
+    this.times = new Float64Array(capacity);
+    this.edgeFrom = new Int32Array(capacity);
+    this.edgeTo = new Int32Array(capacity);
+  }
 
   get size(): number {
     return this.ids.size;

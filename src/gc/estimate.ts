@@ -2,15 +2,15 @@
  * What GC would reclaim per repo, for the repos table. An estimate is a full
  * plan's counts, so it is exact when computed; it is cached with its age in
  * musehub_gc_estimates, and recomputed in the background when it is older
- * than `maxAgeSeconds`. Each repo takes a session of its own, so the console's
- * other queries interleave even on the embedded hub's single connection.
+ * than `maxAgeSeconds`. The stale repos are planned together, by the hub's mark
+ * (hub/mark.ts), a batch at a time: each batch takes sessions of its own and lets
+ * go of them before its estimates are handed on, so the console's other queries
+ * interleave even on the embedded hub's single connection.
  */
-import { messageOf } from '../errors.js';
 import type { Database } from '../db/connect.js';
-import { derivePlan } from './plan.js';
+import { markHub } from './hub/mark.js';
 import type { Estimate } from './service.js';
 import { GcEstimate } from '../db/tool-schema.js';
-import { Session } from './session.js';
 import type { Plan, RepoIdentity } from './types.js';
 
 export interface EstimateOptions {
@@ -20,7 +20,7 @@ export interface EstimateOptions {
   signal?: AbortSignal;
 }
 
-/** Yields cached estimates first, then fresh ones as each repo's plan completes. */
+/** Yields cached estimates first, then fresh ones a batch of the mark at a time. */
 export async function* estimateRepos(
   db: Database, repoIds: readonly string[], options: EstimateOptions,
 ): AsyncGenerator<Estimate> {
@@ -37,43 +37,47 @@ export async function* estimateRepos(
     yield {
       repoId: cached.repoId, orphanCommits: cached.orphanCommits, orphanObjects: cached.orphanObjects,
       reclaimableBytes: cached.reclaimableBytes, computedAt: cached.computedAt.toISOString(),
+      ...(cached.commitsToDelete === null || cached.objectsToDelete === null ? {}
+        : { commitsToDelete: cached.commitsToDelete, objectsToDelete: cached.objectsToDelete }),
     };
   }
-  for (const repoId of repoIds) {
-    const repo = known.get(repoId);
-    if (options.signal?.aborted) return;
-    if (!repo || fresh.has(repoId)) continue;
-    yield await estimateRepo(db, repo, options.graceSeconds);
+  const stale = repoIds.flatMap((repoId) => (fresh.has(repoId) ? [] : known.get(repoId) ?? []));
+  for await (const event of markHub(db, stale, { graceSeconds: options.graceSeconds, itemLimit: 0, stop: options.signal })) {
+    if (event.type !== 'batch-done') continue;
+    const estimates = event.marked.map((one) => ('derived' in one ? estimateOf(one.derived.plan) : {
+      repoId: one.repo.repoId, orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0,
+      computedAt: new Date().toISOString(), error: one.error,
+    }));
+    await rememberEstimates(db, estimates);
+    yield* estimates;
   }
 }
 
-async function estimateRepo(db: Database, repo: RepoIdentity, graceSeconds: number): Promise<Estimate> {
-  let estimate: Estimate;
-  const session = await Session.open(db);
-  try {
-    estimate = estimateOf((await derivePlan(session, db.hub, repo, { graceSeconds, itemLimit: 0 })).plan);
-  } catch (error) {
-    return { repoId: repo.repoId, orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0,
-      computedAt: new Date().toISOString(), error: messageOf(error) };
-  } finally {
-    await session.close();
-  }
-  await rememberEstimate(db, estimate);
-  return estimate;
+/**
+ * Caches estimates for the repos table (and the order of a hub pass), in one statement. The cache
+ * has no room for a refusal: such a repo is estimated afresh each time, and says why.
+ */
+export async function rememberEstimates(db: Database, estimates: readonly (Estimate | PlannedEstimate)[]): Promise<void> {
+  const cached = estimates.filter((estimate): estimate is PlannedEstimate => !estimate.error && estimate.commitsToDelete !== undefined);
+  if (cached.length === 0) return;
+  await db.knex().raw(`
+    insert into musehub_gc_estimates (repo_id, computed_at, orphan_commits, orphan_objects, reclaimable_bytes,
+                                      commits_to_delete, objects_to_delete)
+    select * from unnest(?::text[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+    on conflict (repo_id) do update set computed_at = excluded.computed_at, orphan_commits = excluded.orphan_commits,
+      orphan_objects = excluded.orphan_objects, reclaimable_bytes = excluded.reclaimable_bytes,
+      commits_to_delete = excluded.commits_to_delete, objects_to_delete = excluded.objects_to_delete`,
+  [cached.map((e) => e.repoId), cached.map((e) => e.computedAt), cached.map((e) => e.orphanCommits),
+    cached.map((e) => e.orphanObjects), cached.map((e) => e.reclaimableBytes),
+    cached.map((e) => e.commitsToDelete), cached.map((e) => e.objectsToDelete)])
+    .catch(() => undefined); // A read-only database user can still see estimates; they just are not cached.
 }
 
-/** Caches an estimate for the repos table (and the order of a hub pass). */
-export async function rememberEstimate(db: Database, estimate: Estimate): Promise<void> {
-  // The cache has no room for a refusal: such a repo is estimated afresh each time, and says why.
-  if (estimate.error) return;
-  await db.em().upsert(GcEstimate, {
-    repoId: estimate.repoId, computedAt: new Date(estimate.computedAt), orphanCommits: estimate.orphanCommits,
-    orphanObjects: estimate.orphanObjects, reclaimableBytes: estimate.reclaimableBytes,
-  }).catch(() => undefined); // A read-only database user can still see estimates; they just are not cached.
-}
+/** An estimate a plan made now: it says what the plan deletes. */
+export type PlannedEstimate = Estimate & Required<Pick<Estimate, 'commitsToDelete' | 'objectsToDelete'>>;
 
 /** A plan's headline numbers. */
-export function estimateOf(plan: Plan): Estimate {
+export function estimateOf(plan: Plan): PlannedEstimate {
   const phase = (name: string) => plan.phases.find((p) => p.phase === name)!;
   const refused = phase('refs').refused;
   return {

@@ -129,7 +129,7 @@ async function* runPhases(
     const changes = await profile.time('check plan', () =>
       basisChanges(session, given.repo.repoId, given.cutoff, given.basis));
     current = { plan: given, dropped: new Map(), notes: [] };
-    const what = target.source === 'file' ? 'the plan file was written' : 'the preview';
+    const what = { file: 'the plan file was written', preview: 'the preview', mark: 'its batch was planned' }[target.source];
     if (changes.length > 0) {
       yield { type: 'warning', message: `the hub changed since ${what} (${changes.join('; ')}): derived again under the lock; ` +
         'only what the plan listed and is still garbage is deleted' };

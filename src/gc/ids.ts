@@ -45,3 +45,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `the ${typeof value} ${String(value)}`;
 }
+
+/** Orders ids as `sort()` does. */
+export function byId(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

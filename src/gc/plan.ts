@@ -6,7 +6,7 @@
 import type { Database } from '../db/connect.js';
 import { readLiveObjects, walkCommits, type LiveSet } from './live-set.js';
 import { IdList } from './packed-ids.js';
-import type { PlanContext, PlanStep } from './phases/runtime.js';
+import type { PlanStep, RepoPlanning } from './phases/runtime.js';
 import { PHASES, refusalOf, type Phase } from './phases/table.js';
 import { Profile } from './profile.js';
 import { Session } from './session.js';
@@ -47,67 +47,90 @@ export function emptySets(): PlanSets {
   };
 }
 
+/** A repo's plan, and the liveness it was derived from. */
+export interface Derived {
+  plan: Plan;
+  live: LiveSet;
+}
+
+/** Derives one repo's plan: the mark of a batch of one (derivePlans). */
+export async function derivePlan(
+  session: Session, hub: HubIdentity, repo: RepoIdentity, options: PlanOptions, clock?: PlanClock, helper?: Session,
+): Promise<Derived> {
+  return (await derivePlans(session, hub, [repo], options, clock, helper))[0]!;
+}
+
 /**
- * Derives liveness and every phase's sets on `session`. `clock` fixes the instants (a run
- * re-derives against its plan's); otherwise they are now. With a `helper` session, what the
+ * Derives liveness and every phase's sets for a batch of repos on `session`, each repo's plan
+ * exactly what it would be alone: every read names the batch and says which repo a row is of,
+ * and each repo is walked, decoded and planned on its own rows. `clock` fixes the instants (a
+ * run re-derives against its plan's); otherwise they are now. With a `helper` session, what the
  * phases read that rests on no liveness, then the live manifests and the phases that need them,
  * run on it while `session` walks the commits and plans the other phases.
  */
-export async function derivePlan(
-  session: Session, hub: HubIdentity, repo: RepoIdentity, options: PlanOptions, clock?: PlanClock, helper?: Session,
-): Promise<{ plan: Plan; live: LiveSet }> {
+export async function derivePlans(
+  session: Session, hub: HubIdentity, repos: readonly RepoIdentity[], options: PlanOptions, clock?: PlanClock, helper?: Session,
+): Promise<Derived[]> {
   const started = performance.now();
   const graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
   const at = clock ?? await planClock(session, graceSeconds);
   const profile = new Profile();
   const side = helper ?? session;
-  const base = { repo, clock: at, graceSeconds, itemLimit: options.itemLimit ?? 50 };
+  const repoIds = IdList.of('uuid', repos.map((repo) => repo.repoId));
+  const base = { clock: at, graceSeconds, itemLimit: options.itemLimit ?? 50 };
   // One connection cannot serve two lanes at once: without a helper the walk goes first.
-  const walked = walkCommits(session, repo, at, profile);
+  const walked = walkCommits(session, repos, repoIds, at, profile);
   if (!helper) await walked;
   const prepared: Array<Promise<PlanStep>> = [];
   for (const phase of PHASES) {
     const previous = prepared.at(-1);
     prepared.push((async () => {
       await previous;
-      return profile.time(`prepare ${phase.name}`, () => phase.prepare({ ...base, session: side }));
+      return profile.time(`prepare ${phase.name}`, () => phase.prepare({ ...base, session: side, repos, repoIds }));
     })());
   }
   const commits = await walked;
   if (!helper) await prepared.at(-1);
 
-  const sets = emptySets();
-  const phases: PhasePlan[] = [];
-  const planPhases = async (lane: readonly Phase[], ctx: PlanContext) => {
+  const planning = repos.map((repo): RepoPlanning & { phases: PhasePlan[] } =>
+    ({ repo, live: commits.get(repo.repoId)!, objects: undefined, sets: emptySets(), phases: [] }));
+  const planPhases = async (lane: readonly Phase[], laneSession: Session) => {
     for (const phase of lane) {
       const index = PHASES.indexOf(phase);
       const step = await prepared[index]!;
-      const refused = refusalOf(phase, { commitProblems: commits.commitProblems, manifestProblems: ctx.objects?.manifestProblems ?? [] });
-      if (refused) {
-        phases[index] = { phase: phase.name, refs: 0, rows: 0, bytes: 0, blobs: 0, kept: [], items: [], refused };
-        continue;
-      }
-      const planned = await profile.time(`plan ${phase.name}`, () => step(ctx, sets));
-      Object.assign(sets, planned.sets);
-      phases[index] = planned.plan;
+      const planned = planning.filter((repo) => {
+        const refused = refusalOf(phase,
+          { commitProblems: repo.live.commitProblems, manifestProblems: repo.objects?.manifestProblems ?? [] });
+        if (refused) repo.phases[index] = { phase: phase.name, refs: 0, rows: 0, bytes: 0, blobs: 0, kept: [], items: [], refused };
+        return !refused;
+      });
+      if (planned.length === 0) continue;
+      const plans = await profile.time(`plan ${phase.name}`, () => step({ ...base, session: laneSession }, planned));
+      planned.forEach((repo, i) => {
+        Object.assign(repo.sets, plans[i]!.sets);
+        repo.phases[index] = plans[i]!.plan;
+      });
     }
   };
-  const commitLane = () => planPhases(PHASES.filter((phase) => phase.needs !== 'objects'),
-    { ...base, session, live: commits, objects: undefined });
+  const commitLane = () => planPhases(PHASES.filter((phase) => phase.needs !== 'objects'), session);
   const objectLane = async () => {
     await prepared.at(-1);
     const objects = await readLiveObjects(side, commits, profile);
-    await planPhases(PHASES.filter((phase) => phase.needs === 'objects'), { ...base, session: side, live: commits, objects });
-    return objects;
+    for (const repo of planning) repo.objects = objects.get(repo.repo.repoId)!;
+    await planPhases(PHASES.filter((phase) => phase.needs === 'objects'), side);
   };
-  const objects = helper ? (await Promise.all([commitLane(), objectLane()]))[1] : await commitLane().then(objectLane);
-  const live: LiveSet = { ...commits, ...objects, findings: [...commits.findings, ...objects.findings] };
-  return {
-    live,
-    plan: {
-      hub, repo, computedAt: at.now, graceSeconds, cutoff: at.cutoff,
-      reachableCommits: live.reachable, orphanedCommits: live.orphaned, phases, findings: live.findings,
-      basis: live.basis, sets, profile: profile.toJSON(), seconds: Math.round(performance.now() - started) / 1000,
-    },
-  };
+  if (helper) await Promise.all([commitLane(), objectLane()]);
+  else await commitLane().then(objectLane);
+  const seconds = Math.round(performance.now() - started) / 1000;
+  return planning.map(({ repo, live: walk, objects, sets, phases }) => {
+    const live: LiveSet = { ...walk, ...objects!, findings: [...walk.findings, ...objects!.findings] };
+    return {
+      live,
+      plan: {
+        hub, repo, computedAt: at.now, graceSeconds, cutoff: at.cutoff,
+        reachableCommits: live.reachable, orphanedCommits: live.orphaned, phases, findings: live.findings,
+        basis: live.basis, sets, profile: profile.toJSON(), seconds,
+      },
+    };
+  });
 }

@@ -135,13 +135,14 @@ export type Decision = 'go' | 'skip' | 'stop';
 export type Decide = (phase: PhasePlan, plan: Plan) => Promise<Decision>;
 
 /**
- * What a run acts on: a plan it derives under the repo's lock, or one it was given: the preview's,
- * or a file's. A file is untrusted input, only narrowing a run derived again under the lock, with
- * `graceSeconds` the operator holds it to (the file's grace counts only when longer).
+ * What a run acts on: a plan it derives under the repo's lock, or one it was given: the preview's, the
+ * hub mark's (derived for a hub pass's batch under the batch's locks), or a file's. A file is untrusted
+ * input, only narrowing a run derived again under the lock, with `graceSeconds` the operator holds it
+ * to (the file's grace counts only when longer).
  */
 export type RunTarget =
   | { repo: RepoIdentity; graceSeconds: number }
-  | { plan: Plan; source: 'preview' }
+  | { plan: Plan; source: 'preview' | 'mark' }
   | { plan: Plan; source: 'file'; graceSeconds: number };
 
 export interface RunOptions {
@@ -175,7 +176,7 @@ export interface PhaseResult {
 }
 
 /** Where the plan a run acts on came from. */
-export type PlanSource = 'derived' | 'preview' | 'file';
+export type PlanSource = 'derived' | 'preview' | 'file' | 'mark';
 
 export type GcEvent =
   /** The plan the run acts on: derived under the lock, or the one it was given (then `rederived` says whether the hub had changed). */

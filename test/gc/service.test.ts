@@ -48,6 +48,9 @@ describe.each(await testTargets())('GcService on the demo hub, $name', (target) 
       orphanCommits: BLUE_IN_GREEN.orphanedCommits,
       orphanObjects: BLUE_IN_GREEN.objectRefs,
       reclaimableBytes: blueInGreenBytes(demoHubRows(new Date())),
+      // What the preview says goes, not the orphans some of which a fork keeps.
+      commitsToDelete: BLUE_IN_GREEN.commits,
+      objectsToDelete: BLUE_IN_GREEN.objects,
     });
     const clean = first.find((e) => e.repoId === repos.find((r) => `${r.owner}/${r.slug}` === DEMO.clean)!.repoId)!;
     expect(clean).toMatchObject({ orphanCommits: 0, reclaimableBytes: 0 });
@@ -56,7 +59,7 @@ describe.each(await testTargets())('GcService on the demo hub, $name', (target) 
 
     const again = await collect(service.estimates(ids));
     expect(again).toHaveLength(ids.length);
-    expect(again.find((e) => e.repoId === forcePushed.repoId)!.computedAt).toBe(estimate.computedAt);
+    expect(again.find((e) => e.repoId === forcePushed.repoId)).toEqual(estimate);
   });
 
   it('the graph tells reachable, orphaned and kept commits apart and labels the pins', async () => {

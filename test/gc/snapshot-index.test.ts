@@ -1,13 +1,14 @@
 /**
  * A hub whose commits are many, with nothing leading from a snapshot to its commits, hears
- * once a pass that each repo reads them all, and how MuseHub's owners can change that; with
- * the index in place, or a small hub, it hears nothing.
+ * once a pass that each repo's run reads them all, and how MuseHub's owners can change that; with
+ * the index in place, or a small hub, it hears nothing. (A hub plan counts them once a batch, and
+ * says nothing.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoHub } from '../../src/demo/demo-hub.js';
 import { createGcService } from '../../src/gc/gc-service.js';
 import { COMMITS_WORTH_AN_INDEX, snapshotIndexNotice } from '../../src/gc/hub/snapshot-index.js';
-import type { HubPlanEvent } from '../../src/gc/hub/types.js';
+import type { HubEvent } from '../../src/gc/hub/types.js';
 import { createFixture, type Fixture } from '../support/gc-fixture.js';
 import { testTargets } from '../support/databases.js';
 
@@ -24,13 +25,13 @@ describe.each(await testTargets())('the missing snapshot index on $name', (targe
   const notices = async () => {
     const service = createGcService(f.db, f.store, { graceSeconds: 3600 });
     const said: string[] = [];
-    for await (const event of service.planAll({ graceSeconds: 3600, workers: 1 }) as AsyncIterable<HubPlanEvent>) {
+    for await (const event of service.runAll({ graceSeconds: 3600, workers: 1, dryRun: true }) as AsyncIterable<HubEvent>) {
       if (event.type === 'notice') said.push(event.message);
     }
     return said.filter((message) => message.startsWith('musehub_commits'));
   };
 
-  it('is said by a hub plan only once the hub holds many commits, counting them', async () => {
+  it('is said by a hub pass only once the hub holds many commits, counting them', async () => {
     await f.db.knex().raw('analyze musehub_commits');
     expect(await notices()).toEqual([]);
     // Commits no repo holds cost every repo's snapshot phase all the same.

@@ -9,10 +9,16 @@
  * Runs `work` on each of `items`, `lanes` at a time, yielding the events of all as they come.
  * Once `stop` is aborted no lane takes another item; the items in flight go on to their end.
  * When the consumer leaves early, the lanes finish their items unheard, and it waits for them.
+ * Either way `work` hears it through its `quit` signal: an item that is a batch of many starts
+ * no more of them.
  */
-export async function* inLanes<T, E>(items: Iterable<T>, lanes: number, work: (item: T) => AsyncIterable<E>,
+export async function* inLanes<T, E>(items: Iterable<T>, lanes: number, work: (item: T, quit: AbortSignal) => AsyncIterable<E>,
   stop?: AbortSignal): AsyncGenerator<E> {
   const source = items[Symbol.iterator]();
+  const quit = new AbortController();
+  const quitOnStop = () => quit.abort();
+  stop?.addEventListener('abort', quitOnStop);
+  if (stop?.aborted) quit.abort();
   const ready: Array<{ event: E; taken: () => void }> = [];
   let wake: (() => void) | undefined;
   let running = lanes;
@@ -27,7 +33,7 @@ export async function* inLanes<T, E>(items: Iterable<T>, lanes: number, work: (i
       while (!stop?.aborted && !left && !failure) {
         const next = source.next();
         if (next.done) break;
-        for await (const event of work(next.value)) {
+        for await (const event of work(next.value, quit.signal)) {
           if (left) continue;
           await new Promise<void>((taken) => {
             ready.push({ event, taken });
@@ -59,6 +65,8 @@ export async function* inLanes<T, E>(items: Iterable<T>, lanes: number, work: (i
     }
   } finally {
     left = true;
+    quit.abort();
+    stop?.removeEventListener('abort', quitOnStop);
     for (const next of ready.splice(0)) next.taken();
     await Promise.all(all);
   }

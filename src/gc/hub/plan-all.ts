@@ -1,17 +1,14 @@
 /**
- * A hub plan: every repo planned, `workers` at a time, in a pass's order. It changes nothing
- * in MuseHub's tables and takes no lock; it refreshes the cached estimates a pass orders by.
+ * A hub plan: every repo planned by the hub's mark (mark.ts), a batch at a time, in a pass's
+ * order. It changes nothing in MuseHub's tables and takes no lock; it refreshes the cached
+ * estimates a pass orders by. The mark reads on two connections whatever `workers` says.
  */
 import type { Database } from '../../db/connect.js';
-import { messageOf } from '../../errors.js';
-import { estimateOf, rememberEstimate } from '../estimate.js';
+import { estimateOf, rememberEstimates } from '../estimate.js';
 import { operatorName } from '../../operator.js';
 import { PHASES } from '../phases/table.js';
-import { planGc } from '../plan.js';
-import type { RepoIdentity } from '../types.js';
-import { inLanes } from './lanes.js';
+import { markHub } from './mark.js';
 import { reposInOrder } from './queue.js';
-import { snapshotIndexNotice } from './snapshot-index.js';
 import { PassTally } from './tally.js';
 import { summarizePlan, type HubPlan, type HubPlanEvent, type HubPlanOptions, type HubPlanRepo } from './types.js';
 import { workersFor } from './workers.js';
@@ -19,27 +16,33 @@ import { workersFor } from './workers.js';
 export async function* planAllRepos(db: Database, options: HubPlanOptions): AsyncGenerator<HubPlanEvent, HubPlan> {
   const { workers, notice } = workersFor(db, options.workers);
   if (notice) yield { type: 'notice', message: notice };
-  const scanNotice = await snapshotIndexNotice(db);
-  if (scanNotice) yield { type: 'notice', message: scanNotice };
   const startedAt = new Date().toISOString();
   const queue = await reposInOrder(db);
   const tally = new PassTally(queue.length);
   const planned = new Map<string, HubPlanRepo>();
   yield { type: 'hub-start', total: queue.length, workers };
-  for await (const event of inLanes(queue, workers, (repo) => planRepo(db, repo, options.graceSeconds), options.stop)) {
-    if (event.type === 'repo-start') tally.start(event.repo);
-    if (event.type === 'repo-planned') {
-      const summary = summarizePlan(event.plan);
-      planned.set(event.repo.repoId, { repo: event.repo, plan: summary });
-      tally.finish(event.repo.repoId, summary.phases.reduce((sum, phase) => sum + phase.refs + phase.rows, 0),
-        summary.phases.reduce((sum, phase) => sum + phase.bytes, 0));
+  for await (const event of markHub(db, queue, { graceSeconds: options.graceSeconds, itemLimit: 0, stop: options.stop })) {
+    if (event.type === 'batch-start') {
+      for (const repo of event.repos) tally.start(repo);
+      yield { type: 'hub-progress', progress: tally.progress() };
+      continue;
     }
-    if (event.type === 'repo-failed') {
-      planned.set(event.repo.repoId, { repo: event.repo, error: event.message });
-      tally.finish(event.repo.repoId, 0, 0);
+    await rememberEstimates(db, event.marked.flatMap((one) => ('derived' in one ? [estimateOf(one.derived.plan)] : [])));
+    for (const one of event.marked) {
+      if ('derived' in one) {
+        const { plan } = one.derived;
+        const summary = summarizePlan(plan);
+        planned.set(one.repo.repoId, { repo: one.repo, plan: summary });
+        tally.finish(one.repo.repoId, summary.phases.reduce((sum, phase) => sum + phase.refs + phase.rows, 0),
+          summary.phases.reduce((sum, phase) => sum + phase.bytes, 0));
+        yield { type: 'repo-planned', repo: one.repo, plan };
+      } else {
+        planned.set(one.repo.repoId, { repo: one.repo, error: one.error });
+        tally.finish(one.repo.repoId, 0, 0);
+        yield { type: 'repo-failed', repo: one.repo, message: one.error };
+      }
     }
-    yield event;
-    if (event.type !== 'repo-start') yield { type: 'hub-progress', progress: tally.progress() };
+    yield { type: 'hub-progress', progress: tally.progress() };
   }
   const repos = queue.flatMap((repo) => planned.get(repo.repoId) ?? []);
   const result: HubPlan = {
@@ -48,17 +51,6 @@ export async function* planAllRepos(db: Database, options: HubPlanOptions): Asyn
   };
   yield { type: 'hub-done', result };
   return result;
-}
-
-async function* planRepo(db: Database, repo: RepoIdentity, graceSeconds: number): AsyncGenerator<HubPlanEvent> {
-  yield { type: 'repo-start', repo };
-  try {
-    const plan = await planGc(db, repo, { graceSeconds, itemLimit: 0 });
-    await rememberEstimate(db, estimateOf(plan));
-    yield { type: 'repo-planned', repo, plan };
-  } catch (error) {
-    yield { type: 'repo-failed', repo, message: messageOf(error) };
-  }
 }
 
 function phaseTotals(repos: readonly HubPlanRepo[]): HubPlan['phases'] {

@@ -1,16 +1,22 @@
 /**
- * A hub pass: every repo of the hub collected, `workers` at a time, in the order of the
- * cached estimates, each as `run <repo> --yes` would (its plan derived under its lock, every
- * phase). Processes share the work through PostgreSQL alone (claim.ts, pass.ts): there is no
- * scheduler beyond the locks. One repo failing does not stop the others.
+ * A hub pass: every repo of the hub collected, `workers` batches at a time, in the order of the
+ * cached estimates. A worker claims a batch of repos under their locks (claim.ts), plans the
+ * batch by the hub's mark (mark.ts: one read of the batch's rows, one count of the hub's commits
+ * for their snapshots), and runs each repo as `run <repo> --yes` would, on its plan from the mark,
+ * checked under the lock as a preview is (every phase, each chunk re-checked under row locks).
+ * Processes share the work through PostgreSQL alone (claim.ts, pass.ts): there is no scheduler
+ * beyond the locks. One repo failing does not stop the others.
  */
 import { messageOf } from '../../errors.js';
 import type { GcContext } from '../context.js';
 import { executeGc } from '../execute.js';
 import { operatorName } from '../../operator.js';
 import { PHASE_SETS, rowsDeleted } from '../phases/table.js';
-import { repoName, type Decide, type RepoIdentity, type RunResult } from '../types.js';
-import { claimRepo } from './claim.js';
+import type { Unlock } from '../lock.js';
+import { Session } from '../session.js';
+import { repoName, type Decide, type Plan, type RepoIdentity, type RunResult } from '../types.js';
+import { claimBatch, claimBatchSize, type ClaimedBatch } from './claim.js';
+import { markBatch } from './mark.js';
 import { inLanes } from './lanes.js';
 import { beginPass, type Pass } from './pass.js';
 import { reposInOrder } from './queue.js';
@@ -32,9 +38,12 @@ export async function* runAllRepos(ctx: GcContext, options: HubRunOptions): Asyn
   const pass = await beginPass(ctx.db, { workers, dryRun, graceSeconds: options.graceSeconds });
   const start: PassStart = { pass_id: pass.passId, since: pass.since, started_at: pass.startedAt, workers };
   const ended = new Map<string, HubRepoResult>();
+  // Batches small enough that every worker gets some (a few each, as their repos differ in size).
+  const size = Math.max(1, Math.min(await claimBatchSize(ctx.db), options.batch ?? Math.ceil(queue.length / (workers * 4))));
+  const batches = Array.from({ length: Math.ceil(queue.length / size) }, (_, i) => queue.slice(i * size, (i + 1) * size));
   try {
     yield { type: 'hub-start', pass: start, total: queue.length, repos: queue };
-    yield* passEvents(queue, workers, (repo) => collectRepo(ctx, pass, repo, options), ended, options.stop);
+    yield* passEvents(batches, workers, (batch, quit) => collectBatch(ctx, pass, batch, options, quit), ended, options.stop);
   } finally {
     await pass.end(ended.size < queue.length ? 'stopped' : 'done', ended.size).catch(() => {});
   }
@@ -44,14 +53,15 @@ export async function* runAllRepos(ctx: GcContext, options: HubRunOptions): Asyn
 }
 
 /**
- * A pass's work over `queue`, `workers` repos at a time, each repo's turn from `collect`: its
- * events, and the pass's progress after each repo starts and ends. How each repo ended goes
+ * A pass's work over `turns` (repos, or batches of them), `workers` at a time, each turn's events
+ * from `collect`, and the pass's progress after each repo starts and ends. How each repo ended goes
  * into `ended` as it ends, so that a pass its consumer leaves early still knows.
  */
-export async function* passEvents(queue: readonly RepoIdentity[], workers: number, collect: (repo: RepoIdentity) => AsyncIterable<HubEvent>,
+export async function* passEvents<T>(
+  turns: readonly T[], workers: number, collect: (turn: T, quit: AbortSignal) => AsyncIterable<HubEvent>,
   ended: Map<string, HubRepoResult>, stop?: AbortSignal): AsyncGenerator<HubEvent> {
-  const tally = new PassTally(queue.length);
-  for await (const event of inLanes(queue, workers, collect, stop)) {
+  const tally = new PassTally(turns.reduce((sum, turn) => sum + (Array.isArray(turn) ? turn.length : 1), 0));
+  for await (const event of inLanes(turns, workers, collect, stop)) {
     if (event.type === 'repo-start') tally.start(event.repo);
     if (event.type === 'repo-done') {
       const { result } = event.outcome;
@@ -73,28 +83,65 @@ export function passResult(start: PassStart, queue: readonly RepoIdentity[], end
   };
 }
 
-/** One repo's turn: claimed and run, or skipped, or failed before it could run. */
-async function* collectRepo(ctx: GcContext, pass: Pass, repo: RepoIdentity, options: HubRunOptions): AsyncGenerator<HubEvent> {
+/**
+ * A batch's turn: its repos claimed, those held planned together under their locks, then run one
+ * after another on their plans; skipped ones said. Once told to `quit` (a stop, a consumer gone), no
+ * repo of the batch starts and the locks of those not started go back.
+ */
+async function* collectBatch(ctx: GcContext, pass: Pass, batch: readonly RepoIdentity[], options: HubRunOptions,
+  quit: AbortSignal): AsyncGenerator<HubEvent> {
   const started_at = new Date().toISOString();
-  const outcome = (fields: Pick<HubRepoResult, 'status'> & Partial<HubRepoResult>): HubEvent => ({
+  const done = (repo: RepoIdentity, fields: Pick<HubRepoResult, 'status'> & Partial<HubRepoResult>): HubEvent => ({
     type: 'repo-done', outcome: { repo: repoName(repo), repo_id: repo.repoId, started_at, finished_at: new Date().toISOString(), ...fields },
   });
-  let claimed;
+  let claims: ClaimedBatch;
   try {
-    claimed = await claimRepo(ctx.db, repo, pass.since);
+    claims = await claimBatch(ctx.db, batch, pass.since);
   } catch (error) {
-    yield outcome({ status: 'failed', detail: `could not claim it: ${messageOf(error)}` });
+    for (const repo of batch) yield done(repo, { status: 'failed', detail: `could not claim it: ${messageOf(error)}` });
     return;
   }
-  if ('skipped' in claimed) {
-    yield outcome({ status: claimed.skipped, detail: claimed.detail });
-    return;
+  try {
+    for (const { repo, skipped, detail } of claims.skipped) yield done(repo, { status: skipped, detail });
+    const plans = await planBatch(ctx, claims.held.map(({ repo }) => repo), options.graceSeconds);
+    for (const { repo, unlock } of claims.held) {
+      if (quit.aborted) break;
+      yield* collectRepo(ctx, repo, plans.get(repo.repoId), unlock, options);
+    }
+  } finally {
+    await claims.release();
   }
+}
+
+/** The plans of the batch's held repos, by the mark; a repo it could not plan derives its own when it runs. */
+async function planBatch(ctx: GcContext, repos: readonly RepoIdentity[], graceSeconds: number): Promise<Map<string, Plan>> {
+  if (repos.length === 0) return new Map();
+  const session = await Session.open(ctx.db);
+  const helper = ctx.db.kind === 'server' ? await Session.open(ctx.db) : undefined;
+  try {
+    const marked = await markBatch(session, helper, ctx.db, repos, { graceSeconds, itemLimit: 0 });
+    return new Map(marked.flatMap((one) => ('derived' in one ? [[one.repo.repoId, one.derived.plan] as const] : [])));
+  } finally {
+    await helper?.close();
+    await session.close();
+  }
+}
+
+/** One repo's run, under the lock its batch holds: on its plan from the mark, or one it derives itself. */
+async function* collectRepo(ctx: GcContext, repo: RepoIdentity, plan: Plan | undefined, unlock: Unlock,
+  options: HubRunOptions): AsyncGenerator<HubEvent> {
+  const started_at = new Date().toISOString();
+  const outcome = (fields: Pick<HubRepoResult, 'status'> & Partial<HubRepoResult>): HubEvent => ({
+    type: 'repo-done',
+    outcome: { repo: repoName(repo), repo_id: repo.repoId, started_at, finished_at: new Date().toISOString(), ...fields },
+  });
   yield { type: 'repo-start', repo };
-  const run = executeGc(ctx, { repo, graceSeconds: options.graceSeconds },
-    { decide: everyPhase, dryRun: options.dryRun, phases: options.phases, connections: RUN_CONNECTIONS, held: claimed.held, ownJournal: true });
   let result: RunResult;
   try {
+    const session = await Session.open(ctx.db);
+    const run = executeGc(ctx, plan ? { plan, source: 'mark' } : { repo, graceSeconds: options.graceSeconds },
+      { decide: everyPhase, dryRun: options.dryRun, phases: options.phases, connections: RUN_CONNECTIONS,
+        held: { session, unlock }, ownJournal: true });
     for (;;) {
       const next = await run.next();
       if (next.done) {

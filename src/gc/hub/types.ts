@@ -24,6 +24,11 @@ export interface HubRunOptions {
    * once; the pass knows no other (its result lists these alone). Every repo when undefined.
    */
   repoIds?: readonly string[];
+  /**
+   * The most repos a worker claims and plans at once (never more than max_locks_per_transaction);
+   * by default few enough that every worker gets some batches.
+   */
+  batch?: number;
 }
 
 export interface HubPlanOptions {

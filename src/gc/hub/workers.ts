@@ -1,7 +1,8 @@
 /**
  * How many repos a pass works on at once, and the connections that takes. A worker holds
- * two: a run's own and the one it deletes on (a hub pass runs each repo on one), or a plan's
- * own and its helper. The pass itself holds one more.
+ * three: the one its batch's locks are on, and a run's own and the one it deletes on (a hub
+ * pass runs each repo on one), or, while it plans its batch, the mark's two. The pass itself
+ * holds one more.
  */
 import type { Database } from '../../db/connect.js';
 
@@ -9,7 +10,7 @@ import type { Database } from '../../db/connect.js';
 export const DEFAULT_WORKERS = 2;
 /** The connections each run of a pass deletes on, beside its own. */
 export const RUN_CONNECTIONS = 1;
-const PER_WORKER = 1 + RUN_CONNECTIONS;
+const PER_WORKER = 2 + RUN_CONNECTIONS;
 
 /** The pool a pass of `workers` needs. */
 export function hubPoolSize(workers: number): number {

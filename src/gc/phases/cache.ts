@@ -3,57 +3,66 @@
  * a remaining cache row (of any repo) still names them.
  */
 import { counted } from '../../words.js';
+import { byId } from '../ids.js';
 import { readCopy } from '../copy-rows.js';
 import { IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
-  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanStep, type PrepareContext,
+  batchRelation, DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned,
+  type PlanStep, type PrepareContext,
 } from './runtime.js';
 
-/** The cache needs no liveness: its whole plan is made before the walk. */
+/** The cache needs no liveness: each repo's whole plan is made before the walk. */
 export async function prepareCache(ctx: PrepareContext): Promise<PlanStep> {
   const planned = await planCache(ctx);
-  return async () => planned;
+  return async (_planCtx, repos) => repos.map(({ repo }) => planned.get(repo.repoId)!);
 }
 
-async function planCache(ctx: PrepareContext): Promise<PhasePlanned> {
-  const { session, repo } = ctx;
+async function planCache(ctx: PrepareContext): Promise<Map<string, PhasePlanned>> {
+  const { session } = ctx;
   const now = ctx.clock.now;
-  const cacheRows = new IdList('uuid');
-  const mpacks = new Map<string, { bytes: number; freed: boolean }>();
-  const rows: PlanItem[] = [];
+  const batch = await batchRelation(ctx);
+  const repos = new Map(ctx.repos.map((repo) => [repo.repoId, {
+    cacheRows: new IdList('uuid'), mpacks: new Map<string, { bytes: number; freed: boolean }>(), rows: [] as PlanItem[],
+  }]));
   // An mpack's blob goes with the last row naming it: none of the rows that stay (nor an object row, sharing the key space).
   await readCopy(session.copyOut(`
-      select c.cache_id, c.mpack_id, c.size_bytes,
+      select c.repo_id, c.cache_id, c.mpack_id, c.size_bytes,
              not exists (select 1 from musehub_fetch_mpack_cache o
-                         where o.mpack_id = c.mpack_id and not (o.repo_id = ? and o.expires_at <= ?))
+                         where o.mpack_id = c.mpack_id and not (o.repo_id = c.repo_id and o.expires_at <= ?))
              and not exists (select 1 from musehub_objects x where x.object_id = c.mpack_id)
-      from musehub_fetch_mpack_cache c where c.repo_id = ? and c.expires_at <= ?`, [repo.repoId, now, repo.repoId, now]), (row) => {
-    cacheRows.pushText(row.buf, row.starts[0]!, row.ends[0]!);
-    const mpack = row.text(1)!;
-    const bytes = row.int(2);
-    mpacks.set(mpack, { bytes: Math.max(bytes, mpacks.get(mpack)?.bytes ?? 0), freed: row.bool(3) });
-    rows.push({ id: row.text(0)!, label: mpack, bytes });
+      from musehub_fetch_mpack_cache c
+      where c.repo_id in (select id from ${batch} as batch) and c.expires_at <= ?`, [now, now]), (row) => {
+    const repo = repos.get(row.text(0)!)!;
+    repo.cacheRows.pushText(row.buf, row.starts[1]!, row.ends[1]!);
+    const mpack = row.text(2)!;
+    const bytes = row.int(3);
+    repo.mpacks.set(mpack, { bytes: Math.max(bytes, repo.mpacks.get(mpack)?.bytes ?? 0), freed: row.bool(4) });
+    repo.rows.push({ id: row.text(1)!, label: mpack, bytes });
   });
-  let bytes = 0;
-  let blobs = 0;
-  for (const mpack of mpacks.values()) {
-    if (!mpack.freed) continue;
-    blobs++;
-    bytes += mpack.bytes;
-  }
-  const shared = mpacks.size - blobs;
-  const { fresh } = await session.one<{ fresh: number }>(
-    'select count(*)::int as fresh from musehub_fetch_mpack_cache where repo_id = ? and expires_at > ?', [repo.repoId, now]);
-  const kept: Kept[] = [
-    ...keptLine('fresh', fresh, counted(fresh, 'fresh entry', 'fresh entries')),
-    ...keptLine('shared-blob', shared, `${counted(shared, 'mpack blob')} still named by a remaining cache row`),
-  ];
-  const items = rows.sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, ctx.itemLimit);
-  return {
-    plan: { phase: 'cache', refs: 0, rows: cacheRows.size, bytes, blobs, kept, items },
-    sets: { cacheRows },
-  };
+  const fresh = new Map((await session.rows<{ repo: string; fresh: number }>(`select repo_id as repo, count(*)::int as fresh
+    from musehub_fetch_mpack_cache where repo_id in (select id from ${batch} as batch) and expires_at > ? group by 1`, [now]))
+    .map((row) => [row.repo, row.fresh]));
+  return new Map([...repos].map(([repoId, { cacheRows, mpacks, rows }]) => {
+    let bytes = 0;
+    let blobs = 0;
+    for (const mpack of mpacks.values()) {
+      if (!mpack.freed) continue;
+      blobs++;
+      bytes += mpack.bytes;
+    }
+    const shared = mpacks.size - blobs;
+    const freshRows = fresh.get(repoId) ?? 0;
+    const kept: Kept[] = [
+      ...keptLine('fresh', freshRows, counted(freshRows, 'fresh entry', 'fresh entries')),
+      ...keptLine('shared-blob', shared, `${counted(shared, 'mpack blob')} still named by a remaining cache row`),
+    ];
+    const items = rows.sort((a, b) => byId(a.id, b.id)).slice(0, ctx.itemLimit);
+    return [repoId, {
+      plan: { phase: 'cache', refs: 0, rows: cacheRows.size, bytes, blobs, kept, items },
+      sets: { cacheRows },
+    }];
+  }));
 }
 
 export async function applyCache(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied> {

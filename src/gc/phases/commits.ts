@@ -3,13 +3,15 @@
  * that nothing references or points at any more.
  */
 import { counted } from '../../words.js';
+import { byId } from '../ids.js';
 import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Session } from '../session.js';
 import type { Kept, PlanSets } from '../types.js';
+import type { LiveSet } from '../live-set.js';
 import {
-  DELETE_CHUNK, goneLine, heldByOtherRepos, idsOf, keptLine, Leftover, stayCounts, topBy,
-  type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep, type PrepareContext,
+  batchRelation, DELETE_CHUNK, goneLine, heldByOtherRepos, idsByRepo, idsOf, keptLine, Leftover, stayCounts, topBy,
+  type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep, type PrepareContext, type RepoPlanning,
 } from './runtime.js';
 
 /** A branch, release or wire tag of any repo points at the commit `id` names. */
@@ -20,52 +22,63 @@ function pinned(id: string): string {
 }
 
 /**
- * Of the repo's refs old enough to go, the commits another repo holds or a pin points at: they
+ * Of each repo's refs old enough to go, the commits another repo holds or a pin points at: they
  * stay, live or not, so they are read before the walk (as semi-joins the planner hashes or probes).
  */
 export async function prepareCommits(ctx: PrepareContext): Promise<PlanStep> {
-  const { session, repo, clock } = ctx;
-  const held = await idsOf(session, `select r.commit_id as id from musehub_commit_refs r
-    where r.repo_id = ? and r.created_at <= ? and r.commit_id in (select commit_id from musehub_commit_refs where repo_id <> ?)`,
-  [repo.repoId, clock.cutoff, repo.repoId]);
-  const pins = await idsOf(session, `select r.commit_id as id from musehub_commit_refs r
-    where r.repo_id = ? and r.created_at <= ? and ${pinned('r.commit_id')}`, [repo.repoId, clock.cutoff]);
-  return (planCtx) => planCommits(planCtx, held, pins);
+  const { session, clock } = ctx;
+  const batch = await batchRelation(ctx);
+  const held = await idsByRepo(session, `select r.repo_id as repo, r.commit_id as id from musehub_commit_refs r
+    where r.repo_id in (select id from ${batch} as batch) and r.created_at <= ?
+      and exists (select 1 from musehub_commit_refs x where x.commit_id = r.commit_id and x.repo_id <> r.repo_id)`,
+  [clock.cutoff]);
+  const pins = await idsByRepo(session, `select r.repo_id as repo, r.commit_id as id from musehub_commit_refs r
+    where r.repo_id in (select id from ${batch} as batch) and r.created_at <= ? and ${pinned('r.commit_id')}`, [clock.cutoff]);
+  return (planCtx, repos) => planCommits(planCtx, repos, held, pins);
 }
 
-async function planCommits(ctx: PlanContext, held: readonly string[], pins: readonly string[]): Promise<PhasePlanned> {
-  const { session, live } = ctx;
-  const { graph } = live;
-  const candidates: number[] = [];
-  const commitRefs = new IdList('hex');
-  for (let node = 0; node < graph.size; node++) {
-    if (graph.isOwn(node) && graph.hasOldRef(node) && graph.level(node) === 0) {
-      candidates.push(node);
-      graph.ids.copyTo(node, commitRefs);
+async function planCommits(
+  ctx: PlanContext, repos: readonly RepoPlanning[], held: ReadonlyMap<string, string[]>, pins: ReadonlyMap<string, string[]>,
+): Promise<PhasePlanned[]> {
+  const drafts = repos.map(({ repo, live }) => {
+    const { graph } = live;
+    const candidates: number[] = [];
+    const commitRefs = new IdList('hex');
+    for (let node = 0; node < graph.size; node++) {
+      if (graph.isOwn(node) && graph.hasOldRef(node) && graph.level(node) === 0) {
+        candidates.push(node);
+        graph.ids.copyTo(node, commitRefs);
+      }
     }
-  }
-  const isCandidate = (id: string) => graph.levelOf(id) === 0;
-  const heldCandidates = held.filter(isCandidate);
-  const kept = IdIndex.of(IdList.of('hex', [...heldCandidates, ...pins.filter(isCandidate)]));
-  const deleted = candidates.filter((node) => !graph.ids.heldBy(node, kept));
-  const commits = new IdList('hex', deleted.length);
-  for (const node of deleted) graph.ids.copyTo(node, commits);
-
-  const pinnedOnly = kept.size - heldCandidates.length;
-  const keptLines: Kept[] = [
-    ...keptLine('grace', live.graceOnly,
-      `${counted(live.graceOnly, 'commit')} reached only from refs younger than the grace period (${formatGrace(ctx.graceSeconds)})`),
-    ...await heldByOtherRepos(ctx, heldCandidates, 'musehub_commit_refs', 'commit_id', 'commit'),
-    ...keptLine('pinned', pinnedOnly, `${counted(pinnedOnly, 'commit')} a branch, release or wire tag of another repo points at`),
-  ];
-  const newest = topBy(deleted, ctx.itemLimit, (node) => graph.time(node)).map((node) => graph.ids.idOf(node));
-  const messages = new Map((await session.rows<{ id: string; message: string }>(
+    const isCandidate = (id: string) => graph.levelOf(id) === 0;
+    const heldCandidates = (held.get(repo.repoId) ?? []).filter(isCandidate);
+    const kept = IdIndex.of(IdList.of('hex', [...heldCandidates, ...(pins.get(repo.repoId) ?? []).filter(isCandidate)]));
+    const deleted = candidates.filter((node) => !graph.ids.heldBy(node, kept));
+    const commits = new IdList('hex', deleted.length);
+    for (const node of deleted) graph.ids.copyTo(node, commits);
+    const newest = topBy(deleted, ctx.itemLimit, (node) => graph.time(node),
+      (a, b) => byId(graph.ids.idOf(a), graph.ids.idOf(b))).map((node) => graph.ids.idOf(node));
+    return { repo, live, commitRefs, commits, heldCandidates, pinnedOnly: kept.size - heldCandidates.length, newest };
+  });
+  const heldKept = drafts.map(({ repo, heldCandidates }) => ({ repoId: repo.repoId, ids: heldCandidates }));
+  const holders = await heldByOtherRepos(ctx.session, heldKept, 'musehub_commit_refs', 'commit_id', 'commit');
+  const newest = drafts.flatMap((draft) => draft.newest);
+  const messages = new Map(newest.length === 0 ? [] : (await ctx.session.rows<{ id: string; message: string }>(
     'select commit_id as id, message from musehub_commits where commit_id = any(?)', [newest])).map((row) => [row.id, row.message]));
-  return {
-    plan: { phase: 'commits', refs: commitRefs.size, rows: commits.size, bytes: 0, blobs: 0, kept: keptLines,
-      items: newest.map((id) => ({ id, label: messages.get(id) ?? '' })) },
-    sets: { commitRefs, commits },
-  };
+  return drafts.map((draft, index): PhasePlanned => {
+    const { live, commitRefs, commits, pinnedOnly } = draft;
+    const keptLines: Kept[] = [
+      ...keptLine('grace', live.graceOnly,
+        `${counted(live.graceOnly, 'commit')} reached only from refs younger than the grace period (${formatGrace(ctx.graceSeconds)})`),
+      ...holders[index]!,
+      ...keptLine('pinned', pinnedOnly, `${counted(pinnedOnly, 'commit')} a branch, release or wire tag of another repo points at`),
+    ];
+    return {
+      plan: { phase: 'commits', refs: commitRefs.size, rows: commits.size, bytes: 0, blobs: 0, kept: keptLines,
+        items: draft.newest.map((id) => ({ id, label: messages.get(id) ?? '' })) },
+      sets: { commitRefs, commits },
+    };
+  });
 }
 
 /**
@@ -134,7 +147,7 @@ async function stillThere(session: Session, ctx: ApplyContext, what: 'refs' | 'r
 /** Why refs the plan listed stay: pushed again since (younger than the cutoff now), or live again. */
 export async function explainCommitRefs(
   ctx: { session: ApplyContext['session']; repo: ApplyContext['repo']; clock: ApplyContext['clock'] },
-  ids: IdList, live?: PlanContext['live'],
+  ids: IdList, live?: Pick<LiveSet, 'graph'>,
 ): Promise<Kept[]> {
   if (ids.size === 0) return [];
   const reached = live ? ids.filter((id) => live.graph.levelOf(id) !== 0) : new IdList('hex');

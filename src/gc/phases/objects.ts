@@ -5,13 +5,14 @@
  * (see journal.ts).
  */
 import { counted } from '../../words.js';
+import { byId } from '../ids.js';
 import { readCopy } from '../copy-rows.js';
 import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
-  DELETE_CHUNK, goneLine, heldByOtherRepos, idsOf, keptLine, Leftover, stayCounts, TopN, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep,
-  type PrepareContext,
+  batchRelation, DELETE_CHUNK, goneLine, heldByOtherRepos, idsByRepo, idsOf, keptLine, Leftover, stayCounts, TopN,
+  type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep, type PrepareContext, type RepoPlanning,
 } from './runtime.js';
 
 /**
@@ -21,7 +22,7 @@ import {
 async function pendingFacts(ctx: PlanContext, listed: string) {
   const heldIds = await idsOf(ctx.session, `select g.id from ${listed} g where g.id in (select object_id from musehub_object_refs)`);
   const excluded = IdIndex.of(IdList.of('sha256', heldIds));
-  const facts = { excluded, young: 0, bytes: 0, largest: new TopN<PlanItem>(ctx.itemLimit) };
+  const facts = { excluded, young: 0, bytes: 0, largest: new TopN<PlanItem>(ctx.itemLimit, (a, b) => byId(a.id, b.id)) };
   await readCopy(ctx.session.copyOut(`
       select g.id, o.object_id is null, o.created_at > ?, o.size_bytes
       from ${listed} g left join musehub_objects o on o.object_id = g.id`, [ctx.clock.cutoff]), (row) => {
@@ -51,33 +52,54 @@ interface ObjectFacts {
 }
 
 /**
- * The objects of the repo's old refs with their sizes and ages, the ones another repo holds too
+ * The objects of each repo's old refs with their sizes and ages, the ones another repo holds too
  * (as a semi-join the planner hashes or probes), and the objects earlier runs left pending.
  */
 export async function prepareObjects(ctx: PrepareContext): Promise<PlanStep> {
-  const { session, repo, clock } = ctx;
-  const facts: ObjectFacts = { index: new IdIndex('sha256'), sizes: [], young: [], held: new IdIndex('sha256'), pending: [] };
+  const { session, clock } = ctx;
+  const batch = await batchRelation(ctx);
+  const facts = new Map(ctx.repos.map((repo): [string, ObjectFacts] =>
+    [repo.repoId, { index: new IdIndex('sha256', 64), sizes: [], young: [], held: new IdIndex('sha256', 64), pending: [] }]));
   await readCopy(session.copyOut(`
-      select r.object_id, o.size_bytes, o.created_at > ?
+      select r.repo_id, r.object_id, o.size_bytes, o.created_at > ?
       from musehub_object_refs r join musehub_objects o on o.object_id = r.object_id
-      where r.repo_id = ? and r.created_at <= ?`, [clock.cutoff, repo.repoId, clock.cutoff], 'binary'), (row) => {
-    const number = facts.index.addText(row.buf, row.starts[0]!, row.ends[0]!);
-    facts.sizes[number] = row.int(1);
-    facts.young[number] = row.bool(2);
+      where r.repo_id in (select id from ${batch} as batch) and r.created_at <= ?`, [clock.cutoff, clock.cutoff], 'binary'), (row) => {
+    const repo = facts.get(row.text(0)!)!;
+    const number = repo.index.addText(row.buf, row.starts[1]!, row.ends[1]!);
+    repo.sizes[number] = row.int(2);
+    repo.young[number] = row.bool(3);
   });
-  for (const id of await idsOf(session, `select r.object_id as id from musehub_object_refs r
-      where r.repo_id = ? and r.created_at <= ? and r.object_id in (select object_id from musehub_object_refs where repo_id <> ?)`,
-  [repo.repoId, clock.cutoff, repo.repoId])) facts.held.add(id);
-  facts.pending = await idsOf(session,
-    `select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'object'`, [repo.repoId]);
-  return (planCtx, sets) => planObjects(planCtx, sets, facts);
+  for (const [repoId, ids] of await idsByRepo(session, `select r.repo_id as repo, r.object_id as id from musehub_object_refs r
+      where r.repo_id in (select id from ${batch} as batch) and r.created_at <= ?
+        and exists (select 1 from musehub_object_refs x where x.object_id = r.object_id and x.repo_id <> r.repo_id)`,
+  [clock.cutoff])) {
+    for (const id of ids) facts.get(repoId)!.held.add(id);
+  }
+  for (const [repoId, ids] of await idsByRepo(session, `select distinct repo_id as repo, unnest(ids) as id from musehub_gc_pending
+      where repo_id in (select id from ${batch} as batch) and kind = 'object'`)) facts.get(repoId)!.pending = ids;
+  return (planCtx, repos) => planObjects(planCtx, repos, facts);
 }
 
-async function planObjects(ctx: PlanContext, sets: Pick<PlanSets, 'objectRefs'>, facts: ObjectFacts): Promise<PhasePlanned> {
-  const { session } = ctx;
+async function planObjects(
+  ctx: PlanContext, repos: readonly RepoPlanning[], facts: ReadonlyMap<string, ObjectFacts>,
+): Promise<PhasePlanned[]> {
+  const drafts = [];
+  for (const { repo, sets } of repos) drafts.push(await planRepoObjects(ctx, sets, facts.get(repo.repoId)!));
+  const held = drafts.map((draft, index) => ({ repoId: repos[index]!.repo.repoId, ids: draft.held }));
+  const holders = await heldByOtherRepos(ctx.session, held, 'musehub_object_refs', 'object_id', 'object');
+  return drafts.map(({ objects, bytes, young, items }, index): PhasePlanned => ({
+    plan: { phase: 'objects', refs: 0, rows: objects.size, bytes, blobs: objects.size, items,
+      kept: [...holders[index]!,
+        ...keptLine('grace', young, `${counted(young, 'object')} stored within the grace period (${formatGrace(ctx.graceSeconds)})`)] },
+    sets: { objects },
+  }));
+}
+
+/** A repo's objects that go, with their bytes and the largest; what another repo holds, what is too young. */
+async function planRepoObjects(ctx: PlanContext, sets: Pick<PlanSets, 'objectRefs'>, facts: ObjectFacts) {
   // The objects whose refs phase 3 deletes, unless another repo refers to one too…
   const objects = new IdList('sha256', sets.objectRefs.size);
-  const largest = new TopN<number>(ctx.itemLimit);
+  const largest = new TopN<number>(ctx.itemLimit, (a, b) => byId(facts.index.idOf(a), facts.index.idOf(b)));
   const held: string[] = [];
   let bytes = 0;
   let young = 0;
@@ -97,21 +119,14 @@ async function planObjects(ctx: PlanContext, sets: Pick<PlanSets, 'objectRefs'>,
   const queued = facts.pending.length === 0 ? undefined : IdIndex.of(sets.objectRefs);
   const pending = IdList.of('sha256', facts.pending.filter((id) => !queued!.has(id)));
   if (pending.size > 0) {
-    const fromPending = await pendingFacts(ctx, await session.idRelation(pending));
+    const fromPending = await pendingFacts(ctx, await ctx.session.idRelation(pending));
     for (const id of pending) if (!fromPending.excluded.has(id)) objects.push(id);
     young += fromPending.young;
     bytes += fromPending.bytes;
     items.push(...fromPending.largest.highest());
-    items.sort((a, b) => b.bytes! - a.bytes! || (a.id < b.id ? -1 : 1)).splice(ctx.itemLimit);
+    items.sort((a, b) => b.bytes! - a.bytes! || byId(a.id, b.id)).splice(ctx.itemLimit);
   }
-  const kept: Kept[] = [
-    ...await heldByOtherRepos(ctx, held, 'musehub_object_refs', 'object_id', 'object'),
-    ...keptLine('grace', young, `${counted(young, 'object')} stored within the grace period (${formatGrace(ctx.graceSeconds)})`),
-  ];
-  return {
-    plan: { phase: 'objects', refs: 0, rows: objects.size, bytes, blobs: objects.size, kept, items },
-    sets: { objects },
-  };
+  return { objects, bytes, young, items, held };
 }
 
 export async function applyObjects(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied> {

@@ -6,35 +6,41 @@ import type { ObjectLiveness } from '../live-set.js';
 import { IdList } from '../packed-ids.js';
 import type { Kept, PlanSets } from '../types.js';
 import {
-  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, objectsOf, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep,
-  type PrepareContext,
+  batchRelation, DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, objectsOf, smallest, type ApplyContext, type PhaseApplied,
+  type PhasePlanned, type PlanContext, type PlanStep, type PrepareContext, type RepoPlanning,
 } from './runtime.js';
 
-/** The repo's object refs, old enough to go or not, are read before the walk; liveness sorts them after. */
+/** Each repo's object refs, old enough to go or not, are read before the walk; liveness sorts them after. */
 export async function prepareRefs(ctx: PrepareContext): Promise<PlanStep> {
-  const old = new IdList('sha256');
-  const young = new IdList('sha256');
-  await readCopy(ctx.session.copyOut('select object_id, created_at <= ? from musehub_object_refs where repo_id = ?',
-    [ctx.clock.cutoff, ctx.repo.repoId]), (row) => (row.bool(1) ? old : young).pushText(row.buf, row.starts[0]!, row.ends[0]!));
-  return (planCtx) => planRefs(planCtx, old, young);
+  const refs = new Map(ctx.repos.map((repo) => [repo.repoId, { old: new IdList('sha256'), young: new IdList('sha256') }]));
+  await readCopy(ctx.session.copyOut(`select repo_id, object_id, created_at <= ? from musehub_object_refs
+      where repo_id in (select id from ${await batchRelation(ctx)} as batch)`, [ctx.clock.cutoff]), (row) => {
+    const repo = refs.get(row.text(0)!)!;
+    (row.bool(2) ? repo.old : repo.young).pushText(row.buf, row.starts[1]!, row.ends[1]!);
+  });
+  return (planCtx, repos) => planRefs(planCtx, repos, refs);
 }
 
-async function planRefs(ctx: PlanContext, old: IdList, youngRefs: IdList): Promise<PhasePlanned> {
-  const { session } = ctx;
-  const live = objectsOf(ctx).objects;
-  const notLive = (bytes: Uint8Array, at: number) => live.indexOfKey(bytes, at) < 0;
-  const objectRefs = old.filterKeys(notLive, (id) => !live.has(id));
-  const young = youngRefs.filterKeys(notLive, (id) => !live.has(id)).size;
-  const first = objectRefs.first(ctx.itemLimit).sort();
-  const sizes = new Map((await session.rows<{ id: string; bytes: number }>(
+async function planRefs(
+  ctx: PlanContext, repos: readonly RepoPlanning[], refs: ReadonlyMap<string, { old: IdList; young: IdList }>,
+): Promise<PhasePlanned[]> {
+  const drafts = repos.map((repo) => {
+    const live = objectsOf(repo).objects;
+    const { old, young } = refs.get(repo.repo.repoId)!;
+    const notLive = (bytes: Uint8Array, at: number) => live.indexOfKey(bytes, at) < 0;
+    const objectRefs = old.filterKeys(notLive, (id) => !live.has(id));
+    return { objectRefs, young: young.filterKeys(notLive, (id) => !live.has(id)).size, first: smallest(objectRefs, ctx.itemLimit) };
+  });
+  const first = drafts.flatMap((draft) => draft.first);
+  const sizes = new Map(first.length === 0 ? [] : (await ctx.session.rows<{ id: string; bytes: number }>(
     'select object_id as id, size_bytes::float8 as bytes from musehub_objects where object_id = any(?)', [first],
   )).map((row) => [row.id, row.bytes]));
-  return {
+  return drafts.map(({ objectRefs, young, first: listed }): PhasePlanned => ({
     plan: { phase: 'refs', refs: objectRefs.size, rows: 0, bytes: 0, blobs: 0,
       kept: keptLine('grace', young, `${counted(young, 'ref')} younger than the grace period (${formatGrace(ctx.graceSeconds)})`),
-      items: first.map((id) => ({ id, ...(sizes.has(id) ? { bytes: sizes.get(id)! } : {}) })) },
+      items: listed.map((id) => ({ id, ...(sizes.has(id) ? { bytes: sizes.get(id)! } : {}) })) },
     sets: { objectRefs },
-  };
+  }));
 }
 
 export async function applyRefs(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied> {

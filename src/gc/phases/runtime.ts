@@ -5,30 +5,61 @@
  * locking its rows and re-checking its condition in the deleting statement.
  */
 import { rootsDigest } from '../basis.js';
+import { byId } from '../ids.js';
 import { counted } from '../../words.js';
 import { Heap } from '../heap.js';
 import type { CommitLiveness, ObjectLiveness } from '../live-set.js';
+import type { IdList } from '../packed-ids.js';
 import type { Session } from '../session.js';
 import type { ChunkRunner } from '../chunks.js';
 import type { Kept, KeptReason, PhasePlan, PlanClock, PlanSets, RepoIdentity } from '../types.js';
 
-/** What a phase's prepare step reads with: the repo, the clock and the plan's options; no liveness yet. */
-export interface PrepareContext {
+/**
+ * What a phase's prepare step reads with: the repos planned together (one, or a batch of a hub's
+ * mark), the clock and the plan's options; no liveness yet. Every read names the batch's repos
+ * (`batchRelation`) and says which repo each row is of, so a batch costs one statement, not one a repo.
+ */
+export interface PrepareContext extends PlanContext {
+  repos: readonly RepoIdentity[];
+  /** The repos' ids, for `batchRelation`. */
+  repoIds: IdList;
+}
+
+/** What a phase plans with beside the repos: the session, the clock and the plan's options. */
+export interface PlanContext {
   session: Session;
-  repo: RepoIdentity;
   clock: PlanClock;
   graceSeconds: number;
   /** How many items a phase plan lists. */
   itemLimit: number;
 }
 
-/** A phase's planning, bound to what its prepare step read. */
-export type PlanStep = (ctx: PlanContext, sets: PlanSets) => Promise<PhasePlanned>;
-
-export interface PlanContext extends PrepareContext {
+/** One repo as a phase plans it: its liveness, and the sets earlier phases planned for it. */
+export interface RepoPlanning {
+  repo: RepoIdentity;
   live: CommitLiveness;
   /** What the live manifests prove: there for the phases that need the live objects. */
   objects: ObjectLiveness | undefined;
+  sets: PlanSets;
+}
+
+/** A phase's planning, bound to what its prepare step read: a plan for each of `repos`, in their order. */
+export type PlanStep = (ctx: PlanContext, repos: readonly RepoPlanning[]) => Promise<PhasePlanned[]>;
+
+/** A relation `(id text)` of the batch's repo ids on `ctx.session`, to select from. */
+export function batchRelation(ctx: PrepareContext): Promise<string> {
+  return ctx.session.idRelation(ctx.repoIds);
+}
+
+/** The rows `(repo, id)` of a query, as each repo's ids. */
+export async function idsByRepo(session: Session, sql: string, bindings: readonly unknown[] = []): Promise<Map<string, string[]>> {
+  const byRepo = new Map<string, string[]>();
+  for (const row of await session.rows<{ repo: string; id: string }>(sql, bindings)) {
+    const ids = byRepo.get(row.repo);
+    if (ids) ids.push(row.id);
+    else byRepo.set(row.repo, [row.id]);
+  }
+  return byRepo;
 }
 
 export interface ApplyContext {
@@ -42,9 +73,9 @@ export interface ApplyContext {
 }
 
 /** The live objects a phase that needs them plans with; the plan's scheduler gives them to those phases only. */
-export function objectsOf(ctx: PlanContext): ObjectLiveness {
-  if (!ctx.objects) throw new Error('a phase that needs the live objects was planned without them');
-  return ctx.objects;
+export function objectsOf(repo: RepoPlanning): ObjectLiveness {
+  if (!repo.objects) throw new Error('a phase that needs the live objects was planned without them');
+  return repo.objects;
 }
 
 /** What planning a phase gives: its summary, and the sets it adds for later phases and for execution. */
@@ -144,37 +175,50 @@ export async function idsOf(session: Session, sql: string, bindings: readonly un
   return (await session.rows<{ id: string }>(sql, bindings)).map((row) => row.id);
 }
 
-/** Which other repos hold the `held` ids through `refTable`, as one "kept" line naming the three holding most. */
+/**
+ * Which other repos hold each repo's `held` ids through `refTable`: per repo, one "kept" line naming
+ * the three holding most (none when it holds nothing so), in the order of `held`. One statement for all.
+ */
 export async function heldByOtherRepos(
-  ctx: { session: Session; repo: RepoIdentity }, held: readonly string[],
+  session: Session, held: ReadonlyArray<{ repoId: string; ids: readonly string[] }>,
   refTable: 'musehub_commit_refs' | 'musehub_object_refs', idColumn: 'commit_id' | 'object_id', what: string,
-): Promise<Kept[]> {
-  if (held.length === 0) return [];
-  const rows = await ctx.session.rows<{ holder: string }>(`
-    select r.owner || '/' || r.slug as holder
-    from ${refTable} x join musehub_repos r on r.repo_id = x.repo_id
-    where x.${idColumn} = any(?) and x.repo_id <> ?
-    group by 1 order by count(*) desc, 1`, [held, ctx.repo.repoId]);
-  const names = rows.slice(0, 3).map((row) => row.holder);
-  const more = rows.length > 3 ? ` and ${rows.length - 3} more` : '';
-  return keptLine('other-repo', held.length, `${counted(held.length, what)} still referenced by ${names.join(', ')}${more}`,
-    rows.map((row) => row.holder));
+): Promise<Kept[][]> {
+  const asking = held.filter((repo) => repo.ids.length > 0);
+  const holders = asking.length === 0 ? new Map<string, string[]>() : await idsByRepo(session, `
+    select g.repo_id as repo, r.owner || '/' || r.slug as id
+    from unnest(?::text[], ?::text[]) as g(repo_id, id)
+    join ${refTable} x on x.${idColumn} = g.id and x.repo_id <> g.repo_id
+    join musehub_repos r on r.repo_id = x.repo_id
+    group by 1, 2 order by 1, count(*) desc, 2`,
+  [asking.flatMap((repo) => repo.ids.map(() => repo.repoId)), asking.flatMap((repo) => repo.ids)]);
+  return held.map(({ repoId, ids }) => {
+    if (ids.length === 0) return [];
+    const rows = holders.get(repoId) ?? [];
+    const names = rows.slice(0, 3);
+    const more = rows.length > 3 ? ` and ${rows.length - 3} more` : '';
+    return keptLine('other-repo', ids.length, `${counted(ids.length, what)} still referenced by ${names.join(', ')}${more}`, rows);
+  });
 }
 
-/** The `limit` entries with the highest scores seen: a bounded heap, not a sort of all. */
+/**
+ * The `limit` entries with the highest scores seen: a bounded heap, not a sort of all. `tie` orders
+ * entries of equal score (negative: `a` first), so that what is kept does not depend on the order seen.
+ */
 export class TopN<T> {
-  private readonly lowest = new Heap<{ entry: T; score: number }>((a, b) => a.score < b.score);
+  private readonly lowest = new Heap<{ entry: T; score: number }>((a, b) => this.below(a, b));
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number, private readonly tie?: (a: T, b: T) => number) {}
 
-  /** Whether an entry of this score would be kept (so the caller can skip building it). */
+  /** Whether an entry of this score could be kept (so the caller can skip building it). */
   admits(score: number): boolean {
-    return this.limit > 0 && (this.lowest.size < this.limit || score > this.lowest.peek().score);
+    return this.limit > 0 && (this.lowest.size < this.limit || score >= this.lowest.peek().score);
   }
 
   add(entry: T, score: number): void {
     if (!this.admits(score)) return;
-    this.lowest.push({ entry, score });
+    const item = { entry, score };
+    if (this.lowest.size >= this.limit && !this.below(this.lowest.peek(), item)) return;
+    this.lowest.push(item);
     if (this.lowest.size > this.limit) this.lowest.pop();
   }
 
@@ -184,11 +228,21 @@ export class TopN<T> {
     while (this.lowest.size > 0) entries.push(this.lowest.pop());
     return entries.reverse().map((item) => item.entry);
   }
+
+  /** Whether `a` ranks below `b`. */
+  private below(a: { entry: T; score: number }, b: { entry: T; score: number }): boolean {
+    return a.score < b.score || (a.score === b.score && this.tie !== undefined && this.tie(a.entry, b.entry) > 0);
+  }
 }
 
-/** The `limit` entries with the highest `score`, highest first. */
-export function topBy<T>(entries: Iterable<T>, limit: number, score: (entry: T) => number): T[] {
-  const top = new TopN<T>(limit);
+/** The `limit` entries with the highest `score`, highest first; `tie` orders equal scores. */
+export function topBy<T>(entries: Iterable<T>, limit: number, score: (entry: T) => number, tie?: (a: T, b: T) => number): T[] {
+  const top = new TopN<T>(limit, tie);
   for (const entry of entries) top.add(entry, score(entry));
   return top.highest();
+}
+
+/** The `limit` smallest of `ids`, in order: the items a phase lists, whatever order its set has. */
+export function smallest(ids: Iterable<string>, limit: number): string[] {
+  return topBy(ids, limit, () => 0, byId);
 }

@@ -5,62 +5,88 @@ import { IdIndex, IdList } from '../packed-ids.js';
 import type { Session } from '../session.js';
 import type { Kept, PlanSets } from '../types.js';
 import {
-  DELETE_CHUNK, goneLine, idsOf, keptLine, Leftover, type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep,
-  type PrepareContext,
+  batchRelation, DELETE_CHUNK, goneLine, idsByRepo, idsOf, keptLine, Leftover, smallest, type ApplyContext, type PhaseApplied,
+  type PhasePlanned, type PlanContext, type PlanStep, type PrepareContext, type RepoPlanning,
 } from './runtime.js';
 
 /** The snapshots an earlier, interrupted run's commits left are known before the walk. */
 export async function prepareSnapshots(ctx: PrepareContext): Promise<PlanStep> {
-  const pending = await pendingSnapshots(ctx.session, ctx.repo.repoId);
-  return (planCtx, sets) => planSnapshots(planCtx, sets, pending);
+  const pending = await idsByRepo(ctx.session, `select distinct repo_id as repo, unnest(ids) as id from musehub_gc_pending
+    where repo_id in (select id from ${await batchRelation(ctx)} as batch) and kind = 'snapshot'`);
+  return (planCtx, repos) => planSnapshots(planCtx, repos, pending);
 }
 
-async function planSnapshots(ctx: PlanContext, sets: Pick<PlanSets, 'commits'>, pending: readonly string[]): Promise<PhasePlanned> {
-  const { session, live } = ctx;
-  const { graph } = live;
-  // The snapshots of the commits phase 1 deletes, with how many of those use each; then the
-  // snapshots an earlier, interrupted run's commits left.
-  const candidates = new IdIndex('hex');
-  const deletedUses: number[] = [];
-  sets.commits.forEachKey((bytes, at) => {
-    const snapshot = graph.snapshotNumber(graph.ids.indexOfKey(bytes, at));
-    if (snapshot < 0) return;
-    const number = candidates.addFrom(graph.snapshots, snapshot);
-    deletedUses[number] = (deletedUses[number] ?? 0) + 1;
-  }, (id) => {
-    const snapshot = graph.snapshotNumber(graph.ids.indexOf(id));
-    if (snapshot >= 0) {
+/** What the hub says of a snapshot: how many commits use it, whether a release pins it, whether it has a row. */
+interface SnapshotUse {
+  commits: number;
+  released: boolean;
+  stored: boolean;
+}
+
+async function planSnapshots(
+  ctx: PlanContext, repos: readonly RepoPlanning[], pending: ReadonlyMap<string, string[]>,
+): Promise<PhasePlanned[]> {
+  // Each repo's candidates: the snapshots of the commits phase 1 deletes, with how many of those use
+  // each; then the snapshots an earlier, interrupted run's commits left. All repos' candidates are
+  // numbered in `everyCandidate`, for one pass over the hub's commits.
+  const everyCandidate = new IdIndex('hex');
+  const drafts = repos.map(({ repo, live, sets }) => {
+    const { graph } = live;
+    const candidates = new IdIndex('hex', 64);
+    const deletedUses: number[] = [];
+    const use = (snapshot: number) => {
+      if (snapshot < 0) return;
       const number = candidates.addFrom(graph.snapshots, snapshot);
       deletedUses[number] = (deletedUses[number] ?? 0) + 1;
-    }
+    };
+    sets.commits.forEachKey((bytes, at) => use(graph.snapshotNumber(graph.ids.indexOfKey(bytes, at))),
+      (id) => use(graph.snapshotNumber(graph.ids.indexOf(id))));
+    for (const id of pending.get(repo.repoId) ?? []) candidates.add(id);
+    const numbers = Array.from({ length: candidates.size }, (_, number) => everyCandidate.addFrom(candidates, number));
+    return { candidates, deletedUses, numbers };
   });
-  for (const id of pending) candidates.add(id);
+  const uses = await snapshotUses(ctx.session, everyCandidate);
 
   // A snapshot goes when it has a row, no release pins it, and only commits phase 1 deletes use it.
-  // No index leads from a snapshot to its commits: one pass over the commits counts them.
-  const listed = await session.idRelation(candidates.toList());
-  const snapshots = new IdList('hex');
-  let inUse = 0;
-  let released = 0;
+  return drafts.map(({ candidates, deletedUses, numbers }): PhasePlanned => {
+    const snapshots = new IdList('hex');
+    let inUse = 0;
+    let released = 0;
+    numbers.forEach((everyNumber, number) => {
+      const use = uses[everyNumber]!;
+      if (!use.stored) return;
+      if (use.released) released++;
+      else if (use.commits > (deletedUses[number] ?? 0)) inUse++;
+      else candidates.copyTo(number, snapshots);
+    });
+    const kept: Kept[] = [
+      ...keptLine('in-use', inUse, `${inUse} still used by commits that stay`),
+      ...keptLine('pinned', released, `${released} pinned by a release`),
+    ];
+    return {
+      plan: { phase: 'snapshots', refs: 0, rows: snapshots.size, bytes: 0, blobs: 0, kept,
+        items: smallest(snapshots, ctx.itemLimit).map((id) => ({ id })) },
+      sets: { snapshots },
+    };
+  });
+}
+
+/**
+ * How the hub uses each of `snapshots`, by number. No index leads from a snapshot to its commits:
+ * one pass over the hub's commits counts them, for every repo of a batch at once.
+ */
+async function snapshotUses(session: Session, snapshots: IdIndex): Promise<SnapshotUse[]> {
+  const uses: SnapshotUse[] = [];
+  if (snapshots.size === 0) return uses;
+  const listed = await session.idRelation(snapshots.toList());
   await readCopy(session.copyOut(`
       select g.id, count(c.commit_id), g.id in (select snapshot_id from musehub_releases where snapshot_id is not null),
              exists (select 1 from musehub_snapshots s where s.snapshot_id = g.id)
       from ${listed} g left join musehub_commits c on c.snapshot_id = g.id group by g.id`), (row) => {
-    if (!row.bool(3)) return;
-    const number = candidates.indexOfText(row.buf, row.starts[0]!, row.ends[0]!);
-    if (row.bool(2)) released++;
-    else if (row.int(1) > (deletedUses[number] ?? 0)) inUse++;
-    else candidates.copyTo(number, snapshots);
+    const number = snapshots.indexOfText(row.buf, row.starts[0]!, row.ends[0]!);
+    uses[number] = { commits: row.int(1), released: row.bool(2), stored: row.bool(3) };
   });
-  const kept: Kept[] = [
-    ...keptLine('in-use', inUse, `${inUse} still used by commits that stay`),
-    ...keptLine('pinned', released, `${released} pinned by a release`),
-  ];
-  return {
-    plan: { phase: 'snapshots', refs: 0, rows: snapshots.size, bytes: 0, blobs: 0, kept,
-      items: [...snapshots.first(ctx.itemLimit)].sort().map((id) => ({ id })) },
-    sets: { snapshots },
-  };
+  return uses;
 }
 
 export async function applySnapshots(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied> {

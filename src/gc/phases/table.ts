@@ -6,12 +6,13 @@
  */
 import type { LiveSet } from '../live-set.js';
 import type { IdList, IdShape } from '../packed-ids.js';
-import type { Kept, PhaseName, PlanSets, RunResult } from '../types.js';
+import type { Session } from '../session.js';
+import type { Kept, PhaseName, PlanClock, PlanSets, RepoIdentity, RunResult } from '../types.js';
 import { applyCache, prepareCache } from './cache.js';
 import { applyCommits, explainCommitRefs, explainCommits, prepareCommits } from './commits.js';
 import { applyObjects, explainObjects, prepareObjects } from './objects.js';
 import { applyRefs, explainObjectRefs, prepareRefs } from './refs.js';
-import { keptLine, type ApplyContext, type PhaseApplied, type PlanContext, type PlanStep, type PrepareContext } from './runtime.js';
+import { keptLine, type ApplyContext, type PhaseApplied, type PlanStep, type PrepareContext } from './runtime.js';
 import { applySnapshots, prepareSnapshots } from './snapshots.js';
 
 /** The counts of a run result, one per set. */
@@ -30,7 +31,7 @@ export interface PhaseSet {
   one: string;
   many: string;
   /** Why ids a plan listed are not garbage in a plan derived since, when the hub changed. */
-  dropped(ctx: Pick<PlanContext, 'session' | 'repo' | 'clock'> & { live: LiveSet }, ids: IdList): Promise<Kept[]>;
+  dropped(ctx: { session: Session; repo: RepoIdentity; clock: PlanClock; live: LiveSet }, ids: IdList): Promise<Kept[]>;
 }
 
 export interface Phase {
