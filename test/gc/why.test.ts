@@ -180,7 +180,7 @@ describe.each(await testTargets())('why on $name', (target) => {
     });
     const answer = await why(orphanObject, 'lowend/torn');
     expect(answer).toMatchObject({ fate: 'kept', phase: 'refs', reason: 'refused',
-      refusal: expect.stringMatching(/^live snapshot \w+ manifest is not a map/) });
+      refusal: expect.stringMatching(/^live snapshot \w+ manifest is an array, not a map/) });
     expect(said(answer)).toMatch(/^phase 3 object refs refuses: live snapshot /);
   });
 });
