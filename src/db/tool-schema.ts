@@ -1,6 +1,6 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
- * deletion journal, work pending between phases, cached repo estimates, each repo's last
+ * deletion journal and the entries operators dropped from it, work pending between phases, cached repo estimates, each repo's last
  * integrity check, each sweep's outcome, the hub's id and hub passes. Entities describe them;
  * migrations (db/migrations, shipped in the build) create and evolve them on first use.
  * MuseHub's own tables are never touched.
@@ -12,6 +12,7 @@ import type { SweepResult } from '../gc/sweep/types.js';
 import { Checks } from './migrations/checks.js';
 import { HubPasses } from './migrations/hub-passes.js';
 import { JournalPerChunk } from './migrations/journal-per-chunk.js';
+import { JournalStore } from './migrations/journal-store.js';
 import { Sweeps } from './migrations/sweeps.js';
 import { V01Tables } from './migrations/v0-1-tables.js';
 
@@ -64,6 +65,28 @@ export const GcJournalEntry = defineEntity({
     createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
+    /** The identity of the store the blobs are in (BlobStore.identity); null when written before stores were recorded. */
+    store: p.text().nullable(),
+  },
+});
+
+/** Blobs an operator took out of the journal (`musehub-gc journal drop`): what, whose, when and why. */
+export const GcJournalDrop = defineEntity({
+  name: 'GcJournalDrop',
+  tableName: 'musehub_gc_journal_drops',
+  properties: {
+    dropId: p.bigint('string').primary().autoincrement(),
+    droppedAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+    osUser: p.string().columnType('varchar(255)'),
+    host: p.string().columnType('varchar(255)'),
+    entryId: p.bigint('string'),
+    runId: p.string().columnType('varchar(36)'),
+    kind: p.string().columnType('varchar(10)'),
+    store: p.text().nullable(),
+    blobIds: p.array().columnType('text[]'),
+    storageUris: p.array().columnType('text[]'),
+    sizes: p.array().columnType('bigint[]'),
+    reason: p.text(),
   },
 });
 
@@ -167,7 +190,7 @@ export const GcPass = defineEntity({
   },
 });
 
-export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcCheck, GcSweep, GcHub, GcPass];
+export const toolEntities = [GcRun, GcJournalEntry, GcJournalDrop, GcPending, GcEstimate, GcCheck, GcSweep, GcHub, GcPass];
 
 /** The tool's migrations, oldest first; their names are what musehub_gc_migrations records. */
 export const toolMigrations = {
@@ -180,6 +203,7 @@ export const toolMigrations = {
       { name: '20261215-checks', class: Checks },
       { name: '20261220-sweeps', class: Sweeps },
       { name: '20261222-hub-passes', class: HubPasses },
+      { name: '20261223-journal-store', class: JournalStore },
     ],
     silent: true,
     snapshot: false,
