@@ -50,14 +50,15 @@ export async function drainJournal(
     : options.repoId !== undefined ? ['run_id in (select run_id from musehub_gc_runs where repo_id = ?)', [options.repoId]]
       : ['true', []];
   const drained = nothingDrained();
-  const { entries: elsewhere, blobs: elsewhereBlobs } = await session.one<{ entries: number; blobs: number }>(`
-    select count(*)::int as entries, coalesce(sum(cardinality(blob_ids)), 0)::int as blobs from musehub_gc_journal
-    where ${runs} and store is distinct from ?`, [...runScope, store.identity]);
-  drained.leftAlone = { entries: elsewhere, blobs: elsewhereBlobs };
+  const { total, ...leftAlone } = await session.one<{ total: number; entries: number; blobs: number }>(`
+    select coalesce(sum(cardinality(blob_ids)) filter (where ours), 0)::int as total,
+      (count(*) filter (where not ours))::int as entries,
+      coalesce(sum(cardinality(blob_ids)) filter (where not ours), 0)::int as blobs
+    from (select blob_ids, store is not distinct from ? as ours from musehub_gc_journal where ${runs}) as scoped`,
+  [store.identity, ...runScope]);
+  drained.leftAlone = leftAlone;
   const filter = `${runs} and store = ?`;
   const scope = [...runScope, store.identity];
-  const { total } = await session.one<{ total: number }>(
-    `select coalesce(sum(cardinality(blob_ids)), 0)::int as total from musehub_gc_journal where ${filter}`, scope);
   let after = '0';
   let done = 0;
   for (;;) {
@@ -123,7 +124,8 @@ async function drainEntry(session: Session, store: BlobStore, entry: Entry, drai
     } else {
       const error = outcome.error ?? 'unknown error';
       failed.push({ ...blob, error });
-      drained.errors.push(`blob ${blob.ref.id} not deleted: ${error} (kept in the journal)`);
+      const kept = outcome.refused ? 'kept in the journal: musehub-gc journal drop refused takes it out' : 'kept in the journal';
+      drained.errors.push(`blob ${blob.ref.id} not deleted: ${error} (${kept})`);
     }
   }
   await time('journal', async () => {

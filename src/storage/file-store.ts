@@ -203,8 +203,7 @@ export class FileBlobStore implements BlobStore {
       if (!info) return { ref, deleted: true, alreadyGone: true };
       if (info.isDirectory()) return { ref, deleted: false, error: `EISDIR: ${key} is a directory, not a blob` };
       if (!info.isFile()) {
-        return { ref, deleted: false, refused: true, error: `refused: ${key} is not a regular file: the store deletes ` +
-          'only blobs; the journal keeps it (musehub-gc journal)' };
+        return { ref, deleted: false, refused: true, error: `refused: ${key} is not a regular file: the store deletes only blobs` };
       }
       return { dir, file };
     } catch (error) {

@@ -37,8 +37,7 @@ export function locateBlob(ref: BlobRef, kind: 'file' | 's3'): BlobLocation {
  */
 export function checkDeletable(key: string, prefix: string, uri: string): string {
   if (!key.startsWith(prefix + OBJECTS_PREFIX)) {
-    throw new RefusedError(`refused: ${uri} is outside ${prefix}${OBJECTS_PREFIX}, the only place the store deletes; ` +
-      'the journal keeps it (musehub-gc journal)');
+    throw new RefusedError(`refused: ${uri} is outside ${prefix}${OBJECTS_PREFIX}, the only place the store deletes`);
   }
   return key;
 }

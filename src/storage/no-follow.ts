@@ -80,6 +80,5 @@ export class NoFollowDirs {
 }
 
 function throughLink(dir: string): RefusedError {
-  return new RefusedError(`refused: ${dir} is a symbolic link: the store deletes nothing through a link; ` +
-    'the journal keeps it (musehub-gc journal)');
+  return new RefusedError(`refused: ${dir} is a symbolic link: the store deletes nothing through a link`);
 }
