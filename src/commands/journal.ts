@@ -40,12 +40,14 @@ export const journalCommand: Command = {
     if (action === undefined || action === 'dropped') {
       if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; usage: ${USAGE}`);
       if (args.values.yes) throw new UsageError(`--yes is for journal drop; usage: ${USAGE}`);
-      return withService(settings, graceSeconds, (service) => (action ? listDrops(service, json) : listEntries(service, json)));
+      return withService(settings, graceSeconds,
+        (service) => (action ? listDrops(service, json) : listEntries(service, json)));
     }
     if (action !== 'drop') throw new UsageError(`no journal action ${JSON.stringify(action)}; usage: ${USAGE}`);
     const target = dropTarget(rest);
     if (!args.values.yes && !(process.stdin.isTTY && process.stderr.isTTY)) {
-      throw new UsageError('journal drop asks first and there is no terminal to ask on: pass --yes to drop without asking');
+      throw new UsageError('journal drop asks first and there is no terminal to ask on: ' +
+        'pass --yes to drop without asking');
     }
     return withService(settings, graceSeconds, (service) => drop(service, target, !args.values.yes, json));
   },
@@ -66,7 +68,9 @@ async function listEntries(service: GcService, json: boolean): Promise<number> {
     printJson(entries);
     return EXIT.done;
   }
-  if (!service.canCollect) note('no blob store configured: which entries are another store\'s cannot be told (set MUSEHUB_STORAGE)');
+  if (!service.canCollect) {
+    note('no blob store configured: which entries are another store\'s cannot be told (set MUSEHUB_STORAGE)');
+  }
   if (entries.length === 0) {
     say('the journal is empty');
     return EXIT.done;
@@ -80,12 +84,14 @@ async function listEntries(service: GcService, json: boolean): Promise<number> {
     say(`    ${entry.why}`);
     if (entry.store !== null) say(`    store: ${entry.store}`);
     for (const blob of entry.refused.slice(0, REFUSED_SHOWN)) say(`    refused: ${blob.storageUri ?? blob.id}`);
-    if (entry.refused.length > REFUSED_SHOWN) say(`    … and ${entry.refused.length - REFUSED_SHOWN} more (--json lists them all)`);
+    const unshown = entry.refused.length - REFUSED_SHOWN;
+    if (unshown > 0) say(`    … and ${unshown} more (--json lists them all)`);
   });
   const stuck = entries.filter((entry) => STUCK.has(entry.status));
   const blobs = entries.reduce((sum, entry) => sum + entry.blobs, 0);
-  say(`${counted(entries.length, 'entry', 'entries')} (${counted(blobs, 'blob')}); ${stuck.length} that this store will ` +
-    'never delete: musehub-gc journal drop <entry-id>… (or refused) takes them out');
+  say(`${counted(entries.length, 'entry', 'entries')} (${counted(blobs, 'blob')}); ` +
+    `${stuck.length} that this store will never delete: ` +
+    'musehub-gc journal drop <entry-id>… (or refused) takes them out');
   return EXIT.done;
 }
 
@@ -105,7 +111,8 @@ async function drop(service: GcService, target: JournalDropTarget, ask: boolean,
   if (json) printJson(dropped);
   else {
     say(`dropped ${counted(dropped.blobs, 'blob')} (${formatBytes(dropped.bytes)}) from ` +
-      `${counted(dropped.entries, 'journal entry', 'journal entries')}, deleting none; recorded: musehub-gc journal dropped`);
+      `${counted(dropped.entries, 'journal entry', 'journal entries')}, deleting none; ` +
+      'recorded: musehub-gc journal dropped');
   }
   return EXIT.done;
 }
@@ -116,16 +123,20 @@ async function dropQuestion(service: GcService, target: JournalDropTarget): Prom
   if ('refused' in target) {
     const refused = entries.flatMap((entry) => entry.refused);
     if (refused.length === 0) return undefined;
-    return `Drop ${counted(refused.length, 'blob')} the store refuses from the journal (their blobs stay where they are)? [y/N] `;
+    return `Drop ${counted(refused.length, 'blob')} the store refuses from the journal ` +
+      '(their blobs stay where they are)? [y/N] ';
   }
   const named = entries.filter((entry) => target.entryIds.includes(entry.entryId));
-  for (const entry of named) note(`entry ${entry.entryId}: ${entry.kind}, ${counted(entry.blobs, 'blob')}, ${entry.status}: ${entry.why}`);
+  for (const entry of named) {
+    note(`entry ${entry.entryId}: ${entry.kind}, ${counted(entry.blobs, 'blob')}, ${entry.status}: ${entry.why}`);
+  }
   const pending = named.filter((entry: JournalEntryView) => !STUCK.has(entry.status));
   if (pending.length > 0) {
     note(`warning: resume would still delete the blobs of entry ${pending.map((entry) => entry.entryId).join(', ')}; ` +
       'dropped, they wait for sweep');
   }
-  return `Drop ${counted(target.entryIds.length, 'journal entry', 'journal entries')} (their blobs stay where they are)? [y/N] `;
+  return `Drop ${counted(target.entryIds.length, 'journal entry', 'journal entries')} ` +
+    '(their blobs stay where they are)? [y/N] ';
 }
 
 async function listDrops(service: GcService, json: boolean): Promise<number> {
@@ -140,7 +151,8 @@ async function listDrops(service: GcService, json: boolean): Promise<number> {
   }
   for (const dropped of drops) {
     say(`${dropped.droppedAt} ${dropped.droppedBy} dropped ${counted(dropped.blobIds.length, 'blob')} ` +
-      `(${formatBytes(dropped.bytes)}) of entry ${dropped.entryId} (${dropped.kind}, run ${dropped.runId}): ${dropped.reason}`);
+      `(${formatBytes(dropped.bytes)}) of entry ${dropped.entryId} (${dropped.kind}, run ${dropped.runId}): ` +
+      dropped.reason);
   }
   return EXIT.done;
 }

@@ -1,7 +1,7 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
- * deletion journal and the entries operators dropped from it, work pending between phases, cached repo estimates, each repo's last
- * integrity check, each sweep's outcome, the hub's id and hub passes. Entities describe them;
+ * deletion journal and the entries operators dropped from it, work pending between phases,
+ * cached repo estimates, each repo's last integrity check, each sweep's outcome, the hub's id and hub passes. Entities describe them;
  * migrations (db/migrations, shipped in the build) create and evolve them on first use.
  * MuseHub's own tables are never touched.
  */
@@ -65,7 +65,7 @@ export const GcJournalEntry = defineEntity({
     createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
-    /** The identity of the store the blobs are in (BlobStore.identity); null when written before stores were recorded. */
+    /** The identity of the store the blobs are in (BlobStore.identity); null when written before stores were. */
     store: p.text().nullable(),
   },
 });
@@ -190,7 +190,9 @@ export const GcPass = defineEntity({
   },
 });
 
-export const toolEntities = [GcRun, GcJournalEntry, GcJournalDrop, GcPending, GcEstimate, GcCheck, GcSweep, GcHub, GcPass];
+export const toolEntities = [
+  GcRun, GcJournalEntry, GcJournalDrop, GcPending, GcEstimate, GcCheck, GcSweep, GcHub, GcPass,
+];
 
 /** The tool's migrations, oldest first; their names are what musehub_gc_migrations records. */
 export const toolMigrations = {

@@ -82,6 +82,8 @@ interface EntryRow {
   sizes: number[];
 }
 
+type DropRows = { rows: Array<Omit<JournalDrop, 'droppedAt'> & { droppedAt: Date }> };
+
 const ENTRY_COLUMNS = `entry_id::text as entry_id, run_id, kind, store, created_at, attempts, last_error, blob_ids,
   storage_uris, sizes::float8[] as sizes`;
 /** Entries read at once: each holds up to a deleting chunk (10,000 blobs). */
@@ -105,11 +107,15 @@ export async function listJournal(db: Database, store: BlobStore | undefined): P
 }
 
 /** Drops entries from the journal into its drop history; a UsageError, dropping nothing, for an id not there. */
-export async function dropJournal(db: Database, store: BlobStore | undefined, target: JournalDropTarget): Promise<JournalDropped> {
+export async function dropJournal(
+  db: Database, store: BlobStore | undefined, target: JournalDropTarget,
+): Promise<JournalDropped> {
   const session = await Session.open(db);
   try {
     if ('entryIds' in target) return await dropEntries(session, store, target.entryIds);
-    if (!store) throw new UsageError('dropping what the store refuses needs the store: set MUSEHUB_STORAGE or --storage');
+    if (!store) {
+      throw new UsageError('dropping what the store refuses needs the store: set MUSEHUB_STORAGE or --storage');
+    }
     return await dropRefused(session, store);
   } finally {
     await session.close();
@@ -122,19 +128,24 @@ export async function listJournalDrops(db: Database): Promise<JournalDrop[]> {
     select drop_id::text as "dropId", dropped_at as "droppedAt", os_user || '@' || host as "droppedBy",
       entry_id::text as "entryId", run_id as "runId", kind, store, blob_ids as "blobIds", storage_uris as "storageUris",
       (select coalesce(sum(size), 0) from unnest(sizes) as size)::float8 as bytes, reason
-    from musehub_gc_journal_drops order by drop_id`) as { rows: Array<Omit<JournalDrop, 'droppedAt'> & { droppedAt: Date }> };
+    from musehub_gc_journal_drops order by drop_id`) as DropRows;
   return rows.map((row) => ({ ...row, droppedAt: new Date(row.droppedAt).toISOString() }));
 }
 
-async function dropEntries(session: Session, store: BlobStore | undefined, entryIds: string[]): Promise<JournalDropped> {
+async function dropEntries(
+  session: Session, store: BlobStore | undefined, entryIds: string[],
+): Promise<JournalDropped> {
   const malformed = entryIds.find((id) => !/^[1-9]\d{0,17}$/.test(id));
-  if (malformed !== undefined) throw new UsageError(`'${malformed}' is not a journal entry id: musehub-gc journal lists them`);
+  if (malformed !== undefined) {
+    throw new UsageError(`'${malformed}' is not a journal entry id: musehub-gc journal lists them`);
+  }
   return session.transaction(async () => {
     const rows = await session.rows<EntryRow>(`select ${ENTRY_COLUMNS} from musehub_gc_journal
       where entry_id = any(?::bigint[]) order by entry_id for update`, [entryIds]);
     const missing = entryIds.filter((id) => !rows.some((row) => row.entry_id === id));
     if (missing.length > 0) {
-      throw new UsageError(`no journal entry ${missing.join(', ')} (nothing was dropped): musehub-gc journal lists them`);
+      throw new UsageError(`no journal entry ${missing.join(', ')} (nothing was dropped): ` +
+        'musehub-gc journal lists them');
     }
     const dropped = { entries: 0, blobs: 0, bytes: 0 };
     for (const row of rows) {
@@ -168,7 +179,8 @@ async function dropRefused(session: Session, store: BlobStore): Promise<JournalD
         } else {
           await session.execute(`update musehub_gc_journal set blob_ids = ?::text[], storage_uris = ?::text[],
             sizes = ?::bigint[] where entry_id = ?::bigint`,
-          [kept.map((i) => row.blob_ids[i]), kept.map((i) => row.storage_uris[i] ?? null), kept.map((i) => row.sizes[i]), row.entry_id]);
+          [kept.map((i) => row.blob_ids[i]), kept.map((i) => row.storage_uris[i] ?? null),
+            kept.map((i) => row.sizes[i]), row.entry_id]);
         }
         const reasons = [...new Set(refused.map((blob) => blob.reason))];
         await recordDrop(session, row, [...gone], `refused by ${store.identity}: ${reasons.join('; ')}`);
@@ -181,7 +193,8 @@ async function dropRefused(session: Session, store: BlobStore): Promise<JournalD
 async function recordDrop(session: Session, row: EntryRow, indexes: number[], reason: string): Promise<void> {
   const { user, host } = operator();
   await session.execute(`
-    insert into musehub_gc_journal_drops (os_user, host, entry_id, run_id, kind, store, blob_ids, storage_uris, sizes, reason)
+    insert into musehub_gc_journal_drops
+      (os_user, host, entry_id, run_id, kind, store, blob_ids, storage_uris, sizes, reason)
     values (?, ?, ?::bigint, ?, ?, ?, ?::text[], ?::text[], ?::bigint[], ?)`,
   [user, host, row.entry_id, row.run_id, row.kind, row.store, indexes.map((i) => row.blob_ids[i]),
     indexes.map((i) => row.storage_uris[i] ?? null), indexes.map((i) => row.sizes[i]), reason]);
@@ -199,12 +212,15 @@ function viewOf(row: EntryRow, store: BlobStore | undefined): JournalEntryView {
   const [status, why]: [JournalEntryStatus, string] =
     row.store === null ? ['no-store', 'names no store (written before entries recorded theirs): no store deletes it']
       : store !== undefined && !ours ? ['other-store', `belongs to another store, ${row.store}`]
-        : refused.length > 0 ? ['refused', `the store refuses ${counted(refused.length, 'blob')}: ${refused[0]!.reason}`]
-          : row.attempts > 0 ? ['failing', `${counted(row.attempts, 'attempt')} failed, last: ${row.last_error ?? 'no error kept'}`]
+        : refused.length > 0
+          ? ['refused', `the store refuses ${counted(refused.length, 'blob')}: ${refused[0]!.reason}`]
+          : row.attempts > 0
+            ? ['failing', `${counted(row.attempts, 'attempt')} failed, last: ${row.last_error ?? 'no error kept'}`]
             : ['pending', 'not tried yet (a run in flight, or one stopped before deleting): resume deletes it'];
   return {
-    entryId: row.entry_id, runId: row.run_id, kind: row.kind, store: row.store, createdAt: new Date(row.created_at).toISOString(),
-    attempts: row.attempts, lastError: row.last_error, blobs: row.blob_ids.length,
+    entryId: row.entry_id, runId: row.run_id, kind: row.kind, store: row.store,
+    createdAt: new Date(row.created_at).toISOString(), attempts: row.attempts, lastError: row.last_error,
+    blobs: row.blob_ids.length,
     bytes: row.sizes.reduce((sum, size) => sum + size, 0), status, why, refused,
   };
 }

@@ -92,7 +92,8 @@ export function leftAloneWarning(drained: Drained, store: BlobStore): string | u
 
 /** Records the store an entry's blobs are in, in the transaction that wrote it. */
 export async function stampStore(session: Session, entryId: string, store: BlobStore): Promise<void> {
-  await session.execute('update musehub_gc_journal set store = ? where entry_id = ?::bigint', [store.identity, entryId]);
+  await session.execute('update musehub_gc_journal set store = ? where entry_id = ?::bigint',
+    [store.identity, entryId]);
 }
 
 /** Deletes the blobs of one journal entry (a phase's chunk, just committed), adding to `drained`. */
@@ -124,7 +125,9 @@ async function drainEntry(session: Session, store: BlobStore, entry: Entry, drai
     } else {
       const error = outcome.error ?? 'unknown error';
       failed.push({ ...blob, error });
-      const kept = outcome.refused ? 'kept in the journal: musehub-gc journal drop refused takes it out' : 'kept in the journal';
+      const kept = outcome.refused
+        ? 'kept in the journal: musehub-gc journal drop refused takes it out'
+        : 'kept in the journal';
       drained.errors.push(`blob ${blob.ref.id} not deleted: ${error} (${kept})`);
     }
   }

@@ -157,6 +157,8 @@ export interface Resumed extends Drained {
 }
 
 export type { RunOptions, RunResult, RunTarget };
-export type { JournalDrop, JournalDropped, JournalDropTarget, JournalEntryStatus, JournalEntryView, RefusedBlob } from './journal-entries.js';
+export type {
+  JournalDrop, JournalDropped, JournalDropTarget, JournalEntryStatus, JournalEntryView, RefusedBlob,
+} from './journal-entries.js';
 export type { CheckEvent, CheckOptions, CheckProblem, CheckRecord, CheckReport, CheckTarget, ProblemKind, RepoCheck } from './check/types.js';
 export type { SweepEvent, SweepFound, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';

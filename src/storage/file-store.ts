@@ -203,7 +203,8 @@ export class FileBlobStore implements BlobStore {
       if (!info) return { ref, deleted: true, alreadyGone: true };
       if (info.isDirectory()) return { ref, deleted: false, error: `EISDIR: ${key} is a directory, not a blob` };
       if (!info.isFile()) {
-        return { ref, deleted: false, refused: true, error: `refused: ${key} is not a regular file: the store deletes only blobs` };
+        const error = `refused: ${key} is not a regular file: the store deletes only blobs`;
+        return { ref, deleted: false, refused: true, error };
       }
       return { dir, file };
     } catch (error) {

@@ -233,8 +233,8 @@ export class S3BlobStore implements BlobStore {
   private deletable(ref: BlobRef): { bucket: string; key: string } {
     const { bucket, key } = this.resolve(ref);
     if (bucket !== this.location.bucket && !this.location.allowBuckets.includes(bucket)) {
-      throw new RefusedError(`refused: s3://${bucket}/${key} is in bucket ${bucket}, not the store's ${this.location.bucket}: ` +
-        `if this hub keeps blobs there, add allow-bucket=${bucket} to the storage URL`);
+      throw new RefusedError(`refused: s3://${bucket}/${key} is in bucket ${bucket}, ` +
+        `not the store's ${this.location.bucket}: if this hub keeps blobs there, add allow-bucket=${bucket} to the storage URL`);
     }
     return { bucket, key: checkDeletable(key, this.location.prefix, `s3://${bucket}/${key}`) };
   }

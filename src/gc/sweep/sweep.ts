@@ -98,8 +98,8 @@ async function* deleteCandidates(
         await session.execute(`
           insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
           values (?, ?, ?::text[], ?::text[], ?::bigint[], ?)`,
-        [result.sweepId, STRAY, unnamed.map((key) => key.key), unnamed.map((key) => key.uri), unnamed.map((key) => key.size),
-          ctx.store.identity]);
+        [result.sweepId, STRAY, unnamed.map((key) => key.key), unnamed.map((key) => key.uri),
+          unnamed.map((key) => key.size), ctx.store.identity]);
       }
       return unnamed;
     }));
