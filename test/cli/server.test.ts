@@ -166,7 +166,8 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     [orphanBlob, store.identity]);
     const outcome = await cli(['resume', '--json'], env);
     expect(outcome.code).toBe(0);
-    expect(JSON.parse(outcome.stdout)).toEqual({ blobs: 1, bytes: 3, renamed: 0, errors: [], leftAlone: { entries: 0, blobs: 0 }, warnings: [] });
+    expect(JSON.parse(outcome.stdout)).toEqual({
+      blobs: 1, bytes: 3, renamed: 0, errors: [], leftAlone: { entries: 0, blobs: 0 }, warnings: [] });
     expect(await store.exists({ id: orphanBlob })).toBe(false);
     expect(await column('select unnest(blob_ids) as value from musehub_gc_journal', [])).toEqual([]);
   });

@@ -86,7 +86,9 @@ async function doomedObjects(db: Database): Promise<string[]> {
 }
 
 async function setStorageUris(db: Database, uris: Array<[string, string]>): Promise<void> {
-  for (const [id, uri] of uris) await db.knex().raw('update musehub_objects set storage_uri = ? where object_id = ?', [uri, id]);
+  for (const [id, uri] of uris) {
+    await db.knex().raw('update musehub_objects set storage_uri = ? where object_id = ?', [uri, id]);
+  }
 }
 
 async function journalled(db: Database): Promise<Array<{ blob_ids: string[]; store: string | null }>> {
@@ -112,7 +114,7 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
     for (const dir of [outside, other]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a run refuses a storage_uri through a linked directory and one outside objects/: both files stay, exit 1', async () => {
+  it('a run refuses a storage_uri through a linked directory and one outside objects/: both stay, exit 1', async () => {
     writeFileSync(join(outside, 'x'), 'outside the store');
     symlinkSync(outside, join(hub.root, 'objects', 'link'));
     mkdirSync(join(hub.root, 'keep'));
@@ -133,12 +135,15 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
     expect(result.errors).toEqual(expect.arrayContaining([
       expect.stringMatching(new RegExp(`^blob ${doomed[0]} not deleted: refused: objects/link is a symbolic link: .*` +
         '\\(kept in the journal: musehub-gc journal drop refused takes it out\\)$')),
-      expect.stringMatching(new RegExp(`^blob ${doomed[1]} not deleted: refused: local://keep/important is outside objects/`)),
+      expect.stringMatching(
+        new RegExp(`^blob ${doomed[1]} not deleted: refused: local://keep/important is outside objects/`),
+      ),
     ]));
     // The other two went as always.
     for (const id of doomed.slice(2)) expect(existsSync(join(hub.root, keyForId(id)))).toBe(false);
     const identity = new FileBlobStore(hub.root).identity;
-    expect(await hub.db(journalled)).toEqual([{ blob_ids: expect.arrayContaining(doomed.slice(0, 2)), store: identity }]);
+    expect(await hub.db(journalled)).toEqual([
+      { blob_ids: expect.arrayContaining(doomed.slice(0, 2)), store: identity }]);
   }, SLOW);
 
   it('journal lists the entry as refused, naming each key; resume still refuses them (exit 1)', async () => {
@@ -158,7 +163,8 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
       expect.stringMatching(/^ {4}the store refuses 2 blobs: refused: /),
       `    store: ${new FileBlobStore(hub.root).identity}`,
       ...entry!.refused.map((blob) => `    refused: ${blob.storageUri}`),
-      '1 entry (2 blobs); 1 that this store will never delete: musehub-gc journal drop <entry-id>… (or refused) takes them out',
+      '1 entry (2 blobs); 1 that this store will never delete: ' +
+        'musehub-gc journal drop <entry-id>… (or refused) takes them out',
     ]);
 
     const resumed = await cli(['resume', '--json'], hub.env);
@@ -190,15 +196,16 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
     expect((await cli(['resume'], hub.env)).code).toBe(0);
   }, SLOW);
 
-  it('resume, a run and a sweep against another store leave its entries and say so; its own store deletes them', async () => {
+  it('resume, a run and a sweep against another store leave its entries and say so; its own deletes them', async () => {
     // The same blob in both stores (a copy, a migration): an entry of the hub's store names it.
     const mine = new FileBlobStore(hub.root);
     const copy = new FileBlobStore(other);
     for (const store of [mine, copy]) await store.put({ id: blob }, new Uint8Array([1, 2, 3]));
-    await hub.db((db) => db.knex().raw(`insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
+    await hub.db((db) => db.knex().raw(`
+      insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
       values ('run', 'object', array[?], array[null::text], array[3], ?)`, [blob, mine.identity]));
     const elsewhere = { ...hub.env, MUSEHUB_STORAGE: pathToFileURL(other).href };
-    const leftAlone = new RegExp(`warning: left 1 journal entry \\(1 blob\\) alone: they belong to another store than ` +
+    const leftAlone = new RegExp('warning: left 1 journal entry \\(1 blob\\) alone: they belong to another store than ' +
       `${copy.identity.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, or name none; musehub-gc journal lists them`);
 
     const resumed = await cli(['resume'], elsewhere);
@@ -223,7 +230,7 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
     expect(await copy.exists({ id: blob })).toBe(true);
   }, SLOW);
 
-  it('an entry that names no store (written before stores were recorded) is left to the operator, who drops it by id', async () => {
+  it('an entry that names no store (written before stores were) is left to the operator, who drops it by id', async () => {
     await hub.db((db) => db.knex().raw(`insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
       values ('old-run', 'object', array[?], array[null::text], array[3])`, [blob]));
     const resumed = await cli(['resume', '--json'], hub.env);
@@ -233,7 +240,8 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
 
     const unknown = await cli(['journal', 'drop', '999999', entry!.entryId, '--yes'], hub.env);
     expect(unknown.code).toBe(2);
-    expect(lines(unknown.stderr)).toEqual(['musehub-gc: no journal entry 999999 (nothing was dropped): musehub-gc journal lists them']);
+    expect(lines(unknown.stderr)).toEqual([
+      'musehub-gc: no journal entry 999999 (nothing was dropped): musehub-gc journal lists them']);
     const malformed = await cli(['journal', 'drop', 'all', '--yes'], hub.env);
     expect(malformed.code).toBe(2);
 
@@ -243,7 +251,8 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
     expect(await hub.db(journalled)).toEqual([]);
     const history = await cli(['journal', 'dropped'], hub.env);
     expect(lines(history.stdout).at(-1)).toEqual(expect.stringMatching(
-      new RegExp(`dropped 1 blob \\(3 B\\) of entry ${entry!.entryId} \\(object, run old-run\\): dropped by id: names no store`)));
+      new RegExp(`dropped 1 blob \\(3 B\\) of entry ${entry!.entryId} \\(object, run old-run\\): ` +
+        'dropped by id: names no store')));
   }, SLOW);
 });
 
@@ -277,16 +286,19 @@ describe.each(await serverTarget())('the S3 store deletes only in its bucket and
 
   const env = () => ({ DATABASE_URL: test.url, MUSEHUB_STORAGE: url });
 
-  it('a run refuses another bucket, another prefix and a key outside objects/, per key, and keeps them (exit 1)', async () => {
+  it('a run refuses another bucket, another prefix and a key outside objects/, per key, and keeps them', async () => {
     const outcome = await cli(['run', DEMO.abandonedUpload, '--yes', '--json'], env());
     expect(outcome.code).toBe(1);
     const result = JSON.parse(outcome.stdout) as RunResult;
     expect(result.errors).toHaveLength(3);
     expect(result.errors).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^blob ${doomed[0]} not deleted: refused: s3://other-bucket/.* is in bucket other-bucket, ` +
-        `not the store's ${s3.bucket}: if this hub keeps blobs there, add allow-bucket=other-bucket to the storage URL`)),
-      expect.stringMatching(new RegExp(`^blob ${doomed[1]} not deleted: refused: s3://${s3.bucket}/hub2/objects/.* is outside hub1/objects/`)),
-      expect.stringMatching(new RegExp(`^blob ${doomed[2]} not deleted: refused: s3://${s3.bucket}/backups/db.dump is outside hub1/objects/`)),
+      expect.stringMatching(new RegExp(`^blob ${doomed[0]} not deleted: refused: s3://other-bucket/.* ` +
+        `is in bucket other-bucket, not the store's ${s3.bucket}: ` +
+        'if this hub keeps blobs there, add allow-bucket=other-bucket to the storage URL')),
+      expect.stringMatching(new RegExp(`^blob ${doomed[1]} not deleted: refused: s3://${s3.bucket}/hub2/objects/.* ` +
+        'is outside hub1/objects/')),
+      expect.stringMatching(new RegExp(`^blob ${doomed[2]} not deleted: refused: s3://${s3.bucket}/backups/db.dump ` +
+        'is outside hub1/objects/')),
     ]));
     expect(await s3.keys('other-bucket')).toEqual([`hub1/${keyForId(doomed[0]!)}`]);
     const keys = await s3.keys();
@@ -295,10 +307,11 @@ describe.each(await serverTarget())('the S3 store deletes only in its bucket and
     expect(keys).not.toContain(`hub1/${keyForId(doomed[3]!)}`);
     const journal = (await test.db.knex().raw('select unnest(blob_ids) as id, store from musehub_gc_journal')).rows;
     expect(journal.map((row: { id: string }) => row.id).sort()).toEqual(doomed.slice(0, 3).sort());
-    expect(new Set(journal.map((row: { store: string }) => row.store))).toEqual(new Set([`s3://${s3.bucket}/hub1/ at ${s3.endpoint}`]));
+    expect(new Set(journal.map((row: { store: string }) => row.store)))
+      .toEqual(new Set([`s3://${s3.bucket}/hub1/ at ${s3.endpoint}`]));
   }, SLOW);
 
-  it('allow-bucket lets resume delete in that bucket, under the prefix\'s objects/ only; the rest stay refused', async () => {
+  it('allow-bucket lets resume delete in that bucket, under the prefix\'s objects/ only; the rest stay', async () => {
     const allowed = { ...env(), MUSEHUB_STORAGE: `${url}&allow-bucket=other-bucket` };
     const resumed = await cli(['resume', '--json'], allowed);
     expect(resumed.code).toBe(1);

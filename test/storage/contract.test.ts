@@ -209,8 +209,10 @@ describe('file store specifics', () => {
     const inPlace = { id: 'sha256:ab' };
     const outcomes = await store.deleteMany([throughDir, inPlace]);
     expect(outcomes).toEqual([
-      { ref: throughDir, deleted: false, refused: true, error: expect.stringMatching(/^refused: objects\/link is a symbolic link/) },
-      { ref: inPlace, deleted: false, refused: true, error: expect.stringMatching(/^refused: objects\/sha256_ab is not a regular file/) },
+      { ref: throughDir, deleted: false, refused: true,
+        error: expect.stringMatching(/^refused: objects\/link is a symbolic link/) },
+      { ref: inPlace, deleted: false, refused: true,
+        error: expect.stringMatching(/^refused: objects\/sha256_ab is not a regular file/) },
     ]);
     expect(outcomes.map((o) => o.error)).toEqual([store.deleteRefusal(throughDir), store.deleteRefusal(inPlace)]);
     expect(await readFile(path.join(parent, 'outside', 'x'), 'utf8')).toBe('precious');
@@ -230,7 +232,8 @@ describe('file store specifics', () => {
   it('is known by its root\'s real path, whatever link names it', async () => {
     await mkdir(path.join(parent, 'store'));
     await symlink(path.join(parent, 'store'), path.join(parent, 'alias'));
-    const [direct, aliased] = await Promise.all(['store', 'alias'].map((dir) => openBlobStore(`file://${parent}/${dir}`)));
+    const [direct, aliased] = await Promise.all(
+      ['store', 'alias'].map((dir) => openBlobStore(`file://${parent}/${dir}`)));
     expect(aliased!.identity).toBe(direct!.identity);
     expect(direct!.identity).toBe(`file://${await realpath(path.join(parent, 'store'))}`);
   });

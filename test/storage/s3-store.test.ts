@@ -156,8 +156,10 @@ describe('S3BlobStore delete scope', () => {
     const outcomes = await hub1.deleteMany(refs);
     expect(s3.faults.count.deleteRequests).toBe(0);
     expect(outcomes.map((o) => [o.deleted, o.refused, o.error])).toEqual([
-      [false, true, expect.stringMatching(/^refused: s3:\/\/scope-other\/.* is in bucket scope-other, not the store's scope-blobs: .*allow-bucket=scope-other/)],
-      [false, true, expect.stringMatching(/^refused: s3:\/\/scope-blobs\/hub2\/objects\/.* is outside hub1\/objects\//)],
+      [false, true, expect.stringMatching(
+        /^refused: s3:\/\/scope-other\/.* is in bucket scope-other, not the store's scope-blobs: .*allow-bucket=scope-other/)],
+      [false, true, expect.stringMatching(
+        /^refused: s3:\/\/scope-blobs\/hub2\/objects\/.* is outside hub1\/objects\//)],
       [false, true, expect.stringMatching(/^refused: s3:\/\/scope-blobs\/backups\/db.dump is outside hub1\/objects\//)],
       [false, true, expect.stringMatching(/is outside hub1\/objects\//)],
     ]);
@@ -170,7 +172,8 @@ describe('S3BlobStore delete scope', () => {
     // An allowed bucket, under the same prefix's objects/ only; the allowance is not part of the store's identity.
     const allowed = await openBlobStore(url('prefix=hub1&allow-bucket=scope-other'), { retry: FAST_RETRY });
     const [outside] = await allowed.deleteMany([{ id: id(6), storageUri: 's3://scope-other/backups/x' }]);
-    expect(outside).toMatchObject({ deleted: false, refused: true, error: expect.stringMatching(/outside hub1\/objects\//) });
+    expect(outside).toMatchObject({
+      deleted: false, refused: true, error: expect.stringMatching(/outside hub1\/objects\//) });
     expect((await allowed.deleteMany([refs[0]!]))[0]).toMatchObject({ deleted: true });
     expect(await s3.keys('scope-other')).toEqual([]);
     expect(hub1.identity).toBe(`s3://scope-blobs/hub1/ at ${s3.endpoint}`);
