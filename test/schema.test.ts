@@ -28,7 +28,7 @@ describe.each(await testTargets())('MuseHub schema on $name', (target) => {
     const rows = (await test.db.knex().raw('select name from musehub_gc_migrations order by id')).rows;
     expect(rows.map((row: { name: string }) => row.name)).toEqual(['20261101-v0.1-tables', '20261202-journal-per-chunk',
       '20261215-checks', '20261220-sweeps', '20261222-hub-passes', '20261223-estimate-deletes',
-      '20261230-plan-key']);
+      '20261223-journal-store', '20261230-plan-key']);
   });
 });
 
@@ -39,7 +39,7 @@ describe.each(await serverTarget())('a hub musehub-gc 0.1 ran on, on $name', (ta
     const url = test.url;
     try {
       // Back to what 0.1 left: its own tables, as it created them, with a run and a journal of three blobs.
-      await test.db.knex().raw('drop table musehub_gc_runs, musehub_gc_journal, musehub_gc_pending, musehub_gc_estimates, musehub_gc_checks, musehub_gc_sweeps, musehub_gc_hub, musehub_gc_plan_key, musehub_gc_passes, musehub_gc_migrations');
+      await test.db.knex().raw('drop table musehub_gc_runs, musehub_gc_journal, musehub_gc_journal_drops, musehub_gc_pending, musehub_gc_estimates, musehub_gc_checks, musehub_gc_sweeps, musehub_gc_hub, musehub_gc_plan_key, musehub_gc_passes, musehub_gc_migrations');
       await test.db.knex().raw(V01_DDL);
       await test.db.knex().raw(`insert into musehub_gc_runs (run_id, repo_id, repo_name, os_user, host, dry_run, grace_seconds, outcome)
         values ('old-run', 'r', 'a/b', 'ops', 'box', false, 3600, 'done')`);

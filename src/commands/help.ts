@@ -3,6 +3,7 @@ import { checkCommand } from './check.js';
 import type { Command } from './command.js';
 import { demoCommand } from './demo.js';
 import { historyCommand } from './history.js';
+import { journalCommand } from './journal.js';
 import { planCommand } from './plan.js';
 import { reposCommand } from './repos.js';
 import { resumeCommand } from './resume.js';
@@ -12,7 +13,7 @@ import { whyCommand } from './why.js';
 
 /** The headless commands, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [reposCommand, planCommand, whyCommand, runCommand, historyCommand,
-  resumeCommand, checkCommand, sweepCommand, demoCommand];
+  resumeCommand, journalCommand, checkCommand, sweepCommand, demoCommand];
 
 const GLOBAL_HELP = [
   'Options (every command):',
@@ -21,7 +22,9 @@ const GLOBAL_HELP = [
   '  --storage URL       the blob store (file:///abs/dir or s3://bucket?endpoint=…&region=…&prefix=…);',
   '                      else $MUSEHUB_STORAGE; the embedded hub defaults to its own blobs/ directory.',
   '                      On a server without one, repos/plan/history/check work; run, resume, sweep',
-  '                      and check --blobs need it',
+  '                      and check --blobs need it. Blobs are deleted only under objects/ of the',
+  '                      directory, or of the bucket and prefix; &allow-bucket=NAME (repeatable) adds',
+  '                      a bucket, under the same prefix (docs/storage-safety.md)',
   '  --grace DURATION    rows younger than this are never deleted (0, 30m, 1h, 2d; default 1h; sweep: 24h)',
   '  -h, --help          this help, or a command\'s: musehub-gc <command> --help',
   '  --version           the version',

@@ -22,6 +22,7 @@ export const TOOL_MIGRATIONS = [
     name: '20261223-estimate-deletes',
     load: async () => (await import('./migrations/estimate-deletes.js')).EstimateDeletes,
   },
+  { name: '20261223-journal-store', load: async () => (await import('./migrations/journal-store.js')).JournalStore },
   { name: '20261230-plan-key', load: async () => (await import('./migrations/plan-key.js')).PlanKey },
 ] as const;
 

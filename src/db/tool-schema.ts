@@ -1,9 +1,9 @@
 /**
  * The tables musehub-gc keeps for itself beside MuseHub's: run history, the blob
- * deletion journal, work pending between phases, cached repo estimates, each repo's last
- * integrity check, each sweep's outcome, the hub's id, its plan-signing key and hub passes. Entities
- * describe them; migrations (db/migrations, shipped in the build, listed in start-state.ts) create and
- * evolve them on first use.
+ * deletion journal and the entries operators dropped from it, work pending between phases, cached
+ * repo estimates, each repo's last integrity check, each sweep's outcome, the hub's id, its
+ * plan-signing key and hub passes. Entities describe them; migrations (db/migrations, shipped in the
+ * build, listed in start-state.ts) create and evolve them on first use.
  * MuseHub's own tables are never touched.
  */
 import { defineEntity, p } from '@mikro-orm/core';
@@ -67,6 +67,28 @@ export const GcJournalEntry = defineEntity({
     createdAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
+    /** The identity of the store the blobs are in (BlobStore.identity); null when written before stores were. */
+    store: p.text().nullable(),
+  },
+});
+
+/** Blobs an operator took out of the journal (`musehub-gc journal drop`): what, whose, when and why. */
+export const GcJournalDrop = defineEntity({
+  name: 'GcJournalDrop',
+  tableName: 'musehub_gc_journal_drops',
+  properties: {
+    dropId: p.bigint('string').primary().autoincrement(),
+    droppedAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
+    osUser: p.string().columnType('varchar(255)'),
+    host: p.string().columnType('varchar(255)'),
+    entryId: p.bigint('string'),
+    runId: p.string().columnType('varchar(36)'),
+    kind: p.string().columnType('varchar(10)'),
+    store: p.text().nullable(),
+    blobIds: p.array().columnType('text[]'),
+    storageUris: p.array().columnType('text[]'),
+    sizes: p.array().columnType('bigint[]'),
+    reason: p.text(),
   },
 });
 
@@ -185,7 +207,9 @@ export const GcPass = defineEntity({
   },
 });
 
-export const toolEntities = [GcRun, GcJournalEntry, GcPending, GcEstimate, GcCheck, GcSweep, GcHub, GcPlanKey, GcPass];
+export const toolEntities = [
+  GcRun, GcJournalEntry, GcJournalDrop, GcPending, GcEstimate, GcCheck, GcSweep, GcHub, GcPlanKey, GcPass,
+];
 
 /** How MikroORM keeps the tool's migrations, for MikroORM.init; the list itself comes with the Migrator. */
 export const toolMigrationsConfig = {

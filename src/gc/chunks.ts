@@ -7,7 +7,7 @@
  * runs every chunk in its one transaction, on one connection, and deletes no blob.
  */
 import type { BlobStore } from '../storage/blob-store.js';
-import { drainEntryById, nothingDrained, type Drained } from './journal.js';
+import { drainEntryById, nothingDrained, stampStore, type Drained } from './journal.js';
 import type { Profile } from './profile.js';
 import type { Session } from './session.js';
 
@@ -49,7 +49,12 @@ export class ChunkRunner {
       for (let next = pending.next(); !next.done && failure === undefined; next = pending.next()) {
         const chunk = next.value;
         try {
-          const result = await session.transaction(() => work(session, chunk), this.dryRun);
+          const result = await session.transaction(async () => {
+            const done = await work(session, chunk);
+            // Phases know no store: the entry learns whose blobs it holds here, before it commits.
+            if (done.entryId) await stampStore(session, done.entryId, this.store);
+            return done;
+          }, this.dryRun);
           this.deleted.refs += result.refs;
           this.deleted.rows += result.rows;
           this.deleted.bytes += result.bytes;

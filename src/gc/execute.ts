@@ -16,7 +16,7 @@ import type { GcContext } from './context.js';
 import { formatGrace } from './duration.js';
 import { recordEnd, recordStart } from './history.js';
 import { ChunkRunner } from './chunks.js';
-import { drainJournal } from './journal.js';
+import { drainJournal, leftAloneWarning } from './journal.js';
 import { lockRepo, type HeldLock, type Unlock } from './lock.js';
 import { narrowPlan } from './narrow.js';
 import { PHASES, type Phase } from './phases/table.js';
@@ -121,6 +121,8 @@ async function* runPhases(
       result.errors.push(...resumed.errors);
       yield { type: 'journal-resumed', blobs: resumed.blobs, bytes: resumed.bytes, errors: resumed.errors };
     }
+    const leftAlone = leftAloneWarning(resumed, ctx.store);
+    if (leftAlone) yield { type: 'warning', message: leftAlone };
   }
   let current: Current;
   let rederived = false;

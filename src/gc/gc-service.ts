@@ -11,7 +11,8 @@ import { planAllRepos } from './hub/plan-all.js';
 import { runAllRepos } from './hub/run-all.js';
 import { workersFor } from './hub/workers.js';
 import { listRuns } from './history.js';
-import { drainJournal } from './journal.js';
+import { drainJournal, leftAloneWarning } from './journal.js';
+import { dropJournal, listJournal, listJournalDrops } from './journal-entries.js';
 import { loadPlan, savePlan } from './plan-file.js';
 import { existingPlanKey, planKey } from './plan-key.js';
 import { planGc } from './plan.js';
@@ -67,11 +68,16 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
       const runStore = await usableStore();
       const session = await Session.open(db);
       try {
-        return await drainJournal(session, runStore, undefined);
+        const drained = await drainJournal(session, runStore, undefined);
+        const leftAlone = leftAloneWarning(drained, runStore);
+        return { ...drained, warnings: leftAlone ? [leftAlone] : [] };
       } finally {
         await session.close();
       }
     },
+    journal: () => listJournal(db, store),
+    dropJournal: (target) => dropJournal(db, store, target),
+    journalDrops: () => listJournalDrops(db),
     async *check(target, checkOptions) {
       // The cache rows' blobs are looked up whenever there is a store; the objects' only when asked.
       const checkStore = store || checkOptions.blobs ? await usableStore('nothing was checked') : undefined;
@@ -102,5 +108,8 @@ function unusedStore(label: string): BlobStore {
   const refuse = (): never => {
     throw new Error(`a dry run on ${label} touched the blob store`);
   };
-  return { url: '(none)', check: refuse, put: refuse, get: refuse, exists: refuse, deleteMany: refuse, list: refuse, uriOf: refuse, close: async () => {} };
+  return {
+    url: '(none)', identity: '(none)', check: refuse, put: refuse, get: refuse, exists: refuse, deleteMany: refuse,
+    deleteRefusal: refuse, list: refuse, uriOf: refuse, close: async () => {},
+  };
 }

@@ -4,8 +4,11 @@
  * rows naming them; blobs are deleted only after that commits, and a blob leaves the
  * journal only once it is gone. A crash in between leaves entries that the next run,
  * or `resume`, finishes. The sweep journals strays the same way, by key (kind 'stray').
+ * Each entry names its store (BlobStore.identity): a drain takes only its own store's
+ * entries, and says how many it left alone.
  */
 import type { BlobRef, BlobStore } from '../storage/blob-store.js';
+import { counted } from '../words.js';
 import type { Profile } from './profile.js';
 import type { Session } from './session.js';
 import { keysNamedByRows } from './sweep/names.js';
@@ -23,6 +26,8 @@ export interface Drained {
   /** Blobs a row names again (a re-upload): they stay. */
   renamed: number;
   errors: string[];
+  /** Entries in the drain's scope that another store's (or no recorded store's): left alone. */
+  leftAlone: { entries: number; blobs: number };
 }
 
 interface Entry {
@@ -34,19 +39,26 @@ interface Entry {
 }
 
 /**
- * Deletes the journal's blobs: those of `runId`; or, with `repoId`, those of that repo's runs;
- * or every entry.
+ * Deletes the journal's blobs in `store`: those of `runId`; or, with `repoId`, those of that repo's
+ * runs; or every entry. Entries of other stores in that scope are counted, never touched.
  */
 export async function drainJournal(
   session: Session, store: BlobStore, runId: string | undefined,
   options: { progress?: (done: number, total: number, bytes: number) => void; profile?: Profile; repoId?: string } = {},
 ): Promise<Drained> {
-  const [filter, scope] = runId !== undefined ? ['run_id = ?', [runId]]
+  const [runs, runScope] = runId !== undefined ? ['run_id = ?', [runId]]
     : options.repoId !== undefined ? ['run_id in (select run_id from musehub_gc_runs where repo_id = ?)', [options.repoId]]
       : ['true', []];
-  const { total } = await session.one<{ total: number }>(
-    `select coalesce(sum(cardinality(blob_ids)), 0)::int as total from musehub_gc_journal where ${filter}`, scope);
   const drained = nothingDrained();
+  const { total, ...leftAlone } = await session.one<{ total: number; entries: number; blobs: number }>(`
+    select coalesce(sum(cardinality(blob_ids)) filter (where ours), 0)::int as total,
+      (count(*) filter (where not ours))::int as entries,
+      coalesce(sum(cardinality(blob_ids)) filter (where not ours), 0)::int as blobs
+    from (select blob_ids, store is not distinct from ? as ours from musehub_gc_journal where ${runs}) as scoped`,
+  [store.identity, ...runScope]);
+  drained.leftAlone = leftAlone;
+  const filter = `${runs} and store = ?`;
+  const scope = [...runScope, store.identity];
   let after = '0';
   let done = 0;
   for (;;) {
@@ -67,7 +79,21 @@ export async function drainJournal(
 
 /** A tally of drained blobs, empty. */
 export function nothingDrained(): Drained {
-  return { blobs: 0, bytes: 0, renamed: 0, errors: [] };
+  return { blobs: 0, bytes: 0, renamed: 0, errors: [], leftAlone: { entries: 0, blobs: 0 } };
+}
+
+/** What a drain says of the entries it left alone, if any: they are another store's. */
+export function leftAloneWarning(drained: Drained, store: BlobStore): string | undefined {
+  const { entries, blobs } = drained.leftAlone;
+  if (entries === 0) return undefined;
+  return `left ${counted(entries, 'journal entry', 'journal entries')} (${counted(blobs, 'blob')}) alone: ` +
+    `they belong to another store than ${store.identity}, or name none; musehub-gc journal lists them`;
+}
+
+/** Records the store an entry's blobs are in, in the transaction that wrote it. */
+export async function stampStore(session: Session, entryId: string, store: BlobStore): Promise<void> {
+  await session.execute('update musehub_gc_journal set store = ? where entry_id = ?::bigint',
+    [store.identity, entryId]);
 }
 
 /** Deletes the blobs of one journal entry (a phase's chunk, just committed), adding to `drained`. */
@@ -76,7 +102,7 @@ export async function drainEntryById(
 ): Promise<void> {
   const [entry] = await session.rows<Entry>(`
     select entry_id::text as entry_id, kind, blob_ids, storage_uris, sizes::float8[] as sizes
-    from musehub_gc_journal where entry_id = ?::bigint`, [entryId]);
+    from musehub_gc_journal where entry_id = ?::bigint and store = ?`, [entryId, store.identity]);
   if (entry) await drainEntry(session, store, entry, drained, profile);
 }
 
@@ -99,7 +125,10 @@ async function drainEntry(session: Session, store: BlobStore, entry: Entry, drai
     } else {
       const error = outcome.error ?? 'unknown error';
       failed.push({ ...blob, error });
-      drained.errors.push(`blob ${blob.ref.id} not deleted: ${error} (kept in the journal)`);
+      const kept = outcome.refused
+        ? 'kept in the journal: musehub-gc journal drop refused takes it out'
+        : 'kept in the journal';
+      drained.errors.push(`blob ${blob.ref.id} not deleted: ${error} (${kept})`);
     }
   }
   await time('journal', async () => {

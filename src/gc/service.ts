@@ -8,6 +8,7 @@ import type { CheckEvent, CheckOptions, CheckRecord, CheckReport, CheckTarget } 
 import type { HubEvent, HubPlan, HubPlanEvent, HubPlanOptions, HubResult, HubRunOptions } from './hub/types.js';
 import type { Drained } from './journal.js';
 import type { RecordedPhase } from '../db/tool-schema.js';
+import type { JournalDrop, JournalDropped, JournalDropTarget, JournalEntryView } from './journal-entries.js';
 import type { SweepEvent, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';
 import type { GcEvent, HubIdentity, PhaseName, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
 import type { WhyAnswer, WhyOptions } from './why.js';
@@ -135,8 +136,20 @@ export interface GcService {
   /** Plans every repo, `workers` at a time; changes nothing but the cached estimates. The last event is `hub-done`. */
   planAll(options: HubPlanOptions): AsyncGenerator<HubPlanEvent, HubPlan>;
   history(repo: RepoIdentity): Promise<RunRecord[]>;
-  /** Finishes the blob deletions interrupted runs left in the journal. */
-  resume(): Promise<Drained>;
+  /**
+   * Finishes the blob deletions interrupted runs left in the journal, in the configured store; entries
+   * of another store, or of none recorded, stay, and `warnings` says so.
+   */
+  resume(): Promise<Resumed>;
+  /** Every journal entry, with why it is still there as the configured store (if any) sees it. */
+  journal(): Promise<JournalEntryView[]>;
+  /**
+   * Takes entries out of the journal into its drop history, deleting no blob: those named, or the blobs the
+   * configured store refuses. A UsageError, dropping nothing, for an entry id that is not there.
+   */
+  dropJournal(target: JournalDropTarget): Promise<JournalDropped>;
+  /** The journal's drop history, oldest first. */
+  journalDrops(): Promise<JournalDrop[]>;
   /** Writes a plan file signed with the hub's plan key (made on first need); resolves to its size in bytes. */
   savePlan(plan: Plan, path: string): Promise<number>;
   /**
@@ -164,7 +177,15 @@ export interface GcService {
   lastSweep(options: { dryRun: boolean }): Promise<SweepRecord | null>;
 }
 
+/** What `resume` did, and what it left alone and why. */
+export interface Resumed extends Drained {
+  warnings: string[];
+}
+
 export type { RunOptions, RunResult, RunTarget };
 export type { WhyAnswer, WhyFate, WhyFile, WhyHolder, WhyOptions, WhyPath, WhyReason, WhyRoot } from './why.js';
+export type {
+  JournalDrop, JournalDropped, JournalDropTarget, JournalEntryStatus, JournalEntryView, RefusedBlob,
+} from './journal-entries.js';
 export type { CheckEvent, CheckOptions, CheckProblem, CheckRecord, CheckReport, CheckTarget, ProblemKind, RepoCheck } from './check/types.js';
 export type { SweepEvent, SweepFound, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';

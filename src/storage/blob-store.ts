@@ -19,11 +19,18 @@ export interface DeleteOutcome {
   alreadyGone?: boolean;
   /** Why it could not be deleted, after retries. */
   error?: string;
+  /** Set with `error` when the store will not delete it at all (deleteRefusal): retrying changes nothing. */
+  refused?: true;
 }
 
 export interface BlobStore {
   /** The store's URL with any secret removed, for titles and logs. */
   readonly url: string;
+  /**
+   * Which store this is, as the journal records it beside each entry: the file store's root as a real
+   * path, an S3 store's endpoint, bucket and prefix. Two stores with one identity delete in one place.
+   */
+  readonly identity: string;
   /**
    * Verifies the store is reachable and usable without changing anything (a dry run may call it):
    * a directory must exist and be writable, a bucket must answer. Throws a UserError naming what to check.
@@ -36,11 +43,18 @@ export interface BlobStore {
   exists(ref: BlobRef): Promise<boolean>;
   /**
    * Deletes many blobs, reporting each one's outcome in the order of `refs`; never throws for a
-   * single key (an unsafe key or a foreign storage_uri is an outcome with `error`). Throws a
-   * UserError only when the whole store refuses or cannot be reached. `onProgress` gets the count
-   * of keys with a final outcome so far.
+   * single key (an unsafe key, a foreign storage_uri, a key outside what the store may delete is an
+   * outcome with `error`). It deletes only under `objects/` of its own root, or bucket and prefix
+   * (and the buckets its URL allows): see deleteRefusal. Throws a UserError only when the whole store
+   * refuses or cannot be reached. `onProgress` gets the count of keys with a final outcome so far.
    */
   deleteMany(refs: readonly BlobRef[], onProgress?: (done: number) => void): Promise<DeleteOutcome[]>;
+  /**
+   * Why this store will not delete `ref` (a key outside `objects/`, another bucket or prefix, a key
+   * that could escape; in a directory, a link on the way or not a regular file), as deleteMany would
+   * refuse it; undefined when it may. Changes nothing.
+   */
+  deleteRefusal(ref: BlobRef): string | undefined;
   /**
    * Every key under `prefix` (relative to the store, as keyForId makes them) with its size and
    * last-modified time, in no particular order, streamed. A listing that cannot finish throws:
@@ -67,10 +81,13 @@ export interface ListOptions {
   bounds?: readonly string[];
 }
 
+/** Where every blob key lies, and the only place a store deletes. */
+export const OBJECTS_PREFIX = 'objects/';
+
 /** The bounds that split `objects/` evenly: blob keys are `objects/sha256_` and uniform hex. */
 export const OBJECT_KEY_BOUNDS: readonly string[] = [...'123456789abcdef'].map((digit) => `objects/sha256_${digit}`);
 
 /** The key of a blob id: `sha256:ab…` → `objects/sha256_ab…`. */
 export function keyForId(id: string): string {
-  return `objects/${id.replace(':', '_')}`;
+  return `${OBJECTS_PREFIX}${id.replace(':', '_')}`;
 }

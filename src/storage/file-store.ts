@@ -1,14 +1,17 @@
 /**
  * Blobs as files under a root directory, at the path their key names. Writes are
- * atomic (temp file + rename) so a reader never sees half a blob.
+ * atomic (temp file + rename) so a reader never sees half a blob. Deletes reach only
+ * regular files under `<root>/objects/`, through no symbolic link (no-follow.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync, rmdirSync, unlinkSync, type Dir } from 'node:fs';
-import { access, mkdir, opendir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants, lstatSync, realpathSync, rmdirSync, unlinkSync, type Dir } from 'node:fs';
+import { access, lstat, mkdir, opendir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UsageError, UnavailableError, messageOf } from '../errors.js';
+import { pathToFileURL } from 'node:url';
+import { UsageError, UnavailableError, UserError, messageOf } from '../errors.js';
 import type { BlobRef, BlobStore, DeleteOutcome, ListedBlob } from './blob-store.js';
-import { locateBlob } from './keys.js';
+import { checkDeletable, locateBlob } from './keys.js';
+import { NoFollowDirs } from './no-follow.js';
 import { formatStorageUrl } from './url.js';
 
 // Names of in-progress writes; list() skips them, no blob key starts with a dot.
@@ -26,6 +29,17 @@ export class FileBlobStore implements BlobStore {
   /** `root` is the absolute directory holding `objects/`. */
   constructor(readonly root: string) {
     this.url = formatStorageUrl({ kind: 'file', root });
+  }
+
+  /** The root's real path: a link to the root, or another spelling of it, is the same store. */
+  get identity(): string {
+    let real = this.root;
+    try {
+      real = realpathSync(this.root);
+    } catch {
+      // A root that is not there yet: check() says so before anything is deleted.
+    }
+    return pathToFileURL(real).href;
   }
 
   async check(): Promise<void> {
@@ -86,11 +100,27 @@ export class FileBlobStore implements BlobStore {
   async deleteMany(refs: readonly BlobRef[], onProgress?: (done: number) => void): Promise<DeleteOutcome[]> {
     const outcomes: DeleteOutcome[] = [];
     for (let start = 0; start < refs.length; start += DELETE_BATCH) {
-      for (const ref of refs.slice(start, start + DELETE_BATCH)) outcomes.push(this.deleteOne(ref));
+      // Handles live for one batch: a directory pruned and made again meanwhile is opened afresh soon.
+      const dirs = new NoFollowDirs(this.root);
+      try {
+        for (const ref of refs.slice(start, start + DELETE_BATCH)) outcomes.push(this.deleteOne(ref, dirs));
+      } finally {
+        dirs.close();
+      }
       onProgress?.(outcomes.length);
       await new Promise((resolve) => setImmediate(resolve));
     }
     return outcomes;
+  }
+
+  deleteRefusal(ref: BlobRef): string | undefined {
+    const dirs = new NoFollowDirs(this.root);
+    try {
+      const found = this.find(ref, dirs);
+      return 'ref' in found && found.refused ? found.error : undefined;
+    } finally {
+      dirs.close();
+    }
   }
 
   /** One directory stream, its names stat-ed a batch at a time; `bounds` do not apply to a single stream. */
@@ -102,6 +132,7 @@ export class FileBlobStore implements BlobStore {
     if (dirKey.split('/').some((segment) => segment === '..') || path.isAbsolute(prefix)) {
       throw new UsageError(`list prefix '${prefix}' could escape the store: use a relative prefix such as objects/`);
     }
+    await this.refuseLinks(dirKey);
     let batch: string[] = [];
     for await (const key of walk(path.join(this.root, dirKey), dirKey)) {
       if (!key.slice(dirKey.length).startsWith(namePrefix)) continue;
@@ -138,33 +169,79 @@ export class FileBlobStore implements BlobStore {
     return path.join(this.root, ...locateBlob(ref, 'file').key.split('/'));
   }
 
-  private deleteOne(ref: BlobRef): DeleteOutcome {
-    let file: string;
+  /** The key of `ref` when this store may delete it: under objects/; else a UserError saying why not. */
+  private deletableKey(ref: BlobRef): string {
+    const { key } = locateBlob(ref, 'file');
+    return checkDeletable(key, '', ref.storageUri ?? `local://${key}`);
+  }
+
+  private deleteOne(ref: BlobRef, dirs: NoFollowDirs): DeleteOutcome {
+    const found = this.find(ref, dirs);
+    if ('ref' in found) return found;
     try {
-      file = this.pathOf(ref);
-    } catch (error) {
-      return { ref, deleted: false, error: messageOf(error) };
-    }
-    // A blob already gone is common (a resumed journal): asking costs a tenth of the error unlink throws.
-    if (!existsSync(file)) return { ref, deleted: true, alreadyGone: true };
-    try {
-      unlinkSync(file);
+      unlinkSync(found.file);
     } catch (error) {
       if (codeOf(error) === 'ENOENT') return { ref, deleted: true, alreadyGone: true };
       return { ref, deleted: false, error: `${codeOf(error) ?? 'error'}: ${messageOf(error)}` };
     }
-    this.pruneEmptyParents(path.dirname(file));
+    this.pruneEmptyParents(found.dir, dirs);
     return { ref, deleted: true };
   }
 
-  // Removes directories the delete left empty, stopping below the root's top-level directory (`objects/`).
-  private pruneEmptyParents(dir: string): void {
-    for (let current = dir; path.dirname(path.relative(this.root, current)) !== '.'; current = path.dirname(current)) {
+  /**
+   * The regular file `ref` names under objects/, reached through no link (its directory's key and a
+   * path to it through `dirs`); or, when there is nothing to delete there, the outcome that says why.
+   */
+  private find(ref: BlobRef, dirs: NoFollowDirs): { dir: string; file: string } | DeleteOutcome {
+    try {
+      const key = this.deletableKey(ref);
+      const dir = key.slice(0, key.lastIndexOf('/'));
+      const file = dirs.pathTo(dir, key.slice(dir.length + 1));
+      // lstat, not stat: a link in a blob's place is not followed, and not a blob.
+      const info = lstatSync(file, { throwIfNoEntry: false });
+      // A blob already gone is common (a resumed journal): asking costs a tenth of the error unlink throws.
+      if (!info) return { ref, deleted: true, alreadyGone: true };
+      if (info.isDirectory()) return { ref, deleted: false, error: `EISDIR: ${key} is a directory, not a blob` };
+      if (!info.isFile()) {
+        const error = `refused: ${key} is not a regular file: the store deletes only blobs`;
+        return { ref, deleted: false, refused: true, error };
+      }
+      return { dir, file };
+    } catch (error) {
+      const code = codeOf(error);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { ref, deleted: true, alreadyGone: true };
+      // An unsafe or foreign key, a key outside objects/, a link on the way: no retry changes that.
+      if (error instanceof UserError) return { ref, deleted: false, refused: true, error: error.message };
+      return { ref, deleted: false, error: code ? `${code}: ${messageOf(error)}` : messageOf(error) };
+    }
+  }
+
+  // Removes directories the delete left empty, through the same handles, stopping below `objects/`.
+  private pruneEmptyParents(dir: string, dirs: NoFollowDirs): void {
+    for (let current = dir; current.includes('/'); current = current.slice(0, current.lastIndexOf('/'))) {
+      const parent = current.slice(0, current.lastIndexOf('/'));
       try {
-        rmdirSync(current);
+        dirs.forget(current);
+        rmdirSync(dirs.pathTo(parent, current.slice(parent.length + 1)));
       } catch (error) {
         // ENOENT: a concurrent delete pruned it first; go on upwards. Anything else: not empty, stop.
         if (codeOf(error) !== 'ENOENT') return;
+      }
+    }
+  }
+
+  /** A listing goes through no link: `objects` (or any directory of `dirKey`) being one is refused. */
+  private async refuseLinks(dirKey: string): Promise<void> {
+    const segments = dirKey.split('/').filter((segment) => segment !== '');
+    for (let depth = 1; depth <= segments.length; depth++) {
+      const where = path.join(this.root, ...segments.slice(0, depth));
+      const info = await lstat(where).catch((error: unknown) => {
+        if (codeOf(error) === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (info?.isSymbolicLink()) {
+        throw new UnavailableError(`storage path ${where} is a symbolic link: musehub-gc lists and deletes nothing ` +
+          `through a link; make it a directory of ${this.root}`);
       }
     }
   }

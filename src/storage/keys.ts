@@ -3,8 +3,8 @@
  * storage_uri names. Keys are checked before any backend touches them, so a
  * crafted id or URI can never reach outside the store.
  */
-import { UserError, UnavailableError } from '../errors.js';
-import { keyForId, type BlobRef } from './blob-store.js';
+import { RefusedError, UserError, UnavailableError } from '../errors.js';
+import { OBJECTS_PREFIX, keyForId, type BlobRef } from './blob-store.js';
 
 /** A blob's place in a store: a key, and for S3 the bucket when the row names one. */
 export interface BlobLocation {
@@ -29,6 +29,17 @@ export function locateBlob(ref: BlobRef, kind: 'file' | 's3'): BlobLocation {
     return { bucket: rest.slice(0, slash), key: checkKey(rest.slice(slash + 1)) };
   }
   throw new UnavailableError(`storage_uri '${uri}' of ${ref.id} has an unknown scheme: expected local://<key> or s3://<bucket>/<key>`);
+}
+
+/**
+ * `key` (whole, within its directory or bucket) when a store whose blobs lie under `prefix` may
+ * delete it: under `<prefix>objects/`. Else a RefusedError naming `uri` and where the store deletes.
+ */
+export function checkDeletable(key: string, prefix: string, uri: string): string {
+  if (!key.startsWith(prefix + OBJECTS_PREFIX)) {
+    throw new RefusedError(`refused: ${uri} is outside ${prefix}${OBJECTS_PREFIX}, the only place the store deletes`);
+  }
+  return key;
 }
 
 /** Returns `key` when it is a plain relative key; throws a UserError when it could escape the store. */

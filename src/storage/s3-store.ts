@@ -14,10 +14,10 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { UnavailableError, messageOf } from '../errors.js';
+import { RefusedError, UnavailableError, messageOf } from '../errors.js';
 import type { BlobRef, BlobStore, DeleteOutcome, ListedBlob, ListOptions } from './blob-store.js';
 import { mergePages } from './merge.js';
-import { locateBlob } from './keys.js';
+import { checkDeletable, locateBlob } from './keys.js';
 import { forEachLimited } from './pool.js';
 import { DEFAULT_RETRY, backoffMs, withRetry, type RetryPolicy } from './retry.js';
 import { bucketRefusal, codeOf, isRetryable, isRetryableCode, statusOf } from './s3-errors.js';
@@ -43,6 +43,7 @@ type KeyResult = Pick<DeleteOutcome, 'deleted' | 'error'>;
 /** A blob store in an S3-compatible bucket (`s3://bucket?endpoint=…`). */
 export class S3BlobStore implements BlobStore {
   readonly url: string;
+  readonly identity: string;
   private readonly client: S3Client;
   private readonly retry: RetryPolicy;
   private readonly concurrency: number;
@@ -56,6 +57,8 @@ export class S3BlobStore implements BlobStore {
     options: S3StoreOptions = {},
   ) {
     this.url = formatStorageUrl(location);
+    // Region and allowed buckets are not where the store is: a bucket is named once per endpoint.
+    this.identity = `s3://${location.bucket}/${location.prefix} at ${location.endpoint ?? 'AWS S3'}`;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.batchSize = Math.min(MAX_DELETE_BATCH, Math.max(1, options.batchSize ?? MAX_DELETE_BATCH));
@@ -127,9 +130,9 @@ export class S3BlobStore implements BlobStore {
     refs.forEach((ref, index) => {
       let location;
       try {
-        location = this.resolve(ref);
+        location = this.deletable(ref);
       } catch (error) {
-        outcomes[index] = { ref, deleted: false, error: messageOf(error) };
+        outcomes[index] = { ref, deleted: false, refused: true, error: messageOf(error) };
         done++;
         return;
       }
@@ -166,6 +169,15 @@ export class S3BlobStore implements BlobStore {
     // Range i holds the keys after bound i - 1 up to bound i inclusive: StartAfter is exclusive.
     const ranges = [undefined, ...bounds].map((after, i) => this.listRange(prefix, after, bounds[i]));
     for await (const page of mergePages(ranges, this.listConcurrency)) yield* page;
+  }
+
+  deleteRefusal(ref: BlobRef): string | undefined {
+    try {
+      this.deletable(ref);
+      return undefined;
+    } catch (error) {
+      return messageOf(error);
+    }
   }
 
   uriOf(key: string): string {
@@ -212,6 +224,19 @@ export class S3BlobStore implements BlobStore {
     const location = locateBlob(ref, 's3');
     if (location.bucket !== undefined) return { bucket: location.bucket, key: location.key };
     return { bucket: this.location.bucket, key: this.location.prefix + location.key };
+  }
+
+  /**
+   * Where deleteMany may delete `ref`: in the store's bucket, or one its URL allows, under the
+   * prefix's objects/; else a RefusedError saying what to do. A row's storage_uri never widens it.
+   */
+  private deletable(ref: BlobRef): { bucket: string; key: string } {
+    const { bucket, key } = this.resolve(ref);
+    if (bucket !== this.location.bucket && !this.location.allowBuckets.includes(bucket)) {
+      throw new RefusedError(`refused: s3://${bucket}/${key} is in bucket ${bucket}, ` +
+        `not the store's ${this.location.bucket}: if this hub keeps blobs there, add allow-bucket=${bucket} to the storage URL`);
+    }
+    return { bucket, key: checkDeletable(key, this.location.prefix, `s3://${bucket}/${key}`) };
   }
 
   /** Runs one request under the retry policy; a refusing or unreachable bucket becomes a UserError. */

@@ -22,12 +22,17 @@ export interface S3Location {
   region: string;
   /** Prepended to every key derived from a blob id; empty or ending in `/`. */
   prefix: string;
+  /**
+   * Other buckets the store may delete in (`allow-bucket=`), for hubs whose rows spread blobs over
+   * several: under the same prefix's objects/ there too. Never part of the store's identity.
+   */
+  allowBuckets: string[];
 }
 
 export type StorageLocation = FileLocation | S3Location;
 
 const EXAMPLES = 'write file:///abs/dir for a directory or s3://bucket?endpoint=https://host for a bucket';
-const S3_PARAMS = ['endpoint', 'region', 'prefix'];
+const S3_PARAMS = ['endpoint', 'region', 'prefix', 'allow-bucket'];
 // Lowercase S3 names; `_` is tolerated because some S3-compatible stores allow it.
 const BUCKET_NAME = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
 
@@ -47,6 +52,7 @@ export function formatStorageUrl(location: StorageLocation): string {
   if (location.endpoint) params.set('endpoint', location.endpoint);
   params.set('region', location.region);
   if (location.prefix) params.set('prefix', location.prefix);
+  for (const bucket of location.allowBuckets) params.append('allow-bucket', bucket);
   // Readable in titles: ':' and '/' need no escaping in a query.
   return `s3://${location.bucket}?${params.toString().replace(/%3A/gi, ':').replace(/%2F/gi, '/')}`;
 }
@@ -81,9 +87,7 @@ function parseS3Url(url: string): S3Location {
   }
   const bucket = parsed.hostname;
   if (!bucket) throw usage(`storage URL '${url}' names no bucket: write s3://bucket?endpoint=https://host`);
-  if (!BUCKET_NAME.test(bucket)) {
-    throw usage(`bucket name '${bucket}' is not valid: use 3-63 lowercase letters, digits, dots and hyphens`);
-  }
+  checkBucketName(bucket);
   if (parsed.port) throw usage(`storage URL '${url}' has a port after the bucket: put host and port in ?endpoint=`);
   if (parsed.pathname !== '' && parsed.pathname !== '/') {
     throw usage(`storage URL '${url}' has a path after the bucket: put a key prefix in ?prefix=`);
@@ -95,7 +99,16 @@ function parseS3Url(url: string): S3Location {
   }
   const endpoint = parseEndpoint(parsed.searchParams.get('endpoint'));
   const region = parsed.searchParams.get('region') || defaultRegion(endpoint);
-  return { kind: 's3', bucket, endpoint, region, prefix: parsePrefix(parsed.searchParams.get('prefix')) };
+  const allowBuckets = [...new Set(parsed.searchParams.getAll('allow-bucket').flatMap((value) => value.split(',')))]
+    .filter((name) => name !== bucket);
+  for (const name of allowBuckets) checkBucketName(name);
+  return { kind: 's3', bucket, endpoint, region, prefix: parsePrefix(parsed.searchParams.get('prefix')), allowBuckets };
+}
+
+function checkBucketName(bucket: string): void {
+  if (!BUCKET_NAME.test(bucket)) {
+    throw usage(`bucket name '${bucket}' is not valid: use 3-63 lowercase letters, digits, dots and hyphens`);
+  }
 }
 
 function parseEndpoint(value: string | null): string | undefined {

@@ -162,11 +162,13 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     const store = new FileBlobStore(blobDir);
     const orphanBlob = 'sha256:' + 'ab'.repeat(32);
     await store.put({ id: orphanBlob }, new Uint8Array([1, 2, 3]));
-    await test.db.knex().raw(`insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
-      values ('00000000-0000-0000-0000-000000000000', 'object', array[?], array[null::text], array[3])`, [orphanBlob]);
+    await test.db.knex().raw(`insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
+      values ('00000000-0000-0000-0000-000000000000', 'object', array[?], array[null::text], array[3], ?)`,
+    [orphanBlob, store.identity]);
     const outcome = await cli(['resume', '--json'], env);
     expect(outcome.code).toBe(0);
-    expect(JSON.parse(outcome.stdout)).toEqual({ blobs: 1, bytes: 3, renamed: 0, errors: [] });
+    expect(JSON.parse(outcome.stdout)).toEqual({
+      blobs: 1, bytes: 3, renamed: 0, errors: [], leftAlone: { entries: 0, blobs: 0 }, warnings: [] });
     expect(await store.exists({ id: orphanBlob })).toBe(false);
     expect(await column('select unnest(blob_ids) as value from musehub_gc_journal', [])).toEqual([]);
   });

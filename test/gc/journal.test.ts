@@ -19,8 +19,9 @@ describe.each(await testTargets())('the blob journal on $name', (target) => {
     for (let i = 0; i < ids.length; i += perEntry) {
       const chunk = ids.slice(i, i + perEntry);
       await f.db.knex().raw(`
-        insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
-        values ('run', 'object', ?::text[], ?::text[], ?::bigint[])`, [chunk, chunk.map(() => null) as unknown as string[], chunk.map(() => 10)]);
+        insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
+        values ('run', 'object', ?::text[], ?::text[], ?::bigint[], ?)`,
+      [chunk, chunk.map(() => null) as unknown as string[], chunk.map(() => 10), f.store.identity]);
     }
   }
 

@@ -70,10 +70,8 @@ async function s3Harness(): Promise<StoreHarness> {
     store,
     age: (key, at) => s3.setModified(key, at),
     keys: () => s3.keys(),
-    async clear() {
-      const left = await s3.keys();
-      if (left.length > 0) await store.deleteMany(left.map((key) => ({ id: key, storageUri: store.uriOf(key) })));
-    },
+    // Directly: keys outside objects/ (which the store never deletes) are left by some tests.
+    clear: () => s3.clear(),
     async breakListing() {
       // Some ranges list, then the bucket refuses the rest.
       s3.faults.failListingsAfter(4);

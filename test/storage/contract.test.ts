@@ -3,7 +3,7 @@
  * store against s3rver over HTTP. Each test checks the store's real contents
  * (files on disk, keys in the bucket), not only what the store reports.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -40,7 +40,8 @@ async function fileHarness(): Promise<Harness> {
 
 async function s3Harness(): Promise<Harness> {
   const s3 = await startS3();
-  const store = await openBlobStore(s3.url, { retry: FAST_RETRY });
+  // The store may delete in other-bucket, where elsewhere() puts blobs: a bucket the operator allowed.
+  const store = await openBlobStore(`${s3.url}&allow-bucket=other-bucket`, { retry: FAST_RETRY });
   return {
     store,
     realKeys: () => s3.keys(),
@@ -168,6 +169,16 @@ describe.each([
     expect(await place.realKeys()).not.toContain('objects/custom/deep/blob');
   });
 
+  it('deletes only under objects/: a storage_uri elsewhere in the store is refused, and stays', async () => {
+    const place = await h.elsewhere('keep/important');
+    const ref = { id: id(6), storageUri: place.storageUri };
+    await h.store.put(ref, bytes(6));
+    expect(h.store.deleteRefusal(ref)).toMatch(/^refused: .*keep\/important is outside objects\//);
+    const [outcome] = await h.store.deleteMany([ref]);
+    expect(outcome).toEqual({ ref, deleted: false, refused: true, error: h.store.deleteRefusal(ref) });
+    expect(await place.realKeys()).toContain('keep/important');
+  });
+
   it('reports a storage_uri of the other backend as a per-key error, touching nothing', async () => {
     await h.store.put({ id: id(1) }, bytes(1));
     const foreign = name === 'file' ? 's3://musehub-blobs/' + key(1) : 'local://' + key(1);
@@ -185,6 +196,46 @@ describe('file store specifics', () => {
   });
   afterEach(async () => {
     await rm(parent, { recursive: true, force: true });
+  });
+
+  it('deletes through no symbolic link: a linked directory on the way, or a link in a blob\'s place', async () => {
+    const store = await openBlobStore(`file://${parent}/store`);
+    await mkdir(path.join(parent, 'store', 'objects'), { recursive: true });
+    await mkdir(path.join(parent, 'outside'));
+    await writeFile(path.join(parent, 'outside', 'x'), 'precious');
+    await symlink(path.join(parent, 'outside'), path.join(parent, 'store', 'objects', 'link'));
+    await symlink(path.join(parent, 'outside', 'x'), path.join(parent, 'store', 'objects', 'sha256_ab'));
+    const throughDir = { id: 'x', storageUri: 'local://objects/link/x' };
+    const inPlace = { id: 'sha256:ab' };
+    const outcomes = await store.deleteMany([throughDir, inPlace]);
+    expect(outcomes).toEqual([
+      { ref: throughDir, deleted: false, refused: true,
+        error: expect.stringMatching(/^refused: objects\/link is a symbolic link/) },
+      { ref: inPlace, deleted: false, refused: true,
+        error: expect.stringMatching(/^refused: objects\/sha256_ab is not a regular file/) },
+    ]);
+    expect(outcomes.map((o) => o.error)).toEqual([store.deleteRefusal(throughDir), store.deleteRefusal(inPlace)]);
+    expect(await readFile(path.join(parent, 'outside', 'x'), 'utf8')).toBe('precious');
+    expect((await readdir(path.join(parent, 'store', 'objects'))).sort()).toEqual(['link', 'sha256_ab']);
+  });
+
+  it('lists nothing through a link: objects/ itself being one is refused', async () => {
+    await mkdir(path.join(parent, 'store'));
+    await mkdir(path.join(parent, 'outside'));
+    await symlink(path.join(parent, 'outside'), path.join(parent, 'store', 'objects'));
+    const store = await openBlobStore(`file://${parent}/store`);
+    await expect((async () => {
+      for await (const _ of store.list('objects/')) { /* nothing is listed */ }
+    })()).rejects.toThrow(/is a symbolic link: musehub-gc lists and deletes nothing through a link/);
+  });
+
+  it('is known by its root\'s real path, whatever link names it', async () => {
+    await mkdir(path.join(parent, 'store'));
+    await symlink(path.join(parent, 'store'), path.join(parent, 'alias'));
+    const [direct, aliased] = await Promise.all(
+      ['store', 'alias'].map((dir) => openBlobStore(`file://${parent}/${dir}`)));
+    expect(aliased!.identity).toBe(direct!.identity);
+    expect(direct!.identity).toBe(`file://${await realpath(path.join(parent, 'store'))}`);
   });
 
   it('prunes directories a delete leaves empty, but keeps objects/ itself', async () => {

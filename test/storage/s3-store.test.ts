@@ -123,17 +123,62 @@ describe('S3BlobStore deleteMany', () => {
     expect(await store.exists({ id: id(1) })).toBe(true);
   });
 
-  it('groups keys by the bucket their storage_uri names', async () => {
+  it('groups keys by the bucket their storage_uri names, in the buckets its URL allows', async () => {
     await s3.createBucket('fork-blobs');
+    const spread = await openBlobStore(`${s3.url}&allow-bucket=fork-blobs`, { retry: FAST_RETRY });
     await putAll([1]);
     const elsewhere = { id: id(2), storageUri: `s3://fork-blobs/${key(2)}` };
     await store.put(elsewhere, new Uint8Array([2]));
     s3.faults.reset();
-    const outcomes = await store.deleteMany([{ id: id(1) }, elsewhere]);
+    const outcomes = await spread.deleteMany([{ id: id(1) }, elsewhere]);
     expect(outcomes.map((o) => o.deleted)).toEqual([true, true]);
     expect(s3.faults.count.deleteRequests).toBe(2);
     expect(await s3.keys()).toEqual([]);
     expect(await s3.keys('fork-blobs')).toEqual([]);
+    await spread.close();
+  });
+});
+
+describe('S3BlobStore delete scope', () => {
+  it('refuses, per key and without a request, another bucket, another prefix and a key outside objects/', async () => {
+    // Buckets of their own: the keys this test leaves are ones no store here may delete.
+    for (const bucket of ['scope-blobs', 'scope-other']) await s3.createBucket(bucket);
+    const url = (params: string) => `${s3.url.replace(s3.bucket, 'scope-blobs')}&${params}`;
+    const hub1 = await openBlobStore(url('prefix=hub1'), { retry: FAST_RETRY });
+    const refs = [
+      { id: id(1), storageUri: `s3://scope-other/hub1/${key(1)}` },
+      { id: id(2), storageUri: `s3://scope-blobs/hub2/${key(2)}` },
+      { id: id(3), storageUri: 's3://scope-blobs/backups/db.dump' },
+      { id: id(4), storageUri: 's3://scope-blobs/hub1/objects' },
+    ];
+    for (const ref of refs) await hub1.put(ref, new Uint8Array([1]));
+    s3.faults.reset();
+    const outcomes = await hub1.deleteMany(refs);
+    expect(s3.faults.count.deleteRequests).toBe(0);
+    expect(outcomes.map((o) => [o.deleted, o.refused, o.error])).toEqual([
+      [false, true, expect.stringMatching(
+        /^refused: s3:\/\/scope-other\/.* is in bucket scope-other, not the store's scope-blobs: .*allow-bucket=scope-other/)],
+      [false, true, expect.stringMatching(
+        /^refused: s3:\/\/scope-blobs\/hub2\/objects\/.* is outside hub1\/objects\//)],
+      [false, true, expect.stringMatching(/^refused: s3:\/\/scope-blobs\/backups\/db.dump is outside hub1\/objects\//)],
+      [false, true, expect.stringMatching(/is outside hub1\/objects\//)],
+    ]);
+    expect(refs.map((ref) => hub1.deleteRefusal(ref))).toEqual(outcomes.map((o) => o.error));
+    expect(hub1.deleteRefusal({ id: id(5) })).toBeUndefined();
+    expect(hub1.deleteRefusal({ id: id(5), storageUri: `s3://scope-blobs/hub1/${key(5)}` })).toBeUndefined();
+    expect(await s3.keys('scope-blobs')).toEqual(['backups/db.dump', 'hub1/objects', `hub2/${key(2)}`]);
+    expect(await s3.keys('scope-other')).toEqual([`hub1/${key(1)}`]);
+
+    // An allowed bucket, under the same prefix's objects/ only; the allowance is not part of the store's identity.
+    const allowed = await openBlobStore(url('prefix=hub1&allow-bucket=scope-other'), { retry: FAST_RETRY });
+    const [outside] = await allowed.deleteMany([{ id: id(6), storageUri: 's3://scope-other/backups/x' }]);
+    expect(outside).toMatchObject({
+      deleted: false, refused: true, error: expect.stringMatching(/outside hub1\/objects\//) });
+    expect((await allowed.deleteMany([refs[0]!]))[0]).toMatchObject({ deleted: true });
+    expect(await s3.keys('scope-other')).toEqual([]);
+    expect(hub1.identity).toBe(`s3://scope-blobs/hub1/ at ${s3.endpoint}`);
+    expect(allowed.identity).toBe(hub1.identity);
+    for (const opened of [hub1, allowed]) await opened.close();
   });
 });
 

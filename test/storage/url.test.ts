@@ -35,7 +35,16 @@ describe('parseStorageUrl', () => {
       endpoint: 'http://127.0.0.1:9000',
       region: 'auto',
       prefix: 'musehub/',
+      allowBuckets: [],
     });
+  });
+
+  it('reads the buckets allow-bucket names, repeated or comma-separated, and checks each name', () => {
+    const url = 's3://blobs?allow-bucket=fork-blobs&allow-bucket=old-blobs,blobs,fork-blobs';
+    expect(parseStorageUrl(url)).toMatchObject({
+      bucket: 'blobs', allowBuckets: ['fork-blobs', 'old-blobs'],
+    });
+    expect(usageError('s3://blobs?allow-bucket=Bad_Name').message).toMatch(/bucket name 'Bad_Name'/);
   });
 
   it('defaults the region to auto for R2 endpoints and us-east-1 otherwise', () => {
@@ -65,7 +74,8 @@ describe('parseStorageUrl', () => {
 
   it('formats a location back to a readable URL that parses to the same location', () => {
     expect(formatStorageUrl(parseStorageUrl('s3://blobs?endpoint=http://127.0.0.1:9000&prefix=p'))).toBe('s3://blobs?endpoint=http://127.0.0.1:9000&region=us-east-1&prefix=p/');
-    for (const url of ['file:///srv/a%20b', 's3://blobs?endpoint=http://127.0.0.1:9000&region=auto&prefix=p/q/', 's3://blobs']) {
+    for (const url of ['file:///srv/a%20b', 's3://blobs?endpoint=http://127.0.0.1:9000&region=auto&prefix=p/q/',
+      's3://blobs', 's3://blobs?allow-bucket=a-b&allow-bucket=c-d']) {
       const location = parseStorageUrl(url);
       expect(parseStorageUrl(formatStorageUrl(location))).toEqual(location);
     }

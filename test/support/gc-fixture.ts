@@ -65,8 +65,8 @@ export async function createFixture(target: TestTarget, store?: BlobStore): Prom
       return rows.map((row: { value: string }) => row.value);
     },
     async reset() {
-      await db.knex().raw(`truncate ${[...MUSEHUB_TABLES, 'musehub_gc_runs', 'musehub_gc_journal', 'musehub_gc_pending', 'musehub_gc_estimates', 'musehub_gc_checks', 'musehub_gc_sweeps',
-        'musehub_gc_passes'].join(', ')}`);
+      await db.knex().raw(`truncate ${[...MUSEHUB_TABLES, 'musehub_gc_runs', 'musehub_gc_journal', 'musehub_gc_journal_drops', 'musehub_gc_pending', 'musehub_gc_estimates',
+        'musehub_gc_checks', 'musehub_gc_sweeps', 'musehub_gc_passes'].join(', ')}`);
       if (!store) {
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir);

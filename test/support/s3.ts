@@ -7,7 +7,7 @@
  *   ...; expect(await s3.keys()).toEqual([...]); await s3.stop();
  */
 import '../../src/storage/sdk-env.js';
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,8 @@ export interface TestS3 {
   createBucket(name: string): Promise<void>;
   /** Every key in `bucket` (default: the main one), sorted, read from s3rver directly. */
   keys(bucket?: string): Promise<string[]>;
+  /** Deletes every key of `bucket` (default: the main one) directly, wherever it is: between tests. */
+  clear(bucket?: string): Promise<void>;
   /** Sets the LastModified s3rver reports for a key of the main bucket (it reads its file's mtime). */
   setModified(key: string, at: Date): Promise<void>;
   /** Stops the proxy and s3rver and removes the temp directory. */
@@ -60,6 +62,16 @@ export async function startS3(options: StartS3Options = {}): Promise<TestS3 & { 
   const proxy = options.faults ? await startFaultProxy(port) : undefined;
   const endpoint = proxy?.endpoint ?? direct;
   const client = new S3Client({ endpoint: direct, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  const keysOf = async (name: string): Promise<string[]> => {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: name, ContinuationToken: token }));
+      keys.push(...(page.Contents ?? []).map((object) => object.Key ?? ''));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys.sort();
+  };
   const params = new URLSearchParams({ endpoint, region: 'us-east-1' });
   if (options.prefix) params.set('prefix', options.prefix);
   return {
@@ -70,15 +82,13 @@ export async function startS3(options: StartS3Options = {}): Promise<TestS3 & { 
     async createBucket(name) {
       await client.send(new CreateBucketCommand({ Bucket: name }));
     },
-    async keys(name = bucket) {
-      const keys: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: name, ContinuationToken: token }));
-        keys.push(...(page.Contents ?? []).map((object) => object.Key ?? ''));
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-      return keys.sort();
+    keys: (name = bucket) => keysOf(name),
+    async clear(name = bucket) {
+      const keys = await keysOf(name);
+      for (let start = 0; start < keys.length; start += 1000) {
+        await client.send(new DeleteObjectsCommand({ Bucket: name,
+          Delete: { Objects: keys.slice(start, start + 1000).map((Key) => ({ Key })), Quiet: true } }));
+      }
     },
     async setModified(key, at) {
       const parts = key.split('/');

@@ -465,8 +465,12 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       return result;
     },
     async resume() {
-      return { blobs: 0, bytes: 0, renamed: 0, errors: [] };
+      return { blobs: 0, bytes: 0, renamed: 0, errors: [], leftAlone: { entries: 0, blobs: 0 }, warnings: [] };
     },
+    // The console shows no journal: the fixture's is empty.
+    journal: async () => [],
+    dropJournal: async () => ({ entries: 0, blobs: 0, bytes: 0 }),
+    journalDrops: async () => [],
     async savePlan(plan, path) {
       saved.push({ plan, path });
       return 1234;

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { messageOf } from '../../errors.js';
 import type { GcContext } from '../context.js';
-import { STRAY, drainJournal } from '../journal.js';
+import { STRAY, drainJournal, leftAloneWarning } from '../journal.js';
 import { planClock } from '../plan.js';
 import { Profile } from '../profile.js';
 import { Session } from '../session.js';
@@ -39,6 +39,8 @@ export async function* sweepStore(ctx: GcContext, options: SweepOptions): AsyncG
         result.errors.push(...resumed.errors);
         yield { type: 'journal-resumed', blobs: resumed.blobs, bytes: resumed.bytes, errors: resumed.errors };
       }
+      const leftAlone = leftAloneWarning(resumed, ctx.store);
+      if (leftAlone) yield { type: 'warning', message: leftAlone };
     }
     result.cutoff = (await planClock(session, options.graceSeconds)).cutoff;
     let listed: Listed = { listed: 0, bytes: 0, odd: 0 };
@@ -94,9 +96,10 @@ async function* deleteCandidates(
       if (outside) throw new Error(`the sweep reached key ${outside.key}, outside ${SWEPT_PREFIX}: a bug, nothing of the batch was deleted`);
       if (!result.dryRun && unnamed.length > 0) {
         await session.execute(`
-          insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
-          values (?, ?, ?::text[], ?::text[], ?::bigint[])`,
-        [result.sweepId, STRAY, unnamed.map((key) => key.key), unnamed.map((key) => key.uri), unnamed.map((key) => key.size)]);
+          insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
+          values (?, ?, ?::text[], ?::text[], ?::bigint[], ?)`,
+        [result.sweepId, STRAY, unnamed.map((key) => key.key), unnamed.map((key) => key.uri),
+          unnamed.map((key) => key.size), ctx.store.identity]);
       }
       return unnamed;
     }));
