@@ -4,6 +4,7 @@
  * each entry belongs to, and lets the operator list and drop what no store will ever delete.
  * The file store on PostgreSQL and on the embedded hub (PGlite); S3 on s3rver, on PostgreSQL.
  */
+import type { SnakeCased } from '../../src/commands/output.js';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,27 +150,27 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
   it('journal lists the entry as refused, naming each key; resume still refuses them (exit 1)', async () => {
     const listed = await cli(['journal', '--json'], hub.env);
     expect(listed.code).toBe(0);
-    const [entry, ...more] = JSON.parse(listed.stdout) as JournalEntryView[];
+    const [entry, ...more] = JSON.parse(listed.stdout) as SnakeCased<JournalEntryView>[];
     expect(more).toEqual([]);
-    entryBlobs = entry!.refused;
+    entryBlobs = entry!.refused.map((blob) => ({ id: blob.id, storageUri: blob.storage_uri } as RefusedBlob));
     expect(entry).toMatchObject({ kind: 'object', blobs: 2, status: 'refused', attempts: 1 });
-    expect(entry!.refused.map((blob) => [blob.id, blob.storageUri])).toEqual(expect.arrayContaining([
+    expect(entry!.refused.map((blob) => [blob.id, blob.storage_uri])).toEqual(expect.arrayContaining([
       [doomed[0], 'local://objects/link/x'], [doomed[1], 'local://keep/important']]));
 
     const text = await cli(['journal'], hub.env);
     expect(lines(text.stdout)).toEqual([
       expect.stringMatching(/^ENTRY +KIND +BLOBS +BYTES +WRITTEN +STATUS$/),
-      expect.stringMatching(new RegExp(`^ *${entry!.entryId} +object +2 .* refused$`)),
+      expect.stringMatching(new RegExp(`^ *${entry!.entry_id} +object +2 .* refused$`)),
       expect.stringMatching(/^ {4}the store refuses 2 blobs: refused: /),
       `    store: ${new FileBlobStore(hub.root).identity}`,
-      ...entry!.refused.map((blob) => `    refused: ${blob.storageUri}`),
+      ...entry!.refused.map((blob) => `    refused: ${blob.storage_uri}`),
       '1 entry (2 blobs); 1 that this store will never delete: ' +
         'musehub-gc journal drop <entry-id>… (or refused) takes them out',
     ]);
 
     const resumed = await cli(['resume', '--json'], hub.env);
     expect(resumed.code).toBe(1);
-    expect((JSON.parse(resumed.stdout) as Resumed).errors).toHaveLength(2);
+    expect((JSON.parse(resumed.stdout) as SnakeCased<Resumed>).errors).toHaveLength(2);
     expect(readFileSync(join(outside, 'x'), 'utf8')).toBe('outside the store');
   }, SLOW);
 
@@ -187,9 +188,9 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
     expect(existsSync(join(hub.root, 'keep', 'important'))).toBe(true);
 
     const history = await cli(['journal', 'dropped', '--json'], hub.env);
-    const [drop] = JSON.parse(history.stdout) as JournalDrop[];
-    expect(drop).toMatchObject({ kind: 'object', blobIds: entryBlobs.map((blob) => blob.id),
-      storageUris: entryBlobs.map((blob) => blob.storageUri) });
+    const [drop] = JSON.parse(history.stdout) as SnakeCased<JournalDrop>[];
+    expect(drop).toMatchObject({ kind: 'object', blob_ids: entryBlobs.map((blob) => blob.id),
+      storage_uris: entryBlobs.map((blob) => blob.storageUri) });
     expect(drop!.reason).toMatch(/^refused by file:\/\/.*: refused: /);
     expect(drop!.reason).toMatch(/refused: objects\/link is a symbolic link/);
     expect(drop!.reason).toMatch(/refused: local:\/\/keep\/important is outside objects\//);
@@ -220,12 +221,12 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
     expect(swept.stderr).toMatch(leftAlone);
     expect(await copy.exists({ id: blob })).toBe(true);
 
-    const listed = JSON.parse((await cli(['journal', '--json'], elsewhere)).stdout) as JournalEntryView[];
+    const listed = JSON.parse((await cli(['journal', '--json'], elsewhere)).stdout) as SnakeCased<JournalEntryView>[];
     expect(listed).toMatchObject([{ status: 'other-store', store: mine.identity }]);
 
     const own = await cli(['resume', '--json'], hub.env);
     expect(own.code).toBe(0);
-    expect(JSON.parse(own.stdout)).toMatchObject({ blobs: 1, leftAlone: { entries: 0 }, warnings: [] });
+    expect(JSON.parse(own.stdout)).toMatchObject({ blobs: 1, left_alone: { entries: 0 }, warnings: [] });
     expect(await mine.exists({ id: blob })).toBe(false);
     expect(await copy.exists({ id: blob })).toBe(true);
   }, SLOW);
@@ -234,24 +235,24 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
     await hub.db((db) => db.knex().raw(`insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
       values ('old-run', 'object', array[?], array[null::text], array[3])`, [blob]));
     const resumed = await cli(['resume', '--json'], hub.env);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ blobs: 0, leftAlone: { entries: 1, blobs: 1 } });
-    const [entry] = JSON.parse((await cli(['journal', '--json'], hub.env)).stdout) as JournalEntryView[];
-    expect(entry).toMatchObject({ status: 'no-store', store: null, runId: 'old-run' });
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ blobs: 0, left_alone: { entries: 1, blobs: 1 } });
+    const [entry] = JSON.parse((await cli(['journal', '--json'], hub.env)).stdout) as SnakeCased<JournalEntryView>[];
+    expect(entry).toMatchObject({ status: 'no-store', store: null, run_id: 'old-run' });
 
-    const unknown = await cli(['journal', 'drop', '999999', entry!.entryId, '--yes'], hub.env);
+    const unknown = await cli(['journal', 'drop', '999999', entry!.entry_id, '--yes'], hub.env);
     expect(unknown.code).toBe(2);
     expect(lines(unknown.stderr)).toEqual([
       'musehub-gc: no journal entry 999999 (nothing was dropped): musehub-gc journal lists them']);
     const malformed = await cli(['journal', 'drop', 'all', '--yes'], hub.env);
     expect(malformed.code).toBe(2);
 
-    const dropped = await cli(['journal', 'drop', entry!.entryId, '--yes', '--json'], hub.env);
+    const dropped = await cli(['journal', 'drop', entry!.entry_id, '--yes', '--json'], hub.env);
     expect(dropped.code).toBe(0);
     expect(JSON.parse(dropped.stdout)).toEqual({ entries: 1, blobs: 1, bytes: 3 });
     expect(await hub.db(journalled)).toEqual([]);
     const history = await cli(['journal', 'dropped'], hub.env);
     expect(lines(history.stdout).at(-1)).toEqual(expect.stringMatching(
-      new RegExp(`dropped 1 blob \\(3 B\\) of entry ${entry!.entryId} \\(object, run old-run\\): ` +
+      new RegExp(`dropped 1 blob \\(3 B\\) of entry ${entry!.entry_id} \\(object, run old-run\\): ` +
         'dropped by id: names no store')));
   }, SLOW);
 });
@@ -315,8 +316,8 @@ describe.each(await serverTarget())('the S3 store deletes only in its bucket and
     const allowed = { ...env(), MUSEHUB_STORAGE: `${url}&allow-bucket=other-bucket` };
     const resumed = await cli(['resume', '--json'], allowed);
     expect(resumed.code).toBe(1);
-    const drained = JSON.parse(resumed.stdout) as Resumed;
-    expect(drained).toMatchObject({ blobs: 1, leftAlone: { entries: 0 } });
+    const drained = JSON.parse(resumed.stdout) as SnakeCased<Resumed>;
+    expect(drained).toMatchObject({ blobs: 1, left_alone: { entries: 0 } });
     expect(drained.errors).toHaveLength(2);
     expect(await s3.keys('other-bucket')).toEqual([]);
     expect(await s3.keys()).toEqual(expect.arrayContaining([hub2Key(doomed[1]!), 'backups/db.dump']));
