@@ -8,10 +8,21 @@
 import { messageOf } from '../errors.js';
 import type { Database } from '../db/connect.js';
 import { derivePlan } from './plan.js';
-import type { Estimate } from './service.js';
 import { GcEstimate } from '../db/tool-schema.js';
 import { Session } from './session.js';
 import type { Plan, RepoIdentity } from './types.js';
+
+/** What GC would reclaim in a repo, computed in the background. */
+export interface Estimate {
+  repoId: string;
+  orphanCommits: number;
+  orphanObjects: number;
+  reclaimableBytes: number;
+  /** ISO 8601 of when it was computed: a cached estimate says its age. */
+  computedAt: string;
+  /** Set when the estimate could not be computed (a corrupt manifest, say). */
+  error?: string;
+}
 
 export interface EstimateOptions {
   graceSeconds: number;

@@ -8,10 +8,23 @@ import type { Database } from '../db/connect.js';
 import { GcRun } from '../db/tool-schema.js';
 import { operator } from '../operator.js';
 import { repoLocked } from './lock.js';
-import type { RunRecord } from './service.js';
 import type { Session } from './session.js';
-import { repoName, type RepoIdentity, type RunResult } from './types.js';
+import { repoName, type PhaseName, type RepoIdentity, type RunResult } from './types.js';
 
+/** A past run, as the history view lists it. */
+export interface RunRecord {
+  runId: string;
+  startedAt: string;
+  finishedAt: string | null;
+  who: string;
+  dryRun: boolean;
+  graceSeconds: number;
+  outcome: string;
+  bytesFreed: number;
+  /** Per-phase counts as the run recorded them. */
+  phases: Array<{ phase: PhaseName; status: string; refs: number; rows: number; bytes: number }>;
+  errors: string[];
+}
 
 /** Records a run as started; returns its id. */
 export async function recordStart(session: Session, db: Database, repo: RepoIdentity, dryRun: boolean,
