@@ -10,7 +10,6 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { UserError } from '../errors.js';
 import { migrationRefusal, requireMigratable } from './access.js';
-import type { SweepResult } from '../gc/sweep/types.js';
 import { Checks } from './migrations/checks.js';
 import { HubPasses } from './migrations/hub-passes.js';
 import { JournalPerChunk } from './migrations/journal-per-chunk.js';
@@ -109,6 +108,9 @@ export const GcCheck = defineEntity({
   },
 });
 
+/** How a recorded sweep ended. */
+export type SweepOutcome = 'done' | 'declined' | 'stopped' | 'failed';
+
 /** A sweep of the blob store as it ended: dry or not, what the listing held, the strays, what went. */
 export const GcSweep = defineEntity({
   name: 'GcSweep',
@@ -118,7 +120,7 @@ export const GcSweep = defineEntity({
     store: p.text(),
     finishedAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
     dryRun: p.boolean(),
-    outcome: p.string().$type<SweepResult['outcome']>().columnType('varchar(20)'),
+    outcome: p.string().$type<SweepOutcome>().columnType('varchar(20)'),
     graceSeconds: p.integer(),
     cutoff: p.datetime().columnType('timestamptz'),
     listed: p.bigint('number'),
