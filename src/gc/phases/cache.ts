@@ -3,7 +3,7 @@
  * a remaining cache row (of any repo) still names them.
  */
 import { counted } from '../../words.js';
-import { readCopy } from '../copy-rows.js';
+import { readCopy } from '../../db/copy-rows.js';
 import { IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {

@@ -5,7 +5,7 @@
  * (see journal.ts).
  */
 import { counted } from '../../words.js';
-import { readCopy } from '../copy-rows.js';
+import { readCopy } from '../../db/copy-rows.js';
 import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
