@@ -6,6 +6,7 @@
  */
 import type { CheckEvent, CheckOptions, CheckRecord, CheckReport, CheckTarget } from './check/types.js';
 import type { HubEvent, HubPlan, HubPlanEvent, HubPlanOptions, HubResult, HubRunOptions } from './hub/types.js';
+import { DEFAULT_WORKERS, hubPoolSize } from './hub/workers.js';
 import type { Drained } from './journal.js';
 import type { SweepEvent, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';
 import type { GcEvent, HubIdentity, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
@@ -14,6 +15,9 @@ import type { Estimate } from './estimate.js';
 import type { CommitDetail, GraphCommit } from './graph.js';
 import type { RunRecord } from './history.js';
 import type { RepoRow } from './repo.js';
+
+/** The console's pool: a hub pass of the default workers, and a connection for the views that load meanwhile. */
+export const CONSOLE_POOL = hubPoolSize(DEFAULT_WORKERS) + 1;
 
 export interface GcService {
   /** What the title bar says: "embedded demo hub", "db.example:5432/musehub". */
@@ -90,6 +94,7 @@ export interface GcService {
 }
 
 export type { RunOptions, RunResult, RunTarget };
+export { DEFAULT_WORKERS, hubPoolSize };
 export type { Estimate } from './estimate.js';
 export type { CommitDetail, CommitState, GraphCommit } from './graph.js';
 export type { RunRecord } from './history.js';
