@@ -5,19 +5,19 @@
 import React, { useCallback, useEffect, useRef } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
-import { phaseNamed } from '../../../gc/phases/table.js';
 import type { RunTarget } from '../../../gc/service.js';
 import { repoName, type Decision, type Plan, type RepoIdentity } from '../../../gc/types.js';
 import { messageOf } from '../../../errors.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
 import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '../../../present.js';
+import { confirmationOf, runSummary } from '../../../run-dialogue.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines } from '../../notes.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
 import { TextField } from '../../text-field/text-field.js';
 import { INITIAL_RUN, isRunning, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
-import { differences, lastCheckLine, phaseLine, promptQuestion, summaryLines } from './run-view.js';
+import { differences, lastCheckLine, phaseLine, promptQuestion } from './run-view.js';
 import { useRunKeys } from './use-run-keys.js';
 
 /** Items of the phase the prompt shows before asking. */
@@ -58,9 +58,9 @@ export function RunScreen({ viewId, active, width, repo, plan }: ScreenProps & {
           new Promise<Decision>((resolve) => {
             // Once a stop is asked, every phase after it is stopped, whatever keys come after.
             if (!alive || current().stopAfterPhase) return resolve('stop');
-            // Nothing to delete: nothing to ask (as `musehub-gc run` does).
-            if (isEmptyPhase(phase)) return resolve('go');
-            dispatch({ type: 'ask', phase, slug: phaseNamed(phase.phase).blobs });
+            const confirmation = confirmationOf(phase);
+            if (confirmation === 'none') return resolve('go');
+            dispatch({ type: 'ask', phase, slug: confirmation === 'slug' });
             // The reducer shows no prompt after a stop: then no answer is waited for.
             if (current().prompt) pending.current = resolve;
             else resolve('stop');
@@ -147,7 +147,7 @@ function PromptBox({ state, width }: { state: RunState; width: number }): React.
       ))}
       {row.plan && row.plan.items.length > PROMPT_ITEMS && <Text>{fit(`  … and more (the preview lists them)`, inner)}</Text>}
       {row.plan && row.plan.kept.length > 0 && <Toned tone="kept">{fit(`  ○ kept: ${describeKept(row.plan.kept)}`, inner)}</Toned>}
-      <Text bold>{fit(promptQuestion(state.plan!, row, prompt), inner)}</Text>
+      <Text bold>{fit(promptQuestion(state.plan!, row.plan!, prompt), inner)}</Text>
       {prompt.slug && <TextField field={prompt.answer.field} />}
       {prompt.answer.mismatch !== '' && <Toned tone="error">{fit(prompt.answer.mismatch, inner)}</Toned>}
     </Box>
@@ -157,14 +157,16 @@ function PromptBox({ state, width }: { state: RunState; width: number }): React.
 function Summary({ state, width }: { state: RunState; width: number }): React.JSX.Element {
   const result = state.result!;
   const notes = differences(state.plan, result);
-  const [totals, deleted] = summaryLines(result);
+  const [totals, ...lines] = runSummary(result);
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text bold wrap="truncate-end">
         <OutcomeBadge outcome={result.outcome} />
         {` ${totals}`}
       </Text>
-      <Text>{fit(deleted, width)}</Text>
+      {lines.map((line, index) => (
+        <Text key={index}>{fit(line, width)}</Text>
+      ))}
       {result.errors.map((error, index) => (
         <Toned key={index} tone="error">{fit(`✗ ${error}`, width)}</Toned>
       ))}

@@ -1,7 +1,7 @@
-/** How a run reads (pure): each phase's line and its progress, the prompt, the summary. */
-import type { Plan, RunResult } from '../../../gc/types.js';
-import { repoName } from '../../../gc/types.js';
+/** How a run reads (pure): each phase's line and its progress, the prompt; the words are run-dialogue.ts's. */
+import type { PhasePlan, Plan, RunResult } from '../../../gc/types.js';
 import { counted, describeCheckOutcome, describeDeletes, formatAgo, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
+import { phaseQuestion } from '../../../run-dialogue.js';
 import type { Tone } from '../../theme.js';
 import type { LastCheck, PhaseRow, Prompt } from './run-reducer.js';
 
@@ -74,26 +74,9 @@ export function lastCheckLine(lastCheck: LastCheck, now: number): { text: string
   return record.clean ? { text: `last check: ${when}`, tone: 'done' } : { text: `last check: ${when} — see the Check tab`, tone: 'error' };
 }
 
-/** The question before a phase: y/N, or the slug to type for a phase that deletes blobs. */
-export function promptQuestion(plan: Plan, row: PhaseRow, prompt: Prompt): string {
-  const what = row.plan ? describeDeletes(row.plan) : phaseTitle(row.phase);
-  if (prompt.slug) return `Type ${plan.repo.slug} to delete ${what} from storage (Enter on nothing skips, Esc stops):`;
-  return `Delete ${what} of ${repoName(plan.repo)}? [y/N]`;
-}
-
-/** Totals of a finished run (its outcome aside): bytes freed and errors, then what was deleted. */
-export function summaryLines(result: RunResult): [string, string] {
-  return [`freed ${formatBytes(result.storage_bytes_freed)} · ${counted(result.errors.length, 'error')}`, deletedLine(result)];
-}
-
-function deletedLine(result: RunResult): string {
-  return 'deleted ' + [
-    `${result.commits_deleted} commits (${result.commit_refs_deleted} refs)`,
-    `${result.snapshots_deleted} snapshots`,
-    `${result.object_refs_deleted} object refs`,
-    `${result.objects_deleted} objects`,
-    `${result.mpack_cache_deleted} cache entries`,
-  ].join(' · ');
+/** The question before a phase (run-dialogue.ts), and for a slug how the console takes an answer. */
+export function promptQuestion(plan: Plan, phase: PhasePlan, prompt: Prompt): string {
+  return prompt.slug ? `${phaseQuestion(plan, phase)} (Enter on nothing skips, Esc stops):` : phaseQuestion(plan, phase);
 }
 
 /** What went otherwise than the preview said: the engine's own notes, and counts that differ from the plan. */
