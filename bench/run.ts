@@ -30,7 +30,7 @@ import type { CheckReport } from '../src/gc/service.js';
 import { rowsDeleted } from '../src/gc/phases/table.js';
 import type { Plan, RunResult } from '../src/gc/types.js';
 import { FileBlobStore } from '../src/storage/file-store.js';
-import { graphScreenTimes, timeToFirstFrame } from '../src/ui/bench-probes.js';
+import { graphScreenTimes, timeToFirstFrame } from './console-probes.js';
 import { deleteFloor } from './delete-floor.js';
 import { benchBigManifest } from './big-manifest.js';
 import { benchHub } from './hub.js';

@@ -1,12 +1,9 @@
 /** `musehub-gc` with no command: the operator console, on a terminal. */
 import { UsageError } from '../errors.js';
-import { DEFAULT_WORKERS, hubPoolSize } from '../gc/hub/workers.js';
+import { CONSOLE_POOL } from '../gc/service.js';
 import { EXIT, type CommandInput } from './command.js';
 import { withService } from './hub.js';
 import { COMMANDS } from './help.js';
-
-/** A hub pass of the default workers, and a connection beside it for the views that load meanwhile. */
-const CONSOLE_POOL = hubPoolSize(DEFAULT_WORKERS) + 1;
 
 /** Opens the console; without a terminal, says how to use the headless commands (exit 2). */
 export async function openConsole({ args, settings, graceSeconds }: CommandInput): Promise<number> {

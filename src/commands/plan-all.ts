@@ -1,7 +1,7 @@
 /** `musehub-gc plan --all`: every repo's plan, `--workers` at a time; the repos with something to delete, and the hub's totals. */
 import { UsageError } from '../errors.js';
 import type { HubPlan } from '../gc/hub/types.js';
-import { DEFAULT_WORKERS, hubPoolSize } from '../gc/hub/workers.js';
+import { DEFAULT_WORKERS, hubPoolSize } from '../gc/service.js';
 import { PHASE_SETS } from '../gc/phases/table.js';
 import { repoName } from '../gc/types.js';
 import { planReport } from '../markdown-report.js';

@@ -1,23 +1,17 @@
 /**
- * Asking the operator before each phase, on the terminal. The answer defaults to
- * no; a blob phase (objects, cache) wants the repo's slug typed out, because what
- * it deletes from storage cannot be undone.
+ * Asking the operator before each phase, on the terminal, as run-dialogue.ts says: the answer
+ * defaults to no, and a blob phase wants the repo's slug typed out.
  */
 import { createInterface } from 'node:readline/promises';
-import { phaseNamed } from '../gc/phases/table.js';
-import { repoName, type Decision, type PhasePlan, type Plan } from '../gc/types.js';
-import { describeDeletes } from '../present.js';
+import type { Decision, PhasePlan, Plan } from '../gc/types.js';
+import { confirmationOf, phaseQuestion } from '../run-dialogue.js';
 
 /** Asks whether to run `phase`: 'go' on yes, 'skip' on anything else, 'stop' on Ctrl-C or end of input. */
 export async function askPhase(phase: PhasePlan, plan: Plan): Promise<Decision> {
-  const name = repoName(plan.repo);
-  const blobs = phaseNamed(phase.phase).blobs;
-  const question = blobs
-    ? `Delete ${describeDeletes(phase)} of ${name} from storage? Type the slug (${plan.repo.slug}) to confirm: `
-    : `Delete ${describeDeletes(phase)} of ${name}? [y/N] `;
-  const answer = await ask(question);
+  const slug = confirmationOf(phase) === 'slug';
+  const answer = await ask(`${phaseQuestion(plan, phase)}${slug ? ': ' : ' '}`);
   if (answer === undefined) return 'stop';
-  return (blobs ? answer === plan.repo.slug : isYes(answer)) ? 'go' : 'skip';
+  return (slug ? answer === plan.repo.slug : isYes(answer)) ? 'go' : 'skip';
 }
 
 /** Asks a yes/no question; only `y` or `yes` is yes (Ctrl-C and end of input are no). */

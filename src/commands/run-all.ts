@@ -4,7 +4,7 @@
  * lets the repos in flight finish and starts no new one.
  */
 import { UsageError } from '../errors.js';
-import { DEFAULT_WORKERS, hubPoolSize } from '../gc/hub/workers.js';
+import { DEFAULT_WORKERS, hubPoolSize } from '../gc/service.js';
 import { repoName } from '../gc/types.js';
 import { counted, describeHubResult, describeRepoOutcome } from '../present.js';
 import { parseCount, parsePhases } from './args.js';

@@ -7,7 +7,7 @@ import { parseDuration } from '../gc/duration.js';
 import type { RunTarget } from '../gc/service.js';
 import type { Decide, RunResult } from '../gc/types.js';
 import { RefusedError, UsageError } from '../errors.js';
-import { describeRunDeletes, formatBytes, isEmptyPhase } from '../present.js';
+import { confirmationOf, runSummary } from '../run-dialogue.js';
 import { parseCount, parsePhases } from './args.js';
 import type { Command, CommandInput } from './command.js';
 import { eachEvent } from './events.js';
@@ -105,8 +105,7 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
     let declined = 0;
     const decide: Decide = async (phase, current) => {
       if (stopping) return 'stop';
-      // Nothing to delete: nothing to ask.
-      if (!ask || isEmptyPhase(phase)) return 'go';
+      if (!ask || confirmationOf(phase) === 'none') return 'go';
       progress.clear();
       const decision = await askPhase(phase, current);
       if (decision !== 'go') declined++;
@@ -127,7 +126,11 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
       stopWindDown();
     }
     if (json) printJson(result);
-    else for (const line of summaryLines(result)) progress.line(line);
+    else {
+      const [headline, ...rest] = runSummary(result);
+      progress.line(`${result.dry_run ? 'dry run' : 'run'} ${result.outcome} on ${result.repo}: ${headline}`);
+      for (const line of rest) progress.line(line);
+    }
     // A plan file's grace holds where it is the longer (as the engine's run holds to it).
     const graceInForce = 'plan' in target ? Math.max(target.plan.graceSeconds, graceSeconds) : graceSeconds;
     const context = await reportContext(service.hub, graceInForce, startedAt);
@@ -138,17 +141,4 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
     });
     return runExitCode(result, phases, declined);
   }, { writes: 'run' });
-}
-
-/** The run's end in a few lines: what was deleted, what was not run and why. */
-function summaryLines(result: RunResult): string[] {
-  const lines = [
-    `${result.dry_run ? 'dry run' : 'run'} ${result.outcome}: ${result.repo} ${result.dry_run ? 'would delete' : 'deleted'} ` +
-      `${describeRunDeletes(result)}; ${formatBytes(result.storage_bytes_freed)} ${result.dry_run ? 'to free' : 'freed'}`,
-  ];
-  // Why a phase was refused or failed is already on screen, in the plan and the warnings.
-  const notDone = result.phases.filter((phase) => phase.status !== 'done');
-  if (notDone.length > 0) lines.push(`not done: ${notDone.map((phase) => `${phase.phase} ${phase.status}`).join(', ')}`);
-  if (result.errors.length > 0) lines.push(`${result.errors.length} errors (see above)`);
-  return lines;
 }

@@ -7,10 +7,10 @@ import type { Knex } from '@mikro-orm/knex';
 import { UnavailableError, messageOf } from '../errors.js';
 
 /** PostgreSQL's insufficient_privilege and read_only_sql_transaction. */
-const REFUSALS = new Set(['42501', '25006']);
+export const REFUSALS = new Set(['42501', '25006']);
 
 /** The one line for a read-only database, saying what needed to write and what still works. */
-function readOnly(label: string, what: string): UnavailableError {
+export function readOnly(label: string, what: string): UnavailableError {
   return new UnavailableError(`the database ${label} is read-only (default_transaction_read_only is on, or it is a hot standby): ` +
     `${what}; point DATABASE_URL at the primary (repos, plan, history and check work on a read-only one)`);
 }
@@ -46,8 +46,12 @@ export async function requireMigratable(knex: Knex, label: string): Promise<void
  */
 export function migrationRefusal(error: unknown, label: string): UnavailableError | undefined {
   if (!REFUSALS.has((error as { code?: string }).code ?? '')) return undefined;
-  // The driver's message leads with the statement: PostgreSQL's reason is after its last ' - '.
-  const reason = messageOf(error).split(' - ').pop();
+  const reason = postgresReason(error);
   return new UnavailableError(`the database refused to bring musehub-gc's tables in ${label} up to date (${reason}): ` +
     'run musehub-gc once as the user who owns them');
+}
+
+/** PostgreSQL's reason for a failed statement: the driver's message leads with the statement, then ' - '. */
+export function postgresReason(error: unknown): string {
+  return messageOf(error).split(' - ').pop() ?? '';
 }

@@ -9,7 +9,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { UserError } from '../errors.js';
-import type { SweepResult } from '../gc/sweep/types.js';
 import type { Kept } from '../gc/types.js';
 import { migrationRefusal, requireMigratable } from './access.js';
 import { readStartState, TOOL_MIGRATIONS, type StartState } from './start-state.js';
@@ -133,6 +132,9 @@ export const GcCheck = defineEntity({
   },
 });
 
+/** How a recorded sweep ended. */
+export type SweepOutcome = 'done' | 'declined' | 'stopped' | 'failed';
+
 /** A sweep of the blob store as it ended: dry or not, what the listing held, the strays, what went. */
 export const GcSweep = defineEntity({
   name: 'GcSweep',
@@ -142,7 +144,7 @@ export const GcSweep = defineEntity({
     store: p.text(),
     finishedAt: p.datetime().columnType('timestamptz').defaultRaw('now()'),
     dryRun: p.boolean(),
-    outcome: p.string().$type<SweepResult['outcome']>().columnType('varchar(20)'),
+    outcome: p.string().$type<SweepOutcome>().columnType('varchar(20)'),
     graceSeconds: p.integer(),
     cutoff: p.datetime().columnType('timestamptz'),
     listed: p.bigint('number'),

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../db/connect.js';
-import { copyField } from '../gc/copy-rows.js';
+import { copyField } from '../db/copy-rows.js';
 import { UsageError } from '../errors.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { forEachLimited } from '../storage/pool.js';

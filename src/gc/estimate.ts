@@ -9,9 +9,29 @@
  */
 import type { Database } from '../db/connect.js';
 import { markHub } from './hub/mark.js';
-import type { Estimate } from './service.js';
 import { GcEstimate } from '../db/tool-schema.js';
 import type { Plan, RepoIdentity } from './types.js';
+
+/** What GC would reclaim in a repo, computed in the background. */
+export interface Estimate {
+  repoId: string;
+  /** Commits no root of the repo leads to: orphaned (src/words.ts). */
+  orphanCommits: number;
+  /** The repo's refs to objects no live snapshot names. */
+  orphanObjects: number;
+  /** Bytes the plan frees: to delete. */
+  reclaimableBytes: number;
+  /** Commit rows the plan deletes (phase 1); absent from an estimate cached before they were counted. */
+  commitsToDelete?: number;
+  /** Object rows the plan deletes (phase 4); absent likewise. */
+  objectsToDelete?: number;
+  /** Why phases 3 and 4 are refused (with `error` set); the counts then hold what phases 1, 2 and 5 still delete. */
+  refused?: string;
+  /** ISO 8601 of when it was computed: a cached estimate says its age. */
+  computedAt: string;
+  /** Set when the estimate could not be computed (a corrupt manifest, say). */
+  error?: string;
+}
 
 export interface EstimateOptions {
   graceSeconds: number;

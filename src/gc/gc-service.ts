@@ -1,5 +1,6 @@
 /** The GcService over a real hub: the engine, its database and (when configured) its blob store. */
 import type { Database } from '../db/connect.js';
+import { typedDatabaseError } from '../db/errors.js';
 import { RefusedError, UnavailableError, UsageError, messageOf } from '../errors.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { checkHub } from './check/check.js';
@@ -44,7 +45,7 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
   };
   // A dry run deletes no blob: it needs no store, and must not touch one.
   const storeFor = async (dryRun: boolean | undefined): Promise<BlobStore> => (dryRun ? unusedStore(db.label) : usableStore());
-  return {
+  return typedErrors(db.label, {
     label: db.label,
     hub: db.hub,
     canCollect: store !== undefined,
@@ -100,7 +101,42 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
       }
       return plan;
     },
-  };
+  });
+}
+
+/**
+ * The service with what the database throws typed (db/errors.ts): a lost connection or a refused
+ * statement leaves every method, and every generator mid-iteration, as an UnavailableError.
+ */
+function typedErrors(label: string, service: GcService): GcService {
+  const typed = (error: unknown): unknown => typedDatabaseError(error, label);
+  const door: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(service)) {
+    door[name] = typeof member !== 'function' ? member : (...args: unknown[]) => {
+      let result: unknown;
+      try {
+        result = member.apply(service, args);
+      } catch (error) {
+        throw typed(error);
+      }
+      if (result instanceof Promise) return result.catch((error: unknown) => { throw typed(error); });
+      return isAsyncIterable(result) ? rethrowTyped(result, typed) : result;
+    };
+  }
+  return door as unknown as GcService;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/** `events` as they come, and what ends them (its return value, or its error typed). */
+async function* rethrowTyped<T, R>(events: AsyncIterable<T>, typed: (error: unknown) => unknown): AsyncGenerator<T, R> {
+  try {
+    return (yield* events) as R;
+  } catch (error) {
+    throw typed(error);
+  }
 }
 
 /** A store for a dry run: any use is a bug, said plainly. */

@@ -9,11 +9,41 @@ import { readManifest } from './manifest.js';
 import { IdIndex } from './packed-ids.js';
 import { BRANCH, GRACE, PINNED } from './live-set.js';
 import { derivePlan } from './plan.js';
-import type { CommitDetail, GraphCommit } from './service.js';
 import { Heap } from './heap.js';
 import { Session } from './session.js';
 import { UsageError } from '../errors.js';
 import type { RepoIdentity } from './types.js';
+
+/** How the graph marks a commit. */
+export type CommitState = 'reachable' | 'orphaned' | 'kept';
+
+/** One commit of a repo's graph, newest first in topological order. */
+export interface GraphCommit {
+  commitId: string;
+  parentIds: string[];
+  state: CommitState;
+  /** Why an unreachable commit is kept ("grace period", "held by fork a/b"). */
+  keptBecause?: string;
+  /** Branch names, `[tag]` release tags and `#wire` tags that point here. */
+  labels: string[];
+  message: string;
+  author: string;
+  /** ISO 8601. */
+  timestamp: string;
+}
+
+export interface CommitDetail {
+  commitId: string;
+  parentIds: string[];
+  message: string;
+  author: string;
+  timestamp: string;
+  snapshotId: string | null;
+  /** Files of the snapshot, path and object, with size where the object row exists. */
+  files: Array<{ path: string; objectId: string; bytes: number | null }>;
+  /** Set when the manifest is missing or does not decode. */
+  manifestError?: string;
+}
 
 interface CommitRow {
   commit_id: string;

@@ -5,13 +5,26 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/connect.js';
-import { GcRun } from '../db/tool-schema.js';
+import { GcRun, type RecordedPhase } from '../db/tool-schema.js';
 import { operator } from '../operator.js';
 import { repoLocked } from './lock.js';
-import type { RunRecord } from './service.js';
 import type { Session } from './session.js';
-import { repoName, type RepoIdentity, type RunResult } from './types.js';
+import { repoName, type PhaseName, type RepoIdentity, type RunResult } from './types.js';
 
+/** A past run, as the history view lists it. */
+export interface RunRecord {
+  runId: string;
+  startedAt: string;
+  finishedAt: string | null;
+  who: string;
+  dryRun: boolean;
+  graceSeconds: number;
+  outcome: string;
+  bytesFreed: number;
+  /** Each phase as recorded (RecordedPhase): what it deleted, how long it took, what stayed and why, what differed. */
+  phases: Array<Omit<RecordedPhase, 'phase'> & { phase: PhaseName }>;
+  errors: string[];
+}
 
 /** Records a run as started; returns its id. */
 export async function recordStart(session: Session, db: Database, repo: RepoIdentity, dryRun: boolean,

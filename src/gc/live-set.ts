@@ -6,7 +6,7 @@
  */
 import { readBases } from './basis.js';
 import { CommitGraph } from './commit-graph.js';
-import { readCopy } from './copy-rows.js';
+import { readCopy } from '../db/copy-rows.js';
 import { byId, isCommitId } from './ids.js';
 import { visitManifestObjects } from './manifest.js';
 import { IdIndex, IdList } from './packed-ids.js';

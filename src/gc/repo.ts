@@ -2,8 +2,17 @@
 import type { Database } from '../db/connect.js';
 import { UsageError } from '../errors.js';
 import { didYouMean, nearest } from '../suggest.js';
-import type { RepoRow } from './service.js';
 import type { RepoIdentity } from './types.js';
+
+/** A repo as the repos table lists it; counts are exact and cheap. */
+export interface RepoRow extends RepoIdentity {
+  branches: number;
+  commits: number;
+  /** ISO 8601, or null when never pushed. */
+  pushedAt: string | null;
+  /** ISO 8601 of the last recorded GC run that deleted something, or null. */
+  lastGcAt: string | null;
+}
 
 /** Finds a repo by `owner/slug` or by repo_id; a wrong name is a usage error that says how to list repos. */
 export async function findRepo(db: Database, ref: string): Promise<RepoIdentity> {

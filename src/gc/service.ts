@@ -6,90 +6,19 @@
  */
 import type { CheckEvent, CheckOptions, CheckRecord, CheckReport, CheckTarget } from './check/types.js';
 import type { HubEvent, HubPlan, HubPlanEvent, HubPlanOptions, HubResult, HubRunOptions } from './hub/types.js';
+import { DEFAULT_WORKERS, hubPoolSize } from './hub/workers.js';
 import type { Drained } from './journal.js';
-import type { RecordedPhase } from '../db/tool-schema.js';
 import type { JournalDrop, JournalDropped, JournalDropTarget, JournalEntryView } from './journal-entries.js';
 import type { SweepEvent, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';
-import type { GcEvent, HubIdentity, PhaseName, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
+import type { GcEvent, HubIdentity, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
 import type { WhyAnswer, WhyOptions } from './why.js';
+import type { Estimate } from './estimate.js';
+import type { CommitDetail, GraphCommit } from './graph.js';
+import type { RunRecord } from './history.js';
+import type { RepoRow } from './repo.js';
 
-/** A repo as the repos table lists it; counts are exact and cheap. */
-export interface RepoRow extends RepoIdentity {
-  branches: number;
-  commits: number;
-  /** ISO 8601, or null when never pushed. */
-  pushedAt: string | null;
-  /** ISO 8601 of the last recorded GC run that deleted something, or null. */
-  lastGcAt: string | null;
-}
-
-/** What GC would reclaim in a repo, computed in the background. */
-export interface Estimate {
-  repoId: string;
-  /** Commits no root of the repo leads to: orphaned (src/words.ts). */
-  orphanCommits: number;
-  /** The repo's refs to objects no live snapshot names. */
-  orphanObjects: number;
-  /** Bytes the plan frees: to delete. */
-  reclaimableBytes: number;
-  /** Commit rows the plan deletes (phase 1); absent from an estimate cached before they were counted. */
-  commitsToDelete?: number;
-  /** Object rows the plan deletes (phase 4); absent likewise. */
-  objectsToDelete?: number;
-  /** Why phases 3 and 4 are refused (with `error` set); the counts then hold what phases 1, 2 and 5 still delete. */
-  refused?: string;
-  /** ISO 8601 of when it was computed: a cached estimate says its age. */
-  computedAt: string;
-  /** Set when the estimate could not be computed (a corrupt manifest, say). */
-  error?: string;
-}
-
-/** How the graph marks a commit. */
-export type CommitState = 'reachable' | 'orphaned' | 'kept';
-
-/** One commit of a repo's graph, newest first in topological order. */
-export interface GraphCommit {
-  commitId: string;
-  parentIds: string[];
-  state: CommitState;
-  /** Why an unreachable commit is kept ("grace period", "held by fork a/b"). */
-  keptBecause?: string;
-  /** Branch names, `[tag]` release tags and `#wire` tags that point here. */
-  labels: string[];
-  message: string;
-  author: string;
-  /** ISO 8601. */
-  timestamp: string;
-}
-
-export interface CommitDetail {
-  commitId: string;
-  parentIds: string[];
-  message: string;
-  author: string;
-  timestamp: string;
-  snapshotId: string | null;
-  /** Files of the snapshot, path and object, with size where the object row exists. */
-  files: Array<{ path: string; objectId: string; bytes: number | null }>;
-  /** Set when the manifest is missing or does not decode. */
-  manifestError?: string;
-}
-
-/** A past run, as the history view lists it. */
-export interface RunRecord {
-  runId: string;
-  startedAt: string;
-  finishedAt: string | null;
-  who: string;
-  dryRun: boolean;
-  graceSeconds: number;
-  outcome: string;
-  bytesFreed: number;
-  /** Per-phase counts as the run recorded them. */
-  /** Each phase as recorded (RecordedPhase): what it deleted, how long it took, what stayed and why, what differed. */
-  phases: Array<Omit<RecordedPhase, 'phase'> & { phase: PhaseName }>;
-  errors: string[];
-}
+/** The console's pool: a hub pass of the default workers, and a connection for the views that load meanwhile. */
+export const CONSOLE_POOL = hubPoolSize(DEFAULT_WORKERS) + 1;
 
 export interface GcService {
   /** What the title bar says: "embedded demo hub", "db.example:5432/musehub". */
@@ -183,6 +112,11 @@ export interface Resumed extends Drained {
 }
 
 export type { RunOptions, RunResult, RunTarget };
+export { DEFAULT_WORKERS, hubPoolSize };
+export type { Estimate } from './estimate.js';
+export type { CommitDetail, CommitState, GraphCommit } from './graph.js';
+export type { RunRecord } from './history.js';
+export type { RepoRow } from './repo.js';
 export type { WhyAnswer, WhyFate, WhyFile, WhyHolder, WhyOptions, WhyPath, WhyReason, WhyRoot } from './why.js';
 export type {
   JournalDrop, JournalDropped, JournalDropTarget, JournalEntryStatus, JournalEntryView, RefusedBlob,

@@ -9,7 +9,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../db/connect.js';
-import { copyField } from './copy-rows.js';
+import { copyField } from '../db/copy-rows.js';
 import type { IdList } from './packed-ids.js';
 
 /** Ids per INSERT where COPY FROM cannot go (the embedded hub): one array parameter each. */

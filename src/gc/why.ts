@@ -7,7 +7,7 @@
  */
 import type { Database } from '../db/connect.js';
 import { UsageError } from '../errors.js';
-import { readCopy } from './copy-rows.js';
+import { readCopy } from '../db/copy-rows.js';
 import { BRANCH, GRACE, PINNED, type LiveSet } from './live-set.js';
 import { readManifest } from './manifest.js';
 import type { IdList } from './packed-ids.js';

@@ -208,8 +208,8 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
       `4 objects +delete ${objects} objects`]) {
       expect(outcome.stdout).toMatch(new RegExp(`^${line}`, 'm'));
     }
-    expect(outcome.stdout).toMatch(new RegExp(`^run done: ${DEMO.forcePushed} deleted ${commitRefs} commit refs, ` +
-      `${commits} commits, ${snapshots} snapshots, ${objectRefs} object refs, ${objects} objects`, 'm'));
+    expect(outcome.stdout).toMatch(new RegExp(`^run done on ${DEMO.forcePushed}: freed [^\\n]*\\ndeleted: ${commits} commits, ` +
+      `${objects} objects, [^;]*; with them ${commitRefs} commit refs, ${snapshots} snapshots, ${objectRefs} object refs`, 'm'));
     expect(outcome.stderr).toMatch(/phase commits: 4 commits live again/);
   }, 300_000);
 

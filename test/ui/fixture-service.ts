@@ -15,6 +15,7 @@ import { passEvents, passResult } from '../../src/gc/hub/run-all.js';
 import type { HubEvent, HubRepoResult, HubResult, PassStart } from '../../src/gc/hub/types.js';
 import { DEFAULT_WORKERS, hubPoolSize, workersFor } from '../../src/gc/hub/workers.js';
 import { repoName } from '../../src/gc/types.js';
+import { typedDatabaseError } from '../../src/db/errors.js';
 import { UsageError } from '../../src/errors.js';
 
 /** The clock the tests pin the console to. */
@@ -400,7 +401,8 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       calls.listRepos += 1;
       if (listFailures > 0) {
         listFailures -= 1;
-        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+        throw typedDatabaseError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+          'fixture demo hub');
       }
       return repos;
     },

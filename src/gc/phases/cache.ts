@@ -3,8 +3,8 @@
  * a remaining cache row (of any repo) still names them.
  */
 import { counted } from '../../words.js';
+import { readCopy } from '../../db/copy-rows.js';
 import { byId } from '../ids.js';
-import { readCopy } from '../copy-rows.js';
 import { IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {

@@ -5,8 +5,8 @@
  * (see journal.ts).
  */
 import { counted } from '../../words.js';
+import { readCopy } from '../../db/copy-rows.js';
 import { byId } from '../ids.js';
-import { readCopy } from '../copy-rows.js';
 import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';

@@ -1,6 +1,6 @@
 /** Phase 3: the repo's refs to objects that none of its live snapshots names. */
 import { counted } from '../../words.js';
-import { readCopy } from '../copy-rows.js';
+import { readCopy } from '../../db/copy-rows.js';
 import { formatGrace } from '../duration.js';
 import type { ObjectLiveness } from '../live-set.js';
 import { IdList } from '../packed-ids.js';

@@ -3,6 +3,7 @@
  * than the grace period. Its output is data, as a GC run's is: typed events while it
  * works and a result at the end, for the console and `musehub-gc sweep` alike.
  */
+import type { SweepOutcome } from '../../db/tool-schema.js';
 
 /** A key as the sweep deletes it (or, in a dry run, would). */
 export interface SweptKey {
@@ -60,7 +61,7 @@ export interface SweepResult extends SweepFound {
   graceSeconds: number;
   /** ISO 8601: keys modified after it stay. */
   cutoff: string;
-  outcome: 'done' | 'declined' | 'stopped' | 'failed';
+  outcome: SweepOutcome;
   /** Candidates a row named by the time their batch was deleted (an upload that raced the sweep): they stay. */
   keptOnRecheck: number;
   /** Blobs deleted (or found already gone), and their listed bytes. */

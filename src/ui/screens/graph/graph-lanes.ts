@@ -1,6 +1,6 @@
 /** The layout's lane cells drawn as text (pure): the commit's glyph in its lane, box characters for the lines. */
 import type { CommitState } from '../../../gc/service.js';
-import type { GraphRow, LaneCell } from '../../../gc/graph-layout.js';
+import type { GraphRow, LaneCell } from './graph-layout.js';
 
 /** The glyph of each state: told apart without colour. */
 export const STATE_GLYPHS: Record<CommitState, string> = {

@@ -1,6 +1,6 @@
 /** The graph screen's model (pure): the layout computed once, a summary, and one line per commit. */
 import type { GraphCommit } from '../../../gc/service.js';
-import { layoutGraph, type GraphRow } from '../../../gc/graph-layout.js';
+import { layoutGraph, type GraphRow } from './graph-layout.js';
 import { fit } from '../../fit.js';
 import { describeCommits, formatAgo, shortId } from '../../../present.js';
 import { drawLanes, lanesWidth } from './graph-lanes.js';

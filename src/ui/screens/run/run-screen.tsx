@@ -5,20 +5,20 @@
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
-import { phaseNamed } from '../../../gc/phases/table.js';
 import type { RunTarget } from '../../../gc/service.js';
 import { repoName, type Decision, type Plan, type RepoIdentity } from '../../../gc/types.js';
 import { messageOf } from '../../../errors.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
 import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '../../../present.js';
+import { confirmationOf, runSummary } from '../../../run-dialogue.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines, noteRows } from '../../notes.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
 import { TextField } from '../../text-field/text-field.js';
 import { INITIAL_RUN, isRunning, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
-import { differences, lastCheckLine, phaseLine, promptQuestion, summaryLines } from './run-view.js';
+import { differences, lastCheckLine, phaseLine, promptQuestion } from './run-view.js';
 import { useRunKeys } from './use-run-keys.js';
 
 /** Items of the phase the prompt shows before asking. */
@@ -69,9 +69,9 @@ export function RunScreen({ viewId, active, width, height, repo, plan, source = 
           new Promise<Decision>((resolve) => {
             // Once a stop is asked, every phase after it is stopped, whatever keys come after.
             if (!alive || current().stopAfterPhase) return resolve('stop');
-            // Nothing to delete: nothing to ask (as `musehub-gc run` does).
-            if (isEmptyPhase(phase)) return resolve('go');
-            dispatch({ type: 'ask', phase, slug: phaseNamed(phase.phase).blobs });
+            const confirmation = confirmationOf(phase);
+            if (confirmation === 'none') return resolve('go');
+            dispatch({ type: 'ask', phase, slug: confirmation === 'slug' });
             // The reducer shows no prompt after a stop: then no answer is waited for.
             if (current().prompt) pending.current = resolve;
             else resolve('stop');
@@ -164,7 +164,7 @@ function PromptBox({ state, word, width, height }: { state: RunState; word: stri
   const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
   const inner = Math.max(10, width - 2);
   const kept = row.plan && row.plan.kept.length > 0 ? `  ○ kept: ${describeKept(row.plan.kept)}` : '';
-  const question = promptQuestion(state.plan!, row, prompt, word);
+  const question = promptQuestion(state.plan!, row.plan!, prompt, word);
   const fixed = 2 + 1 + (kept === '' ? 0 : rowsOf(kept, inner)) + rowsOf(question, inner) + (prompt.slug ? 1 : 0)
     + (prompt.answer.mismatch === '' ? 0 : rowsOf(prompt.answer.mismatch, inner));
   const planned = row.plan?.items ?? [];
@@ -192,14 +192,14 @@ function PromptBox({ state, word, width, height }: { state: RunState; word: stri
 function Summary({ state, width }: { state: RunState; width: number }): React.JSX.Element {
   const result = state.result!;
   const notes = differences(state.plan, result);
-  const [totals, deleted] = summaryLines(result);
+  const [totals, ...lines] = runSummary(result);
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text bold wrap="truncate-end">
         <OutcomeBadge outcome={result.outcome} />
         {` ${totals}`}
       </Text>
-      <Wrapped text={deleted} width={width} />
+      {lines.map((line, index) => <Wrapped key={index} text={line} width={width} />)}
       {result.errors.map((error, index) => <Wrapped key={index} text={`✗ ${error}`} width={width} tone="error" />)}
       <Text>{notes.length === 0 ? 'Everything went as the preview said.' : 'Differed from the preview:'}</Text>
       {notes.map((note, index) => <Wrapped key={index} text={`  ${note}`} width={width} tone="warning" />)}

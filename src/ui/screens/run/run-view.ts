@@ -1,7 +1,7 @@
-/** How a run reads (pure): each phase's line and its progress, the prompt, the summary. */
-import type { Plan, RunResult } from '../../../gc/types.js';
-import { repoName } from '../../../gc/types.js';
-import { counted, describeCheckOutcome, describeDeletes, describeToDelete, formatAgo, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
+/** How a run reads (pure): each phase's line and its progress, the prompt; the words are run-dialogue.ts's. */
+import type { PhasePlan, Plan, RunResult } from '../../../gc/types.js';
+import { counted, describeCheckOutcome, describeDeletes, formatAgo, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
+import { phaseQuestion } from '../../../run-dialogue.js';
 import type { Tone } from '../../theme.js';
 import type { LastCheck, PhaseRow, Prompt } from './run-reducer.js';
 
@@ -74,27 +74,10 @@ export function lastCheckLine(lastCheck: LastCheck, now: number): { text: string
   return record.clean ? { text: `last check: ${when}`, tone: 'done' } : { text: `last check: ${when} — see the Check tab`, tone: 'error' };
 }
 
-/** The question before a phase: y/N, or for a phase that deletes blobs the repo's name to type (`word`: its slug, or owner/slug when another repo shares the slug). */
-export function promptQuestion(plan: Plan, row: PhaseRow, prompt: Prompt, word: string): string {
-  const what = row.plan ? describeDeletes(row.plan) : phaseTitle(row.phase);
-  if (prompt.slug) return `Type ${word} to delete ${what} from storage (Enter on nothing skips, Esc stops):`;
-  return `Delete ${what} of ${repoName(plan.repo)}? [y/N]`;
-}
-
-/** Totals of a finished run (its outcome aside): bytes freed and errors, then what was deleted. */
-export function summaryLines(result: RunResult): [string, string] {
-  return [`freed ${formatBytes(result.storage_bytes_freed)} · ${counted(result.errors.length, 'error')}`, deletedLine(result)];
-}
-
-/** What the run deleted in the words its prompts and the preview used: commits, objects and bytes, then the rest. */
-function deletedLine(result: RunResult): string {
-  const main = describeToDelete({ commits: result.commits_deleted, objects: result.objects_deleted, bytes: result.storage_bytes_freed });
-  return `deleted: ${main}; with them ${[
-    counted(result.commit_refs_deleted, 'commit ref'),
-    counted(result.snapshots_deleted, 'snapshot'),
-    counted(result.object_refs_deleted, 'object ref'),
-    counted(result.mpack_cache_deleted, 'cache entry', 'cache entries'),
-  ].join(', ')}`;
+/** The question before a phase (run-dialogue.ts), and for a slug how the console takes an answer. */
+export function promptQuestion(plan: Plan, phase: PhasePlan, prompt: Prompt, word: string): string {
+  const question = phaseQuestion(plan, phase, word);
+  return prompt.slug ? `${question} (Enter on nothing skips, Esc stops):` : question;
 }
 
 /** What went otherwise than the preview said: the engine's own notes, and counts that differ from the plan. */

@@ -4,7 +4,7 @@
  * which lane each commit takes and where each lane's line runs. It draws nothing: the
  * console turns rows into glyphs and box characters, only for the window it shows.
  */
-import type { CommitState } from './service.js';
+import type { CommitState } from '../../../gc/service.js';
 
 /** What the layout needs of a commit; rows come newest first in topological order. */
 export interface LayoutCommit {

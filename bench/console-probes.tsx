@@ -6,9 +6,9 @@ import React from 'react';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { render, renderToString, Text } from 'ink';
-import type { GcService, GraphCommit } from '../gc/service.js';
-import { ConsoleApp } from './app.js';
-import { buildGraphModel, graphLine } from './screens/graph/graph-model.js';
+import type { GcService, GraphCommit } from '../src/gc/service.js';
+import { ConsoleApp } from '../src/ui/app.js';
+import { buildGraphModel, graphLine } from '../src/ui/screens/graph/graph-model.js';
 
 /** A terminal for the bench: it records frames and never reads keys. */
 class BenchTerminal extends EventEmitter {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { layoutGraph, type LayoutCommit } from '../src/gc/graph-layout.js';
-import { drawLanes } from '../src/ui/screens/graph/graph-lanes.js';
+import { layoutGraph, type LayoutCommit } from '../../src/ui/screens/graph/graph-layout.js';
+import { drawLanes } from '../../src/ui/screens/graph/graph-lanes.js';
 
 /** `id < parent parent`, newest first; ids starting with x are orphaned, with k kept. */
 function dag(spec: string): LayoutCommit[] {

@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCopy, type CopyRow } from '../../src/gc/copy-rows.js';
+import { readCopy, type CopyRow } from '../../src/db/copy-rows.js';
 
 type Row = Array<string | null>;
 
