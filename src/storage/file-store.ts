@@ -3,7 +3,7 @@
  * atomic (temp file + rename) so a reader never sees half a blob.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync, rmdirSync, unlinkSync, type Dir } from 'node:fs';
+import { constants, existsSync, rmdirSync, unlinkSync, type Dir, type Stats } from 'node:fs';
 import { access, mkdir, opendir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError, UnavailableError, messageOf } from '../errors.js';
@@ -29,7 +29,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   async check(): Promise<void> {
-    let info;
+    let info: Stats;
     try {
       info = await stat(this.root);
     } catch (error) {
