@@ -2,7 +2,6 @@
  * What `npm run bench` measures of the console: time to first frame on a hub, and the
  * time to lay out and draw one screen of a long graph. Returns milliseconds.
  */
-import React from 'react';
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { render, renderToString, Text } from 'ink';

@@ -121,7 +121,7 @@ function timeNode(args: string[], env: Record<string, string>, watch?: QueryWatc
 
 /** The text a terminal was sent, without its escape sequences. */
 function plain(output: string): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC (\x1b) starts the terminal escapes this strips.
   return output.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][A-Z0-9]|\x1b[=>78]/g, '');
 }
 

@@ -72,16 +72,19 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   // First loosely, to say in the tool's own words what is wrong with an option; then strictly, for the values.
   const loose = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
   for (const token of loose.tokens) if (token.kind === 'option') checkOption(token.name, token.rawName, token.value);
-  let parsed;
+  const parsed = parseStrictly(argv);
+  const [command, ...positionals] = parsed.positionals;
+  return { command, positionals, values: parsed.values };
+}
+
+function parseStrictly(argv: readonly string[]) {
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     // node's messages end in advice about '--' that does not apply here.
     const message = messageOf(error).replace(/\. To specify a positional argument.*$/s, '');
     throw new UsageError(`${message}; see musehub-gc --help`);
   }
-  const [command, ...positionals] = parsed.positionals;
-  return { command, positionals, values: parsed.values };
 }
 
 /** An option no command takes, a value missing or given where none is wanted: one line, with the nearest name. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/knex';
-import { UserError, UsageError, UnavailableError, messageOf } from '../errors.js';
+import { type UserError, UsageError, UnavailableError, messageOf } from '../errors.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { readStartState, type StartState } from './start-state.js';
 

@@ -36,7 +36,7 @@ export class CopyRow {
   text(field: number): string | null {
     if (this.isNull(field)) return null;
     const raw = decoder.decode(this.buf.subarray(this.starts[field]!, this.ends[field]!));
-    return !this.binary && raw.includes('\\') ? unescape(raw) : raw;
+    return !this.binary && raw.includes('\\') ? unescapeField(raw) : raw;
   }
 
   /** A boolean field. */
@@ -190,7 +190,7 @@ function readInt32(buf: Uint8Array, p: number): number {
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v' };
 
-function unescape(field: string): string {
+function unescapeField(field: string): string {
   return field.replace(/\\(.)/g, (_, c: string) => ESCAPES[c] ?? c);
 }
 

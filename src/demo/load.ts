@@ -92,7 +92,7 @@ function* copyText(spec: TableSpec, rows: object[], loadStart: string): Generato
   for (let start = 0; start < rows.length; start += COPY_BATCH_ROWS) {
     let text = '';
     for (const row of rows.slice(start, start + COPY_BATCH_ROWS)) {
-      text += spec.columns.map((column) => copyField(fieldText(row, column, loadStart))).join('\t') + '\n';
+      text += `${spec.columns.map((column) => copyField(fieldText(row, column, loadStart))).join('\t')}\n`;
     }
     yield text;
   }

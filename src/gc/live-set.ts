@@ -219,6 +219,7 @@ function liveness(
 
   const findings: Finding[] = [];
   if (borrowed.length > 0) {
+    // biome-ignore lint/complexity/useMathMinMax: the ids are strings; Math.min would make them NaN.
     const first = borrowed.reduce((a, b) => (b < a ? b : a));
     findings.push({
       severity: 'warning',
@@ -243,9 +244,15 @@ export async function readLiveObjects(
   const problems = repoIds.map((): LivenessProblem[] => []);
   const snapshots = new IdIndex('hex');
   const holders: number[][] = [];
-  repoIds.forEach((repoId, repo) => commits.get(repoId)!.liveSnapshots.forEachKey((bytes, at) => {
-    (holders[snapshots.addKey(bytes, at)] ??= []).push(repo);
-  }, (id) => (holders[snapshots.add(id)] ??= []).push(repo)));
+  const hold = (snapshot: number, repo: number): void => {
+    const list = holders[snapshot];
+    if (list) list.push(repo);
+    else holders[snapshot] = [repo];
+  };
+  repoIds.forEach((repoId, repo) => {
+    commits.get(repoId)!.liveSnapshots.forEachKey((bytes, at) => hold(snapshots.addKey(bytes, at), repo),
+      (id) => hold(snapshots.add(id), repo));
+  });
   await profile.time('read manifests', () => readLiveManifests(session, snapshots, (snapshot) => holders[snapshot]!, objects, problems));
   return new Map(repoIds.map((repoId, repo) => {
     const manifestProblems = problems[repo]!.sort((a, b) => byId(a.id, b.id));

@@ -231,7 +231,10 @@ const SHARED_SLOTS = 1 << 15;
 let shared: KeySet | undefined;
 
 function keySetFor(entries: number): KeySet {
-  if (entries * 2 <= SHARED_SLOTS) return (shared ??= new KeySet(new Int32Array(SHARED_SLOTS * 4))).reset();
+  if (entries * 2 <= SHARED_SLOTS) {
+    shared ??= new KeySet(new Int32Array(SHARED_SLOTS * 4));
+    return shared.reset();
+  }
   let slots = SHARED_SLOTS;
   while (slots < entries * 2) slots *= 2;
   return new KeySet(new Int32Array(slots * 4)).reset();

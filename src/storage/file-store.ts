@@ -4,7 +4,7 @@
  * regular files under `<root>/objects/`, through no symbolic link (no-follow.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { constants, lstatSync, realpathSync, rmdirSync, unlinkSync, type Dir } from 'node:fs';
+import { constants, lstatSync, realpathSync, rmdirSync, unlinkSync, type Dir, type Stats } from 'node:fs';
 import { access, lstat, mkdir, opendir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -43,7 +43,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   async check(): Promise<void> {
-    let info;
+    let info: Stats;
     try {
       info = await stat(this.root);
     } catch (error) {

@@ -3,7 +3,7 @@
  * storage_uri names. Keys are checked before any backend touches them, so a
  * crafted id or URI can never reach outside the store.
  */
-import { RefusedError, UserError, UnavailableError } from '../errors.js';
+import { RefusedError, type UserError, UnavailableError } from '../errors.js';
 import { OBJECTS_PREFIX, keyForId, type BlobRef } from './blob-store.js';
 
 /** A blob's place in a store: a key, and for S3 the bucket when the row names one. */

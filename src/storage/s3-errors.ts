@@ -3,7 +3,7 @@
  * hiccup, a dropped connection), the bucket refusing us as a whole (an operator
  * must fix credentials, the bucket name or the endpoint), or neither.
  */
-import { UserError, UsageError, UnavailableError } from '../errors.js';
+import { type UserError, UsageError, UnavailableError } from '../errors.js';
 
 const THROTTLE_OR_SERVER_CODES = new Set([
   'SlowDown',

@@ -128,7 +128,7 @@ export class S3BlobStore implements BlobStore {
     // bucket → key → indexes into refs (two rows may name one key).
     const byBucket = new Map<string, Map<string, number[]>>();
     refs.forEach((ref, index) => {
-      let location;
+      let location: { bucket: string; key: string };
       try {
         location = this.deletable(ref);
       } catch (error) {

@@ -4,7 +4,7 @@
  * Credentials never travel in the URL: the SDK's default chain supplies them.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { UserError, UsageError } from '../errors.js';
+import { type UserError, UsageError } from '../errors.js';
 
 /** A blob directory on this machine. */
 export interface FileLocation {

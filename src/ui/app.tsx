@@ -2,7 +2,8 @@
  * The operator console: a view stack over the GcService, with one key router, one
  * keymap, and a frame (title, breadcrumbs, status, hints) around the active screen.
  */
-import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type React from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, render, useApp, useStdout } from 'ink';
 import type { GcService, RepoCheck } from '../gc/service.js';
 import { UsageError } from '../errors.js';
@@ -54,13 +55,16 @@ function viewIdOf(entry: StackEntry): string {
   return entry.view.kind === 'repo' ? `${entry.id}:${entry.view.tab}` : String(entry.id);
 }
 
+function sizeOf(stdout: NodeJS.WriteStream): { columns: number; rows: number } {
+  return { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+}
+
 function useTerminalSize(fixed: ConsoleAppProps['size']): { columns: number; rows: number } {
   const { stdout } = useStdout();
-  const read = () => fixed ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
-  const [size, setSize] = useState(read);
+  const [size, setSize] = useState(() => fixed ?? sizeOf(stdout));
   useEffect(() => {
     if (fixed) return;
-    const onResize = () => setSize(read());
+    const onResize = () => setSize(sizeOf(stdout));
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);

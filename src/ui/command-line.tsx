@@ -2,7 +2,8 @@
  * The `:` command line (k9s): `:repos`, `:check`, `:storage`, `:history`, `:plan FILE`. It takes
  * the keys while it is open, in place of the status line; Enter runs the command, Esc closes it.
  */
-import React, { useRef } from 'react';
+import type React from 'react';
+import { useRef } from 'react';
 import { Text } from 'ink';
 import { useViewKeys } from './key-router.js';
 import { actionFor } from './keymap.js';

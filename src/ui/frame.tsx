@@ -1,5 +1,5 @@
 /** The console's frame: title bar, breadcrumbs, status line and the hint bar. */
-import React from 'react';
+import type React from 'react';
 import { Box, Text } from 'ink';
 import { fit, fitStart, fitWhole, wrapIndented } from './fit.js';
 import { StateBadge, Toned, type Tone } from './theme.js';
@@ -49,6 +49,7 @@ export function statusLines(message: string, width: number): string[] {
 }
 
 export function StatusLine({ lines, tone, width }: { lines: readonly string[]; tone: Tone | undefined; width: number }): React.JSX.Element {
+  // biome-ignore lint/suspicious/noArrayIndexKey: status lines are stateless text that may repeat.
   return <>{lines.map((line, index) => <Toned key={index} tone={tone}>{fit(line, width)}</Toned>)}</>;
 }
 

@@ -12,7 +12,7 @@ export interface Launch {
 }
 
 export function launchOf(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): Launch {
-  return { lifecycle: env['npm_lifecycle_event'], script: argv[1] };
+  return { lifecycle: env.npm_lifecycle_event, script: argv[1] };
 }
 
 /** `args` (`run --plan /abs/F`) as a command line that runs musehub-gc the way this console was started. */

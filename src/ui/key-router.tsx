@@ -3,7 +3,8 @@
  * what it does not take goes to the global bindings. Keys that arrive for a view that
  * has not mounted yet (Enter then j in one write) wait for it.
  */
-import React, { createContext, useCallback, useContext, useEffect, useRef } from 'react';
+import type React from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef } from 'react';
 import { useInput } from 'ink';
 import { keysOf } from './keymap.js';
 

@@ -1,5 +1,5 @@
 /** Lines of text that scroll with the list keys: the commit details and the help screen. */
-import React from 'react';
+import type React from 'react';
 import { useConsole } from './console-context.js';
 import { useViewKeys } from './key-router.js';
 import { actionFor, type KeyAction, type ScreenName } from './keymap.js';
@@ -41,7 +41,7 @@ export function LinePager({
     const action = actionFor(screen, key, app.readOnly);
     if (isMove(action)) dispatch({ type: 'move', action, count: lines.length, page });
     else if (action === 'refresh' && onRefresh) onRefresh();
-    else return action !== undefined && onAction !== undefined && onAction(action);
+    else return action !== undefined && (onAction?.(action) ?? false);
     return true;
   });
   return (

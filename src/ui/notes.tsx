@@ -1,5 +1,5 @@
 /** What a view says beside its work, a line each: a warning with `!`, an error with `✗`, in their tones. */
-import React from 'react';
+import type React from 'react';
 import { wrapIndented } from './fit.js';
 import { Toned } from './theme.js';
 
@@ -29,6 +29,7 @@ export function NoteLines({ notes, width }: { notes: readonly Note[]; width: num
   return (
     <>
       {notes.flatMap((note, index) => noteLines(note, width).map((line, row) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: notes are stateless text whose lines may repeat.
         <Toned key={`${index}.${row}`} tone={note.tone}>{line}</Toned>
       )))}
     </>

@@ -2,7 +2,7 @@
  * What the console's tables share on ink-table: rules between columns only, bold
  * underlined headings, and columns sized to what they hold.
  */
-import React from 'react';
+import type React from 'react';
 import { Text } from 'ink';
 import type { CellProps } from '@alcalzone/ink-table';
 import { Toned, type Tone } from './theme.js';
@@ -11,8 +11,8 @@ import { Toned, type Tone } from './theme.js';
 const HORIZONTAL_RULE = /^[─┌┐┬├┤┼└┘┴]+$/;
 
 /** ink-table's skeleton drawn as the rules between columns only: a box and a line between rows would take two screen lines a row. */
-export function ColumnRules({ children }: React.PropsWithChildren): React.JSX.Element {
-  return HORIZONTAL_RULE.test(String(children)) ? <></> : <Toned tone="muted">{children}</Toned>;
+export function ColumnRules({ children }: React.PropsWithChildren): React.JSX.Element | null {
+  return HORIZONTAL_RULE.test(String(children)) ? null : <Toned tone="muted">{children}</Toned>;
 }
 
 /** A column's heading: bold and underlined, which stands for the rule under it. */

@@ -2,7 +2,8 @@
  * Colour as a context: NO_COLOR turns it off and the glyphs alone tell states apart.
  * @inkjs/ui's widgets take their colours from the same switch.
  */
-import React, { createContext, useContext } from 'react';
+import type React from 'react';
+import { createContext, useContext } from 'react';
 import { Text, type TextProps } from 'ink';
 import { Badge, defaultTheme, extendTheme, ThemeProvider as WidgetThemeProvider, type Theme as WidgetTheme } from '@inkjs/ui';
 
@@ -14,7 +15,7 @@ const ThemeContext = createContext<Theme>({ color: true });
 
 /** Whether NO_COLOR (any non-empty value) asks for no colour. */
 export function colorFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !env['NO_COLOR'];
+  return !env.NO_COLOR;
 }
 
 /** The colours of the console's meanings. */

@@ -13,6 +13,9 @@ export function useCheck(onEvent: (event: CheckEvent) => void, onFailed: (messag
   const { service, graceSeconds, checked } = useConsole();
   const running = useRef<AbortController | null>(null);
   useEffect(() => () => running.current?.abort(), []);
+  // The views pass new onEvent and onFailed arrows each render that do the same (dispatch to the view's
+  // reducer, set the status line).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a check keeps the callbacks it started with
   return useCallback(
     (target: CheckTarget) => {
       running.current?.abort();
@@ -30,7 +33,6 @@ export function useCheck(onEvent: (event: CheckEvent) => void, onFailed: (messag
         }
       })();
     },
-    // onEvent and onFailed are a view's stable dispatchers.
     [service, graceSeconds, checked],
   );
 }

@@ -12,6 +12,8 @@ export function useLoad<T>(load: () => Promise<T>, key: string): [Loaded<T>, () 
   const [attempt, setAttempt] = useState(0);
   const latest = useRef(load);
   latest.current = load;
+  // `load` is read through `latest`: the new closure each render must not start a load.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new key or reload() starts a load
   useEffect(() => {
     let current = true;
     setLoaded({ state: 'loading' });

@@ -2,7 +2,7 @@
  * A list that draws only its visible window: the 10,000-row repos table and the
  * 100,000-commit graph cost the same to draw as a short one.
  */
-import React from 'react';
+import type React from 'react';
 import { Box, Text } from 'ink';
 import { listWindow, type ListState } from './list-state.js';
 

@@ -1,5 +1,5 @@
 /** Sentences shown whole: wrapped between words to the console's width, never cut. */
-import React from 'react';
+import type React from 'react';
 import { wrapText } from './fit.js';
 import { Toned, type Tone } from './theme.js';
 
@@ -16,6 +16,7 @@ export function Wrapped({ text, width, tone, bold }: { text: string; width: numb
   return (
     <>
       {wrapText(text, Math.max(1, width)).map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: wrapped lines are stateless text that may repeat.
         <Toned key={index} tone={tone} bold={bold}>{line}</Toned>
       ))}
     </>

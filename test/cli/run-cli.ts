@@ -61,7 +61,7 @@ export function terminalCli(args: string[], env: Record<string, string>, answers
   child.stdout.on('data', (chunk: Buffer) => {
     screen += chunk.toString('utf8');
     const next = pending[0];
-    const match = next && next[0].exec(screen.slice(seen));
+    const match = next?.[0].exec(screen.slice(seen));
     if (next && match) {
       seen += match.index + match[0].length;
       pending.shift();

@@ -160,7 +160,7 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
 
   it('resume deletes the blobs an interrupted run left in the journal', async () => {
     const store = new FileBlobStore(blobDir);
-    const orphanBlob = 'sha256:' + 'ab'.repeat(32);
+    const orphanBlob = `sha256:${'ab'.repeat(32)}`;
     await store.put({ id: orphanBlob }, new Uint8Array([1, 2, 3]));
     await test.db.knex().raw(`insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
       values ('00000000-0000-0000-0000-000000000000', 'object', array[?], array[null::text], array[3], ?)`,

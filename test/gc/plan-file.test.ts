@@ -80,7 +80,7 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
 
   it('on a hub changed since, deletes only what it lists and is still garbage, and says what it kept and why', async () => {
     let repoId!: string;
-    const { old, fresh } = await loadForcePushed(f, (hub, id) => {
+    const { old, fresh } = await loadForcePushed(f, (_hub, id) => {
       repoId = id;
     });
     const { path } = await saved();
@@ -103,7 +103,7 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
 
   it('prints before the run the blobs it frees: an mpack that a row expired since names stays', async () => {
     let repoId!: string;
-    await loadForcePushed(f, (hub, id) => {
+    await loadForcePushed(f, (_hub, id) => {
       repoId = id;
     });
     const mpack = `sha256:${'c'.repeat(64)}`;

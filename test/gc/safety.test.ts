@@ -178,7 +178,6 @@ describe.each(await serverTarget())('pushes racing GC on $name', (target) => {
     const racing = hub.made.orphanObjects[1]!;
     const blocker = new pg.Client({ connectionString: f.test.url });
     await blocker.connect();
-    let pushOutcome: Promise<unknown> | undefined;
     const gc = f.gc('lowend/blue-in-green', {
       decide: async (phase) => {
         // Hold GC between its row locks and its delete: its journal insert waits on this table lock.
@@ -189,7 +188,8 @@ describe.each(await serverTarget())('pushes racing GC on $name', (target) => {
     await waitFor(async () => (await pusher.query(`
       select count(*)::int as n from pg_stat_activity
       where application_name = 'musehub-gc' and wait_event_type = 'Lock'`)).rows[0].n === 1);
-    pushOutcome = pusher.query('insert into musehub_object_refs (repo_id, object_id) values ($1, $2)', [fork, racing])
+    const pushOutcome = pusher
+      .query('insert into musehub_object_refs (repo_id, object_id) values ($1, $2)', [fork, racing])
       .then(() => 'inserted', (error: { code?: string }) => error.code);
     await waitFor(async () => (await blocker.query(`
       select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'`)).rows[0].n === 2);

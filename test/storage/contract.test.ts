@@ -181,7 +181,7 @@ describe.each([
 
   it('reports a storage_uri of the other backend as a per-key error, touching nothing', async () => {
     await h.store.put({ id: id(1) }, bytes(1));
-    const foreign = name === 'file' ? 's3://musehub-blobs/' + key(1) : 'local://' + key(1);
+    const foreign = name === 'file' ? `s3://musehub-blobs/${key(1)}` : `local://${key(1)}`;
     const [outcome] = await h.store.deleteMany([{ id: id(1), storageUri: foreign }]);
     expect(outcome?.deleted).toBe(false);
     expect(outcome?.error).toMatch(/but the store is not/);

@@ -13,7 +13,6 @@ import { executeGc } from '../../src/gc/execute.js';
 import { planGc } from '../../src/gc/plan.js';
 import { findRepo } from '../../src/gc/repo.js';
 import type { GcEvent, PhaseName, RunResult } from '../../src/gc/types.js';
-import type { BlobStore } from '../../src/storage/blob-store.js';
 import { FileBlobStore } from '../../src/storage/file-store.js';
 import { diffStates, readState, stateOf } from './compare.js';
 import { GRACE_SECONDS, toRows, type HubModel, type UriFor } from './hub-model.js';

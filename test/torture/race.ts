@@ -116,7 +116,7 @@ export async function racePushes(databaseUrl: string, store: BlobStore, uriFor: 
  * Known rows are those of the hub and those the pusher wrote; `lostBlobs` were
  * missing before GC ran.
  */
-export async function integrityProblems(db: Database, store: BlobStore, uriFor: UriFor, hub: HubModel,
+export async function integrityProblems(db: Database, store: BlobStore, hub: HubModel,
   tally: PushTally): Promise<string[]> {
   const q = async <T>(sql: string) => (await db.knex().raw(sql)).rows as T[];
   const commits = new Map((await q<{ commit_id: string; parent_ids: string[]; snapshot_id: string | null }>(

@@ -90,7 +90,7 @@ export function raceScenario(bench: Bench, databaseUrl: string, size?: number): 
       await Promise.race([firstPush, pushing]);
       const gc = await collect(bench, firstRepo(c)).finally(stop);
       const tally = await pushing;
-      const problems = await integrityProblems(bench.db, bench.store, bench.uriFor, c.hub, tally);
+      const problems = await integrityProblems(bench.db, bench.store, c.hub, tally);
       if (problems.length > 0) {
         throw new Error(`hub ${describeHub(c.hub)}, ${tally.pushes} pushes (${tally.refused} refused by a foreign key), ` +
           `GC errors [${gc.result.errors.join('; ')}]:\n  ${problems.join('\n  ')}`);

@@ -1,5 +1,4 @@
 /** Renders the console with a fixture service and reads its frames as a person does (ANSI stripped). */
-import React from 'react';
 import { stripVTControlCharacters } from 'node:util';
 import { EventEmitter } from 'node:events';
 import { render } from 'ink';
@@ -153,7 +152,7 @@ export function openConsole(
     },
     /** Waits until the console has quit: Ink stops reading the keyboard. */
     async waitForExit(timeoutMs = FRAME_TIMEOUT_MS): Promise<void> {
-      const stopsReading = () => onFrame.forEach((look) => look());
+      const stopsReading = () => { for (const look of onFrame) look(); };
       keyboard.on('removeListener', stopsReading);
       await until('quit', () => keyboard.listenerCount('readable') === 0, timeoutMs)
         .finally(() => keyboard.off('removeListener', stopsReading));

@@ -106,6 +106,7 @@ describe('repos screen', () => {
   it('without colour (NO_COLOR) has no colour codes, and the selection still shows', async () => {
     const app = openConsole(fixtureService(), { color: false });
     await app.waitFor('4.1 MiB');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: it looks for an ANSI colour escape, which starts with ESC.
     expect(app.rawFrame()).not.toMatch(/\u001b\[3[0-9]m/);
     expect(lineWith(app.frame(), '▸')).toContain('lowend/blue-in-green');
   });

@@ -28,6 +28,7 @@ describe('format', () => {
     expect(formatAgo(null, NOW)).toBe('never');
     expect(formatDuration(0.2)).toBe('0.2 s');
     expect(formatDuration(185)).toBe('3m 05s');
+    // biome-ignore lint/suspicious/noFocusedTests: fit is the console's truncation helper, not Jasmine's focused it.
     expect(fit('lowend/blue-in-green', 10)).toBe('lowend/bl…');
   });
 });
@@ -105,7 +106,7 @@ describe('run reducer', () => {
     state = runReducer(state, { type: 'event', event: { type: 'phase-start', phase: 'objects', total: 58, bytes: 100 }, at: 0 });
     state = runReducer(state, { type: 'event', event: { type: 'progress', phase: 'objects', done: 29, total: 58, bytes: 50 }, at: 1000 });
     expect(state.phases[3]).toMatchObject({ status: 'running', done: 29, total: 58 });
-    expect(phaseLine(state.phases[3]!, state.prompt)).toMatchObject({ glyph: '▸', percent: 50, detail: expect.stringMatching(/^29\/58  50 B  29\/s  ETA 0:01/) });
+    expect(phaseLine(state.phases[3]!, state.prompt)).toMatchObject({ glyph: '▸', percent: 50, detail: expect.stringMatching(/^29\/58 {2}50 B {2}29\/s {2}ETA 0:01/) });
   });
 });
 

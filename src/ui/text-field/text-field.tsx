@@ -1,5 +1,5 @@
 /** A one-line text field as typed so far, after its label (`› ` unless told), the cursor an inverse cell. */
-import React from 'react';
+import type React from 'react';
 import { Box, Text } from 'ink';
 import type { TextFieldState } from './text-field-reducer.js';
 

@@ -3,7 +3,7 @@
  * label before a pass): what would go, the question, the field, and why the last word typed
  * did not confirm.
  */
-import React from 'react';
+import type React from 'react';
 import { Box, Text } from 'ink';
 import { Toned } from '../theme.js';
 import { TextField } from './text-field.js';
@@ -19,6 +19,7 @@ export function TypedConfirmation({ what, ask, answer, width }: {
 }): React.JSX.Element {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1} width={width}>
+      {/* biome-ignore lint/suspicious/noArrayIndexKey: the question's lines are fixed text that may repeat. */}
       {what.map((line, index) => <Text key={index}>{line}</Text>)}
       <Text bold>{ask}</Text>
       <TextField field={answer.field} />

@@ -1,5 +1,6 @@
 /** A repo's integrity check: when it last ran and what it found, each kind explained with its ids; c checks again. */
-import React, { useEffect, useMemo } from 'react';
+import type React from 'react';
+import { useEffect, useMemo } from 'react';
 import { Box } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { repoName, type RepoIdentity } from '../../../gc/types.js';
@@ -22,6 +23,9 @@ export function CheckScreen({ viewId, active, width, height, repo }: ScreenProps
   const app = useConsole();
   const [recorded] = useLoad(() => app.service.lastCheck(repo), `${repo.repoId}@${app.dataVersion}`);
   const [state, dispatch, current] = useSyncReducer(checkReducer, INITIAL_CHECK);
+  // app.status changes with any console state (a check, a run): following it would say the failure again
+  // over a newer message.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: says a failed load once, when it lands
   useEffect(() => {
     if (recorded.state === 'failed') app.status(describeError('the last check', recorded.error), 'error');
   }, [recorded]);

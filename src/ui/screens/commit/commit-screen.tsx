@@ -1,5 +1,6 @@
 /** One commit: message, author, time, snapshot and its files. */
-import React, { useEffect, useMemo } from 'react';
+import type React from 'react';
+import { useEffect, useMemo } from 'react';
 import { Spinner } from '@inkjs/ui';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
@@ -10,6 +11,9 @@ import { commitLines } from './commit-lines.js';
 export function CommitScreen({ viewId, active, width, height, commitId }: ScreenProps & { commitId: string }): React.JSX.Element | null {
   const app = useConsole();
   const [loaded, reload] = useLoad(() => app.service.commit(commitId), commitId);
+  // app.status changes with any console state (a check, a run): following it would say the failure again
+  // over a newer message.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: says a failed load once, when it lands
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the commit', loaded.error), 'error');
   }, [loaded]);
@@ -18,7 +22,7 @@ export function CommitScreen({ viewId, active, width, height, commitId }: Screen
       loaded.state === 'ready'
         ? commitLines(loaded.value, app.now(), width)
         : [{ text: loaded.state === 'failed' ? 'The commit did not load. Press r to retry.' : 'loading…' }],
-    [loaded, width],
+    [loaded, width, app.now],
   );
   useHintScope(viewId, active, 'commit');
   if (!active) return null;

@@ -46,7 +46,7 @@ const EMPTY = cell(false, false, false, false);
 /** Lays out the commits in lanes; parents absent from `commits` end their path (shallow history). */
 export function layoutGraph(commits: readonly LayoutCommit[]): GraphRow[] {
   const position = new Map<string, number>();
-  commits.forEach((commit, index) => position.set(commit.commitId, index));
+  for (const [index, commit] of commits.entries()) position.set(commit.commitId, index);
 
   // lanes[i] is the commit lane i waits for; fromState[i] the state of the child it comes from.
   const lanes: Array<string | null> = [];

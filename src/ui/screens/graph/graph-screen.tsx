@@ -1,5 +1,6 @@
 /** The commit DAG in lanes: reachable ●, orphaned ✗, kept ○; only the visible window is drawn. */
-import React, { useEffect, useMemo, useRef } from 'react';
+import type React from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import type { RepoIdentity } from '../../../gc/types.js';
@@ -22,6 +23,9 @@ export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps
   const [loaded, reload] = useLoad(() => app.service.graph(repo, app.graceSeconds), `${repo.repoId}@${app.dataVersion}`);
   const model = useMemo(() => (loaded.state === 'ready' ? buildGraphModel(loaded.value) : null), [loaded]);
   const [list, dispatch, current] = useSyncReducer(listReducer, EMPTY_LIST);
+  // app.status changes with any console state (a check, a run): following it would say the failure again
+  // over a newer message.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: says a failed load once, when it lands
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the graph', loaded.error), 'error');
   }, [loaded]);
@@ -35,7 +39,7 @@ export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps
     if (!model) return;
     for (const move of earlyMoves.current) dispatch({ ...move, count: model.rows.length, page: pageRows(model.rows.length, listHeight) });
     earlyMoves.current = [];
-  }, [model]);
+  }, [model, dispatch, listHeight]);
   useHintScope(viewId, active, 'graph');
   useGraphKeys({
     viewId,

@@ -1,5 +1,5 @@
 /** Every key of the screen the operator came from, drawn from the keymap. */
-import React from 'react';
+import type React from 'react';
 import type { ScreenProps } from '../../console-context.js';
 import { useConsole, useHintScope } from '../../console-context.js';
 import { helpLines, type ScreenName } from '../../keymap.js';

@@ -1,5 +1,6 @@
 /** Past GC runs of the repo, newest first: a table of the runs that fit, and the errors of the one at the cursor. */
-import React, { useEffect } from 'react';
+import type React from 'react';
+import { useEffect } from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { Table, type CellProps } from '@alcalzone/ink-table';
@@ -44,6 +45,9 @@ export function HistoryScreen({ viewId, active, width, height, repo }: ScreenPro
   const app = useConsole();
   const [loaded, reload] = useLoad(() => app.service.history(repo), `${repo.repoId}@${app.dataVersion}`);
   const [list, dispatch, currentList] = useSyncReducer(listReducer, EMPTY_LIST);
+  // app.status changes with any console state (a check, a run): following it would say the failure again
+  // over a newer message.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: says a failed load once, when it lands
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the history', loaded.error), 'error');
   }, [loaded]);

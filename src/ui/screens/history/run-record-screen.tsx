@@ -1,5 +1,6 @@
 /** A past run of the repo, whole: per phase what it deleted, what stayed and why, what differed; m writes its Markdown report. */
-import React, { useMemo } from 'react';
+import type React from 'react';
+import { useMemo } from 'react';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { RunRecord } from '../../../gc/service.js';
@@ -17,7 +18,7 @@ export function RunRecordScreen({ viewId, active, width, height, repo, run }: Sc
   const lines = useMemo(() => runRecordLines(run, app.now()).flatMap((line) => {
     const indent = /^ */.exec(line.text)![0];
     return wrapIndented(line.text.slice(indent.length), width, indent).map((text) => ({ ...line, text }));
-  }), [run, width]);
+  }), [run, width, app.now]);
   useHintScope(viewId, active, 'run-record');
   const writeReport = async () => {
     const path = resolve(`gc-run-${repo.owner}-${repo.slug}-${run.startedAt.slice(0, 16).replace(/[-:]/g, '')}Z.md`);

@@ -1,5 +1,6 @@
 /** Every repo checked in turn, with progress; then each repo clean or its problems counted, and Enter opens one's findings. */
-import React, { useEffect } from 'react';
+import type React from 'react';
+import { useEffect } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar } from '@inkjs/ui';
 import { recordOf } from '../../../gc/check/types.js';
@@ -50,6 +51,7 @@ export function HubCheckScreen({ viewId, active, width, height }: ScreenProps): 
     dispatch({ type: 'start' });
     check({ all: true });
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one hub check when the screen opens; r starts the next
   useEffect(start, []);
 
   const notes = state.notes.slice(0, NOTES_SHOWN);

@@ -3,7 +3,8 @@
  * the estimates say and wants the hub's label typed; then each repo's state as the pass goes, the
  * pass's progress, rate and ETA, and x to stop it after the repos in flight; then its summary.
  */
-import React, { useMemo } from 'react';
+import type React from 'react';
+import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
 import { repoName } from '../../../gc/types.js';

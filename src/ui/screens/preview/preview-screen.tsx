@@ -1,5 +1,6 @@
 /** What GC would do, per phase: what goes (counts, bytes, then the lists) and what stays, and why; R runs it, w saves it. */
-import React, { useEffect } from 'react';
+import type React from 'react';
+import { useEffect } from 'react';
 import { resolve } from 'node:path';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
@@ -50,6 +51,9 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
   const [loaded, replan] = useLoad(() => app.service.plan(repo, { graceSeconds: app.graceSeconds, itemLimit: PREVIEW_ITEMS }),
     `${repo.repoId}@${app.dataVersion}`);
   const [state, dispatch, current] = useSyncReducer(previewReducer, INITIAL_PREVIEW);
+  // app.status changes with any console state (a check, a run): following it would say the failure again
+  // over a newer message.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: says a failed load once, when it lands
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the plan', loaded.error), 'error');
   }, [loaded]);
@@ -96,6 +100,7 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
     <Box flexDirection="column">
       <Wrapped text={summary} width={width} />
       {state.savingTo !== null && <TextField field={state.savingTo} label={<Text bold>Save the plan to: </Text>} />}
+      {/* biome-ignore lint/suspicious/noArrayIndexKey: a plan's findings are a fixed list of text that may repeat. */}
       {findings.map((finding, index) => <Wrapped key={index} text={findingText(finding)} width={width} tone={finding.severity} />)}
       <Table
         data={previewRows(plan, state.phases.cursor, width)}

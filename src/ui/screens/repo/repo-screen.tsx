@@ -1,5 +1,6 @@
 /** A repo: its graph, preview, history and check a key apart; each view keeps its state while another shows. */
-import React, { useEffect, useState } from 'react';
+import type React from 'react';
+import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import type { RepoIdentity } from '../../../gc/types.js';
 import type { ScreenProps } from '../../console-context.js';

@@ -1,5 +1,6 @@
 /** The repos table: counts at once, estimates filling in per row, sorted and filtered. */
-import React, { useCallback, useEffect, useMemo } from 'react';
+import type React from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import type { Estimate, RepoRow } from '../../../gc/service.js';
@@ -85,10 +86,13 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
   const [state, dispatch, current] = useSyncReducer(reposReducer, INITIAL_REPOS);
   const [loaded, reload] = useLoad(() => app.service.listRepos(), `repos@${app.dataVersion}`);
 
+  // app.status changes with any console state (a check, a run): following it would say the failure again
+  // over a newer message.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: says a failed load once, when it lands
   useEffect(() => {
     if (loaded.state === 'ready') dispatch({ type: 'loaded', repos: loaded.value });
     if (loaded.state === 'failed') app.status(describeError('the repos', loaded.error), 'error');
-  }, [loaded]);
+  }, [loaded, dispatch]);
 
   const repoIds = useMemo(() => (loaded.state === 'ready' ? loaded.value.map((repo) => repo.repoId) : null), [loaded]);
   const onBatch = useCallback((estimates: Estimate[]) => dispatch({ type: 'estimates', estimates }), [dispatch]);
@@ -100,6 +104,9 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
   const now = app.now();
   const selected = selectedRepo(state);
   const selectedEstimate = selected && state.estimates.get(selected.repoId);
+  // The totals read the order, repos and estimates, and a new load makes a new order too; the cursor and the
+  // rest of the state must not sum 100,000 rows again at each key.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed on a new order or new estimates only
   const totals = useMemo(() => shownTotals(state), [state.order, state.estimates]);
   // The repos are shown once they are in the list's state, a render after they load (the effect above): until then
   // the list is still loading, and says so, rather than flash "No repos." and "0 of 0".

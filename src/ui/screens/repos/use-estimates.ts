@@ -15,6 +15,8 @@ export function useEstimates(
   onBatch: (estimates: Estimate[]) => void,
   onError: (message: string) => void,
 ): void {
+  // A new onError (the console context changed) must not abort the estimates under way.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: restarted on a new service or id list only
   useEffect(() => {
     if (repoIds === null || repoIds.length === 0) return;
     const controller = new AbortController();
@@ -43,6 +45,5 @@ export function useEstimates(
       controller.abort();
       clearInterval(timer);
     };
-    // onBatch and onError are stable dispatchers; a new id list restarts the stream.
   }, [service, repoIds]);
 }

@@ -2,7 +2,8 @@
  * A GC run, phase by phase: before each phase the console shows what it deletes and
  * asks (No is the default); during it, live progress; at the end, a summary.
  */
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import type React from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
 import type { RunTarget } from '../../../gc/service.js';
@@ -10,7 +11,7 @@ import { repoName, type Decision, type Plan, type RepoIdentity } from '../../../
 import { messageOf } from '../../../errors.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
-import { describeKept, formatBytes, isEmptyPhase, phaseTitle, shortId } from '../../../present.js';
+import { describeKept, formatBytes, phaseTitle, shortId } from '../../../present.js';
 import { confirmationOf, runSummary } from '../../../run-dialogue.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines, noteRows } from '../../notes.js';
@@ -51,6 +52,8 @@ export function RunScreen({ viewId, active, width, height, repo, plan, source = 
     [dispatch],
   );
 
+  // Running the effect again (a new console context) would stop this run at its next prompt and start another.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one run per screen, started when it opens
   useEffect(() => {
     if (app.readOnly) return;
     const { service, graceSeconds } = app;
@@ -199,9 +202,12 @@ function Summary({ state, width }: { state: RunState; width: number }): React.JS
         <OutcomeBadge outcome={result.outcome} />
         {` ${totals}`}
       </Text>
+      {/* biome-ignore lint/suspicious/noArrayIndexKey: a summary's lines and a run's errors are fixed text that may repeat. */}
       {lines.map((line, index) => <Wrapped key={index} text={line} width={width} />)}
+      {/* biome-ignore lint/suspicious/noArrayIndexKey: a run's errors are fixed text that may repeat. */}
       {result.errors.map((error, index) => <Wrapped key={index} text={`✗ ${error}`} width={width} tone="error" />)}
       <Text>{notes.length === 0 ? 'Everything went as the preview said.' : 'Differed from the preview:'}</Text>
+      {/* biome-ignore lint/suspicious/noArrayIndexKey: a run's notes are fixed text that may repeat. */}
       {notes.map((note, index) => <Wrapped key={index} text={`  ${note}`} width={width} tone="warning" />)}
     </Box>
   );

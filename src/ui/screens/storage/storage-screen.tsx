@@ -3,7 +3,8 @@
  * counted and how old that is, the last sweep; d runs a dry run again, D a sweep that asks
  * for a typed word once it knows its strays, with live progress either way.
  */
-import React, { useEffect } from 'react';
+import type React from 'react';
+import { useEffect } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
 import { SWEEP_GRACE_SECONDS } from '../../../gc/sweep/types.js';
@@ -29,6 +30,9 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
   const [loaded, reload] = useLoad(
     () => Promise.all([app.service.lastSweep({ dryRun: true }), app.service.lastSweep({ dryRun: false })]), 'last sweeps');
   const [state, dispatch, current] = useSyncReducer(storageReducer, INITIAL_STORAGE);
+  // app.status changes with any console state (a check, a run): following it would say the failure again
+  // over a newer message.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: says a failed load once, when it lands
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the last sweeps', loaded.error), 'error');
   }, [loaded]);
@@ -76,6 +80,7 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
             {` ${describeSweepResult(state.result)}`}
           </Text>
         )}
+        {/* biome-ignore lint/suspicious/noArrayIndexKey: a sweep's errors are fixed text that may repeat. */}
         {state.result?.errors.map((error, index) => <Wrapped key={index} text={`✗ ${error}`} width={width} tone="error" />)}
       </Box>
     </Box>
@@ -83,5 +88,6 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
 }
 
 function Lines({ lines }: { lines: readonly PagerLine[] }): React.JSX.Element {
+  // biome-ignore lint/suspicious/noArrayIndexKey: pager lines are stateless text that may repeat.
   return <>{lines.map((line, index) => <Toned key={index} tone={line.tone}>{line.text}</Toned>)}</>;
 }

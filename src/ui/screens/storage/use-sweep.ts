@@ -50,8 +50,7 @@ export function useSweep(
         onEnded();
       }
     })();
-    // onEnded is the view's stable reload.
-  }, [service, status, dispatch]);
+  }, [service, status, dispatch, onEnded]);
 
   const stop = useCallback(() => {
     running.current?.abort();
