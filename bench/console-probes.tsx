@@ -26,12 +26,24 @@ class BenchTerminal extends EventEmitter {
 export async function timeToFirstFrame(service: GcService, expect: string, timeoutMs = 60_000): Promise<number> {
   const stdout = new BenchTerminal();
   const started = performance.now();
-  const instance = render(<ConsoleApp service={service} readOnly graceSeconds={3600} color={false} size={{ columns: 120, rows: 40 }} />, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: Object.assign(new EventEmitter(), { isTTY: true, setRawMode: () => undefined, setEncoding: () => undefined, ref: () => undefined, unref: () => undefined, read: () => null, resume: () => undefined, pause: () => undefined }) as unknown as NodeJS.ReadStream,
-    patchConsole: false,
-    exitOnCtrlC: false,
-  });
+  const instance = render(
+    <ConsoleApp service={service} readOnly graceSeconds={3600} color={false} size={{ columns: 120, rows: 40 }} />,
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: Object.assign(new EventEmitter(), {
+        isTTY: true,
+        setRawMode: () => undefined,
+        setEncoding: () => undefined,
+        ref: () => undefined,
+        unref: () => undefined,
+        read: () => null,
+        resume: () => undefined,
+        pause: () => undefined,
+      }) as unknown as NodeJS.ReadStream,
+      patchConsole: false,
+      exitOnCtrlC: false,
+    },
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no frame listed ${expect} within ${timeoutMs} ms`)), timeoutMs);
@@ -51,7 +63,11 @@ export async function timeToFirstFrame(service: GcService, expect: string, timeo
 }
 
 /** Milliseconds to lay out `commits` (once) and to draw one 40-row screen from the middle of them. */
-export function graphScreenTimes(commits: readonly GraphCommit[], rows = 40, columns = 120): { layoutMs: number; screenMs: number } {
+export function graphScreenTimes(
+  commits: readonly GraphCommit[],
+  rows = 40,
+  columns = 120,
+): { layoutMs: number; screenMs: number } {
   const started = performance.now();
   const model = buildGraphModel(commits);
   const laidOut = performance.now();

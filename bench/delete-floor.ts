@@ -26,7 +26,11 @@ const BARE_DELETES: Array<[keyof PlanSets, string]> = [
 ];
 
 /** Copies database `source` (no one connected to it), deletes the plan's rows bare, drops the copy. */
-export async function deleteFloor(adminUrl: string, source: string, planFile: string): Promise<{ rows: number; seconds: number }> {
+export async function deleteFloor(
+  adminUrl: string,
+  source: string,
+  planFile: string,
+): Promise<{ rows: number; seconds: number }> {
   const copy = `${source}_floor`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -34,8 +38,10 @@ export async function deleteFloor(adminUrl: string, source: string, planFile: st
     await admin.query(`drop database if exists ${copy} with (force)`);
     await admin.query(`create database ${copy} template ${source}`);
     const db = await openServer(databaseUrl(adminUrl, copy));
-    const plan = await existingPlanKey(db).then((key) =>
-      loadPlan(planFile, { hub: db.hub, key, now: new Date().toISOString(), maxAgeSeconds: Number.MAX_SAFE_INTEGER }))
+    const plan = await existingPlanKey(db)
+      .then((key) =>
+        loadPlan(planFile, { hub: db.hub, key, now: new Date().toISOString(), maxAgeSeconds: Number.MAX_SAFE_INTEGER }),
+      )
       .finally(() => db.close());
     const client = new pg.Client({ connectionString: databaseUrl(adminUrl, copy) });
     await client.connect();

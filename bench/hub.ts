@@ -44,14 +44,25 @@ interface Measured {
 /** `run --all --yes --json --workers N` in `processes` processes started together. */
 async function collect(url: string, store: string, workers: number, processes: number): Promise<Measured> {
   const env = { ...process.env, DATABASE_URL: url, MUSEHUB_STORAGE: `file://${store}` };
-  const results = await Promise.all(Array.from({ length: processes }, () => new Promise<HubResult>((resolve, reject) => {
-    execFile(process.execPath, [CLI, 'run', '--all', '--yes', '--json', '--workers', String(workers)],
-      { env, maxBuffer: 1 << 30 }, (error, stdout, stderr) => {
-        // Exit 3 is a refused phase somewhere in the hub: the pass itself went through.
-        if (error && error.code !== 3) reject(new Error(`run --all exited ${error.code}: ${stderr.slice(-2000)}`));
-        else resolve(JSON.parse(stdout) as HubResult);
-      });
-  })));
+  const results = await Promise.all(
+    Array.from(
+      { length: processes },
+      () =>
+        new Promise<HubResult>((resolve, reject) => {
+          execFile(
+            process.execPath,
+            [CLI, 'run', '--all', '--yes', '--json', '--workers', String(workers)],
+            { env, maxBuffer: 1 << 30 },
+            (error, stdout, stderr) => {
+              // Exit 3 is a refused phase somewhere in the hub: the pass itself went through.
+              if (error && error.code !== 3)
+                reject(new Error(`run --all exited ${error.code}: ${stderr.slice(-2000)}`));
+              else resolve(JSON.parse(stdout) as HubResult);
+            },
+          );
+        }),
+    ),
+  );
   const started = Math.min(...results.map((result) => Date.parse(result.started_at)));
   const finished = Math.max(...results.map((result) => Date.parse(result.finished_at)));
   return {
@@ -65,9 +76,12 @@ async function collect(url: string, store: string, workers: number, processes: n
 async function hubFloorSeconds(url: string): Promise<number> {
   return onDatabase(url, async (client) => {
     const started = performance.now();
-    for (const query of ['select commit_id, parent_ids, snapshot_id from musehub_commits',
-      'select repo_id, commit_id, created_at from musehub_commit_refs', 'select repo_id, object_id, created_at from musehub_object_refs',
-      'select snapshot_id, manifest_blob from musehub_snapshots']) {
+    for (const query of [
+      'select commit_id, parent_ids, snapshot_id from musehub_commits',
+      'select repo_id, commit_id, created_at from musehub_commit_refs',
+      'select repo_id, object_id, created_at from musehub_object_refs',
+      'select snapshot_id, manifest_blob from musehub_snapshots',
+    ]) {
       for await (const chunk of client.query(copyTo(`copy (${query}) to stdout`))) void chunk;
     }
     return (performance.now() - started) / 1000;
@@ -85,56 +99,90 @@ async function hubCopy(adminUrl: string, template: string): Promise<string> {
 }
 
 /** Measures the `repos`-repo hub, reporting each line as it is measured (a pass takes minutes). */
-export async function benchHub(adminUrl: string, report: (line: string) => void,
-  options: { repos?: number; snapshotIndex?: boolean; skipRun?: boolean } = {}): Promise<void> {
+export async function benchHub(
+  adminUrl: string,
+  report: (line: string) => void,
+  options: { repos?: number; snapshotIndex?: boolean; skipRun?: boolean } = {},
+): Promise<void> {
   const repos = options.repos ?? 10_000;
   const name = await benchTemplate(adminUrl, `musehub_gc_bench_repos_${repos}`, (db) => buildManyRepos(db, { repos }));
   const store = mkdtempSync(join(tmpdir(), 'mhgc-bench-hub-'));
   const copy = async () => {
     const url = await hubCopy(adminUrl, name);
     if (options.snapshotIndex) {
-      await onDatabase(url, (client) => client.query('create index on musehub_commits (snapshot_id); analyze musehub_commits'));
+      await onDatabase(url, (client) =>
+        client.query('create index on musehub_commits (snapshot_id); analyze musehub_commits'),
+      );
     }
     return url;
   };
   const url = await copy();
   const env = { DATABASE_URL: url, MUSEHUB_STORAGE: `file://${store}` };
   const floor = await hubFloorSeconds(url);
-  const hubRows = await onDatabase(url, async (client) => (await client.query(`select
+  const hubRows = await onDatabase(
+    url,
+    async (client) =>
+      (
+        await client.query(`select
     (select count(*) from musehub_commits) + (select count(*) from musehub_commit_refs) + (select count(*) from musehub_object_refs)
-    + (select count(*) from musehub_snapshots) as rows`)).rows[0].rows as string);
-  const against = (seconds: number) => `${seconds.toFixed(1).padStart(6)} s  ${(repos / seconds).toFixed(0).padStart(6)} repos/s  ` +
-    `${Math.round(Number(hubRows) / seconds).toLocaleString('en').padStart(9)} rows read/s  ${(seconds / floor).toFixed(1)}x the floor`;
-  report(`hub of ${repos.toLocaleString('en')} force-pushed repos${options.snapshotIndex ? ', with an index on musehub_commits (snapshot_id)' : ''}: ` +
-    `${Number(hubRows).toLocaleString('en')} rows of commits, refs and snapshots; read floor (COPY as text) ${floor.toFixed(2)} s`);
+    + (select count(*) from musehub_snapshots) as rows`)
+      ).rows[0].rows as string,
+  );
+  const against = (seconds: number) =>
+    `${seconds.toFixed(1).padStart(6)} s  ${(repos / seconds).toFixed(0).padStart(6)} repos/s  ` +
+    `${Math.round(Number(hubRows) / seconds)
+      .toLocaleString('en')
+      .padStart(9)} rows read/s  ${(seconds / floor).toFixed(1)}x the floor`;
+  report(
+    `hub of ${repos.toLocaleString('en')} force-pushed repos${options.snapshotIndex ? ', with an index on musehub_commits (snapshot_id)' : ''}: ` +
+      `${Number(hubRows).toLocaleString('en')} rows of commits, refs and snapshots; read floor (COPY as text) ${floor.toFixed(2)} s`,
+  );
   try {
     const db = await openServer(url);
     try {
-      const ids = (await db.knex().raw('select repo_id from musehub_repos')).rows.map((row: { repo_id: string }) => row.repo_id);
+      const ids = (await db.knex().raw('select repo_id from musehub_repos')).rows.map(
+        (row: { repo_id: string }) => row.repo_id,
+      );
       const started = performance.now();
       let estimated = 0;
-      for await (const estimate of estimateRepos(db, ids, { graceSeconds: 3600, maxAgeSeconds: 0 })) if (!estimate.error) estimated++;
-      report(`  console estimates        ${against((performance.now() - started) / 1000)}  (${estimated} estimated, in this process)`);
+      for await (const estimate of estimateRepos(db, ids, { graceSeconds: 3600, maxAgeSeconds: 0 }))
+        if (!estimate.error) estimated++;
+      report(
+        `  console estimates        ${against((performance.now() - started) / 1000)}  (${estimated} estimated, in this process)`,
+      );
     } finally {
       await db.close();
     }
-    for (const [what, args, accept] of [['plan --all', ['plan', '--all', '--json'], [0, 3]],
-      ['check --all', ['check', '--all', '--json'], [0, 1]]] as const) {
+    for (const [what, args, accept] of [
+      ['plan --all', ['plan', '--all', '--json'], [0, 3]],
+      ['check --all', ['check', '--all', '--json'], [0, 1]],
+    ] as const) {
       const measured = cli([...args], env, accept);
       report(`  ${what.padEnd(24)} ${against(measured.seconds)}  peak RSS ${measured.rssMiB} MiB`);
     }
     if (options.skipRun) return;
     report('  run --all (pass time, from the first start to the last end):');
     let single: Measured | undefined;
-    for (const [workers, processes] of [[1, 1], [2, 1], [2, 2]] as const) {
+    for (const [workers, processes] of [
+      [1, 1],
+      [2, 1],
+      [2, 2],
+    ] as const) {
       const measured = await collect(await copy(), store, workers, processes);
       single ??= measured;
-      const what = processes === 1 ? `${workers} worker${workers === 1 ? '' : 's'}` : `${processes} processes x ${workers} workers`;
-      report(`    ${what.padEnd(22)} ${measured.seconds.toFixed(1).padStart(6)} s  ` +
-        `${(measured.repos / measured.seconds).toFixed(1).padStart(6)} repos/s  ` +
-        `${Math.round(measured.rows / measured.seconds).toLocaleString('en').padStart(7)} rows deleted/s  ` +
-        `${(measured.seconds / floor).toFixed(1)}x the read floor, x${(single.seconds / measured.seconds).toFixed(2)} over 1 worker` +
-        (measured.repos === repos ? '' : `  (collected ${measured.repos} of ${repos} repos)`));
+      const what =
+        processes === 1
+          ? `${workers} worker${workers === 1 ? '' : 's'}`
+          : `${processes} processes x ${workers} workers`;
+      report(
+        `    ${what.padEnd(22)} ${measured.seconds.toFixed(1).padStart(6)} s  ` +
+          `${(measured.repos / measured.seconds).toFixed(1).padStart(6)} repos/s  ` +
+          `${Math.round(measured.rows / measured.seconds)
+            .toLocaleString('en')
+            .padStart(7)} rows deleted/s  ` +
+          `${(measured.seconds / floor).toFixed(1)}x the read floor, x${(single.seconds / measured.seconds).toFixed(2)} over 1 worker` +
+          (measured.repos === repos ? '' : `  (collected ${measured.repos} of ${repos} repos)`),
+      );
     }
   } finally {
     rmSync(store, { recursive: true, force: true });
@@ -143,10 +191,18 @@ export async function benchHub(adminUrl: string, report: (line: string) => void,
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { repos: { type: 'string', default: '10000' }, 'snapshot-index': { type: 'boolean', default: false },
-    'skip-run': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      repos: { type: 'string', default: '10000' },
+      'snapshot-index': { type: 'boolean', default: false },
+      'skip-run': { type: 'boolean', default: false },
+    },
+  });
   execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  await benchHub(adminUrl, (line) => console.log(line),
-    { repos: Number(values.repos), snapshotIndex: values['snapshot-index'], skipRun: values['skip-run'] });
+  await benchHub(adminUrl, (line) => console.log(line), {
+    repos: Number(values.repos),
+    snapshotIndex: values['snapshot-index'],
+    skipRun: values['skip-run'],
+  });
 }

@@ -24,10 +24,14 @@ export interface CliRun {
 export function cli(args: string[], env: Record<string, string>, accept: readonly number[] = [0]): CliRun {
   const timing = join(tmpdir(), `mhgc-bench-time-${process.pid}`);
   const run = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timing, process.execPath, CLI, ...args], {
-    encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Its progress on stderr would garble the report; it matters only when the run failed.
-  if (!accept.includes(run.status ?? -1)) throw new Error(`musehub-gc ${args.join(' ')} exited ${run.status}: ${run.stderr.slice(-2000)}`);
+  if (!accept.includes(run.status ?? -1))
+    throw new Error(`musehub-gc ${args.join(' ')} exited ${run.status}: ${run.stderr.slice(-2000)}`);
   const [elapsed, rss] = readFileSync(timing, 'utf8').trim().split('\n').at(-1)!.split(' ');
   rmSync(timing, { force: true });
   return { seconds: Number(elapsed), rssMiB: Math.round(Number(rss) / 1024), stdout: run.stdout };
@@ -42,8 +46,13 @@ export async function floorMs(url: string, format: 'text' | 'binary'): Promise<n
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const started = performance.now();
-  for (const query of ['select commit_id, parent_ids from musehub_commits', 'select snapshot_id, manifest_blob from musehub_snapshots']) {
-    const stream = client.query(copyTo(`copy (${query}) to stdout${format === 'binary' ? ' with (format binary)' : ''}`));
+  for (const query of [
+    'select commit_id, parent_ids from musehub_commits',
+    'select snapshot_id, manifest_blob from musehub_snapshots',
+  ]) {
+    const stream = client.query(
+      copyTo(`copy (${query}) to stdout${format === 'binary' ? ' with (format binary)' : ''}`),
+    );
     for await (const chunk of stream) void chunk;
   }
   const elapsed = performance.now() - started;

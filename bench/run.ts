@@ -40,17 +40,19 @@ import { runSeedService, seedServiceMissing, writeSeedService } from './seed-ser
 import { benchSweep } from './sweep.js';
 import { benchTemplate, databaseUrl, freshCopy } from './templates.js';
 
-const { values } = parseArgs({ options: {
-  sizes: { type: 'string', default: '60000,200000,1000000' },
-  repos: { type: 'string', default: '10000' },
-  graph: { type: 'string', default: '100000' },
-  'sweep-keys': { type: 'string', default: '1000000' },
-  's3-keys': { type: 'string', default: '100000' },
-  parts: { type: 'string', default: 'engine,sweep,hub,console,big-manifest,start' },
-  'manifest-entries': { type: 'string', default: '1000000' },
-  'start-runs': { type: 'string', default: '5' },
-  'snapshot-index': { type: 'boolean', default: false },
-} });
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '60000,200000,1000000' },
+    repos: { type: 'string', default: '10000' },
+    graph: { type: 'string', default: '100000' },
+    'sweep-keys': { type: 'string', default: '1000000' },
+    's3-keys': { type: 'string', default: '100000' },
+    parts: { type: 'string', default: 'engine,sweep,hub,console,big-manifest,start' },
+    'manifest-entries': { type: 'string', default: '1000000' },
+    'start-runs': { type: 'string', default: '5' },
+    'snapshot-index': { type: 'boolean', default: false },
+  },
+});
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REPO = 'bench/big-repo';
@@ -64,7 +66,10 @@ const copyOf = (templateName: string) => freshCopy(ADMIN_URL, templateName);
 
 /** The steps of a profile, slowest first, as `read commits 0.4 s, …`. */
 function breakdown(profile: Record<string, number>): string {
-  return Object.entries(profile).sort((a, b) => b[1] - a[1]).map(([step, s]) => `${step} ${s.toFixed(2)} s`).join(', ');
+  return Object.entries(profile)
+    .sort((a, b) => b[1] - a[1])
+    .map(([step, s]) => `${step} ${s.toFixed(2)} s`)
+    .join(', ');
 }
 
 /**
@@ -72,14 +77,18 @@ function breakdown(profile: Record<string, number>): string {
  * overlap, so their steps add up to more than the plan took.
  */
 function runBreakdown(result: SnakeCased<RunResult>): string {
-  return breakdown(result.profile).replace(/derive plan ([\d.]+ s)/, `derive plan $1 [two lanes: ${breakdown(result.plan.profile)}]`);
+  return breakdown(result.profile).replace(
+    /derive plan ([\d.]+ s)/,
+    `derive plan $1 [two lanes: ${breakdown(result.plan.profile)}]`,
+  );
 }
 
 async function repoIdOf(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(`select repo_id from musehub_repos where owner || '/' || slug = $1`, [REPO])).rows[0].repo_id;
+    return (await client.query(`select repo_id from musehub_repos where owner || '/' || slug = $1`, [REPO])).rows[0]
+      .repo_id;
   } finally {
     await client.end();
   }
@@ -95,7 +104,8 @@ function report(line: string): void {
 
 async function benchEngine(commits: number): Promise<void> {
   const name = await template(`musehub_gc_bench_${commits}`, (db) =>
-    buildBigRepo(db, { commits, objects: commits, orphanFraction: 0.5, owner: 'bench', slug: 'big-repo' }));
+    buildBigRepo(db, { commits, objects: commits, orphanFraction: 0.5, owner: 'bench', slug: 'big-repo' }),
+  );
   const store = mkdtempSync(join(tmpdir(), 'mhgc-bench-store-'));
   try {
     let url = urlOf(await copyOf(name));
@@ -103,22 +113,29 @@ async function benchEngine(commits: number): Promise<void> {
     const floorBinary = await floorMs(url, 'binary');
     const env = { DATABASE_URL: url, MUSEHUB_STORAGE: `file://${store}` };
     const start = cli(['repos', '--json'], env);
-    const ratios = (s: number) => `${(s * 1000 / floorText).toFixed(1)}x the floor (${(s * 1000 / floorBinary).toFixed(1)}x the binary floor)`;
+    const ratios = (s: number) =>
+      `${((s * 1000) / floorText).toFixed(1)}x the floor (${((s * 1000) / floorBinary).toFixed(1)}x the binary floor)`;
     report(`engine, ${commits.toLocaleString('en')} commits and objects, half orphaned:`);
-    report(`  floor: COPY of commits and manifests ${seconds(floorText)} s as text, ${seconds(floorBinary)} s binary; ` +
-      `the CLI itself starts, connects and lists repos in ${start.seconds.toFixed(1)} s`);
+    report(
+      `  floor: COPY of commits and manifests ${seconds(floorText)} s as text, ${seconds(floorBinary)} s binary; ` +
+        `the CLI itself starts, connects and lists repos in ${start.seconds.toFixed(1)} s`,
+    );
 
     // The check reads as the plan does and changes no MuseHub row: it goes first, on the same copy.
     const check = cli(['check', REPO, '--json', '--grace', '0'], env, [0, 1]);
     const checked = JSON.parse(check.stdout) as SnakeCased<CheckReport>;
-    report(`  check (own process)   ${check.seconds.toFixed(1)} s   ${ratios(check.seconds)}   ` +
-      `${perSecond(commits, check.seconds)} commits   ${checked.clean ? 'clean' : 'problems found'}   peak RSS ${check.rssMiB} MiB`);
+    report(
+      `  check (own process)   ${check.seconds.toFixed(1)} s   ${ratios(check.seconds)}   ` +
+        `${perSecond(commits, check.seconds)} commits   ${checked.clean ? 'clean' : 'problems found'}   peak RSS ${check.rssMiB} MiB`,
+    );
 
     const full = cli(['run', REPO, '--yes', '--json', '--grace', '0'], env);
     const result = JSON.parse(full.stdout) as SnakeCased<RunResult>;
-    report(`  run --yes (plan under the lock, then every phase)  ${full.seconds.toFixed(1)} s   ${ratios(full.seconds)}   ` +
-      `${perSecond(rowsDeleted(result), full.seconds)} rows (${rowsDeleted(result).toLocaleString('en')} rows)   ` +
-      `peak RSS ${full.rssMiB} MiB`);
+    report(
+      `  run --yes (plan under the lock, then every phase)  ${full.seconds.toFixed(1)} s   ${ratios(full.seconds)}   ` +
+        `${perSecond(rowsDeleted(result), full.seconds)} rows (${rowsDeleted(result).toLocaleString('en')} rows)   ` +
+        `peak RSS ${full.rssMiB} MiB`,
+    );
     report(`    where the time goes: ${runBreakdown(result)}`);
 
     const missing = seedServiceMissing();
@@ -131,9 +148,12 @@ async function benchEngine(commits: number): Promise<void> {
       writeSeedService(dir);
       const seed = runSeedService(dir, url, repoId, store);
       rmSync(dir, { recursive: true, force: true });
-      report('failed' in seed ? `  the original Python service, same hub: failed: ${seed.failed}`
-        : `  the original Python service, same hub: ${seed.wall.toFixed(1)} s (${seed.seconds.toFixed(1)} s in run_gc); ` +
-          `musehub-gc run is ${(seed.wall / full.seconds).toFixed(1)}x as fast`);
+      report(
+        'failed' in seed
+          ? `  the original Python service, same hub: failed: ${seed.failed}`
+          : `  the original Python service, same hub: ${seed.wall.toFixed(1)} s (${seed.seconds.toFixed(1)} s in run_gc); ` +
+              `musehub-gc run is ${(seed.wall / full.seconds).toFixed(1)}x as fast`,
+      );
     }
 
     // The change-ticket path: plan --out, then run --plan on the same copy; the delete floor on a copy of it.
@@ -142,20 +162,26 @@ async function benchEngine(commits: number): Promise<void> {
     const planned = join(store, 'bench.gcplan');
     const plan = cli(['plan', REPO, '--json', '--grace', '0', '--out', planned], { ...env, DATABASE_URL: url });
     const planObject = JSON.parse(plan.stdout) as SnakeCased<Plan>;
-    report(`  plan --out (own process)   ${plan.seconds.toFixed(1)} s   ${ratios(plan.seconds)}; deriving it took ` +
-      `${planObject.seconds.toFixed(1)} s (${ratios(planObject.seconds)})   peak RSS ${plan.rssMiB} MiB   plan file ` +
-      `${(statSync(planned).size / 1024 / 1024).toFixed(1)} MiB`);
+    report(
+      `  plan --out (own process)   ${plan.seconds.toFixed(1)} s   ${ratios(plan.seconds)}; deriving it took ` +
+        `${planObject.seconds.toFixed(1)} s (${ratios(planObject.seconds)})   peak RSS ${plan.rssMiB} MiB   plan file ` +
+        `${(statSync(planned).size / 1024 / 1024).toFixed(1)} MiB`,
+    );
     report(`    where the time goes (two lanes, overlapping): ${breakdown(planObject.profile)}`);
     const floor = await deleteFloor(ADMIN_URL, copy, planned);
     // The run holds to the grace it is given (1h unless told), the file's only where longer: the plan's 0 again.
     const apply = cli(['run', '--plan', planned, '--grace', '0', '--yes', '--json'], { ...env, DATABASE_URL: url });
     const applied = JSON.parse(apply.stdout) as SnakeCased<RunResult>;
-    report(`  run --plan (own process)   ${apply.seconds.toFixed(1)} s   ${perSecond(rowsDeleted(applied), apply.seconds)} rows ` +
-      `(${rowsDeleted(applied).toLocaleString('en')} rows)   peak RSS ${apply.rssMiB} MiB`);
+    report(
+      `  run --plan (own process)   ${apply.seconds.toFixed(1)} s   ${perSecond(rowsDeleted(applied), apply.seconds)} rows ` +
+        `(${rowsDeleted(applied).toLocaleString('en')} rows)   peak RSS ${apply.rssMiB} MiB`,
+    );
     report(`    where the time goes: ${breakdown(applied.profile)}`);
-    report(`  delete floor: PostgreSQL alone deletes the same ${floor.rows.toLocaleString('en')} rows bare (by key, ` +
-      `10,000 a statement, one connection, MuseHub's cascading foreign keys, no GC safety) in ${floor.seconds.toFixed(1)} s: ` +
-      `${perSecond(floor.rows, floor.seconds)} rows`);
+    report(
+      `  delete floor: PostgreSQL alone deletes the same ${floor.rows.toLocaleString('en')} rows bare (by key, ` +
+        `10,000 a statement, one connection, MuseHub's cascading foreign keys, no GC safety) in ${floor.seconds.toFixed(1)} s: ` +
+        `${perSecond(floor.rows, floor.seconds)} rows`,
+    );
   } finally {
     rmSync(store, { recursive: true, force: true });
   }
@@ -167,7 +193,9 @@ async function benchConsole(repos: number, graphCommits: number): Promise<void> 
   const demo = await openEmbedded({ seed: (db) => seedDemoHub(db, new FileBlobStore(demoDir)) });
   try {
     const service = createGcService(demo, new FileBlobStore(demoDir), { graceSeconds: 3600 });
-    report(`  first frame, demo hub (embedded)    ${(await timeToFirstFrame(service, DEMO.forcePushed)).toFixed(0)} ms`);
+    report(
+      `  first frame, demo hub (embedded)    ${(await timeToFirstFrame(service, DEMO.forcePushed)).toFixed(0)} ms`,
+    );
   } finally {
     await demo.close();
     rmSync(demoDir, { recursive: true, force: true });
@@ -178,14 +206,23 @@ async function benchConsole(repos: number, graphCommits: number): Promise<void> 
   try {
     const service = createGcService(many, new FileBlobStore(tmpdir()), { graceSeconds: 3600 });
     const first = (await service.listRepos())[0]!;
-    report(`  first frame, ${repos.toLocaleString('en')}-repo hub           ` +
-      `${(await timeToFirstFrame(service, `${first.owner}/${first.slug}`)).toFixed(0)} ms`);
+    report(
+      `  first frame, ${repos.toLocaleString('en')}-repo hub           ` +
+        `${(await timeToFirstFrame(service, `${first.owner}/${first.slug}`)).toFixed(0)} ms`,
+    );
   } finally {
     await many.close();
   }
 
   const graphName = await template(`musehub_gc_bench_${graphCommits}`, (db) =>
-    buildBigRepo(db, { commits: graphCommits, objects: graphCommits, orphanFraction: 0.5, owner: 'bench', slug: 'big-repo' }));
+    buildBigRepo(db, {
+      commits: graphCommits,
+      objects: graphCommits,
+      orphanFraction: 0.5,
+      owner: 'bench',
+      slug: 'big-repo',
+    }),
+  );
   const graphDb = await openServer(urlOf(graphName));
   try {
     const service = createGcService(graphDb, new FileBlobStore(tmpdir()), { graceSeconds: 0 });
@@ -193,8 +230,10 @@ async function benchConsole(repos: number, graphCommits: number): Promise<void> 
     const graph = await service.graph(await findRepo(graphDb, REPO), 0);
     const loadMs = performance.now() - started;
     const { layoutMs, screenMs } = graphScreenTimes(graph);
-    report(`  graph of ${graph.length.toLocaleString('en')} commits: load ${seconds(loadMs)} s, layout ${layoutMs.toFixed(0)} ms ` +
-      `(once), one screen from its middle ${screenMs.toFixed(0)} ms`);
+    report(
+      `  graph of ${graph.length.toLocaleString('en')} commits: load ${seconds(loadMs)} s, layout ${layoutMs.toFixed(0)} ms ` +
+        `(once), one screen from its middle ${screenMs.toFixed(0)} ms`,
+    );
   } finally {
     await graphDb.close();
   }
@@ -203,8 +242,10 @@ async function benchConsole(repos: number, graphCommits: number): Promise<void> 
 execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
 const parts = new Set(values.parts.split(','));
 if (parts.has('engine')) for (const size of values.sizes.split(',')) await benchEngine(Number(size));
-if (parts.has('sweep')) for (const line of await benchSweep(ADMIN_URL, Number(values['sweep-keys']), Number(values['s3-keys']))) report(line);
-if (parts.has('hub')) await benchHub(ADMIN_URL, report, { repos: Number(values.repos), snapshotIndex: values['snapshot-index'] });
+if (parts.has('sweep'))
+  for (const line of await benchSweep(ADMIN_URL, Number(values['sweep-keys']), Number(values['s3-keys']))) report(line);
+if (parts.has('hub'))
+  await benchHub(ADMIN_URL, report, { repos: Number(values.repos), snapshotIndex: values['snapshot-index'] });
 if (parts.has('console')) await benchConsole(Number(values.repos), Number(values.graph));
 if (parts.has('big-manifest')) await benchBigManifest(ADMIN_URL, report, Number(values['manifest-entries']));
 if (parts.has('start')) {

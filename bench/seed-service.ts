@@ -117,8 +117,9 @@ asyncio.run(main())
 /** Why the service cannot run here, or undefined when it can. */
 export function seedServiceMissing(): string | undefined {
   const probe = spawnSync(PYTHON, ['-c', 'import sqlalchemy, asyncpg, msgpack'], { encoding: 'utf8' });
-  return probe.status === 0 ? undefined
-    : 'the original service needs Debian\'s python3-sqlalchemy, python3-asyncpg and python3-msgpack (apt-get install them)';
+  return probe.status === 0
+    ? undefined
+    : "the original service needs Debian's python3-sqlalchemy, python3-asyncpg and python3-msgpack (apt-get install them)";
 }
 
 /** Writes the service and its stand-ins under `dir`. */
@@ -131,8 +132,7 @@ export function writeSeedService(dir: string): void {
   writeFileSync(join(dir, 'musehub/storage.py'), STORAGE);
   writeFileSync(join(dir, 'muse/core/graph.py'), GRAPH);
   writeFileSync(join(dir, 'run_seed.py'), RUNNER);
-  writeFileSync(join(dir, 'musehub_gc.py'),
-    readFileSync(SEED, 'utf8').replace(/^type (\w+) = /m, '$1 = '));
+  writeFileSync(join(dir, 'musehub_gc.py'), readFileSync(SEED, 'utf8').replace(/^type (\w+) = /m, '$1 = '));
 }
 
 /** How the service's run went: its own timing, or the last line of its error. */
@@ -142,13 +142,26 @@ export type SeedRun = { seconds: number; wall: number } | { failed: string };
 export function runSeedService(dir: string, url: string, repoId: string, store: string): SeedRun {
   const started = performance.now();
   const run = spawnSync(PYTHON, [join(dir, 'run_seed.py'), repoId], {
-    cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28,
-    env: { ...process.env, PYTHONPATH: dir, SEED_STORE: store, SEED_DATABASE_URL: url.replace(/^postgres:/, 'postgresql+asyncpg:') },
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: {
+      ...process.env,
+      PYTHONPATH: dir,
+      SEED_STORE: store,
+      SEED_DATABASE_URL: url.replace(/^postgres:/, 'postgresql+asyncpg:'),
+    },
   });
   if (run.status !== 0) {
     // The exception's own line (`asyncpg…InterfaceError: …`), not SQLAlchemy's link that follows it.
-    const raised = run.stderr.split('\n').filter((line) => /^[\w.]+(Error|Exception): /.test(line)).at(-1);
+    const raised = run.stderr
+      .split('\n')
+      .filter((line) => /^[\w.]+(Error|Exception): /.test(line))
+      .at(-1);
     return { failed: raised ?? `exit ${run.status}` };
   }
-  return { seconds: JSON.parse(run.stdout.trim().split('\n').at(-1)!).seconds, wall: (performance.now() - started) / 1000 };
+  return {
+    seconds: JSON.parse(run.stdout.trim().split('\n').at(-1)!).seconds,
+    wall: (performance.now() - started) / 1000,
+  };
 }

@@ -75,7 +75,8 @@ async function watchQueries(upstream: URL): Promise<QueryWatch> {
         const headerBytes = started ? 5 : 4;
         if (pending.length < headerBytes) return;
         const length = pending.readInt32BE(started ? 1 : 0) + (started ? 1 : 0);
-        if (started && (pending[0] === 0x51 || pending[0] === 0x50)) { // 'Q' simple query, 'P' parse
+        if (started && (pending[0] === 0x51 || pending[0] === 0x50)) {
+          // 'Q' simple query, 'P' parse
           first = { ms: performance.now() - watched.started, cpuMs: cpuMs(watched.pid) };
           return;
         }
@@ -104,19 +105,29 @@ async function watchQueries(upstream: URL): Promise<QueryWatch> {
 }
 
 /** Milliseconds from spawning `node args…` to its exit, and to its first query when `watch` saw one. */
-function timeNode(args: string[], env: Record<string, string>, watch?: QueryWatch):
-  Promise<{ exitMs: number; query?: Moment }> {
+function timeNode(
+  args: string[],
+  env: Record<string, string>,
+  watch?: QueryWatch,
+): Promise<{ exitMs: number; query?: Moment }> {
   const started = performance.now();
-  const child = spawn(process.execPath, args,
-    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   watch?.arm(child.pid!, started);
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  return new Promise((resolve, reject) => child.on('exit', (code) => {
-    const exitMs = performance.now() - started;
-    if (code !== 0) reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-    resolve({ exitMs, query: watch?.firstQuery() });
-  }));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => {
+      const exitMs = performance.now() - started;
+      if (code !== 0) reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
+      resolve({ exitMs, query: watch?.firstQuery() });
+    }),
+  );
 }
 
 /** The text a terminal was sent, without its escape sequences. */
@@ -132,14 +143,21 @@ const REPOS_FRAME = /[1-9][\d,]* of [\d,]+ repos/;
  * Milliseconds from spawning `command` on a 120x40 pseudo-terminal to its first output, and to the
  * first output matching `frame`; then the process group is ended.
  */
-function timeTerminal(command: string[], env: Record<string, string>, frame: RegExp, timeoutMs = 120_000):
-  Promise<{ firstOutputMs: number; frame: Moment }> {
+function timeTerminal(
+  command: string[],
+  env: Record<string, string>,
+  frame: RegExp,
+  timeoutMs = 120_000,
+): Promise<{ firstOutputMs: number; frame: Moment }> {
   const quoted = command.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
   const started = performance.now();
   // stdin stays open and idle, as a person's terminal is; `script` gives the console its pseudo-terminal.
-  const child = spawn('script', ['-qfec', `stty cols 120 rows 40; exec ${quoted}`, '/dev/null'],
-    { cwd: ROOT, env: { ...process.env, TERM: 'xterm-256color', ...env }, detached: true,
-      stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn('script', ['-qfec', `stty cols 120 rows 40; exec ${quoted}`, '/dev/null'], {
+    cwd: ROOT,
+    env: { ...process.env, TERM: 'xterm-256color', ...env },
+    detached: true,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
   let output = '';
   let firstOutputMs: number | undefined;
   let shown: Moment | undefined;
@@ -188,7 +206,10 @@ function spread(values: number[], cpu?: number[]): string {
 
 /** The spread of moments: their wall times, and the CPU time used by each. */
 function moments(seen: Moment[]): string {
-  return spread(seen.map((moment) => moment.ms), seen.map((moment) => moment.cpuMs));
+  return spread(
+    seen.map((moment) => moment.ms),
+    seen.map((moment) => moment.cpuMs),
+  );
 }
 
 async function repeat<T>(times: number, measure: () => Promise<T>): Promise<T[]> {
@@ -198,8 +219,11 @@ async function repeat<T>(times: number, measure: () => Promise<T>): Promise<T[]>
 }
 
 /** Measures the starts; `report` gets each line as it is measured. */
-export async function benchStart(adminUrl: string, report: (line: string) => void,
-  options: { repos?: number; times?: number } = {}): Promise<void> {
+export async function benchStart(
+  adminUrl: string,
+  report: (line: string) => void,
+  options: { repos?: number; times?: number } = {},
+): Promise<void> {
   const repos = options.repos ?? 10_000;
   const times = options.times ?? 5;
   const name = await benchTemplate(adminUrl, `musehub_gc_bench_repos_${repos}`, (db) => buildManyRepos(db, { repos }));
@@ -220,23 +244,35 @@ export async function benchStart(adminUrl: string, report: (line: string) => voi
     const help = (await repeat(times, () => timeNode([CLI, '--help'], {}))).map((run) => run.exitMs);
     report(`  musehub-gc --help, start to exit                ${spread(help)}`);
     const listed = await repeat(times, () => timeNode([CLI, 'repos', '--json'], proxied, watch));
-    report(`  musehub-gc repos --json (${repos.toLocaleString('en')}-repo server hub): ` +
-      `start to first query ${moments(listed.map((run) => run.query!))}, ` +
-      `to exit ${spread(listed.map((run) => run.exitMs))}`);
+    report(
+      `  musehub-gc repos --json (${repos.toLocaleString('en')}-repo server hub): ` +
+        `start to first query ${moments(listed.map((run) => run.query!))}, ` +
+        `to exit ${spread(listed.map((run) => run.exitMs))}`,
+    );
 
     const onServer = await repeat(times, () => timeTerminal(cli('--read-only'), { DATABASE_URL: url }, REPOS_FRAME));
-    report(`  console, ${repos.toLocaleString('en')}-repo server hub: start to the first frame with repos ` +
-      `${moments(onServer.map((run) => run.frame))}`);
+    report(
+      `  console, ${repos.toLocaleString('en')}-repo server hub: start to the first frame with repos ` +
+        `${moments(onServer.map((run) => run.frame))}`,
+    );
 
     const demoEnv = { XDG_CACHE_HOME: cache, DATABASE_URL: '', MUSEHUB_STORAGE: '' };
     const firstStart = await timeTerminal(cli('--read-only'), demoEnv, REPOS_FRAME);
-    report('  console, embedded demo, first start (empty cache): ' +
-      `first words ${firstStart.firstOutputMs.toFixed(0)} ms, the first frame with repos ${firstStart.frame.ms.toFixed(0)} ms`);
+    report(
+      '  console, embedded demo, first start (empty cache): ' +
+        `first words ${firstStart.firstOutputMs.toFixed(0)} ms, the first frame with repos ${firstStart.frame.ms.toFixed(0)} ms`,
+    );
     const demo = await repeat(times, () => timeTerminal(cli('--read-only'), demoEnv, REPOS_FRAME));
-    report(`  console, embedded demo, warm: start to the first frame with repos   ${moments(demo.map((run) => run.frame))}`);
-    const npmStart = await repeat(times, () => timeTerminal(['npm', 'start', '--silent', '--', '--read-only'], demoEnv, REPOS_FRAME));
-    report('  npm start, embedded demo, warm (dist up to date): to the first frame  ' +
-      `${moments(npmStart.map((run) => run.frame))}`);
+    report(
+      `  console, embedded demo, warm: start to the first frame with repos   ${moments(demo.map((run) => run.frame))}`,
+    );
+    const npmStart = await repeat(times, () =>
+      timeTerminal(['npm', 'start', '--silent', '--', '--read-only'], demoEnv, REPOS_FRAME),
+    );
+    report(
+      '  npm start, embedded demo, warm (dist up to date): to the first frame  ' +
+        `${moments(npmStart.map((run) => run.frame))}`,
+    );
   } finally {
     await watch.close();
     rmSync(cache, { recursive: true, force: true });
@@ -244,10 +280,12 @@ export async function benchStart(adminUrl: string, report: (line: string) => voi
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: {
-    repos: { type: 'string', default: '10000' },
-    times: { type: 'string', default: '5' },
-  } });
+  const { values } = parseArgs({
+    options: {
+      repos: { type: 'string', default: '10000' },
+      times: { type: 'string', default: '5' },
+    },
+  });
   const { execFileSync } = await import('node:child_process');
   execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -36,9 +36,14 @@ const idOf = (n: number) => `sha256:${createHash('sha256').update(String(n)).dig
 
 /** A fresh copy of a hub whose object rows name all but every tenth of `keys` blob ids; its URL. */
 async function namingHub(adminUrl: string, keys: number): Promise<string> {
-  const name = await benchTemplate(adminUrl, `musehub_gc_bench_sweep_${keys}`, (db) => db.knex().raw(`
+  const name = await benchTemplate(adminUrl, `musehub_gc_bench_sweep_${keys}`, (db) =>
+    db.knex().raw(
+      `
     insert into musehub_objects (object_id, size_bytes)
-    select 'sha256:' || encode(sha256(n::text::bytea), 'hex'), 8 from generate_series(0, ? - 1) as n where n % 10 <> 0`, [keys]));
+    select 'sha256:' || encode(sha256(n::text::bytea), 'hex'), 8 from generate_series(0, ? - 1) as n where n % 10 <> 0`,
+      [keys],
+    ),
+  );
   return databaseUrl(adminUrl, await freshCopy(adminUrl, name));
 }
 
@@ -46,9 +51,11 @@ async function namingHub(adminUrl: string, keys: number): Promise<string> {
 async function fill(keys: number, target: { root: string } | { store: BlobStore }): Promise<void> {
   const ns = Array.from({ length: keys }, (_, n) => n);
   if ('root' in target) mkdirSync(join(target.root, 'objects'), { recursive: true });
-  await forEachLimited(ns, WRITES_IN_FLIGHT, (n) => ('root' in target
-    ? writeFile(join(target.root, keyForId(idOf(n))), 'eight by')
-    : target.store.put({ id: idOf(n) }, new TextEncoder().encode('eight by'))));
+  await forEachLimited(ns, WRITES_IN_FLIGHT, (n) =>
+    'root' in target
+      ? writeFile(join(target.root, keyForId(idOf(n))), 'eight by')
+      : target.store.put({ id: idOf(n) }, new TextEncoder().encode('eight by')),
+  );
 }
 
 /** `musehub-gc sweep --yes --grace 0` on the store `storage` names; its report line. */
@@ -62,16 +69,24 @@ function sweepLine(label: string, keys: number, env: Record<string, string>): st
   return [
     `  ${label.padEnd(30)}${run.seconds.toFixed(1).padStart(6)} s   ${perSecond(keys, run.seconds)} keys listed and compared   ` +
       `${result.deleted.toLocaleString('en')} strays deleted   peak RSS ${run.rssMiB} MiB`,
-    `    where the time goes: ${Object.entries(result.profile).map(([step, seconds]) => `${step} ${seconds.toFixed(1)} s`).join(', ')}`,
+    `    where the time goes: ${Object.entries(result.profile)
+      .map(([step, seconds]) => `${step} ${seconds.toFixed(1)} s`)
+      .join(', ')}`,
   ];
 }
 
 /** s3rver in a child process on a free loopback port; resolves to its endpoint and a stop function. */
 async function startS3rver(directory: string): Promise<{ endpoint: string; stop: () => void }> {
   const bin = fileURLToPath(new URL('../node_modules/s3rver/bin/s3rver.js', import.meta.url));
-  const child = spawn(process.execPath, [bin, '-d', directory, '-a', '127.0.0.1', '-p', '0', '--configure-bucket', 'bench'],
+  const child = spawn(
+    process.execPath,
+    [bin, '-d', directory, '-a', '127.0.0.1', '-p', '0', '--configure-bucket', 'bench'],
     // s3rver's MD5s need OpenSSL's legacy provider on Node 17+, as in the tests.
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --openssl-legacy-provider` } });
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --openssl-legacy-provider` },
+    },
+  );
   const endpoint = await new Promise<string>((resolve, reject) => {
     let seen = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -92,11 +107,18 @@ export async function benchSweep(adminUrl: string, fileKeys: number, s3Keys: num
     if (fileKeys > 0) {
       const root = join(dir, 'files');
       await fill(fileKeys, { root });
-      lines.push(...sweepLine(`file store, ${fileKeys.toLocaleString('en')} keys`, fileKeys,
-        { DATABASE_URL: await namingHub(adminUrl, fileKeys), MUSEHUB_STORAGE: `file://${root}` }));
+      lines.push(
+        ...sweepLine(`file store, ${fileKeys.toLocaleString('en')} keys`, fileKeys, {
+          DATABASE_URL: await namingHub(adminUrl, fileKeys),
+          MUSEHUB_STORAGE: `file://${root}`,
+        }),
+      );
     }
     if (s3Keys > 0) {
-      const credentials = { AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey };
+      const credentials = {
+        AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      };
       Object.assign(process.env, credentials);
       const s3rver = await startS3rver(join(dir, 's3rver'));
       const storage = `s3://bench?endpoint=${s3rver.endpoint}&region=us-east-1`;
@@ -107,8 +129,13 @@ export async function benchSweep(adminUrl: string, fileKeys: number, s3Keys: num
         } finally {
           await bucket.close();
         }
-        lines.push(...sweepLine(`s3rver, ${s3Keys.toLocaleString('en')} keys`, s3Keys,
-          { ...credentials, DATABASE_URL: await namingHub(adminUrl, s3Keys), MUSEHUB_STORAGE: storage }));
+        lines.push(
+          ...sweepLine(`s3rver, ${s3Keys.toLocaleString('en')} keys`, s3Keys, {
+            ...credentials,
+            DATABASE_URL: await namingHub(adminUrl, s3Keys),
+            MUSEHUB_STORAGE: storage,
+          }),
+        );
       } finally {
         s3rver.stop();
       }
@@ -120,10 +147,12 @@ export async function benchSweep(adminUrl: string, fileKeys: number, s3Keys: num
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: {
-    keys: { type: 'string', default: '1000000' },
-    's3-keys': { type: 'string', default: '100000' },
-  } });
+  const { values } = parseArgs({
+    options: {
+      keys: { type: 'string', default: '1000000' },
+      's3-keys': { type: 'string', default: '100000' },
+    },
+  });
   execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   for (const line of await benchSweep(adminUrl, Number(values.keys), Number(values['s3-keys']))) console.log(line);

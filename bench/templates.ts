@@ -24,10 +24,22 @@ export async function onDatabase<T>(url: string, work: (client: pg.Client) => Pr
 }
 
 /** A template database holding `build`'s hub, built the first time and reused after. */
-export async function benchTemplate(adminUrl: string, name: string, build: (db: Database) => Promise<unknown>): Promise<string> {
-  const ready = await onDatabase(adminUrl, async (client) => (await client.query(
-    `select 1 from pg_database d join pg_shdescription s on s.objoid = d.oid
-     where d.datname = $1 and s.description = 'musehub-gc bench: complete'`, [name])).rowCount === 1);
+export async function benchTemplate(
+  adminUrl: string,
+  name: string,
+  build: (db: Database) => Promise<unknown>,
+): Promise<string> {
+  const ready = await onDatabase(
+    adminUrl,
+    async (client) =>
+      (
+        await client.query(
+          `select 1 from pg_database d join pg_shdescription s on s.objoid = d.oid
+     where d.datname = $1 and s.description = 'musehub-gc bench: complete'`,
+          [name],
+        )
+      ).rowCount === 1,
+  );
   if (ready) return name;
   const started = performance.now();
   process.stderr.write(`building ${name} (once; later runs reuse it)…\n`);

@@ -7,9 +7,25 @@
 import type { HubPlanRepo, HubRepoResult, HubRepoStatus, PassStart, RepoPlanSummary } from './gc/hub/types.js';
 import { PHASE_SETS, PHASES } from './gc/phases/table.js';
 import type { RunRecord } from './gc/service.js';
-import { repoName, type HubIdentity, type Kept, type KeptReason, type PhaseName, type RepoIdentity, type RunResult } from './gc/types.js';
 import {
-  counted, describeDeletes, formatBytes, formatDuration, formatGrace, isEmptyPhase, phaseTitle, plannedBySet, plannedBytes,
+  repoName,
+  type HubIdentity,
+  type Kept,
+  type KeptReason,
+  type PhaseName,
+  type RepoIdentity,
+  type RunResult,
+} from './gc/types.js';
+import {
+  counted,
+  describeDeletes,
+  formatBytes,
+  formatDuration,
+  formatGrace,
+  isEmptyPhase,
+  phaseTitle,
+  plannedBySet,
+  plannedBytes,
 } from './present.js';
 
 /** Who asked for what, where: the head of every report. */
@@ -40,14 +56,14 @@ export interface ReportedRun {
 
 /** Why rows stay, after their count: `12 held by another repo`. */
 const KEPT_WORDS: Record<KeptReason, string> = {
-  'grace': 'younger than the grace period',
+  grace: 'younger than the grace period',
   'other-repo': 'held by another repo',
-  'pinned': 'pointed at by a branch, release or wire tag',
+  pinned: 'pointed at by a branch, release or wire tag',
   'in-use': 'still in use',
-  'fresh': 'not expired yet',
+  fresh: 'not expired yet',
   'shared-blob': 'whose blob a remaining cache row names',
-  'live': 'live again since the plan',
-  'gone': 'already gone',
+  live: 'live again since the plan',
+  gone: 'already gone',
 };
 
 /** A column per set a phase deletes from: `Commit refs`, `Commits`, … */
@@ -57,15 +73,28 @@ export function runReport(context: ReportContext, run: ReportedRun): string {
   const { repos } = run;
   const results = repos.flatMap((repo) => (repo.result ? [repo.result] : []));
   const hub = run.pass !== undefined;
-  const subject = hub ? context.hub.label : repos[0]?.repo ?? context.hub.label;
+  const subject = hub ? context.hub.label : (repos[0]?.repo ?? context.hub.label);
   const freed = results.reduce((sum, result) => sum + result.storage_bytes_freed, 0);
-  const errors = repos.reduce((sum, repo) => sum + (repo.result?.errors.length ?? (repo.status === 'failed' ? 1 : 0)), 0);
+  const errors = repos.reduce(
+    (sum, repo) => sum + (repo.result?.errors.length ?? (repo.status === 'failed' ? 1 : 0)),
+    0,
+  );
   return document([
     `# musehub-gc ${run.dryRun ? 'dry run' : 'run'} of ${subject}`,
     facts([
-      ...headFacts(context, repos.flatMap((repo) => (repo.plan ? [repo.plan] : []))),
-      ...(run.pass ? [['Pass', `\`${run.pass.pass_id}\`, counting runs since ${run.pass.since}; ${counted(run.pass.workers, 'worker')}`]] : []),
-      ['Outcome', hub ? `${run.pass!.outcome} (${statusCounts(repos)})` : repos[0]?.status ?? 'not run'],
+      ...headFacts(
+        context,
+        repos.flatMap((repo) => (repo.plan ? [repo.plan] : [])),
+      ),
+      ...(run.pass
+        ? [
+            [
+              'Pass',
+              `\`${run.pass.pass_id}\`, counting runs since ${run.pass.since}; ${counted(run.pass.workers, 'worker')}`,
+            ],
+          ]
+        : []),
+      ['Outcome', hub ? `${run.pass!.outcome} (${statusCounts(repos)})` : (repos[0]?.status ?? 'not run')],
       [run.dryRun ? 'Bytes to free' : 'Bytes freed', formatBytes(freed)],
       ['Errors', String(errors)],
     ]),
@@ -74,12 +103,24 @@ export function runReport(context: ReportContext, run: ReportedRun): string {
     ...(hub ? ['## Repos', repoTable(repos, run.dryRun)] : []),
     '## Differences since the plan',
     differences(repos, hub),
-    ...section('Refused', repos.flatMap((repo) => refusals(repo.repo, repo.plan))),
-    ...section('Errors', repos.flatMap((repo) => [
-      ...(repo.result?.errors ?? (repo.status === 'failed' && repo.detail ? [repo.detail] : [])).map((error) => `${label(repo.repo, hub)}${error}`),
-    ])),
-    ...section('Skipped', repos.filter((repo) => repo.status === 'claimed' || repo.status === 'collected')
-      .map((repo) => `${repo.repo}: ${repo.detail}`)),
+    ...section(
+      'Refused',
+      repos.flatMap((repo) => refusals(repo.repo, repo.plan)),
+    ),
+    ...section(
+      'Errors',
+      repos.flatMap((repo) => [
+        ...(repo.result?.errors ?? (repo.status === 'failed' && repo.detail ? [repo.detail] : [])).map(
+          (error) => `${label(repo.repo, hub)}${error}`,
+        ),
+      ]),
+    ),
+    ...section(
+      'Skipped',
+      repos
+        .filter((repo) => repo.status === 'claimed' || repo.status === 'collected')
+        .map((repo) => `${repo.repo}: ${repo.detail}`),
+    ),
     ...section('Not started', notStarted(repos)),
   ]);
 }
@@ -92,13 +133,18 @@ export function runReport(context: ReportContext, run: ReportedRun): string {
 export function recordReport(run: RunRecord, repo: RepoIdentity, hub: HubIdentity): string {
   const seconds = run.finishedAt ? (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000 : null;
   const unrecorded = 'not recorded';
-  const differing = run.phases.flatMap((phase) => (phase.differences ?? []).map((line) => `${phaseTitle(phase.phase)}: ${line}`));
+  const differing = run.phases.flatMap((phase) =>
+    (phase.differences ?? []).map((line) => `${phaseTitle(phase.phase)}: ${line}`),
+  );
   return document([
     `# musehub-gc ${run.dryRun ? 'dry run' : 'run'} of ${repoName(repo)}`,
     facts([
       ['Run', `\`${run.runId}\``],
       ['Who', run.who],
-      ['When', `${run.startedAt} to ${run.finishedAt ?? 'not finished'}${seconds === null ? '' : ` (${formatDuration(seconds)})`}`],
+      [
+        'When',
+        `${run.startedAt} to ${run.finishedAt ?? 'not finished'}${seconds === null ? '' : ` (${formatDuration(seconds)})`}`,
+      ],
       ['Hub', `${hub.label} (hub id \`${hub.hubId}\`)`],
       ['Grace', `${formatGrace(run.graceSeconds)}: nothing created after the cutoff is deleted`],
       ['Outcome', run.outcome],
@@ -106,13 +152,23 @@ export function recordReport(run: RunRecord, repo: RepoIdentity, hub: HubIdentit
       ['Errors', String(run.errors.length)],
     ]),
     '## Phases',
-    table(['Phase', run.dryRun ? 'Would delete' : 'Deleted', 'Kept since the plan', 'Why', 'Took', 'Status'],
+    table(
+      ['Phase', run.dryRun ? 'Would delete' : 'Deleted', 'Kept since the plan', 'Why', 'Took', 'Status'],
       run.phases.map((phase) => [
-        phaseTitle(phase.phase), describeDeletes(phase), String(phase.keptSincePlan),
-        phase.kept ? describeKeptAll([phase.kept]) : unrecorded, formatDuration(phase.seconds), phase.status,
-      ])),
+        phaseTitle(phase.phase),
+        describeDeletes(phase),
+        String(phase.keptSincePlan),
+        phase.kept ? describeKeptAll([phase.kept]) : unrecorded,
+        formatDuration(phase.seconds),
+        phase.status,
+      ]),
+    ),
     '## Differences from the plan',
-    differing.length > 0 ? list(differing) : run.phases.some((phase) => phase.differences === undefined) ? `${unrecorded}.` : 'Nothing differed.',
+    differing.length > 0
+      ? list(differing)
+      : run.phases.some((phase) => phase.differences === undefined)
+        ? `${unrecorded}.`
+        : 'Nothing differed.',
     ...section('Errors', run.errors),
   ]);
 }
@@ -125,25 +181,43 @@ export function planReport(context: ReportContext, plan: { repos: HubPlanRepo[];
     `# musehub-gc plan of ${subject}`,
     facts([
       ...headFacts(context, summaries),
-      ...(plan.hub ? [['Repos', `${plan.repos.length}; ${summaries.filter(hasGarbage).length} with something to delete`]] : []),
+      ...(plan.hub
+        ? [['Repos', `${plan.repos.length}; ${summaries.filter(hasGarbage).length} with something to delete`]]
+        : []),
       ['Reclaimable', formatBytes(reclaimable)],
       ['Changes', 'none: a plan deletes nothing'],
     ]),
     '## Phases',
     planPhaseTable(summaries),
     ...(plan.hub ? ['## Repos', planRepoTable(plan.repos)] : []),
-    ...section('Refused', summaries.flatMap((summary) => refusals(repoName(summary.repo), summary))),
-    ...section('Findings', summaries.flatMap((summary) =>
-      summary.findings.map((finding) => `${label(repoName(summary.repo), plan.hub)}${finding.severity}: ${finding.message}`))),
-    ...section('Could not plan', plan.repos.flatMap((repo) => (repo.error ? [`${repoName(repo.repo)}: ${repo.error}`] : []))),
+    ...section(
+      'Refused',
+      summaries.flatMap((summary) => refusals(repoName(summary.repo), summary)),
+    ),
+    ...section(
+      'Findings',
+      summaries.flatMap((summary) =>
+        summary.findings.map(
+          (finding) => `${label(repoName(summary.repo), plan.hub)}${finding.severity}: ${finding.message}`,
+        ),
+      ),
+    ),
+    ...section(
+      'Could not plan',
+      plan.repos.flatMap((repo) => (repo.error ? [`${repoName(repo.repo)}: ${repo.error}`] : [])),
+    ),
   ]);
 }
 
 function headFacts(context: ReportContext, plans: readonly RepoPlanSummary[]): string[][] {
   const seconds = (Date.parse(context.finishedAt) - Date.parse(context.startedAt)) / 1000;
   const cutoffs = plans.map((plan) => plan.cutoff).sort();
-  const cutoff = cutoffs.length === 0 ? 'none: nothing was planned'
-    : cutoffs[0] === cutoffs.at(-1) ? cutoffs[0]! : `from ${cutoffs[0]} to ${cutoffs.at(-1)} (each repo's plan has its own)`;
+  const cutoff =
+    cutoffs.length === 0
+      ? 'none: nothing was planned'
+      : cutoffs[0] === cutoffs.at(-1)
+        ? cutoffs[0]!
+        : `from ${cutoffs[0]} to ${cutoffs.at(-1)} (each repo's plan has its own)`;
   return [
     ['Who', context.who],
     ['When', `${context.startedAt} to ${context.finishedAt} (${formatDuration(seconds)})`],
@@ -161,13 +235,25 @@ function runPhaseTable(repos: readonly ReportedRepo[], dryRun: boolean): string 
     const done = repos.flatMap((repo) => (repo.result ? [repo.result.phases[index]!] : []));
     const statuses = tallyOf(done.map((result) => result.status));
     return [
-      phaseTitle(phase), describeDeletes(sum(phase.name, planned)), describeDeletes(sum(phase.name, done)),
+      phaseTitle(phase),
+      describeDeletes(sum(phase.name, planned)),
+      describeDeletes(sum(phase.name, done)),
       describeKeptAll(planned.map((summary) => summary.kept)),
       String(done.reduce((total, result) => total + result.keptSincePlan, 0)),
-      repos.length === 1 ? done[0]?.status ?? 'not run' : statuses,
+      repos.length === 1 ? (done[0]?.status ?? 'not run') : statuses,
     ];
   });
-  return table(['Phase', 'Planned', dryRun ? 'Would delete' : 'Deleted', 'Kept by the plan, and why', 'Kept since the plan', 'Status'], rows);
+  return table(
+    [
+      'Phase',
+      'Planned',
+      dryRun ? 'Would delete' : 'Deleted',
+      'Kept by the plan, and why',
+      'Kept since the plan',
+      'Status',
+    ],
+    rows,
+  );
 }
 
 function planPhaseTable(plans: readonly RepoPlanSummary[]): string {
@@ -175,8 +261,14 @@ function planPhaseTable(plans: readonly RepoPlanSummary[]): string {
     const planned = plans.map((plan) => plan.phases[index]!);
     const refused = planned.filter((summary) => summary.refused);
     return [
-      phaseTitle(phase), describeDeletes(sum(phase.name, planned)), describeKeptAll(planned.map((summary) => summary.kept)),
-      refused.length === 0 ? '-' : plans.length === 1 ? refused[0]!.refused! : `${counted(refused.length, 'repo')} (see Refused)`,
+      phaseTitle(phase),
+      describeDeletes(sum(phase.name, planned)),
+      describeKeptAll(planned.map((summary) => summary.kept)),
+      refused.length === 0
+        ? '-'
+        : plans.length === 1
+          ? refused[0]!.refused!
+          : `${counted(refused.length, 'repo')} (see Refused)`,
     ];
   });
   return table(['Phase', 'Would delete', 'Kept, and why', 'Refused'], rows);
@@ -184,27 +276,41 @@ function planPhaseTable(plans: readonly RepoPlanSummary[]): string {
 
 /** The repos that did or said something, a row each, by set; those with nothing to delete are counted. */
 function repoTable(repos: readonly ReportedRepo[], dryRun: boolean): string {
-  const told = repos.filter((repo) => repo.status !== 'done' || !repo.result || repo.warnings.length > 0 ||
-    repo.result.errors.length > 0 || PHASE_SETS.some((set) => repo.result![set.tally] > 0));
+  const told = repos.filter(
+    (repo) =>
+      repo.status !== 'done' ||
+      !repo.result ||
+      repo.warnings.length > 0 ||
+      repo.result.errors.length > 0 ||
+      PHASE_SETS.some((set) => repo.result![set.tally] > 0),
+  );
   const rows = told.map((repo) => [
-    repo.repo, repo.status, ...PHASE_SETS.map((set) => (repo.result ? String(repo.result[set.tally]) : '-')),
-    repo.result ? formatBytes(repo.result.storage_bytes_freed) : '-', repoNote(repo),
+    repo.repo,
+    repo.status,
+    ...PHASE_SETS.map((set) => (repo.result ? String(repo.result[set.tally]) : '-')),
+    repo.result ? formatBytes(repo.result.storage_bytes_freed) : '-',
+    repoNote(repo),
   ]);
   const quiet = repos.length - told.length;
-  return [table(['Repo', 'Outcome', ...SET_HEADERS, dryRun ? 'To free' : 'Freed', 'Notes'], rows),
-    ...(quiet > 0 ? [`${counted(quiet, 'other repo')} had nothing to delete.`] : [])].join('\n\n');
+  return [
+    table(['Repo', 'Outcome', ...SET_HEADERS, dryRun ? 'To free' : 'Freed', 'Notes'], rows),
+    ...(quiet > 0 ? [`${counted(quiet, 'other repo')} had nothing to delete.`] : []),
+  ].join('\n\n');
 }
 
 function planRepoTable(repos: readonly HubPlanRepo[]): string {
   const told = repos.filter(({ plan }) => !plan || hasGarbage(plan) || plan.phases.some((phase) => phase.refused));
   const rows = told.map(({ repo, plan, error }) => [
-    repoName(repo), ...(plan ? plannedBySet(plan.phases).map(String) : PHASE_SETS.map(() => '-')),
+    repoName(repo),
+    ...(plan ? plannedBySet(plan.phases).map(String) : PHASE_SETS.map(() => '-')),
     plan ? formatBytes(plannedBytes(plan.phases)) : '-',
     error ? `could not plan: ${error}` : plan!.phases.some((phase) => phase.refused) ? 'refused phases' : '',
   ]);
   const quiet = repos.length - told.length;
-  return [table(['Repo', ...SET_HEADERS, 'Reclaimable', 'Notes'], rows),
-    ...(quiet > 0 ? [`${counted(quiet, 'other repo')} have nothing to delete.`] : [])].join('\n\n');
+  return [
+    table(['Repo', ...SET_HEADERS, 'Reclaimable', 'Notes'], rows),
+    ...(quiet > 0 ? [`${counted(quiet, 'other repo')} have nothing to delete.`] : []),
+  ].join('\n\n');
 }
 
 function repoNote(repo: ReportedRepo): string {
@@ -224,25 +330,33 @@ function differences(repos: readonly ReportedRepo[], hub: boolean): string {
   const lines = repos.flatMap((repo) => [
     ...repo.warnings.map((warning) => `${label(repo.repo, hub)}${warning}`),
     ...(repo.result?.phases ?? []).flatMap((phase) =>
-      phase.differences.map((difference) => `${label(repo.repo, hub)}${phaseTitle(phase.phase)}: ${difference}`)),
+      phase.differences.map((difference) => `${label(repo.repo, hub)}${phaseTitle(phase.phase)}: ${difference}`),
+    ),
   ]);
   const sources = [...new Set(repos.flatMap((repo) => (repo.result ? [planSource(repo.result)] : [])))];
   const intro = sources.length === 0 ? 'No run.' : `Each run acted on ${sources.join('; ')}.`;
-  return [intro, lines.length === 0 ? 'Nothing differed: every phase deleted what its plan listed.' : list(lines)].join('\n\n');
+  return [intro, lines.length === 0 ? 'Nothing differed: every phase deleted what its plan listed.' : list(lines)].join(
+    '\n\n',
+  );
 }
 
 function planSource(result: RunResult): string {
   switch (result.plan.source) {
-    case 'derived': return 'a plan derived under its repo\'s lock';
-    case 'preview': return `the preview made at ${result.plan.computed_at}${result.plan.rederived ? ', derived again under the lock as the hub had changed' : ''}`;
-    case 'file': return `the plan file made at ${result.plan.computed_at}${result.plan.rederived ? ', derived again under the lock as the hub had changed' : ''}`;
+    case 'derived':
+      return "a plan derived under its repo's lock";
+    case 'preview':
+      return `the preview made at ${result.plan.computed_at}${result.plan.rederived ? ', derived again under the lock as the hub had changed' : ''}`;
+    case 'file':
+      return `the plan file made at ${result.plan.computed_at}${result.plan.rederived ? ', derived again under the lock as the hub had changed' : ''}`;
     case 'mark':
       return `its batch's plans, derived under the batch's locks${result.plan.rederived ? ', derived again as the hub had changed' : ''}`;
   }
 }
 
 function refusals(name: string, plan: RepoPlanSummary | undefined): string[] {
-  return (plan?.phases ?? []).flatMap((phase) => (phase.refused ? [`${name}, ${phaseTitle(phase.phase)}: ${phase.refused}`] : []));
+  return (plan?.phases ?? []).flatMap((phase) =>
+    phase.refused ? [`${name}, ${phaseTitle(phase.phase)}: ${phase.refused}`] : [],
+  );
 }
 
 function notStarted(repos: readonly ReportedRepo[]): string[] {
@@ -263,7 +377,9 @@ function describeKeptAll(kept: ReadonlyArray<readonly Kept[]>): string {
     }
   }
   if (byReason.size === 0) return '-';
-  return [...byReason].map(([reason, total]) => `${total.count} ${KEPT_WORDS[reason]} (${counted(total.repos, 'repo')})`).join('; ');
+  return [...byReason]
+    .map(([reason, total]) => `${total.count} ${KEPT_WORDS[reason]} (${counted(total.repos, 'repo')})`)
+    .join('; ');
 }
 
 function hasGarbage(plan: RepoPlanSummary): boolean {
@@ -271,8 +387,12 @@ function hasGarbage(plan: RepoPlanSummary): boolean {
 }
 
 function sum(phase: PhaseName, counts: ReadonlyArray<{ refs: number; rows: number; bytes: number }>) {
-  return { phase, refs: counts.reduce((t, c) => t + c.refs, 0), rows: counts.reduce((t, c) => t + c.rows, 0),
-    bytes: counts.reduce((t, c) => t + c.bytes, 0) };
+  return {
+    phase,
+    refs: counts.reduce((t, c) => t + c.refs, 0),
+    rows: counts.reduce((t, c) => t + c.rows, 0),
+    bytes: counts.reduce((t, c) => t + c.bytes, 0),
+  };
 }
 
 function statusCounts(repos: readonly { status: HubRepoStatus }[]): string {

@@ -33,7 +33,12 @@ export function formatAgo(iso: string | null, now: number): string {
   const seconds = Math.max(0, (now - Date.parse(iso)) / 1000);
   if (Number.isNaN(seconds)) return '?';
   if (seconds < 60) return 'now';
-  const steps: Array<[number, string]> = [[60, 'm'], [3600, 'h'], [86400, 'd'], [86400 * 365, 'y']];
+  const steps: Array<[number, string]> = [
+    [60, 'm'],
+    [3600, 'h'],
+    [86400, 'd'],
+    [86400 * 365, 'y'],
+  ];
   let label = '';
   for (const [size, suffix] of steps) if (seconds >= size) label = `${Math.floor(seconds / size)}${suffix} ago`;
   return label;
@@ -132,7 +137,7 @@ export function adviseProblem(kind: ProblemKind): string {
     case 'root-without-commit':
       return 'The repo cannot be fetched at these names, and GC reads the history as ending there: push the commit again from a clone that has it, or move the branch or delete the tag.';
     case 'snapshot-without-row':
-      return "Those commits cannot be checked out, and while a live one lacks its snapshot GC refuses phases 3 and 4: push the snapshot again from a clone that has it.";
+      return 'Those commits cannot be checked out, and while a live one lacks its snapshot GC refuses phases 3 and 4: push the snapshot again from a clone that has it.';
     case 'manifest-unreadable':
       return 'GC refuses phases 3 and 4 for this repo (an unreadable manifest is never read as empty): restore the snapshot from a backup or a clone; phases 1, 2 and 5 can still run.';
     case 'object-without-row':
@@ -158,16 +163,20 @@ export function describeCheckOutcome(check: Pick<CheckRecord, 'problems'>): stri
 
 /** What finishing an interrupted run's blob deletions did: `finished 3 blob deletions (1.0 MiB) left by an interrupted run`. */
 export function describeResumed(event: { blobs: number; bytes: number; errors: string[] }): string {
-  return `finished ${event.blobs} blob deletions (${formatBytes(event.bytes)}) left by an interrupted run` +
-    (event.errors.length > 0 ? `; ${event.errors.length} failed` : '');
+  return (
+    `finished ${event.blobs} blob deletions (${formatBytes(event.bytes)}) left by an interrupted run` +
+    (event.errors.length > 0 ? `; ${event.errors.length} failed` : '')
+  );
 }
 
 /** How a check of several repos went: `checked 12 repos of <hub> in 1.2 s: 10 clean, 2 with problems`. */
 export function describeCheckReport(report: CheckReport, label: string): string {
   const unclean = report.repos.filter((result) => !result.clean).length;
   const seconds = report.repos.reduce((sum, result) => sum + result.seconds, 0);
-  return `checked ${counted(report.repos.length, 'repo')} of ${label}${report.blobs ? ', blobs included,' : ''} ` +
-    `in ${formatDuration(seconds)}: ${report.repos.length - unclean} clean, ${unclean} with problems`;
+  return (
+    `checked ${counted(report.repos.length, 'repo')} of ${label}${report.blobs ? ', blobs included,' : ''} ` +
+    `in ${formatDuration(seconds)}: ${report.repos.length - unclean} clean, ${unclean} with problems`
+  );
 }
 
 /** A sweep's strays: `90 keys (4.0 MiB)`. */
@@ -177,25 +186,37 @@ export function describeStrays(found: Pick<SweepFound, 'candidates' | 'candidate
 
 /** What a sweep's comparison found: `listed 1,000 keys (4.0 MiB) under objects/: 900 named by rows, 10 younger than 1d, 90 strays (…)`. */
 export function describeSweepFound(found: SweepFound, graceSeconds: number): string {
-  return `listed ${counted(found.listed, 'key')} (${formatBytes(found.listedBytes)}) under objects/: ` +
+  return (
+    `listed ${counted(found.listed, 'key')} (${formatBytes(found.listedBytes)}) under objects/: ` +
     `${found.named.toLocaleString('en-US')} named by rows, ${found.young.toLocaleString('en-US')} younger than ` +
-    `${formatGrace(graceSeconds)}, ${counted(found.candidates, 'stray', 'strays')} (${formatBytes(found.candidateBytes)})`;
+    `${formatGrace(graceSeconds)}, ${counted(found.candidates, 'stray', 'strays')} (${formatBytes(found.candidateBytes)})`
+  );
 }
 
 /** A sweep's batches so far: `40/90 strays: 40 keys deleted (1.8 MiB)`. */
-export function describeSweepProgress(progress: { done: number; total: number; deleted: number; bytes: number }): string {
+export function describeSweepProgress(progress: {
+  done: number;
+  total: number;
+  deleted: number;
+  bytes: number;
+}): string {
   return `${progress.done}/${progress.total} strays: ${counted(progress.deleted, 'key')} deleted (${formatBytes(progress.bytes)})`;
 }
 
 /** How a sweep ended: `dry run: would delete 90 keys, in 0.3 s`, `sweep done: deleted 90 keys (4.0 MiB) of file:///…, in 1.2 s`. */
 export function describeSweepResult(result: Omit<SweepResult, 'profile'>): string {
-  const kept = result.keptOnRecheck > 0 ? `; ${result.keptOnRecheck.toLocaleString('en-US')} kept: a row named them during the sweep` : '';
+  const kept =
+    result.keptOnRecheck > 0
+      ? `; ${result.keptOnRecheck.toLocaleString('en-US')} kept: a row named them during the sweep`
+      : '';
   const errors = result.errors.length > 0 ? `; ${counted(result.errors.length, 'error')}` : '';
   if (result.dryRun) {
     return `dry run: would delete ${counted(result.candidates - result.keptOnRecheck, 'key')}${kept}, in ${formatDuration(result.seconds)}`;
   }
-  return `sweep ${result.outcome}: deleted ${counted(result.deleted, 'key')} (${formatBytes(result.deletedBytes)}) ` +
-    `of ${result.store}${kept}${errors}, in ${formatDuration(result.seconds)}`;
+  return (
+    `sweep ${result.outcome}: deleted ${counted(result.deleted, 'key')} (${formatBytes(result.deletedBytes)}) ` +
+    `of ${result.store}${kept}${errors}, in ${formatDuration(result.seconds)}`
+  );
 }
 
 /** What a run deleted, the sets it deleted from: `38 commit refs, 35 commits, 61 object refs, 2 expired entries`, or `nothing`. */
@@ -237,13 +258,17 @@ export function describeRepoOutcome(outcome: HubRepoResult): string {
     return `${outcome.status === 'failed' ? 'failed' : 'skipped'}: ${outcome.detail ?? outcome.status}`;
   }
   const seconds = (Date.parse(outcome.finished_at!) - Date.parse(outcome.started_at!)) / 1000;
-  const what = rowsDeleted(result) === 0 && result.storage_bytes_freed === 0 ? 'nothing to delete'
-    : `${result.dry_run ? 'would delete' : 'deleted'} ${describeRunDeletes(result)}; ` +
-      `${formatBytes(result.storage_bytes_freed)} ${result.dry_run ? 'to free' : 'freed'}`;
+  const what =
+    rowsDeleted(result) === 0 && result.storage_bytes_freed === 0
+      ? 'nothing to delete'
+      : `${result.dry_run ? 'would delete' : 'deleted'} ${describeRunDeletes(result)}; ` +
+        `${formatBytes(result.storage_bytes_freed)} ${result.dry_run ? 'to free' : 'freed'}`;
   const refused = result.phases.filter((phase) => phase.status === 'refused').map((phase) => phase.phase);
-  return `${result.outcome}: ${what} in ${formatDuration(seconds)}` +
+  return (
+    `${result.outcome}: ${what} in ${formatDuration(seconds)}` +
     (refused.length > 0 ? `; refused: ${refused.join(', ')}` : '') +
-    (result.errors.length > 0 ? `; ${counted(result.errors.length, 'error')}: ${result.errors[0]}` : '');
+    (result.errors.length > 0 ? `; ${counted(result.errors.length, 'error')}: ${result.errors[0]}` : '')
+  );
 }
 
 /**
@@ -254,16 +279,24 @@ export function describeHubResult(result: HubResult): string {
   const seconds = Math.max((Date.parse(result.finished_at) - Date.parse(result.started_at)) / 1000, 1e-3);
   const { totals } = result;
   const rows = rowsDeleted(totals);
-  const statuses = Object.entries(totals.statuses).map(([status, count]) => `${count} ${status}`).join(', ');
+  const statuses = Object.entries(totals.statuses)
+    .map(([status, count]) => `${count} ${status}`)
+    .join(', ');
   const ran = result.repos.filter((repo) => repo.result).length;
   const would = result.dry_run;
   // Commits, objects and bytes in the words the pass's confirmation promised them (src/words.ts).
-  const deleted = describeToDelete({ commits: totals.commits_deleted, objects: totals.objects_deleted, bytes: totals.storage_bytes_freed });
-  return `${counted(totals.repos, 'repo')}: ${statuses}` +
+  const deleted = describeToDelete({
+    commits: totals.commits_deleted,
+    objects: totals.objects_deleted,
+    bytes: totals.storage_bytes_freed,
+  });
+  return (
+    `${counted(totals.repos, 'repo')}: ${statuses}` +
     (totals.refused_phases > 0 ? ` (${totals.refused_phases} with refused phases)` : '') +
     `; ${would ? 'would delete' : 'deleted'}: ${deleted} (${counted(rows, 'row')} in all) ` +
     `in ${formatDuration(seconds)} (${formatRate(ran / seconds, 'repos')}, ${formatRate(rows / seconds, 'rows')})` +
-    (totals.errors > 0 ? `; ${counted(totals.errors, 'error')}` : '');
+    (totals.errors > 0 ? `; ${counted(totals.errors, 'error')}` : '')
+  );
 }
 
 /**
@@ -274,9 +307,14 @@ export function describeHubResult(result: HubResult): string {
 export function describeWhy(why: WhyAnswer, now: number): string[] {
   const grace = `inside the grace period (${formatGrace(why.graceSeconds)})`;
   const phase = why.phase ? `phase ${phaseTitle(why.phase)}` : '';
-  const fate = why.fate === 'live' ? 'live, nothing deletes it'
-    : why.fate === 'kept' ? `not live, kept: ${phase} leaves it`
-      : why.fate === 'deleted' ? `GC deletes it in ${phase}` : 'not in this repo';
+  const fate =
+    why.fate === 'live'
+      ? 'live, nothing deletes it'
+      : why.fate === 'kept'
+        ? `not live, kept: ${phase} leaves it`
+        : why.fate === 'deleted'
+          ? `GC deletes it in ${phase}`
+          : 'not in this repo';
   return [`${why.kind} ${why.id} of ${repoName(why.repo)}: ${fate}`, whyReason(why, grace, now)];
 }
 
@@ -287,9 +325,10 @@ function whyReason(why: WhyAnswer, grace: string, now: number): string {
     if (root.kind === 'recent' && route.commits.length === 1 && why.kind === 'commit') {
       return `its ref, pushed ${formatAgo(root.pushedAt!, now)}, ${grace}`;
     }
-    const start = root.kind === 'recent'
-      ? `commit ${shortId(root.commitId)} pushed ${formatAgo(root.pushedAt!, now)}, ${grace}`
-      : `${root.kind === 'tag' ? 'wire tag' : root.kind} ${root.name}`;
+    const start =
+      root.kind === 'recent'
+        ? `commit ${shortId(root.commitId)} pushed ${formatAgo(root.pushedAt!, now)}, ${grace}`
+        : `${root.kind === 'tag' ? 'wire tag' : root.kind} ${root.name}`;
     const down = route.commits.length - 1;
     return down === 0 ? start : `${start} → ${counted(down, 'parent')} down`;
   };
@@ -311,13 +350,16 @@ function whyReason(why: WhyAnswer, grace: string, now: number): string {
     return `via ${path(why.path)}${borrowed}`;
   }
   if (why.fate === 'deleted') {
-    const what = why.kind === 'commit' ? 'no branch, release or wire tag of the repo reaches it'
-      : `no live snapshot of the repo names it (it frees ${formatBytes(why.object!.bytes)})`;
-    const ref = why.ref ? refGoes : '; this repo\'s ref went in an earlier run that stopped';
+    const what =
+      why.kind === 'commit'
+        ? 'no branch, release or wire tag of the repo reaches it'
+        : `no live snapshot of the repo names it (it frees ${formatBytes(why.object!.bytes)})`;
+    const ref = why.ref ? refGoes : "; this repo's ref went in an earlier run that stopped";
     return `${what}, and no other repo holds it${ref}`;
   }
   if (why.reason === 'grace') {
-    return why.ref && !why.ref.deleted ? `its ref was pushed ${formatAgo(why.ref.createdAt, now)}, ${grace}`
+    return why.ref && !why.ref.deleted
+      ? `its ref was pushed ${formatAgo(why.ref.createdAt, now)}, ${grace}`
       : `stored ${formatAgo(why.object!.storedAt, now)}, ${grace}${refGoes}`;
   }
   const holders = describeHolders(why.holders.filter((holder) => why.reason !== 'other-repo' || holder.via === 'ref'));
@@ -326,8 +368,11 @@ function whyReason(why: WhyAnswer, grace: string, now: number): string {
 
 /** Other repos holding something: `keystrio/blue-in-green`, `release v1.0 of a/b`; three, and how many more. */
 function describeHolders(holders: readonly WhyHolder[]): string {
-  const named = holders.map((holder) => holder.via === 'ref' ? holder.repo
-    : `${holder.via === 'tag' ? 'wire tag' : holder.via} ${holder.name} of ${holder.repo}`);
+  const named = holders.map((holder) =>
+    holder.via === 'ref'
+      ? holder.repo
+      : `${holder.via === 'tag' ? 'wire tag' : holder.via} ${holder.name} of ${holder.repo}`,
+  );
   const unique = [...new Set(named)];
   return unique.slice(0, 3).join(', ') + (unique.length > 3 ? ` and ${unique.length - 3} more` : '');
 }

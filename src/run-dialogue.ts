@@ -30,7 +30,11 @@ export function phaseQuestion(plan: Plan, phase: PhasePlan, word = plan.repo.slu
 
 /** What a run deleted in the words its prompts and the preview used: commits, objects and bytes, then the rest. */
 function deletedLine(result: RunResult): string {
-  const main = describeToDelete({ commits: result.commits_deleted, objects: result.objects_deleted, bytes: result.storage_bytes_freed });
+  const main = describeToDelete({
+    commits: result.commits_deleted,
+    objects: result.objects_deleted,
+    bytes: result.storage_bytes_freed,
+  });
   return `${main}; with them ${[
     counted(result.commit_refs_deleted, 'commit ref'),
     counted(result.snapshots_deleted, 'snapshot'),

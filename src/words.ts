@@ -20,13 +20,18 @@ export const WORDS = { reachable: 'reachable', orphaned: 'orphaned', toDelete: '
 export const MEANINGS: ReadonlyArray<readonly [string, string]> = [
   [WORDS.reachable, 'a commit a branch head, a release, a wire tag or a ref younger than the grace period leads to'],
   [WORDS.orphaned, 'a commit none of them leads to; reachable + orphaned = every commit of the repo'],
-  [WORDS.toDelete, "what the plan deletes (commits, objects, bytes): what a run of it reports as deleted"],
-  [WORDS.kept, 'orphaned and not deleted, and why (held by a fork, inside the grace period); orphaned = to delete + kept'],
+  [WORDS.toDelete, 'what the plan deletes (commits, objects, bytes): what a run of it reports as deleted'],
+  [
+    WORDS.kept,
+    'orphaned and not deleted, and why (held by a fork, inside the grace period); orphaned = to delete + kept',
+  ],
 ];
 
 /** A repo's commits in those words: `35 reachable · 25 orphaned: 13 to delete, 12 kept`. */
 export function describeCommits(counts: { reachable: number; orphaned: number; toDelete: number }): string {
   const number = (count: number) => count.toLocaleString('en-US');
-  return `${number(counts.reachable)} ${WORDS.reachable} · ${number(counts.orphaned)} ${WORDS.orphaned}: ` +
-    `${number(counts.toDelete)} ${WORDS.toDelete}, ${number(counts.orphaned - counts.toDelete)} ${WORDS.kept}`;
+  return (
+    `${number(counts.reachable)} ${WORDS.reachable} · ${number(counts.orphaned)} ${WORDS.orphaned}: ` +
+    `${number(counts.toDelete)} ${WORDS.toDelete}, ${number(counts.orphaned - counts.toDelete)} ${WORDS.kept}`
+  );
 }

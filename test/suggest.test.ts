@@ -17,9 +17,14 @@ describe('suggestions', () => {
     expect(nearest('plna', commands)).toEqual(['plan']);
     expect(nearest('RUN', commands)).toEqual(['run']);
     expect(nearest('collect', commands)).toEqual([]);
-    expect(nearest('lowend/blue-in-gren', ['keystrio/blue-in-green', 'lowend/blue-in-green', 'bigband/caravan']))
-      .toEqual(['lowend/blue-in-green']);
-    expect(nearest('repo-1', ['repo-2', 'repo-3', 'repo-4', 'repo-5', 'repo-10'])).toEqual(['repo-10', 'repo-2', 'repo-3']);
+    expect(
+      nearest('lowend/blue-in-gren', ['keystrio/blue-in-green', 'lowend/blue-in-green', 'bigband/caravan']),
+    ).toEqual(['lowend/blue-in-green']);
+    expect(nearest('repo-1', ['repo-2', 'repo-3', 'repo-4', 'repo-5', 'repo-10'])).toEqual([
+      'repo-10',
+      'repo-2',
+      'repo-3',
+    ]);
   });
 
   it('says nothing when nothing is near, else one name or a list', () => {

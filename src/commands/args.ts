@@ -102,7 +102,10 @@ function checkOption(name: string, rawName: string, value: string | undefined): 
 
 /** Refuses options the command does not take and a wrong number of positionals. */
 export function requireShape(
-  args: ParsedArgs, usage: string, allowed: readonly OptionName[], positionals: { min: number; max: number },
+  args: ParsedArgs,
+  usage: string,
+  allowed: readonly OptionName[],
+  positionals: { min: number; max: number },
 ): void {
   for (const name of Object.keys(args.values) as OptionName[]) {
     if (!GLOBAL_OPTIONS.includes(name) && !allowed.includes(name)) {
@@ -126,7 +129,10 @@ export function parseCount(name: string, text: string): number {
 
 /** The phases `--phases` names, in the phase table's spelling; a name it does not know is a usage error. */
 export function parsePhases(text: string): PhaseName[] {
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   for (const name of names) {
     if (!PHASES.some((phase) => phase.name === name)) {
       throw new UsageError(`--phases: no phase ${JSON.stringify(name)}; the phases are ${phaseNames()}`);

@@ -16,11 +16,11 @@ export const checkCommand: Command = {
     '<repo> is owner/slug or a repo_id; --all checks every repo. Per repo, with counts and the first ids:',
     'branch heads, releases and wire tags naming a commit with no row; commits and releases naming a',
     'snapshot with no row; live manifests that do not decode or name invalid ids; objects live manifests',
-    'name with no row, or that the repo holds no ref to; live commits without the repo\'s ref row;',
+    "name with no row, or that the repo holds no ref to; live commits without the repo's ref row;",
     'malformed parent_ids; fetch-pack cache rows whose blob is missing from the store. --blobs also looks',
     'up the blob of every object the repo refs (a request per object on S3). Liveness is derived as GC',
     'derives it, with the same grace period (--grace, default 1h).',
-    'Each repo\'s result (clean or not, when) is recorded in musehub_gc_checks for the console.',
+    "Each repo's result (clean or not, when) is recorded in musehub_gc_checks for the console.",
     '--json prints the report: {checked_at, clean, blobs, repos: [{repo, clean, problems: [{kind, count,',
     'examples: [{id, detail}]}]}], warnings}. Progress goes to stderr.',
     'Exits 0 when every repo checked is clean, 1 when it found problems (or failed).',
@@ -46,7 +46,9 @@ export const checkCommand: Command = {
         }
         const event = next.value;
         if (event.type === 'progress') {
-          progress.status(`${repoName(event.repo)}: ${event.step}${event.total > 0 ? ` ${event.done}/${event.total}` : ''}`);
+          progress.status(
+            `${repoName(event.repo)}: ${event.step}${event.total > 0 ? ` ${event.done}/${event.total}` : ''}`,
+          );
         } else if (event.type === 'warning') {
           progress.problem(`warning: ${event.message}`);
         } else if (event.type === 'repo-done' && !json) {

@@ -28,7 +28,11 @@ export interface Command {
 /** Exit codes, as documented in --help. */
 export const EXIT = { done: 0, failed: 1, usage: 2, refused: 3 } as const;
 
-const EXIT_OF_KIND: Record<UserError['kind'], number> = { usage: EXIT.usage, refused: EXIT.refused, unavailable: EXIT.failed };
+const EXIT_OF_KIND: Record<UserError['kind'], number> = {
+  usage: EXIT.usage,
+  refused: EXIT.refused,
+  unavailable: EXIT.failed,
+};
 
 /** The exit code of an error the operator can act on: its kind decides. */
 export function exitCodeOf(error: UserError): number {

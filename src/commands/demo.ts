@@ -21,8 +21,10 @@ export const demoCommand: Command = {
       throw new UsageError(`demo knows only \`reset\`, not ${JSON.stringify(action)}; usage: ${demoCommand.usage}`);
     }
     if (settings.databaseUrl) {
-      throw new UsageError('demo only touches the embedded hub, and DATABASE_URL (or --database-url) is set: ' +
-        'unset it to use the embedded demo hub');
+      throw new UsageError(
+        'demo only touches the embedded hub, and DATABASE_URL (or --database-url) is set: ' +
+          'unset it to use the embedded demo hub',
+      );
     }
     if (action === 'reset') {
       // Holding the lock while deleting keeps an open console's database from vanishing under it.

@@ -12,12 +12,22 @@ import { sweepCommand } from './sweep.js';
 import { whyCommand } from './why.js';
 
 /** The headless commands, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [reposCommand, planCommand, whyCommand, runCommand, historyCommand,
-  resumeCommand, journalCommand, checkCommand, sweepCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [
+  reposCommand,
+  planCommand,
+  whyCommand,
+  runCommand,
+  historyCommand,
+  resumeCommand,
+  journalCommand,
+  checkCommand,
+  sweepCommand,
+  demoCommand,
+];
 
 const GLOBAL_HELP = [
   'Options (every command):',
-  '  --database-url URL  MuseHub\'s PostgreSQL (postgres://user:pass@host:5432/db); else $DATABASE_URL;',
+  "  --database-url URL  MuseHub's PostgreSQL (postgres://user:pass@host:5432/db); else $DATABASE_URL;",
   '                      else the embedded demo hub in $XDG_CACHE_HOME/musehub-gc, created on first start',
   '  --storage URL       the blob store (file:///abs/dir or s3://bucket?endpoint=…&region=…&prefix=…);',
   '                      else $MUSEHUB_STORAGE; the embedded hub defaults to its own blobs/ directory.',
@@ -26,7 +36,7 @@ const GLOBAL_HELP = [
   '                      directory, or of the bucket and prefix; &allow-bucket=NAME (repeatable) adds',
   '                      a bucket, under the same prefix (docs/storage-safety.md)',
   '  --grace DURATION    rows younger than this are never deleted (0, 30m, 1h, 2d; default 1h; sweep: 24h)',
-  '  -h, --help          this help, or a command\'s: musehub-gc <command> --help',
+  "  -h, --help          this help, or a command's: musehub-gc <command> --help",
   '  --version           the version',
 ];
 
@@ -35,11 +45,11 @@ const EXIT_HELP = [
   '  0    done (run --all: every repo done, or skipped as another process holds or collected it;',
   '       check: every repo checked is clean)',
   '  1    failed: errors during the run (blobs kept in the journal, a phase failed), check found problems,',
-  '       a sweep\'s listing failed, an unreachable server or store, a database that refuses the user (no',
-  '       CREATE for the tool\'s tables) or is read-only to a command that writes, or an unexpected error;',
+  "       a sweep's listing failed, an unreachable server or store, a database that refuses the user (no",
+  "       CREATE for the tool's tables) or is read-only to a command that writes, or an unexpected error;",
   '       run --all: any repo failed',
   '  2    usage: bad arguments, unknown repo, a malformed URL, no blob store for run/resume/sweep, no terminal',
-  '  3    refused: the repo\'s GC lock or the embedded hub\'s lock is held, a requested phase was refused',
+  "  3    refused: the repo's GC lock or the embedded hub's lock is held, a requested phase was refused",
   '       (a manifest that does not decode), or a phase or a sweep was declined at its prompt or stopped;',
   '       run --all: a repo was refused a phase, or Ctrl-C stopped the pass before every repo was started',
   '  130  interrupted (Ctrl-C)',
@@ -65,6 +75,15 @@ export function programHelp(): string {
 }
 
 export function commandHelp(command: Command): string {
-  return [`Usage: ${command.usage}`, '', command.summary, '', ...command.details, '', ...GLOBAL_HELP, '', ...EXIT_HELP]
-    .join('\n');
+  return [
+    `Usage: ${command.usage}`,
+    '',
+    command.summary,
+    '',
+    ...command.details,
+    '',
+    ...GLOBAL_HELP,
+    '',
+    ...EXIT_HELP,
+  ].join('\n');
 }

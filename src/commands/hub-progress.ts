@@ -18,7 +18,10 @@ export class HubLines {
   private readonly meter = new StatusLine(process.stderr);
   private lastLogged = -Infinity;
 
-  constructor(out: NodeJS.WriteStream, private readonly verb: HubVerb) {
+  constructor(
+    out: NodeJS.WriteStream,
+    private readonly verb: HubVerb,
+  ) {
     this.lines = new StatusLine(out, process.stderr);
   }
 
@@ -56,8 +59,11 @@ export class HubLines {
  * Follows a hub pass or plan that `start` begins, handing each event to `onEvent`: the first
  * Ctrl-C lets the repos in flight finish and starts no new one. Resolves to its result.
  */
-export async function followHub<E, R>(lines: HubLines, start: (stop: AbortSignal) => AsyncGenerator<E, R>,
-  onEvent: (event: E) => void): Promise<R> {
+export async function followHub<E, R>(
+  lines: HubLines,
+  start: (stop: AbortSignal) => AsyncGenerator<E, R>,
+  onEvent: (event: E) => void,
+): Promise<R> {
   const stop = new AbortController();
   const stopWindDown = onWindDown(() => stop.abort(), 'finishing the repos in flight and starting no new one');
   try {

@@ -51,22 +51,29 @@ export interface HubOptions {
  * Opens the hub, hands it to `work`, and closes it on every path, including an
  * interrupt (the embedded hub holds a lock file until it is closed).
  */
-export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Promise<T>, options: HubOptions = {}): Promise<T> {
+export async function withHub<T>(
+  settings: HubSettings,
+  work: (hub: Hub) => Promise<T>,
+  options: HubOptions = {},
+): Promise<T> {
   // A bad storage URL is a usage error: say so before any database is touched.
   const store = settings.storageUrl ? await openBlobStore(settings.storageUrl) : undefined;
   const notice = options.notice ?? note;
   const opening: Promise<Hub> = settings.databaseUrl
     ? import('../db/connect.js').then(async ({ openServer }) => ({
-      db: await openServer(settings.databaseUrl!, { notice, poolMax: options.poolMax }), store }))
+        db: await openServer(settings.databaseUrl!, { notice, poolMax: options.poolMax }),
+        store,
+      }))
     : openDemoHub(settings.embeddedDir, store, notice);
   // Closing waits for the hub to open (or seed), so an interrupt then still closes it, lock file and all;
   // and it runs once, for an interrupt and the normal way out may both close and both must wait for it.
   let closing: Promise<void> | undefined;
-  const close = () => closing ??= (async () => {
-    const hub = await opening.catch(() => undefined);
-    await hub?.db.close();
-    await store?.close();
-  })();
+  const close = () =>
+    (closing ??= (async () => {
+      const hub = await opening.catch(() => undefined);
+      await hub?.db.close();
+      await store?.close();
+    })());
   const detach = onInterrupt(close);
   try {
     const hub = await opening;
@@ -85,13 +92,21 @@ export async function withHub<T>(settings: HubSettings, work: (hub: Hub) => Prom
  * Opens the hub and hands `work` the engine's one door to it (and the hub, for what
  * only a command needs: where it is). Closes it on every path, as withHub does.
  */
-export function withService<T>(settings: HubSettings, graceSeconds: number,
-  work: (service: GcService, hub: Hub) => Promise<T>, options: HubOptions = {}): Promise<T> {
-  return withHub(settings, async (hub) => {
-    // The engine loads only when a command opens a hub: --help stays quick.
-    const { createGcService } = await import('../gc/gc-service.js');
-    return work(createGcService(hub.db, hub.store, { graceSeconds }), hub);
-  }, options);
+export function withService<T>(
+  settings: HubSettings,
+  graceSeconds: number,
+  work: (service: GcService, hub: Hub) => Promise<T>,
+  options: HubOptions = {},
+): Promise<T> {
+  return withHub(
+    settings,
+    async (hub) => {
+      // The engine loads only when a command opens a hub: --help stays quick.
+      const { createGcService } = await import('../gc/gc-service.js');
+      return work(createGcService(hub.db, hub.store, { graceSeconds }), hub);
+    },
+    options,
+  );
 }
 
 /** Opens the embedded hub in `dir`, creating and seeding it with the demo hub on first start. */
@@ -104,7 +119,7 @@ async function openDemoHub(dir: string, store: BlobStore | undefined, notice: (l
     dir,
     notice,
     seed: async (fresh) => {
-      notice('writing the demo hub\'s repos and their blobs…');
+      notice("writing the demo hub's repos and their blobs…");
       const { seedDemoHub } = await import('../demo/demo-hub.js');
       await seedDemoHub(fresh, blobs);
     },

@@ -19,12 +19,12 @@ const STUCK = new Set(['no-store', 'other-store', 'refused']);
 export const journalCommand: Command = {
   name: 'journal',
   usage: USAGE,
-  summary: 'List the blob journal\'s entries and why each is still there; drop those no store will ever delete.',
+  summary: "List the blob journal's entries and why each is still there; drop those no store will ever delete.",
   details: [
     'musehub-gc journal lists each entry: its id, kind, blobs and bytes, the store it belongs to, and why it',
     'is still there: pending (not tried yet: resume deletes it), failing (the last error), refused (the store',
     'will not delete some of its blobs: outside objects/, another bucket or prefix, through a link), other-store',
-    '(another store\'s: runs, resume and sweep here leave it alone), no-store (written before entries named',
+    "(another store's: runs, resume and sweep here leave it alone), no-store (written before entries named",
     'their store: no store deletes it).',
     'musehub-gc journal drop <entry-id>… takes those entries out of the journal; journal drop refused takes out',
     'the blobs this store refuses, from its own entries. A drop deletes no blob: a blob that no row names is a',
@@ -40,14 +40,16 @@ export const journalCommand: Command = {
     if (action === undefined || action === 'dropped') {
       if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}; usage: ${USAGE}`);
       if (args.values.yes) throw new UsageError(`--yes is for journal drop; usage: ${USAGE}`);
-      return withService(settings, graceSeconds,
-        (service) => (action ? listDrops(service, json) : listEntries(service, json)));
+      return withService(settings, graceSeconds, (service) =>
+        action ? listDrops(service, json) : listEntries(service, json),
+      );
     }
     if (action !== 'drop') throw new UsageError(`no journal action ${JSON.stringify(action)}; usage: ${USAGE}`);
     const target = dropTarget(rest);
     if (!args.values.yes && !(process.stdin.isTTY && process.stderr.isTTY)) {
-      throw new UsageError('journal drop asks first and there is no terminal to ask on: ' +
-        'pass --yes to drop without asking');
+      throw new UsageError(
+        'journal drop asks first and there is no terminal to ask on: ' + 'pass --yes to drop without asking',
+      );
     }
     return withService(settings, graceSeconds, (service) => drop(service, target, !args.values.yes, json));
   },
@@ -69,14 +71,20 @@ async function listEntries(service: GcService, json: boolean): Promise<number> {
     return EXIT.done;
   }
   if (!service.canCollect) {
-    note('no blob store configured: which entries are another store\'s cannot be told (set MUSEHUB_STORAGE)');
+    note("no blob store configured: which entries are another store's cannot be told (set MUSEHUB_STORAGE)");
   }
   if (entries.length === 0) {
     say('the journal is empty');
     return EXIT.done;
   }
-  const rows = entries.map((entry) => [entry.entryId, entry.kind, String(entry.blobs), formatBytes(entry.bytes),
-    entry.createdAt.slice(0, 16).replace('T', ' '), entry.status]);
+  const rows = entries.map((entry) => [
+    entry.entryId,
+    entry.kind,
+    String(entry.blobs),
+    formatBytes(entry.bytes),
+    entry.createdAt.slice(0, 16).replace('T', ' '),
+    entry.status,
+  ]);
   const lines = table(['ENTRY', 'KIND', 'BLOBS', 'BYTES', 'WRITTEN', 'STATUS'], rows, new Set([0, 2, 3]));
   say(lines[0]);
   entries.forEach((entry, i) => {
@@ -89,9 +97,11 @@ async function listEntries(service: GcService, json: boolean): Promise<number> {
   });
   const stuck = entries.filter((entry) => STUCK.has(entry.status));
   const blobs = entries.reduce((sum, entry) => sum + entry.blobs, 0);
-  say(`${counted(entries.length, 'entry', 'entries')} (${counted(blobs, 'blob')}); ` +
-    `${stuck.length} that this store will never delete: ` +
-    'musehub-gc journal drop <entry-id>… (or refused) takes them out');
+  say(
+    `${counted(entries.length, 'entry', 'entries')} (${counted(blobs, 'blob')}); ` +
+      `${stuck.length} that this store will never delete: ` +
+      'musehub-gc journal drop <entry-id>… (or refused) takes them out',
+  );
   return EXIT.done;
 }
 
@@ -102,7 +112,7 @@ async function drop(service: GcService, target: JournalDropTarget, ask: boolean,
       say('nothing to drop: this store refuses none of its journalled blobs');
       return EXIT.done;
     }
-    if (!await askYes(question)) {
+    if (!(await askYes(question))) {
       note('nothing was dropped');
       return EXIT.refused;
     }
@@ -110,9 +120,11 @@ async function drop(service: GcService, target: JournalDropTarget, ask: boolean,
   const dropped = await service.dropJournal(target);
   if (json) printJson(dropped);
   else {
-    say(`dropped ${counted(dropped.blobs, 'blob')} (${formatBytes(dropped.bytes)}) from ` +
-      `${counted(dropped.entries, 'journal entry', 'journal entries')}, deleting none; ` +
-      'recorded: musehub-gc journal dropped');
+    say(
+      `dropped ${counted(dropped.blobs, 'blob')} (${formatBytes(dropped.bytes)}) from ` +
+        `${counted(dropped.entries, 'journal entry', 'journal entries')}, deleting none; ` +
+        'recorded: musehub-gc journal dropped',
+    );
   }
   return EXIT.done;
 }
@@ -123,8 +135,10 @@ async function dropQuestion(service: GcService, target: JournalDropTarget): Prom
   if ('refused' in target) {
     const refused = entries.flatMap((entry) => entry.refused);
     if (refused.length === 0) return undefined;
-    return `Drop ${counted(refused.length, 'blob')} the store refuses from the journal ` +
-      '(their blobs stay where they are)? [y/N] ';
+    return (
+      `Drop ${counted(refused.length, 'blob')} the store refuses from the journal ` +
+      '(their blobs stay where they are)? [y/N] '
+    );
   }
   const named = entries.filter((entry) => target.entryIds.includes(entry.entryId));
   for (const entry of named) {
@@ -132,11 +146,15 @@ async function dropQuestion(service: GcService, target: JournalDropTarget): Prom
   }
   const pending = named.filter((entry: JournalEntryView) => !STUCK.has(entry.status));
   if (pending.length > 0) {
-    note(`warning: resume would still delete the blobs of entry ${pending.map((entry) => entry.entryId).join(', ')}; ` +
-      'dropped, they wait for sweep');
+    note(
+      `warning: resume would still delete the blobs of entry ${pending.map((entry) => entry.entryId).join(', ')}; ` +
+        'dropped, they wait for sweep',
+    );
   }
-  return `Drop ${counted(target.entryIds.length, 'journal entry', 'journal entries')} ` +
-    '(their blobs stay where they are)? [y/N] ';
+  return (
+    `Drop ${counted(target.entryIds.length, 'journal entry', 'journal entries')} ` +
+    '(their blobs stay where they are)? [y/N] '
+  );
 }
 
 async function listDrops(service: GcService, json: boolean): Promise<number> {
@@ -150,9 +168,11 @@ async function listDrops(service: GcService, json: boolean): Promise<number> {
     return EXIT.done;
   }
   for (const dropped of drops) {
-    say(`${dropped.droppedAt} ${dropped.droppedBy} dropped ${counted(dropped.blobIds.length, 'blob')} ` +
-      `(${formatBytes(dropped.bytes)}) of entry ${dropped.entryId} (${dropped.kind}, run ${dropped.runId}): ` +
-      dropped.reason);
+    say(
+      `${dropped.droppedAt} ${dropped.droppedBy} dropped ${counted(dropped.blobIds.length, 'blob')} ` +
+        `(${formatBytes(dropped.bytes)}) of entry ${dropped.entryId} (${dropped.kind}, run ${dropped.runId}): ` +
+        dropped.reason,
+    );
   }
   return EXIT.done;
 }

@@ -26,7 +26,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`musehub-gc: ${error.message}\n`);
       return exitCodeOf(error);
     }
-    process.stderr.write(`musehub-gc: unexpected error (a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
+    process.stderr.write(
+      `musehub-gc: unexpected error (a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`,
+    );
     return EXIT.failed;
   }
 }
@@ -38,7 +40,9 @@ async function dispatch(argv: readonly string[]): Promise<number> {
     return EXIT.done;
   }
   const input = (): CommandInput => ({
-    args, settings: hubSettings(args), graceSeconds: parseDuration(args.values.grace ?? '1h'),
+    args,
+    settings: hubSettings(args),
+    graceSeconds: parseDuration(args.values.grace ?? '1h'),
   });
   if (args.command === undefined) {
     if (args.values.help) {
@@ -57,8 +61,10 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   if (!command) {
     const names = COMMANDS.map((known) => known.name);
     const near = didYouMean(nearest(args.command, [...names, 'help']));
-    throw new UsageError(`no command ${JSON.stringify(args.command)}${near} ` +
-      `(the commands are ${names.join(', ')}; musehub-gc --help)`);
+    throw new UsageError(
+      `no command ${JSON.stringify(args.command)}${near} ` +
+        `(the commands are ${names.join(', ')}; musehub-gc --help)`,
+    );
   }
   if (args.values.help) {
     say(commandHelp(command));

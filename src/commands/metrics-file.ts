@@ -19,7 +19,15 @@ export interface MetricsInput {
   hub?: { result: HubResult; success: boolean };
 }
 
-const HUB_STATUSES: readonly HubRepoStatus[] = ['done', 'stopped', 'failed', 'refused', 'claimed', 'collected', 'not-started'];
+const HUB_STATUSES: readonly HubRepoStatus[] = [
+  'done',
+  'stopped',
+  'failed',
+  'refused',
+  'claimed',
+  'collected',
+  'not-started',
+];
 
 export async function writeMetricsFile(path: string, input: MetricsInput): Promise<void> {
   await writeFileAtomically(path, await metricsText(input));
@@ -27,7 +35,11 @@ export async function writeMetricsFile(path: string, input: MetricsInput): Promi
 
 /** Whether a run did all it was asked without a problem. */
 function succeeded(result: RunResult): boolean {
-  return result.outcome === 'done' && result.errors.length === 0 && !result.phases.some((phase) => phase.status === 'refused');
+  return (
+    result.outcome === 'done' &&
+    result.errors.length === 0 &&
+    !result.phases.some((phase) => phase.status === 'refused')
+  );
 }
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
@@ -41,13 +53,29 @@ export async function metricsText(input: MetricsInput): Promise<string> {
     new Gauge({ name: `musehub_gc_${name}`, help, labelNames, registers: [registry] });
 
   const repo = {
-    time: gauge('repo_last_run_timestamp_seconds', 'When the last GC run of the repo ended, in Unix seconds.', ['repo']),
-    success: gauge('repo_last_run_success', '1 when the last GC run of the repo did every phase asked, without an error.', ['repo']),
-    outcome: gauge('repo_last_run_outcome', 'The outcome of the last GC run of the repo, as its label (always 1).', ['repo', 'outcome']),
+    time: gauge('repo_last_run_timestamp_seconds', 'When the last GC run of the repo ended, in Unix seconds.', [
+      'repo',
+    ]),
+    success: gauge(
+      'repo_last_run_success',
+      '1 when the last GC run of the repo did every phase asked, without an error.',
+      ['repo'],
+    ),
+    outcome: gauge('repo_last_run_outcome', 'The outcome of the last GC run of the repo, as its label (always 1).', [
+      'repo',
+      'outcome',
+    ]),
     duration: gauge('repo_last_run_duration_seconds', 'How long the last GC run of the repo took.', ['repo']),
-    rows: gauge('repo_last_run_deleted_rows', 'Rows the last GC run of the repo deleted, per phase.', ['repo', 'phase']),
+    rows: gauge('repo_last_run_deleted_rows', 'Rows the last GC run of the repo deleted, per phase.', [
+      'repo',
+      'phase',
+    ]),
     bytes: gauge('repo_last_run_freed_bytes', 'Blob bytes the last GC run of the repo freed.', ['repo']),
-    refused: gauge('repo_last_run_refused_phases', 'Phases the last GC run of the repo refused (a manifest that does not decode).', ['repo']),
+    refused: gauge(
+      'repo_last_run_refused_phases',
+      'Phases the last GC run of the repo refused (a manifest that does not decode).',
+      ['repo'],
+    ),
     errors: gauge('repo_last_run_errors', 'Errors of the last GC run of the repo.', ['repo']),
   };
   for (const ran of input.repos) {
@@ -66,15 +94,22 @@ export async function metricsText(input: MetricsInput): Promise<string> {
 
   if (input.hub) {
     const { result, success } = input.hub;
-    gauge('hub_last_run_timestamp_seconds', 'When the last hub pass (run --all) ended, in Unix seconds.').set(seconds(result.finished_at));
+    gauge('hub_last_run_timestamp_seconds', 'When the last hub pass (run --all) ended, in Unix seconds.').set(
+      seconds(result.finished_at),
+    );
     gauge('hub_last_run_success', '1 when the last hub pass ended with exit code 0.').set(success ? 1 : 0);
-    gauge('hub_last_run_duration_seconds', 'How long the last hub pass took.').set(elapsed(result.started_at, result.finished_at));
+    gauge('hub_last_run_duration_seconds', 'How long the last hub pass took.').set(
+      elapsed(result.started_at, result.finished_at),
+    );
     gauge('hub_last_run_workers', 'Repos the last hub pass collected at once.').set(result.workers);
     const statuses = gauge('hub_last_run_repos', 'Repos of the last hub pass, by how each fared.', ['status']);
     for (const status of HUB_STATUSES) statuses.set({ status }, result.totals.statuses[status] ?? 0);
     const rows = gauge('hub_last_run_deleted_rows', 'Rows the last hub pass deleted, per phase.', ['phase']);
     for (const [index, phase] of PHASES.entries()) {
-      rows.set({ phase: phase.name }, result.repos.reduce((sum, ran) => sum + (ran.result ? phaseRows(ran.result.phases[index]!) : 0), 0));
+      rows.set(
+        { phase: phase.name },
+        result.repos.reduce((sum, ran) => sum + (ran.result ? phaseRows(ran.result.phases[index]!) : 0), 0),
+      );
     }
     gauge('hub_last_run_freed_bytes', 'Blob bytes the last hub pass freed.').set(result.totals.storage_bytes_freed);
     gauge('hub_last_run_errors', 'Errors of the last hub pass, over every repo.').set(result.totals.errors);

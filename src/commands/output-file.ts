@@ -18,7 +18,10 @@ export function outputPath(option: string, path: string): string {
   } catch {
     // Said below, the same way as a file in its place.
   }
-  if (!isDirectory) throw new UsageError(`--${option} ${path}: there is no directory ${directory}; create it or name a file in another`);
+  if (!isDirectory)
+    throw new UsageError(
+      `--${option} ${path}: there is no directory ${directory}; create it or name a file in another`,
+    );
   return absolute;
 }
 

@@ -20,10 +20,14 @@ export function printJson(value: unknown): void {
 
 /** `reachableCommits` → `reachable_commits`, in the type system: what a --json document's reader gets. */
 type SnakeKey<K extends string> = K extends `${infer Head}${infer Tail}`
-  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeKey<Tail>}` : K;
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeKey<Tail>}`
+  : K;
 
-export type SnakeCased<T> = T extends readonly (infer Item)[] ? Array<SnakeCased<Item>>
-  : T extends object ? { [K in keyof T as K extends string ? SnakeKey<K> : K]: SnakeCased<T[K]> } : T;
+export type SnakeCased<T> = T extends readonly (infer Item)[]
+  ? Array<SnakeCased<Item>>
+  : T extends object
+    ? { [K in keyof T as K extends string ? SnakeKey<K> : K]: SnakeCased<T[K]> }
+    : T;
 
 /** A field name in camelCase; a key that is data (a repo name, a step of the profile, a problem kind) is none. */
 const CAMEL_FIELD = /^[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*$/;
@@ -33,8 +37,12 @@ export function snakeCased<T>(value: T): SnakeCased<T> {
   const rename = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(rename);
     if (node === null || typeof node !== 'object') return node;
-    return Object.fromEntries(Object.entries(node).map(([key, field]) =>
-      [CAMEL_FIELD.test(key) ? key.replace(/[A-Z]/g, (upper) => `_${upper.toLowerCase()}`) : key, rename(field)]));
+    return Object.fromEntries(
+      Object.entries(node).map(([key, field]) => [
+        CAMEL_FIELD.test(key) ? key.replace(/[A-Z]/g, (upper) => `_${upper.toLowerCase()}`) : key,
+        rename(field),
+      ]),
+    );
   };
   return (value === undefined ? value : rename(JSON.parse(JSON.stringify(value)))) as SnakeCased<T>;
 }
@@ -42,9 +50,11 @@ export function snakeCased<T>(value: T): SnakeCased<T> {
 /** Rows as aligned columns under a header; `right` names the columns aligned right (numbers). */
 export function table(header: string[], rows: string[][], right: ReadonlySet<number> = new Set()): string[] {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells
-    .map((cell, i) => (right.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
-    .join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (right.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 

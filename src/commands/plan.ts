@@ -20,14 +20,15 @@ const JSON_ITEMS = 50;
 
 export const planCommand: Command = {
   name: 'plan',
-  usage: 'musehub-gc plan (<repo> | --all) [--json] [--grace 1h] [--items N] [--out FILE] [--workers N] [--report FILE.md]',
+  usage:
+    'musehub-gc plan (<repo> | --all) [--json] [--grace 1h] [--items N] [--out FILE] [--workers N] [--report FILE.md]',
   summary: 'Show what each GC phase would delete in a repo, or in every repo, what it keeps and why. Changes nothing.',
   details: [
     '<repo> is owner/slug or a repo_id.',
     '--items N lists the first N items each phase would delete (--json: 50 unless given).',
     '--json prints the plan (each complete set as its count; keys in snake_case, docs/json.md).',
     '--out FILE also saves the plan: the hub and repo, the cutoff, every id each phase would delete, signed',
-    'with this hub\'s key. `musehub-gc run --plan FILE` deletes no more than it lists, or refuses.',
+    "with this hub's key. `musehub-gc run --plan FILE` deletes no more than it lists, or refuses.",
     '--all plans every repo, --workers at a time (default 2; 1 on the embedded hub), and lists those with',
     'something to delete or a refused phase; it refreshes the cached estimates `run --all` orders by.',
     '--json prints {hub, repos: [{repo, plan: {phases, findings, …}} or {repo, error}], phases, …}.',
@@ -41,23 +42,34 @@ export const planCommand: Command = {
 
 function planOne({ args, settings, graceSeconds }: CommandInput): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError(`name a repo, or pass --all; usage: ${planCommand.usage}`);
-  if (args.values.workers !== undefined) throw new UsageError('--workers applies only with --all: one repo is one plan');
+  if (args.values.workers !== undefined)
+    throw new UsageError('--workers applies only with --all: one repo is one plan');
   const items = args.values.items === undefined ? undefined : parseCount('items', args.values.items);
   const report = args.values.report === undefined ? undefined : outputPath('report', args.values.report);
   return withService(settings, graceSeconds, async (service) => {
     const startedAt = new Date().toISOString();
     const repo = await service.findRepo(args.positionals[0]!);
-    const plan = await service.plan(repo, { graceSeconds, itemLimit: items ?? (args.values.json || args.values.out ? JSON_ITEMS : 0) });
+    const plan = await service.plan(repo, {
+      graceSeconds,
+      itemLimit: items ?? (args.values.json || args.values.out ? JSON_ITEMS : 0),
+    });
     if (args.values.json) printJson(plan);
     else for (const line of planLines(plan)) say(line);
     if (args.values.out) {
       const bytes = await service.savePlan(plan, args.values.out);
-      note(`saved the plan to ${args.values.out} (${formatBytes(bytes)}); apply it with ` +
-        `\`musehub-gc run --plan ${args.values.out}\` within --max-plan-age (default 24h)`);
+      note(
+        `saved the plan to ${args.values.out} (${formatBytes(bytes)}); apply it with ` +
+          `\`musehub-gc run --plan ${args.values.out}\` within --max-plan-age (default 24h)`,
+      );
     }
     if (report) {
-      await writeReport(report, planReport(await reportContext(service.hub, graceSeconds, startedAt),
-        { hub: false, repos: [{ repo, plan: summarizePlan(plan) }] }));
+      await writeReport(
+        report,
+        planReport(await reportContext(service.hub, graceSeconds, startedAt), {
+          hub: false,
+          repos: [{ repo, plan: summarizePlan(plan) }],
+        }),
+      );
     }
     return EXIT.done;
   });
@@ -76,8 +88,10 @@ export function planLines(plan: Plan): string[] {
       lines.push(`${title}REFUSED: ${phase.refused}`);
       continue;
     }
-    lines.push(`${title}${isEmptyPhase(phase) ? 'nothing to delete' : `delete ${describeDeletes(phase)}`}` +
-      (phase.blobs > 0 ? ` (${phase.blobs} blobs)` : ''));
+    lines.push(
+      `${title}${isEmptyPhase(phase) ? 'nothing to delete' : `delete ${describeDeletes(phase)}`}` +
+        (phase.blobs > 0 ? ` (${phase.blobs} blobs)` : ''),
+    );
     for (const kept of phase.kept) lines.push(`${' '.repeat(14)}kept: ${kept.detail}`);
     for (const item of phase.items) {
       lines.push(`${' '.repeat(14)}- ${item.id}${item.label ? `  ${item.label}` : ''}`);

@@ -18,8 +18,10 @@ export class RunProgress extends StatusLine {
         this.status(`${phaseTitle(event.phase)}: 0/${event.total}`);
         break;
       case 'progress':
-        this.status(`${phaseTitle(event.phase)}: ${event.done}/${event.total}` +
-          (event.bytes > 0 ? `, ${formatBytes(event.bytes)}` : ''));
+        this.status(
+          `${phaseTitle(event.phase)}: ${event.done}/${event.total}` +
+            (event.bytes > 0 ? `, ${formatBytes(event.bytes)}` : ''),
+        );
         break;
       case 'phase-done':
         this.line(phaseDoneLine(event.result));
@@ -47,6 +49,8 @@ export function phaseDoneLine(result: PhaseResult): string {
   }
   const blobs = result.blobs > 0 ? ` (${result.blobs} blobs)` : '';
   const errors = result.errors.length > 0 ? `; ${result.errors.length} errors` : '';
-  return `${phaseTitle(result.phase).padEnd(14)}deleted ${describeDeletes(result)}${blobs} ` +
-    `in ${formatDuration(result.seconds)}${errors}`;
+  return (
+    `${phaseTitle(result.phase).padEnd(14)}deleted ${describeDeletes(result)}${blobs} ` +
+    `in ${formatDuration(result.seconds)}${errors}`
+  );
 }

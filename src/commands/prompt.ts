@@ -16,7 +16,7 @@ export async function askPhase(phase: PhasePlan, plan: Plan): Promise<Decision> 
 
 /** Asks a yes/no question; only `y` or `yes` is yes (Ctrl-C and end of input are no). */
 export async function askYes(question: string): Promise<boolean> {
-  return isYes(await ask(question) ?? '');
+  return isYes((await ask(question)) ?? '');
 }
 
 function isYes(answer: string): boolean {

@@ -12,19 +12,30 @@ export const reposCommand: Command = {
   details: ['--json prints an array of {repo_id, owner, slug, branches, commits, pushed_at, last_gc_at}.'],
   options: ['json'],
   positionals: { min: 0, max: 0 },
-  run: ({ args, settings, graceSeconds }) => withService(settings, graceSeconds, async (service) => {
-    const repos = await service.listRepos();
-    if (args.values.json) {
-      printJson(repos);
+  run: ({ args, settings, graceSeconds }) =>
+    withService(settings, graceSeconds, async (service) => {
+      const repos = await service.listRepos();
+      if (args.values.json) {
+        printJson(repos);
+        return EXIT.done;
+      }
+      const now = Date.now();
+      const rows = repos.map((repo) => [
+        repoName(repo),
+        repo.repoId,
+        String(repo.branches),
+        String(repo.commits),
+        formatAgo(repo.pushedAt, now),
+        formatAgo(repo.lastGcAt, now),
+      ]);
+      for (const line of table(
+        ['REPO', 'REPO_ID', 'BRANCHES', 'COMMITS', 'PUSHED', 'LAST GC'],
+        rows,
+        new Set([2, 3]),
+      )) {
+        say(line);
+      }
+      say(`${repos.length} repos in ${service.label}`);
       return EXIT.done;
-    }
-    const now = Date.now();
-    const rows = repos.map((repo) => [repoName(repo), repo.repoId, String(repo.branches), String(repo.commits),
-      formatAgo(repo.pushedAt, now), formatAgo(repo.lastGcAt, now)]);
-    for (const line of table(['REPO', 'REPO_ID', 'BRANCHES', 'COMMITS', 'PUSHED', 'LAST GC'], rows, new Set([2, 3]))) {
-      say(line);
-    }
-    say(`${repos.length} repos in ${service.label}`);
-    return EXIT.done;
-  }),
+    }),
 };

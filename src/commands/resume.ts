@@ -18,16 +18,24 @@ export const resumeCommand: Command = {
   ],
   options: ['json'],
   positionals: { min: 0, max: 0 },
-  run: ({ args, settings, graceSeconds }) => withService(settings, graceSeconds, async (service) => {
-    const drained = await service.resume();
-    if (args.values.json) {
-      printJson(drained);
-    } else {
-      for (const warning of drained.warnings) note(`warning: ${warning}`);
-      for (const error of drained.errors) note(`error: ${error}`);
-      say(`resume: ${drained.blobs} blobs deleted (${formatBytes(drained.bytes)}), ` +
-        `${drained.renamed} kept because a row names them again, ${drained.errors.length} errors`);
-    }
-    return drained.errors.length > 0 ? EXIT.failed : EXIT.done;
-  }, { writes: 'resume' }),
+  run: ({ args, settings, graceSeconds }) =>
+    withService(
+      settings,
+      graceSeconds,
+      async (service) => {
+        const drained = await service.resume();
+        if (args.values.json) {
+          printJson(drained);
+        } else {
+          for (const warning of drained.warnings) note(`warning: ${warning}`);
+          for (const error of drained.errors) note(`error: ${error}`);
+          say(
+            `resume: ${drained.blobs} blobs deleted (${formatBytes(drained.bytes)}), ` +
+              `${drained.renamed} kept because a row names them again, ${drained.errors.length} errors`,
+          );
+        }
+        return drained.errors.length > 0 ? EXIT.failed : EXIT.done;
+      },
+      { writes: 'resume' },
+    ),
 };

@@ -5,8 +5,10 @@ import { EXIT } from './command.js';
 
 /** 1 when anything failed; 3 when the run was refused, stopped, declined or a requested phase refused; else 0. */
 export function runExitCode(result: RunResult, phases: readonly PhaseName[] | undefined, declined: number): number {
-  if (result.outcome === 'failed' || result.errors.length > 0 && result.outcome !== 'refused') return EXIT.failed;
-  const refusedPhase = result.phases.some((phase) => phase.status === 'refused' && (!phases || phases.includes(phase.phase)));
+  if (result.outcome === 'failed' || (result.errors.length > 0 && result.outcome !== 'refused')) return EXIT.failed;
+  const refusedPhase = result.phases.some(
+    (phase) => phase.status === 'refused' && (!phases || phases.includes(phase.phase)),
+  );
   if (result.outcome !== 'done' || refusedPhase || declined > 0) return EXIT.refused;
   return EXIT.done;
 }
@@ -18,7 +20,11 @@ export function runExitCode(result: RunResult, phases: readonly PhaseName[] | un
 export function hubExitCode(result: HubResult, phases: readonly PhaseName[] | undefined): number {
   let code: number = result.outcome === 'stopped' ? EXIT.refused : EXIT.done;
   for (const repo of result.repos) {
-    const repoCode = repo.result ? runExitCode(repo.result, phases, 0) : repo.status === 'failed' ? EXIT.failed : EXIT.done;
+    const repoCode = repo.result
+      ? runExitCode(repo.result, phases, 0)
+      : repo.status === 'failed'
+        ? EXIT.failed
+        : EXIT.done;
     if (repoCode === EXIT.failed) return EXIT.failed;
     if (repoCode === EXIT.refused) code = EXIT.refused;
   }

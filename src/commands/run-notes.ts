@@ -9,9 +9,12 @@ export class RunNotes {
   observe(repoId: string, event: GcEvent): void {
     if (event.type === 'plan-ready') this.plans.set(repoId, summarizePlan(event.plan));
     // A phase the plan itself refused is the plan's to tell, not a difference from it.
-    const planned = event.type === 'warning' && event.phase
-      ? this.plans.get(repoId)?.phases.find((phase) => phase.phase === event.phase) : undefined;
-    if (event.type === 'warning' && !planned?.refused) this.warnings.set(repoId, [...this.warningsOf(repoId), event.message]);
+    const planned =
+      event.type === 'warning' && event.phase
+        ? this.plans.get(repoId)?.phases.find((phase) => phase.phase === event.phase)
+        : undefined;
+    if (event.type === 'warning' && !planned?.refused)
+      this.warnings.set(repoId, [...this.warningsOf(repoId), event.message]);
   }
 
   planOf(repoId: string): RepoPlanSummary | undefined {

@@ -18,8 +18,10 @@ export interface RunOutputs {
 /** The path --metrics-file names: a .prom file in a directory that exists. */
 function metricsPath(path: string): string {
   if (!path.endsWith('.prom')) {
-    throw new UsageError(`--metrics-file ${path}: node_exporter's textfile collector reads only *.prom files; ` +
-      'name it so, e.g. /var/lib/node_exporter/textfile/musehub-gc.prom');
+    throw new UsageError(
+      `--metrics-file ${path}: node_exporter's textfile collector reads only *.prom files; ` +
+        'name it so, e.g. /var/lib/node_exporter/textfile/musehub-gc.prom',
+    );
   }
   return outputPath('metrics-file', path);
 }
@@ -36,10 +38,18 @@ export function runOutputs(args: ParsedArgs, dryRun: boolean): RunOutputs {
 }
 
 /** The head of a report: who, the hub, the command line (its database password hidden), the grace and the times. */
-export async function reportContext(hub: ReportContext['hub'], graceSeconds: number, startedAt: string): Promise<ReportContext> {
+export async function reportContext(
+  hub: ReportContext['hub'],
+  graceSeconds: number,
+  startedAt: string,
+): Promise<ReportContext> {
   const { redact } = await import('../db/connect.js');
   return {
-    who: operatorName(), hub, graceSeconds, startedAt, finishedAt: new Date().toISOString(),
+    who: operatorName(),
+    hub,
+    graceSeconds,
+    startedAt,
+    finishedAt: new Date().toISOString(),
     command: ['musehub-gc', ...process.argv.slice(2)].map(redact).join(' '),
   };
 }
@@ -50,8 +60,12 @@ export async function writeReport(path: string, text: string): Promise<void> {
 }
 
 /** Writes what `outputs` names about a run (a hub pass: `hub` too). */
-export async function writeRunOutputs(outputs: RunOutputs, context: ReportContext, run: ReportedRun,
-  hub?: { result: HubResult; success: boolean }): Promise<void> {
+export async function writeRunOutputs(
+  outputs: RunOutputs,
+  context: ReportContext,
+  run: ReportedRun,
+  hub?: { result: HubResult; success: boolean },
+): Promise<void> {
   if (outputs.metrics) {
     // prom-client loads only when a metrics file is wanted.
     const { writeMetricsFile } = await import('./metrics-file.js');

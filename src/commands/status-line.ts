@@ -11,7 +11,10 @@ export class StatusLine {
   private lastDraw = 0;
 
   /** `out` gets the lines and the status; `warn` gets warnings and errors. */
-  constructor(private readonly out: NodeJS.WriteStream, private readonly warn: NodeJS.WriteStream = out) {}
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly warn: NodeJS.WriteStream = out,
+  ) {}
 
   /** A line that stays, replacing the status line if one is drawn. */
   line(text: string): void {

@@ -11,8 +11,10 @@ export const REFUSALS = new Set(['42501', '25006']);
 
 /** The one line for a read-only database, saying what needed to write and what still works. */
 export function readOnly(label: string, what: string): UnavailableError {
-  return new UnavailableError(`the database ${label} is read-only (default_transaction_read_only is on, or it is a hot standby): ` +
-    `${what}; point DATABASE_URL at the primary (repos, plan, history and check work on a read-only one)`);
+  return new UnavailableError(
+    `the database ${label} is read-only (default_transaction_read_only is on, or it is a hot standby): ` +
+      `${what}; point DATABASE_URL at the primary (repos, plan, history and check work on a read-only one)`,
+  );
 }
 
 /** Whether the database takes no writes now. */
@@ -31,12 +33,17 @@ export async function requireWritable(knex: Knex, label: string, command: string
  * that takes no writes, or a user who may not create tables in the schema (the grant is named).
  */
 export async function requireMigratable(knex: Knex, label: string): Promise<void> {
-  if (await isReadOnly(knex)) throw readOnly(label, "musehub-gc's own tables cannot be created or brought up to date there");
-  const { rows: [who] } = await knex.raw(`select quote_ident(current_user) as "user", quote_ident(current_schema()) as "schema",
+  if (await isReadOnly(knex))
+    throw readOnly(label, "musehub-gc's own tables cannot be created or brought up to date there");
+  const {
+    rows: [who],
+  } = await knex.raw(`select quote_ident(current_user) as "user", quote_ident(current_schema()) as "schema",
     has_schema_privilege(current_schema(), 'CREATE') as "mayCreate"`);
   if (who.schema !== null && !who.mayCreate) {
-    throw new UnavailableError(`the database user ${who.user} may not create musehub-gc's tables in ${label}: ` +
-      `grant create on schema ${who.schema} to ${who.user}, or run musehub-gc once as a user who may`);
+    throw new UnavailableError(
+      `the database user ${who.user} may not create musehub-gc's tables in ${label}: ` +
+        `grant create on schema ${who.schema} to ${who.user}, or run musehub-gc once as a user who may`,
+    );
   }
 }
 
@@ -47,8 +54,10 @@ export async function requireMigratable(knex: Knex, label: string): Promise<void
 export function migrationRefusal(error: unknown, label: string): UnavailableError | undefined {
   if (!REFUSALS.has((error as { code?: string }).code ?? '')) return undefined;
   const reason = postgresReason(error);
-  return new UnavailableError(`the database refused to bring musehub-gc's tables in ${label} up to date (${reason}): ` +
-    'run musehub-gc once as the user who owns them');
+  return new UnavailableError(
+    `the database refused to bring musehub-gc's tables in ${label} up to date (${reason}): ` +
+      'run musehub-gc once as the user who owns them',
+  );
 }
 
 /** PostgreSQL's reason for a failed statement: the driver's message leads with the statement, then ' - '. */

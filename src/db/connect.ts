@@ -15,8 +15,16 @@ import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { readStartState, type StartState } from './start-state.js';
 
 export const MUSEHUB_TABLES = [
-  'musehub_repos', 'musehub_branches', 'musehub_commits', 'musehub_commit_refs', 'musehub_snapshots',
-  'musehub_objects', 'musehub_object_refs', 'musehub_releases', 'musehub_wire_tags', 'musehub_fetch_mpack_cache',
+  'musehub_repos',
+  'musehub_branches',
+  'musehub_commits',
+  'musehub_commit_refs',
+  'musehub_snapshots',
+  'musehub_objects',
+  'musehub_object_refs',
+  'musehub_releases',
+  'musehub_wire_tags',
+  'musehub_fetch_mpack_cache',
 ] as const;
 
 /** Which hub a database is, as plans name it: an id the tool gives each database, and what it is called. */
@@ -55,8 +63,9 @@ export function parseDatabaseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`DATABASE_URL is not a URL: ${redact(raw)}; ` +
-      'expected postgres://user:password@host:5432/database');
+    throw new UsageError(
+      `DATABASE_URL is not a URL: ${redact(raw)}; expected postgres://user:password@host:5432/database`,
+    );
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new UsageError(`DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}//`);
@@ -95,8 +104,9 @@ export async function openServer(rawUrl: string, options: ServerOptions = {}): P
     throw connectionError(url.toString(), error);
   }
   // The questions go out first; MikroORM loads while PostgreSQL answers.
-  const reading = readStartState(async (sql) => (await client.query(sql)).rows, MUSEHUB_TABLES)
-    .finally(() => client.end());
+  const reading = readStartState(async (sql) => (await client.query(sql)).rows, MUSEHUB_TABLES).finally(() =>
+    client.end(),
+  );
   const modules = ormModules();
   // Awaited below once the answers are in; a failure to load must not go unhandled if they are an error.
   modules.catch(() => {});
@@ -124,15 +134,23 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Datab
   // MikroORM loads while PGlite starts: its wasm compiles off the main thread.
   const modules = ormModules();
   modules.catch(() => {}); // awaited once the database is up; if it fails to start, that error is the one to tell
-  const server = await startEmbedded(options.dir && join(options.dir, 'pgdata'), options.dir, () => options.notice?.(
-    `first start: creating the embedded hub in ${options.dir} (initialising its database takes a while)…`));
+  const server = await startEmbedded(options.dir && join(options.dir, 'pgdata'), options.dir, () =>
+    options.notice?.(
+      `first start: creating the embedded hub in ${options.dir} (initialising its database takes a while)…`,
+    ),
+  );
   let orm: MikroORM | undefined;
   try {
-    const state = server.fresh ? undefined : requireMusehubTables(await readStartState(server.query, MUSEHUB_TABLES),
-      label, 'run `musehub-gc demo reset` to rebuild the embedded hub');
+    const state = server.fresh
+      ? undefined
+      : requireMusehubTables(
+          await readStartState(server.query, MUSEHUB_TABLES),
+          label,
+          'run `musehub-gc demo reset` to rebuild the embedded hub',
+        );
     orm = await initOrm(await modules, server.url, 1);
     if (server.fresh) {
-      options.notice?.('loading MuseHub\'s tables…');
+      options.notice?.("loading MuseHub's tables…");
       await orm.em.getKnex().raw(musehubDdl());
     }
     const hubId = await (await modules).migrateToolSchema(orm, label, options.notice ?? (() => {}), state);
@@ -153,8 +171,11 @@ async function ormModules() {
   return { MikroORM, entities: [...musehubEntities, ...toolEntities], toolMigrationsConfig, migrateToolSchema };
 }
 
-async function initOrm({ MikroORM, entities, toolMigrationsConfig }: Awaited<ReturnType<typeof ormModules>>,
-  clientUrl: string, poolMax: number): Promise<MikroORM> {
+async function initOrm(
+  { MikroORM, entities, toolMigrationsConfig }: Awaited<ReturnType<typeof ormModules>>,
+  clientUrl: string,
+  poolMax: number,
+): Promise<MikroORM> {
   try {
     return await MikroORM.init({
       clientUrl,
@@ -181,7 +202,9 @@ function connectionError(clientUrl: string, error: unknown): UserError {
   const code = (error as { code?: string }).code;
   const text = messageOf(error);
   if (code === 'ECONNREFUSED') {
-    return new UnavailableError(`cannot reach PostgreSQL at ${where} (connection refused): start the server or fix DATABASE_URL`);
+    return new UnavailableError(
+      `cannot reach PostgreSQL at ${where} (connection refused): start the server or fix DATABASE_URL`,
+    );
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new UnavailableError(`cannot resolve the host ${url.hostname} in DATABASE_URL: check its spelling`);
@@ -190,7 +213,9 @@ function connectionError(clientUrl: string, error: unknown): UserError {
     return new UnavailableError(`PostgreSQL at ${where} has no database ${url.pathname.slice(1)}: fix DATABASE_URL`);
   }
   if (code === '28P01' || code === '28000') {
-    return new UnavailableError(`PostgreSQL at ${where} refused the login (${text}): check the user and password in DATABASE_URL`);
+    return new UnavailableError(
+      `PostgreSQL at ${where} refused the login (${text}): check the user and password in DATABASE_URL`,
+    );
   }
   return new UnavailableError(`cannot connect to PostgreSQL at ${where}: ${text}`);
 }
@@ -199,15 +224,28 @@ function connectionError(clientUrl: string, error: unknown): UserError {
 function requireMusehubTables(state: StartState, label: string, hint: string): StartState {
   const { missing } = state;
   if (missing.length === 0) return state;
-  const what = missing.length === MUSEHUB_TABLES.length ? 'none of MuseHub\'s tables' : `no ${missing.join(', ')}`;
+  const what = missing.length === MUSEHUB_TABLES.length ? "none of MuseHub's tables" : `no ${missing.join(', ')}`;
   throw new UnavailableError(`the database at ${label} has ${what}: ${hint}`);
 }
 
-function wrap(orm: MikroORM, kind: Database['kind'], hub: HubIdentity, url: string, poolMax: number,
-  embedded?: EmbeddedServer, embeddedDir?: string): Database {
+function wrap(
+  orm: MikroORM,
+  kind: Database['kind'],
+  hub: HubIdentity,
+  url: string,
+  poolMax: number,
+  embedded?: EmbeddedServer,
+  embeddedDir?: string,
+): Database {
   let closed = false;
   return {
-    orm, kind, label: hub.label, url, poolMax, embeddedDir, hub,
+    orm,
+    kind,
+    label: hub.label,
+    url,
+    poolMax,
+    embeddedDir,
+    hub,
     em: () => orm.em.fork(),
     knex: () => orm.em.getKnex(),
     async close() {

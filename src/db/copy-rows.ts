@@ -48,7 +48,11 @@ export class CopyRow {
   int(field: number): number {
     if (this.isNull(field)) return Number.NaN;
     if (this.binary) {
-      const view = new DataView(this.buf.buffer, this.buf.byteOffset + this.starts[field]!, this.ends[field]! - this.starts[field]!);
+      const view = new DataView(
+        this.buf.buffer,
+        this.buf.byteOffset + this.starts[field]!,
+        this.ends[field]! - this.starts[field]!,
+      );
       return view.byteLength === 8 ? Number(view.getBigInt64(0)) : view.getInt32(0);
     }
     let value = 0;

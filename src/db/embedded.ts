@@ -32,15 +32,20 @@ export interface EmbeddedServer {
  * `lockDir`, when given, is locked for the life of the server. `creating` is called first when
  * the database is to be created (a first start takes a while).
  */
-export async function startEmbedded(dataDir: string | undefined, lockDir?: string,
-  creating?: () => void): Promise<EmbeddedServer> {
+export async function startEmbedded(
+  dataDir: string | undefined,
+  lockDir?: string,
+  creating?: () => void,
+): Promise<EmbeddedServer> {
   const releaseLock = lockDir ? takeLockFile(lockDir) : () => {};
   try {
     const fresh = dataDir === undefined || !pgVersionExists(dataDir);
     if (fresh && dataDir !== undefined) creating?.();
     // PGlite loads only for the embedded hub: a command on a server never needs it.
-    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'),
-      import('@electric-sql/pglite-socket')]);
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-socket'),
+    ]);
     const db = await PGlite.create(dataDir ? { dataDir } : {});
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
     await server.start();
@@ -58,8 +63,10 @@ export async function startEmbedded(dataDir: string | undefined, lockDir?: strin
   } catch (error) {
     releaseLock();
     if (error instanceof UserError) throw error;
-    throw new UnavailableError(`cannot open the embedded database in ${dataDir}: ${messageOf(error)}; ` +
-      'run `musehub-gc demo reset` to rebuild it');
+    throw new UnavailableError(
+      `cannot open the embedded database in ${dataDir}: ${messageOf(error)}; ` +
+        'run `musehub-gc demo reset` to rebuild it',
+    );
   }
 }
 
@@ -82,8 +89,9 @@ export function takeLockFile(dir: string): () => void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new UnavailableError(`cannot create ${dir}: ${messageOf(error)}; ` +
-      'set XDG_CACHE_HOME to a writable directory or use DATABASE_URL');
+    throw new UnavailableError(
+      `cannot create ${dir}: ${messageOf(error)}; set XDG_CACHE_HOME to a writable directory or use DATABASE_URL`,
+    );
   }
   const path = join(dir, 'lock');
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -94,13 +102,17 @@ export function takeLockFile(dir: string): () => void {
       return () => rmSync(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new UnavailableError(`cannot lock ${dir}: ${messageOf(error)}; ` +
-          'set XDG_CACHE_HOME to a writable directory or use DATABASE_URL');
+        throw new UnavailableError(
+          `cannot lock ${dir}: ${messageOf(error)}; ` +
+            'set XDG_CACHE_HOME to a writable directory or use DATABASE_URL',
+        );
       }
       const [pid, since, started] = readFileSync(path, 'utf8').split('\n');
       if (pid && holdsLock(Number(pid), started)) {
-        throw new RefusedError(`the embedded database in ${dir} is already open by pid ${pid} ` +
-          `(since ${since}); close that musehub-gc first`);
+        throw new RefusedError(
+          `the embedded database in ${dir} is already open by pid ${pid} ` +
+            `(since ${since}); close that musehub-gc first`,
+        );
       }
       rmSync(path, { force: true });
     }

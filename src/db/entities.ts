@@ -32,8 +32,14 @@ export const Branch = defineEntity({
   indexes: [{ properties: ['repo'], name: 'ix_musehub_branches_repo_id' }],
   properties: {
     branchId: p.string().primary().columnType('varchar(36)'),
-    repo: () => p.manyToOne(Repo).fieldName('repo_id').columnType('varchar(36)')
-      .deleteRule('cascade').updateRule('no action').foreignKeyName('musehub_branches_repo_id_fkey'),
+    repo: () =>
+      p
+        .manyToOne(Repo)
+        .fieldName('repo_id')
+        .columnType('varchar(36)')
+        .deleteRule('cascade')
+        .updateRule('no action')
+        .foreignKeyName('musehub_branches_repo_id_fkey'),
     name: p.string().columnType('varchar(255)'),
     headCommitId: p.string().columnType('varchar(64)').nullable(),
   },
@@ -58,10 +64,24 @@ export const CommitRef = defineEntity({
   tableName: 'musehub_commit_refs',
   indexes: [{ properties: ['commit'], name: 'ix_musehub_commit_refs_commit_id' }],
   properties: {
-    repo: () => p.manyToOne(Repo).primary().fieldName('repo_id').columnType('varchar(36)')
-      .deleteRule('cascade').updateRule('no action').foreignKeyName('musehub_commit_refs_repo_id_fkey'),
-    commit: () => p.manyToOne(Commit).primary().fieldName('commit_id').columnType('varchar(64)')
-      .deleteRule('cascade').updateRule('no action').foreignKeyName('musehub_commit_refs_commit_id_fkey'),
+    repo: () =>
+      p
+        .manyToOne(Repo)
+        .primary()
+        .fieldName('repo_id')
+        .columnType('varchar(36)')
+        .deleteRule('cascade')
+        .updateRule('no action')
+        .foreignKeyName('musehub_commit_refs_repo_id_fkey'),
+    commit: () =>
+      p
+        .manyToOne(Commit)
+        .primary()
+        .fieldName('commit_id')
+        .columnType('varchar(64)')
+        .deleteRule('cascade')
+        .updateRule('no action')
+        .foreignKeyName('musehub_commit_refs_commit_id_fkey'),
     createdAt: p.datetime().columnType('timestamptz').defaultRaw(now),
   },
 });
@@ -92,10 +112,24 @@ export const ObjectRef = defineEntity({
   tableName: 'musehub_object_refs',
   indexes: [{ properties: ['object'], name: 'ix_musehub_object_refs_object_id' }],
   properties: {
-    repo: () => p.manyToOne(Repo).primary().fieldName('repo_id').columnType('varchar(36)')
-      .deleteRule('cascade').updateRule('no action').foreignKeyName('musehub_object_refs_repo_id_fkey'),
-    object: () => p.manyToOne(StoredObject).primary().fieldName('object_id').columnType('varchar(128)')
-      .deleteRule('cascade').updateRule('no action').foreignKeyName('musehub_object_refs_object_id_fkey'),
+    repo: () =>
+      p
+        .manyToOne(Repo)
+        .primary()
+        .fieldName('repo_id')
+        .columnType('varchar(36)')
+        .deleteRule('cascade')
+        .updateRule('no action')
+        .foreignKeyName('musehub_object_refs_repo_id_fkey'),
+    object: () =>
+      p
+        .manyToOne(StoredObject)
+        .primary()
+        .fieldName('object_id')
+        .columnType('varchar(128)')
+        .deleteRule('cascade')
+        .updateRule('no action')
+        .foreignKeyName('musehub_object_refs_object_id_fkey'),
     createdAt: p.datetime().columnType('timestamptz').defaultRaw(now),
   },
 });
@@ -107,8 +141,14 @@ export const Release = defineEntity({
   indexes: [{ properties: ['repo'], name: 'ix_musehub_releases_repo_id' }],
   properties: {
     releaseId: p.string().primary().columnType('varchar(36)'),
-    repo: () => p.manyToOne(Repo).fieldName('repo_id').columnType('varchar(36)')
-      .deleteRule('cascade').updateRule('no action').foreignKeyName('musehub_releases_repo_id_fkey'),
+    repo: () =>
+      p
+        .manyToOne(Repo)
+        .fieldName('repo_id')
+        .columnType('varchar(36)')
+        .deleteRule('cascade')
+        .updateRule('no action')
+        .foreignKeyName('musehub_releases_repo_id_fkey'),
     tag: p.string().columnType('varchar(100)'),
     title: p.string().columnType('varchar(500)').default(''),
     commitId: p.string().columnType('varchar(64)').nullable(),
@@ -124,8 +164,14 @@ export const WireTag = defineEntity({
   indexes: [{ properties: ['repo'], name: 'ix_musehub_wire_tags_repo_id' }],
   properties: {
     tagId: p.string().primary().columnType('varchar(36)'),
-    repo: () => p.manyToOne(Repo).fieldName('repo_id').columnType('varchar(36)')
-      .deleteRule('cascade').updateRule('no action').foreignKeyName('musehub_wire_tags_repo_id_fkey'),
+    repo: () =>
+      p
+        .manyToOne(Repo)
+        .fieldName('repo_id')
+        .columnType('varchar(36)')
+        .deleteRule('cascade')
+        .updateRule('no action')
+        .foreignKeyName('musehub_wire_tags_repo_id_fkey'),
     commitId: p.string().columnType('varchar(64)'),
     tag: p.string().columnType('varchar(500)'),
     createdAt: p.datetime().columnType('timestamptz').defaultRaw(now),
@@ -138,8 +184,14 @@ export const FetchMpackCache = defineEntity({
   indexes: [{ properties: ['repo', 'expiresAt'], name: 'ix_musehub_fetch_mpack_cache_repo_expires' }],
   properties: {
     cacheId: p.string().primary().columnType('varchar(36)'),
-    repo: () => p.manyToOne(Repo).fieldName('repo_id').columnType('varchar(36)')
-      .deleteRule('cascade').updateRule('no action').foreignKeyName('musehub_fetch_mpack_cache_repo_id_fkey'),
+    repo: () =>
+      p
+        .manyToOne(Repo)
+        .fieldName('repo_id')
+        .columnType('varchar(36)')
+        .deleteRule('cascade')
+        .updateRule('no action')
+        .foreignKeyName('musehub_fetch_mpack_cache_repo_id_fkey'),
     wantHash: p.string().columnType('varchar(64)'),
     mpackId: p.string().columnType('varchar(128)'),
     sizeBytes: p.bigint('number').default(0),
@@ -150,5 +202,14 @@ export const FetchMpackCache = defineEntity({
 
 /** Every entity of MuseHub's own tables, in the order their DDL creates them. */
 export const musehubEntities = [
-  Repo, Branch, Commit, CommitRef, Snapshot, StoredObject, ObjectRef, Release, WireTag, FetchMpackCache,
+  Repo,
+  Branch,
+  Commit,
+  CommitRef,
+  Snapshot,
+  StoredObject,
+  ObjectRef,
+  Release,
+  WireTag,
+  FetchMpackCache,
 ];

@@ -11,8 +11,19 @@ import { postgresReason, readOnly, REFUSALS } from './access.js';
  * A socket that went away (errno), and SQLSTATE admin_shutdown, crash_shutdown, cannot_connect_now
  * and class 08 (connection_exception, connection_does_not_exist, connection_failure).
  */
-const CONNECTION_LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND',
-  '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const CONNECTION_LOST = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+]);
 
 /** What node-postgres and knex say, without a code, when the connection is gone. */
 const LOST_MESSAGE = /connection (terminated|refused|closed|lost)|not queryable|ECONNREFUSED|ECONNRESET/i;
@@ -26,13 +37,17 @@ export function typedDatabaseError(error: unknown, label: string): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   const reason = postgresReason(error).trim().split('\n')[0];
   if ((typeof code === 'string' && CONNECTION_LOST.has(code)) || LOST_MESSAGE.test(messageOf(error))) {
-    return new UnavailableError(`lost the database connection to ${label} (${reason}): ` +
-      'check that PostgreSQL is up and reachable, then try again');
+    return new UnavailableError(
+      `lost the database connection to ${label} (${reason}): ` +
+        'check that PostgreSQL is up and reachable, then try again',
+    );
   }
   if (code === READ_ONLY) return readOnly(label, 'a statement needed to write');
   if (typeof code === 'string' && REFUSALS.has(code)) {
-    return new UnavailableError(`the database ${label} refused a statement (${reason}): ` +
-      'grant the database user what it names (docs/database-access.md)');
+    return new UnavailableError(
+      `the database ${label} refused a statement (${reason}): ` +
+        'grant the database user what it names (docs/database-access.md)',
+    );
   }
   return error;
 }

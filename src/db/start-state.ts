@@ -43,8 +43,11 @@ export async function readStartState(run: RunSql, tables: readonly string[]): Pr
   const names = [...tables, 'musehub_gc_migrations'];
   // The names are this program's constants, never input: a literal array keeps it one plain statement.
   const literal = `array[${names.map((name) => `'${name}'`).join(', ')}]`;
-  const present = new Set((await run(`select name from unnest(${literal}) as name where to_regclass(name) is not null`))
-    .map((row) => String(row.name)));
+  const present = new Set(
+    (await run(`select name from unnest(${literal}) as name where to_regclass(name) is not null`)).map((row) =>
+      String(row.name),
+    ),
+  );
   const missing = tables.filter((table) => !present.has(table));
   const applied = present.has('musehub_gc_migrations')
     ? new Set((await run('select name from musehub_gc_migrations')).map((row) => String(row.name)))

@@ -178,8 +178,10 @@ export const GcHub = defineEntity({
 export const GcPlanKey = defineEntity({
   name: 'GcPlanKey',
   tableName: 'musehub_gc_plan_key',
-  checks: [{ name: 'musehub_gc_plan_key_singleton_check', expression: 'singleton = true' },
-    { name: 'musehub_gc_plan_key_key_check', expression: 'length(key) = 32' }],
+  checks: [
+    { name: 'musehub_gc_plan_key_singleton_check', expression: 'singleton = true' },
+    { name: 'musehub_gc_plan_key_key_check', expression: 'length(key) = 32' },
+  ],
   properties: {
     singleton: p.boolean().primary().default(true),
     key: p.blob().columnType('bytea'),
@@ -210,7 +212,16 @@ export const GcPass = defineEntity({
 });
 
 export const toolEntities = [
-  GcRun, GcJournalEntry, GcJournalDrop, GcPending, GcEstimate, GcCheck, GcSweep, GcHub, GcPlanKey, GcPass,
+  GcRun,
+  GcJournalEntry,
+  GcJournalDrop,
+  GcPending,
+  GcEstimate,
+  GcCheck,
+  GcSweep,
+  GcHub,
+  GcPlanKey,
+  GcPass,
 ];
 
 /** How MikroORM keeps the tool's migrations, for MikroORM.init; the list itself comes with the Migrator. */
@@ -230,11 +241,15 @@ export const toolMigrationsConfig = {
  * saves the check. A database user who may not create tables gets one line saying what to grant;
  * a read-only database, one line saying so.
  */
-export async function migrateToolSchema(orm: MikroORM, label: string, notice: (line: string) => void,
-  state?: StartState): Promise<string> {
+export async function migrateToolSchema(
+  orm: MikroORM,
+  label: string,
+  notice: (line: string) => void,
+  state?: StartState,
+): Promise<string> {
   const knex = orm.em.getKnex();
   try {
-    const known = state ?? await readStartState(async (sql) => (await knex.raw(sql)).rows, []);
+    const known = state ?? (await readStartState(async (sql) => (await knex.raw(sql)).rows, []));
     if (known.hubId !== undefined && known.pending.length === 0) return known.hubId;
     if (known.pending.length > 0) {
       await requireMigratable(knex, label);
@@ -253,8 +268,10 @@ export async function migrateToolSchema(orm: MikroORM, label: string, notice: (l
 
 /** MikroORM's Migrator over the tool's migrations, loaded (with the migrations themselves) only now. */
 async function toolMigrator(orm: MikroORM) {
-  const [{ Migrator }, classes] = await Promise.all([import('@mikro-orm/migrations'),
-    Promise.all(TOOL_MIGRATIONS.map((migration) => migration.load()))]);
+  const [{ Migrator }, classes] = await Promise.all([
+    import('@mikro-orm/migrations'),
+    Promise.all(TOOL_MIGRATIONS.map((migration) => migration.load())),
+  ]);
   const migrationsList = TOOL_MIGRATIONS.map((migration, index) => ({ name: migration.name, class: classes[index]! }));
   orm.config.set('migrations', { ...orm.config.get('migrations'), migrationsList });
   return new Migrator(orm.em);

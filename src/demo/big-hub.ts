@@ -42,36 +42,91 @@ export interface BuildStats {
   snapshots: number;
 }
 
-const OWNERS = ['lowend', 'bigband', 'tenor', 'keystrio', 'piano', 'drums', 'vocal', 'strings', 'guitar', 'choir',
-  'brass', 'synth'];
-const TUNES = ['blue-in-green', 'caravan', 'giant-steps', 'solar', 'moanin', 'round-midnight', 'so-what',
-  'naima', 'footprints', 'nardis', 'alone-together', 'stella', 'autumn-leaves', 'take-five', 'spain', 'oleo'];
-const MESSAGES = ['Bass line', 'Piano comping', 'Tempo map', 'Drum fills', 'Horn voicings', 'Rough mix', 'Solo take',
-  'Fix the changes', 'Reharmonise the bridge', 'Master bus'];
+const OWNERS = [
+  'lowend',
+  'bigband',
+  'tenor',
+  'keystrio',
+  'piano',
+  'drums',
+  'vocal',
+  'strings',
+  'guitar',
+  'choir',
+  'brass',
+  'synth',
+];
+const TUNES = [
+  'blue-in-green',
+  'caravan',
+  'giant-steps',
+  'solar',
+  'moanin',
+  'round-midnight',
+  'so-what',
+  'naima',
+  'footprints',
+  'nardis',
+  'alone-together',
+  'stella',
+  'autumn-leaves',
+  'take-five',
+  'spain',
+  'oleo',
+];
+const MESSAGES = [
+  'Bass line',
+  'Piano comping',
+  'Tempo map',
+  'Drum fills',
+  'Horn voicings',
+  'Rough mix',
+  'Solo take',
+  'Fix the changes',
+  'Reharmonise the bridge',
+  'Master bus',
+];
 const AUTHORS = ['lowend', 'keystrio', 'tenor'];
 const MINUTE = 60_000;
 
 /** One repo, `owner/slug`, with a long history of which `orphanFraction` a force push left behind. */
-export async function buildBigRepo(db: Database, shape: RepoShape & { owner?: string; slug?: string },
-  options: BuildOptions = {}): Promise<BuildStats> {
+export async function buildBigRepo(
+  db: Database,
+  shape: RepoShape & { owner?: string; slug?: string },
+  options: BuildOptions = {},
+): Promise<BuildStats> {
   return build(db, [{ ...shape, owner: shape.owner ?? 'bigband', slug: shape.slug ?? 'long-history' }], options);
 }
 
 /** `repos` small force-pushed repos, `commits` and `objects` each (defaults 20 and 24). */
-export async function buildManyRepos(db: Database, shape: Partial<RepoShape> & { repos: number },
-  options: BuildOptions = {}): Promise<BuildStats> {
+export async function buildManyRepos(
+  db: Database,
+  shape: Partial<RepoShape> & { repos: number },
+  options: BuildOptions = {},
+): Promise<BuildStats> {
   const repos = function* () {
     for (let i = 0; i < shape.repos; i++) {
       const turn = Math.floor(i / OWNERS.length);
-      yield { commits: 20, objects: 24, orphanFraction: 0.25, files: 6, mergeEvery: 8, ...shape,
-        owner: OWNERS[i % OWNERS.length]!, slug: `${TUNES[turn % TUNES.length]}-${Math.floor(turn / TUNES.length)}` };
+      yield {
+        commits: 20,
+        objects: 24,
+        orphanFraction: 0.25,
+        files: 6,
+        mergeEvery: 8,
+        ...shape,
+        owner: OWNERS[i % OWNERS.length]!,
+        slug: `${TUNES[turn % TUNES.length]}-${Math.floor(turn / TUNES.length)}`,
+      };
     }
   };
   return build(db, repos(), options);
 }
 
-async function build(db: Database, repos: Iterable<RepoShape & { owner: string; slug: string }>,
-  options: BuildOptions): Promise<BuildStats> {
+async function build(
+  db: Database,
+  repos: Iterable<RepoShape & { owner: string; slug: string }>,
+  options: BuildOptions,
+): Promise<BuildStats> {
   const stats: BuildStats = { repos: 0, commits: 0, orphanedCommits: 0, objects: 0, orphanedObjects: 0, snapshots: 0 };
   const builder = new HubBuilder(options.now ?? new Date(), options.store !== undefined);
   const chunkRows = options.chunkRows ?? 100_000;
@@ -88,12 +143,17 @@ async function build(db: Database, repos: Iterable<RepoShape & { owner: string; 
 }
 
 /** Adds one force-pushed repo to the builder, counting what it adds; yields after each commit. */
-function* repoHistory(builder: HubBuilder, repo: RepoShape & { owner: string; slug: string },
-  stats: BuildStats): Generator<void> {
+function* repoHistory(
+  builder: HubBuilder,
+  repo: RepoShape & { owner: string; slug: string },
+  stats: BuildStats,
+): Generator<void> {
   const fraction = repo.orphanFraction ?? 0.5;
   if (!(repo.commits >= 2 && fraction >= 0 && fraction < 1 && repo.objects >= 1)) {
-    throw new UsageError(`cannot build ${repo.owner}/${repo.slug} with ${repo.commits} commits, ${repo.objects} objects ` +
-      `and orphan fraction ${fraction}: give at least 2 commits, 1 object and a fraction in [0, 1)`);
+    throw new UsageError(
+      `cannot build ${repo.owner}/${repo.slug} with ${repo.commits} commits, ${repo.objects} objects ` +
+        `and orphan fraction ${fraction}: give at least 2 commits, 1 object and a fraction in [0, 1)`,
+    );
   }
   const files = repo.files ?? 12;
   const churn = Math.max(1, Math.floor(files / 2));
@@ -106,10 +166,18 @@ function* repoHistory(builder: HubBuilder, repo: RepoShape & { owner: string; sl
   const at = (n: number) => new Date(end - (repo.commits - 1 - n) * MINUTE);
   const repoId = builder.repo(repo.owner, repo.slug, repo.slug, at(0), at(repo.commits - 1));
   const history = forcePushedHistory(builder, {
-    repoId, name: `${repo.owner}/${repo.slug}`, base: live - rewritten, orphaned, rewritten, at,
+    repoId,
+    name: `${repo.owner}/${repo.slug}`,
+    base: live - rewritten,
+    orphaned,
+    rewritten,
+    at,
     paths: Array.from({ length: files }, (_, i) => `${['bass', 'piano', 'drums', 'horns'][i % 4]}/part-${i}.wav`),
-    snapshotEvery: Math.max(1, Math.round(repo.commits / snapshots)), churn,
-    mergeEvery: repo.mergeEvery ?? 50, messages: MESSAGES, authors: AUTHORS,
+    snapshotEvery: Math.max(1, Math.round(repo.commits / snapshots)),
+    churn,
+    mergeEvery: repo.mergeEvery ?? 50,
+    messages: MESSAGES,
+    authors: AUTHORS,
   });
   stats.repos++;
   let step = history.next();

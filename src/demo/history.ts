@@ -64,12 +64,21 @@ export function* growChain(builder: HubBuilder, spec: ChainSpec, state: ChainSta
     const at = spec.at(index);
     const newObjects = index % spec.snapshotEvery === 0 ? retake(builder, spec, state, index, at) : [];
     const phase = spec.mergeEvery > 0 ? index % spec.mergeEvery : -1;
-    const kind: ChainCommit['kind'] = side && phase === spec.mergeEvery - 1 ? 'merge'
-      : state.tip && phase === spec.mergeEvery - 2 ? 'side' : 'commit';
-    const parents = kind === 'merge' ? [state.tip!, side!]
-      : kind === 'side' ? [state.tipParent ?? state.tip!] : state.tip ? [state.tip] : [];
+    const kind: ChainCommit['kind'] =
+      side && phase === spec.mergeEvery - 1 ? 'merge' : state.tip && phase === spec.mergeEvery - 2 ? 'side' : 'commit';
+    const parents =
+      kind === 'merge'
+        ? [state.tip!, side!]
+        : kind === 'side'
+          ? [state.tipParent ?? state.tip!]
+          : state.tip
+            ? [state.tip]
+            : [];
     const commitId = builder.commit(spec.repoId, `${spec.name}/${index}`, {
-      parents, message: messageFor(spec, index, kind), author: authorFor(spec, index, kind), at,
+      parents,
+      message: messageFor(spec, index, kind),
+      author: authorFor(spec, index, kind),
+      at,
       snapshotId: state.snapshotId,
     });
     if (kind === 'side') {
@@ -86,9 +95,13 @@ export function* growChain(builder: HubBuilder, spec: ChainSpec, state: ChainSta
 /** A new snapshot: every missing path, or `churn` existing ones, get new objects. */
 function retake(builder: HubBuilder, spec: ChainSpec, state: ChainState, index: number, at: Date): string[] {
   const missing = spec.paths.filter((path) => !(path in state.files));
-  const changed = missing.length > 0 ? missing
-    : Array.from({ length: Math.min(spec.churn, spec.paths.length) },
-      (_, j) => spec.paths[(state.turns * spec.churn + j) % spec.paths.length]!);
+  const changed =
+    missing.length > 0
+      ? missing
+      : Array.from(
+          { length: Math.min(spec.churn, spec.paths.length) },
+          (_, j) => spec.paths[(state.turns * spec.churn + j) % spec.paths.length]!,
+        );
   const newObjects = changed.map((path) => {
     const objectId = builder.object(spec.repoId, `${spec.name}/${index}/${path}`, at);
     state.files[path] = objectId;
@@ -141,7 +154,11 @@ export interface ForcePushTips {
  */
 export function* forcePushedHistory(builder: HubBuilder, spec: ForcePushSpec): Generator<HistoryCommit, ForcePushTips> {
   const state = emptyChain();
-  const parts = [['base', spec.base, state], ['orphaned', spec.orphaned, undefined], ['rewritten', spec.rewritten, state]] as const;
+  const parts = [
+    ['base', spec.base, state],
+    ['orphaned', spec.orphaned, undefined],
+    ['rewritten', spec.rewritten, state],
+  ] as const;
   let offset = 0;
   let oldHead: string | null = null;
   for (const [part, count, given] of parts) {

@@ -29,7 +29,10 @@ export class HubBuilder {
   private counted = 0;
 
   /** `now` anchors every timestamp; `withBlobs` false skips the bytes (rows keep truthful sizes). */
-  constructor(readonly now: Date, readonly withBlobs = true) {}
+  constructor(
+    readonly now: Date,
+    readonly withBlobs = true,
+  ) {}
 
   /** The instant `minutes` before now. */
   ago(minutes: number): Date {
@@ -92,8 +95,15 @@ export class HubBuilder {
   /** A new commit named `name`, held by `repoId` from `createdAt` (default: its timestamp). */
   commit(repoId: string, name: string, spec: CommitSpec, createdAt = spec.at): string {
     const commitId = hexId('commit', name);
-    this.add('commits', { commitId, parentIds: spec.parents, message: spec.message, author: spec.author,
-      timestamp: spec.at, snapshotId: spec.snapshotId, createdAt });
+    this.add('commits', {
+      commitId,
+      parentIds: spec.parents,
+      message: spec.message,
+      author: spec.author,
+      timestamp: spec.at,
+      snapshotId: spec.snapshotId,
+      createdAt,
+    });
     this.add('commitRefs', { repoId, commitId, createdAt });
     return commitId;
   }
@@ -103,9 +113,23 @@ export class HubBuilder {
     for (const commitId of commitIds) this.add('commitRefs', { repoId, commitId, createdAt });
   }
 
-  release(repoId: string, tag: string, title: string, commitId: string | null, snapshotId: string | null,
-    createdAt: Date): void {
-    this.add('releases', { releaseId: uuidId('release', repoId, tag), repoId, tag, title, commitId, snapshotId, createdAt });
+  release(
+    repoId: string,
+    tag: string,
+    title: string,
+    commitId: string | null,
+    snapshotId: string | null,
+    createdAt: Date,
+  ): void {
+    this.add('releases', {
+      releaseId: uuidId('release', repoId, tag),
+      repoId,
+      tag,
+      title,
+      commitId,
+      snapshotId,
+      createdAt,
+    });
   }
 
   wireTag(repoId: string, tag: string, commitId: string, createdAt: Date): void {
@@ -120,10 +144,21 @@ export class HubBuilder {
     return { mpackId, sizeBytes };
   }
 
-  cache(repoId: string, want: string, mpack: { mpackId: string; sizeBytes: number }, createdAt: Date,
-    expiresAt: Date): void {
-    this.add('fetchCache', { cacheId: uuidId('cache', repoId, want), repoId, wantHash: hexId('want', want),
-      ...mpack, createdAt, expiresAt });
+  cache(
+    repoId: string,
+    want: string,
+    mpack: { mpackId: string; sizeBytes: number },
+    createdAt: Date,
+    expiresAt: Date,
+  ): void {
+    this.add('fetchCache', {
+      cacheId: uuidId('cache', repoId, want),
+      repoId,
+      wantHash: hexId('want', want),
+      ...mpack,
+      createdAt,
+      expiresAt,
+    });
   }
 
   private add<K extends keyof HubRows>(key: K, row: NonNullable<HubRows[K]>[number]): void {
@@ -133,6 +168,17 @@ export class HubBuilder {
 }
 
 function emptyRows(): Required<HubRows> {
-  return { repos: [], branches: [], commits: [], commitRefs: [], snapshots: [], objects: [], objectRefs: [],
-    releases: [], wireTags: [], fetchCache: [], blobs: [] };
+  return {
+    repos: [],
+    branches: [],
+    commits: [],
+    commitRefs: [],
+    snapshots: [],
+    objects: [],
+    objectRefs: [],
+    releases: [],
+    wireTags: [],
+    fetchCache: [],
+    blobs: [],
+  };
 }

@@ -47,11 +47,17 @@ export async function loadHub(db: Database, hub: HubRows, store?: BlobStore, opt
  * order, so a generator can hand over millions of rows without holding them all.
  * A chunk's rows may reference rows of the same or an earlier chunk.
  */
-export async function loadHubChunks(db: Database, chunks: Iterable<HubRows> | AsyncIterable<HubRows>,
-  store?: BlobStore, options: LoadOptions = {}): Promise<void> {
+export async function loadHubChunks(
+  db: Database,
+  chunks: Iterable<HubRows> | AsyncIterable<HubRows>,
+  store?: BlobStore,
+  options: LoadOptions = {},
+): Promise<void> {
   const method = options.method ?? defaultLoadMethod(db);
   if (method === 'copy' && db.kind === 'embedded') {
-    throw new UsageError('COPY FROM STDIN does not work on the embedded hub (pglite-socket); load with method \'insert\'');
+    throw new UsageError(
+      "COPY FROM STDIN does not work on the embedded hub (pglite-socket); load with method 'insert'",
+    );
   }
   const chunkRows = options.chunkRows ?? 5000;
   const loadStart = new Date().toISOString();
@@ -78,7 +84,9 @@ export async function loadHubChunks(db: Database, chunks: Iterable<HubRows> | As
 }
 
 async function putBlobs(store: BlobStore, blobs: BlobRow[]): Promise<void> {
-  await forEachLimited(blobs, BLOB_CONCURRENCY, (blob) => store.put({ id: blob.id, storageUri: blob.storageUri }, blob.bytes));
+  await forEachLimited(blobs, BLOB_CONCURRENCY, (blob) =>
+    store.put({ id: blob.id, storageUri: blob.storageUri }, blob.bytes),
+  );
 }
 
 async function copyRows(connection: pg.Client, spec: TableSpec, rows: object[], loadStart: string): Promise<void> {
@@ -98,13 +106,21 @@ function* copyText(spec: TableSpec, rows: object[], loadStart: string): Generato
   }
 }
 
-async function insertRows(connection: pg.Client, spec: TableSpec, rows: object[], loadStart: string,
-  chunkRows: number): Promise<void> {
+async function insertRows(
+  connection: pg.Client,
+  spec: TableSpec,
+  rows: object[],
+  loadStart: string,
+  chunkRows: number,
+): Promise<void> {
   const columns = spec.columns.map((column) => column.column).join(', ');
   const arrays = spec.columns.map((column, i) => `$${i + 1}::${column.type}[]`).join(', ');
   const sql = `insert into ${spec.table} (${columns}) select * from unnest(${arrays})`;
   for (let start = 0; start < rows.length; start += chunkRows) {
     const chunk = rows.slice(start, start + chunkRows);
-    await connection.query(sql, spec.columns.map((column) => chunk.map((row) => fieldText(row, column, loadStart))));
+    await connection.query(
+      sql,
+      spec.columns.map((column) => chunk.map((row) => fieldText(row, column, loadStart))),
+    );
   }
 }

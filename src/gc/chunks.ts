@@ -41,7 +41,11 @@ export class ChunkRunner {
    * are done. A failing chunk rolls back alone; no chunk starts after it, and it rejects once
    * the chunks in flight end.
    */
-  async run(chunks: Iterable<string[]>, total: number, work: (session: Session, chunk: string[]) => Promise<ChunkDone>): Promise<void> {
+  async run(
+    chunks: Iterable<string[]>,
+    total: number,
+    work: (session: Session, chunk: string[]) => Promise<ChunkDone>,
+  ): Promise<void> {
     const pending = chunks[Symbol.iterator]();
     let done = 0;
     let failure: unknown;
@@ -58,7 +62,8 @@ export class ChunkRunner {
           this.deleted.refs += result.refs;
           this.deleted.rows += result.rows;
           this.deleted.bytes += result.bytes;
-          if (!this.dryRun && result.entryId) await drainEntryById(session, this.store, result.entryId, this.drained, this.profile);
+          if (!this.dryRun && result.entryId)
+            await drainEntryById(session, this.store, result.entryId, this.drained, this.profile);
         } catch (error) {
           failure ??= error;
         }

@@ -60,8 +60,14 @@ export class CommitGraph {
    * `[parentsStart, parentsEnd)`. The common shapes (`["…", "…"]`) are read straight from the
    * bytes; anything else goes through JSON and the strict check.
    */
-  addText(buf: Uint8Array, idStart: number, idEnd: number, parentsStart: number, parentsEnd: number,
-    parentsText: () => string | null): number {
+  addText(
+    buf: Uint8Array,
+    idStart: number,
+    idEnd: number,
+    parentsStart: number,
+    parentsEnd: number,
+    parentsText: () => string | null,
+  ): number {
     const node = this.node(this.ids.addText(buf, idStart, idEnd));
     this.rowState[node] = LOADED;
     if (!this.fastParents(node, buf, parentsStart, parentsEnd)) this.setParents(node, parentsText());

@@ -42,12 +42,18 @@ export interface EstimateOptions {
 
 /** Yields cached estimates first, then fresh ones a batch of the mark at a time. */
 export async function* estimateRepos(
-  db: Database, repoIds: readonly string[], options: EstimateOptions,
+  db: Database,
+  repoIds: readonly string[],
+  options: EstimateOptions,
 ): AsyncGenerator<Estimate> {
   const maxAgeMs = (options.maxAgeSeconds ?? 600) * 1000;
-  const known = new Map<string, RepoIdentity>((await db.knex().raw(
-    'select repo_id as "repoId", owner, slug from musehub_repos where repo_id = any(?)', [[...repoIds]],
-  )).rows.map((repo: RepoIdentity) => [repo.repoId, repo]));
+  const known = new Map<string, RepoIdentity>(
+    (
+      await db
+        .knex()
+        .raw('select repo_id as "repoId", owner, slug from musehub_repos where repo_id = any(?)', [[...repoIds]])
+    ).rows.map((repo: RepoIdentity) => [repo.repoId, repo]),
+  );
   const now = new Date((await db.knex().raw('select now() as now')).rows[0].now).getTime();
   const fresh = new Set<string>();
   // The cache holds a row per repo at most: reading it whole beats naming ten thousand ids.
@@ -55,19 +61,35 @@ export async function* estimateRepos(
     if (!known.has(cached.repoId)) continue;
     if (now - cached.computedAt.getTime() <= maxAgeMs) fresh.add(cached.repoId);
     yield {
-      repoId: cached.repoId, orphanCommits: cached.orphanCommits, orphanObjects: cached.orphanObjects,
-      reclaimableBytes: cached.reclaimableBytes, computedAt: cached.computedAt.toISOString(),
-      ...(cached.commitsToDelete === null || cached.objectsToDelete === null ? {}
+      repoId: cached.repoId,
+      orphanCommits: cached.orphanCommits,
+      orphanObjects: cached.orphanObjects,
+      reclaimableBytes: cached.reclaimableBytes,
+      computedAt: cached.computedAt.toISOString(),
+      ...(cached.commitsToDelete === null || cached.objectsToDelete === null
+        ? {}
         : { commitsToDelete: cached.commitsToDelete, objectsToDelete: cached.objectsToDelete }),
     };
   }
-  const stale = repoIds.flatMap((repoId) => (fresh.has(repoId) ? [] : known.get(repoId) ?? []));
-  for await (const event of markHub(db, stale, { graceSeconds: options.graceSeconds, itemLimit: 0, stop: options.signal })) {
+  const stale = repoIds.flatMap((repoId) => (fresh.has(repoId) ? [] : (known.get(repoId) ?? [])));
+  for await (const event of markHub(db, stale, {
+    graceSeconds: options.graceSeconds,
+    itemLimit: 0,
+    stop: options.signal,
+  })) {
     if (event.type !== 'batch-done') continue;
-    const estimates = event.marked.map((one) => ('derived' in one ? estimateOf(one.derived.plan) : {
-      repoId: one.repo.repoId, orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0,
-      computedAt: new Date().toISOString(), error: one.error,
-    }));
+    const estimates = event.marked.map((one) =>
+      'derived' in one
+        ? estimateOf(one.derived.plan)
+        : {
+            repoId: one.repo.repoId,
+            orphanCommits: 0,
+            orphanObjects: 0,
+            reclaimableBytes: 0,
+            computedAt: new Date().toISOString(),
+            error: one.error,
+          },
+    );
     await rememberEstimates(db, estimates);
     yield* estimates;
   }
@@ -77,19 +99,34 @@ export async function* estimateRepos(
  * Caches estimates for the repos table (and the order of a hub pass), in one statement. The cache
  * has no room for a refusal: such a repo is estimated afresh each time, and says why.
  */
-export async function rememberEstimates(db: Database, estimates: readonly (Estimate | PlannedEstimate)[]): Promise<void> {
-  const cached = estimates.filter((estimate): estimate is PlannedEstimate => !estimate.error && estimate.commitsToDelete !== undefined);
+export async function rememberEstimates(
+  db: Database,
+  estimates: readonly (Estimate | PlannedEstimate)[],
+): Promise<void> {
+  const cached = estimates.filter(
+    (estimate): estimate is PlannedEstimate => !estimate.error && estimate.commitsToDelete !== undefined,
+  );
   if (cached.length === 0) return;
-  await db.knex().raw(`
+  await db
+    .knex()
+    .raw(
+      `
     insert into musehub_gc_estimates (repo_id, computed_at, orphan_commits, orphan_objects, reclaimable_bytes,
                                       commits_to_delete, objects_to_delete)
     select * from unnest(?::text[], ?::timestamptz[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
     on conflict (repo_id) do update set computed_at = excluded.computed_at, orphan_commits = excluded.orphan_commits,
       orphan_objects = excluded.orphan_objects, reclaimable_bytes = excluded.reclaimable_bytes,
       commits_to_delete = excluded.commits_to_delete, objects_to_delete = excluded.objects_to_delete`,
-  [cached.map((e) => e.repoId), cached.map((e) => e.computedAt), cached.map((e) => e.orphanCommits),
-    cached.map((e) => e.orphanObjects), cached.map((e) => e.reclaimableBytes),
-    cached.map((e) => e.commitsToDelete), cached.map((e) => e.objectsToDelete)])
+      [
+        cached.map((e) => e.repoId),
+        cached.map((e) => e.computedAt),
+        cached.map((e) => e.orphanCommits),
+        cached.map((e) => e.orphanObjects),
+        cached.map((e) => e.reclaimableBytes),
+        cached.map((e) => e.commitsToDelete),
+        cached.map((e) => e.objectsToDelete),
+      ],
+    )
     .catch(() => undefined); // A read-only database user can still see estimates; they just are not cached.
 }
 

@@ -25,8 +25,18 @@ import { derivePlan, planClock } from './plan.js';
 import { Profile } from './profile.js';
 import { Session } from './session.js';
 import {
-  repoName, type GcEvent, type Kept, type PhaseName, type PhaseResult, type Plan, type PlanClock, type PlanSource,
-  type RepoIdentity, type RunOptions, type RunResult, type RunTarget,
+  repoName,
+  type GcEvent,
+  type Kept,
+  type PhaseName,
+  type PhaseResult,
+  type Plan,
+  type PlanClock,
+  type PlanSource,
+  type RepoIdentity,
+  type RunOptions,
+  type RunResult,
+  type RunTarget,
 } from './types.js';
 
 /** What a hub pass adds to a run's options: the engine's own, not the commands'. */
@@ -60,11 +70,15 @@ interface Current {
   notes: string[];
 }
 
-export async function* executeGc(ctx: GcContext, target: RunTarget, options: ExecuteOptions): AsyncGenerator<GcEvent, RunResult> {
+export async function* executeGc(
+  ctx: GcContext,
+  target: RunTarget,
+  options: ExecuteOptions,
+): AsyncGenerator<GcEvent, RunResult> {
   const repo = 'plan' in target ? target.plan.repo : target.repo;
   const result = emptyResult(repo, options.dryRun ?? false, 'plan' in target ? target.source : 'derived');
   const profile = new Profile();
-  const session = options.held?.session ?? await Session.open(ctx.db);
+  const session = options.held?.session ?? (await Session.open(ctx.db));
   let workers: Session[] = [];
   let unlock: Unlock | undefined = options.held?.unlock;
   try {
@@ -81,7 +95,9 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
     // On a server the chunks go over connections of their own (the first also derives the object
     // phases while the run's connection derives the others); a dry run keeps to its one transaction.
     if (ctx.db.kind === 'server' && !result.dry_run) {
-      workers = await Promise.all(Array.from({ length: options.connections ?? DEFAULT_CONNECTIONS }, () => Session.open(ctx.db)));
+      workers = await Promise.all(
+        Array.from({ length: options.connections ?? DEFAULT_CONNECTIONS }, () => Session.open(ctx.db)),
+      );
     }
     yield* runPhases(ctx, session, workers, target, options, result, profile);
   } catch (error) {
@@ -93,14 +109,16 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
     if (result.run_id) {
       const failure = await recordEndRetrying(session, ctx.db, result);
       if (failure) {
-        const message = `could not record the end of run ${result.run_id} in musehub_gc_runs (${failure}); ` +
+        const message =
+          `could not record the end of run ${result.run_id} in musehub_gc_runs (${failure}); ` +
           'history will show it as interrupted';
         result.errors.push(message);
         yield { type: 'error', message };
       }
     }
     // Whatever the cached estimate said is stale now.
-    if (!result.dry_run) await session.execute('delete from musehub_gc_estimates where repo_id = ?', [repo.repoId]).catch(() => {});
+    if (!result.dry_run)
+      await session.execute('delete from musehub_gc_estimates where repo_id = ?', [repo.repoId]).catch(() => {});
     await unlock?.().catch(() => {});
     await Promise.all(workers.map((worker) => worker.close()));
     await session.close();
@@ -110,13 +128,20 @@ export async function* executeGc(ctx: GcContext, target: RunTarget, options: Exe
 }
 
 async function* runPhases(
-  ctx: GcContext, session: Session, workers: readonly Session[], target: RunTarget, options: ExecuteOptions,
-  result: RunResult, profile: Profile,
+  ctx: GcContext,
+  session: Session,
+  workers: readonly Session[],
+  target: RunTarget,
+  options: ExecuteOptions,
+  result: RunResult,
+  profile: Profile,
 ): AsyncGenerator<GcEvent> {
   const dryRun = result.dry_run;
   if (!dryRun) {
-    const resumed = await drainJournal(session, ctx.store, undefined,
-      { profile, repoId: options.ownJournal ? result.repo_id : undefined });
+    const resumed = await drainJournal(session, ctx.store, undefined, {
+      profile,
+      repoId: options.ownJournal ? result.repo_id : undefined,
+    });
     if (resumed.blobs > 0 || resumed.errors.length > 0) {
       result.errors.push(...resumed.errors);
       yield { type: 'journal-resumed', blobs: resumed.blobs, bytes: resumed.bytes, errors: resumed.errors };
@@ -129,31 +154,55 @@ async function* runPhases(
   if ('plan' in target) {
     const given = target.plan;
     const changes = await profile.time('check plan', () =>
-      basisChanges(session, given.repo.repoId, given.cutoff, given.basis));
+      basisChanges(session, given.repo.repoId, given.cutoff, given.basis),
+    );
     current = { plan: given, dropped: new Map(), notes: [] };
-    const what = { file: 'the plan file was written', preview: 'the preview', mark: 'its batch was planned' }[target.source];
+    const what = { file: 'the plan file was written', preview: 'the preview', mark: 'its batch was planned' }[
+      target.source
+    ];
     if (changes.length > 0) {
-      yield { type: 'warning', message: `the hub changed since ${what} (${changes.join('; ')}): derived again under the lock; ` +
-        'only what the plan listed and is still garbage is deleted' };
+      yield {
+        type: 'warning',
+        message:
+          `the hub changed since ${what} (${changes.join('; ')}): derived again under the lock; ` +
+          'only what the plan listed and is still garbage is deleted',
+      };
     }
     if (changes.length > 0 || target.source === 'file') {
       rederived = true;
       const at = target.source === 'file' ? await fileDerivation(session, given, graceOf(target)) : undefined;
       if (at && Date.parse(at.clock.cutoff) < Date.parse(given.cutoff)) {
-        yield { type: 'warning', message: `the plan file's cutoff ${given.cutoff} is later than now minus the grace ` +
-          `in force (${formatGrace(at.graceSeconds)}): the run keeps what was created after ${at.clock.cutoff}` };
+        yield {
+          type: 'warning',
+          message:
+            `the plan file's cutoff ${given.cutoff} is later than now minus the grace ` +
+            `in force (${formatGrace(at.graceSeconds)}): the run keeps what was created after ${at.clock.cutoff}`,
+        };
       }
       current = await profile.time('derive again', () => rederive(ctx, session, workers[0], current, options, at));
       for (const difference of differencesOf(current, given)) yield { type: 'warning', message: difference };
     }
   } else {
-    const derived = await profile.time('derive plan', () => derivePlan(
-      session, ctx.db.hub, target.repo, { graceSeconds: target.graceSeconds, itemLimit: options.itemLimit ?? 0 }, undefined, workers[0]));
+    const derived = await profile.time('derive plan', () =>
+      derivePlan(
+        session,
+        ctx.db.hub,
+        target.repo,
+        { graceSeconds: target.graceSeconds, itemLimit: options.itemLimit ?? 0 },
+        undefined,
+        workers[0],
+      ),
+    );
     current = { plan: derived.plan, dropped: new Map(), notes: [] };
   }
   result.reachable_commit_count = current.plan.reachableCommits;
-  result.plan = { source: result.plan.source, computed_at: current.plan.computedAt, cutoff: current.plan.cutoff, rederived,
-    profile: current.plan.profile };
+  result.plan = {
+    source: result.plan.source,
+    computed_at: current.plan.computedAt,
+    cutoff: current.plan.cutoff,
+    rederived,
+    profile: current.plan.profile,
+  };
   yield { type: 'plan-ready', plan: current.plan, source: result.plan.source, rederived };
 
   if (dryRun) await session.execute('begin');
@@ -169,16 +218,25 @@ async function* runPhases(
   } finally {
     if (dryRun) await session.execute('rollback').catch(() => {});
     for (const phase of PHASES) {
-      if (!result.phases.some((done) => done.phase === phase.name)) result.phases.push(phaseResult(phase.name, 'not-run'));
+      if (!result.phases.some((done) => done.phase === phase.name))
+        result.phases.push(phaseResult(phase.name, 'not-run'));
     }
-    result.phases.sort((a, b) => PHASES.findIndex((p) => p.name === a.phase) - PHASES.findIndex((p) => p.name === b.phase));
+    result.phases.sort(
+      (a, b) => PHASES.findIndex((p) => p.name === a.phase) - PHASES.findIndex((p) => p.name === b.phase),
+    );
   }
 }
 
 /** Asks about one phase and runs it; returns the plan for the phases after, or 'stop'. */
 async function* runPhase(
-  ctx: GcContext, session: Session, workers: readonly Session[], phase: Phase, start: Current, options: RunOptions,
-  result: RunResult, profile: Profile,
+  ctx: GcContext,
+  session: Session,
+  workers: readonly Session[],
+  phase: Phase,
+  start: Current,
+  options: RunOptions,
+  result: RunResult,
+  profile: Profile,
 ): AsyncGenerator<GcEvent, Current | 'stop'> {
   let current = start;
   const index = PHASES.indexOf(phase);
@@ -213,12 +271,29 @@ async function* runPhase(
       const guard = phase.holdsRoots && workers.length > 0;
       try {
         if (guard) await session.execute('begin');
-        if (phase.holdsRoots) await holdRoots(session, plan.repo, plan.cutoff, plan.basis.roots, guard || result.dry_run);
-        applied = yield* withProgress(phase.name, (progress) => profile.time(`delete ${phase.name}`, () => {
-          chunks = new ChunkRunner(workers.length > 0 ? workers : [session], result.dry_run, ctx.store, progress, profile);
-          return phase.apply({ session, repo: plan.repo, clock: { now: plan.computedAt, cutoff: plan.cutoff }, runId: result.run_id, chunks },
-            plan.sets);
-        }));
+        if (phase.holdsRoots)
+          await holdRoots(session, plan.repo, plan.cutoff, plan.basis.roots, guard || result.dry_run);
+        applied = yield* withProgress(phase.name, (progress) =>
+          profile.time(`delete ${phase.name}`, () => {
+            chunks = new ChunkRunner(
+              workers.length > 0 ? workers : [session],
+              result.dry_run,
+              ctx.store,
+              progress,
+              profile,
+            );
+            return phase.apply(
+              {
+                session,
+                repo: plan.repo,
+                clock: { now: plan.computedAt, cutoff: plan.cutoff },
+                runId: result.run_id,
+                chunks,
+              },
+              plan.sets,
+            );
+          }),
+        );
       } catch (error) {
         if (!(error instanceof RootsMoved) || attempt === ROOT_RETRIES) throw error;
         yield { type: 'warning', phase: phase.name, message: `${error.message}: deriving it again` };
@@ -231,9 +306,12 @@ async function* runPhase(
         else if (guard) await session.execute('rollback').catch(() => {});
       }
     }
-    const kept = [...current.dropped.get(phase.name) ?? [], ...applied.kept];
-    Object.assign(done, { kept, keptSincePlan: kept.reduce((sum, line) => sum + line.count, 0),
-      differences: [...kept.map((line) => line.detail), ...applied.beyondPlan ?? []] });
+    const kept = [...(current.dropped.get(phase.name) ?? []), ...applied.kept];
+    Object.assign(done, {
+      kept,
+      keptSincePlan: kept.reduce((sum, line) => sum + line.count, 0),
+      differences: [...kept.map((line) => line.detail), ...(applied.beyondPlan ?? [])],
+    });
   } catch (error) {
     // Rows a committed transaction deleted stay counted; the journal keeps their blobs for later.
     done.status = 'failed';
@@ -242,8 +320,12 @@ async function* runPhase(
     if (chunks) {
       // What committed chunks deleted counts, even when a later one failed; bytes are freed when blobs
       // go (a dry run says what would be).
-      Object.assign(done, { refs: chunks.deleted.refs, rows: chunks.deleted.rows, blobs: chunks.drained.blobs,
-        bytes: result.dry_run ? chunks.deleted.bytes : chunks.drained.bytes });
+      Object.assign(done, {
+        refs: chunks.deleted.refs,
+        rows: chunks.deleted.rows,
+        blobs: chunks.drained.blobs,
+        bytes: result.dry_run ? chunks.deleted.bytes : chunks.drained.bytes,
+      });
       done.errors.push(...chunks.drained.errors);
     }
     done.seconds = (performance.now() - started) / 1000;
@@ -279,17 +361,23 @@ async function fileDerivation(session: Session, given: Plan, graceSeconds: numbe
 
 /** Derives the plan again (at the current plan's clock unless told), and narrows the current plan to it. */
 async function rederive(
-  ctx: GcContext, session: Session, helper: Session | undefined, current: Current, options: RunOptions,
+  ctx: GcContext,
+  session: Session,
+  helper: Session | undefined,
+  current: Current,
+  options: RunOptions,
   at?: Derivation,
 ): Promise<Current> {
   const { plan } = current;
-  const { clock, graceSeconds } = at ??
-    { clock: { now: plan.computedAt, cutoff: plan.cutoff }, graceSeconds: plan.graceSeconds };
+  const { clock, graceSeconds } = at ?? {
+    clock: { now: plan.computedAt, cutoff: plan.cutoff },
+    graceSeconds: plan.graceSeconds,
+  };
   const itemLimit = Math.max(options.itemLimit ?? 0, ...plan.phases.map((p) => p.items.length));
   const fresh = await derivePlan(session, ctx.db.hub, plan.repo, { graceSeconds, itemLimit }, clock, helper);
   const narrowed = await narrowPlan(session, plan, fresh.plan, fresh.live);
   const dropped = new Map(current.dropped);
-  for (const [phase, kept] of narrowed.dropped) dropped.set(phase, [...dropped.get(phase) ?? [], ...kept]);
+  for (const [phase, kept] of narrowed.dropped) dropped.set(phase, [...(dropped.get(phase) ?? []), ...kept]);
   return { plan: narrowed.plan, dropped, notes: narrowed.notes };
 }
 
@@ -308,7 +396,10 @@ function differencesOf(current: Current, given: Plan): string[] {
  * Runs `work`, yielding the progress it reports as events meanwhile; returns its value.
  * Only the newest progress is kept while the consumer is busy.
  */
-async function* withProgress<T>(phase: PhaseName, work: (progress: Progress) => Promise<T>): AsyncGenerator<GcEvent, T> {
+async function* withProgress<T>(
+  phase: PhaseName,
+  work: (progress: Progress) => Promise<T>,
+): AsyncGenerator<GcEvent, T> {
   let latest: GcEvent | undefined;
   let wake: (() => void) | undefined;
   let settled = false;
@@ -328,14 +419,20 @@ async function* withProgress<T>(phase: PhaseName, work: (progress: Progress) => 
     } else if (settled) {
       return running;
     } else {
-      await new Promise<void>((resolve) => { wake = resolve; });
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
       wake = undefined;
     }
   }
 }
 
 /** Writes the end of the run, retrying; returns why it could not, or undefined when it did. */
-async function recordEndRetrying(session: Session, db: GcContext['db'], result: RunResult): Promise<string | undefined> {
+async function recordEndRetrying(
+  session: Session,
+  db: GcContext['db'],
+  result: RunResult,
+): Promise<string | undefined> {
   let failure = '';
   for (let attempt = 1; attempt <= RECORD_ATTEMPTS; attempt++) {
     try {
@@ -350,7 +447,19 @@ async function recordEndRetrying(session: Session, db: GcContext['db'], result: 
 }
 
 function phaseResult(phase: PhaseName, status: PhaseResult['status']): PhaseResult {
-  return { phase, status, refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, kept: [], differences: [], errors: [] };
+  return {
+    phase,
+    status,
+    refs: 0,
+    rows: 0,
+    bytes: 0,
+    blobs: 0,
+    seconds: 0,
+    keptSincePlan: 0,
+    kept: [],
+    differences: [],
+    errors: [],
+  };
 }
 
 function tally(result: RunResult, phase: Phase, done: PhaseResult): void {
@@ -361,9 +470,22 @@ function tally(result: RunResult, phase: Phase, done: PhaseResult): void {
 
 function emptyResult(repo: RepoIdentity, dryRun: boolean, source: PlanSource): RunResult {
   return {
-    run_id: '', repo_id: repo.repoId, repo: repoName(repo), dry_run: dryRun, outcome: 'done',
-    commits_deleted: 0, commit_refs_deleted: 0, snapshots_deleted: 0, object_refs_deleted: 0, objects_deleted: 0,
-    storage_bytes_freed: 0, mpack_cache_deleted: 0, reachable_commit_count: 0, errors: [], phases: [],
-    plan: { source, computed_at: '', cutoff: '', rederived: false, profile: {} }, profile: {},
+    run_id: '',
+    repo_id: repo.repoId,
+    repo: repoName(repo),
+    dry_run: dryRun,
+    outcome: 'done',
+    commits_deleted: 0,
+    commit_refs_deleted: 0,
+    snapshots_deleted: 0,
+    object_refs_deleted: 0,
+    objects_deleted: 0,
+    storage_bytes_freed: 0,
+    mpack_cache_deleted: 0,
+    reachable_commit_count: 0,
+    errors: [],
+    phases: [],
+    plan: { source, computed_at: '', cutoff: '', rederived: false, profile: {} },
+    profile: {},
   };
 }

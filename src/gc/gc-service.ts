@@ -34,7 +34,9 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
   /** The store a command needs: a usage error without one, unavailable when it does not answer. */
   const usableStore = async (nothing = 'nothing was deleted'): Promise<BlobStore> => {
     if (!store) {
-      throw new UsageError(`no blob store for ${db.label}: set MUSEHUB_STORAGE or --storage (file:///abs/dir or s3://bucket?endpoint=…)`);
+      throw new UsageError(
+        `no blob store for ${db.label}: set MUSEHUB_STORAGE or --storage (file:///abs/dir or s3://bucket?endpoint=…)`,
+      );
     }
     try {
       await store.check();
@@ -44,7 +46,8 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
     return store;
   };
   // A dry run deletes no blob: it needs no store, and must not touch one.
-  const storeFor = async (dryRun: boolean | undefined): Promise<BlobStore> => (dryRun ? unusedStore(db.label) : usableStore());
+  const storeFor = async (dryRun: boolean | undefined): Promise<BlobStore> =>
+    dryRun ? unusedStore(db.label) : usableStore();
   return typedErrors(db.label, {
     label: db.label,
     hub: db.hub,
@@ -96,8 +99,10 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
       const plan = await loadPlan(path, { hub: db.hub, key, now: new Date(now).toISOString(), maxAgeSeconds });
       const repo = await findRepo(db, plan.repo.repoId).catch(() => undefined);
       if (!repo) {
-        throw new RefusedError(`plan file ${path} refused, nothing was deleted: its repo ${repoName(plan.repo)} ` +
-          `(${plan.repo.repoId}) is not in ${db.label}`);
+        throw new RefusedError(
+          `plan file ${path} refused, nothing was deleted: its repo ${repoName(plan.repo)} ` +
+            `(${plan.repo.repoId}) is not in ${db.label}`,
+        );
       }
       return plan;
     },
@@ -112,16 +117,22 @@ function typedErrors(label: string, service: GcService): GcService {
   const typed = (error: unknown): unknown => typedDatabaseError(error, label);
   const door: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(service)) {
-    door[name] = typeof member !== 'function' ? member : (...args: unknown[]) => {
-      let result: unknown;
-      try {
-        result = member.apply(service, args);
-      } catch (error) {
-        throw typed(error);
-      }
-      if (result instanceof Promise) return result.catch((error: unknown) => { throw typed(error); });
-      return isAsyncIterable(result) ? rethrowTyped(result, typed) : result;
-    };
+    door[name] =
+      typeof member !== 'function'
+        ? member
+        : (...args: unknown[]) => {
+            let result: unknown;
+            try {
+              result = member.apply(service, args);
+            } catch (error) {
+              throw typed(error);
+            }
+            if (result instanceof Promise)
+              return result.catch((error: unknown) => {
+                throw typed(error);
+              });
+            return isAsyncIterable(result) ? rethrowTyped(result, typed) : result;
+          };
   }
   return door as unknown as GcService;
 }
@@ -145,7 +156,16 @@ function unusedStore(label: string): BlobStore {
     throw new Error(`a dry run on ${label} touched the blob store`);
   };
   return {
-    url: '(none)', identity: '(none)', check: refuse, put: refuse, get: refuse, exists: refuse, deleteMany: refuse,
-    deleteRefusal: refuse, list: refuse, uriOf: refuse, close: async () => {},
+    url: '(none)',
+    identity: '(none)',
+    check: refuse,
+    put: refuse,
+    get: refuse,
+    exists: refuse,
+    deleteMany: refuse,
+    deleteRefusal: refuse,
+    list: refuse,
+    uriOf: refuse,
+    close: async () => {},
   };
 }

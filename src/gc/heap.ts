@@ -15,7 +15,7 @@ export class Heap<T> {
   push(item: T): void {
     const items = this.items;
     items.push(item);
-    for (let i = items.length - 1; i > 0;) {
+    for (let i = items.length - 1; i > 0; ) {
       const up = (i - 1) >> 1;
       if (!this.before(items[i]!, items[up]!)) break;
       [items[i], items[up]] = [items[up]!, items[i]!];
@@ -29,7 +29,7 @@ export class Heap<T> {
     const last = items.pop()!;
     if (items.length > 0) {
       items[0] = last;
-      for (let i = 0; ;) {
+      for (let i = 0; ; ) {
         const left = 2 * i + 1;
         const right = left + 1;
         let first = i;

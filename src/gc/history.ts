@@ -27,25 +27,58 @@ export interface RunRecord {
 }
 
 /** Records a run as started; returns its id. */
-export async function recordStart(session: Session, db: Database, repo: RepoIdentity, dryRun: boolean,
-  graceSeconds: number): Promise<string> {
+export async function recordStart(
+  session: Session,
+  db: Database,
+  repo: RepoIdentity,
+  dryRun: boolean,
+  graceSeconds: number,
+): Promise<string> {
   const runId = randomUUID();
   const { user, host } = operator();
-  await session.query(db.em().createQueryBuilder(GcRun).insert({
-    runId, repoId: repo.repoId, repoName: repoName(repo), osUser: user, host, dryRun, graceSeconds,
-  }));
+  await session.query(
+    db
+      .em()
+      .createQueryBuilder(GcRun)
+      .insert({
+        runId,
+        repoId: repo.repoId,
+        repoName: repoName(repo),
+        osUser: user,
+        host,
+        dryRun,
+        graceSeconds,
+      }),
+  );
   return runId;
 }
 
 export async function recordEnd(session: Session, db: Database, result: RunResult): Promise<void> {
-  await session.query(db.em().createQueryBuilder(GcRun).update({
-    finishedAt: new Date(), outcome: result.outcome, bytesFreed: result.storage_bytes_freed, errors: result.errors,
-    phases: result.phases.map((phase) => ({
-      phase: phase.phase, status: phase.status, refs: phase.refs, rows: phase.rows, bytes: phase.bytes,
-      blobs: phase.blobs, seconds: phase.seconds, keptSincePlan: phase.keptSincePlan,
-      kept: phase.kept, differences: phase.differences, errors: phase.errors,
-    })),
-  }).where({ runId: result.run_id }));
+  await session.query(
+    db
+      .em()
+      .createQueryBuilder(GcRun)
+      .update({
+        finishedAt: new Date(),
+        outcome: result.outcome,
+        bytesFreed: result.storage_bytes_freed,
+        errors: result.errors,
+        phases: result.phases.map((phase) => ({
+          phase: phase.phase,
+          status: phase.status,
+          refs: phase.refs,
+          rows: phase.rows,
+          bytes: phase.bytes,
+          blobs: phase.blobs,
+          seconds: phase.seconds,
+          keptSincePlan: phase.keptSincePlan,
+          kept: phase.kept,
+          differences: phase.differences,
+          errors: phase.errors,
+        })),
+      })
+      .where({ runId: result.run_id }),
+  );
 }
 
 /**
@@ -54,17 +87,22 @@ export async function recordEnd(session: Session, db: Database, result: RunResul
  */
 export async function listRuns(db: Database, repo: RepoIdentity, limit = 200): Promise<RunRecord[]> {
   const runs = await db.em().find(GcRun, { repoId: repo.repoId }, { orderBy: { startedAt: 'desc' }, limit });
-  const running = runs.some((run) => run.outcome === 'running') && await repoLocked(db, repo);
-  return runs.map((run): RunRecord => ({
-    runId: run.runId,
-    startedAt: run.startedAt.toISOString(),
-    finishedAt: run.finishedAt?.toISOString() ?? null,
-    who: `${run.osUser}@${run.host}`,
-    dryRun: run.dryRun,
-    graceSeconds: run.graceSeconds,
-    outcome: run.outcome === 'running' && !running ? 'interrupted' : run.outcome,
-    bytesFreed: run.bytesFreed,
-    phases: run.phases.map((recorded) => ({ ...recorded, phase: recorded.phase as RunRecord['phases'][number]['phase'] })),
-    errors: run.errors,
-  }));
+  const running = runs.some((run) => run.outcome === 'running') && (await repoLocked(db, repo));
+  return runs.map(
+    (run): RunRecord => ({
+      runId: run.runId,
+      startedAt: run.startedAt.toISOString(),
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+      who: `${run.osUser}@${run.host}`,
+      dryRun: run.dryRun,
+      graceSeconds: run.graceSeconds,
+      outcome: run.outcome === 'running' && !running ? 'interrupted' : run.outcome,
+      bytesFreed: run.bytesFreed,
+      phases: run.phases.map((recorded) => ({
+        ...recorded,
+        phase: recorded.phase as RunRecord['phases'][number]['phase'],
+      })),
+      errors: run.errors,
+    }),
+  );
 }

@@ -33,7 +33,8 @@ export function readParents(value: unknown): ParentReading {
       return { ok: false, problem: 'parent_ids is not JSON' };
     }
   }
-  if (!Array.isArray(parsed)) return { ok: false, problem: `parent_ids is ${describe(parsed)}, not an array of commit ids` };
+  if (!Array.isArray(parsed))
+    return { ok: false, problem: `parent_ids is ${describe(parsed)}, not an array of commit ids` };
   const bad = parsed.find((id) => !isCommitId(id));
   if (bad !== undefined) return { ok: false, problem: `parent_ids names ${describe(bad)}, not a commit id` };
   return { ok: true, parents: parsed as string[] };

@@ -94,9 +94,12 @@ export async function listJournal(db: Database, store: BlobStore | undefined): P
   const session = await Session.open(db);
   try {
     const views: JournalEntryView[] = [];
-    for (let after = '0'; ;) {
-      const rows = await session.rows<EntryRow>(`select ${ENTRY_COLUMNS} from musehub_gc_journal
-        where entry_id > ?::bigint order by entry_id limit ?`, [after, PAGE]);
+    for (let after = '0'; ; ) {
+      const rows = await session.rows<EntryRow>(
+        `select ${ENTRY_COLUMNS} from musehub_gc_journal
+        where entry_id > ?::bigint order by entry_id limit ?`,
+        [after, PAGE],
+      );
       if (rows.length === 0) return views;
       after = rows.at(-1)!.entry_id;
       views.push(...rows.map((row) => viewOf(row, store)));
@@ -108,7 +111,9 @@ export async function listJournal(db: Database, store: BlobStore | undefined): P
 
 /** Drops entries from the journal into its drop history; a UsageError, dropping nothing, for an id not there. */
 export async function dropJournal(
-  db: Database, store: BlobStore | undefined, target: JournalDropTarget,
+  db: Database,
+  store: BlobStore | undefined,
+  target: JournalDropTarget,
 ): Promise<JournalDropped> {
   const session = await Session.open(db);
   try {
@@ -124,34 +129,49 @@ export async function dropJournal(
 
 /** The drop history, oldest first. */
 export async function listJournalDrops(db: Database): Promise<JournalDrop[]> {
-  const { rows } = await db.knex().raw(`
+  const { rows } = (await db.knex().raw(`
     select drop_id::text as "dropId", dropped_at as "droppedAt", os_user || '@' || host as "droppedBy",
       entry_id::text as "entryId", run_id as "runId", kind, store, blob_ids as "blobIds", storage_uris as "storageUris",
       (select coalesce(sum(size), 0) from unnest(sizes) as size)::float8 as bytes, reason
-    from musehub_gc_journal_drops order by drop_id`) as DropRows;
+    from musehub_gc_journal_drops order by drop_id`)) as DropRows;
   return rows.map((row) => ({ ...row, droppedAt: new Date(row.droppedAt).toISOString() }));
 }
 
 async function dropEntries(
-  session: Session, store: BlobStore | undefined, entryIds: string[],
+  session: Session,
+  store: BlobStore | undefined,
+  entryIds: string[],
 ): Promise<JournalDropped> {
   const malformed = entryIds.find((id) => !/^[1-9]\d{0,17}$/.test(id));
   if (malformed !== undefined) {
     throw new UsageError(`'${malformed}' is not a journal entry id: musehub-gc journal lists them`);
   }
   return session.transaction(async () => {
-    const rows = await session.rows<EntryRow>(`select ${ENTRY_COLUMNS} from musehub_gc_journal
-      where entry_id = any(?::bigint[]) order by entry_id for update`, [entryIds]);
+    const rows = await session.rows<EntryRow>(
+      `select ${ENTRY_COLUMNS} from musehub_gc_journal
+      where entry_id = any(?::bigint[]) order by entry_id for update`,
+      [entryIds],
+    );
     const missing = entryIds.filter((id) => !rows.some((row) => row.entry_id === id));
     if (missing.length > 0) {
-      throw new UsageError(`no journal entry ${missing.join(', ')} (nothing was dropped): ` +
-        'musehub-gc journal lists them');
+      throw new UsageError(
+        `no journal entry ${missing.join(', ')} (nothing was dropped): musehub-gc journal lists them`,
+      );
     }
     const dropped = { entries: 0, blobs: 0, bytes: 0 };
     for (const row of rows) {
       await session.execute('delete from musehub_gc_journal where entry_id = ?::bigint', [row.entry_id]);
-      await recordDrop(session, row, row.blob_ids.map((_, i) => i), `dropped by id: ${viewOf(row, store).why}`);
-      add(dropped, row, row.blob_ids.map((_, i) => i));
+      await recordDrop(
+        session,
+        row,
+        row.blob_ids.map((_, i) => i),
+        `dropped by id: ${viewOf(row, store).why}`,
+      );
+      add(
+        dropped,
+        row,
+        row.blob_ids.map((_, i) => i),
+      );
     }
     return dropped;
   });
@@ -160,16 +180,22 @@ async function dropEntries(
 /** Takes out of each of `store`'s entries the blobs it refuses, one entry per transaction; the rest stay. */
 async function dropRefused(session: Session, store: BlobStore): Promise<JournalDropped> {
   const dropped = { entries: 0, blobs: 0, bytes: 0 };
-  for (let after = '0'; ;) {
-    const ids = await session.rows<{ entry_id: string }>(`select entry_id::text as entry_id from musehub_gc_journal
-      where entry_id > ?::bigint and store = ? order by entry_id limit ?`, [after, store.identity, PAGE]);
+  for (let after = '0'; ; ) {
+    const ids = await session.rows<{ entry_id: string }>(
+      `select entry_id::text as entry_id from musehub_gc_journal
+      where entry_id > ?::bigint and store = ? order by entry_id limit ?`,
+      [after, store.identity, PAGE],
+    );
     if (ids.length === 0) return dropped;
     after = ids.at(-1)!.entry_id;
     for (const { entry_id: entryId } of ids) {
       await session.transaction(async () => {
         // Read again under the row's lock: a drain may have changed the entry since.
-        const [row] = await session.rows<EntryRow>(`select ${ENTRY_COLUMNS} from musehub_gc_journal
-          where entry_id = ?::bigint for update`, [entryId]);
+        const [row] = await session.rows<EntryRow>(
+          `select ${ENTRY_COLUMNS} from musehub_gc_journal
+          where entry_id = ?::bigint for update`,
+          [entryId],
+        );
         const refused = row ? refusedIn(row, store) : [];
         if (!row || refused.length === 0) return;
         const gone = new Set(refused.map((blob) => blob.index));
@@ -177,10 +203,16 @@ async function dropRefused(session: Session, store: BlobStore): Promise<JournalD
         if (kept.length === 0) {
           await session.execute('delete from musehub_gc_journal where entry_id = ?::bigint', [row.entry_id]);
         } else {
-          await session.execute(`update musehub_gc_journal set blob_ids = ?::text[], storage_uris = ?::text[],
+          await session.execute(
+            `update musehub_gc_journal set blob_ids = ?::text[], storage_uris = ?::text[],
             sizes = ?::bigint[] where entry_id = ?::bigint`,
-          [kept.map((i) => row.blob_ids[i]), kept.map((i) => row.storage_uris[i] ?? null),
-            kept.map((i) => row.sizes[i]), row.entry_id]);
+            [
+              kept.map((i) => row.blob_ids[i]),
+              kept.map((i) => row.storage_uris[i] ?? null),
+              kept.map((i) => row.sizes[i]),
+              row.entry_id,
+            ],
+          );
         }
         const reasons = [...new Set(refused.map((blob) => blob.reason))];
         await recordDrop(session, row, [...gone], `refused by ${store.identity}: ${reasons.join('; ')}`);
@@ -192,12 +224,24 @@ async function dropRefused(session: Session, store: BlobStore): Promise<JournalD
 
 async function recordDrop(session: Session, row: EntryRow, indexes: number[], reason: string): Promise<void> {
   const { user, host } = operator();
-  await session.execute(`
+  await session.execute(
+    `
     insert into musehub_gc_journal_drops
       (os_user, host, entry_id, run_id, kind, store, blob_ids, storage_uris, sizes, reason)
     values (?, ?, ?::bigint, ?, ?, ?, ?::text[], ?::text[], ?::bigint[], ?)`,
-  [user, host, row.entry_id, row.run_id, row.kind, row.store, indexes.map((i) => row.blob_ids[i]),
-    indexes.map((i) => row.storage_uris[i] ?? null), indexes.map((i) => row.sizes[i]), reason]);
+    [
+      user,
+      host,
+      row.entry_id,
+      row.run_id,
+      row.kind,
+      row.store,
+      indexes.map((i) => row.blob_ids[i]),
+      indexes.map((i) => row.storage_uris[i] ?? null),
+      indexes.map((i) => row.sizes[i]),
+      reason,
+    ],
+  );
 }
 
 function add(dropped: JournalDropped, row: EntryRow, indexes: number[]): void {
@@ -210,18 +254,28 @@ function viewOf(row: EntryRow, store: BlobStore | undefined): JournalEntryView {
   const ours = store !== undefined && row.store === store.identity;
   const refused = ours ? refusedIn(row, store).map(({ index: _, ...blob }) => blob) : [];
   const [status, why]: [JournalEntryStatus, string] =
-    row.store === null ? ['no-store', 'names no store (written before entries recorded theirs): no store deletes it']
-      : store !== undefined && !ours ? ['other-store', `belongs to another store, ${row.store}`]
+    row.store === null
+      ? ['no-store', 'names no store (written before entries recorded theirs): no store deletes it']
+      : store !== undefined && !ours
+        ? ['other-store', `belongs to another store, ${row.store}`]
         : refused.length > 0
           ? ['refused', `the store refuses ${counted(refused.length, 'blob')}: ${refused[0]!.reason}`]
           : row.attempts > 0
             ? ['failing', `${counted(row.attempts, 'attempt')} failed, last: ${row.last_error ?? 'no error kept'}`]
             : ['pending', 'not tried yet (a run in flight, or one stopped before deleting): resume deletes it'];
   return {
-    entryId: row.entry_id, runId: row.run_id, kind: row.kind, store: row.store,
-    createdAt: new Date(row.created_at).toISOString(), attempts: row.attempts, lastError: row.last_error,
+    entryId: row.entry_id,
+    runId: row.run_id,
+    kind: row.kind,
+    store: row.store,
+    createdAt: new Date(row.created_at).toISOString(),
+    attempts: row.attempts,
+    lastError: row.last_error,
     blobs: row.blob_ids.length,
-    bytes: row.sizes.reduce((sum, size) => sum + size, 0), status, why, refused,
+    bytes: row.sizes.reduce((sum, size) => sum + size, 0),
+    status,
+    why,
+    refused,
   };
 }
 

@@ -43,29 +43,39 @@ interface Entry {
  * runs; or every entry. Entries of other stores in that scope are counted, never touched.
  */
 export async function drainJournal(
-  session: Session, store: BlobStore, runId: string | undefined,
+  session: Session,
+  store: BlobStore,
+  runId: string | undefined,
   options: { progress?: (done: number, total: number, bytes: number) => void; profile?: Profile; repoId?: string } = {},
 ): Promise<Drained> {
-  const [runs, runScope] = runId !== undefined ? ['run_id = ?', [runId]]
-    : options.repoId !== undefined ? ['run_id in (select run_id from musehub_gc_runs where repo_id = ?)', [options.repoId]]
-      : ['true', []];
+  const [runs, runScope] =
+    runId !== undefined
+      ? ['run_id = ?', [runId]]
+      : options.repoId !== undefined
+        ? ['run_id in (select run_id from musehub_gc_runs where repo_id = ?)', [options.repoId]]
+        : ['true', []];
   const drained = nothingDrained();
-  const { total, ...leftAlone } = await session.one<{ total: number; entries: number; blobs: number }>(`
+  const { total, ...leftAlone } = await session.one<{ total: number; entries: number; blobs: number }>(
+    `
     select coalesce(sum(cardinality(blob_ids)) filter (where ours), 0)::int as total,
       (count(*) filter (where not ours))::int as entries,
       coalesce(sum(cardinality(blob_ids)) filter (where not ours), 0)::int as blobs
     from (select blob_ids, store is not distinct from ? as ours from musehub_gc_journal where ${runs}) as scoped`,
-  [store.identity, ...runScope]);
+    [store.identity, ...runScope],
+  );
   drained.leftAlone = leftAlone;
   const filter = `${runs} and store = ?`;
   const scope = [...runScope, store.identity];
   let after = '0';
   let done = 0;
   for (;;) {
-    const entries = await session.rows<Entry>(`
+    const entries = await session.rows<Entry>(
+      `
       select j.entry_id::text as entry_id, j.kind, j.blob_ids, j.storage_uris, j.sizes::float8[] as sizes from musehub_gc_journal j
       -- By the column, not its text alias: as text, '10' sorts before '9'.
-      where ${filter} and j.entry_id > ?::bigint order by j.entry_id limit ?`, [...scope, after, ENTRIES_PER_ROUND]);
+      where ${filter} and j.entry_id > ?::bigint order by j.entry_id limit ?`,
+      [...scope, after, ENTRIES_PER_ROUND],
+    );
     if (entries.length === 0) break;
     after = entries.at(-1)!.entry_id;
     for (const entry of entries) {
@@ -86,31 +96,50 @@ export function nothingDrained(): Drained {
 export function leftAloneWarning(drained: Drained, store: BlobStore): string | undefined {
   const { entries, blobs } = drained.leftAlone;
   if (entries === 0) return undefined;
-  return `left ${counted(entries, 'journal entry', 'journal entries')} (${counted(blobs, 'blob')}) alone: ` +
-    `they belong to another store than ${store.identity}, or name none; musehub-gc journal lists them`;
+  return (
+    `left ${counted(entries, 'journal entry', 'journal entries')} (${counted(blobs, 'blob')}) alone: ` +
+    `they belong to another store than ${store.identity}, or name none; musehub-gc journal lists them`
+  );
 }
 
 /** Records the store an entry's blobs are in, in the transaction that wrote it. */
 export async function stampStore(session: Session, entryId: string, store: BlobStore): Promise<void> {
-  await session.execute('update musehub_gc_journal set store = ? where entry_id = ?::bigint',
-    [store.identity, entryId]);
+  await session.execute('update musehub_gc_journal set store = ? where entry_id = ?::bigint', [
+    store.identity,
+    entryId,
+  ]);
 }
 
 /** Deletes the blobs of one journal entry (a phase's chunk, just committed), adding to `drained`. */
 export async function drainEntryById(
-  session: Session, store: BlobStore, entryId: string, drained: Drained, profile?: Profile,
+  session: Session,
+  store: BlobStore,
+  entryId: string,
+  drained: Drained,
+  profile?: Profile,
 ): Promise<void> {
-  const [entry] = await session.rows<Entry>(`
+  const [entry] = await session.rows<Entry>(
+    `
     select entry_id::text as entry_id, kind, blob_ids, storage_uris, sizes::float8[] as sizes
-    from musehub_gc_journal where entry_id = ?::bigint and store = ?`, [entryId, store.identity]);
+    from musehub_gc_journal where entry_id = ?::bigint and store = ?`,
+    [entryId, store.identity],
+  );
   if (entry) await drainEntry(session, store, entry, drained, profile);
 }
 
-async function drainEntry(session: Session, store: BlobStore, entry: Entry, drained: Drained, profile?: Profile): Promise<void> {
+async function drainEntry(
+  session: Session,
+  store: BlobStore,
+  entry: Entry,
+  drained: Drained,
+  profile?: Profile,
+): Promise<void> {
   const time = <T>(label: string, work: () => Promise<T>) => (profile ? profile.time(label, work) : work());
   const named = new Set(await time('journal', () => namedByRows(session, entry, entry.blob_ids)));
-  const doomed = entry.blob_ids.flatMap((id, i): Array<{ ref: BlobRef; size: number }> =>
-    (named.has(id) ? [] : [{ ref: { id, storageUri: entry.storage_uris[i] ?? null }, size: entry.sizes[i] ?? 0 }]));
+  const doomed = entry.blob_ids.flatMap(
+    (id, i): Array<{ ref: BlobRef; size: number }> =>
+      named.has(id) ? [] : [{ ref: { id, storageUri: entry.storage_uris[i] ?? null }, size: entry.sizes[i] ?? 0 }],
+  );
   drained.renamed += entry.blob_ids.length - doomed.length;
 
   const outcomes = await time('blobs', () => store.deleteMany(doomed.map((blob) => blob.ref)));
@@ -135,17 +164,26 @@ async function drainEntry(session: Session, store: BlobStore, entry: Entry, drai
     if (failed.length === 0) {
       await session.execute('delete from musehub_gc_journal where entry_id = ?::bigint', [entry.entry_id]);
     } else {
-      await session.execute(`
+      await session.execute(
+        `
         update musehub_gc_journal set blob_ids = ?::text[], storage_uris = ?::text[], sizes = ?::bigint[],
           attempts = attempts + 1, last_error = ? where entry_id = ?::bigint`,
-      [failed.map((blob) => blob.ref.id), failed.map((blob) => blob.ref.storageUri ?? null), failed.map((blob) => blob.size),
-        failed[0]!.error, entry.entry_id]);
+        [
+          failed.map((blob) => blob.ref.id),
+          failed.map((blob) => blob.ref.storageUri ?? null),
+          failed.map((blob) => blob.size),
+          failed[0]!.error,
+          entry.entry_id,
+        ],
+      );
     }
     // A push may have stored the same id again while its blob was being deleted: say so loudly.
     for (const id of await namedByRows(session, entry, gone)) {
-      drained.errors.push(entry.kind === STRAY
-        ? `key ${id} was named by a new row while the sweep deleted it: re-upload that blob (its row now names a missing blob)`
-        : `object ${id} was stored again while GC deleted its blob: re-upload it (its row now names a missing blob)`);
+      drained.errors.push(
+        entry.kind === STRAY
+          ? `key ${id} was named by a new row while the sweep deleted it: re-upload that blob (its row now names a missing blob)`
+          : `object ${id} was stored again while GC deleted its blob: re-upload it (its row now names a missing blob)`,
+      );
     }
   });
 }
@@ -155,13 +193,20 @@ async function namedByRows(session: Session, entry: Entry, ids: string[]): Promi
   if (ids.length === 0) return [];
   if (entry.kind === STRAY) {
     const uriOf = new Map(entry.blob_ids.map((key, i) => [key, entry.storage_uris[i] ?? '']));
-    return keysNamedByRows(session, ids, ids.map((key) => uriOf.get(key)!));
+    return keysNamedByRows(
+      session,
+      ids,
+      ids.map((key) => uriOf.get(key)!),
+    );
   }
   // Two lookups by `= any(…)` rather than one EXISTS per id: with thousands of ids the planner
   // would otherwise hash the whole objects table.
-  const rows = await session.rows<{ id: string }>(`
+  const rows = await session.rows<{ id: string }>(
+    `
     select object_id as id from musehub_objects where object_id = any(?::text[])
     union
-    select mpack_id from musehub_fetch_mpack_cache where mpack_id = any(?::text[])`, [ids, ids]);
+    select mpack_id from musehub_fetch_mpack_cache where mpack_id = any(?::text[])`,
+    [ids, ids],
+  );
   return rows.map((row) => row.id);
 }

@@ -79,21 +79,27 @@ async function readRoots(session: Session, batch: string): Promise<Map<string, R
       where repo_id in (select id from ${batch} as batch) and commit_id is not null
     union all
     select repo_id, 'tag', tag, commit_id from musehub_wire_tags where repo_id in (select id from ${batch} as batch)`)) {
-    roots.set(repoId, [...roots.get(repoId) ?? [], root]);
+    roots.set(repoId, [...(roots.get(repoId) ?? []), root]);
   }
   return roots;
 }
 
 /** Walks the histories of a batch of repos and reads their live manifests, each once. */
 export async function deriveLiveSets(
-  session: Session, repos: readonly RepoIdentity[], repoIds: IdList, clock: PlanClock, profile: Profile,
+  session: Session,
+  repos: readonly RepoIdentity[],
+  repoIds: IdList,
+  clock: PlanClock,
+  profile: Profile,
 ): Promise<Map<string, LiveSet>> {
   const commits = await walkCommits(session, repos, repoIds, clock, profile);
   const objects = await readLiveObjects(session, commits, profile);
-  return new Map([...commits].map(([repoId, walked]) => {
-    const read = objects.get(repoId)!;
-    return [repoId, { ...walked, ...read, findings: [...walked.findings, ...read.findings] }];
-  }));
+  return new Map(
+    [...commits].map(([repoId, walked]) => {
+      const read = objects.get(repoId)!;
+      return [repoId, { ...walked, ...read, findings: [...walked.findings, ...read.findings] }];
+    }),
+  );
 }
 
 /** A repo's walk while it goes. */
@@ -112,52 +118,110 @@ interface Walking {
  * outside its repo's refs are looked up for the whole batch at once, a round per generation.
  */
 export async function walkCommits(
-  session: Session, repos: readonly RepoIdentity[], repoIds: IdList, clock: PlanClock, profile: Profile,
+  session: Session,
+  repos: readonly RepoIdentity[],
+  repoIds: IdList,
+  clock: PlanClock,
+  profile: Profile,
 ): Promise<Map<string, CommitLiveness>> {
   const batch = await session.idRelation(repoIds);
-  const walking = new Map(repos.map((repo): [string, Walking] =>
-    [repo.repoId, { repo, graph: new CommitGraph(repos.length > 1 ? 64 : 4096), young: [], borrowed: [] }]));
+  const walking = new Map(
+    repos.map((repo): [string, Walking] => [
+      repo.repoId,
+      { repo, graph: new CommitGraph(repos.length > 1 ? 64 : 4096), young: [], borrowed: [] },
+    ]),
+  );
   let last: Walking | undefined;
-  await profile.time('read commits', () => readCopy(session.copyOut(`
+  await profile.time('read commits', () =>
+    readCopy(
+      session.copyOut(
+        `
       select r.repo_id, c.commit_id, c.parent_ids, r.created_at <= ?, c.snapshot_id, extract(epoch from c."timestamp")::int8
       from musehub_commit_refs r join musehub_commits c on c.commit_id = r.commit_id where r.repo_id in (select id from ${batch} as batch)`,
-  [clock.cutoff]), (row) => {
-    const repoId = row.text(0)!;
-    if (last?.repo.repoId !== repoId) last = walking.get(repoId)!;
-    const { graph } = last;
-    const node = graph.addText(row.buf, row.starts[1]!, row.ends[1]!, row.starts[2]!, row.ends[2]!, () => row.text(2));
-    const old = row.bool(3);
-    graph.markOwn(node, old);
-    if (!old) last.young.push(graph.ids.idOf(node));
-    if (!row.isNull(4)) graph.setSnapshot(node, graph.snapshots.addText(row.buf, row.starts[4]!, row.ends[4]!));
-    graph.setTime(node, row.int(5));
-  }));
+        [clock.cutoff],
+      ),
+      (row) => {
+        const repoId = row.text(0)!;
+        if (last?.repo.repoId !== repoId) last = walking.get(repoId)!;
+        const { graph } = last;
+        const node = graph.addText(row.buf, row.starts[1]!, row.ends[1]!, row.starts[2]!, row.ends[2]!, () =>
+          row.text(2),
+        );
+        const old = row.bool(3);
+        graph.markOwn(node, old);
+        if (!old) last.young.push(graph.ids.idOf(node));
+        if (!row.isNull(4)) graph.setSnapshot(node, graph.snapshots.addText(row.buf, row.starts[4]!, row.ends[4]!));
+        graph.setTime(node, row.int(5));
+      },
+    ),
+  );
   const ownCommits = new Map([...walking].map(([repoId, { graph }]) => [repoId, graph.size]));
 
   const roots = await readRoots(session, batch);
   const rootsOf = (repo: Walking) => roots.get(repo.repo.repoId) ?? [];
   await profile.time('walk', async () => {
-    await walkAll(session, walking, (repo) => rootsOf(repo).filter((root) => root.kind === 'branch').map((root) => root.commitId), BRANCH);
-    await walkAll(session, walking, (repo) => rootsOf(repo).filter((root) => root.kind !== 'branch').map((root) => root.commitId), PINNED);
+    await walkAll(
+      session,
+      walking,
+      (repo) =>
+        rootsOf(repo)
+          .filter((root) => root.kind === 'branch')
+          .map((root) => root.commitId),
+      BRANCH,
+    );
+    await walkAll(
+      session,
+      walking,
+      (repo) =>
+        rootsOf(repo)
+          .filter((root) => root.kind !== 'branch')
+          .map((root) => root.commitId),
+      PINNED,
+    );
     await walkAll(session, walking, (repo) => repo.young, GRACE);
   });
 
-  const releaseSnapshots = await idsByRepo(session, `select repo_id as repo, snapshot_id as id
-    from musehub_releases where repo_id in (select id from ${batch} as batch) and snapshot_id is not null`);
-  const bases = await readBases(session, { sql: batch, bindings: [] }, clock.cutoff,
-    new Map([...walking].map(([repoId, { graph }]) => [repoId, graph.absentIds()])));
+  const releaseSnapshots = await idsByRepo(
+    session,
+    `select repo_id as repo, snapshot_id as id
+    from musehub_releases where repo_id in (select id from ${batch} as batch) and snapshot_id is not null`,
+  );
+  const bases = await readBases(
+    session,
+    { sql: batch, bindings: [] },
+    clock.cutoff,
+    new Map([...walking].map(([repoId, { graph }]) => [repoId, graph.absentIds()])),
+  );
 
-  return new Map([...walking].map(([repoId, { repo, graph, borrowed }]) => {
-    const released = (releaseSnapshots.get(repoId) ?? []).map((id) => graph.snapshots.add(id));
-    return [repoId, liveness(repo, graph, rootsOf(walking.get(repoId)!), released, borrowed, ownCommits.get(repoId)!, bases.get(repoId)!)];
-  }));
+  return new Map(
+    [...walking].map(([repoId, { repo, graph, borrowed }]) => {
+      const released = (releaseSnapshots.get(repoId) ?? []).map((id) => graph.snapshots.add(id));
+      return [
+        repoId,
+        liveness(
+          repo,
+          graph,
+          rootsOf(walking.get(repoId)!),
+          released,
+          borrowed,
+          ownCommits.get(repoId)!,
+          bases.get(repoId)!,
+        ),
+      ];
+    }),
+  );
 }
 
 /**
  * Marks with `level` what each repo's `starts` reach, loading the rows of commits the walks reach
  * outside their repos' refs, a statement per generation for the whole batch, until none is missing.
  */
-async function walkAll(session: Session, walking: ReadonlyMap<string, Walking>, starts: (repo: Walking) => string[], level: number) {
+async function walkAll(
+  session: Session,
+  walking: ReadonlyMap<string, Walking>,
+  starts: (repo: Walking) => string[],
+  level: number,
+) {
   let missing = new Map([...walking.values()].map((repo) => [repo, repo.graph.walk(starts(repo), level)]));
   for (;;) {
     const wanted = new Set<string>();
@@ -188,8 +252,13 @@ async function walkAll(session: Session, walking: ReadonlyMap<string, Walking>, 
 
 /** What one repo's walk proves: its counts, its live snapshots, and what it could not read. */
 function liveness(
-  repo: RepoIdentity, graph: CommitGraph, roots: Root[], releaseSnapshots: readonly number[], borrowed: readonly string[],
-  ownCommits: number, basis: PlanBasis,
+  repo: RepoIdentity,
+  graph: CommitGraph,
+  roots: Root[],
+  releaseSnapshots: readonly number[],
+  borrowed: readonly string[],
+  ownCommits: number,
+  basis: PlanBasis,
 ): CommitLiveness {
   let reachable = 0;
   let graceOnly = 0;
@@ -223,7 +292,8 @@ function liveness(
     const first = borrowed.reduce((a, b) => (b < a ? b : a));
     findings.push({
       severity: 'warning',
-      message: `${borrowed.length} live commit(s) of ${repoName(repo)} have no ref row in it ` +
+      message:
+        `${borrowed.length} live commit(s) of ${repoName(repo)} have no ref row in it ` +
         `(first: ${first}); other repos' GC cannot see that it needs them. ${ownCommits} commits hold refs.`,
     });
   }
@@ -236,11 +306,15 @@ function liveness(
  * repos of the batch is read and decoded once, its objects added to each.
  */
 export async function readLiveObjects(
-  session: Session, commits: ReadonlyMap<string, CommitLiveness>, profile: Profile,
+  session: Session,
+  commits: ReadonlyMap<string, CommitLiveness>,
+  profile: Profile,
 ): Promise<Map<string, ObjectLiveness>> {
   const repoIds = [...commits.keys()];
   const least = commits.size > 1 ? 64 : 1024;
-  const objects = repoIds.map((repoId) => new IdIndex('sha256', Math.max(least, commits.get(repoId)!.liveSnapshots.size * 4)));
+  const objects = repoIds.map(
+    (repoId) => new IdIndex('sha256', Math.max(least, commits.get(repoId)!.liveSnapshots.size * 4)),
+  );
   const problems = repoIds.map((): LivenessProblem[] => []);
   const snapshots = new IdIndex('hex');
   const holders: number[][] = [];
@@ -250,19 +324,32 @@ export async function readLiveObjects(
     else holders[snapshot] = [repo];
   };
   repoIds.forEach((repoId, repo) => {
-    commits.get(repoId)!.liveSnapshots.forEachKey((bytes, at) => hold(snapshots.addKey(bytes, at), repo),
-      (id) => hold(snapshots.add(id), repo));
+    commits.get(repoId)!.liveSnapshots.forEachKey(
+      (bytes, at) => hold(snapshots.addKey(bytes, at), repo),
+      (id) => hold(snapshots.add(id), repo),
+    );
   });
-  await profile.time('read manifests', () => readLiveManifests(session, snapshots, (snapshot) => holders[snapshot]!, objects, problems));
-  return new Map(repoIds.map((repoId, repo) => {
-    const manifestProblems = problems[repo]!.sort((a, b) => byId(a.id, b.id));
-    return [repoId, { objects: objects[repo]!, manifestProblems, findings: problemFindings(manifestProblems, 'live snapshot') }];
-  }));
+  await profile.time('read manifests', () =>
+    readLiveManifests(session, snapshots, (snapshot) => holders[snapshot]!, objects, problems),
+  );
+  return new Map(
+    repoIds.map((repoId, repo) => {
+      const manifestProblems = problems[repo]!.sort((a, b) => byId(a.id, b.id));
+      return [
+        repoId,
+        { objects: objects[repo]!, manifestProblems, findings: problemFindings(manifestProblems, 'live snapshot') },
+      ];
+    }),
+  );
 }
 
 /** Streams the manifests of `snapshots`, adding the objects each names to its holders' sets, or its problem to their lists. */
 async function readLiveManifests(
-  session: Session, snapshots: IdIndex, holdersOf: (snapshot: number) => number[], objects: IdIndex[], problems: LivenessProblem[][],
+  session: Session,
+  snapshots: IdIndex,
+  holdersOf: (snapshot: number) => number[],
+  objects: IdIndex[],
+  problems: LivenessProblem[][],
 ): Promise<void> {
   if (snapshots.size === 0) return;
   const listed = await session.idRelation(snapshots.toList());
@@ -271,21 +358,29 @@ async function readLiveManifests(
   const visitEach = (text: Uint8Array, start: number, end: number) => {
     for (const holder of holders) objects[holder]!.addText(text, start, end);
   };
-  await readCopy(session.copyOut(`
+  await readCopy(
+    session.copyOut(
+      `
       select l.id, s.snapshot_id is not null, s.manifest_blob
-      from ${listed} l left join musehub_snapshots s on s.snapshot_id = l.id`, [], 'binary'), (row) => {
-    holders = holdersOf(snapshots.indexOfText(row.buf, row.starts[0]!, row.ends[0]!));
-    const problem = row.bool(1)
-      ? visitManifestObjects(row.bytes(2), holders.length === 1 ? visitOne : visitEach)
-      : 'has no row in musehub_snapshots';
-    if (problem) for (const holder of holders) problems[holder]!.push({ id: row.text(0)!, problem });
-  });
+      from ${listed} l left join musehub_snapshots s on s.snapshot_id = l.id`,
+      [],
+      'binary',
+    ),
+    (row) => {
+      holders = holdersOf(snapshots.indexOfText(row.buf, row.starts[0]!, row.ends[0]!));
+      const problem = row.bool(1)
+        ? visitManifestObjects(row.bytes(2), holders.length === 1 ? visitOne : visitEach)
+        : 'has no row in musehub_snapshots';
+      if (problem) for (const holder of holders) problems[holder]!.push({ id: row.text(0)!, problem });
+    },
+  );
 }
 
 /** The first problems of a kind by id, and how many more, as error findings. */
 function problemFindings(problems: LivenessProblem[], what: string): Finding[] {
-  const listed = problems.slice(0, LISTED_PROBLEMS).map(({ id, problem }): Finding =>
-    ({ severity: 'error', message: `${what} ${id} ${problem}` }));
+  const listed = problems
+    .slice(0, LISTED_PROBLEMS)
+    .map(({ id, problem }): Finding => ({ severity: 'error', message: `${what} ${id} ${problem}` }));
   const more = problems.length - listed.length;
   return more > 0 ? [...listed, { severity: 'error', message: `and ${more} more ${what}s like these` }] : listed;
 }
@@ -302,9 +397,12 @@ async function lookUpCommits(session: Session, ids: string[]): Promise<Map<strin
   const found = new Map<string, CommitRow>();
   const valid = ids.filter(isCommitId);
   for (let i = 0; i < valid.length; i += LOOKUP_CHUNK) {
-    const rows = await session.rows<CommitRow>(`
+    const rows = await session.rows<CommitRow>(
+      `
       select commit_id, parent_ids, snapshot_id, extract(epoch from "timestamp")::int8 as time
-      from musehub_commits where commit_id = any(?)`, [valid.slice(i, i + LOOKUP_CHUNK)]);
+      from musehub_commits where commit_id = any(?)`,
+      [valid.slice(i, i + LOOKUP_CHUNK)],
+    );
     for (const row of rows) found.set(row.commit_id, row);
   }
   return found;

@@ -22,16 +22,25 @@ export interface HeldLock {
 }
 
 /** Takes the repo's lock without waiting; when another session holds it, says who. */
-export async function tryLockRepo(session: Session, kind: 'server' | 'embedded', repo: RepoIdentity):
-  Promise<{ unlock: Unlock } | { heldBy: string }> {
+export async function tryLockRepo(
+  session: Session,
+  kind: 'server' | 'embedded',
+  repo: RepoIdentity,
+): Promise<{ unlock: Unlock } | { heldBy: string }> {
   if (kind === 'embedded') {
     if (embeddedHeld.has(repo.repoId)) return { heldBy: 'this process' };
     embeddedHeld.add(repo.repoId);
-    return { unlock: async () => { embeddedHeld.delete(repo.repoId); } };
+    return {
+      unlock: async () => {
+        embeddedHeld.delete(repo.repoId);
+      },
+    };
   }
   const key = await session.one<{ key: number }>('select (hashtext(?) & 2147483647)::int as key', [repo.repoId]);
-  const { locked } = await session.one<{ locked: boolean }>(
-    'select pg_try_advisory_lock(?, ?) as locked', [LOCK_CLASS, key.key]);
+  const { locked } = await session.one<{ locked: boolean }>('select pg_try_advisory_lock(?, ?) as locked', [
+    LOCK_CLASS,
+    key.key,
+  ]);
   if (!locked) return { heldBy: await holderOf(session, repo, key.key) };
   return {
     unlock: async () => {
@@ -46,30 +55,46 @@ export async function lockRepo(session: Session, kind: 'server' | 'embedded', re
   if (kind === 'embedded') {
     throw new RefusedError(`GC of ${repoName(repo)} is already running in this console: wait for it to finish`);
   }
-  throw new RefusedError(`GC of ${repoName(repo)} is already running: the lock is held by ${lock.heldBy}. ` +
-    'Wait for it to finish, or stop that process');
+  throw new RefusedError(
+    `GC of ${repoName(repo)} is already running: the lock is held by ${lock.heldBy}. ` +
+      'Wait for it to finish, or stop that process',
+  );
 }
 
 /** Whether a GC of the repo holds its lock now (a run row marked running without it was cut off). */
 export async function repoLocked(db: Database, repo: RepoIdentity): Promise<boolean> {
   if (db.kind === 'embedded') return embeddedHeld.has(repo.repoId);
-  const { rows } = await db.knex().raw(`
+  const { rows } = await db.knex().raw(
+    `
     select 1 from pg_locks where locktype = 'advisory' and granted and classid::bigint = ?
-      and objid::bigint = (hashtext(?) & 2147483647) and objsubid = 2`, [LOCK_CLASS, repo.repoId]);
+      and objid::bigint = (hashtext(?) & 2147483647) and objsubid = 2`,
+    [LOCK_CLASS, repo.repoId],
+  );
   return rows.length > 0;
 }
 
 /** Who holds the repo's lock: the client and its backend, and the run it recorded. */
 async function holderOf(session: Session, repo: RepoIdentity, key: number): Promise<string> {
-  const [holder] = await session.rows<{ pid: number; app: string; usename: string; addr: string | null; since: string }>(`
+  const [holder] = await session.rows<{
+    pid: number;
+    app: string;
+    usename: string;
+    addr: string | null;
+    since: string;
+  }>(
+    `
     select a.pid, a.application_name as app, a.usename, a.client_addr::text as addr,
            to_char(a.backend_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') as since
     from pg_locks l join pg_stat_activity a on a.pid = l.pid
     where l.locktype = 'advisory' and l.granted and l.classid::bigint = ? and l.objid::bigint = ? and l.objsubid = 2`,
-  [LOCK_CLASS, key]);
-  const [run] = await session.rows<{ who: string; started: string }>(`
+    [LOCK_CLASS, key],
+  );
+  const [run] = await session.rows<{ who: string; started: string }>(
+    `
     select os_user || '@' || host as who, to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') as started
-    from musehub_gc_runs where repo_id = ? and outcome = 'running' order by started_at desc limit 1`, [repo.repoId]);
+    from musehub_gc_runs where repo_id = ? and outcome = 'running' order by started_at desc limit 1`,
+    [repo.repoId],
+  );
   const by = holder
     ? `${holder.app || 'a client'} (backend pid ${holder.pid}, ${holder.usename}${holder.addr ? ` from ${holder.addr}` : ''}, connected since ${holder.since})`
     : 'another session';

@@ -23,7 +23,8 @@ export function readManifest(blob: Uint8Array | null | undefined): ManifestReadi
   const text = Buffer.from(bytes!.buffer, bytes!.byteOffset, bytes!.byteLength);
   const entries: Array<[string, string]> = [];
   forEachEntry(text, (keyStart, keyEnd, valueStart, valueEnd) =>
-    entries.push([text.toString('utf8', keyStart, keyEnd), text.toString('latin1', valueStart, valueEnd)]));
+    entries.push([text.toString('utf8', keyStart, keyEnd), text.toString('latin1', valueStart, valueEnd)]),
+  );
   return { ok: true, entries };
 }
 
@@ -50,7 +51,7 @@ const MIN_ENTRY_BYTES = 1 + 2 + OBJECT_ID_LENGTH;
  * Where FNV-1a starts hashing a key: random per process, so that keys written to collide (and
  * slow the duplicate check to a crawl) cannot be prepared in advance. An int32, as slots keep it.
  */
-const HASH_SEED = (0x811c9dc5 ^ Math.random() * 2 ** 32) | 0;
+const HASH_SEED = (0x811c9dc5 ^ (Math.random() * 2 ** 32)) | 0;
 
 const LOWER_HEX = new Uint8Array(256);
 for (const c of '0123456789abcdef') LOWER_HEX[c.charCodeAt(0)] = 1;
@@ -96,8 +97,12 @@ function checkManifest(bytes: Uint8Array | null): string | undefined {
     // An object id is 71 bytes: a str8, or (not minimal, still MessagePack) a str16 or str32.
     const valueHeader = strHeaderLength(bytes[keyEnd]!);
     const valueStart = keyEnd + valueHeader;
-    if (valueHeader < 2 || valueStart + OBJECT_ID_LENGTH > length || strLength(bytes, keyEnd) !== OBJECT_ID_LENGTH
-      || !isObjectIdAt(bytes, valueStart)) {
+    if (
+      valueHeader < 2 ||
+      valueStart + OBJECT_ID_LENGTH > length ||
+      strLength(bytes, keyEnd) !== OBJECT_ID_LENGTH ||
+      !isObjectIdAt(bytes, valueStart)
+    ) {
       return `manifest names an invalid object id at ${pathAt(bytes, keyStart, keyEnd)}`;
     }
     p = valueStart + OBJECT_ID_LENGTH;
@@ -106,8 +111,10 @@ function checkManifest(bytes: Uint8Array | null): string | undefined {
 }
 
 /** Calls `each` with the key and value bounds of every entry of a manifest checkManifest accepted. */
-function forEachEntry(bytes: Uint8Array,
-  each: (keyStart: number, keyEnd: number, valueStart: number, valueEnd: number) => void): void {
+function forEachEntry(
+  bytes: Uint8Array,
+  each: (keyStart: number, keyEnd: number, valueStart: number, valueEnd: number) => void,
+): void {
   const count = mapCount(bytes);
   let p = mapHeaderLength(bytes[0]!);
   for (let entry = 0; entry < count; entry++) {
@@ -138,8 +145,13 @@ function strHeaderLength(head: number): number {
 /** The length a str header (whole, at `p`) gives its text. */
 function strLength(bytes: Uint8Array, p: number): number {
   const head = bytes[p]!;
-  return (head & 0xe0) === 0xa0 ? head & 0x1f : head === 0xd9 ? bytes[p + 1]!
-    : head === 0xda ? readUint16(bytes, p + 1) : readUint32(bytes, p + 1);
+  return (head & 0xe0) === 0xa0
+    ? head & 0x1f
+    : head === 0xd9
+      ? bytes[p + 1]!
+      : head === 0xda
+        ? readUint16(bytes, p + 1)
+        : readUint32(bytes, p + 1);
 }
 
 function readUint16(bytes: Uint8Array, p: number): number {

@@ -35,11 +35,13 @@ export async function narrowPlan(session: Session, given: Plan, fresh: Plan, liv
       const gone = new IdList(set.shape);
       for (const id of given.sets[set.key]) (still.has(id) ? kept : gone).push(id);
       sets[set.key] = kept;
-      if (gone.size > 0) why.push(...await set.dropped(ctx, gone));
+      if (gone.size > 0) why.push(...(await set.dropped(ctx, gone)));
       const extra = fresh.sets[set.key].size - kept.size;
       if (extra > 0) {
-        notes.push(`phase ${phase.name}: ${extra} more ${extra === 1 ? set.one : set.many} became garbage since the plan; ` +
-          'they stay until it is planned again');
+        notes.push(
+          `phase ${phase.name}: ${extra} more ${extra === 1 ? set.one : set.many} became garbage since the plan; ` +
+            'they stay until it is planned again',
+        );
       }
     }
     dropped.set(phase.name, why);
@@ -50,10 +52,14 @@ export async function narrowPlan(session: Session, given: Plan, fresh: Plan, liv
 
 /** The fresh phase plan with the counts and bytes of the narrowed sets, and only the items the given plan listed. */
 async function narrowPhase(
-  session: Session, phase: Phase, given: Plan, fresh: PhasePlan, sets: PlanSets,
+  session: Session,
+  phase: Phase,
+  given: Plan,
+  fresh: PhasePlan,
+  sets: PlanSets,
 ): Promise<PhasePlan> {
-  const size = (count: 'refs' | 'rows') => phase.sets.filter((set) => set.count === count)
-    .reduce((sum, set) => sum + sets[set.key].size, 0);
+  const size = (count: 'refs' | 'rows') =>
+    phase.sets.filter((set) => set.count === count).reduce((sum, set) => sum + sets[set.key].size, 0);
   const itemSet = phase.sets.at(-1)!;
   const listed = new IdIndex(itemSet.shape, given.sets[itemSet.key].size);
   for (const id of given.sets[itemSet.key]) listed.add(id);
@@ -63,7 +69,11 @@ async function narrowPhase(
     if (phase.name === 'cache') ({ bytes, blobs } = await mpackBytes(session, sets.cacheRows));
   }
   return {
-    ...fresh, refs: size('refs'), rows: size('rows'), bytes, blobs,
+    ...fresh,
+    refs: size('refs'),
+    rows: size('rows'),
+    bytes,
+    blobs,
     items: fresh.items.filter((item) => listed.has(item.id)),
   };
 }
@@ -71,15 +81,20 @@ async function narrowPhase(
 async function objectBytes(session: Session, objects: IdList): Promise<{ bytes: number; blobs: number }> {
   let bytes = 0;
   for (const chunk of objects.chunks(10_000)) {
-    bytes += (await session.one<{ bytes: number }>(
-      'select coalesce(sum(size_bytes), 0)::float8 as bytes from musehub_objects where object_id = any(?)', [chunk])).bytes;
+    bytes += (
+      await session.one<{ bytes: number }>(
+        'select coalesce(sum(size_bytes), 0)::float8 as bytes from musehub_objects where object_id = any(?)',
+        [chunk],
+      )
+    ).bytes;
   }
   return { bytes, blobs: objects.size };
 }
 
 /** The mpack blobs the cache rows free: those no other cache row (nor an object row) names, as phase 5 deletes. */
 async function mpackBytes(session: Session, cacheRows: IdList): Promise<{ bytes: number; blobs: number }> {
-  return session.one<{ bytes: number; blobs: number }>(`
+  return session.one<{ bytes: number; blobs: number }>(
+    `
     with going as (select unnest(?::text[]) as cache_id),
     mpacks as (
       select c.mpack_id, max(c.size_bytes) as bytes from musehub_fetch_mpack_cache c join going g using (cache_id)
@@ -87,5 +102,7 @@ async function mpackBytes(session: Session, cacheRows: IdList): Promise<{ bytes:
     select coalesce(sum(m.bytes), 0)::float8 as bytes, count(*)::int as blobs from mpacks m
     where not exists (select 1 from musehub_fetch_mpack_cache o
                       where o.mpack_id = m.mpack_id and o.cache_id not in (select cache_id from going))
-      and not exists (select 1 from musehub_objects x where x.object_id = m.mpack_id)`, [[...cacheRows]]);
+      and not exists (select 1 from musehub_objects x where x.object_id = m.mpack_id)`,
+    [[...cacheRows]],
+  );
 }

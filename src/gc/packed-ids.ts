@@ -28,7 +28,7 @@ function packInto(shape: IdShape, text: Uint8Array, start: number, end: number, 
   if (shape === 'uuid') {
     if (length !== 36) return false;
     let byte = 0;
-    for (let i = 0; i < 36;) {
+    for (let i = 0; i < 36; ) {
       if (UUID_DASHES.includes(i)) {
         if (text[start + i] !== 45) return false;
         i++;
@@ -60,8 +60,10 @@ function unpack(shape: IdShape, bytes: Uint8Array, at: number): string {
 /** The id whose packed bytes are `hex[at, at + 2 * width)`, as text. */
 function format(shape: IdShape, hex: string, at: number): string {
   if (shape !== 'uuid') return PREFIX[shape] + hex.slice(at, at + 64);
-  return `${hex.slice(at, at + 8)}-${hex.slice(at + 8, at + 12)}-${hex.slice(at + 12, at + 16)}-` +
-    `${hex.slice(at + 16, at + 20)}-${hex.slice(at + 20, at + 32)}`;
+  return (
+    `${hex.slice(at, at + 8)}-${hex.slice(at + 8, at + 12)}-${hex.slice(at + 12, at + 16)}-` +
+    `${hex.slice(at + 16, at + 20)}-${hex.slice(at + 20, at + 32)}`
+  );
 }
 
 /** Ids unpacked per block: one hex conversion for many ids. */
@@ -78,7 +80,10 @@ export class IdList implements Iterable<string> {
   private readonly odd: string[] = [];
   private readonly width: number;
 
-  constructor(readonly shape: IdShape, capacity = 64) {
+  constructor(
+    readonly shape: IdShape,
+    capacity = 64,
+  ) {
     this.width = WIDTH[shape];
     this.bytes = new Uint8Array(this.width * Math.max(1, capacity));
   }
@@ -161,7 +166,8 @@ export class IdList implements Iterable<string> {
   /** The ids `keep` says yes to (by packed key, or as text for odd ones), as a new list. */
   filterKeys(keep: (bytes: Uint8Array, at: number) => boolean, keepOdd: (id: string) => boolean): IdList {
     const kept = new IdList(this.shape, this.size);
-    for (let i = 0; i < this.packed; i++) if (keep(this.bytes, i * this.width)) kept.pushPacked(this.bytes, i * this.width);
+    for (let i = 0; i < this.packed; i++)
+      if (keep(this.bytes, i * this.width)) kept.pushPacked(this.bytes, i * this.width);
     for (const id of this.odd) if (keepOdd(id)) kept.push(id);
     return kept;
   }
@@ -213,7 +219,10 @@ export class IdIndex {
   private readonly width: number;
   private readonly scratch: Uint8Array;
 
-  constructor(readonly shape: IdShape, capacity = 1024) {
+  constructor(
+    readonly shape: IdShape,
+    capacity = 1024,
+  ) {
     this.width = WIDTH[shape];
     this.scratch = new Uint8Array(this.width);
     this.keys = new Uint8Array(this.width * Math.max(16, capacity));
@@ -286,7 +295,10 @@ export class IdIndex {
 
   /** Adds every id of `list` (of the same shape). */
   addAll(list: IdList): void {
-    list.forEachKey((bytes, at) => this.addKey(bytes, at), (id) => this.add(id));
+    list.forEachKey(
+      (bytes, at) => this.addKey(bytes, at),
+      (id) => this.add(id),
+    );
   }
 
   /** The number of `id`, or -1 when the set does not hold it. */

@@ -90,22 +90,32 @@ export async function loadPlan(path: string, check: PlanFileCheck): Promise<Plan
     throw refuse('it is not a musehub-gc plan file (write one with `musehub-gc plan <repo> --out FILE`)');
   }
   if (Number(version) !== PLAN_FILE_VERSION) {
-    throw refuse(`it is format version ${version}, and this musehub-gc reads version ${PLAN_FILE_VERSION}: ` +
-      'plan the repo again');
+    throw refuse(
+      `it is format version ${version}, and this musehub-gc reads version ${PLAN_FILE_VERSION}: ` +
+        'plan the repo again',
+    );
   }
   if (file.length < lineEnd + 1 + SIGNATURE_BYTES + DIGEST_BYTES) {
     throw refuse('it is truncated (shorter than a plan file can be); plan again');
   }
   const signed = file.subarray(0, file.length - DIGEST_BYTES);
-  if (!createHash('sha256').update(signed).digest().equals(file.subarray(file.length - DIGEST_BYTES))) {
-    throw refuse('it is truncated or damaged (its SHA-256 digest does not match its content); ' +
-      'copy it again or plan again');
+  if (
+    !createHash('sha256')
+      .update(signed)
+      .digest()
+      .equals(file.subarray(file.length - DIGEST_BYTES))
+  ) {
+    throw refuse(
+      'it is truncated or damaged (its SHA-256 digest does not match its content); ' + 'copy it again or plan again',
+    );
   }
   const head = signed.subarray(0, signed.length - SIGNATURE_BYTES);
   const signature = signed.subarray(signed.length - SIGNATURE_BYTES);
   if (!check.key || !timingSafeEqual(signatureOf(head, check.key), signature)) {
-    throw refuse(`it is not signed with the plan key of ${check.hub.label}: it was made on another hub, or edited ` +
-      'after it was written; plan again on this hub');
+    throw refuse(
+      `it is not signed with the plan key of ${check.hub.label}: it was made on another hub, or edited ` +
+        'after it was written; plan again on this hub',
+    );
   }
   let body: Body;
   let sets: PlanSets;
@@ -121,17 +131,23 @@ export async function loadPlan(path: string, check: PlanFileCheck): Promise<Plan
   }
   const plan: Plan = { ...body.plan, sets };
   if (plan.hub.hubId !== check.hub.hubId) {
-    throw refuse(`it was made on another hub (${plan.hub.label}, id ${plan.hub.hubId}); this is ${check.hub.label} (id ${check.hub.hubId})`);
+    throw refuse(
+      `it was made on another hub (${plan.hub.label}, id ${plan.hub.hubId}); this is ${check.hub.label} (id ${check.hub.hubId})`,
+    );
   }
   const ageSeconds = (Date.parse(check.now) - Date.parse(plan.computedAt)) / 1000;
   if (ageSeconds < -PLAN_CLOCK_SKEW_SECONDS) {
-    throw refuse(`it is dated ${plan.computedAt}, ahead of this hub's clock (${check.now}) by more than ` +
-      `${PLAN_CLOCK_SKEW_SECONDS}s of clock skew: a plan is never made in the future; ` +
-      `plan ${repoName(plan.repo)} again`);
+    throw refuse(
+      `it is dated ${plan.computedAt}, ahead of this hub's clock (${check.now}) by more than ` +
+        `${PLAN_CLOCK_SKEW_SECONDS}s of clock skew: a plan is never made in the future; ` +
+        `plan ${repoName(plan.repo)} again`,
+    );
   }
   if (ageSeconds > check.maxAgeSeconds) {
-    throw refuse(`it was made ${formatGrace(Math.round(ageSeconds))} ago (${plan.computedAt}), longer than --max-plan-age ` +
-      `${formatGrace(check.maxAgeSeconds)}: plan ${repoName(plan.repo)} again`);
+    throw refuse(
+      `it was made ${formatGrace(Math.round(ageSeconds))} ago (${plan.computedAt}), longer than --max-plan-age ` +
+        `${formatGrace(check.maxAgeSeconds)}: plan ${repoName(plan.repo)} again`,
+    );
   }
   return plan;
 }
@@ -154,8 +170,14 @@ function storeSet(sets: PlanSets, key: keyof PlanSets): StoredSet {
     if (member) bits[i >> 3]! |= 1 << (i & 7);
     i++;
   };
-  outer.forEachKey((bytes, at) => mark(members.indexOfKey(bytes, at) >= 0), (id) => mark(members.has(id)));
-  const extra = set.filterKeys((bytes, at) => inOuter.indexOfKey(bytes, at) < 0, (id) => !inOuter.has(id));
+  outer.forEachKey(
+    (bytes, at) => mark(members.indexOfKey(bytes, at) >= 0),
+    (id) => mark(members.has(id)),
+  );
+  const extra = set.filterKeys(
+    (bytes, at) => inOuter.indexOfKey(bytes, at) < 0,
+    (id) => !inOuter.has(id),
+  );
   return { within, bits, extra: extra.encode() };
 }
 
@@ -170,12 +192,18 @@ function restoreSet(stored: StoredSet, shape: IdShape, sets: PlanSets): IdList {
     i++;
     return member;
   };
-  outer.forEachKey((bytes, at) => {
-    if (marked()) set.pushPacked(bytes, at);
-  }, (id) => {
-    if (marked()) set.push(id);
-  });
+  outer.forEachKey(
+    (bytes, at) => {
+      if (marked()) set.pushPacked(bytes, at);
+    },
+    (id) => {
+      if (marked()) set.push(id);
+    },
+  );
   const extra = IdList.decode(shape, stored.extra.packed, stored.extra.odd);
-  extra.forEachKey((bytes, at) => set.pushPacked(bytes, at), (id) => set.push(id));
+  extra.forEachKey(
+    (bytes, at) => set.pushPacked(bytes, at),
+    (id) => set.push(id),
+  );
   return set;
 }

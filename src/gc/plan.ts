@@ -35,15 +35,21 @@ export async function planGc(db: Database, repo: RepoIdentity, options: PlanOpti
 /** The instants a plan is computed against: the database's clock, minus the grace period. */
 export async function planClock(session: Session, graceSeconds: number): Promise<PlanClock> {
   const row = await session.one<{ now: Date; cutoff: Date }>(
-    'select now() as now, now() - make_interval(secs => ?) as cutoff', [graceSeconds]);
+    'select now() as now, now() - make_interval(secs => ?) as cutoff',
+    [graceSeconds],
+  );
   return { now: new Date(row.now).toISOString(), cutoff: new Date(row.cutoff).toISOString() };
 }
 
 /** Sets with nothing in them, for a phase that refuses or has not planned yet. */
 export function emptySets(): PlanSets {
   return {
-    commitRefs: new IdList('hex'), commits: new IdList('hex'), snapshots: new IdList('hex'),
-    objectRefs: new IdList('sha256'), objects: new IdList('sha256'), cacheRows: new IdList('uuid'),
+    commitRefs: new IdList('hex'),
+    commits: new IdList('hex'),
+    snapshots: new IdList('hex'),
+    objectRefs: new IdList('sha256'),
+    objects: new IdList('sha256'),
+    cacheRows: new IdList('uuid'),
   };
 }
 
@@ -55,7 +61,12 @@ export interface Derived {
 
 /** Derives one repo's plan: the mark of a batch of one (derivePlans). */
 export async function derivePlan(
-  session: Session, hub: HubIdentity, repo: RepoIdentity, options: PlanOptions, clock?: PlanClock, helper?: Session,
+  session: Session,
+  hub: HubIdentity,
+  repo: RepoIdentity,
+  options: PlanOptions,
+  clock?: PlanClock,
+  helper?: Session,
 ): Promise<Derived> {
   return (await derivePlans(session, hub, [repo], options, clock, helper))[0]!;
 }
@@ -69,14 +80,22 @@ export async function derivePlan(
  * run on it while `session` walks the commits and plans the other phases.
  */
 export async function derivePlans(
-  session: Session, hub: HubIdentity, repos: readonly RepoIdentity[], options: PlanOptions, clock?: PlanClock, helper?: Session,
+  session: Session,
+  hub: HubIdentity,
+  repos: readonly RepoIdentity[],
+  options: PlanOptions,
+  clock?: PlanClock,
+  helper?: Session,
 ): Promise<Derived[]> {
   const started = performance.now();
   const graceSeconds = options.graceSeconds ?? DEFAULT_GRACE_SECONDS;
-  const at = clock ?? await planClock(session, graceSeconds);
+  const at = clock ?? (await planClock(session, graceSeconds));
   const profile = new Profile();
   const side = helper ?? session;
-  const repoIds = IdList.of('uuid', repos.map((repo) => repo.repoId));
+  const repoIds = IdList.of(
+    'uuid',
+    repos.map((repo) => repo.repoId),
+  );
   const base = { clock: at, graceSeconds, itemLimit: options.itemLimit ?? 50 };
   // One connection cannot serve two lanes at once: without a helper the walk goes first.
   const walked = walkCommits(session, repos, repoIds, at, profile);
@@ -84,24 +103,43 @@ export async function derivePlans(
   const prepared: Array<Promise<PlanStep>> = [];
   for (const phase of PHASES) {
     const previous = prepared.at(-1);
-    prepared.push((async () => {
-      await previous;
-      return profile.time(`prepare ${phase.name}`, () => phase.prepare({ ...base, session: side, repos, repoIds }));
-    })());
+    prepared.push(
+      (async () => {
+        await previous;
+        return profile.time(`prepare ${phase.name}`, () => phase.prepare({ ...base, session: side, repos, repoIds }));
+      })(),
+    );
   }
   const commits = await walked;
   if (!helper) await prepared.at(-1);
 
-  const planning = repos.map((repo): RepoPlanning & { phases: PhasePlan[] } =>
-    ({ repo, live: commits.get(repo.repoId)!, objects: undefined, sets: emptySets(), phases: [] }));
+  const planning = repos.map((repo): RepoPlanning & { phases: PhasePlan[] } => ({
+    repo,
+    live: commits.get(repo.repoId)!,
+    objects: undefined,
+    sets: emptySets(),
+    phases: [],
+  }));
   const planPhases = async (lane: readonly Phase[], laneSession: Session) => {
     for (const phase of lane) {
       const index = PHASES.indexOf(phase);
       const step = await prepared[index]!;
       const planned = planning.filter((repo) => {
-        const refused = refusalOf(phase,
-          { commitProblems: repo.live.commitProblems, manifestProblems: repo.objects?.manifestProblems ?? [] });
-        if (refused) repo.phases[index] = { phase: phase.name, refs: 0, rows: 0, bytes: 0, blobs: 0, kept: [], items: [], refused };
+        const refused = refusalOf(phase, {
+          commitProblems: repo.live.commitProblems,
+          manifestProblems: repo.objects?.manifestProblems ?? [],
+        });
+        if (refused)
+          repo.phases[index] = {
+            phase: phase.name,
+            refs: 0,
+            rows: 0,
+            bytes: 0,
+            blobs: 0,
+            kept: [],
+            items: [],
+            refused,
+          };
         return !refused;
       });
       if (planned.length === 0) continue;
@@ -112,12 +150,19 @@ export async function derivePlans(
       });
     }
   };
-  const commitLane = () => planPhases(PHASES.filter((phase) => phase.needs !== 'objects'), session);
+  const commitLane = () =>
+    planPhases(
+      PHASES.filter((phase) => phase.needs !== 'objects'),
+      session,
+    );
   const objectLane = async () => {
     await prepared.at(-1);
     const objects = await readLiveObjects(side, commits, profile);
     for (const repo of planning) repo.objects = objects.get(repo.repo.repoId)!;
-    await planPhases(PHASES.filter((phase) => phase.needs === 'objects'), side);
+    await planPhases(
+      PHASES.filter((phase) => phase.needs === 'objects'),
+      side,
+    );
   };
   if (helper) await Promise.all([commitLane(), objectLane()]);
   else await commitLane().then(objectLane);
@@ -127,9 +172,19 @@ export async function derivePlans(
     return {
       live,
       plan: {
-        hub, repo, computedAt: at.now, graceSeconds, cutoff: at.cutoff,
-        reachableCommits: live.reachable, orphanedCommits: live.orphaned, phases, findings: live.findings,
-        basis: live.basis, sets, profile: profile.toJSON(), seconds,
+        hub,
+        repo,
+        computedAt: at.now,
+        graceSeconds,
+        cutoff: at.cutoff,
+        reachableCommits: live.reachable,
+        orphanedCommits: live.orphaned,
+        phases,
+        findings: live.findings,
+        basis: live.basis,
+        sets,
+        profile: profile.toJSON(),
+        seconds,
       },
     };
   });

@@ -17,12 +17,16 @@ export interface RepoRow extends RepoIdentity {
 /** Finds a repo by `owner/slug` or by repo_id; a wrong name is a usage error that says how to list repos. */
 export async function findRepo(db: Database, ref: string): Promise<RepoIdentity> {
   const [owner, slug, extra] = ref.split('/');
-  const rows: RepoIdentity[] = (await db.knex().raw(
-    slug !== undefined && extra === undefined
-      ? 'select repo_id as "repoId", owner, slug from musehub_repos where owner = ? and slug = ?'
-      : 'select repo_id as "repoId", owner, slug from musehub_repos where repo_id = ?',
-    slug !== undefined && extra === undefined ? [owner!, slug] : [ref],
-  )).rows;
+  const rows: RepoIdentity[] = (
+    await db
+      .knex()
+      .raw(
+        slug !== undefined && extra === undefined
+          ? 'select repo_id as "repoId", owner, slug from musehub_repos where owner = ? and slug = ?'
+          : 'select repo_id as "repoId", owner, slug from musehub_repos where repo_id = ?',
+        slug !== undefined && extra === undefined ? [owner!, slug] : [ref],
+      )
+  ).rows;
   const repo = rows[0];
   if (!repo) {
     const near = await nearRepos(db, ref);
@@ -36,21 +40,31 @@ export async function findRepo(db: Database, ref: string): Promise<RepoIdentity>
  * and two owners may share one), else the names nearest it; else how repos are named.
  */
 async function nearRepos(db: Database, ref: string): Promise<string> {
-  const repos: Array<{ name: string; slug: string }> = (await db.knex().raw(
-    `select owner || '/' || slug as name, slug from musehub_repos where deleted_at is null order by 1`)).rows;
+  const repos: Array<{ name: string; slug: string }> = (
+    await db
+      .knex()
+      .raw(`select owner || '/' || slug as name, slug from musehub_repos where deleted_at is null order by 1`)
+  ).rows;
   const slug = ref.includes('/') ? ref.slice(ref.indexOf('/') + 1) : ref;
   const sameSlug = repos.filter((repo) => repo.slug === slug).map((repo) => repo.name);
   if (sameSlug.length > 1) {
     const named = sameSlug.join(', ');
     return `: ${sameSlug.length} owners have a repo ${JSON.stringify(slug)}, name one as owner/slug: ${named}`;
   }
-  const near = sameSlug.length === 1 ? sameSlug : nearest(ref, repos.map((repo) => repo.name));
+  const near =
+    sameSlug.length === 1
+      ? sameSlug
+      : nearest(
+          ref,
+          repos.map((repo) => repo.name),
+        );
   return near.length > 0 ? didYouMean(near) : ': name it as owner/slug or by repo_id';
 }
 
 /** Every repo with its counts, in one pass over each table. */
 export async function listRepos(db: Database): Promise<RepoRow[]> {
-  const rows = (await db.knex().raw(`
+  const rows = (
+    await db.knex().raw(`
     select r.repo_id as "repoId", r.owner, r.slug, r.pushed_at as "pushedAt",
            coalesce(b.count, 0)::int as branches, coalesce(c.count, 0)::int as commits, g.last as "lastGcAt"
     from musehub_repos r
@@ -59,7 +73,8 @@ export async function listRepos(db: Database): Promise<RepoRow[]> {
     left join (select repo_id, max(finished_at) as last from musehub_gc_runs
                where not dry_run and outcome in ('done', 'stopped') group by repo_id) g on g.repo_id = r.repo_id
     where r.deleted_at is null
-    order by r.owner, r.slug`)).rows;
+    order by r.owner, r.slug`)
+  ).rows;
   return rows.map((row: RepoRow & { pushedAt: Date | null; lastGcAt: Date | null }) => ({
     ...row,
     pushedAt: row.pushedAt ? new Date(row.pushedAt).toISOString() : null,

@@ -119,7 +119,21 @@ export type { RunRecord } from './history.js';
 export type { RepoRow } from './repo.js';
 export type { WhyAnswer, WhyFate, WhyFile, WhyHolder, WhyOptions, WhyPath, WhyReason, WhyRoot } from './why.js';
 export type {
-  JournalDrop, JournalDropped, JournalDropTarget, JournalEntryStatus, JournalEntryView, RefusedBlob,
+  JournalDrop,
+  JournalDropped,
+  JournalDropTarget,
+  JournalEntryStatus,
+  JournalEntryView,
+  RefusedBlob,
 } from './journal-entries.js';
-export type { CheckEvent, CheckOptions, CheckProblem, CheckRecord, CheckReport, CheckTarget, ProblemKind, RepoCheck } from './check/types.js';
+export type {
+  CheckEvent,
+  CheckOptions,
+  CheckProblem,
+  CheckRecord,
+  CheckReport,
+  CheckTarget,
+  ProblemKind,
+  RepoCheck,
+} from './check/types.js';
 export type { SweepEvent, SweepFound, SweepOptions, SweepRecord, SweepResult } from './sweep/types.js';

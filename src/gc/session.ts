@@ -36,7 +36,7 @@ export class Session {
 
   static async open(db: Database): Promise<Session> {
     const knex = db.knex();
-    const connection = await knex.client.acquireConnection() as pg.Client;
+    const connection = (await knex.client.acquireConnection()) as pg.Client;
     const pid: number = (await knex.raw('select pg_backend_pid() as pid').connection(connection)).rows[0].pid;
     await knex.raw(`set work_mem = '${SESSION_MEMORY}'`).connection(connection);
     await knex.raw(`set temp_buffers = '${SESSION_MEMORY}'`).connection(connection);
@@ -94,7 +94,9 @@ export class Session {
   copyOut(query: string, bindings: readonly (string | number)[] = [], format: 'text' | 'binary' = 'text'): Readable {
     let next = 0;
     const sql = query.replace(/\?/g, () => literal(bindings[next++]!));
-    return this.connection.query(copyTo(`copy (${sql}) to stdout${format === 'binary' ? ' with (format binary)' : ''}`));
+    return this.connection.query(
+      copyTo(`copy (${sql}) to stdout${format === 'binary' ? ' with (format binary)' : ''}`),
+    );
   }
 
   /**
@@ -115,7 +117,8 @@ export class Session {
       const sink = this.connection.query(copyFrom(`copy ${name} (id) from stdin`));
       await pipeline(Readable.from(copyLines(ids)), sink);
     } else {
-      for (const chunk of ids.chunks(INSERT_CHUNK)) await this.execute(`insert into ${name} select unnest(?::text[])`, [chunk]);
+      for (const chunk of ids.chunks(INSERT_CHUNK))
+        await this.execute(`insert into ${name} select unnest(?::text[])`, [chunk]);
     }
     await this.execute(`analyze ${name}`);
     this.tables.set(ids, { name, size: ids.size });

@@ -34,14 +34,14 @@ export interface PlanItem {
 
 /** Why some rows a phase might have deleted stay. */
 export type KeptReason =
-  | 'grace'          // created after the cutoff
-  | 'other-repo'     // another repo still references it
-  | 'pinned'         // a branch, release or wire tag of another repo points at it
-  | 'in-use'         // a remaining commit or a release still uses it (snapshots)
-  | 'fresh'          // a cache entry that has not expired
-  | 'shared-blob'    // a remaining cache row still names the mpack
-  | 'live'           // live again: a push since the plan reaches it
-  | 'gone';          // someone else deleted it before the run reached it
+  | 'grace' // created after the cutoff
+  | 'other-repo' // another repo still references it
+  | 'pinned' // a branch, release or wire tag of another repo points at it
+  | 'in-use' // a remaining commit or a release still uses it (snapshots)
+  | 'fresh' // a cache entry that has not expired
+  | 'shared-blob' // a remaining cache row still names the mpack
+  | 'live' // live again: a push since the plan reaches it
+  | 'gone'; // someone else deleted it before the run reached it
 
 export interface Kept {
   reason: KeptReason;
@@ -208,7 +208,13 @@ export interface RunResult {
   errors: string[];
   phases: PhaseResult[];
   /** Where the plan came from, whether the hub had changed since it was made, and what deriving it took. */
-  plan: { source: PlanSource; computed_at: string; cutoff: string; rederived: boolean; profile: Record<string, number> };
+  plan: {
+    source: PlanSource;
+    computed_at: string;
+    cutoff: string;
+    rederived: boolean;
+    profile: Record<string, number>;
+  };
   /** Seconds each step of the run took: checking or deriving the plan, each phase's deletes, journal, blobs. */
   profile: Record<string, number>;
 }

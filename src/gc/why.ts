@@ -20,10 +20,10 @@ export type WhyFate = 'live' | 'kept' | 'deleted' | 'not-in-repo';
 
 /** Why a thing that is not live stays. */
 export type WhyReason =
-  | 'grace'       // a ref (or, for an object, its row) younger than the cutoff, or reached only from one
-  | 'other-repo'  // another repo holds a ref to it
-  | 'pinned'      // a branch, release or wire tag of another repo points at it
-  | 'refused';    // the phase that would delete it refuses: liveness cannot be proven
+  | 'grace' // a ref (or, for an object, its row) younger than the cutoff, or reached only from one
+  | 'other-repo' // another repo holds a ref to it
+  | 'pinned' // a branch, release or wire tag of another repo points at it
+  | 'refused'; // the phase that would delete it refuses: liveness cannot be proven
 
 /** Where a path that keeps a commit starts: a root of the repo, or a ref of it younger than the cutoff. */
 export interface WhyRoot {
@@ -100,21 +100,30 @@ const NAMED_MATCHES = 5;
 
 /** Says what GC does with the commit or object `idText` (a whole id or an unambiguous prefix) of `repo`, and why. */
 export async function explainWhy(
-  db: Database, repo: RepoIdentity, idText: string, options: WhyOptions,
+  db: Database,
+  repo: RepoIdentity,
+  idText: string,
+  options: WhyOptions,
 ): Promise<WhyAnswer> {
   const session = await Session.open(db);
   // As planGc does: on a server the object phases plan on a second connection while the walk runs.
   const helper = db.kind === 'server' ? await Session.open(db) : undefined;
   try {
     const target = await resolveId(session, repo, idText, db.label);
-    const { plan, live } = await derivePlan(session, db.hub, repo, { graceSeconds: options.graceSeconds, itemLimit: 0 },
-      undefined, helper);
+    const { plan, live } = await derivePlan(
+      session,
+      db.hub,
+      repo,
+      { graceSeconds: options.graceSeconds, itemLimit: 0 },
+      undefined,
+      helper,
+    );
     const { computedAt, cutoff, graceSeconds } = plan;
     const base = { repo, id: target.id, computedAt, cutoff, graceSeconds };
     const ctx: WhyContext = { session, repo, plan, live };
     return target.kind === 'commit'
-      ? { ...base, kind: 'commit', ...await commitFate(ctx, target.id) }
-      : { ...base, kind: 'object', ...await objectFate(ctx, target.id) };
+      ? { ...base, kind: 'commit', ...(await commitFate(ctx, target.id)) }
+      : { ...base, kind: 'object', ...(await objectFate(ctx, target.id)) };
   } finally {
     await helper?.close();
     await session.close();
@@ -136,12 +145,19 @@ async function commitFate(ctx: WhyContext, id: string): Promise<Fate> {
   const node = graph.ids.indexOf(id);
   const level = node < 0 ? 0 : graph.level(node);
   const refRow = await session.rows<{ created_at: Date }>(
-    'select created_at from musehub_commit_refs where repo_id = ? and commit_id = ?', [repo.repoId, id]);
+    'select created_at from musehub_commit_refs where repo_id = ? and commit_id = ?',
+    [repo.repoId, id],
+  );
   const refDeleted = listHas(plan.sets.commitRefs, id);
   const ref = refRow[0] ? { createdAt: iso(refRow[0].created_at), deleted: refDeleted } : null;
   if (level === BRANCH || level === PINNED) {
-    return { fate: 'live', path: await pathTo(ctx, level, (reached) => reached === node), holders: [], ref,
-      ...(ref ? {} : { borrowed: true }) };
+    return {
+      fate: 'live',
+      path: await pathTo(ctx, level, (reached) => reached === node),
+      holders: [],
+      ref,
+      ...(ref ? {} : { borrowed: true }),
+    };
   }
   if (level === GRACE) {
     const path = await pathTo(ctx, GRACE, (reached) => reached === node);
@@ -158,10 +174,13 @@ async function commitFate(ctx: WhyContext, id: string): Promise<Fate> {
 
 async function objectFate(ctx: WhyContext, id: string): Promise<Fate> {
   const { session, repo, plan, live } = ctx;
-  const [row] = await session.rows<{ bytes: number; stored_at: Date; ref_at: Date | null }>(`
+  const [row] = await session.rows<{ bytes: number; stored_at: Date; ref_at: Date | null }>(
+    `
     select o.size_bytes::float8 as bytes, o.created_at as stored_at, r.created_at as ref_at
     from musehub_objects o left join musehub_object_refs r on r.object_id = o.object_id and r.repo_id = ?
-    where o.object_id = ?`, [repo.repoId, id]);
+    where o.object_id = ?`,
+    [repo.repoId, id],
+  );
   const object = { bytes: row!.bytes, storedAt: iso(row!.stored_at) };
   const ref = row!.ref_at ? { createdAt: iso(row!.ref_at), deleted: listHas(plan.sets.objectRefs, id) } : null;
   const holders = await objectHolders(session, repo, id);
@@ -169,7 +188,8 @@ async function objectFate(ctx: WhyContext, id: string): Promise<Fate> {
     const kept = await fileOf(ctx, id);
     const viaGrace = kept?.level === GRACE;
     const fate: Pick<Fate, 'fate' | 'phase' | 'reason'> = viaGrace
-      ? { fate: 'kept', phase: 'refs', reason: 'grace' } : { fate: 'live' };
+      ? { fate: 'kept', phase: 'refs', reason: 'grace' }
+      : { fate: 'live' };
     return { ...fate, path: kept?.path, file: kept?.file, holders, ref, object };
   }
   const refusal = refusalIn(plan, 'refs');
@@ -186,14 +206,19 @@ async function objectFate(ctx: WhyContext, id: string): Promise<Fate> {
 
 /** Which commit or object `text` names: a whole id or a prefix of at least WHY_MIN_PREFIX hex characters. */
 async function resolveId(
-  session: Session, repo: RepoIdentity, text: string, hubLabel: string,
+  session: Session,
+  repo: RepoIdentity,
+  text: string,
+  hubLabel: string,
 ): Promise<{ kind: 'commit' | 'object'; id: string }> {
   const given = text.trim().toLowerCase();
   const objectOnly = given.startsWith('sha256:');
   const hex = objectOnly ? given.slice('sha256:'.length) : given;
   if (!/^[0-9a-f]+$/.test(hex) || hex.length < WHY_MIN_PREFIX || hex.length > 64) {
-    throw new UsageError(`${JSON.stringify(text)} is not a commit or object id: give the id (64 hex characters, ` +
-      `an object's with sha256: before them) or its first ${WHY_MIN_PREFIX} or more`);
+    throw new UsageError(
+      `${JSON.stringify(text)} is not a commit or object id: give the id (64 hex characters, ` +
+        `an object's with sha256: before them) or its first ${WHY_MIN_PREFIX} or more`,
+    );
   }
   // A whole id is looked up by its primary key; a prefix is a scan (no index serves LIKE under every collation).
   const whole = hex.length === 64;
@@ -203,25 +228,43 @@ async function resolveId(
       exists (select 1 from musehub_commit_refs r where r.commit_id = c.commit_id and r.repo_id = ?) as ours
     from musehub_commits c where ${matching('commit_id')} limit ?) union all `;
   type Found = { kind: 'commit' | 'object'; id: string; ours: boolean };
-  const found = await session.rows<Found>(`${objectOnly ? '' : commits}
+  const found = await session.rows<Found>(
+    `${objectOnly ? '' : commits}
     (select 'object' as kind, object_id as id,
             exists (select 1 from musehub_object_refs r where r.object_id = o.object_id and r.repo_id = ?) as ours
      from musehub_objects o where ${matching('object_id')} limit ?)`,
-  [...objectOnly ? [] : [repo.repoId, bound(''), NAMED_MATCHES + 1], repo.repoId, bound('sha256:'), NAMED_MATCHES + 1]);
+    [
+      ...(objectOnly ? [] : [repo.repoId, bound(''), NAMED_MATCHES + 1]),
+      repo.repoId,
+      bound('sha256:'),
+      NAMED_MATCHES + 1,
+    ],
+  );
   if (found.length === 0) {
     // Snapshot ids look like commit ids: one pasted from a commit's details deserves to be told apart.
-    const snapshot = objectOnly ? undefined : (await session.rows<{ id: string }>(
-      `select snapshot_id as id from musehub_snapshots where ${matching('snapshot_id')} limit 1`, [bound('')]))[0];
-    throw new UsageError(snapshot
-      ? `${given} is snapshot ${snapshot.id}: ask about a commit that uses it, or an object it names`
-      : `no commit or object ${whole ? 'is' : 'starts with'} ${given} in ${hubLabel} ` +
-        `(\`musehub-gc plan ${repoName(repo)}\` lists what it would delete)`);
+    const snapshot = objectOnly
+      ? undefined
+      : (
+          await session.rows<{ id: string }>(
+            `select snapshot_id as id from musehub_snapshots where ${matching('snapshot_id')} limit 1`,
+            [bound('')],
+          )
+        )[0];
+    throw new UsageError(
+      snapshot
+        ? `${given} is snapshot ${snapshot.id}: ask about a commit that uses it, or an object it names`
+        : `no commit or object ${whole ? 'is' : 'starts with'} ${given} in ${hubLabel} ` +
+            `(\`musehub-gc plan ${repoName(repo)}\` lists what it would delete)`,
+    );
   }
   // A prefix several things share names the one this repo holds, when only one of them is the repo's.
   const ours = found.filter((entry) => entry.ours);
   const chosen = found.length === 1 ? found : ours.length === 1 ? ours : found;
   if (chosen.length > 1) {
-    const named = found.slice(0, NAMED_MATCHES).map((entry) => `${entry.kind} ${entry.id}`).join(', ');
+    const named = found
+      .slice(0, NAMED_MATCHES)
+      .map((entry) => `${entry.kind} ${entry.id}`)
+      .join(', ');
     const more = found.length > NAMED_MATCHES ? ' and more' : '';
     throw new UsageError(`${given} is ambiguous: ${named}${more}; give more of the id`);
   }
@@ -230,22 +273,28 @@ async function resolveId(
 
 /** Other repos that hold `id`'s commit: by a ref row, or a branch, release or wire tag pointing at it. */
 async function commitHolders(session: Session, repo: RepoIdentity, id: string): Promise<WhyHolder[]> {
-  const rows = await session.rows<{ repo: string; via: WhyHolder['via']; name: string | null }>(`
+  const rows = await session.rows<{ repo: string; via: WhyHolder['via']; name: string | null }>(
+    `
     select r.owner || '/' || r.slug as repo, x.via, x.name from (
       select repo_id, 'ref' as via, null as name from musehub_commit_refs where commit_id = ?
       union all select repo_id, 'branch', name from musehub_branches where head_commit_id = ?
       union all select repo_id, 'release', tag from musehub_releases where commit_id = ?
       union all select repo_id, 'tag', tag from musehub_wire_tags where commit_id = ?
     ) x join musehub_repos r on r.repo_id = x.repo_id
-    where x.repo_id <> ? order by x.via = 'ref' desc, 1, 3`, [id, id, id, id, repo.repoId]);
+    where x.repo_id <> ? order by x.via = 'ref' desc, 1, 3`,
+    [id, id, id, id, repo.repoId],
+  );
   return rows.map((row) => (row.name === null ? { repo: row.repo, via: row.via } : { ...row, name: row.name }));
 }
 
 /** Other repos that hold a ref to the object. */
 async function objectHolders(session: Session, repo: RepoIdentity, id: string): Promise<WhyHolder[]> {
-  const rows = await session.rows<{ repo: string }>(`
+  const rows = await session.rows<{ repo: string }>(
+    `
     select r.owner || '/' || r.slug as repo from musehub_object_refs x join musehub_repos r on r.repo_id = x.repo_id
-    where x.object_id = ? and x.repo_id <> ? order by 1`, [id, repo.repoId]);
+    where x.object_id = ? and x.repo_id <> ? order by 1`,
+    [id, repo.repoId],
+  );
   return rows.map((row) => ({ repo: row.repo, via: 'ref' }));
 }
 
@@ -255,7 +304,8 @@ async function objectHolders(session: Session, repo: RepoIdentity, id: string): 
  * then the refs younger than the cutoff, as the walk ranks them.
  */
 async function fileOf(
-  ctx: WhyContext, objectId: string,
+  ctx: WhyContext,
+  objectId: string,
 ): Promise<{ level: number; path?: WhyPath; file: WhyFile } | undefined> {
   const { session, repo, live } = ctx;
   const { graph } = live;
@@ -265,12 +315,18 @@ async function fileOf(
     const number = graph.snapshots.indexOf(snapshot);
     if (number >= 0) marked[number] = 1;
   }
-  const releases = naming.length === 0 ? [] : await session.rows<{ tag: string; snapshot_id: string }>(
-    'select tag, snapshot_id from musehub_releases where repo_id = ? and snapshot_id = any(?) order by tag',
-    [repo.repoId, naming]);
+  const releases =
+    naming.length === 0
+      ? []
+      : await session.rows<{ tag: string; snapshot_id: string }>(
+          'select tag, snapshot_id from musehub_releases where repo_id = ? and snapshot_id = any(?) order by tag',
+          [repo.repoId, naming],
+        );
   const filePath = async (snapshotId: string) => {
     const { manifest_blob: blob } = await session.one<{ manifest_blob: Uint8Array }>(
-      'select manifest_blob from musehub_snapshots where snapshot_id = ?', [snapshotId]);
+      'select manifest_blob from musehub_snapshots where snapshot_id = ?',
+      [snapshotId],
+    );
     const reading = readManifest(blob);
     return reading.ok ? reading.entries.find(([, id]) => id === objectId)?.[0] : undefined;
   };
@@ -302,11 +358,17 @@ async function snapshotsNaming(session: Session, snapshots: IdList, objectId: st
   if (snapshots.size === 0) return [];
   const listed = await session.idRelation(snapshots);
   const naming: string[] = [];
-  await readCopy(session.copyOut(`
+  await readCopy(
+    session.copyOut(
+      `
       select l.id from ${listed} l join musehub_snapshots s on s.snapshot_id = l.id
-      where position(convert_to(?, 'UTF8') in s.manifest_blob) > 0`, [objectId]), (row) => {
-    naming.push(row.text(0)!);
-  });
+      where position(convert_to(?, 'UTF8') in s.manifest_blob) > 0`,
+      [objectId],
+    ),
+    (row) => {
+      naming.push(row.text(0)!);
+    },
+  );
   return naming;
 }
 
@@ -354,11 +416,17 @@ async function rootsOf(ctx: WhyContext, level: number): Promise<WhyRoot[]> {
   const { session, repo, plan, live } = ctx;
   if (level === BRANCH) return live.roots.filter((root) => root.kind === 'branch');
   if (level === PINNED) return live.roots.filter((root) => root.kind !== 'branch');
-  const recent = await session.rows<{ commit_id: string; created_at: Date }>(`
+  const recent = await session.rows<{ commit_id: string; created_at: Date }>(
+    `
     select commit_id, created_at from musehub_commit_refs where repo_id = ? and created_at > ?
-    order by created_at desc, commit_id`, [repo.repoId, plan.cutoff]);
+    order by created_at desc, commit_id`,
+    [repo.repoId, plan.cutoff],
+  );
   return recent.map((row) => ({
-    kind: 'recent', name: row.commit_id, commitId: row.commit_id, pushedAt: iso(row.created_at),
+    kind: 'recent',
+    name: row.commit_id,
+    commitId: row.commit_id,
+    pushedAt: iso(row.created_at),
   }));
 }
 
@@ -374,4 +442,3 @@ function listHas(list: IdList, id: string): boolean {
 function iso(value: Date | string): string {
   return new Date(value).toISOString();
 }
-

@@ -47,7 +47,8 @@ export class FileBlobStore implements BlobStore {
     try {
       info = await stat(this.root);
     } catch (error) {
-      if (codeOf(error) === 'ENOENT') throw new UsageError(`storage directory ${this.root} does not exist: create it or fix the file:// URL`);
+      if (codeOf(error) === 'ENOENT')
+        throw new UsageError(`storage directory ${this.root} does not exist: create it or fix the file:// URL`);
       throw this.refusal(error, this.root);
     }
     if (!info.isDirectory()) throw new UsageError(`storage path ${this.root} is not a directory: fix the file:// URL`);
@@ -153,15 +154,17 @@ export class FileBlobStore implements BlobStore {
 
   /** The listed keys with their sizes and times; a key deleted since it was read is left out. */
   private async statAll(keys: string[]): Promise<ListedBlob[]> {
-    const listed = await Promise.all(keys.map(async (key): Promise<ListedBlob | undefined> => {
-      try {
-        const info = await stat(path.join(this.root, ...key.split('/')));
-        return { key, size: info.size, lastModified: info.mtime };
-      } catch (error) {
-        if (codeOf(error) === 'ENOENT') return undefined;
-        throw error;
-      }
-    }));
+    const listed = await Promise.all(
+      keys.map(async (key): Promise<ListedBlob | undefined> => {
+        try {
+          const info = await stat(path.join(this.root, ...key.split('/')));
+          return { key, size: info.size, lastModified: info.mtime };
+        } catch (error) {
+          if (codeOf(error) === 'ENOENT') return undefined;
+          throw error;
+        }
+      }),
+    );
     return listed.filter((blob) => blob !== undefined);
   }
 
@@ -240,18 +243,28 @@ export class FileBlobStore implements BlobStore {
         throw error;
       });
       if (info?.isSymbolicLink()) {
-        throw new UnavailableError(`storage path ${where} is a symbolic link: musehub-gc lists and deletes nothing ` +
-          `through a link; make it a directory of ${this.root}`);
+        throw new UnavailableError(
+          `storage path ${where} is a symbolic link: musehub-gc lists and deletes nothing ` +
+            `through a link; make it a directory of ${this.root}`,
+        );
       }
     }
   }
 
   private refusal(error: unknown, where: string): unknown {
     const code = codeOf(error);
-    if (code === 'EACCES' || code === 'EPERM') return new UnavailableError(`storage path ${where} is not accessible (${code}): check the permissions of ${this.root} for this user`);
-    if (code === 'EROFS') return new UnavailableError(`storage path ${where} is on a read-only file system: mount ${this.root} writable`);
-    if (code === 'ENOSPC' || code === 'EDQUOT') return new UnavailableError(`no space left for ${where} (${code}): free space under ${this.root}`);
-    if (code === 'ENOTDIR' || code === 'EEXIST') return new UnavailableError(`storage path ${where} runs through a file where a directory should be: check ${this.root}`);
+    if (code === 'EACCES' || code === 'EPERM')
+      return new UnavailableError(
+        `storage path ${where} is not accessible (${code}): check the permissions of ${this.root} for this user`,
+      );
+    if (code === 'EROFS')
+      return new UnavailableError(`storage path ${where} is on a read-only file system: mount ${this.root} writable`);
+    if (code === 'ENOSPC' || code === 'EDQUOT')
+      return new UnavailableError(`no space left for ${where} (${code}): free space under ${this.root}`);
+    if (code === 'ENOTDIR' || code === 'EEXIST')
+      return new UnavailableError(
+        `storage path ${where} runs through a file where a directory should be: check ${this.root}`,
+      );
     return error;
   }
 }

@@ -25,10 +25,15 @@ export function locateBlob(ref: BlobRef, kind: 'file' | 's3'): BlobLocation {
     if (kind !== 's3') throw foreign(ref, uri, 'a bucket', 'an s3:// store');
     const rest = uri.slice('s3://'.length);
     const slash = rest.indexOf('/');
-    if (slash <= 0) throw new UnavailableError(`storage_uri '${uri}' of ${ref.id} names no bucket and key: expected s3://<bucket>/<key>`);
+    if (slash <= 0)
+      throw new UnavailableError(
+        `storage_uri '${uri}' of ${ref.id} names no bucket and key: expected s3://<bucket>/<key>`,
+      );
     return { bucket: rest.slice(0, slash), key: checkKey(rest.slice(slash + 1)) };
   }
-  throw new UnavailableError(`storage_uri '${uri}' of ${ref.id} has an unknown scheme: expected local://<key> or s3://<bucket>/<key>`);
+  throw new UnavailableError(
+    `storage_uri '${uri}' of ${ref.id} has an unknown scheme: expected local://<key> or s3://<bucket>/<key>`,
+  );
 }
 
 /**
@@ -52,11 +57,15 @@ export function checkKey(key: string): string {
     /^[a-z]:/i.test(key) ||
     key.split('/').some((segment) => segment === '' || segment === '.' || segment === '..');
   if (unsafe) {
-    throw new UnavailableError(`blob key '${key.replace(/\0/g, '\\0')}' could escape the store: refusing it; check the row's id or storage_uri`);
+    throw new UnavailableError(
+      `blob key '${key.replace(/\0/g, '\\0')}' could escape the store: refusing it; check the row's id or storage_uri`,
+    );
   }
   return key;
 }
 
 function foreign(ref: BlobRef, uri: string, where: string, needed: string): UserError {
-  return new UnavailableError(`storage_uri '${uri}' of ${ref.id} names ${where}, but the store is not ${needed}: use a storage URL of the kind the row names`);
+  return new UnavailableError(
+    `storage_uri '${uri}' of ${ref.id} names ${where}, but the store is not ${needed}: use a storage URL of the kind the row names`,
+  );
 }

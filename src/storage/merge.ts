@@ -8,7 +8,10 @@ export async function* mergePages<T>(sources: ReadonlyArray<AsyncIterable<T[]>>,
   const pending = new Map<number, Promise<{ index: number; result: IteratorResult<T[]> }>>();
   let started = 0;
   const pull = (index: number) => {
-    pending.set(index, iterators[index]!.next().then((result) => ({ index, result })));
+    pending.set(
+      index,
+      iterators[index]!.next().then((result) => ({ index, result })),
+    );
   };
   while (started < iterators.length && pending.size < limit) pull(started++);
   try {

@@ -30,7 +30,11 @@ export function backoffMs(policy: RetryPolicy, retry: number): number {
 }
 
 /** Calls `call` until it succeeds, a failure is not `retryable`, or the attempts run out; then rethrows. */
-export async function withRetry<T>(policy: RetryPolicy, retryable: (error: unknown) => boolean, call: () => Promise<T>): Promise<T> {
+export async function withRetry<T>(
+  policy: RetryPolicy,
+  retryable: (error: unknown) => boolean,
+  call: () => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();

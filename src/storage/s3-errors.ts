@@ -28,7 +28,13 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH',
   'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
-const CREDENTIAL_CODES = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired']);
+const CREDENTIAL_CODES = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+]);
 
 interface SdkError {
   name?: string;
@@ -51,13 +57,21 @@ export function codeOf(error: unknown): string {
 
 function isNetworkError(error: unknown): boolean {
   const code = codeOf(error);
-  return NETWORK_CODES.has(code) || code === 'TimeoutError' || (statusOf(error) === undefined && /socket hang up|ECONN|EPIPE/i.test(String((error as SdkError)?.message)));
+  return (
+    NETWORK_CODES.has(code) ||
+    code === 'TimeoutError' ||
+    (statusOf(error) === undefined && /socket hang up|ECONN|EPIPE/i.test(String((error as SdkError)?.message)))
+  );
 }
 
 /** True for failures another try may cure: throttling, 5xx, dropped connections. */
 export function isRetryable(error: unknown): boolean {
   const status = statusOf(error);
-  return (status !== undefined && RETRYABLE_STATUS.has(status)) || THROTTLE_OR_SERVER_CODES.has(codeOf(error)) || isNetworkError(error);
+  return (
+    (status !== undefined && RETRYABLE_STATUS.has(status)) ||
+    THROTTLE_OR_SERVER_CODES.has(codeOf(error)) ||
+    isNetworkError(error)
+  );
 }
 
 /** True for a per-key DeleteObjects error code that another try may cure. */
@@ -73,13 +87,26 @@ export function bucketRefusal(error: unknown, bucket: string, endpoint: string):
   const code = codeOf(error);
   const status = statusOf(error);
   const where = `bucket ${bucket} at ${endpoint}`;
-  if (code === 'NoSuchBucket') return new UsageError(`${where} does not exist: check the bucket name in the storage URL`);
-  if (CREDENTIAL_CODES.has(code)) return new UnavailableError(`${where} rejected the credentials (${code}): check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE`);
-  if (code === 'CredentialsProviderError') return new UnavailableError(`no AWS credentials found for ${where}: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE`);
+  if (code === 'NoSuchBucket')
+    return new UsageError(`${where} does not exist: check the bucket name in the storage URL`);
+  if (CREDENTIAL_CODES.has(code))
+    return new UnavailableError(
+      `${where} rejected the credentials (${code}): check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE`,
+    );
+  if (code === 'CredentialsProviderError')
+    return new UnavailableError(
+      `no AWS credentials found for ${where}: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE`,
+    );
   if (code === 'AccessDenied' || code === 'AllAccessDisabled' || status === 403) {
-    return new UnavailableError(`${where} refused access (${code === 'Unknown' ? status : code}): check the credentials and that the bucket policy allows list, get, put and delete`);
+    return new UnavailableError(
+      `${where} refused access (${code === 'Unknown' ? status : code}): check the credentials and that the bucket policy allows list, get, put and delete`,
+    );
   }
-  if (code === 'PermanentRedirect' || status === 301) return new UsageError(`${where} lives in another region: set ?region= in the storage URL`);
-  if (isNetworkError(error)) return new UnavailableError(`cannot reach ${endpoint} for bucket ${bucket} (${code}): check the endpoint in the storage URL and the network`);
+  if (code === 'PermanentRedirect' || status === 301)
+    return new UsageError(`${where} lives in another region: set ?region= in the storage URL`);
+  if (isNetworkError(error))
+    return new UnavailableError(
+      `cannot reach ${endpoint} for bucket ${bucket} (${code}): check the endpoint in the storage URL and the network`,
+    );
   return undefined;
 }

@@ -93,7 +93,11 @@ export class S3BlobStore implements BlobStore {
 
   async put(ref: BlobRef, bytes: Uint8Array): Promise<void> {
     const { bucket, key } = this.resolve(ref);
-    await this.call(bucket, () => this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentLength: bytes.byteLength })));
+    await this.call(bucket, () =>
+      this.client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentLength: bytes.byteLength }),
+      ),
+    );
   }
 
   async get(ref: BlobRef): Promise<Uint8Array | undefined> {
@@ -165,7 +169,9 @@ export class S3BlobStore implements BlobStore {
 
   /** The ranges between `bounds` are paged through at once; a page that fails after retries fails the listing. */
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ListedBlob> {
-    const bounds = [...new Set(options.bounds ?? [])].filter((bound) => bound.startsWith(prefix) && bound !== prefix).sort();
+    const bounds = [...new Set(options.bounds ?? [])]
+      .filter((bound) => bound.startsWith(prefix) && bound !== prefix)
+      .sort();
     // Range i holds the keys after bound i - 1 up to bound i inclusive: StartAfter is exclusive.
     const ranges = [undefined, ...bounds].map((after, i) => this.listRange(prefix, after, bounds[i]));
     for await (const page of mergePages(ranges, this.listConcurrency)) yield* page;
@@ -189,14 +195,24 @@ export class S3BlobStore implements BlobStore {
   }
 
   /** The keys under `prefix` after `after` up to `upTo` (both relative to the store), page by page, in key order. */
-  private async *listRange(prefix: string, after: string | undefined, upTo: string | undefined): AsyncGenerator<ListedBlob[]> {
+  private async *listRange(
+    prefix: string,
+    after: string | undefined,
+    upTo: string | undefined,
+  ): AsyncGenerator<ListedBlob[]> {
     const { bucket, prefix: storePrefix } = this.location;
     let token: string | undefined;
     do {
-      const page = await this.call(bucket, () => this.client.send(new ListObjectsV2Command({
-        Bucket: bucket, Prefix: storePrefix + prefix, ContinuationToken: token,
-        StartAfter: token === undefined && after !== undefined ? storePrefix + after : undefined,
-      })));
+      const page = await this.call(bucket, () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: storePrefix + prefix,
+            ContinuationToken: token,
+            StartAfter: token === undefined && after !== undefined ? storePrefix + after : undefined,
+          }),
+        ),
+      );
       const listed: ListedBlob[] = [];
       let ended = false;
       for (const object of page.Contents ?? []) {
@@ -213,7 +229,9 @@ export class S3BlobStore implements BlobStore {
       yield listed;
       if (ended || !page.IsTruncated) return;
       if (!page.NextContinuationToken) {
-        throw new UnavailableError(`bucket ${bucket} at ${this.endpointLabel} cut a listing short (truncated, with no continuation token)`);
+        throw new UnavailableError(
+          `bucket ${bucket} at ${this.endpointLabel} cut a listing short (truncated, with no continuation token)`,
+        );
       }
       token = page.NextContinuationToken;
     } while (token);
@@ -233,8 +251,10 @@ export class S3BlobStore implements BlobStore {
   private deletable(ref: BlobRef): { bucket: string; key: string } {
     const { bucket, key } = this.resolve(ref);
     if (bucket !== this.location.bucket && !this.location.allowBuckets.includes(bucket)) {
-      throw new RefusedError(`refused: s3://${bucket}/${key} is in bucket ${bucket}, ` +
-        `not the store's ${this.location.bucket}: if this hub keeps blobs there, add allow-bucket=${bucket} to the storage URL`);
+      throw new RefusedError(
+        `refused: s3://${bucket}/${key} is in bucket ${bucket}, ` +
+          `not the store's ${this.location.bucket}: if this hub keeps blobs there, add allow-bucket=${bucket} to the storage URL`,
+      );
     }
     return { bucket, key: checkDeletable(key, this.location.prefix, `s3://${bucket}/${key}`) };
   }
@@ -247,7 +267,9 @@ export class S3BlobStore implements BlobStore {
       const refusal = bucketRefusal(error, bucket, this.endpointLabel);
       if (refusal) throw refusal;
       if (isRetryable(error)) {
-        throw new UnavailableError(`bucket ${bucket} at ${this.endpointLabel} still answers ${codeOf(error)} after ${this.retry.attempts} attempts: try again later`);
+        throw new UnavailableError(
+          `bucket ${bucket} at ${this.endpointLabel} still answers ${codeOf(error)} after ${this.retry.attempts} attempts: try again later`,
+        );
       }
       throw error;
     }
@@ -257,13 +279,20 @@ export class S3BlobStore implements BlobStore {
    * Deletes up to one batch of keys, retrying the whole request on throttling and
    * the keys S3 reports a transient error for; `settle` gets each final result.
    */
-  private async deleteBatch(bucket: string, keys: string[], settle: (results: Map<string, KeyResult>) => void): Promise<void> {
+  private async deleteBatch(
+    bucket: string,
+    keys: string[],
+    settle: (results: Map<string, KeyResult>) => void,
+  ): Promise<void> {
     let pending = keys;
     for (let attempt = 1; ; attempt++) {
       let problem: unknown;
       try {
         const response = await this.client.send(
-          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: pending.map((Key) => ({ Key })), Quiet: false } }),
+          new DeleteObjectsCommand({
+            Bucket: bucket,
+            Delete: { Objects: pending.map((Key) => ({ Key })), Quiet: false },
+          }),
         );
         const errors = new Map((response.Errors ?? []).map((e) => [e.Key, e]));
         const deleted = new Set((response.Deleted ?? []).map((d) => d.Key));
@@ -271,7 +300,8 @@ export class S3BlobStore implements BlobStore {
         const retry: string[] = [];
         for (const key of pending) {
           const error = errors.get(key);
-          if (error && !isRetryableCode(error.Code)) settled.set(key, { deleted: false, error: `${error.Code}: ${error.Message ?? 'no message'}` });
+          if (error && !isRetryableCode(error.Code))
+            settled.set(key, { deleted: false, error: `${error.Code}: ${error.Message ?? 'no message'}` });
           else if (!error && deleted.has(key)) settled.set(key, { deleted: true });
           else retry.push(key);
         }
@@ -283,7 +313,9 @@ export class S3BlobStore implements BlobStore {
         const refusal = bucketRefusal(error, bucket, this.endpointLabel);
         if (!isRetryable(error)) {
           if (refusal) throw refusal;
-          settle(new Map(pending.map((key) => [key, { deleted: false, error: `${codeOf(error)}: ${messageOf(error)}` }])));
+          settle(
+            new Map(pending.map((key) => [key, { deleted: false, error: `${codeOf(error)}: ${messageOf(error)}` }])),
+          );
           return;
         }
         if (attempt >= this.retry.attempts && refusal) throw refusal;

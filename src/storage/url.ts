@@ -83,7 +83,9 @@ function parseS3Url(url: string): S3Location {
     throw usage(`storage URL '${url}' is not a valid URL: write s3://bucket?endpoint=https://host`);
   }
   if (parsed.username || parsed.password) {
-    throw usage(`storage URL '${redactUserinfo(url)}' holds credentials: remove them and set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE`);
+    throw usage(
+      `storage URL '${redactUserinfo(url)}' holds credentials: remove them and set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE`,
+    );
   }
   const bucket = parsed.hostname;
   if (!bucket) throw usage(`storage URL '${url}' names no bucket: write s3://bucket?endpoint=https://host`);
@@ -99,8 +101,9 @@ function parseS3Url(url: string): S3Location {
   }
   const endpoint = parseEndpoint(parsed.searchParams.get('endpoint'));
   const region = parsed.searchParams.get('region') || defaultRegion(endpoint);
-  const allowBuckets = [...new Set(parsed.searchParams.getAll('allow-bucket').flatMap((value) => value.split(',')))]
-    .filter((name) => name !== bucket);
+  const allowBuckets = [
+    ...new Set(parsed.searchParams.getAll('allow-bucket').flatMap((value) => value.split(','))),
+  ].filter((name) => name !== bucket);
   for (const name of allowBuckets) checkBucketName(name);
   return { kind: 's3', bucket, endpoint, region, prefix: parsePrefix(parsed.searchParams.get('prefix')), allowBuckets };
 }
@@ -123,7 +126,9 @@ function parseEndpoint(value: string | null): string | undefined {
     throw usage(`endpoint '${value}' must use http or https: write endpoint=https://host[:port]`);
   }
   if (endpoint.username || endpoint.password) {
-    throw usage(`endpoint '${redactUserinfo(value)}' holds credentials: remove them and set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`);
+    throw usage(
+      `endpoint '${redactUserinfo(value)}' holds credentials: remove them and set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`,
+    );
   }
   if (endpoint.pathname !== '/' || endpoint.search || endpoint.hash) {
     throw usage(`endpoint '${value}' has a path or query: write endpoint=https://host[:port] only`);

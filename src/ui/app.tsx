@@ -144,42 +144,56 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
   tooSmallNow.current = tooSmall;
   // While the terminal is too small no screen is drawn, and keys go to the global bindings.
   const activeView = useCallback(
-    () => (tooSmallNow.current ? null : commandOpen.current ? COMMAND_LINE_VIEW : viewIdOf(topOf(currentStack()))), [currentStack]);
-  const runCommand = useCallback((parsed: Command) => {
-    setCommand(null);
-    commandOpen.current = false;
-    const say = (message: string, tone?: Tone) => setStatus({ message, tone });
-    if (parsed.kind === 'unknown') return say(parsed.message, 'warning');
-    if (parsed.kind === 'plan') return void openPlanFile(parsed.path);
-    say('');
-    const { entries } = currentStack();
-    if (parsed.screen === 'repos') return dispatch({ type: 'pop-to-root' });
-    if (parsed.screen === 'check') return dispatch({ type: 'push', view: { kind: 'hub-check' } });
-    if (parsed.screen === 'storage') return dispatch({ type: 'push', view: { kind: 'storage' } });
-    // :history shows the runs of the repo open, nearest the top.
-    const open = [...entries].reverse().find((entry) => 'repo' in entry.view);
-    if (!open || !('repo' in open.view)) return say('No repo is open: :history shows the runs of the repo open (Enter on the repos list opens one).', 'warning');
-    const view: View = { kind: 'repo', repo: open.view.repo, tab: 'history' };
-    dispatch(topOf(currentStack()).view.kind === 'repo' ? { type: 'replace-top', view } : { type: 'push', view });
+    () => (tooSmallNow.current ? null : commandOpen.current ? COMMAND_LINE_VIEW : viewIdOf(topOf(currentStack()))),
+    [currentStack],
+  );
+  const runCommand = useCallback(
+    (parsed: Command) => {
+      setCommand(null);
+      commandOpen.current = false;
+      const say = (message: string, tone?: Tone) => setStatus({ message, tone });
+      if (parsed.kind === 'unknown') return say(parsed.message, 'warning');
+      if (parsed.kind === 'plan') return void openPlanFile(parsed.path);
+      say('');
+      const { entries } = currentStack();
+      if (parsed.screen === 'repos') return dispatch({ type: 'pop-to-root' });
+      if (parsed.screen === 'check') return dispatch({ type: 'push', view: { kind: 'hub-check' } });
+      if (parsed.screen === 'storage') return dispatch({ type: 'push', view: { kind: 'storage' } });
+      // :history shows the runs of the repo open, nearest the top.
+      const open = [...entries].reverse().find((entry) => 'repo' in entry.view);
+      if (!open || !('repo' in open.view))
+        return say(
+          'No repo is open: :history shows the runs of the repo open (Enter on the repos list opens one).',
+          'warning',
+        );
+      const view: View = { kind: 'repo', repo: open.view.repo, tab: 'history' };
+      dispatch(topOf(currentStack()).view.kind === 'repo' ? { type: 'replace-top', view } : { type: 'push', view });
 
-    async function openPlanFile(path: string): Promise<void> {
-      if (readOnly) return say('read-only: :plan applies a plan, and this console was started with --read-only.', 'warning');
-      try {
-        const plan = await service.loadPlan(resolve(path), { maxAgeSeconds: PLAN_MAX_AGE_SECONDS });
-        say(`${resolve(path)}: the plan of ${repoName(plan.repo)} made ${plan.computedAt.slice(0, 16).replace('T', ' ')} UTC ` +
-          `(${formatAgo(plan.computedAt, (now ?? Date.now)())}), grace ${formatGrace(plan.graceSeconds)}. The run checks it against the hub ` +
-          'now and says what differs; each phase asks first.', 'done');
-        dispatch({ type: 'push', view: { kind: 'run', repo: plan.repo, plan, source: 'file' } });
-      } catch (error) {
-        say(messageOf(error), 'error');
+      async function openPlanFile(path: string): Promise<void> {
+        if (readOnly)
+          return say('read-only: :plan applies a plan, and this console was started with --read-only.', 'warning');
+        try {
+          const plan = await service.loadPlan(resolve(path), { maxAgeSeconds: PLAN_MAX_AGE_SECONDS });
+          say(
+            `${resolve(path)}: the plan of ${repoName(plan.repo)} made ${plan.computedAt.slice(0, 16).replace('T', ' ')} UTC ` +
+              `(${formatAgo(plan.computedAt, (now ?? Date.now)())}), grace ${formatGrace(plan.graceSeconds)}. The run checks it against the hub ` +
+              'now and says what differs; each phase asks first.',
+            'done',
+          );
+          dispatch({ type: 'push', view: { kind: 'run', repo: plan.repo, plan, source: 'file' } });
+        } catch (error) {
+          say(messageOf(error), 'error');
+        }
       }
-    }
-  }, [currentStack, dispatch, readOnly, service, now]);
+    },
+    [currentStack, dispatch, readOnly, service, now],
+  );
   const onGlobal = useCallback(
     (key: string) => {
       const top = topOf(currentStack());
       const action = actionFor('help', key, readOnly);
-      const withheld = (pressed: string) => withheldBinding(keyScreens.get(viewIdOf(top)) ?? screenOf(top.view), pressed);
+      const withheld = (pressed: string) =>
+        withheldBinding(keyScreens.get(viewIdOf(top)) ?? screenOf(top.view), pressed);
       const atTop = currentStack().entries.length === 1;
       const working = inFlight.current;
       if (action === 'quit' && working && !working.asked && (key === 'ctrl+c' || tooSmallNow.current)) {
@@ -194,7 +208,10 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
         setCommand(EMPTY_FIELD);
       } else if (readOnly && withheld(key)) {
         const binding = withheld(key)!;
-        setStatus({ message: `read-only: ${binding.keys[0]} (${binding.hint ?? binding.help}) deletes, and this console was started with --read-only.`, tone: 'warning' });
+        setStatus({
+          message: `read-only: ${binding.keys[0]} (${binding.hint ?? binding.help}) deletes, and this console was started with --read-only.`,
+          tone: 'warning',
+        });
       } else if (action === 'help' && top.view.kind !== 'help') {
         dispatch({ type: 'push', view: { kind: 'help', about: keyScreens.get(viewIdOf(top)) ?? screenOf(top.view) } });
       }
@@ -232,11 +249,20 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
             {!tooSmall && (
               <>
                 {command ? (
-                  <CommandLine field={command} readOnly={readOnly} onEdit={setCommand} onRun={runCommand} onCancel={() => setCommand(null)} />
+                  <CommandLine
+                    field={command}
+                    readOnly={readOnly}
+                    onEdit={setCommand}
+                    onRun={runCommand}
+                    onCancel={() => setCommand(null)}
+                  />
                 ) : (
                   <StatusLine lines={shownStatus} tone={status.tone} width={columns} />
                 )}
-                <HintBar hints={hintBar(command ? 'command-line' : keyScreen, readOnly, { atTop: stack.entries.length === 1 })} width={columns} />
+                <HintBar
+                  hints={hintBar(command ? 'command-line' : keyScreen, readOnly, { atTop: stack.entries.length === 1 })}
+                  width={columns}
+                />
               </>
             )}
           </Box>
@@ -246,7 +272,17 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
   );
 }
 
-function EntryView({ entry, active, width, height }: { entry: StackEntry; active: boolean; width: number; height: number }): React.JSX.Element {
+function EntryView({
+  entry,
+  active,
+  width,
+  height,
+}: {
+  entry: StackEntry;
+  active: boolean;
+  width: number;
+  height: number;
+}): React.JSX.Element {
   const { view } = entry;
   const props = { viewId: viewIdOf(entry), active, width, height };
   switch (view.kind) {
@@ -272,13 +308,19 @@ function EntryView({ entry, active, width, height }: { entry: StackEntry; active
 }
 
 /** Opens the console on the terminal; resolves when the operator quits. The CLI lists the headless commands when there is no TTY. */
-export async function renderConsole(service: GcService, options: { readOnly: boolean; graceSeconds: number }): Promise<void> {
+export async function renderConsole(
+  service: GcService,
+  options: { readOnly: boolean; graceSeconds: number },
+): Promise<void> {
   // Ink without a TTY fails on raw mode, far from the cause: say the cause.
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('the console needs a terminal (TTY); run `musehub-gc --help` for the headless commands');
   }
-  const instance = render(<ConsoleApp service={service} readOnly={options.readOnly} graceSeconds={options.graceSeconds} />, {
-    exitOnCtrlC: false,
-  });
+  const instance = render(
+    <ConsoleApp service={service} readOnly={options.readOnly} graceSeconds={options.graceSeconds} />,
+    {
+      exitOnCtrlC: false,
+    },
+  );
   await instance.waitUntilExit();
 }

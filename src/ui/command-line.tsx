@@ -26,12 +26,23 @@ export function parseCommand(text: string): Command {
   const screen = SCREENS.find((known) => known === name);
   if (screen && rest.length === 0) return { kind: 'screen', screen };
   if (name === 'plan') {
-    return rest.length > 0 ? { kind: 'plan', path: rest.join(' ') } : { kind: 'unknown', message: ':plan wants a file: :plan gc-4711.gcplan' };
+    return rest.length > 0
+      ? { kind: 'plan', path: rest.join(' ') }
+      : { kind: 'unknown', message: ':plan wants a file: :plan gc-4711.gcplan' };
   }
-  return { kind: 'unknown', message: `:${text.trim()} is not a command: :repos, :check, :storage, :history or :plan FILE` };
+  return {
+    kind: 'unknown',
+    message: `:${text.trim()} is not a command: :repos, :check, :storage, :history or :plan FILE`,
+  };
 }
 
-export function CommandLine({ field, readOnly, onEdit, onRun, onCancel }: {
+export function CommandLine({
+  field,
+  readOnly,
+  onEdit,
+  onRun,
+  onCancel,
+}: {
   field: TextFieldState;
   readOnly: boolean;
   onEdit: (field: TextFieldState) => void;

@@ -17,7 +17,17 @@ const HELP = '? help ';
  * help is. When narrow, the hub's label is cut from its start, never the mode: the mode says what
  * keys can do.
  */
-export function TitleBar({ label, readOnly, grace, width }: { label: string; readOnly: boolean; grace: string; width: number }): React.JSX.Element {
+export function TitleBar({
+  label,
+  readOnly,
+  grace,
+  width,
+}: {
+  label: string;
+  readOnly: boolean;
+  grace: string;
+  width: number;
+}): React.JSX.Element {
   // The badge draws its word with a space either side.
   const mode = readOnly ? ' READ-ONLY ' : 'read-write';
   const before = ' musehub-gc · ';
@@ -48,9 +58,25 @@ export function statusLines(message: string, width: number): string[] {
   return message === '' ? [''] : wrapIndented(message, width, ' ');
 }
 
-export function StatusLine({ lines, tone, width }: { lines: readonly string[]; tone: Tone | undefined; width: number }): React.JSX.Element {
-  // biome-ignore lint/suspicious/noArrayIndexKey: status lines are stateless text that may repeat.
-  return <>{lines.map((line, index) => <Toned key={index} tone={tone}>{fit(line, width)}</Toned>)}</>;
+export function StatusLine({
+  lines,
+  tone,
+  width,
+}: {
+  lines: readonly string[];
+  tone: Tone | undefined;
+  width: number;
+}): React.JSX.Element {
+  return (
+    <>
+      {lines.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: status lines are stateless text that may repeat.
+        <Toned key={index} tone={tone}>
+          {fit(line, width)}
+        </Toned>
+      ))}
+    </>
+  );
 }
 
 /** The hints that fit, each whole; `?` lists the rest. */

@@ -35,18 +35,49 @@ export type KeyScope =
   | 'help';
 
 export type KeyAction =
-  | 'help' | 'quit' | 'back'
-  | 'down' | 'up' | 'top' | 'bottom' | 'page-down' | 'page-up'
-  | 'open' | 'filter' | 'sort' | 'refresh'
-  | 'apply-filter' | 'clear-filter'
-  | 'tab-graph' | 'tab-preview' | 'tab-history' | 'tab-check' | 'next-tab' | 'previous-tab' | 'reverse-sort'
-  | 'run' | 'toggle-focus' | 'save-plan' | 'cancel'
+  | 'help'
+  | 'quit'
+  | 'back'
+  | 'down'
+  | 'up'
+  | 'top'
+  | 'bottom'
+  | 'page-down'
+  | 'page-up'
+  | 'open'
+  | 'filter'
+  | 'sort'
+  | 'refresh'
+  | 'apply-filter'
+  | 'clear-filter'
+  | 'tab-graph'
+  | 'tab-preview'
+  | 'tab-history'
+  | 'tab-check'
+  | 'next-tab'
+  | 'previous-tab'
+  | 'reverse-sort'
+  | 'run'
+  | 'toggle-focus'
+  | 'save-plan'
+  | 'cancel'
   | 'stop-after-phase'
-  | 'go' | 'skip' | 'stop' | 'confirm-slug'
-  | 'check' | 'storage'
-  | 'dry-run' | 'sweep' | 'stop-after-batch' | 'confirm-sweep'
-  | 'collect-all' | 'confirm-pass' | 'stop-after-repos'
-  | 'write-report' | 'command' | 'run-command';
+  | 'go'
+  | 'skip'
+  | 'stop'
+  | 'confirm-slug'
+  | 'check'
+  | 'storage'
+  | 'dry-run'
+  | 'sweep'
+  | 'stop-after-batch'
+  | 'confirm-sweep'
+  | 'collect-all'
+  | 'confirm-pass'
+  | 'stop-after-repos'
+  | 'write-report'
+  | 'command'
+  | 'run-command';
 
 export interface Binding {
   scope: KeyScope;
@@ -74,63 +105,194 @@ const REPO_TABS: Binding[] = [
   { scope: 'repo', keys: ['1'], action: 'tab-graph', help: 'show the commit graph', hint: 'graph' },
   { scope: 'repo', keys: ['2'], action: 'tab-preview', help: 'show what GC would delete', hint: 'preview' },
   { scope: 'repo', keys: ['3'], action: 'tab-history', help: 'show past runs', hint: 'history' },
-  { scope: 'repo', keys: ['4'], action: 'tab-check', help: 'show the integrity check: what must be said before anything is pruned', hint: 'check' },
+  {
+    scope: 'repo',
+    keys: ['4'],
+    action: 'tab-check',
+    help: 'show the integrity check: what must be said before anything is pruned',
+    hint: 'check',
+  },
   { scope: 'repo', keys: ['tab', 'right', 'l'], action: 'next-tab', help: 'next view of the repo' },
   { scope: 'repo', keys: ['shift+tab', 'left', 'h'], action: 'previous-tab', help: 'previous view of the repo' },
-  { scope: 'repo', keys: ['R'], action: 'run', help: 'start a GC run (asks before each phase)', hint: 'run gc', destructive: true },
+  {
+    scope: 'repo',
+    keys: ['R'],
+    action: 'run',
+    help: 'start a GC run (asks before each phase)',
+    hint: 'run gc',
+    destructive: true,
+  },
 ];
 
 /** Every binding, by scope. */
 export const KEYMAP: readonly Binding[] = [
   { scope: 'global', keys: ['?'], action: 'help', help: 'this help', hint: 'help' },
   { scope: 'global', keys: ['esc'], action: 'back', help: 'back to the previous view', hint: 'back' },
-  { scope: 'global', keys: [':'], action: 'command', help: 'a command: :repos, :check (every repo), :storage, :history (of the repo open), :plan FILE (apply a saved plan)' },
+  {
+    scope: 'global',
+    keys: [':'],
+    action: 'command',
+    help: 'a command: :repos, :check (every repo), :storage, :history (of the repo open), :plan FILE (apply a saved plan)',
+  },
   { scope: 'command-line', keys: ['enter'], action: 'run-command', help: 'run the command typed', hint: 'go' },
   { scope: 'command-line', keys: ['esc'], action: 'cancel', help: 'close the command line', hint: 'cancel' },
   { scope: 'global', keys: ['q'], action: 'quit', help: 'quit (from the repos list)', hint: 'quit' },
-  { scope: 'global', keys: ['ctrl+c'], action: 'quit', help: 'quit; during a run, a sweep or a hub pass, first stop it where it safely can: after the phase, the batch, the repos in flight (again: quit now)' },
+  {
+    scope: 'global',
+    keys: ['ctrl+c'],
+    action: 'quit',
+    help: 'quit; during a run, a sweep or a hub pass, first stop it where it safely can: after the phase, the batch, the repos in flight (again: quit now)',
+  },
   ...NAVIGATION,
   { scope: 'repos', keys: ['enter'], action: 'open', help: 'open the repo', hint: 'open' },
   { scope: 'repos', keys: ['/'], action: 'filter', help: 'filter repos by name', hint: 'filter' },
   { scope: 'repos', keys: ['s'], action: 'sort', help: 'sort by the next column (▼ marks it)', hint: 'sort' },
   { scope: 'repos', keys: ['S'], action: 'reverse-sort', help: 'reverse the sort (▲ marks it)' },
   { scope: 'repos', keys: ['r'], action: 'refresh', help: 'reload repos and estimates', hint: 'refresh' },
-  { scope: 'repos', keys: ['c'], action: 'check', help: 'check every repo (changes nothing), then say which are clean', hint: 'check all' },
-  { scope: 'repos', keys: ['b'], action: 'storage', help: "the blob store: strays no row names, their dry run and their sweep", hint: 'storage' },
-  { scope: 'repos', keys: ['A'], action: 'collect-all', help: "GC every repo, or those the filter shows: asks once, for the hub's label typed, then shows each repo's run", hint: 'gc all', destructive: true },
+  {
+    scope: 'repos',
+    keys: ['c'],
+    action: 'check',
+    help: 'check every repo (changes nothing), then say which are clean',
+    hint: 'check all',
+  },
+  {
+    scope: 'repos',
+    keys: ['b'],
+    action: 'storage',
+    help: 'the blob store: strays no row names, their dry run and their sweep',
+    hint: 'storage',
+  },
+  {
+    scope: 'repos',
+    keys: ['A'],
+    action: 'collect-all',
+    help: "GC every repo, or those the filter shows: asks once, for the hub's label typed, then shows each repo's run",
+    hint: 'gc all',
+    destructive: true,
+  },
   { scope: 'repos', keys: ['esc'], action: 'clear-filter', help: 'clear the filter kept' },
   { scope: 'filter', keys: ['enter'], action: 'apply-filter', help: 'keep the filter', hint: 'keep' },
   { scope: 'filter', keys: ['esc'], action: 'clear-filter', help: 'clear the filter', hint: 'clear' },
   ...REPO_TABS,
   { scope: 'graph', keys: ['enter'], action: 'open', help: 'show the commit', hint: 'details' },
   { scope: 'graph', keys: ['r'], action: 'refresh', help: 'reload the graph' },
-  { scope: 'preview', keys: ['enter'], action: 'toggle-focus', help: 'switch between phases and their list', hint: 'list' },
+  {
+    scope: 'preview',
+    keys: ['enter'],
+    action: 'toggle-focus',
+    help: 'switch between phases and their list',
+    hint: 'list',
+  },
   { scope: 'preview', keys: ['r'], action: 'refresh', help: 'compute the plan again', hint: 'replan' },
-  { scope: 'preview', keys: ['w'], action: 'save-plan', help: 'save this plan to a file, for `musehub-gc run --plan FILE`', hint: 'save plan' },
+  {
+    scope: 'preview',
+    keys: ['w'],
+    action: 'save-plan',
+    help: 'save this plan to a file, for `musehub-gc run --plan FILE`',
+    hint: 'save plan',
+  },
   { scope: 'save-path', keys: ['enter'], action: 'save-plan', help: 'save the plan to the file named', hint: 'save' },
   { scope: 'save-path', keys: ['esc'], action: 'cancel', help: 'do not save', hint: 'cancel' },
-  { scope: 'history', keys: ['enter'], action: 'open', help: 'open the run: per phase what it deleted, what stayed and why, what differed, its errors and times', hint: 'open' },
+  {
+    scope: 'history',
+    keys: ['enter'],
+    action: 'open',
+    help: 'open the run: per phase what it deleted, what stayed and why, what differed, its errors and times',
+    hint: 'open',
+  },
   { scope: 'history', keys: ['r'], action: 'refresh', help: 'reload past runs', hint: 'refresh' },
-  { scope: 'run-record', keys: ['m'], action: 'write-report', help: "write the run's Markdown report, for the ticket, where the console was started", hint: 'markdown report' },
-  { scope: 'check', keys: ['c'], action: 'check', help: 'check the repo now, deriving liveness as GC does; changes nothing', hint: 'check now' },
+  {
+    scope: 'run-record',
+    keys: ['m'],
+    action: 'write-report',
+    help: "write the run's Markdown report, for the ticket, where the console was started",
+    hint: 'markdown report',
+  },
+  {
+    scope: 'check',
+    keys: ['c'],
+    action: 'check',
+    help: 'check the repo now, deriving liveness as GC does; changes nothing',
+    hint: 'check now',
+  },
   { scope: 'hub-check', keys: ['enter'], action: 'open', help: "open the repo's findings", hint: 'findings' },
   { scope: 'hub-recheck', keys: ['c'], action: 'check', help: 'check every repo again', hint: 'check again' },
-  { scope: 'storage', keys: ['d'], action: 'dry-run', help: 'sweep dry run: list the store and count the strays; deletes nothing', hint: 'dry run' },
-  { scope: 'storage', keys: ['D'], action: 'sweep', help: 'sweep: list the store, then delete the strays once the word asked for is typed', hint: 'sweep', destructive: true },
+  {
+    scope: 'storage',
+    keys: ['d'],
+    action: 'dry-run',
+    help: 'sweep dry run: list the store and count the strays; deletes nothing',
+    hint: 'dry run',
+  },
+  {
+    scope: 'storage',
+    keys: ['D'],
+    action: 'sweep',
+    help: 'sweep: list the store, then delete the strays once the word asked for is typed',
+    hint: 'sweep',
+    destructive: true,
+  },
   { scope: 'storage', keys: ['r'], action: 'refresh', help: 'reload the last dry run and sweep' },
-  { scope: 'sweeping', keys: ['x'], action: 'stop-after-batch', help: 'stop the sweep after the batch it is on', hint: 'stop after this batch' },
-  { scope: 'confirm-sweep', keys: ['enter'], action: 'confirm-sweep', help: 'delete the strays once the word asked for is typed; empty deletes nothing', hint: 'confirm (empty cancels)', destructive: true },
+  {
+    scope: 'sweeping',
+    keys: ['x'],
+    action: 'stop-after-batch',
+    help: 'stop the sweep after the batch it is on',
+    hint: 'stop after this batch',
+  },
+  {
+    scope: 'confirm-sweep',
+    keys: ['enter'],
+    action: 'confirm-sweep',
+    help: 'delete the strays once the word asked for is typed; empty deletes nothing',
+    hint: 'confirm (empty cancels)',
+    destructive: true,
+  },
   { scope: 'confirm-sweep', keys: ['esc'], action: 'cancel', help: 'delete nothing', hint: 'cancel' },
-  { scope: 'confirm-pass', keys: ['enter'], action: 'confirm-pass', help: "start the pass once the hub's label is typed; empty collects nothing", hint: 'confirm (empty cancels)', destructive: true },
+  {
+    scope: 'confirm-pass',
+    keys: ['enter'],
+    action: 'confirm-pass',
+    help: "start the pass once the hub's label is typed; empty collects nothing",
+    hint: 'confirm (empty cancels)',
+    destructive: true,
+  },
   { scope: 'confirm-pass', keys: ['esc'], action: 'cancel', help: 'collect nothing', hint: 'cancel' },
-  { scope: 'hub-passing', keys: ['x'], action: 'stop-after-repos', help: 'stop the pass after the repos in flight: no new repo starts', hint: 'stop after the repos in flight' },
-  { scope: 'hub-pass', keys: ['enter'], action: 'open', help: "open the repo's history, where its run of the pass is", hint: 'history' },
+  {
+    scope: 'hub-passing',
+    keys: ['x'],
+    action: 'stop-after-repos',
+    help: 'stop the pass after the repos in flight: no new repo starts',
+    hint: 'stop after the repos in flight',
+  },
+  {
+    scope: 'hub-pass',
+    keys: ['enter'],
+    action: 'open',
+    help: "open the repo's history, where its run of the pass is",
+    hint: 'history',
+  },
   { scope: 'commit', keys: ['r'], action: 'refresh', help: 'reload the commit' },
-  { scope: 'run', keys: ['x'], action: 'stop-after-phase', help: 'stop the run after this phase', hint: 'stop after this phase', destructive: true },
+  {
+    scope: 'run',
+    keys: ['x'],
+    action: 'stop-after-phase',
+    help: 'stop the run after this phase',
+    hint: 'stop after this phase',
+    destructive: true,
+  },
   { scope: 'confirm', keys: ['y'], action: 'go', help: 'run this phase', hint: 'yes, delete', destructive: true },
   { scope: 'confirm', keys: ['n', 'enter'], action: 'skip', help: 'skip this phase (the default)', hint: 'no, skip' },
   { scope: 'confirm', keys: ['x', 'esc'], action: 'stop', help: 'stop the run here', hint: 'stop run' },
-  { scope: 'confirm-slug', keys: ['enter'], action: 'confirm-slug', help: "run the phase once the repo's slug is typed; empty skips it", hint: 'confirm (empty skips)', destructive: true },
+  {
+    scope: 'confirm-slug',
+    keys: ['enter'],
+    action: 'confirm-slug',
+    help: "run the phase once the repo's slug is typed; empty skips it",
+    hint: 'confirm (empty skips)',
+    destructive: true,
+  },
   { scope: 'confirm-slug', keys: ['esc'], action: 'stop', help: 'stop the run here', hint: 'stop run' },
   { scope: 'summary', keys: ['enter'], action: 'back', help: 'back to the repo', hint: 'done' },
 ];
@@ -184,7 +346,15 @@ export function actionFor(screen: ScreenName, key: string, readOnly: boolean): K
 }
 
 const KEY_LABELS: Record<string, string> = {
-  down: '↓', up: '↑', left: '←', right: '→', pgdn: 'PgDn', pgup: 'PgUp', home: 'Home', end: 'End', 'shift+tab': 'Shift+Tab',
+  down: '↓',
+  up: '↑',
+  left: '←',
+  right: '→',
+  pgdn: 'PgDn',
+  pgup: 'PgUp',
+  home: 'Home',
+  end: 'End',
+  'shift+tab': 'Shift+Tab',
 };
 
 /** A binding's keys as the hint bar and help write them: `j/↓`, `enter`. */
@@ -218,7 +388,14 @@ export function helpLines(screen: ScreenName, readOnly: boolean): string[] {
   return lines;
 }
 
-const CONTROL_CHARS: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\t': 'tab', '\u007f': 'backspace', '\b': 'backspace', '\u001b': 'esc' };
+const CONTROL_CHARS: Record<string, string> = {
+  '\r': 'enter',
+  '\n': 'enter',
+  '\t': 'tab',
+  '\u007f': 'backspace',
+  '\b': 'backspace',
+  '\u001b': 'esc',
+};
 
 /** Ink's input event as key names; a burst of text typed in one write becomes one name per character. */
 export function keysOf(input: string, key: Key): string[] {

@@ -51,9 +51,12 @@ export function LinePager({
       height={height}
       renderRow={(index, selected) => {
         const line = lines[index]!;
-        return <Toned tone={line.tone} inverse={selected}>{fit(line.text, width)}</Toned>;
+        return (
+          <Toned tone={line.tone} inverse={selected}>
+            {fit(line.text, width)}
+          </Toned>
+        );
       }}
     />
   );
 }
-

@@ -37,7 +37,11 @@ export function placeCursor(list: ListState, cursor: number, count: number, page
 }
 
 /** Which rows a list of `count` shows in `height` lines: all when they fit; else a window around the cursor, and a line that says where it is. */
-export function listWindow(list: ListState, count: number, height: number): { first: number; last: number; fits: boolean } {
+export function listWindow(
+  list: ListState,
+  count: number,
+  height: number,
+): { first: number; last: number; fits: boolean } {
   const rows = pageRows(count, height);
   const first = visibleOffset(list.offset, list.cursor, count, rows);
   return { first, last: Math.min(count, first + rows), fits: count <= height };
@@ -57,9 +61,7 @@ export function visibleOffset(offset: number, cursor: number, count: number, pag
   return Math.max(0, first);
 }
 
-export type ListAction =
-  | { type: 'move'; action: KeyAction; count: number; page: number }
-  | { type: 'reset' };
+export type ListAction = { type: 'move'; action: KeyAction; count: number; page: number } | { type: 'reset' };
 
 /** A list on its own, for screens whose only state is a cursor. */
 export function listReducer(list: ListState, action: ListAction): ListState {

@@ -28,10 +28,14 @@ export function noteRows(notes: readonly Note[], width: number): number {
 export function NoteLines({ notes, width }: { notes: readonly Note[]; width: number }): React.JSX.Element {
   return (
     <>
-      {notes.flatMap((note, index) => noteLines(note, width).map((line, row) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: notes are stateless text whose lines may repeat.
-        <Toned key={`${index}.${row}`} tone={note.tone}>{line}</Toned>
-      )))}
+      {notes.flatMap((note, index) =>
+        noteLines(note, width).map((line, row) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: notes are stateless text whose lines may repeat.
+          <Toned key={`${index}.${row}`} tone={note.tone}>
+            {line}
+          </Toned>
+        )),
+      )}
     </>
   );
 }

@@ -17,7 +17,11 @@ export function ColumnRules({ children }: React.PropsWithChildren): React.JSX.El
 
 /** A column's heading: bold and underlined, which stands for the rule under it. */
 export function Heading({ children }: React.PropsWithChildren): React.JSX.Element {
-  return <Text bold underline>{children}</Text>;
+  return (
+    <Text bold underline>
+      {children}
+    </Text>
+  );
 }
 
 /**

@@ -5,7 +5,13 @@
 import type React from 'react';
 import { createContext, useContext } from 'react';
 import { Text, type TextProps } from 'ink';
-import { Badge, defaultTheme, extendTheme, ThemeProvider as WidgetThemeProvider, type Theme as WidgetTheme } from '@inkjs/ui';
+import {
+  Badge,
+  defaultTheme,
+  extendTheme,
+  ThemeProvider as WidgetThemeProvider,
+  type Theme as WidgetTheme,
+} from '@inkjs/ui';
 
 export interface Theme {
   color: boolean;
@@ -50,7 +56,10 @@ const WIDGET_THEMES: Record<'color' | 'plain', WidgetTheme> = {
 };
 
 /** Provides the theme to the console's components and to @inkjs/ui's. */
-export function ThemeProvider({ color, children }: {
+export function ThemeProvider({
+  color,
+  children,
+}: {
   /** Colour on, or off (NO_COLOR). */
   color: boolean;
   children: React.ReactNode;
@@ -68,7 +77,13 @@ export function Toned({ tone, ...props }: TextProps & { tone?: Tone | undefined 
   return <Text {...props} color={color && tone ? TONES[tone] : undefined} />;
 }
 
-const OUTCOME_TONES: Record<string, Tone> = { done: 'done', stopped: 'warning', declined: 'warning', running: 'accent', interrupted: 'warning' };
+const OUTCOME_TONES: Record<string, Tone> = {
+  done: 'done',
+  stopped: 'warning',
+  declined: 'warning',
+  running: 'accent',
+  interrupted: 'warning',
+};
 
 /** A run's or a sweep's outcome in a badge: done green, stopped, declined or interrupted yellow, running cyan, failed or refused red. */
 export function OutcomeBadge({ outcome }: { outcome: string }): React.JSX.Element {
@@ -76,7 +91,10 @@ export function OutcomeBadge({ outcome }: { outcome: string }): React.JSX.Elemen
 }
 
 /** A state in a badge of its tone's colour (`DONE`, `READ-ONLY`); inverse text without colour. */
-export function StateBadge({ tone, children }: {
+export function StateBadge({
+  tone,
+  children,
+}: {
   /** The colour the badge has when colour is on. */
   tone: Tone;
   /** The state's word; the badge writes it in capitals. */

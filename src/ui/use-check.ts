@@ -9,7 +9,10 @@ import { messageOf } from '../errors.js';
 import { useConsole } from './console-context.js';
 
 /** Returns what starts a check of `target`; `onEvent` takes its events, `onFailed` why it could not run. */
-export function useCheck(onEvent: (event: CheckEvent) => void, onFailed: (message: string) => void): (target: CheckTarget) => void {
+export function useCheck(
+  onEvent: (event: CheckEvent) => void,
+  onFailed: (message: string) => void,
+): (target: CheckTarget) => void {
   const { service, graceSeconds, checked } = useConsole();
   const running = useRef<AbortController | null>(null);
   useEffect(() => () => running.current?.abort(), []);

@@ -1,10 +1,7 @@
 /** Loads something from the service in the background; a newer load or an unmount drops an older one. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 
-export type Loaded<T> =
-  | { state: 'loading' }
-  | { state: 'ready'; value: T }
-  | { state: 'failed'; error: unknown };
+export type Loaded<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'failed'; error: unknown };
 
 /** The result of `load()`, and `reload()` to run it again (a retry after a lost connection). */
 export function useLoad<T>(load: () => Promise<T>, key: string): [Loaded<T>, () => void] {

@@ -36,12 +36,20 @@ export function VirtualList({ count, list, height, renderRow, empty }: VirtualLi
 }
 
 /** Where a window of a list is: `12-40 of 1,000`. */
-export function ListPosition({ first, last, count }: {
+export function ListPosition({
+  first,
+  last,
+  count,
+}: {
   /** The index of the first row shown. */
   first: number;
   /** The index after the last row shown. */
   last: number;
   count: number;
 }): React.JSX.Element {
-  return <Text dimColor>{`${(first + 1).toLocaleString('en-US')}-${last.toLocaleString('en-US')} of ${count.toLocaleString('en-US')}`}</Text>;
+  return (
+    <Text
+      dimColor
+    >{`${(first + 1).toLocaleString('en-US')}-${last.toLocaleString('en-US')} of ${count.toLocaleString('en-US')}`}</Text>
+  );
 }

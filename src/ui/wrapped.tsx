@@ -12,12 +12,24 @@ export function rowsOf(text: string, width: number): number {
  * `text` wrapped to `width`, a line each. The screen counts the same rows with rowsOf, so what
  * it draws below (a list, a field) keeps its place instead of being pushed off the bottom.
  */
-export function Wrapped({ text, width, tone, bold }: { text: string; width: number; tone?: Tone | undefined; bold?: boolean }): React.JSX.Element {
+export function Wrapped({
+  text,
+  width,
+  tone,
+  bold,
+}: {
+  text: string;
+  width: number;
+  tone?: Tone | undefined;
+  bold?: boolean;
+}): React.JSX.Element {
   return (
     <>
       {wrapText(text, Math.max(1, width)).map((line, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: wrapped lines are stateless text that may repeat.
-        <Toned key={index} tone={tone} bold={bold}>{line}</Toned>
+        <Toned key={index} tone={tone} bold={bold}>
+          {line}
+        </Toned>
       ))}
     </>
   );

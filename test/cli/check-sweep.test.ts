@@ -34,12 +34,17 @@ describe.each(await serverTarget())('check and sweep on $name', (target) => {
   it('check exits 0 on a clean repo, 1 with a line per kind when it finds problems, 2 without a target', async () => {
     const clean = await cli(['check', DEMO.clean], env);
     expect(clean.code).toBe(0);
-    expect(lines(clean.stdout)).toEqual([`${DEMO.clean}: clean`, expect.stringMatching(/^checked 1 repo of .*: 1 clean, 0 with problems$/)]);
+    expect(lines(clean.stdout)).toEqual([
+      `${DEMO.clean}: clean`,
+      expect.stringMatching(/^checked 1 repo of .*: 1 clean, 0 with problems$/),
+    ]);
 
     const all = await cli(['check', '--all', '--json'], env);
     expect(all.code).toBe(1);
     const report = JSON.parse(all.stdout) as SnakeCased<CheckReport>;
-    expect(report.repos.filter((result) => !result.clean).map((result) => `${result.repo.owner}/${result.repo.slug}`)).toEqual([DEMO.corrupt]);
+    expect(
+      report.repos.filter((result) => !result.clean).map((result) => `${result.repo.owner}/${result.repo.slug}`),
+    ).toEqual([DEMO.corrupt]);
 
     const corrupt = await cli(['check', DEMO.corrupt], env);
     expect(corrupt.code).toBe(1);
@@ -67,15 +72,22 @@ describe.each(await serverTarget())('check and sweep on $name', (target) => {
     const dry = await cli(['sweep', '--dry-run'], env);
     expect(dry.code).toBe(0);
     const listed = lines(dry.stdout);
-    expect(listed[0]).toMatch(/^listed \d+ keys .* under objects\/: \d+ named by rows, 1 younger than 1d, 2 strays \(4\.0 KiB\)$/);
+    expect(listed[0]).toMatch(
+      /^listed \d+ keys .* under objects\/: \d+ named by rows, 1 younger than 1d, 2 strays \(4\.0 KiB\)$/,
+    );
     expect(listed.slice(1, 3).sort()).toEqual([`objects/sha256_${'a'.repeat(64)}\t5`, demoStray].sort());
     expect(listed[3]).toMatch(/^dry run: would delete 2 keys, in /);
     expect(listed).toHaveLength(4);
 
     const swept = await cli(['sweep', '--yes', '--json'], env);
     expect(swept.code).toBe(0);
-    expect(JSON.parse(swept.stdout) as SnakeCased<SweepResult>).toMatchObject({ outcome: 'done', deleted: 2,
-      deleted_bytes: 5 + DEMO_STRAY.size, young: 1, errors: [] });
+    expect(JSON.parse(swept.stdout) as SnakeCased<SweepResult>).toMatchObject({
+      outcome: 'done',
+      deleted: 2,
+      deleted_bytes: 5 + DEMO_STRAY.size,
+      young: 1,
+      errors: [],
+    });
     const again = await cli(['sweep', '--dry-run', '--json'], env);
     expect(JSON.parse(again.stdout) as SnakeCased<SweepResult>).toMatchObject({ candidates: 0, young: 1 });
   });

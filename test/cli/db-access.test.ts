@@ -66,13 +66,18 @@ describe.each(await serverTarget())('a database that refuses musehub-gc, on $nam
   });
 
   const toolTables = async () =>
-    (await asAdmin(`select count(*)::int as n from pg_tables where tablename like 'musehub_gc_%'`, bare)).rows[0].n as number;
+    (await asAdmin(`select count(*)::int as n from pg_tables where tablename like 'musehub_gc_%'`, bare)).rows[0]
+      .n as number;
 
   it('a user without CREATE on the schema gets exit 1 and one line naming the grant; after that grant it works', async () => {
     const refused = await cli(['repos'], { DATABASE_URL: asUser(bareUrl, role) });
     expect(refused.code).toBe(1);
-    expectOneLine(refused.stderr,
-      new RegExp(`the database user ${role} may not create musehub-gc's tables in .*${bare}: grant create on schema public to ${role}, `));
+    expectOneLine(
+      refused.stderr,
+      new RegExp(
+        `the database user ${role} may not create musehub-gc's tables in .*${bare}: grant create on schema public to ${role}, `,
+      ),
+    );
     expect(await toolTables()).toBe(0);
     // The grant the line names is the one needed.
     await asAdmin(`grant create on schema public to ${role}`, bare);
@@ -105,31 +110,49 @@ describe.each(await serverTarget())('a database that refuses musehub-gc, on $nam
     });
 
     it('reads: repos, plan, history and check work', async () => {
-      for (const args of [['repos'], ['plan', DEMO.forcePushed], ['history', DEMO.forcePushed], ['check', DEMO.forcePushed]]) {
+      for (const args of [
+        ['repos'],
+        ['plan', DEMO.forcePushed],
+        ['history', DEMO.forcePushed],
+        ['check', DEMO.forcePushed],
+      ]) {
         const outcome = await cli(args, env);
         expect({ args, code: outcome.code }).toEqual({ args, code: 0 });
       }
     });
 
     it('refuses what writes to it, in one line each and before any work: run, run --all, resume, sweep', async () => {
-      for (const [command, args] of [['run', ['run', DEMO.forcePushed, '--yes']], ['run --all', ['run', '--all', '--yes']],
-        ['resume', ['resume']], ['sweep', ['sweep', '--yes']], ['sweep --dry-run', ['sweep', '--dry-run']]] as const) {
+      for (const [command, args] of [
+        ['run', ['run', DEMO.forcePushed, '--yes']],
+        ['run --all', ['run', '--all', '--yes']],
+        ['resume', ['resume']],
+        ['sweep', ['sweep', '--yes']],
+        ['sweep --dry-run', ['sweep', '--dry-run']],
+      ] as const) {
         const outcome = await cli([...args], env);
         expect({ command, code: outcome.code }).toEqual({ command, code: 1 });
-        expectOneLine(outcome.stderr, new RegExp(`the database .*${name} is read-only \\(default_transaction_read_only is on, ` +
-          `or it is a hot standby\\): ${command.replace(/-/g, '\\-')} writes to it; point DATABASE_URL at the primary`));
+        expectOneLine(
+          outcome.stderr,
+          new RegExp(
+            `the database .*${name} is read-only \\(default_transaction_read_only is on, ` +
+              `or it is a hot standby\\): ${command.replace(/-/g, '\\-')} writes to it; point DATABASE_URL at the primary`,
+          ),
+        );
       }
       await asAdmin(`alter database ${name} set default_transaction_read_only = off`);
       expect((await asAdmin('select count(*)::int as n from musehub_gc_runs', name)).rows[0].n).toBe(0);
       await asAdmin(`alter database ${name} set default_transaction_read_only = on`);
     });
 
-    it('says in one line that the tool\'s tables cannot be created there', async () => {
+    it("says in one line that the tool's tables cannot be created there", async () => {
       await asAdmin(`alter database ${bare} set default_transaction_read_only = on`);
       try {
         const outcome = await cli(['repos'], { DATABASE_URL: bareUrl });
         expect(outcome.code).toBe(1);
-        expectOneLine(outcome.stderr, new RegExp(`the database .*${bare} is read-only .*: musehub-gc's own tables cannot be created`));
+        expectOneLine(
+          outcome.stderr,
+          new RegExp(`the database .*${bare} is read-only .*: musehub-gc's own tables cannot be created`),
+        );
       } finally {
         await asAdmin(`alter database ${bare} set default_transaction_read_only = off`);
       }

@@ -52,8 +52,9 @@ describe('musehub-gc on the embedded hub', () => {
   it('opens the hub the first start seeded, with its blobs beside it', async () => {
     const outcome = await cli(['repos', '--json'], env);
     expect(outcome.code).toBe(0);
-    const names = (JSON.parse(outcome.stdout) as Array<{ owner: string; slug: string }>)
-      .map((repo) => `${repo.owner}/${repo.slug}`);
+    const names = (JSON.parse(outcome.stdout) as Array<{ owner: string; slug: string }>).map(
+      (repo) => `${repo.owner}/${repo.slug}`,
+    );
     expect(names).toContain(DEMO.forcePushed);
     expect(names).toHaveLength(12);
     expect(outcome.stderr).not.toMatch(/first start|creating/);
@@ -62,28 +63,32 @@ describe('musehub-gc on the embedded hub', () => {
     expect(existsSync(join(hubDir, 'lock'))).toBe(false);
   });
 
-  it.skipIf(!processStart(process.pid))('takes over a lock whose pid, alive, is another process: one started at another time or boot', async () => {
-    // This test process is alive; the lock says its pid started otherwise: the pid was reused since.
-    const lock = join(hubDir, 'lock');
-    mkdirSync(hubDir, { recursive: true });
-    const [boot, ticks] = processStart(process.pid)!.split(' ');
-    for (const started of [`${boot} ${Number(ticks) + 1}`, `00000000-0000-0000-0000-000000000000 ${ticks}`]) {
-      writeFileSync(lock, `${process.pid}\n2026-01-01T00:00:00.000Z\n${started}\n`);
-      const outcome = await cli(['repos', '--json'], env);
-      expect(outcome.code).toBe(0);
-      expect(existsSync(lock)).toBe(false);
-    }
-    // A lock that says no start (written before starts were recorded) naming a live pid is held.
-    writeFileSync(lock, `${process.pid}\n2026-01-01T00:00:00.000Z\n`);
-    try {
-      const outcome = await cli(['repos'], env);
-      expect(outcome.code).toBe(3);
-      expect(outcome.stderr).toMatch(new RegExp(`is already open by pid ${process.pid} `));
-    } finally {
-      rmSync(lock, { force: true });
-    }
-    // Three starts of the CLI on the embedded hub.
-  }, 180_000);
+  it.skipIf(!processStart(process.pid))(
+    'takes over a lock whose pid, alive, is another process: one started at another time or boot',
+    async () => {
+      // This test process is alive; the lock says its pid started otherwise: the pid was reused since.
+      const lock = join(hubDir, 'lock');
+      mkdirSync(hubDir, { recursive: true });
+      const [boot, ticks] = processStart(process.pid)!.split(' ');
+      for (const started of [`${boot} ${Number(ticks) + 1}`, `00000000-0000-0000-0000-000000000000 ${ticks}`]) {
+        writeFileSync(lock, `${process.pid}\n2026-01-01T00:00:00.000Z\n${started}\n`);
+        const outcome = await cli(['repos', '--json'], env);
+        expect(outcome.code).toBe(0);
+        expect(existsSync(lock)).toBe(false);
+      }
+      // A lock that says no start (written before starts were recorded) naming a live pid is held.
+      writeFileSync(lock, `${process.pid}\n2026-01-01T00:00:00.000Z\n`);
+      try {
+        const outcome = await cli(['repos'], env);
+        expect(outcome.code).toBe(3);
+        expect(outcome.stderr).toMatch(new RegExp(`is already open by pid ${process.pid} `));
+      } finally {
+        rmSync(lock, { force: true });
+      }
+      // Three starts of the CLI on the embedded hub.
+    },
+    180_000,
+  );
 
   it('demo reset deletes the hub and builds it again', async () => {
     const stray = join(hubDir, 'blobs', 'stray-file');

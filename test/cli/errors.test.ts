@@ -11,7 +11,7 @@ function expectOneLine(stderr: string, pattern: RegExp): void {
 }
 
 describe('musehub-gc without a hub', () => {
-  it('prints help with the exit codes, and a command\'s help', async () => {
+  it("prints help with the exit codes, and a command's help", async () => {
     const all = await cli(['--help']);
     expect(all.code).toBe(0);
     expect(all.stdout).toMatch(/Exit codes:/);
@@ -43,28 +43,50 @@ describe('musehub-gc without a hub', () => {
     const outcome = await cli([]);
     expect(outcome.code).toBe(2);
     expect(outcome.stdout).toBe('');
-    expectOneLine(outcome.stderr, /the console needs a terminal; without one, name a command \(repos, plan, why, run, .*\): musehub-gc --help/);
+    expectOneLine(
+      outcome.stderr,
+      /the console needs a terminal; without one, name a command \(repos, plan, why, run, .*\): musehub-gc --help/,
+    );
   });
 
   it('suggests the nearest command and option, in its own words', async () => {
     const command = await cli(['plna', 'a/b']);
     expect(command.code).toBe(2);
-    expectOneLine(command.stderr, /^musehub-gc: no command "plna": did you mean plan\? \(the commands are repos, plan, why, /);
+    expectOneLine(
+      command.stderr,
+      /^musehub-gc: no command "plna": did you mean plan\? \(the commands are repos, plan, why, /,
+    );
     const option = await cli(['plan', 'a/b', '--jsn']);
     expect(option.code).toBe(2);
-    expectOneLine(option.stderr, /^musehub-gc: no option --jsn: did you mean --json\? \(musehub-gc --help lists them\)\n$/);
+    expectOneLine(
+      option.stderr,
+      /^musehub-gc: no option --jsn: did you mean --json\? \(musehub-gc --help lists them\)\n$/,
+    );
     expectOneLine((await cli(['run', 'a/b', '--dryrun'])).stderr, /no option --dryrun: did you mean --dry-run\?/);
-    expectOneLine((await cli(['repos', '--frobnicate'])).stderr, /^musehub-gc: no option --frobnicate \(musehub-gc --help lists them\)\n$/);
+    expectOneLine(
+      (await cli(['repos', '--frobnicate'])).stderr,
+      /^musehub-gc: no option --frobnicate \(musehub-gc --help lists them\)\n$/,
+    );
     expectOneLine((await cli(['repos', '-q'])).stderr, /^musehub-gc: no option -q \(/);
-    expectOneLine((await cli(['plan', 'a/b', '--grace'])).stderr, /^musehub-gc: --grace wants a value: --grace VALUE\n$/);
+    expectOneLine(
+      (await cli(['plan', 'a/b', '--grace'])).stderr,
+      /^musehub-gc: --grace wants a value: --grace VALUE\n$/,
+    );
     expectOneLine((await cli(['repos', '--json=yes'])).stderr, /^musehub-gc: --json takes no value, not "yes"\n$/);
-    for (const outcome of [command, option]) expect(outcome.stderr).not.toMatch(/Unknown option|To specify a positional/);
+    for (const outcome of [command, option])
+      expect(outcome.stderr).not.toMatch(/Unknown option|To specify a positional/);
   });
 
   it('says in one line what run --all wants, before touching a hub', async () => {
     expectOneLine((await cli(['run', '--all'])).stderr, /run --all collects every repo without asking: pass --yes/);
-    expectOneLine((await cli(['run', '--all', '--yes', '--workers', '0'])).stderr, /--workers wants a whole number of at least 1/);
-    expectOneLine((await cli(['run', '--all', '--yes', '--metrics-file', 'gc.txt'])).stderr, /reads only \*\.prom files/);
+    expectOneLine(
+      (await cli(['run', '--all', '--yes', '--workers', '0'])).stderr,
+      /--workers wants a whole number of at least 1/,
+    );
+    expectOneLine(
+      (await cli(['run', '--all', '--yes', '--metrics-file', 'gc.txt'])).stderr,
+      /reads only \*\.prom files/,
+    );
   });
 
   it('refuses a malformed DATABASE_URL with exit 2', async () => {
@@ -80,8 +102,9 @@ describe('musehub-gc without a hub', () => {
   });
 
   it('refuses an unknown storage scheme with exit 2 before touching the database', async () => {
-    const outcome = await cli(['run', 'a/b', '--yes', '--storage', 'ftp://host/blobs'],
-      { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/musehub' });
+    const outcome = await cli(['run', 'a/b', '--yes', '--storage', 'ftp://host/blobs'], {
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/musehub',
+    });
     expect(outcome.code).toBe(2);
     expectOneLine(outcome.stderr, /scheme 'ftp:' is not supported/);
   });

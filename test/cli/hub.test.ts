@@ -39,7 +39,7 @@ function randomHub(): HubModel {
 }
 
 async function until(check: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
-  for (const started = Date.now(); !(await check());) {
+  for (const started = Date.now(); !(await check()); ) {
     if (Date.now() - started > ms) throw new Error(`gave up waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -65,11 +65,25 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
 
   const value = async (sql: string, bindings: unknown[] = []) => (await admin.query(sql, bindings)).rows[0]?.value;
   // A killed process's backends end, and its locks with them, once PostgreSQL reads the closed socket.
-  const noLocksLeft = () => until(async () => Number(await value(`select count(*) as value from pg_locks
-    where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`)) === 0,
-  'the killed process\'s locks to go');
+  const noLocksLeft = () =>
+    until(
+      async () =>
+        Number(
+          await value(`select count(*) as value from pg_locks
+    where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`),
+        ) === 0,
+      "the killed process's locks to go",
+    );
   const oracleProblems = async (hub: HubModel, store: Bench) =>
-    diffStates(stateOf(expectAfter(hub, hub.repos.map((repo) => repo.id)).hub), await readState(store.db, store.store));
+    diffStates(
+      stateOf(
+        expectAfter(
+          hub,
+          hub.repos.map((repo) => repo.id),
+        ).hub,
+      ),
+      await readState(store.db, store.store),
+    );
 
   it('two processes at once collect each repo exactly once and lose nothing; the next pass leaves what the oracle leaves', async () => {
     const hub = randomHub();
@@ -79,8 +93,17 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
     await admin.query('select pg_advisory_lock($1, $2)', [...JOINING_LOCK]);
     const both = [1, 2].map(() => cli(['run', '--all', '--yes', '--json', '--workers', '2'], env));
     try {
-      await until(async () => Number(await value(`select count(*) as value from pg_locks where locktype = 'advisory'
-        and not granted and classid = $1 and objsubid = 2`, [JOINING_LOCK[0]])) === 2, 'both passes to wait at the door');
+      await until(
+        async () =>
+          Number(
+            await value(
+              `select count(*) as value from pg_locks where locktype = 'advisory'
+        and not granted and classid = $1 and objsubid = 2`,
+              [JOINING_LOCK[0]],
+            ),
+          ) === 2,
+        'both passes to wait at the door',
+      );
     } finally {
       await admin.query('select pg_advisory_unlock($1, $2)', [...JOINING_LOCK]);
     }
@@ -93,7 +116,9 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
       expect(turns.filter((turn) => turn.result).length, `${repo.owner}/${repo.slug}`).toBe(1);
       expect(['claimed', 'collected']).toContain(turns.find((turn) => !turn.result)!.status);
     }
-    expect(Number(await value(`select count(*) as value from musehub_gc_runs where not dry_run`))).toBe(hub.repos.length);
+    expect(Number(await value(`select count(*) as value from musehub_gc_runs where not dry_run`))).toBe(
+      hub.repos.length,
+    );
     expect(Number(await value(`select count(distinct repo_id) as value from musehub_gc_runs`))).toBe(hub.repos.length);
     expect((await oracleProblems(hub, bench)).filter((line) => line.includes('missing'))).toEqual([]);
 
@@ -112,7 +137,10 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
       // Blob deletes are throttled, so a run waits with its blobs in the journal: there it is killed.
       s3.faults.failKeys(hub.blobs, 'SlowDown');
       const { child, exit } = startCli(['run', '--all', '--yes', '--workers', '1'], env);
-      await until(async () => Number(await value('select count(*) as value from musehub_gc_journal')) > 0, 'a journal entry');
+      await until(
+        async () => Number(await value('select count(*) as value from musehub_gc_journal')) > 0,
+        'a journal entry',
+      );
       child.kill('SIGKILL');
       await exit;
       s3.faults.reset();
@@ -127,7 +155,10 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
       expect(Number(await value('select count(*) as value from musehub_gc_journal'))).toBe(0);
       expect(await oracleProblems(hub, s3)).toEqual([]);
       const history = await cli(['history', killed, '--json'], env);
-      expect((JSON.parse(history.stdout) as Array<{ outcome: string }>).map((run) => run.outcome)).toEqual(['done', 'interrupted']);
+      expect((JSON.parse(history.stdout) as Array<{ outcome: string }>).map((run) => run.outcome)).toEqual([
+        'done',
+        'interrupted',
+      ]);
     } finally {
       await s3.close();
     }
@@ -154,19 +185,31 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
       const planReport = readFileSync(join(dir, 'plan.md'), 'utf8');
       for (const title of PHASE_TITLES) expect(planReport).toContain(`| ${title} |`);
 
-      const outcome = await cli(['run', '--all', '--yes', '--json', '--metrics-file', join(dir, 'gc.prom'),
-        '--report', join(dir, 'run.md')], env);
+      const outcome = await cli(
+        ['run', '--all', '--yes', '--json', '--metrics-file', join(dir, 'gc.prom'), '--report', join(dir, 'run.md')],
+        env,
+      );
       expect(outcome.code).toBe(1);
       const result = JSON.parse(outcome.stdout) as SnakeCased<HubResult>;
       expect(result.repos).toHaveLength(plan.repos.length);
       const failing = result.repos.find((repo) => repo.repo === DEMO.abandonedUpload)!;
-      expect(failing.result!.errors).toEqual([expect.stringMatching(new RegExp(`blob ${doomed!.id} not deleted: EISDIR`))]);
+      expect(failing.result!.errors).toEqual([
+        expect.stringMatching(new RegExp(`blob ${doomed!.id} not deleted: EISDIR`)),
+      ]);
       const corrupt = result.repos.find((repo) => repo.repo === DEMO.corrupt)!;
-      expect(corrupt.result!.phases.filter((phase) => phase.status === 'refused').map((phase) => phase.phase)).toEqual(['refs', 'objects']);
+      expect(corrupt.result!.phases.filter((phase) => phase.status === 'refused').map((phase) => phase.phase)).toEqual([
+        'refs',
+        'objects',
+      ]);
       for (const repo of result.repos.filter((turn) => turn.repo !== DEMO.abandonedUpload)) {
         expect(repo, repo.repo).toMatchObject({ status: 'done', result: { errors: [] } });
       }
-      expect(result.totals).toMatchObject({ repos: plan.repos.length, statuses: { done: plan.repos.length }, refused_phases: 1, errors: 1 });
+      expect(result.totals).toMatchObject({
+        repos: plan.repos.length,
+        statuses: { done: plan.repos.length },
+        refused_phases: 1,
+        errors: 1,
+      });
       expect(result.totals.commits_deleted).toBe(plan.phases[0]!.rows);
 
       const metrics = parsePrometheus(readFileSync(join(dir, 'gc.prom'), 'utf8'));
@@ -176,8 +219,9 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
       expect(sampleValue(metrics, 'musehub_gc_repo_last_run_refused_phases', { repo: DEMO.corrupt })).toBe(2);
       expect(sampleValue(metrics, 'musehub_gc_hub_last_run_success')).toBe(0);
       expect(sampleValue(metrics, 'musehub_gc_hub_last_run_repos', { status: 'done' })).toBe(plan.repos.length);
-      expect(sampleValue(metrics, 'musehub_gc_hub_last_run_deleted_rows', { phase: 'commits' }))
-        .toBe(result.totals.commit_refs_deleted + result.totals.commits_deleted);
+      expect(sampleValue(metrics, 'musehub_gc_hub_last_run_deleted_rows', { phase: 'commits' })).toBe(
+        result.totals.commit_refs_deleted + result.totals.commits_deleted,
+      );
       expect(sampleValue(metrics, 'musehub_gc_hub_last_run_freed_bytes')).toBe(result.totals.storage_bytes_freed);
       expect(metrics.samples.every((sample) => sample.labels.hub === result.hub.label)).toBe(true);
 
@@ -188,10 +232,15 @@ describe.each(await serverTarget())('run --all on $name', (target) => {
 
       // One repo, with the same files, once the store can delete the blob: the repo's own metrics, and its report.
       rmSync(blob, { recursive: true });
-      const one = await cli(['run', DEMO.forcePushed, '--yes', '--metrics-file', join(dir, 'one.prom'), '--report', join(dir, 'one.md')], env);
+      const one = await cli(
+        ['run', DEMO.forcePushed, '--yes', '--metrics-file', join(dir, 'one.prom'), '--report', join(dir, 'one.md')],
+        env,
+      );
       expect(one.code).toBe(0);
       const oneMetrics = parsePrometheus(readFileSync(join(dir, 'one.prom'), 'utf8'));
-      expect(sampleValue(oneMetrics, 'musehub_gc_repo_last_run_deleted_rows', { repo: DEMO.forcePushed, phase: 'commits' })).toBe(0);
+      expect(
+        sampleValue(oneMetrics, 'musehub_gc_repo_last_run_deleted_rows', { repo: DEMO.forcePushed, phase: 'commits' }),
+      ).toBe(0);
       expect(oneMetrics.samples.some((sample) => sample.name.startsWith('musehub_gc_hub_'))).toBe(false);
       const oneReport = readFileSync(join(dir, 'one.md'), 'utf8');
       expect(oneReport).toMatch(new RegExp(`^# musehub-gc run of ${DEMO.forcePushed}\\n`));

@@ -34,7 +34,8 @@ async function serverHub(): Promise<Hub | undefined> {
   const test = await target.create();
   const blobDir = mkdtempSync(join(tmpdir(), 'mhgc-manifest-keys-'));
   return {
-    env: { DATABASE_URL: test.url, MUSEHUB_STORAGE: pathToFileURL(blobDir).href }, blobDir,
+    env: { DATABASE_URL: test.url, MUSEHUB_STORAGE: pathToFileURL(blobDir).href },
+    blobDir,
     open: (work) => work(test.db),
     async dispose() {
       await test.drop();
@@ -48,7 +49,8 @@ async function embeddedHub(): Promise<Hub> {
   const cache = mkdtempSync(join(tmpdir(), 'mhgc-manifest-keys-cache-'));
   const dir = join(cache, 'musehub-gc');
   return {
-    env: { XDG_CACHE_HOME: cache }, blobDir: join(dir, 'blobs'),
+    env: { XDG_CACHE_HOME: cache },
+    blobDir: join(dir, 'blobs'),
     async open(work) {
       const db = await openEmbedded({ dir });
       try {
@@ -94,8 +96,13 @@ describe.each(hubs)('manifest keys that collide as strings, through the CLI on $
         const named = builder.object(repoId, `${slug}-twin`, at);
         const orphan = builder.object(repoId, `${slug}-orphan`, at);
         const snapshotId = builder.rawSnapshot(slug, collidingManifest(key, twin, hidden, named), at);
-        const commit = builder.commit(repoId, `${slug}-head`,
-          { parents: [], message: 'Colliding keys', author: 'a', at, snapshotId });
+        const commit = builder.commit(repoId, `${slug}-head`, {
+          parents: [],
+          message: 'Colliding keys',
+          author: 'a',
+          at,
+          snapshotId,
+        });
         builder.branch(repoId, 'main', commit);
         objects.set(slug, { hidden, twin: named, orphan });
       }
@@ -107,28 +114,42 @@ describe.each(hubs)('manifest keys that collide as strings, through the CLI on $
     await hub?.dispose();
   });
 
-  it.each(REPOS)('check flags collide/$slug: its live manifest cannot be read', async ({ slug }) => {
-    const checked = await cli(['check', `collide/${slug}`, '--json'], hub.env);
-    expect(checked.code).toBe(1);
-    const [result] = (JSON.parse(checked.stdout) as CheckReport).repos;
-    expect(result!.problems).toMatchObject([{ kind: 'manifest-unreadable', count: 1,
-      examples: [{ detail: expect.stringMatching(/has a key that is (an integer|nil), not a path/) }] }]);
-  }, 120_000);
+  it.each(REPOS)(
+    'check flags collide/$slug: its live manifest cannot be read',
+    async ({ slug }) => {
+      const checked = await cli(['check', `collide/${slug}`, '--json'], hub.env);
+      expect(checked.code).toBe(1);
+      const [result] = (JSON.parse(checked.stdout) as CheckReport).repos;
+      expect(result!.problems).toMatchObject([
+        {
+          kind: 'manifest-unreadable',
+          count: 1,
+          examples: [{ detail: expect.stringMatching(/has a key that is (an integer|nil), not a path/) }],
+        },
+      ]);
+    },
+    120_000,
+  );
 
-  it.each(REPOS)('run on collide/$slug refuses phases 3 and 4, keeping every object', async ({ slug }) => {
-    const run = await cli(['run', `collide/${slug}`, '--yes', '--grace', '0'], hub.env);
-    expect(run.code).toBe(3);
-    expect(run.stdout + run.stderr).toMatch(/refused/);
-    const { hidden, twin, orphan } = objects.get(slug)!;
-    const kept = [hidden, twin, orphan];
-    const left = await hub.open(async (db) => {
-      const rows = async (table: string) => (await db.knex().raw(
-        `select object_id from ${table} where object_id = any(?) order by object_id`, [kept]))
-        .rows.map((row: { object_id: string }) => row.object_id);
-      return { objects: await rows('musehub_objects'), refs: await rows('musehub_object_refs') };
-    });
-    expect(left).toEqual({ objects: [...kept].sort(), refs: [...kept].sort() });
-    const store = new FileBlobStore(hub.blobDir);
-    for (const id of kept) expect(await store.exists({ id, storageUri: null })).toBe(true);
-  }, 120_000);
+  it.each(REPOS)(
+    'run on collide/$slug refuses phases 3 and 4, keeping every object',
+    async ({ slug }) => {
+      const run = await cli(['run', `collide/${slug}`, '--yes', '--grace', '0'], hub.env);
+      expect(run.code).toBe(3);
+      expect(run.stdout + run.stderr).toMatch(/refused/);
+      const { hidden, twin, orphan } = objects.get(slug)!;
+      const kept = [hidden, twin, orphan];
+      const left = await hub.open(async (db) => {
+        const rows = async (table: string) =>
+          (
+            await db.knex().raw(`select object_id from ${table} where object_id = any(?) order by object_id`, [kept])
+          ).rows.map((row: { object_id: string }) => row.object_id);
+        return { objects: await rows('musehub_objects'), refs: await rows('musehub_object_refs') };
+      });
+      expect(left).toEqual({ objects: [...kept].sort(), refs: [...kept].sort() });
+      const store = new FileBlobStore(hub.blobDir);
+      for (const id of kept) expect(await store.exists({ id, storageUri: null })).toBe(true);
+    },
+    120_000,
+  );
 });

@@ -19,11 +19,13 @@ import { cli, lines } from './run-cli.js';
 function camelKeys(value: unknown, at = ''): string[] {
   if (Array.isArray(value)) return value.flatMap((item, index) => camelKeys(item, `${at}[${index}]`));
   if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, field]) =>
-    [...(/^[a-z][a-z0-9]*[A-Z]/.test(key) ? [`${at}.${key}`] : []), ...camelKeys(field, `${at}.${key}`)]);
+  return Object.entries(value).flatMap(([key, field]) => [
+    ...(/^[a-z][a-z0-9]*[A-Z]/.test(key) ? [`${at}.${key}`] : []),
+    ...camelKeys(field, `${at}.${key}`),
+  ]);
 }
 
-describe.each(await serverTarget())('the CLI\'s manners on $name', (target) => {
+describe.each(await serverTarget())("the CLI's manners on $name", (target) => {
   let test: TestDatabase;
   let blobDir: string;
   let env: Record<string, string>;
@@ -40,47 +42,66 @@ describe.each(await serverTarget())('the CLI\'s manners on $name', (target) => {
   });
 
   it('why says a branch head is live through its branch, and what phase 1 deletes, by a prefix', async () => {
-    const head = (await test.db.knex().raw(`select b.head_commit_id as id
+    const head = (
+      await test.db.knex().raw(
+        `select b.head_commit_id as id
       from musehub_branches b join musehub_repos r using (repo_id)
       where r.owner || '/' || r.slug = ? and b.name = 'main'`,
-    [DEMO.forcePushed])).rows[0].id as string;
+        [DEMO.forcePushed],
+      )
+    ).rows[0].id as string;
     const live = await cli(['why', DEMO.forcePushed, head], env);
     expect(live.code).toBe(0);
-    expect(lines(live.stdout))
-      .toEqual([`commit ${head} of ${DEMO.forcePushed}: live, nothing deletes it`, 'via branch main']);
+    expect(lines(live.stdout)).toEqual([
+      `commit ${head} of ${DEMO.forcePushed}: live, nothing deletes it`,
+      'via branch main',
+    ]);
 
     const plan = await planGc(test.db, await findRepo(test.db, DEMO.forcePushed), { itemLimit: 1 });
     const doomed = plan.phases[0]!.items[0]!.id;
     const deleted = await cli(['why', DEMO.forcePushed, doomed.slice(0, 8), '--json'], env);
     expect(deleted.code).toBe(0);
     const answer = JSON.parse(deleted.stdout) as Record<string, unknown>;
-    expect(answer).toMatchObject({ kind: 'commit', id: doomed, fate: 'deleted', phase: 'commits', grace_seconds: 3600,
-      ref: { deleted: true } });
+    expect(answer).toMatchObject({
+      kind: 'commit',
+      id: doomed,
+      fate: 'deleted',
+      phase: 'commits',
+      grace_seconds: 3600,
+      ref: { deleted: true },
+    });
     expect(camelKeys(answer)).toEqual([]);
   });
 
   it('why names an id that names nothing in one line, exit 2', async () => {
     const outcome = await cli(['why', DEMO.forcePushed, 'deadbeefdeadbeef'], env);
     expect(outcome.code).toBe(2);
-    expect(lines(outcome.stderr))
-      .toEqual([expect.stringMatching(/^musehub-gc: no commit or object starts with deadbeefdeadbeef in /)]);
+    expect(lines(outcome.stderr)).toEqual([
+      expect.stringMatching(/^musehub-gc: no commit or object starts with deadbeefdeadbeef in /),
+    ]);
   });
 
   it('suggests the repo nearest a mistyped name, and names both owners of a shared slug', async () => {
     const typo = await cli(['plan', 'lowend/blue-in-gren'], env);
     expect(typo.code).toBe(2);
-    expect(lines(typo.stderr)).toEqual([expect.stringMatching(
-      /^musehub-gc: no repo "lowend\/blue-in-gren" in .*: did you mean lowend\/blue-in-green\? \(`musehub-gc repos`/)]);
+    expect(lines(typo.stderr)).toEqual([
+      expect.stringMatching(
+        /^musehub-gc: no repo "lowend\/blue-in-gren" in .*: did you mean lowend\/blue-in-green\? \(`musehub-gc repos`/,
+      ),
+    ]);
     const shared = await cli(['plan', 'blue-in-green'], env);
     expect(shared.code).toBe(2);
-    expect(lines(shared.stderr)).toEqual([expect.stringMatching(
-      /: 2 owners have a repo "blue-in-green", name one as owner\/slug: keystrio\/blue-in-green, lowend\/blue-in-green /,
-    )]);
+    expect(lines(shared.stderr)).toEqual([
+      expect.stringMatching(
+        /: 2 owners have a repo "blue-in-green", name one as owner\/slug: keystrio\/blue-in-green, lowend\/blue-in-green /,
+      ),
+    ]);
     const single = await cli(['history', 'caravan'], env);
     expect(lines(single.stderr)).toEqual([expect.stringMatching(/: did you mean bigband\/caravan\? /)]);
     const far = await cli(['plan', 'nobody/nothing-like-it'], env);
-    expect(lines(far.stderr))
-      .toEqual([expect.stringMatching(/: name it as owner\/slug or by repo_id \(`musehub-gc repos` lists them\)$/)]);
+    expect(lines(far.stderr)).toEqual([
+      expect.stringMatching(/: name it as owner\/slug or by repo_id \(`musehub-gc repos` lists them\)$/),
+    ]);
   }, 240_000);
 
   /** Runs each command with --json and finds no camelCase key in what it printed. */
@@ -95,10 +116,14 @@ describe.each(await serverTarget())('the CLI\'s manners on $name', (target) => {
 
   it('prints the --json of the commands that read in snake_case', async () => {
     // `why` wants an id: an object the fork holds.
-    const object = (await test.db.knex().raw(`select x.object_id as id
+    const object = (
+      await test.db.knex().raw(
+        `select x.object_id as id
       from musehub_object_refs x join musehub_repos r using (repo_id)
       where r.owner || '/' || r.slug = ? order by 1 limit 1`,
-    [DEMO.fork])).rows[0].id as string;
+        [DEMO.fork],
+      )
+    ).rows[0].id as string;
     await expectSnakeCase([
       ['repos', ['repos', '--json']],
       ['plan', ['plan', DEMO.forcePushed, '--json', '--items', '3']],

@@ -41,7 +41,8 @@ async function embeddedHub(): Promise<CliHub> {
   // The first start seeds the demo hub.
   expect((await cli(['repos'], env)).code).toBe(0);
   return {
-    env, blobs: join(dir, 'blobs'),
+    env,
+    blobs: join(dir, 'blobs'),
     async use(work) {
       const db = await openEmbedded({ dir });
       try {
@@ -59,7 +60,8 @@ async function serverHub(target: TestTarget): Promise<CliHub> {
   const blobs = mkdtempSync(join(tmpdir(), 'mhgc-plan-blobs-'));
   await seedDemoHub(test.db, new FileBlobStore(blobs));
   return {
-    env: { DATABASE_URL: test.url, MUSEHUB_STORAGE: pathToFileURL(blobs).href }, blobs,
+    env: { DATABASE_URL: test.url, MUSEHUB_STORAGE: pathToFileURL(blobs).href },
+    blobs,
     use: (work) => work(test.db),
     async close() {
       await test.drop();
@@ -68,8 +70,10 @@ async function serverHub(target: TestTarget): Promise<CliHub> {
   };
 }
 
-const HUBS = [{ name: 'the embedded hub', open: embeddedHub },
-  ...(await serverTarget()).map((target) => ({ name: target.name, open: () => serverHub(target) }))];
+const HUBS = [
+  { name: 'the embedded hub', open: embeddedHub },
+  ...(await serverTarget()).map((target) => ({ name: target.name, open: () => serverHub(target) })),
+];
 
 /** `bytes` with a SHA-256 digest of them after: what anyone can write without the hub's key. */
 const sealed = (bytes: Uint8Array) => Buffer.concat([bytes, createHash('sha256').update(bytes).digest()]);
@@ -107,15 +111,31 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
     ((await db.knex().raw(sql, bindings as never[])).rows as Array<{ value: string }>).map((row) => row.value).sort();
   /** Which of `ids` `table` still holds (as `column`), of `repoId` where given. */
   const present = (db: Database, table: string, column: string, ids: string[], repoId?: string) =>
-    values(db, `select ${column} as value from ${table} where ${column} = any(?)${repoId ? ' and repo_id = ?' : ''}`,
-      repoId ? [ids, repoId] : [ids]);
+    values(
+      db,
+      `select ${column} as value from ${table} where ${column} = any(?)${repoId ? ' and repo_id = ?' : ''}`,
+      repoId ? [ids, repoId] : [ids],
+    );
   /** Every row of the tables GC prunes: to show that nothing changed. */
-  const everything = (db: Database) => Promise.all(['musehub_commits', 'musehub_commit_refs', 'musehub_snapshots',
-    'musehub_objects', 'musehub_object_refs', 'musehub_fetch_mpack_cache']
-    .map((table) => values(db, `select ${table}::text as value from ${table}`)));
+  const everything = (db: Database) =>
+    Promise.all(
+      [
+        'musehub_commits',
+        'musehub_commit_refs',
+        'musehub_snapshots',
+        'musehub_objects',
+        'musehub_object_refs',
+        'musehub_fetch_mpack_cache',
+      ].map((table) => values(db, `select ${table}::text as value from ${table}`)),
+    );
   /** The plan in the file at `path`, as this hub reads it. */
-  const read = async (db: Database, path: string) => loadPlan(path,
-    { hub: db.hub, key: await existingPlanKey(db), now: new Date().toISOString(), maxAgeSeconds: 86_400 });
+  const read = async (db: Database, path: string) =>
+    loadPlan(path, {
+      hub: db.hub,
+      key: await existingPlanKey(db),
+      now: new Date().toISOString(),
+      maxAgeSeconds: 86_400,
+    });
   /** Writes `plan` to `path` signed with the hub's own key: what an insider with the key (or a bug) could write. */
   const resign = async (db: Database, plan: Plan, path: string) => {
     await savePlan(plan, path, (await existingPlanKey(db))!);
@@ -126,26 +146,43 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
   async function liveOf(db: Database, plan: Plan): Promise<LiveRows> {
     const repoId = plan.repo.repoId;
     // One commit a snapshot: four commits, four snapshots.
-    const commits = (await values(db, `select min(r.commit_id) as value from musehub_commit_refs r
+    const commits = (
+      await values(
+        db,
+        `select min(r.commit_id) as value from musehub_commit_refs r
       join musehub_commits c using (commit_id) where r.repo_id = ? and c.snapshot_id is not null
-      and not r.commit_id = any(?) group by c.snapshot_id`, [repoId, [...plan.sets.commitRefs]])).slice(0, 4);
-    const snapshots = await values(db, 'select snapshot_id as value from musehub_commits where commit_id = any(?)',
-      [commits]);
-    const objects = (await values(db, `select object_id as value from musehub_object_refs
-      where repo_id = ? and not object_id = any(?)`, [repoId, [...plan.sets.objectRefs]])).slice(0, 10);
+      and not r.commit_id = any(?) group by c.snapshot_id`,
+        [repoId, [...plan.sets.commitRefs]],
+      )
+    ).slice(0, 4);
+    const snapshots = await values(db, 'select snapshot_id as value from musehub_commits where commit_id = any(?)', [
+      commits,
+    ]);
+    const objects = (
+      await values(
+        db,
+        `select object_id as value from musehub_object_refs
+      where repo_id = ? and not object_id = any(?)`,
+        [repoId, [...plan.sets.objectRefs]],
+      )
+    ).slice(0, 10);
     return { commits, snapshots, objects };
   }
 
   /** The plan with `live` added to its sets, as the adversarial pass edited it. */
   const widened = (plan: Plan, live: LiveRows): Plan => {
-    const sets: PlanSets = { ...plan.sets,
-      commitRefs: plus(plan.sets.commitRefs, live.commits), commits: plus(plan.sets.commits, live.commits),
+    const sets: PlanSets = {
+      ...plan.sets,
+      commitRefs: plus(plan.sets.commitRefs, live.commits),
+      commits: plus(plan.sets.commits, live.commits),
       snapshots: plus(plan.sets.snapshots, live.snapshots),
-      objectRefs: plus(plan.sets.objectRefs, live.objects), objects: plus(plan.sets.objects, live.objects) };
+      objectRefs: plus(plan.sets.objectRefs, live.objects),
+      objects: plus(plan.sets.objects, live.objects),
+    };
     return { ...plan, sets };
   };
 
-  it('refuses before anything a file edited (digest made again), dated ahead, or of another hub\'s key', async () => {
+  it("refuses before anything a file edited (digest made again), dated ahead, or of another hub's key", async () => {
     const edited = join(dir, 'edited.gcplan');
     const ahead = join(dir, 'ahead.gcplan');
     const otherKey = join(dir, 'other-key.gcplan');
@@ -156,8 +193,15 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
       // Live rows added, the original signature kept: the digest is all one without the key can make again.
       const file = readFileSync(planned);
       const widenedFile = readFileSync(await resign(db, widened(plan, live), edited));
-      writeFileSync(edited, sealed(Buffer.concat([widenedFile.subarray(0, widenedFile.length - 64),
-        file.subarray(file.length - 64, file.length - 32)])));
+      writeFileSync(
+        edited,
+        sealed(
+          Buffer.concat([
+            widenedFile.subarray(0, widenedFile.length - 64),
+            file.subarray(file.length - 64, file.length - 32),
+          ]),
+        ),
+      );
       await resign(db, { ...plan, computedAt: '2100-01-01T00:00:00.000Z' }, ahead);
       // Another hub's key, this hub's id copied in.
       await savePlan(plan, otherKey, randomBytes(32));
@@ -171,14 +215,15 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
     for (const [path, why] of refusals) {
       const outcome = await cli(['run', '--plan', path, '--yes'], hub.env);
       expect(outcome.code, outcome.stderr).toBe(3);
-      expect(lines(outcome.stderr))
-        .toEqual([expect.stringMatching(`^musehub-gc: plan file ${path} refused, nothing was deleted: `)]);
+      expect(lines(outcome.stderr)).toEqual([
+        expect.stringMatching(`^musehub-gc: plan file ${path} refused, nothing was deleted: `),
+      ]);
       expect(outcome.stderr).toMatch(why);
     }
     expect(await hub.use(everything)).toEqual(before);
   }, 300_000);
 
-  it('re-signed with the hub\'s own key, deletes nothing live, and prints the counts it acts on', async () => {
+  it("re-signed with the hub's own key, deletes nothing live, and prints the counts it acts on", async () => {
     const insider = join(dir, 'insider.gcplan');
     const { plan, live, key } = await hub.use(async (db) => {
       const plan = await read(db, planned);
@@ -203,13 +248,21 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
     for (const id of live.objects) expect(existsSync(join(hub.blobs, keyForId(id))), id).toBe(true);
     const { commitRefs, commits, snapshots, objectRefs, objects } = BLUE_IN_GREEN;
     // Printed before the run: the counts of the narrowed sets, not the file's; then deleted as printed.
-    for (const line of [`1 commits +delete ${commitRefs} commit refs, ${commits} commits`,
-      `2 snapshots +delete ${snapshots} snapshots`, `3 object refs +delete ${objectRefs} object refs`,
-      `4 objects +delete ${objects} objects`]) {
+    for (const line of [
+      `1 commits +delete ${commitRefs} commit refs, ${commits} commits`,
+      `2 snapshots +delete ${snapshots} snapshots`,
+      `3 object refs +delete ${objectRefs} object refs`,
+      `4 objects +delete ${objects} objects`,
+    ]) {
       expect(outcome.stdout).toMatch(new RegExp(`^${line}`, 'm'));
     }
-    expect(outcome.stdout).toMatch(new RegExp(`^run done on ${DEMO.forcePushed}: freed [^\\n]*\\ndeleted: ${commits} commits, ` +
-      `${objects} objects, [^;]*; with them ${commitRefs} commit refs, ${snapshots} snapshots, ${objectRefs} object refs`, 'm'));
+    expect(outcome.stdout).toMatch(
+      new RegExp(
+        `^run done on ${DEMO.forcePushed}: freed [^\\n]*\\ndeleted: ${commits} commits, ` +
+          `${objects} objects, [^;]*; with them ${commitRefs} commit refs, ${snapshots} snapshots, ${objectRefs} object refs`,
+        'm',
+      ),
+    );
     expect(outcome.stderr).toMatch(/phase commits: 4 commits live again/);
   }, 300_000);
 
@@ -220,23 +273,42 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
       // The deleted branch's chain, then a push (its ref inside the grace period) building on its tip.
       const repo = await findRepo(db, DEMO.deletedBranch);
       const abandoned = [...(await planGc(db, repo)).sets.commits];
-      const parentLists = await values(db,
-        'select parent_ids::text as value from musehub_commits where commit_id = any(?)', [abandoned]);
+      const parentLists = await values(
+        db,
+        'select parent_ids::text as value from musehub_commits where commit_id = any(?)',
+        [abandoned],
+      );
       const parents = new Set(parentLists.flatMap((list) => JSON.parse(list) as string[]));
       const tip = abandoned.find((id) => !parents.has(id))!;
-      await db.knex().raw(`insert into musehub_commits
+      await db.knex().raw(
+        `insert into musehub_commits
           (commit_id, parent_ids, message, "timestamp", snapshot_id, created_at)
         select ?, json_build_array(commit_id), 'Flamenco outro', now(), snapshot_id, now() from musehub_commits
-        where commit_id = ?`, [pushed, tip]);
-      await db.knex().raw('insert into musehub_commit_refs (repo_id, commit_id, created_at) values (?, ?, now())',
-        [repo.repoId, pushed]);
+        where commit_id = ?`,
+        [pushed, tip],
+      );
+      await db
+        .knex()
+        .raw('insert into musehub_commit_refs (repo_id, commit_id, created_at) values (?, ?, now())', [
+          repo.repoId,
+          pushed,
+        ]);
       const plan = await planGc(db, repo);
       expect(plan.sets.commits.size).toBe(0);
       const listed = [...abandoned, pushed];
-      await resign(db, { ...plan, cutoff: '2100-01-01T00:00:00.000Z',
-        sets: { ...plan.sets, commitRefs: plus(plan.sets.commitRefs, listed),
-          commits: plus(plan.sets.commits, listed) },
-      }, path);
+      await resign(
+        db,
+        {
+          ...plan,
+          cutoff: '2100-01-01T00:00:00.000Z',
+          sets: {
+            ...plan.sets,
+            commitRefs: plus(plan.sets.commitRefs, listed),
+            commits: plus(plan.sets.commits, listed),
+          },
+        },
+        path,
+      );
       return abandoned;
     });
     expect(chain.length).toBeGreaterThan(1);
@@ -248,8 +320,9 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
       expect(await present(db, 'musehub_commits', 'commit_id', kept)).toEqual(kept);
       expect(await present(db, 'musehub_commit_refs', 'commit_id', kept)).toEqual(kept);
     });
-    expect(outcome.stderr)
-      .toMatch(/the plan file's cutoff 2100-01-01T00:00:00.000Z is later than now minus the grace in force \(1h\)/);
+    expect(outcome.stderr).toMatch(
+      /the plan file's cutoff 2100-01-01T00:00:00.000Z is later than now minus the grace in force \(1h\)/,
+    );
     expect(outcome.stdout).toMatch(/^1 commits +nothing to delete/m);
   }, 300_000);
 });

@@ -22,12 +22,15 @@ const COMMAND = ['--import', 'tsx', 'src/cli.tsx'];
 /** `musehub-gc ...args`, run to its end. */
 export function cli(args: string[], env: Record<string, string> = {}): Promise<CliOutcome> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [...COMMAND, ...args],
+    const child = execFile(
+      process.execPath,
+      [...COMMAND, ...args],
       { cwd: ROOT, env: childEnv(env), maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
-      });
+      },
+    );
     child.stdin?.end();
   });
 }
@@ -38,7 +41,10 @@ export function lines(text: string): string[] {
 }
 
 /** `musehub-gc ...args`, started: for tests that signal it while it runs. */
-export function startCli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; exit: Promise<number | null> } {
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [...COMMAND, ...args], { cwd: ROOT, env: childEnv(env), stdio: 'ignore' });
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exit };
@@ -49,8 +55,11 @@ export function startCli(args: string[], env: Record<string, string> = {}): { ch
  * each time the output shows the next prompt of `answers`, its answer is typed.
  * Resolves to the exit code and everything the terminal showed.
  */
-export function terminalCli(args: string[], env: Record<string, string>, answers: Array<[RegExp, string]>):
-  Promise<{ code: number | null; screen: string }> {
+export function terminalCli(
+  args: string[],
+  env: Record<string, string>,
+  answers: Array<[RegExp, string]>,
+): Promise<{ code: number | null; screen: string }> {
   const command = [process.execPath, ...COMMAND, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: childEnv(env) });
   // A prompt that never comes would leave it waiting for input: end it well before the test's timeout.
@@ -68,9 +77,11 @@ export function terminalCli(args: string[], env: Record<string, string>, answers
       child.stdin.write(`${next[1]}\r`);
     }
   });
-  return new Promise((resolve) => child.on('exit', (code) => {
-    clearTimeout(stuck);
-    child.stdin.end();
-    resolve({ code, screen });
-  }));
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(stuck);
+      child.stdin.end();
+      resolve({ code, screen });
+    }),
+  );
 }

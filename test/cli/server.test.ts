@@ -45,9 +45,11 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
   it('repos --json lists the demo repos', async () => {
     const outcome = await cli(['repos', '--json'], env);
     expect(outcome.code).toBe(0);
-    const names = (JSON.parse(outcome.stdout) as Array<{ owner: string; slug: string }>)
-      .map((repo) => `${repo.owner}/${repo.slug}`);
-    for (const name of [DEMO.forcePushed, DEMO.fork, DEMO.corrupt, DEMO.clean, DEMO.empty]) expect(names).toContain(name);
+    const names = (JSON.parse(outcome.stdout) as Array<{ owner: string; slug: string }>).map(
+      (repo) => `${repo.owner}/${repo.slug}`,
+    );
+    for (const name of [DEMO.forcePushed, DEMO.fork, DEMO.corrupt, DEMO.clean, DEMO.empty])
+      expect(names).toContain(name);
   });
 
   let plan: SnakeCased<Plan>;
@@ -70,7 +72,7 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     expect(commits!.kept.some((kept) => kept.reason === 'other-repo' && kept.repos?.includes(DEMO.fork))).toBe(true);
   });
 
-  it('plan prints what stays and why, and a corrupt manifest\'s refused phases', async () => {
+  it("plan prints what stays and why, and a corrupt manifest's refused phases", async () => {
     const forcePushed = await cli(['plan', DEMO.forcePushed], env);
     expect(forcePushed.code).toBe(0);
     expect(forcePushed.stdout).toMatch(/kept: .*keystrio\/blue-in-green/);
@@ -97,8 +99,11 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     const result = JSON.parse(dryRun.stdout) as SnakeCased<RunResult>;
     expect(result.dry_run).toBe(true);
     expect(result.commits_deleted).toBe(BLUE_IN_GREEN.commits);
-    expect(await column('select count(*)::int as value from musehub_commits where commit_id = any(?)',
-      [plan.phases[0]!.items.map((item) => item.id)])).toEqual([plan.phases[0]!.rows]);
+    expect(
+      await column('select count(*)::int as value from musehub_commits where commit_id = any(?)', [
+        plan.phases[0]!.items.map((item) => item.id),
+      ]),
+    ).toEqual([plan.phases[0]!.rows]);
   });
 
   let result: SnakeCased<RunResult>;
@@ -108,10 +113,16 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     expect(outcome.code).toBe(0);
     result = JSON.parse(outcome.stdout) as SnakeCased<RunResult>;
     expect(result).toMatchObject({
-      repo_id: plan.repo.repo_id, outcome: 'done', dry_run: false, errors: [],
-      commits_deleted: BLUE_IN_GREEN.commits, commit_refs_deleted: BLUE_IN_GREEN.commitRefs,
-      snapshots_deleted: BLUE_IN_GREEN.snapshots, object_refs_deleted: BLUE_IN_GREEN.objectRefs,
-      objects_deleted: BLUE_IN_GREEN.objects, mpack_cache_deleted: BLUE_IN_GREEN.cacheRows,
+      repo_id: plan.repo.repo_id,
+      outcome: 'done',
+      dry_run: false,
+      errors: [],
+      commits_deleted: BLUE_IN_GREEN.commits,
+      commit_refs_deleted: BLUE_IN_GREEN.commitRefs,
+      snapshots_deleted: BLUE_IN_GREEN.snapshots,
+      object_refs_deleted: BLUE_IN_GREEN.objectRefs,
+      objects_deleted: BLUE_IN_GREEN.objects,
+      mpack_cache_deleted: BLUE_IN_GREEN.cacheRows,
       reachable_commit_count: BLUE_IN_GREEN.reachableCommits,
       storage_bytes_freed: blueInGreenBytes(demoHubRows(new Date())),
     });
@@ -120,8 +131,9 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     expect(outcome.stderr).toMatch(/deleted/);
 
     const orphaned = plan.phases[0]!.items.map((item) => item.id);
-    expect(await column('select commit_id as value from musehub_commits where commit_id = any(?)', [orphaned]))
-      .toEqual([]);
+    expect(await column('select commit_id as value from musehub_commits where commit_id = any(?)', [orphaned])).toEqual(
+      [],
+    );
     for (const item of plan.phases[3]!.items) expect(existsSync(join(blobDir, keyForId(item.id)))).toBe(false);
   });
 
@@ -139,12 +151,14 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     const outcome = await cli(['run', DEMO.corrupt, '--yes', '--json'], env);
     expect(outcome.code).toBe(3);
     const corrupt = JSON.parse(outcome.stdout) as SnakeCased<RunResult>;
-    expect(corrupt.phases.filter((phase) => phase.status === 'refused').map((phase) => phase.phase))
-      .toEqual(['refs', 'objects']);
+    expect(corrupt.phases.filter((phase) => phase.status === 'refused').map((phase) => phase.phase)).toEqual([
+      'refs',
+      'objects',
+    ]);
     expect(outcome.stderr).toMatch(/phase refs refused/);
   });
 
-  it('run exits 3 and names the holder while another session holds the repo\'s GC lock', async () => {
+  it("run exits 3 and names the holder while another session holds the repo's GC lock", async () => {
     const session = await Session.open(test.db);
     const unlock = await lockRepo(session, 'server', await findRepo(test.db, DEMO.clean));
     try {
@@ -162,47 +176,63 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     const store = new FileBlobStore(blobDir);
     const orphanBlob = `sha256:${'ab'.repeat(32)}`;
     await store.put({ id: orphanBlob }, new Uint8Array([1, 2, 3]));
-    await test.db.knex().raw(`insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
+    await test.db.knex().raw(
+      `insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
       values ('00000000-0000-0000-0000-000000000000', 'object', array[?], array[null::text], array[3], ?)`,
-    [orphanBlob, store.identity]);
+      [orphanBlob, store.identity],
+    );
     const outcome = await cli(['resume', '--json'], env);
     expect(outcome.code).toBe(0);
     expect(JSON.parse(outcome.stdout)).toEqual({
-      blobs: 1, bytes: 3, renamed: 0, errors: [], leftAlone: { entries: 0, blobs: 0 }, warnings: [] });
+      blobs: 1,
+      bytes: 3,
+      renamed: 0,
+      errors: [],
+      leftAlone: { entries: 0, blobs: 0 },
+      warnings: [],
+    });
     expect(await store.exists({ id: orphanBlob })).toBe(false);
     expect(await column('select unnest(blob_ids) as value from musehub_gc_journal', [])).toEqual([]);
   });
 
-  it('on a terminal, run asks before each phase: y runs it, anything else skips, a blob phase wants the slug',
-    async () => {
-      const repo = await findRepo(test.db, DEMO.abandonedUpload);
-      const before = await planGc(test.db, repo, { itemLimit: 100 });
-      const abandoned = before.phases[3]!.items.map((item) => item.id);
-      expect(abandoned.length).toBeGreaterThan(0);
-      const { code, screen } = await terminalCli(['run', DEMO.abandonedUpload, '--json'], env, [
-        [/Delete \d+ object refs of bigband\/caravan\? \[y\/N\] /, 'y'],
-        [/Delete \d+ objects, .* from storage\? Type the slug \(caravan\) to confirm: /, 'caravan?'],
-        [/Delete \d+ expired entr.* from storage\? Type the slug \(caravan\) to confirm: /, repo.slug],
-      ]);
-      expect(code).toBe(3);
-      const result = JSON.parse(screen.slice(screen.indexOf('{\r\n  "run_id"')).replace(/\r\n/g, '\n')) as SnakeCased<RunResult>;
-      expect(result.phases.map((phase) => phase.status)).toEqual(['done', 'done', 'done', 'skipped', 'done']);
-      expect(result.mpack_cache_deleted).toBe(before.phases[4]!.rows);
-      // The refs went; the objects, whose phase was declined, stay with their blobs.
-      expect(await column('select object_id as value from musehub_object_refs where repo_id = ? and object_id = any(?)',
-        [repo.repoId, abandoned])).toEqual([]);
-      expect(await column('select object_id as value from musehub_objects where object_id = any(?) order by 1',
-        [abandoned])).toEqual([...abandoned].sort());
-      for (const id of abandoned) expect(existsSync(join(blobDir, keyForId(id)))).toBe(true);
-    });
+  it('on a terminal, run asks before each phase: y runs it, anything else skips, a blob phase wants the slug', async () => {
+    const repo = await findRepo(test.db, DEMO.abandonedUpload);
+    const before = await planGc(test.db, repo, { itemLimit: 100 });
+    const abandoned = before.phases[3]!.items.map((item) => item.id);
+    expect(abandoned.length).toBeGreaterThan(0);
+    const { code, screen } = await terminalCli(['run', DEMO.abandonedUpload, '--json'], env, [
+      [/Delete \d+ object refs of bigband\/caravan\? \[y\/N\] /, 'y'],
+      [/Delete \d+ objects, .* from storage\? Type the slug \(caravan\) to confirm: /, 'caravan?'],
+      [/Delete \d+ expired entr.* from storage\? Type the slug \(caravan\) to confirm: /, repo.slug],
+    ]);
+    expect(code).toBe(3);
+    const result = JSON.parse(
+      screen.slice(screen.indexOf('{\r\n  "run_id"')).replace(/\r\n/g, '\n'),
+    ) as SnakeCased<RunResult>;
+    expect(result.phases.map((phase) => phase.status)).toEqual(['done', 'done', 'done', 'skipped', 'done']);
+    expect(result.mpack_cache_deleted).toBe(before.phases[4]!.rows);
+    // The refs went; the objects, whose phase was declined, stay with their blobs.
+    expect(
+      await column('select object_id as value from musehub_object_refs where repo_id = ? and object_id = any(?)', [
+        repo.repoId,
+        abandoned,
+      ]),
+    ).toEqual([]);
+    expect(
+      await column('select object_id as value from musehub_objects where object_id = any(?) order by 1', [abandoned]),
+    ).toEqual([...abandoned].sort());
+    for (const id of abandoned) expect(existsSync(join(blobDir, keyForId(id)))).toBe(true);
+  });
 
   it('names an unknown repo in one line, exit 2', async () => {
     const outcome = await cli(['plan', 'nobody/nothing'], env);
     expect(outcome.code).toBe(2);
-    expect(lines(outcome.stderr)).toEqual([expect.stringMatching(/^musehub-gc: no repo "nobody\/nothing" in .*musehub-gc repos/)]);
+    expect(lines(outcome.stderr)).toEqual([
+      expect.stringMatching(/^musehub-gc: no repo "nobody\/nothing" in .*musehub-gc repos/),
+    ]);
   });
 
-  it('says in one line that a database without MuseHub\'s tables is the wrong one', async () => {
+  it("says in one line that a database without MuseHub's tables is the wrong one", async () => {
     const name = `mhgc_cli_bare_${process.pid}`;
     const admin = async (sql: string) => {
       const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
@@ -215,7 +245,9 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
       url.pathname = `/${name}`;
       const outcome = await cli(['repos'], { DATABASE_URL: url.toString() });
       expect(outcome.code).toBe(1);
-      expect(lines(outcome.stderr)).toEqual([expect.stringMatching(/has none of MuseHub's tables: point DATABASE_URL/)]);
+      expect(lines(outcome.stderr)).toEqual([
+        expect.stringMatching(/has none of MuseHub's tables: point DATABASE_URL/),
+      ]);
     } finally {
       await admin(`drop database if exists ${name} with (force)`);
     }

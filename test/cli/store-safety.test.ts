@@ -115,146 +115,204 @@ describe.each(fileHubs)('the file store and the journal through the CLI on $name
     for (const dir of [outside, other]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a run refuses a storage_uri through a linked directory and one outside objects/: both stay, exit 1', async () => {
-    writeFileSync(join(outside, 'x'), 'outside the store');
-    symlinkSync(outside, join(hub.root, 'objects', 'link'));
-    mkdirSync(join(hub.root, 'keep'));
-    writeFileSync(join(hub.root, 'keep', 'important'), 'inside the root, outside objects/');
-    doomed = await hub.db(async (db) => {
-      const ids = await doomedObjects(db);
-      await setStorageUris(db, [[ids[0]!, 'local://objects/link/x'], [ids[1]!, 'local://keep/important']]);
-      return ids;
-    });
+  it(
+    'a run refuses a storage_uri through a linked directory and one outside objects/: both stay, exit 1',
+    async () => {
+      writeFileSync(join(outside, 'x'), 'outside the store');
+      symlinkSync(outside, join(hub.root, 'objects', 'link'));
+      mkdirSync(join(hub.root, 'keep'));
+      writeFileSync(join(hub.root, 'keep', 'important'), 'inside the root, outside objects/');
+      doomed = await hub.db(async (db) => {
+        const ids = await doomedObjects(db);
+        await setStorageUris(db, [
+          [ids[0]!, 'local://objects/link/x'],
+          [ids[1]!, 'local://keep/important'],
+        ]);
+        return ids;
+      });
 
-    const outcome = await cli(['run', DEMO.abandonedUpload, '--yes', '--json'], hub.env);
-    expect(outcome.code).toBe(1);
-    expect(readFileSync(join(outside, 'x'), 'utf8')).toBe('outside the store');
-    expect(readFileSync(join(hub.root, 'keep', 'important'), 'utf8')).toBe('inside the root, outside objects/');
-    const result = JSON.parse(outcome.stdout) as RunResult;
-    expect(result.objects_deleted).toBe(4);
-    expect(result.errors).toHaveLength(2);
-    expect(result.errors).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^blob ${doomed[0]} not deleted: refused: objects/link is a symbolic link: .*` +
-        '\\(kept in the journal: musehub-gc journal drop refused takes it out\\)$')),
-      expect.stringMatching(
-        new RegExp(`^blob ${doomed[1]} not deleted: refused: local://keep/important is outside objects/`),
-      ),
-    ]));
-    // The other two went as always.
-    for (const id of doomed.slice(2)) expect(existsSync(join(hub.root, keyForId(id)))).toBe(false);
-    const identity = new FileBlobStore(hub.root).identity;
-    expect(await hub.db(journalled)).toEqual([
-      { blob_ids: expect.arrayContaining(doomed.slice(0, 2)), store: identity }]);
-  }, SLOW);
+      const outcome = await cli(['run', DEMO.abandonedUpload, '--yes', '--json'], hub.env);
+      expect(outcome.code).toBe(1);
+      expect(readFileSync(join(outside, 'x'), 'utf8')).toBe('outside the store');
+      expect(readFileSync(join(hub.root, 'keep', 'important'), 'utf8')).toBe('inside the root, outside objects/');
+      const result = JSON.parse(outcome.stdout) as RunResult;
+      expect(result.objects_deleted).toBe(4);
+      expect(result.errors).toHaveLength(2);
+      expect(result.errors).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            new RegExp(
+              `^blob ${doomed[0]} not deleted: refused: objects/link is a symbolic link: .*` +
+                '\\(kept in the journal: musehub-gc journal drop refused takes it out\\)$',
+            ),
+          ),
+          expect.stringMatching(
+            new RegExp(`^blob ${doomed[1]} not deleted: refused: local://keep/important is outside objects/`),
+          ),
+        ]),
+      );
+      // The other two went as always.
+      for (const id of doomed.slice(2)) expect(existsSync(join(hub.root, keyForId(id)))).toBe(false);
+      const identity = new FileBlobStore(hub.root).identity;
+      expect(await hub.db(journalled)).toEqual([
+        { blob_ids: expect.arrayContaining(doomed.slice(0, 2)), store: identity },
+      ]);
+    },
+    SLOW,
+  );
 
-  it('journal lists the entry as refused, naming each key; resume still refuses them (exit 1)', async () => {
-    const listed = await cli(['journal', '--json'], hub.env);
-    expect(listed.code).toBe(0);
-    const [entry, ...more] = JSON.parse(listed.stdout) as SnakeCased<JournalEntryView>[];
-    expect(more).toEqual([]);
-    entryBlobs = entry!.refused.map((blob) => ({ id: blob.id, storageUri: blob.storage_uri } as RefusedBlob));
-    expect(entry).toMatchObject({ kind: 'object', blobs: 2, status: 'refused', attempts: 1 });
-    expect(entry!.refused.map((blob) => [blob.id, blob.storage_uri])).toEqual(expect.arrayContaining([
-      [doomed[0], 'local://objects/link/x'], [doomed[1], 'local://keep/important']]));
+  it(
+    'journal lists the entry as refused, naming each key; resume still refuses them (exit 1)',
+    async () => {
+      const listed = await cli(['journal', '--json'], hub.env);
+      expect(listed.code).toBe(0);
+      const [entry, ...more] = JSON.parse(listed.stdout) as SnakeCased<JournalEntryView>[];
+      expect(more).toEqual([]);
+      entryBlobs = entry!.refused.map((blob) => ({ id: blob.id, storageUri: blob.storage_uri }) as RefusedBlob);
+      expect(entry).toMatchObject({ kind: 'object', blobs: 2, status: 'refused', attempts: 1 });
+      expect(entry!.refused.map((blob) => [blob.id, blob.storage_uri])).toEqual(
+        expect.arrayContaining([
+          [doomed[0], 'local://objects/link/x'],
+          [doomed[1], 'local://keep/important'],
+        ]),
+      );
 
-    const text = await cli(['journal'], hub.env);
-    expect(lines(text.stdout)).toEqual([
-      expect.stringMatching(/^ENTRY +KIND +BLOBS +BYTES +WRITTEN +STATUS$/),
-      expect.stringMatching(new RegExp(`^ *${entry!.entry_id} +object +2 .* refused$`)),
-      expect.stringMatching(/^ {4}the store refuses 2 blobs: refused: /),
-      `    store: ${new FileBlobStore(hub.root).identity}`,
-      ...entry!.refused.map((blob) => `    refused: ${blob.storage_uri}`),
-      '1 entry (2 blobs); 1 that this store will never delete: ' +
-        'musehub-gc journal drop <entry-id>… (or refused) takes them out',
-    ]);
+      const text = await cli(['journal'], hub.env);
+      expect(lines(text.stdout)).toEqual([
+        expect.stringMatching(/^ENTRY +KIND +BLOBS +BYTES +WRITTEN +STATUS$/),
+        expect.stringMatching(new RegExp(`^ *${entry!.entry_id} +object +2 .* refused$`)),
+        expect.stringMatching(/^ {4}the store refuses 2 blobs: refused: /),
+        `    store: ${new FileBlobStore(hub.root).identity}`,
+        ...entry!.refused.map((blob) => `    refused: ${blob.storage_uri}`),
+        '1 entry (2 blobs); 1 that this store will never delete: ' +
+          'musehub-gc journal drop <entry-id>… (or refused) takes them out',
+      ]);
 
-    const resumed = await cli(['resume', '--json'], hub.env);
-    expect(resumed.code).toBe(1);
-    expect((JSON.parse(resumed.stdout) as SnakeCased<Resumed>).errors).toHaveLength(2);
-    expect(readFileSync(join(outside, 'x'), 'utf8')).toBe('outside the store');
-  }, SLOW);
+      const resumed = await cli(['resume', '--json'], hub.env);
+      expect(resumed.code).toBe(1);
+      expect((JSON.parse(resumed.stdout) as SnakeCased<Resumed>).errors).toHaveLength(2);
+      expect(readFileSync(join(outside, 'x'), 'utf8')).toBe('outside the store');
+    },
+    SLOW,
+  );
 
-  it('journal drop refused takes them out, deleting nothing, and the drop is in the history', async () => {
-    const declined = await cli(['journal', 'drop', 'refused'], hub.env);
-    expect(declined.code).toBe(2);
-    expect(declined.stderr).toMatch(/pass --yes/);
+  it(
+    'journal drop refused takes them out, deleting nothing, and the drop is in the history',
+    async () => {
+      const declined = await cli(['journal', 'drop', 'refused'], hub.env);
+      expect(declined.code).toBe(2);
+      expect(declined.stderr).toMatch(/pass --yes/);
 
-    const dropped = await cli(['journal', 'drop', 'refused', '--yes'], hub.env);
-    expect(dropped.code).toBe(0);
-    expect(lines(dropped.stdout)).toEqual([expect.stringMatching(
-      /^dropped 2 blobs \(.*\) from 1 journal entry, deleting none; recorded: musehub-gc journal dropped$/)]);
-    expect(await hub.db(journalled)).toEqual([]);
-    expect(readFileSync(join(outside, 'x'), 'utf8')).toBe('outside the store');
-    expect(existsSync(join(hub.root, 'keep', 'important'))).toBe(true);
+      const dropped = await cli(['journal', 'drop', 'refused', '--yes'], hub.env);
+      expect(dropped.code).toBe(0);
+      expect(lines(dropped.stdout)).toEqual([
+        expect.stringMatching(
+          /^dropped 2 blobs \(.*\) from 1 journal entry, deleting none; recorded: musehub-gc journal dropped$/,
+        ),
+      ]);
+      expect(await hub.db(journalled)).toEqual([]);
+      expect(readFileSync(join(outside, 'x'), 'utf8')).toBe('outside the store');
+      expect(existsSync(join(hub.root, 'keep', 'important'))).toBe(true);
 
-    const history = await cli(['journal', 'dropped', '--json'], hub.env);
-    const [drop] = JSON.parse(history.stdout) as SnakeCased<JournalDrop>[];
-    expect(drop).toMatchObject({ kind: 'object', blob_ids: entryBlobs.map((blob) => blob.id),
-      storage_uris: entryBlobs.map((blob) => blob.storageUri) });
-    expect(drop!.reason).toMatch(/^refused by file:\/\/.*: refused: /);
-    expect(drop!.reason).toMatch(/refused: objects\/link is a symbolic link/);
-    expect(drop!.reason).toMatch(/refused: local:\/\/keep\/important is outside objects\//);
-    expect((await cli(['resume'], hub.env)).code).toBe(0);
-  }, SLOW);
+      const history = await cli(['journal', 'dropped', '--json'], hub.env);
+      const [drop] = JSON.parse(history.stdout) as SnakeCased<JournalDrop>[];
+      expect(drop).toMatchObject({
+        kind: 'object',
+        blob_ids: entryBlobs.map((blob) => blob.id),
+        storage_uris: entryBlobs.map((blob) => blob.storageUri),
+      });
+      expect(drop!.reason).toMatch(/^refused by file:\/\/.*: refused: /);
+      expect(drop!.reason).toMatch(/refused: objects\/link is a symbolic link/);
+      expect(drop!.reason).toMatch(/refused: local:\/\/keep\/important is outside objects\//);
+      expect((await cli(['resume'], hub.env)).code).toBe(0);
+    },
+    SLOW,
+  );
 
-  it('resume, a run and a sweep against another store leave its entries and say so; its own deletes them', async () => {
-    // The same blob in both stores (a copy, a migration): an entry of the hub's store names it.
-    const mine = new FileBlobStore(hub.root);
-    const copy = new FileBlobStore(other);
-    for (const store of [mine, copy]) await store.put({ id: blob }, new Uint8Array([1, 2, 3]));
-    await hub.db((db) => db.knex().raw(`
+  it(
+    'resume, a run and a sweep against another store leave its entries and say so; its own deletes them',
+    async () => {
+      // The same blob in both stores (a copy, a migration): an entry of the hub's store names it.
+      const mine = new FileBlobStore(hub.root);
+      const copy = new FileBlobStore(other);
+      for (const store of [mine, copy]) await store.put({ id: blob }, new Uint8Array([1, 2, 3]));
+      await hub.db((db) =>
+        db.knex().raw(
+          `
       insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
-      values ('run', 'object', array[?], array[null::text], array[3], ?)`, [blob, mine.identity]));
-    const elsewhere = { ...hub.env, MUSEHUB_STORAGE: pathToFileURL(other).href };
-    const leftAlone = new RegExp('warning: left 1 journal entry \\(1 blob\\) alone: they belong to another store than ' +
-      `${copy.identity.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, or name none; musehub-gc journal lists them`);
+      values ('run', 'object', array[?], array[null::text], array[3], ?)`,
+          [blob, mine.identity],
+        ),
+      );
+      const elsewhere = { ...hub.env, MUSEHUB_STORAGE: pathToFileURL(other).href };
+      const leftAlone = new RegExp(
+        'warning: left 1 journal entry \\(1 blob\\) alone: they belong to another store than ' +
+          `${copy.identity.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, or name none; musehub-gc journal lists them`,
+      );
 
-    const resumed = await cli(['resume'], elsewhere);
-    expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toMatch(leftAlone);
-    expect(resumed.stdout).toMatch(/^resume: 0 blobs deleted/);
-    const ran = await cli(['run', DEMO.clean, '--yes'], elsewhere);
-    expect(ran.code).toBe(0);
-    expect(ran.stderr).toMatch(leftAlone);
-    const swept = await cli(['sweep', '--yes'], elsewhere);
-    expect(swept.code).toBe(0);
-    expect(swept.stderr).toMatch(leftAlone);
-    expect(await copy.exists({ id: blob })).toBe(true);
+      const resumed = await cli(['resume'], elsewhere);
+      expect(resumed.code).toBe(0);
+      expect(resumed.stderr).toMatch(leftAlone);
+      expect(resumed.stdout).toMatch(/^resume: 0 blobs deleted/);
+      const ran = await cli(['run', DEMO.clean, '--yes'], elsewhere);
+      expect(ran.code).toBe(0);
+      expect(ran.stderr).toMatch(leftAlone);
+      const swept = await cli(['sweep', '--yes'], elsewhere);
+      expect(swept.code).toBe(0);
+      expect(swept.stderr).toMatch(leftAlone);
+      expect(await copy.exists({ id: blob })).toBe(true);
 
-    const listed = JSON.parse((await cli(['journal', '--json'], elsewhere)).stdout) as SnakeCased<JournalEntryView>[];
-    expect(listed).toMatchObject([{ status: 'other-store', store: mine.identity }]);
+      const listed = JSON.parse((await cli(['journal', '--json'], elsewhere)).stdout) as SnakeCased<JournalEntryView>[];
+      expect(listed).toMatchObject([{ status: 'other-store', store: mine.identity }]);
 
-    const own = await cli(['resume', '--json'], hub.env);
-    expect(own.code).toBe(0);
-    expect(JSON.parse(own.stdout)).toMatchObject({ blobs: 1, left_alone: { entries: 0 }, warnings: [] });
-    expect(await mine.exists({ id: blob })).toBe(false);
-    expect(await copy.exists({ id: blob })).toBe(true);
-  }, SLOW);
+      const own = await cli(['resume', '--json'], hub.env);
+      expect(own.code).toBe(0);
+      expect(JSON.parse(own.stdout)).toMatchObject({ blobs: 1, left_alone: { entries: 0 }, warnings: [] });
+      expect(await mine.exists({ id: blob })).toBe(false);
+      expect(await copy.exists({ id: blob })).toBe(true);
+    },
+    SLOW,
+  );
 
-  it('an entry that names no store (written before stores were) is left to the operator, who drops it by id', async () => {
-    await hub.db((db) => db.knex().raw(`insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
-      values ('old-run', 'object', array[?], array[null::text], array[3])`, [blob]));
-    const resumed = await cli(['resume', '--json'], hub.env);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ blobs: 0, left_alone: { entries: 1, blobs: 1 } });
-    const [entry] = JSON.parse((await cli(['journal', '--json'], hub.env)).stdout) as SnakeCased<JournalEntryView>[];
-    expect(entry).toMatchObject({ status: 'no-store', store: null, run_id: 'old-run' });
+  it(
+    'an entry that names no store (written before stores were) is left to the operator, who drops it by id',
+    async () => {
+      await hub.db((db) =>
+        db.knex().raw(
+          `insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
+      values ('old-run', 'object', array[?], array[null::text], array[3])`,
+          [blob],
+        ),
+      );
+      const resumed = await cli(['resume', '--json'], hub.env);
+      expect(JSON.parse(resumed.stdout)).toMatchObject({ blobs: 0, left_alone: { entries: 1, blobs: 1 } });
+      const [entry] = JSON.parse((await cli(['journal', '--json'], hub.env)).stdout) as SnakeCased<JournalEntryView>[];
+      expect(entry).toMatchObject({ status: 'no-store', store: null, run_id: 'old-run' });
 
-    const unknown = await cli(['journal', 'drop', '999999', entry!.entry_id, '--yes'], hub.env);
-    expect(unknown.code).toBe(2);
-    expect(lines(unknown.stderr)).toEqual([
-      'musehub-gc: no journal entry 999999 (nothing was dropped): musehub-gc journal lists them']);
-    const malformed = await cli(['journal', 'drop', 'all', '--yes'], hub.env);
-    expect(malformed.code).toBe(2);
+      const unknown = await cli(['journal', 'drop', '999999', entry!.entry_id, '--yes'], hub.env);
+      expect(unknown.code).toBe(2);
+      expect(lines(unknown.stderr)).toEqual([
+        'musehub-gc: no journal entry 999999 (nothing was dropped): musehub-gc journal lists them',
+      ]);
+      const malformed = await cli(['journal', 'drop', 'all', '--yes'], hub.env);
+      expect(malformed.code).toBe(2);
 
-    const dropped = await cli(['journal', 'drop', entry!.entry_id, '--yes', '--json'], hub.env);
-    expect(dropped.code).toBe(0);
-    expect(JSON.parse(dropped.stdout)).toEqual({ entries: 1, blobs: 1, bytes: 3 });
-    expect(await hub.db(journalled)).toEqual([]);
-    const history = await cli(['journal', 'dropped'], hub.env);
-    expect(lines(history.stdout).at(-1)).toEqual(expect.stringMatching(
-      new RegExp(`dropped 1 blob \\(3 B\\) of entry ${entry!.entry_id} \\(object, run old-run\\): ` +
-        'dropped by id: names no store')));
-  }, SLOW);
+      const dropped = await cli(['journal', 'drop', entry!.entry_id, '--yes', '--json'], hub.env);
+      expect(dropped.code).toBe(0);
+      expect(JSON.parse(dropped.stdout)).toEqual({ entries: 1, blobs: 1, bytes: 3 });
+      expect(await hub.db(journalled)).toEqual([]);
+      const history = await cli(['journal', 'dropped'], hub.env);
+      expect(lines(history.stdout).at(-1)).toEqual(
+        expect.stringMatching(
+          new RegExp(
+            `dropped 1 blob \\(3 B\\) of entry ${entry!.entry_id} \\(object, run old-run\\): ` +
+              'dropped by id: names no store',
+          ),
+        ),
+      );
+    },
+    SLOW,
+  );
 });
 
 describe.each(await serverTarget())('the S3 store deletes only in its bucket and prefix, on $name', (target) => {
@@ -287,44 +345,67 @@ describe.each(await serverTarget())('the S3 store deletes only in its bucket and
 
   const env = () => ({ DATABASE_URL: test.url, MUSEHUB_STORAGE: url });
 
-  it('a run refuses another bucket, another prefix and a key outside objects/, per key, and keeps them', async () => {
-    const outcome = await cli(['run', DEMO.abandonedUpload, '--yes', '--json'], env());
-    expect(outcome.code).toBe(1);
-    const result = JSON.parse(outcome.stdout) as RunResult;
-    expect(result.errors).toHaveLength(3);
-    expect(result.errors).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^blob ${doomed[0]} not deleted: refused: s3://other-bucket/.* ` +
-        `is in bucket other-bucket, not the store's ${s3.bucket}: ` +
-        'if this hub keeps blobs there, add allow-bucket=other-bucket to the storage URL')),
-      expect.stringMatching(new RegExp(`^blob ${doomed[1]} not deleted: refused: s3://${s3.bucket}/hub2/objects/.* ` +
-        'is outside hub1/objects/')),
-      expect.stringMatching(new RegExp(`^blob ${doomed[2]} not deleted: refused: s3://${s3.bucket}/backups/db.dump ` +
-        'is outside hub1/objects/')),
-    ]));
-    expect(await s3.keys('other-bucket')).toEqual([`hub1/${keyForId(doomed[0]!)}`]);
-    const keys = await s3.keys();
-    expect(keys).toContain(hub2Key(doomed[1]!));
-    expect(keys).toContain('backups/db.dump');
-    expect(keys).not.toContain(`hub1/${keyForId(doomed[3]!)}`);
-    const journal = (await test.db.knex().raw('select unnest(blob_ids) as id, store from musehub_gc_journal')).rows;
-    expect(journal.map((row: { id: string }) => row.id).sort()).toEqual(doomed.slice(0, 3).sort());
-    expect(new Set(journal.map((row: { store: string }) => row.store)))
-      .toEqual(new Set([`s3://${s3.bucket}/hub1/ at ${s3.endpoint}`]));
-  }, SLOW);
+  it(
+    'a run refuses another bucket, another prefix and a key outside objects/, per key, and keeps them',
+    async () => {
+      const outcome = await cli(['run', DEMO.abandonedUpload, '--yes', '--json'], env());
+      expect(outcome.code).toBe(1);
+      const result = JSON.parse(outcome.stdout) as RunResult;
+      expect(result.errors).toHaveLength(3);
+      expect(result.errors).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            new RegExp(
+              `^blob ${doomed[0]} not deleted: refused: s3://other-bucket/.* ` +
+                `is in bucket other-bucket, not the store's ${s3.bucket}: ` +
+                'if this hub keeps blobs there, add allow-bucket=other-bucket to the storage URL',
+            ),
+          ),
+          expect.stringMatching(
+            new RegExp(
+              `^blob ${doomed[1]} not deleted: refused: s3://${s3.bucket}/hub2/objects/.* ` +
+                'is outside hub1/objects/',
+            ),
+          ),
+          expect.stringMatching(
+            new RegExp(
+              `^blob ${doomed[2]} not deleted: refused: s3://${s3.bucket}/backups/db.dump ` +
+                'is outside hub1/objects/',
+            ),
+          ),
+        ]),
+      );
+      expect(await s3.keys('other-bucket')).toEqual([`hub1/${keyForId(doomed[0]!)}`]);
+      const keys = await s3.keys();
+      expect(keys).toContain(hub2Key(doomed[1]!));
+      expect(keys).toContain('backups/db.dump');
+      expect(keys).not.toContain(`hub1/${keyForId(doomed[3]!)}`);
+      const journal = (await test.db.knex().raw('select unnest(blob_ids) as id, store from musehub_gc_journal')).rows;
+      expect(journal.map((row: { id: string }) => row.id).sort()).toEqual(doomed.slice(0, 3).sort());
+      expect(new Set(journal.map((row: { store: string }) => row.store))).toEqual(
+        new Set([`s3://${s3.bucket}/hub1/ at ${s3.endpoint}`]),
+      );
+    },
+    SLOW,
+  );
 
-  it('allow-bucket lets resume delete in that bucket, under the prefix\'s objects/ only; the rest stay', async () => {
-    const allowed = { ...env(), MUSEHUB_STORAGE: `${url}&allow-bucket=other-bucket` };
-    const resumed = await cli(['resume', '--json'], allowed);
-    expect(resumed.code).toBe(1);
-    const drained = JSON.parse(resumed.stdout) as SnakeCased<Resumed>;
-    expect(drained).toMatchObject({ blobs: 1, left_alone: { entries: 0 } });
-    expect(drained.errors).toHaveLength(2);
-    expect(await s3.keys('other-bucket')).toEqual([]);
-    expect(await s3.keys()).toEqual(expect.arrayContaining([hub2Key(doomed[1]!), 'backups/db.dump']));
+  it(
+    "allow-bucket lets resume delete in that bucket, under the prefix's objects/ only; the rest stay",
+    async () => {
+      const allowed = { ...env(), MUSEHUB_STORAGE: `${url}&allow-bucket=other-bucket` };
+      const resumed = await cli(['resume', '--json'], allowed);
+      expect(resumed.code).toBe(1);
+      const drained = JSON.parse(resumed.stdout) as SnakeCased<Resumed>;
+      expect(drained).toMatchObject({ blobs: 1, left_alone: { entries: 0 } });
+      expect(drained.errors).toHaveLength(2);
+      expect(await s3.keys('other-bucket')).toEqual([]);
+      expect(await s3.keys()).toEqual(expect.arrayContaining([hub2Key(doomed[1]!), 'backups/db.dump']));
 
-    const dropped = await cli(['journal', 'drop', 'refused', '--yes', '--json'], allowed);
-    expect(JSON.parse(dropped.stdout)).toMatchObject({ blobs: 2 });
-    expect((await cli(['resume'], env())).code).toBe(0);
-    expect(await s3.keys()).toEqual(expect.arrayContaining([hub2Key(doomed[1]!), 'backups/db.dump']));
-  }, SLOW);
+      const dropped = await cli(['journal', 'drop', 'refused', '--yes', '--json'], allowed);
+      expect(JSON.parse(dropped.stdout)).toMatchObject({ blobs: 2 });
+      expect((await cli(['resume'], env())).code).toBe(0);
+      expect(await s3.keys()).toEqual(expect.arrayContaining([hub2Key(doomed[1]!), 'backups/db.dump']));
+    },
+    SLOW,
+  );
 });

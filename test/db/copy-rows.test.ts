@@ -38,32 +38,46 @@ function binaryCopy(rows: Row[]): Buffer {
 /** The rows `readCopy` hands over when `bytes` arrive cut at `cuts`. */
 async function read(bytes: Buffer, cuts: number[]): Promise<Row[]> {
   const bounds = [0, ...[...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b), bytes.length];
-  const chunks = bounds.slice(1).map((end, i) => bytes.subarray(bounds[i], end)).filter((chunk) => chunk.length > 0);
+  const chunks = bounds
+    .slice(1)
+    .map((end, i) => bytes.subarray(bounds[i], end))
+    .filter((chunk) => chunk.length > 0);
   const rows: Row[] = [];
-  await readCopy(Readable.from(chunks),
-    (row: CopyRow) => rows.push(Array.from({ length: row.fields }, (_, i) => row.text(i))));
+  await readCopy(Readable.from(chunks), (row: CopyRow) =>
+    rows.push(Array.from({ length: row.fields }, (_, i) => row.text(i))),
+  );
   return rows;
 }
 
 describe('readCopy', () => {
   it('hands over the same rows however the stream is cut, text or binary', async () => {
     // Text fields without tabs, newlines or backslashes (COPY escapes those; ids never hold them).
-    const field = fc.option(fc.string({ maxLength: 300 }).map((text) => text.replace(/[\t\n\r\\]/g, '_')), { freq: 8 });
+    const field = fc.option(
+      fc.string({ maxLength: 300 }).map((text) => text.replace(/[\t\n\r\\]/g, '_')),
+      { freq: 8 },
+    );
     const rows = fc.array(fc.array(field, { minLength: 1, maxLength: 5 }), { maxLength: 12 });
-    await fc.assert(fc.asyncProperty(rows, fc.array(fc.nat(), { maxLength: 40 }), async (expected, cuts) => {
-      expect(await read(binaryCopy(expected), cuts)).toEqual(expected);
-      // A text row of one empty field is an empty line, which COPY never writes for a row.
-      const text = expected.filter((row) => !(row.length === 1 && row[0] === ''));
-      expect(await read(textCopy(text), cuts)).toEqual(text);
-    }), { numRuns: 500 });
+    await fc.assert(
+      fc.asyncProperty(rows, fc.array(fc.nat(), { maxLength: 40 }), async (expected, cuts) => {
+        expect(await read(binaryCopy(expected), cuts)).toEqual(expected);
+        // A text row of one empty field is an empty line, which COPY never writes for a row.
+        const text = expected.filter((row) => !(row.length === 1 && row[0] === ''));
+        expect(await read(textCopy(text), cuts)).toEqual(text);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('reads a row of 32 MiB arriving in 64 KiB chunks in time linear in its bytes', async () => {
     const big = 'x'.repeat(32 * 1024 * 1024);
     for (const format of [binaryCopy, textCopy]) {
-      const bytes = format([['id', big], ['next', null]]);
-      const chunks = Array.from({ length: Math.ceil(bytes.length / CHUNK) },
-        (_, i) => bytes.subarray(i * CHUNK, (i + 1) * CHUNK));
+      const bytes = format([
+        ['id', big],
+        ['next', null],
+      ]);
+      const chunks = Array.from({ length: Math.ceil(bytes.length / CHUNK) }, (_, i) =>
+        bytes.subarray(i * CHUNK, (i + 1) * CHUNK),
+      );
       // The floor: the stream's chunks, iterated and joined once.
       let started = performance.now();
       const joined: Buffer[] = [];
@@ -72,8 +86,9 @@ describe('readCopy', () => {
       const floor = performance.now() - started;
       started = performance.now();
       const lengths: Array<number | null> = [];
-      await readCopy(Readable.from(chunks),
-        (row) => lengths.push(row.isNull(1) ? null : row.ends[1]! - row.starts[1]!));
+      await readCopy(Readable.from(chunks), (row) =>
+        lengths.push(row.isNull(1) ? null : row.ends[1]! - row.starts[1]!),
+      );
       // Re-copying the partial row on each of the 512 chunks copied 8 GiB: hundreds of times the floor.
       expect(performance.now() - started).toBeLessThan(Math.max(40 * floor, 200));
       expect(lengths).toEqual([big.length, null]);

@@ -5,8 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBigRepo, buildManyRepos } from '../../src/demo/big-hub.js';
 import { FileBlobStore } from '../../src/storage/file-store.js';
 import { testTargets, type TestDatabase } from '../support/databases.js';
-import { column, commitRefs, manifestObjects, objectRefs, reachableFromBranches, repoId, rows, snapshotsOf }
-  from './hub-queries.js';
+import {
+  column,
+  commitRefs,
+  manifestObjects,
+  objectRefs,
+  reachableFromBranches,
+  repoId,
+  rows,
+  snapshotsOf,
+} from './hub-queries.js';
 
 describe.each(await testTargets())('big hubs on $name', (target) => {
   let test: TestDatabase;
@@ -21,8 +29,11 @@ describe.each(await testTargets())('big hubs on $name', (target) => {
   });
 
   it('buildBigRepo writes the commits asked for, a force push leaving the orphaned share unreachable', async () => {
-    const stats = await buildBigRepo(test.db, { commits: 2000, objects: 1500, orphanFraction: 0.5, mergeEvery: 20 },
-      { chunkRows: 1000 });
+    const stats = await buildBigRepo(
+      test.db,
+      { commits: 2000, objects: 1500, orphanFraction: 0.5, mergeEvery: 20 },
+      { chunkRows: 1000 },
+    );
     expect(stats).toMatchObject({ repos: 1, commits: 2000, orphanedCommits: 1000 });
     expect(Math.abs(stats.objects - 1500)).toBeLessThanOrEqual(12);
     const id = await repoId(test.db, 'bigband/long-history');
@@ -34,8 +45,12 @@ describe.each(await testTargets())('big hubs on $name', (target) => {
     const held = await objectRefs(test.db, id);
     expect(held).toHaveLength(stats.objects);
     expect(held.filter((object) => !liveObjects.has(object))).toHaveLength(stats.orphanedObjects);
-    const [merges] = await column(test.db, `select count(*)::text as v from musehub_commits c
-      join musehub_commit_refs r using (commit_id) where r.repo_id = ? and json_array_length(c.parent_ids) = 2`, [id]);
+    const [merges] = await column(
+      test.db,
+      `select count(*)::text as v from musehub_commits c
+      join musehub_commit_refs r using (commit_id) where r.repo_id = ? and json_array_length(c.parent_ids) = 2`,
+      [id],
+    );
     expect(Number(merges)).toBeGreaterThan(50);
     const [widest] = await column(test.db, 'select max(length(manifest_blob))::text as v from musehub_snapshots');
     expect(Number(widest)).toBeLessThan(2000);
@@ -45,18 +60,25 @@ describe.each(await testTargets())('big hubs on $name', (target) => {
     const store = new FileBlobStore(blobDir);
     const stats = await buildManyRepos(test.db, { repos: 30, commits: 12, objects: 10 }, { store });
     expect(stats).toMatchObject({ repos: 30, commits: 360 });
-    const perRepo = await rows<{ n: number }>(test.db, `select count(*)::int as n from musehub_commit_refs r
-      join musehub_repos p using (repo_id) where p.slug <> 'long-history' group by repo_id`);
+    const perRepo = await rows<{ n: number }>(
+      test.db,
+      `select count(*)::int as n from musehub_commit_refs r
+      join musehub_repos p using (repo_id) where p.slug <> 'long-history' group by repo_id`,
+    );
     expect(perRepo).toHaveLength(30);
     expect(perRepo.every((row) => row.n === 12)).toBe(true);
-    const sample = await rows<{ id: string; size: string }>(test.db, `select o.object_id as id, o.size_bytes::text as size
+    const sample = await rows<{ id: string; size: string }>(
+      test.db,
+      `select o.object_id as id, o.size_bytes::text as size
       from musehub_objects o join musehub_object_refs r using (object_id) join musehub_repos p using (repo_id)
-      where p.slug <> 'long-history' order by o.object_id limit 50`);
+      where p.slug <> 'long-history' order by o.object_id limit 50`,
+    );
     for (const { id, size } of sample) expect((await store.get({ id }))?.length, id).toBe(Number(size));
   });
 
   it('refuses a shape it cannot build with a clear message', async () => {
-    await expect(buildBigRepo(test.db, { commits: 10, objects: 10, orphanFraction: 1, slug: 'nothing-live' }))
-      .rejects.toThrow(/fraction in \[0, 1\)/);
+    await expect(
+      buildBigRepo(test.db, { commits: 10, objects: 10, orphanFraction: 1, slug: 'nothing-live' }),
+    ).rejects.toThrow(/fraction in \[0, 1\)/);
   });
 });

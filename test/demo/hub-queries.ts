@@ -23,12 +23,18 @@ export async function repoId(db: Database, name: string): Promise<string> {
 
 /** Commits reachable from the repo's branch heads (releases and wire tags not counted). */
 export async function reachableFromBranches(db: Database, repo: string): Promise<Set<string>> {
-  return new Set(await column(db, `
+  return new Set(
+    await column(
+      db,
+      `
     with recursive live(commit_id) as (
       select head_commit_id::text from musehub_branches where repo_id = ? and head_commit_id is not null
       union
       select p.value from live join musehub_commits c on c.commit_id = live.commit_id, json_array_elements_text(c.parent_ids) as p(value)
-    ) select commit_id as v from live`, [repo]));
+    ) select commit_id as v from live`,
+      [repo],
+    ),
+  );
 }
 
 export async function commitRefs(db: Database, repo: string): Promise<string[]> {
@@ -41,13 +47,19 @@ export async function objectRefs(db: Database, repo: string): Promise<string[]> 
 
 /** The snapshot ids of the given commits. */
 export async function snapshotsOf(db: Database, commits: Iterable<string>): Promise<string[]> {
-  return column(db, 'select distinct snapshot_id as v from musehub_commits where commit_id = any(?) and snapshot_id is not null',
-    [[...commits]]);
+  return column(
+    db,
+    'select distinct snapshot_id as v from musehub_commits where commit_id = any(?) and snapshot_id is not null',
+    [[...commits]],
+  );
 }
 
 /** Every object id the given snapshots' manifests name; throws on a manifest that does not decode. */
 export async function manifestObjects(db: Database, snapshots: Iterable<string>): Promise<Set<string>> {
-  const found = await rows<{ manifest_blob: Buffer }>(db,
-    'select manifest_blob from musehub_snapshots where snapshot_id = any(?)', [[...snapshots]]);
+  const found = await rows<{ manifest_blob: Buffer }>(
+    db,
+    'select manifest_blob from musehub_snapshots where snapshot_id = any(?)',
+    [[...snapshots]],
+  );
   return new Set(found.flatMap((row) => Object.values(unpack(row.manifest_blob) as Record<string, string>)));
 }

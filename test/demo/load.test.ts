@@ -12,21 +12,43 @@ function sampleHub(prefix: string): HubRows {
   return {
     repos: [{ repoId, owner: 'lowend', slug: `${prefix}-blue`, name: 'Blue in Green' }],
     commits: [
-      { commitId: commit(1), parentIds: [], message: awkward, author: 'lowend', timestamp: new Date('2024-01-01T00:00:00Z'), snapshotId: commit(5) },
-      { commitId: commit(2), parentIds: [commit(1), commit(3)], timestamp: new Date('2024-01-02T00:00:00Z'), snapshotId: null },
+      {
+        commitId: commit(1),
+        parentIds: [],
+        message: awkward,
+        author: 'lowend',
+        timestamp: new Date('2024-01-01T00:00:00Z'),
+        snapshotId: commit(5),
+      },
+      {
+        commitId: commit(2),
+        parentIds: [commit(1), commit(3)],
+        timestamp: new Date('2024-01-02T00:00:00Z'),
+        snapshotId: null,
+      },
     ],
-    commitRefs: [{ repoId, commitId: commit(1) }, { repoId, commitId: commit(2), createdAt: new Date('2024-01-03T00:00:00Z') }],
+    commitRefs: [
+      { repoId, commitId: commit(1) },
+      { repoId, commitId: commit(2), createdAt: new Date('2024-01-03T00:00:00Z') },
+    ],
     snapshots: [{ snapshotId: commit(5), manifestBlob: pack({ 'bass/take7.wav': object }) }],
     objects: [{ objectId: object, sizeBytes: 5_000_000_000 }],
     objectRefs: [{ repoId, objectId: object }],
-    branches: [{ branchId: `${prefix}-b`, repoId, name: 'main', headCommitId: commit(2) }, { branchId: `${prefix}-c`, repoId, name: 'empty', headCommitId: null }],
+    branches: [
+      { branchId: `${prefix}-b`, repoId, name: 'main', headCommitId: commit(2) },
+      { branchId: `${prefix}-c`, repoId, name: 'empty', headCommitId: null },
+    ],
   };
 }
 
 describe.each(await testTargets())('loadHub on $name', (target) => {
   let test: TestDatabase;
-  beforeAll(async () => { test = await target.create(); });
-  afterAll(async () => { await test?.drop(); });
+  beforeAll(async () => {
+    test = await target.create();
+  });
+  afterAll(async () => {
+    await test?.drop();
+  });
 
   const methods: LoadMethod[] = target.name === 'postgres' ? ['copy', 'insert'] : ['insert'];
 
@@ -35,27 +57,48 @@ describe.each(await testTargets())('loadHub on $name', (target) => {
     const before = Date.now();
     await loadHub(test.db, sampleHub(prefix), undefined, { method, chunkRows: 1 });
     const knex = test.db.knex();
-    const commits = (await knex.raw(
-      `select commit_id, parent_ids::text as parents, message, author, "timestamp", snapshot_id
-       from musehub_commits where commit_id like ? order by commit_id`, [`${prefix}%`])).rows;
+    const commits = (
+      await knex.raw(
+        `select commit_id, parent_ids::text as parents, message, author, "timestamp", snapshot_id
+       from musehub_commits where commit_id like ? order by commit_id`,
+        [`${prefix}%`],
+      )
+    ).rows;
     expect(commits).toHaveLength(2);
     expect(commits[0].message).toBe(awkward);
     expect(new Date(commits[0].timestamp).toISOString()).toBe('2024-01-01T00:00:00.000Z');
     expect(commits[1].message).toBe('');
     expect(commits[1].snapshot_id).toBeNull();
     expect(JSON.parse(commits[1].parents)).toEqual([commits[0].commit_id, `${prefix}${'3'.padStart(62, '0')}`]);
-    const snapshot = (await knex.raw('select manifest_blob from musehub_snapshots where snapshot_id like ?', [`${prefix}%`])).rows[0];
-    expect(Object.values(unpack(snapshot.manifest_blob) as Record<string, string>)).toEqual([`sha256:${prefix}${'9'.padStart(62, '0')}`]);
-    const object = (await knex.raw('select size_bytes::text as size, storage_uri from musehub_objects where object_id like ?', [`sha256:${prefix}%`])).rows[0];
+    const snapshot = (
+      await knex.raw('select manifest_blob from musehub_snapshots where snapshot_id like ?', [`${prefix}%`])
+    ).rows[0];
+    expect(Object.values(unpack(snapshot.manifest_blob) as Record<string, string>)).toEqual([
+      `sha256:${prefix}${'9'.padStart(62, '0')}`,
+    ]);
+    const object = (
+      await knex.raw('select size_bytes::text as size, storage_uri from musehub_objects where object_id like ?', [
+        `sha256:${prefix}%`,
+      ])
+    ).rows[0];
     expect(object).toEqual({ size: '5000000000', storage_uri: null });
-    const refs = (await knex.raw(
-      `select r.created_at from musehub_commit_refs r join musehub_repos p using (repo_id) where p.slug = ? order by r.created_at`,
-      [`${prefix}-blue`])).rows;
+    const refs = (
+      await knex.raw(
+        `select r.created_at from musehub_commit_refs r join musehub_repos p using (repo_id) where p.slug = ? order by r.created_at`,
+        [`${prefix}-blue`],
+      )
+    ).rows;
     expect(new Date(refs[0].created_at).toISOString()).toBe('2024-01-03T00:00:00.000Z');
     expect(new Date(refs[1].created_at).getTime()).toBeGreaterThanOrEqual(before - 1000);
-    const repo = (await knex.raw('select visibility, default_branch from musehub_repos where slug = ?', [`${prefix}-blue`])).rows[0];
+    const repo = (
+      await knex.raw('select visibility, default_branch from musehub_repos where slug = ?', [`${prefix}-blue`])
+    ).rows[0];
     expect(repo).toEqual({ visibility: 'private', default_branch: 'main' });
-    const heads = (await knex.raw('select name, head_commit_id from musehub_branches where branch_id like ? order by name', [`${prefix}-%`])).rows;
+    const heads = (
+      await knex.raw('select name, head_commit_id from musehub_branches where branch_id like ? order by name', [
+        `${prefix}-%`,
+      ])
+    ).rows;
     expect(heads.map((h: { head_commit_id: string | null }) => h.head_commit_id === null)).toEqual([true, false]);
   });
 
@@ -63,7 +106,9 @@ describe.each(await testTargets())('loadHub on $name', (target) => {
     const hub = sampleHub(method === 'copy' ? 'd0' : 'e0');
     hub.objectRefs = [{ repoId: hub.repos![0]!.repoId, objectId: 'sha256:not-there' }];
     await expect(loadHub(test.db, hub, undefined, { method })).rejects.toThrow(/foreign key/);
-    const count = (await test.db.knex().raw('select count(*)::int as n from musehub_repos where slug = ?', [hub.repos![0]!.slug])).rows[0];
+    const count = (
+      await test.db.knex().raw('select count(*)::int as n from musehub_repos where slug = ?', [hub.repos![0]!.slug])
+    ).rows[0];
     expect(count.n).toBe(0);
   });
 
@@ -71,7 +116,8 @@ describe.each(await testTargets())('loadHub on $name', (target) => {
     expect(defaultLoadMethod(test.db)).toBe(target.name === 'postgres' ? 'copy' : 'insert');
   });
 
-  if (target.name === 'pglite') it('refuses COPY on the embedded hub with a clear message', async () => {
-    await expect(loadHub(test.db, sampleHub('f0'), undefined, { method: 'copy' })).rejects.toThrow(/method 'insert'/);
-  });
+  if (target.name === 'pglite')
+    it('refuses COPY on the embedded hub with a clear message', async () => {
+      await expect(loadHub(test.db, sampleHub('f0'), undefined, { method: 'copy' })).rejects.toThrow(/method 'insert'/);
+    });
 });

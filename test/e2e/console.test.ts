@@ -35,7 +35,10 @@ let cli = '';
 
 /** Builds the CLI as `npm run build` does, into a directory of its own that resolves the repo's node_modules. */
 function buildCli(into: string): string {
-  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(into, 'dist')], { cwd: ROOT, encoding: 'utf8' });
+  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(into, 'dist')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   const entry = join(into, 'dist', 'cli.js');
   if (build.status !== 0 && !existsSync(entry)) throw new Error(`the build failed:\n${build.stdout}${build.stderr}`);
   copyFileSync(join(ROOT, 'src/db/musehub-schema.sql'), join(into, 'dist/db/musehub-schema.sql'));
@@ -62,7 +65,13 @@ async function rowCounts(dir: string): Promise<Record<string, number>> {
   const db = await openEmbedded({ dir });
   try {
     const counts: Record<string, number> = {};
-    for (const table of ['musehub_commits', 'musehub_commit_refs', 'musehub_snapshots', 'musehub_object_refs', 'musehub_objects']) {
+    for (const table of [
+      'musehub_commits',
+      'musehub_commit_refs',
+      'musehub_snapshots',
+      'musehub_object_refs',
+      'musehub_objects',
+    ]) {
       counts[table] = Number((await db.knex().raw(`select count(*) as n from ${table}`)).rows[0].n);
     }
     return counts;
@@ -79,7 +88,9 @@ async function openForcePushed(tmux: Tmux): Promise<string> {
   await tmux.waitFor(/1 of 12 repos[\s\S]*filter: \/lowend\/blue-in-green/);
   tmux.keys('Enter');
   tmux.keys('Enter');
-  return tmux.waitFor(/Repos › lowend\/blue-in-green › Graph[\s\S]*\d+ reachable · \d+ orphaned: \d+ to delete, \d+ kept/);
+  return tmux.waitFor(
+    /Repos › lowend\/blue-in-green › Graph[\s\S]*\d+ reachable · \d+ orphaned: \d+ to delete, \d+ kept/,
+  );
 }
 
 async function readHub(): Promise<HubState> {
@@ -87,20 +98,40 @@ async function readHub(): Promise<HubState> {
   try {
     const repoId = async (name: string) => {
       const [owner, slug] = name.split('/') as [string, string];
-      return (await db.knex().raw('select repo_id from musehub_repos where owner = ? and slug = ?', [owner, slug])).rows[0].repo_id as string;
+      return (await db.knex().raw('select repo_id from musehub_repos where owner = ? and slug = ?', [owner, slug]))
+        .rows[0].repo_id as string;
     };
     const [own, fork] = [await repoId(DEMO.forcePushed), await repoId(DEMO.fork)];
     const refs = async (repo: string) =>
-      new Set<string>((await db.knex().raw('select commit_id from musehub_commit_refs where repo_id = ?', [repo])).rows.map((row: { commit_id: string }) => row.commit_id));
-    const rows = (await db.knex().raw(`
+      new Set<string>(
+        (await db.knex().raw('select commit_id from musehub_commit_refs where repo_id = ?', [repo])).rows.map(
+          (row: { commit_id: string }) => row.commit_id,
+        ),
+      );
+    const rows = (
+      await db.knex().raw(`
       select o.object_id, o.storage_uri, coalesce(array_agg(r.repo_id) filter (where r.repo_id is not null), '{}') as repos
       from musehub_objects o left join musehub_object_refs r on r.object_id = o.object_id
-      group by o.object_id, o.storage_uri`)).rows as Array<{ object_id: string; storage_uri: string | null; repos: string[] }>;
-    const objects = new Map(rows.map((row) => [row.object_id, {
-      repos: row.repos.map((repo) => (repo === own ? 'own' : repo === fork ? 'fork' : repo)),
-      file: join(hubDir, 'blobs', locateBlob({ id: row.object_id, storageUri: row.storage_uri ?? undefined }, 'file').key),
-    }]));
-    const commits = new Set<string>((await db.knex().raw('select commit_id from musehub_commits')).rows.map((row: { commit_id: string }) => row.commit_id));
+      group by o.object_id, o.storage_uri`)
+    ).rows as Array<{ object_id: string; storage_uri: string | null; repos: string[] }>;
+    const objects = new Map(
+      rows.map((row) => [
+        row.object_id,
+        {
+          repos: row.repos.map((repo) => (repo === own ? 'own' : repo === fork ? 'fork' : repo)),
+          file: join(
+            hubDir,
+            'blobs',
+            locateBlob({ id: row.object_id, storageUri: row.storage_uri ?? undefined }, 'file').key,
+          ),
+        },
+      ]),
+    );
+    const commits = new Set<string>(
+      (await db.knex().raw('select commit_id from musehub_commits')).rows.map(
+        (row: { commit_id: string }) => row.commit_id,
+      ),
+    );
     return { commits, forkCommits: await refs(fork), objects };
   } finally {
     await db.close();
@@ -150,9 +181,15 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
 
     // The graph: the abandoned chain in its own lane beside the live one, each state its own glyph.
     // reachable + orphaned = every commit; orphaned = to delete + kept (src/words.ts).
-    const [, reachable, all, orphaned, kept] = /(\d+) reachable · (\d+) orphaned: (\d+) to delete, (\d+) kept/.exec(graph)!;
-    expect([reachable, all, orphaned, kept].map(Number))
-      .toEqual([BLUE_IN_GREEN.reachableCommits, BLUE_IN_GREEN.orphanedCommits, BLUE_IN_GREEN.commits, BLUE_IN_GREEN.keptForFork]);
+    const [, reachable, all, orphaned, kept] = /(\d+) reachable · (\d+) orphaned: (\d+) to delete, (\d+) kept/.exec(
+      graph,
+    )!;
+    expect([reachable, all, orphaned, kept].map(Number)).toEqual([
+      BLUE_IN_GREEN.reachableCommits,
+      BLUE_IN_GREEN.orphanedCommits,
+      BLUE_IN_GREEN.commits,
+      BLUE_IN_GREEN.keptForFork,
+    ]);
     const drawn = graphCommits(graph);
     expect(drawn[0]!.line).toMatch(/● +[0-9a-f]{12} \(main\)/);
     const lost = drawn.filter((commit) => commit.glyph === '✗');
@@ -175,8 +212,14 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     tmux.keys('2');
     const preview = await tmux.waitFor(/› Preview[\s\S]*5 pack cache/);
     expect(preview).toContain('a dry run: nothing is deleted');
-    expect(preview.replace(/\s+/g, ' ')).toContain(`commits: ${reachable} reachable · ${all} orphaned: ${orphaned} to delete, ${kept} kept`);
-    expect(preview).toMatch(new RegExp(`1 commits +│ \\d+ commit refs, ${orphaned} commits +│ ${kept} commits still referenced by ${DEMO.fork}`));
+    expect(preview.replace(/\s+/g, ' ')).toContain(
+      `commits: ${reachable} reachable · ${all} orphaned: ${orphaned} to delete, ${kept} kept`,
+    );
+    expect(preview).toMatch(
+      new RegExp(
+        `1 commits +│ \\d+ commit refs, ${orphaned} commits +│ ${kept} commits still referenced by ${DEMO.fork}`,
+      ),
+    );
     const objects = Number(/4 objects +│ (\d+) objects, /.exec(preview)![1]);
     expect(objects).toBe(BLUE_IN_GREEN.objects);
 
@@ -193,7 +236,11 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     await tmux.waitFor(new RegExp(`Type ${SLUG} to delete \\d+ expired entries`));
     await typeSlug(tmux);
     const summary = await tmux.waitFor(/ DONE {2}freed .* · 0 errors/);
-    expect(summary.replace(/\s+/g, ' ')).toMatch(new RegExp(`deleted: ${orphaned} commits, ${objects} objects, [\\d.]+ KiB; with them \\d+ commit refs, \\d+ snapshots`));
+    expect(summary.replace(/\s+/g, ' ')).toMatch(
+      new RegExp(
+        `deleted: ${orphaned} commits, ${objects} objects, [\\d.]+ KiB; with them \\d+ commit refs, \\d+ snapshots`,
+      ),
+    );
     expect(summary).toContain('Everything went as the preview said.');
 
     // Back on the preview, planned again: nothing left to delete.
@@ -209,11 +256,19 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
 
     // The hub afterwards: the orphaned chain gone, the fork's commits all there, the repo's own objects gone with their files.
     const after = await readHub();
-    const goneIds = (ids: Iterable<string>, short: string[]) => [...ids].filter((id) => short.includes(id.slice(0, 12)));
-    const lostIds = goneIds(before.commits, lost.map((commit) => commit.id));
+    const goneIds = (ids: Iterable<string>, short: string[]) =>
+      [...ids].filter((id) => short.includes(id.slice(0, 12)));
+    const lostIds = goneIds(
+      before.commits,
+      lost.map((commit) => commit.id),
+    );
     expect(lostIds).toHaveLength(lost.length);
     for (const id of lostIds) expect(after.commits.has(id)).toBe(false);
-    for (const id of goneIds(before.commits, held.map((commit) => commit.id))) expect(after.commits.has(id)).toBe(true);
+    for (const id of goneIds(
+      before.commits,
+      held.map((commit) => commit.id),
+    ))
+      expect(after.commits.has(id)).toBe(true);
     for (const id of before.forkCommits) expect(after.commits.has(id)).toBe(true);
 
     const deleted = [...before.objects.keys()].filter((id) => !after.objects.has(id));
@@ -247,7 +302,8 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     tmux.keys('y', 'C-c');
     const stopped = await tmux.waitFor(/ STOPPED {2}freed/);
     expect(stopped).toMatch(new RegExp(`✔ 1 commits +${refs} commit refs, ${commits} commits deleted`));
-    for (const phase of ['2 snapshots', '3 object refs', '4 objects', '5 pack cache']) expect(stopped).toMatch(new RegExp(`- ${phase} +not-run`));
+    for (const phase of ['2 snapshots', '3 object refs', '4 objects', '5 pack cache'])
+      expect(stopped).toMatch(new RegExp(`- ${phase} +not-run`));
     expect(stopped).not.toMatch(/\[y\/N\]|Type blue-in-green/);
     expect(await tmux.waitFor(/The run stopped\. Ctrl\+C quits\./)).not.toContain('stops after this phase');
     // A y now answers nothing.
@@ -264,12 +320,21 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
       musehub_commits: before.musehub_commits! - commits!,
       musehub_commit_refs: before.musehub_commit_refs! - refs!,
     });
-    const [run] = JSON.parse(runCli(cache, ['history', DEMO.forcePushed, '--json'])) as Array<{ outcome: string; phases: Array<{ phase: string; status: string }> }>;
+    const [run] = JSON.parse(runCli(cache, ['history', DEMO.forcePushed, '--json'])) as Array<{
+      outcome: string;
+      phases: Array<{ phase: string; status: string }>;
+    }>;
     expect(run!.outcome).toBe('stopped');
-    expect(run!.phases.map((phase) => `${phase.phase} ${phase.status}`)).toEqual(['commits done', 'snapshots not-run', 'refs not-run', 'objects not-run', 'cache not-run']);
+    expect(run!.phases.map((phase) => `${phase.phase} ${phase.status}`)).toEqual([
+      'commits done',
+      'snapshots not-run',
+      'refs not-run',
+      'objects not-run',
+      'cache not-run',
+    ]);
   }, 300_000);
 
-  it('collects every repo from the repos list once the hub\'s label is typed, each repo\'s row saying how it went, and the hub has a run of each', async () => {
+  it("collects every repo from the repos list once the hub's label is typed, each repo's row saying how it went, and the hub has a run of each", async () => {
     tmux?.kill();
     tmux = startTmux([...hubEnv(), process.execPath, cli], { columns: 120, rows: 40 });
     await tmux.waitFor(/hub: 12 repos, all estimated · /, 120_000);
@@ -282,7 +347,10 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     tmux.keys('BSpace', 'BSpace', 'BSpace');
     await tmux.waitFor(new RegExp(`› ${label} *│`));
     tmux.keys('Enter');
-    const done = await tmux.waitFor(/ DONE {2}12 repos: 12 done \(1 with refused phases\); deleted: \d+ commits, \d+ objects/, 60_000);
+    const done = await tmux.waitFor(
+      / DONE {2}12 repos: 12 done \(1 with refused phases\); deleted: \d+ commits, \d+ objects/,
+      60_000,
+    );
     expect(done).toContain('! the embedded hub has one connection: 1 worker, not 2');
     // The corrupt repo's object phases are refused (its line is cut at the width before it says which).
     expect(done).toMatch(new RegExp(`${DEMO.corrupt} +! done: `));
@@ -296,7 +364,11 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     try {
       const [pass] = (await db.knex().raw('select pass_id, outcome, repos, started_at from musehub_gc_passes')).rows;
       expect(pass).toMatchObject({ outcome: 'done', repos: 12 });
-      const runs = (await db.knex().raw('select repo_id from musehub_gc_runs where not dry_run and started_at >= ?', [pass.started_at])).rows;
+      const runs = (
+        await db
+          .knex()
+          .raw('select repo_id from musehub_gc_runs where not dry_run and started_at >= ?', [pass.started_at])
+      ).rows;
       expect(new Set(runs.map((run: { repo_id: string }) => run.repo_id)).size).toBe(12);
       expect(runs).toHaveLength(12);
     } finally {

@@ -19,7 +19,8 @@ describe('npm start', () => {
       cpSync(join(ROOT, path), join(clone, path), { recursive: true });
     }
     symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
-    const start = () => spawnSync(process.execPath, ['scripts/start.mjs', '--version'], { cwd: clone, encoding: 'utf8' });
+    const start = () =>
+      spawnSync(process.execPath, ['scripts/start.mjs', '--version'], { cwd: clone, encoding: 'utf8' });
 
     const fresh = start();
     expect(fresh.stderr).toMatch(/^building musehub-gc first \(dist\/ is missing or older than src\/\)…\n/);

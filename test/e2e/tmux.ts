@@ -24,8 +24,17 @@ export function startTmux(command: string[], size: { columns: number; rows: numb
     return result.stdout;
   };
   const quoted = command.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
-  tmux('new-session', '-d', '-s', 'console', '-x', String(size.columns), '-y', String(size.rows),
-    `${quoted}; echo "musehub-gc exited $?"; sleep 600`);
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    'console',
+    '-x',
+    String(size.columns),
+    '-y',
+    String(size.rows),
+    `${quoted}; echo "musehub-gc exited $?"; sleep 600`,
+  );
   const capture = () => tmux('capture-pane', '-p', '-t', 'console');
   return {
     keys: (...keys) => void tmux('send-keys', '-t', 'console', ...keys),

@@ -15,7 +15,10 @@ import { testTargets } from '../support/databases.js';
 const hex = (digit: string) => digit.repeat(64);
 
 /** Runs a check to its end; returns the report and every event. */
-async function check(service: GcService, ...args: Parameters<GcService['check']>): Promise<{ report: CheckReport; events: CheckEvent[] }> {
+async function check(
+  service: GcService,
+  ...args: Parameters<GcService['check']>
+): Promise<{ report: CheckReport; events: CheckEvent[] }> {
   const events: CheckEvent[] = [];
   const run = service.check(...args);
   for (let next = await run.next(); ; next = await run.next()) {
@@ -31,7 +34,9 @@ describe.each(await testTargets())('check on $name', (target) => {
     f = await createFixture(target);
     service = createGcService(f.db, f.store, { graceSeconds: 3600 });
   });
-  afterAll(async () => { await f?.dispose(); });
+  afterAll(async () => {
+    await f?.dispose();
+  });
 
   it('finds each kind of problem on a hub built to have it, with counts and ids', async () => {
     let main!: ReturnType<typeof line>;
@@ -49,16 +54,30 @@ describe.each(await testTargets())('check on $name', (target) => {
       hub.release(repoId, 'v-ghost', 'Ghost', hex('2'), null, at);
       hub.wireTag(repoId, 'ghost-tag', hex('3'), at);
       // A commit, and a release, whose snapshot has no row.
-      const noSnapshot = hub.commit(repoId, 'no-snapshot', { parents: [main.commits[1]!], message: 'x', author: 'a', at, snapshotId: hex('4') });
+      const noSnapshot = hub.commit(repoId, 'no-snapshot', {
+        parents: [main.commits[1]!],
+        message: 'x',
+        author: 'a',
+        at,
+        snapshotId: hex('4'),
+      });
       hub.branch(repoId, 'no-snapshot', noSnapshot);
       hub.release(repoId, 'v-no-snapshot', 'No snapshot', null, hex('5'), at);
       // A torn manifest on live history.
       const torn = hub.rawSnapshot('torn', new Uint8Array([0x85, 0xa1]), at);
-      hub.branch(repoId, 'torn', hub.commit(repoId, 'torn', { parents: [], message: 'x', author: 'a', at, snapshotId: torn }));
+      hub.branch(
+        repoId,
+        'torn',
+        hub.commit(repoId, 'torn', { parents: [], message: 'x', author: 'a', at, snapshotId: torn }),
+      );
       // A live manifest naming an object with no row, and one held only by another repo.
       foreign = hub.object(upstream, 'foreign', at);
       const strange = hub.snapshot({ 'missing.wav': `sha256:${hex('6')}`, 'foreign.wav': foreign }, at);
-      hub.branch(repoId, 'strange', hub.commit(repoId, 'strange', { parents: [], message: 'x', author: 'a', at, snapshotId: strange }));
+      hub.branch(
+        repoId,
+        'strange',
+        hub.commit(repoId, 'strange', { parents: [], message: 'x', author: 'a', at, snapshotId: strange }),
+      );
       // Live commits reached through another repo's commits, without this repo's refs.
       const up0 = hub.commit(upstream, 'up-0', { parents: [], message: 'x', author: 'a', at, snapshotId: null });
       const up1 = hub.commit(upstream, 'up-1', { parents: [up0], message: 'x', author: 'a', at, snapshotId: null });
@@ -78,27 +97,56 @@ describe.each(await testTargets())('check on $name', (target) => {
     expect(report.clean).toBe(false);
     const [result] = report.repos;
     const found = Object.fromEntries(result!.problems.map((problem) => [problem.kind, problem]));
-    expect(Object.keys(found)).toEqual(['root-without-commit', 'snapshot-without-row', 'manifest-unreadable',
-      'object-without-row', 'object-without-ref', 'commit-without-ref', 'parents-malformed', 'cache-blob-missing',
-      'object-blob-missing']);
-    expect(found['root-without-commit']).toMatchObject({ count: 3, examples: [
-      { id: 'branch ghost', detail: hex('1') }, { id: 'release v-ghost', detail: hex('2') }, { id: 'wire tag ghost-tag', detail: hex('3') }] });
+    expect(Object.keys(found)).toEqual([
+      'root-without-commit',
+      'snapshot-without-row',
+      'manifest-unreadable',
+      'object-without-row',
+      'object-without-ref',
+      'commit-without-ref',
+      'parents-malformed',
+      'cache-blob-missing',
+      'object-blob-missing',
+    ]);
+    expect(found['root-without-commit']).toMatchObject({
+      count: 3,
+      examples: [
+        { id: 'branch ghost', detail: hex('1') },
+        { id: 'release v-ghost', detail: hex('2') },
+        { id: 'wire tag ghost-tag', detail: hex('3') },
+      ],
+    });
     expect(found['snapshot-without-row']!.count).toBe(2);
-    expect(found['snapshot-without-row']!.examples).toEqual(expect.arrayContaining([
-      { id: 'release v-no-snapshot', detail: hex('5') }, expect.objectContaining({ detail: hex('4') })]));
-    expect(found['manifest-unreadable']).toMatchObject({ count: 1, examples: [{ detail: expect.stringMatching(/does not decode/) }] });
+    expect(found['snapshot-without-row']!.examples).toEqual(
+      expect.arrayContaining([
+        { id: 'release v-no-snapshot', detail: hex('5') },
+        expect.objectContaining({ detail: hex('4') }),
+      ]),
+    );
+    expect(found['manifest-unreadable']).toMatchObject({
+      count: 1,
+      examples: [{ detail: expect.stringMatching(/does not decode/) }],
+    });
     expect(found['object-without-row']).toMatchObject({ count: 1, examples: [{ id: `sha256:${hex('6')}` }] });
     expect(found['object-without-ref']).toMatchObject({ count: 1, examples: [{ id: foreign }] });
     expect(found['commit-without-ref']!.count).toBe(2);
     expect(found['commit-without-ref']!.examples.map((example) => example.id).sort()).toEqual([...borrowed].sort());
-    expect(found['parents-malformed']).toMatchObject({ count: 1, examples: [{ id: malformed, detail: expect.stringMatching(/not an array/) }] });
+    expect(found['parents-malformed']).toMatchObject({
+      count: 1,
+      examples: [{ id: malformed, detail: expect.stringMatching(/not an array/) }],
+    });
     expect(found['cache-blob-missing']).toMatchObject({ count: 1 });
     expect(found['object-blob-missing']).toMatchObject({ count: 1, examples: [{ id: main.objects[0] }] });
-    expect(events.filter((event) => event.type === 'progress').map((event) => event.type === 'progress' && event.step))
-      .toEqual(expect.arrayContaining(['liveness', 'rows', 'cache blobs', 'object blobs']));
+    expect(
+      events.filter((event) => event.type === 'progress').map((event) => event.type === 'progress' && event.step),
+    ).toEqual(expect.arrayContaining(['liveness', 'rows', 'cache blobs', 'object blobs']));
 
     // Recorded as the repo's last check; the upstream repo was not checked.
-    expect(await service.lastCheck(repo)).toMatchObject({ clean: false, blobs: true, problems: { 'parents-malformed': 1, 'object-blob-missing': 1 } });
+    expect(await service.lastCheck(repo)).toMatchObject({
+      clean: false,
+      blobs: true,
+      problems: { 'parents-malformed': 1, 'object-blob-missing': 1 },
+    });
     expect(await service.lastCheck(await service.findRepo('other/upstream'))).toBeNull();
     // Without --blobs the objects' blobs are not looked up; the cache rows' still are.
     const quick = await check(service, { repo }, { graceSeconds: 3600 });
@@ -107,7 +155,7 @@ describe.each(await testTargets())('check on $name', (target) => {
     await f.reset();
   });
 
-  it('finds nothing on the demo hub but the corrupt repo\'s manifest, and records every repo', async () => {
+  it("finds nothing on the demo hub but the corrupt repo's manifest, and records every repo", async () => {
     await seedDemoHub(f.db, f.store);
     const { report } = await check(service, { all: true }, { graceSeconds: 3600, blobs: true });
     const byName = new Map(report.repos.map((result) => [repoName(result.repo), result]));

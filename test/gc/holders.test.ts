@@ -12,17 +12,32 @@ import { testTargets } from '../support/databases.js';
 
 describe.each(await testTargets())('rows another repo let go of since the plan, on $name', (target) => {
   let f: Fixture;
-  beforeAll(async () => { f = await createFixture(target); });
-  afterEach(async () => { await f.reset(); });
-  afterAll(async () => { await f?.dispose(); });
+  beforeAll(async () => {
+    f = await createFixture(target);
+  });
+  afterEach(async () => {
+    await f.reset();
+  });
+  afterAll(async () => {
+    await f?.dispose();
+  });
 
-  it('a commit the fork held at the plan goes with this repo\'s ref once the fork\'s GC let go of it', async () => {
+  it("a commit the fork held at the plan goes with this repo's ref once the fork's GC let go of it", async () => {
     const { old } = await loadForcePushed(f, (hub, _repoId, old) => {
       const fork = hub.repo('keystrio', 'blue-in-green', 'Blue in Green (fork)', hub.ago(OLD), null);
       // The fork held two commits of the old chain and has moved on: in the fork they are garbage too.
       hub.holdCommits(fork, old.commits.slice(1, 3), hub.ago(OLD));
-      hub.branch(fork, 'main', hub.commit(fork, 'fork-root', { parents: [], message: 'own start', author: 'keystrio',
-        at: hub.ago(OLD), snapshotId: null }));
+      hub.branch(
+        fork,
+        'main',
+        hub.commit(fork, 'fork-root', {
+          parents: [],
+          message: 'own start',
+          author: 'keystrio',
+          at: hub.ago(OLD),
+          snapshotId: null,
+        }),
+      );
     });
     const preview = await f.plan('lowend/blue-in-green');
     expect(preview.phases[0]).toMatchObject({ refs: 4, rows: 2 });
@@ -31,7 +46,11 @@ describe.each(await testTargets())('rows another repo let go of since the plan, 
     expect(fork.result).toMatchObject({ commit_refs_deleted: 2, commits_deleted: 0 });
 
     let result: RunResult | undefined;
-    for await (const event of executeGc(f, { plan: preview, source: 'preview' }, { decide: async () => 'go' }) as AsyncIterable<GcEvent>) {
+    for await (const event of executeGc(
+      f,
+      { plan: preview, source: 'preview' },
+      { decide: async () => 'go' },
+    ) as AsyncIterable<GcEvent>) {
       if (event.type === 'run-done') result = event.result;
     }
     expect(result).toMatchObject({ outcome: 'done', commit_refs_deleted: 4, commits_deleted: 4 });

@@ -19,7 +19,10 @@ import { repoName } from '../../src/gc/types.js';
 import { createFixture, type Fixture } from '../support/gc-fixture.js';
 import { testTargets } from '../support/databases.js';
 
-async function drain<E, R>(events: AsyncGenerator<E, R>, onEvent?: (event: E) => Promise<void> | void): Promise<{ events: E[]; result: R }> {
+async function drain<E, R>(
+  events: AsyncGenerator<E, R>,
+  onEvent?: (event: E) => Promise<void> | void,
+): Promise<{ events: E[]; result: R }> {
   const seen: E[] = [];
   for (;;) {
     const next = await events.next();
@@ -42,7 +45,9 @@ describe.each(await testTargets())('a hub pass on $name', (target) => {
     hubDb = target.name === 'postgres' ? await openServer(f.test.url, { poolMax: hubPoolSize(2) }) : f.db;
     service = createGcService(hubDb, f.store, { graceSeconds: 3600 });
   });
-  afterEach(async () => { await f.reset(); });
+  afterEach(async () => {
+    await f.reset();
+  });
   afterAll(async () => {
     if (hubDb !== f?.db) await hubDb?.close();
     await f?.dispose();
@@ -57,25 +62,40 @@ describe.each(await testTargets())('a hub pass on $name', (target) => {
     if (plan.type !== 'hub-done') throw new Error(`the hub plan ended with ${plan.type}`);
     const repos = await service.listRepos();
     expect(plan.result.repos).toHaveLength(repos.length);
-    expect(plan.result.repos.find((repo) => `${repo.repo.owner}/${repo.repo.slug}` === DEMO.corrupt)?.plan?.phases[2]?.refused)
-      .toMatch(/live snapshot/);
-    expect(plan.result.phases.map((phase) => phase.phase)).toEqual(['commits', 'snapshots', 'refs', 'objects', 'cache']);
+    expect(
+      plan.result.repos.find((repo) => `${repo.repo.owner}/${repo.repo.slug}` === DEMO.corrupt)?.plan?.phases[2]
+        ?.refused,
+    ).toMatch(/live snapshot/);
+    expect(plan.result.phases.map((phase) => phase.phase)).toEqual([
+      'commits',
+      'snapshots',
+      'refs',
+      'objects',
+      'cache',
+    ]);
     expect(await f.column('musehub_commits', 'count(*)::int')).toEqual(before);
     expect(await f.column('musehub_gc_estimates', 'count(*)::int')).toEqual([repos.length - 1]);
 
     const { events, result } = await drain<HubEvent, HubResult>(service.runAll({ graceSeconds: 3600, workers: 2 }));
     expect(events.filter((event) => event.type === 'notice')).toEqual(
-      target.name === 'pglite' ? [expect.objectContaining({ message: expect.stringMatching(/one connection/) })] : []);
+      target.name === 'pglite' ? [expect.objectContaining({ message: expect.stringMatching(/one connection/) })] : [],
+    );
     expect(events.find((event) => event.type === 'hub-start')).toMatchObject({ total: repos.length });
     expect(events.at(-1)).toMatchObject({ type: 'hub-done', result });
     expect(result.outcome).toBe('done');
     expect(result.repos.map((repo) => repo.status).sort()).toEqual(repos.map(() => 'done'));
     // The largest estimate first; the corrupt repo, whose estimate is not cached, among the last.
-    const largest = plan.result.repos.filter((repo) => repo.plan)
-      .sort((a, b) => b.plan!.phases[3]!.bytes + b.plan!.phases[4]!.bytes - a.plan!.phases[3]!.bytes - a.plan!.phases[4]!.bytes)[0]!;
+    const largest = plan.result.repos
+      .filter((repo) => repo.plan)
+      .sort(
+        (a, b) =>
+          b.plan!.phases[3]!.bytes + b.plan!.phases[4]!.bytes - a.plan!.phases[3]!.bytes - a.plan!.phases[4]!.bytes,
+      )[0]!;
     expect(result.repos[0]!.repo_id).toBe(largest.repo.repoId);
     expect(result.totals.refused_phases).toBe(1);
-    expect(result.totals.commits_deleted).toBe(result.repos.reduce((sum, repo) => sum + repo.result!.commits_deleted, 0));
+    expect(result.totals.commits_deleted).toBe(
+      result.repos.reduce((sum, repo) => sum + repo.result!.commits_deleted, 0),
+    );
     expect(result.totals.commits_deleted).toBe(plan.result.phases[0]!.rows);
     const runs = await f.column('musehub_gc_runs', 'repo_id');
     expect(runs).toHaveLength(repos.length);
@@ -84,7 +104,8 @@ describe.each(await testTargets())('a hub pass on $name', (target) => {
 
   it('skips a repo collected since the pass began, and one collected since an earlier pass it joined began', async () => {
     await seed();
-    const first = target.name === 'postgres' ? await beginPass(f.db, { workers: 1, dryRun: false, graceSeconds: 3600 }) : undefined;
+    const first =
+      target.name === 'postgres' ? await beginPass(f.db, { workers: 1, dryRun: false, graceSeconds: 3600 }) : undefined;
     try {
       // Collected by "another process of the pass" before this process began its own.
       if (first) await f.gc(DEMO.fork);
@@ -96,7 +117,9 @@ describe.each(await testTargets())('a hub pass on $name', (target) => {
         await f.gc(DEMO.clean);
       });
       expect(statusOf(result, DEMO.clean)).toBe('collected');
-      expect(result.repos.find((repo) => repo.repo === DEMO.clean)?.detail).toMatch(/^collected in this pass already: run /);
+      expect(result.repos.find((repo) => repo.repo === DEMO.clean)?.detail).toMatch(
+        /^collected in this pass already: run /,
+      );
       if (first) expect(statusOf(result, DEMO.fork)).toBe('collected');
       expect(statusOf(result, DEMO.forcePushed)).toBe('done');
     } finally {
@@ -104,7 +127,7 @@ describe.each(await testTargets())('a hub pass on $name', (target) => {
     }
   });
 
-  it('collects only the repos it is given, in the pass\'s order and under its rule of once, and no other', async () => {
+  it("collects only the repos it is given, in the pass's order and under its rule of once, and no other", async () => {
     await seed();
     await drain(service.planAll({ graceSeconds: 3600, workers: 2 }));
     const repos = await service.listRepos();
@@ -115,11 +138,14 @@ describe.each(await testTargets())('a hub pass on $name', (target) => {
     expect(inPassOrder).not.toEqual(named);
 
     let collectedMeanwhile = false;
-    const { events, result } = await drain(service.runAll({ graceSeconds: 3600, workers: 2, repoIds: named.map(idOf) }), async (event) => {
-      if (event.type !== 'hub-start' || collectedMeanwhile) return;
-      collectedMeanwhile = true;
-      await f.gc(DEMO.clean);
-    });
+    const { events, result } = await drain(
+      service.runAll({ graceSeconds: 3600, workers: 2, repoIds: named.map(idOf) }),
+      async (event) => {
+        if (event.type !== 'hub-start' || collectedMeanwhile) return;
+        collectedMeanwhile = true;
+        await f.gc(DEMO.clean);
+      },
+    );
     const start = events.find((event) => event.type === 'hub-start');
     expect(start).toMatchObject({ total: named.length });
     expect(start?.type === 'hub-start' && start.repos.map(repoName)).toEqual(inPassOrder);
@@ -159,7 +185,8 @@ describe.each(await testTargets())('a hub pass on $name', (target) => {
       await seed();
       const { events } = await drain(service.runAll({ graceSeconds: 3600, workers: 3, dryRun: true }));
       expect(events.filter((event) => event.type === 'notice')).toEqual([
-        { type: 'notice', message: 'the embedded hub has one connection: 1 worker, not 3' }]);
+        { type: 'notice', message: 'the embedded hub has one connection: 1 worker, not 3' },
+      ]);
       expect(events.find((event) => event.type === 'hub-start')).toMatchObject({ pass: { workers: 1 } });
     });
   }

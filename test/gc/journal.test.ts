@@ -9,19 +9,27 @@ const blob = (i: number) => `sha256:${i.toString(16).padStart(64, '0')}`;
 
 describe.each(await testTargets())('the blob journal on $name', (target) => {
   let f: Fixture;
-  beforeAll(async () => { f = await createFixture(target); });
-  afterEach(async () => { await f.reset(); });
-  afterAll(async () => { await f?.dispose(); });
+  beforeAll(async () => {
+    f = await createFixture(target);
+  });
+  afterEach(async () => {
+    await f.reset();
+  });
+  afterAll(async () => {
+    await f?.dispose();
+  });
 
   /** Journals `ids` as the phases do, one entry per chunk of `perEntry` blobs of 10 bytes. */
   async function journal(ids: string[], perEntry = 1): Promise<void> {
     for (const id of ids) await f.store.put({ id }, new TextEncoder().encode(id));
     for (let i = 0; i < ids.length; i += perEntry) {
       const chunk = ids.slice(i, i + perEntry);
-      await f.db.knex().raw(`
+      await f.db.knex().raw(
+        `
         insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
         values ('run', 'object', ?::text[], ?::text[], ?::bigint[], ?)`,
-      [chunk, chunk.map(() => null) as unknown as string[], chunk.map(() => 10), f.store.identity]);
+        [chunk, chunk.map(() => null) as unknown as string[], chunk.map(() => 10), f.store.identity],
+      );
     }
   }
 

@@ -74,8 +74,8 @@ function reference(bytes: Uint8Array): Map<string, string> | undefined {
   if (!(decoded instanceof Map)) return undefined;
   const head = bytes[0]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const [count, headerLength] = head === 0xde ? [view.getUint16(1), 3]
-    : head === 0xdf ? [view.getUint32(1), 5] : [head & 0x0f, 1];
+  const [count, headerLength] =
+    head === 0xde ? [view.getUint16(1), 3] : head === 0xdf ? [view.getUint32(1), 5] : [head & 0x0f, 1];
   if (decoded.size !== count) return undefined;
   let p = headerLength;
   for (const [key, value] of decoded as Map<unknown, unknown>) {
@@ -93,8 +93,9 @@ function reference(bytes: Uint8Array): Map<string, string> | undefined {
 function decode(bytes: Uint8Array): Entry[] | undefined {
   const reading = readManifest(bytes);
   const visited: string[] = [];
-  const problem = visitManifestObjects(bytes,
-    (text, start, end) => visited.push(Buffer.from(text.subarray(start, end)).toString('latin1')));
+  const problem = visitManifestObjects(bytes, (text, start, end) =>
+    visited.push(Buffer.from(text.subarray(start, end)).toString('latin1')),
+  );
   if (!reading.ok) {
     expect(problem).toBe(reading.problem);
     expect(visited).toEqual([]);
@@ -107,10 +108,17 @@ function decode(bytes: Uint8Array): Entry[] | undefined {
 
 describe('the strict manifest decoder', () => {
   it('reads what msgpackr packs: objects, Maps, every header width, unicode paths, the empty map', () => {
-    const entries: Entry[] = [['bass.mid', A], ['drums/kick.wav', B], ['ünïcødé/路径/🎹.mid', id('c')]];
+    const entries: Entry[] = [
+      ['bass.mid', A],
+      ['drums/kick.wav', B],
+      ['ünïcødé/路径/🎹.mid', id('c')],
+    ];
     expect(decode(pack(Object.fromEntries(entries)))).toEqual(entries);
     expect(decode(pack(new Map(entries)))).toEqual(entries);
-    const wide = manifestOf(entries.map(([path, objectId]) => [str(path, 32), str(objectId, 16)]), 32);
+    const wide = manifestOf(
+      entries.map(([path, objectId]) => [str(path, 32), str(objectId, 16)]),
+      32,
+    );
     expect(decode(wide)).toEqual(entries);
     const many = Array.from({ length: 70_000 }, (_, i): Entry => [`tracks/${i}.mid`, i % 2 ? A : B]);
     expect(decode(pack(new Map(many)))).toEqual(many);
@@ -119,13 +127,21 @@ describe('the strict manifest decoder', () => {
 
   it('refuses keys that collide once stringified: {1: A, "1": B} and {nil: A, "null": B}', () => {
     // The manifests of issue 15: msgpackr's default decoding made objects of them, one entry each.
-    const intKey = manifestOf([[pack(1), pack(A)], [pack('1'), pack(B)]]);
-    const nilKey = manifestOf([[pack(null), pack(A)], [pack('null'), pack(B)]]);
+    const intKey = manifestOf([
+      [pack(1), pack(A)],
+      [pack('1'), pack(B)],
+    ]);
+    const nilKey = manifestOf([
+      [pack(null), pack(A)],
+      [pack('null'), pack(B)],
+    ]);
     expect(readManifest(intKey)).toEqual({
-      ok: false, problem: 'manifest has a key that is an integer, not a path (entry 1)',
+      ok: false,
+      problem: 'manifest has a key that is an integer, not a path (entry 1)',
     });
     expect(readManifest(nilKey)).toEqual({
-      ok: false, problem: 'manifest has a key that is nil, not a path (entry 1)',
+      ok: false,
+      problem: 'manifest has a key that is nil, not a path (entry 1)',
     });
     for (const key of [true, 1.5, Buffer.from('a'), ['a'], { a: 1 }, -3, 2 ** 40]) {
       expect(decode(manifestOf([[pack(key), pack(A)]]))).toBeUndefined();
@@ -133,29 +149,53 @@ describe('the strict manifest decoder', () => {
   });
 
   it('refuses a path written twice, in the same or another str width', () => {
-    expect(readManifest(manifestOf([[pack('a.mid'), pack(A)], [pack('a.mid'), pack(B)]])))
-      .toEqual({ ok: false, problem: 'manifest has the path "a.mid" twice' });
-    expect(decode(manifestOf([[str('a.mid', 'fix'), pack(A)], [str('a.mid', 16), pack(A)]]))).toBeUndefined();
+    expect(
+      readManifest(
+        manifestOf([
+          [pack('a.mid'), pack(A)],
+          [pack('a.mid'), pack(B)],
+        ]),
+      ),
+    ).toEqual({ ok: false, problem: 'manifest has the path "a.mid" twice' });
+    expect(
+      decode(
+        manifestOf([
+          [str('a.mid', 'fix'), pack(A)],
+          [str('a.mid', 16), pack(A)],
+        ]),
+      ),
+    ).toBeUndefined();
   });
 
   it('refuses trailing bytes, nesting, a bad id, invalid UTF-8 and a count the bytes cannot hold', () => {
-    expect(readManifest(Buffer.concat([pack({ 'a.mid': A }), Buffer.from([0xc0])])))
-      .toEqual({ ok: false, problem: 'manifest does not decode (1 bytes follow its map)' });
-    expect(readManifest(pack({ dir: { 'a.mid': A } })))
-      .toEqual({ ok: false, problem: 'manifest names an invalid object id at "dir"' });
+    expect(readManifest(Buffer.concat([pack({ 'a.mid': A }), Buffer.from([0xc0])]))).toEqual({
+      ok: false,
+      problem: 'manifest does not decode (1 bytes follow its map)',
+    });
+    expect(readManifest(pack({ dir: { 'a.mid': A } }))).toEqual({
+      ok: false,
+      problem: 'manifest names an invalid object id at "dir"',
+    });
     expect(readManifest(pack({ 'a.mid': A.toUpperCase() }))).toMatchObject({ ok: false, problem: /invalid object id/ });
-    expect(readManifest(manifestOf([[Buffer.from([0xa2, 0xc3, 0x28]), pack(A)]])))
-      .toEqual({ ok: false, problem: 'manifest has a key that is not UTF-8 text (entry 1)' });
-    expect(readManifest(Buffer.from([0xdf, 0xff, 0xff, 0xff, 0xff, 0xa0])))
-      .toMatchObject({ ok: false, problem: /does not decode \(cut short: 4294967295 entries/ });
-    expect(readManifest(pack([A])))
-      .toEqual({ ok: false, problem: 'manifest is an array, not a map of path to object id' });
+    expect(readManifest(manifestOf([[Buffer.from([0xa2, 0xc3, 0x28]), pack(A)]]))).toEqual({
+      ok: false,
+      problem: 'manifest has a key that is not UTF-8 text (entry 1)',
+    });
+    expect(readManifest(Buffer.from([0xdf, 0xff, 0xff, 0xff, 0xff, 0xa0]))).toMatchObject({
+      ok: false,
+      problem: /does not decode \(cut short: 4294967295 entries/,
+    });
+    expect(readManifest(pack([A]))).toEqual({
+      ok: false,
+      problem: 'manifest is an array, not a map of path to object id',
+    });
     expect(readManifest(new Uint8Array(0))).toEqual({ ok: false, problem: 'manifest does not decode (it is empty)' });
     expect(readManifest(null)).toEqual({ ok: false, problem: 'has no manifest' });
   });
 
   it('agrees with the reference on thousands of mutations of real manifests', () => {
-    const objectId = fc.uint8Array({ minLength: 32, maxLength: 32 })
+    const objectId = fc
+      .uint8Array({ minLength: 32, maxLength: 32 })
       .map((bytes) => `sha256:${Buffer.from(bytes).toString('hex')}`);
     const path = fc.oneof(
       fc.stringMatching(/^[a-z]{1,8}(\/[a-z0-9_-]{1,12}){0,3}\.(mid|wav)$/),
@@ -166,11 +206,21 @@ describe('the strict manifest decoder', () => {
     const entries = fc.uniqueArray(fc.tuple(path, objectId), { selector: ([key]) => key, maxLength: 24 });
     /** How msgpackr writes a manifest, or the same entries in wider (valid) headers. */
     const encoding = fc.constantFrom('object', 'map', 'wide');
-    const keyOfAnotherType = fc.oneof(fc.integer(), fc.constant(null), fc.boolean(), fc.double(),
-      fc.string().map((text) => Buffer.from(text)), fc.string().map((text) => [text]));
+    const keyOfAnotherType = fc.oneof(
+      fc.integer(),
+      fc.constant(null),
+      fc.boolean(),
+      fc.double(),
+      fc.string().map((text) => Buffer.from(text)),
+      fc.string().map((text) => [text]),
+    );
     const structural = fc.oneof(
-      fc.record({ kind: fc.constant('duplicate' as const), entry: fc.nat(), value: objectId,
-        width: fc.constantFrom<'fix' | 8 | 16 | 32>(8, 16, 32) }),
+      fc.record({
+        kind: fc.constant('duplicate' as const),
+        entry: fc.nat(),
+        value: objectId,
+        width: fc.constantFrom<'fix' | 8 | 16 | 32>(8, 16, 32),
+      }),
       fc.record({ kind: fc.constant('key type' as const), entry: fc.nat(), key: keyOfAnotherType }),
       fc.record({ kind: fc.constant('numeric twin' as const), entry: fc.nat() }),
     );
@@ -186,46 +236,60 @@ describe('the strict manifest decoder', () => {
     // Half the manifests get a structural change (which must be refused), most get byte mutations.
 
     const changes = fc.option(structural, { freq: 2 });
-    fc.assert(fc.property(entries, encoding, changes, fc.array(byteMutation, { maxLength: 3 }),
-      (manifest, how, change, mutations) => {
-        const pairs = manifest.map(([key, value]): [Uint8Array, Uint8Array] => [pack(key), pack(value)]);
-        if (change && pairs.length > 0) {
-          const i = change.entry % pairs.length;
-          const [key] = manifest[i]!;
-          if (change.kind === 'duplicate') {
-            pairs.splice(change.entry % (pairs.length + 1), 0, [str(key, change.width), pack(change.value)]);
+    fc.assert(
+      fc.property(
+        entries,
+        encoding,
+        changes,
+        fc.array(byteMutation, { maxLength: 3 }),
+        (manifest, how, change, mutations) => {
+          const pairs = manifest.map(([key, value]): [Uint8Array, Uint8Array] => [pack(key), pack(value)]);
+          if (change && pairs.length > 0) {
+            const i = change.entry % pairs.length;
+            const [key] = manifest[i]!;
+            if (change.kind === 'duplicate') {
+              pairs.splice(change.entry % (pairs.length + 1), 0, [str(key, change.width), pack(change.value)]);
+            } else if (change.kind === 'key type') pairs[i] = [pack(change.key), pairs[i]![1]];
+            else {
+              const twin = Number.isNaN(Number(key)) ? null : Number(key);
+              pairs.splice(i, 0, [pack(twin), pack(manifest[(i + 1) % manifest.length]![1])]);
+            }
           }
-          else if (change.kind === 'key type') pairs[i] = [pack(change.key), pairs[i]![1]];
-          else {
-            const twin = Number.isNaN(Number(key)) ? null : Number(key);
-            pairs.splice(i, 0, [pack(twin), pack(manifest[(i + 1) % manifest.length]![1])]);
+          let bytes: Buffer = change
+            ? manifestOf(pairs)
+            : how === 'object'
+              ? pack(Object.fromEntries(manifest))
+              : how === 'map'
+                ? pack(new Map(manifest))
+                : manifestOf(
+                    manifest.map(([key, value]) => [str(key, 32), str(value, 16)]),
+                    32,
+                  );
+          if (change && pairs.length > 0 && mutations.length === 0) expect(reference(bytes)).toBeUndefined();
+          for (const mutation of mutations) {
+            const at = 'at' in mutation ? mutation.at % (bytes.length + 1) : 0;
+            if (mutation.kind === 'flip' && at < bytes.length) bytes[at]! ^= 1 << mutation.bit;
+            else if (mutation.kind === 'set' && at < bytes.length) bytes[at] = mutation.byte;
+            else if (mutation.kind === 'insert') {
+              bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([mutation.byte]), bytes.subarray(at)]);
+            } else if (mutation.kind === 'delete')
+              bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
+            else if (mutation.kind === 'truncate') bytes = bytes.subarray(0, at);
+            else if (mutation.kind === 'append') bytes = Buffer.concat([bytes, mutation.bytes]);
           }
-        }
-        let bytes: Buffer = change ? manifestOf(pairs)
-          : how === 'object' ? pack(Object.fromEntries(manifest)) : how === 'map' ? pack(new Map(manifest))
-            : manifestOf(manifest.map(([key, value]) => [str(key, 32), str(value, 16)]), 32);
-        if (change && pairs.length > 0 && mutations.length === 0) expect(reference(bytes)).toBeUndefined();
-        for (const mutation of mutations) {
-          const at = 'at' in mutation ? mutation.at % (bytes.length + 1) : 0;
-          if (mutation.kind === 'flip' && at < bytes.length) bytes[at]! ^= 1 << mutation.bit;
-          else if (mutation.kind === 'set' && at < bytes.length) bytes[at] = mutation.byte;
-          else if (mutation.kind === 'insert') {
-            bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([mutation.byte]), bytes.subarray(at)]);
+          const expected = reference(bytes);
+          const actual = decode(bytes);
+          if (expected === undefined) {
+            expect(actual).toBeUndefined();
+            seen.refused++;
+          } else {
+            expect(actual).toEqual([...expected]);
+            seen.accepted++;
           }
-          else if (mutation.kind === 'delete') bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
-          else if (mutation.kind === 'truncate') bytes = bytes.subarray(0, at);
-          else if (mutation.kind === 'append') bytes = Buffer.concat([bytes, mutation.bytes]);
-        }
-        const expected = reference(bytes);
-        const actual = decode(bytes);
-        if (expected === undefined) {
-          expect(actual).toBeUndefined();
-          seen.refused++;
-        } else {
-          expect(actual).toEqual([...expected]);
-          seen.accepted++;
-        }
-      }), { numRuns: 5000 });
+        },
+      ),
+      { numRuns: 5000 },
+    );
     // Both outcomes are exercised, many times each.
     expect(seen.accepted).toBeGreaterThan(500);
     expect(seen.refused).toBeGreaterThan(2000);

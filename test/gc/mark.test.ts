@@ -25,7 +25,11 @@ function planFacts(plan: Plan) {
   return { ...facts, sets: Object.fromEntries(Object.entries(sets).map(([key, ids]) => [key, [...ids].sort()])) };
 }
 
-async function marked(f: Fixture, repos: readonly RepoIdentity[], limits?: { repos: number; rows: number }): Promise<Marked[]> {
+async function marked(
+  f: Fixture,
+  repos: readonly RepoIdentity[],
+  limits?: { repos: number; rows: number },
+): Promise<Marked[]> {
   const all: Marked[] = [];
   for await (const event of markHub(f.db, repos, { graceSeconds: GRACE, itemLimit: 50, limits })) {
     if (event.type === 'batch-done') all.push(...event.marked);
@@ -35,9 +39,15 @@ async function marked(f: Fixture, repos: readonly RepoIdentity[], limits?: { rep
 
 describe.each(await testTargets())('the hub mark on $name', (target) => {
   let f: Fixture;
-  beforeAll(async () => { f = await createFixture(target); });
-  afterEach(async () => { await f.reset(); });
-  afterAll(async () => { await f?.dispose(); });
+  beforeAll(async () => {
+    f = await createFixture(target);
+  });
+  afterEach(async () => {
+    await f.reset();
+  });
+  afterAll(async () => {
+    await f?.dispose();
+  });
 
   /** Every repo's plan from the mark, in one batch and in batches of three, against its plan alone. */
   async function expectMarkIsEachAlone(): Promise<Plan[]> {
@@ -49,8 +59,10 @@ describe.each(await testTargets())('the hub mark on $name', (target) => {
       expect(plans.map(({ repo }) => repo.repoId)).toEqual(repos.map((repo) => repo.repoId));
       for (const one of plans) {
         if (!('derived' in one)) throw new Error(`${one.repo.slug} failed in the mark: ${one.error}`);
-        expect(planFacts(one.derived.plan), `${one.repo.owner}/${one.repo.slug}, batches ${JSON.stringify(limits)}`)
-          .toEqual(planFacts(alone.get(one.repo.repoId)!));
+        expect(
+          planFacts(one.derived.plan),
+          `${one.repo.owner}/${one.repo.slug}, batches ${JSON.stringify(limits)}`,
+        ).toEqual(planFacts(alone.get(one.repo.repoId)!));
       }
     }
     return [...alone.values()];
@@ -58,14 +70,18 @@ describe.each(await testTargets())('the hub mark on $name', (target) => {
 
   /** Makes a live commit's parent_ids unreadable: the repo's phases 1 to 4 refuse. */
   async function malformParents(repoId: string): Promise<void> {
-    await f.db.knex().raw(`update musehub_commits set parent_ids = '{"not": "a list"}'::json where commit_id =
-      (select head_commit_id from musehub_branches where repo_id = ? and head_commit_id is not null order by name limit 1)`, [repoId]);
+    await f.db.knex().raw(
+      `update musehub_commits set parent_ids = '{"not": "a list"}'::json where commit_id =
+      (select head_commit_id from musehub_branches where repo_id = ? and head_commit_id is not null order by name limit 1)`,
+      [repoId],
+    );
   }
 
   it('plans every repo of the demo hub as each is planned alone, a corrupt manifest and malformed parents among them', async () => {
     await seedDemoHub(f.db, f.store);
-    const { repo_id: malformed } = (await f.db.knex().raw(
-      `select repo_id from musehub_repos where owner || '/' || slug = ?`, [DEMO.deletedBranch])).rows[0];
+    const { repo_id: malformed } = (
+      await f.db.knex().raw(`select repo_id from musehub_repos where owner || '/' || slug = ?`, [DEMO.deletedBranch])
+    ).rows[0];
     await malformParents(malformed);
     const plans = await expectMarkIsEachAlone();
     const named = (name: string) => plans.find((plan) => `${plan.repo.owner}/${plan.repo.slug}` === name)!;

@@ -11,7 +11,11 @@ const uuid = (n: number) => {
 
 describe('IdList', () => {
   it('gives back every id it was given, of each shape, odd ones too, in order', () => {
-    for (const [shape, make] of [['hex', hex], ['sha256', object], ['uuid', uuid]] as const) {
+    for (const [shape, make] of [
+      ['hex', hex],
+      ['sha256', object],
+      ['uuid', uuid],
+    ] as const) {
       const ids = [...Array.from({ length: 2500 }, (_, i) => make(i * 7919)), 'not-an-id', 'UPPER'];
       const list = IdList.of(shape, ids);
       expect(list.size).toBe(ids.length);

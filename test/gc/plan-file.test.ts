@@ -34,7 +34,9 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     service = createGcService(f.db, f.store, { graceSeconds: 3600 });
     dir = mkdtempSync(join(tmpdir(), 'mhgc-plans-'));
   });
-  afterEach(async () => { await f.reset(); });
+  afterEach(async () => {
+    await f.reset();
+  });
   afterAll(async () => {
     await f?.dispose();
     rmSync(dir, { recursive: true, force: true });
@@ -58,8 +60,17 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
   }
 
   /** Every row of the tables GC prunes, to show that nothing changed. */
-  const everything = () => Promise.all(['musehub_commits', 'musehub_commit_refs', 'musehub_snapshots', 'musehub_objects',
-    'musehub_object_refs', 'musehub_fetch_mpack_cache'].map((table) => f.column(table, `${table}::text`)));
+  const everything = () =>
+    Promise.all(
+      [
+        'musehub_commits',
+        'musehub_commit_refs',
+        'musehub_snapshots',
+        'musehub_objects',
+        'musehub_object_refs',
+        'musehub_fetch_mpack_cache',
+      ].map((table) => f.column(table, `${table}::text`)),
+    );
 
   it('carries every set whole, and on an unchanged hub applies exactly what it lists, derived again', async () => {
     const { old, fresh } = await loadForcePushed(f);
@@ -72,8 +83,15 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     expect(loaded).toMatchObject({ repo: plan.repo, cutoff: plan.cutoff, hub: service.hub, basis: plan.basis });
 
     const { result } = await apply(loaded);
-    expect(result).toMatchObject({ outcome: 'done', plan: { source: 'file', rederived: true },
-      commits_deleted: 4, commit_refs_deleted: 4, snapshots_deleted: 4, object_refs_deleted: 4, objects_deleted: 4 });
+    expect(result).toMatchObject({
+      outcome: 'done',
+      plan: { source: 'file', rederived: true },
+      commits_deleted: 4,
+      commit_refs_deleted: 4,
+      snapshots_deleted: 4,
+      object_refs_deleted: 4,
+      objects_deleted: 4,
+    });
     expect(await f.column('musehub_commits', 'commit_id')).toEqual([old.commits[0], ...fresh.commits].sort());
     for (const objectId of old.objects.slice(1)) expect(await f.store.exists({ id: objectId })).toBe(false);
   });
@@ -86,15 +104,21 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     const { path } = await saved();
     // Since the plan: a release pins old[3] (so old[1..3] are live again), and main moves back a
     // commit, which leaves fresh[1] orphaned: new garbage the file does not list.
-    await f.db.knex().raw(`insert into musehub_releases (release_id, repo_id, tag, commit_id, snapshot_id, created_at)
+    await f.db.knex().raw(
+      `insert into musehub_releases (release_id, repo_id, tag, commit_id, snapshot_id, created_at)
       values ('00000000-0000-4000-8000-00000000aaaa', ?, 'v0.9', ?, ?, now() - interval '${OLD} minutes')`,
-    [repoId, old.commits[3]!, old.snapshots[3]!]);
-    await f.db.knex().raw('update musehub_branches set head_commit_id = ? where repo_id = ?', [fresh.commits[0]!, repoId]);
+      [repoId, old.commits[3]!, old.snapshots[3]!],
+    );
+    await f.db
+      .knex()
+      .raw('update musehub_branches set head_commit_id = ? where repo_id = ?', [fresh.commits[0]!, repoId]);
 
     const { result, events } = await apply(await service.loadPlan(path, { maxAgeSeconds: DAY }));
     expect(result.plan).toMatchObject({ source: 'file', rederived: true });
     expect(result).toMatchObject({ outcome: 'done', commits_deleted: 1, commit_refs_deleted: 1 });
-    expect(await f.column('musehub_commits', 'commit_id')).toEqual([...old.commits.slice(0, 4), ...fresh.commits].sort());
+    expect(await f.column('musehub_commits', 'commit_id')).toEqual(
+      [...old.commits.slice(0, 4), ...fresh.commits].sort(),
+    );
     expect(result.phases[0]!.kept).toContainEqual(expect.objectContaining({ reason: 'live', count: 3 }));
     const warnings = events.flatMap((event) => (event.type === 'warning' ? [event.message] : []));
     expect(warnings.join('\n')).toMatch(/the hub changed since the plan file was written/);
@@ -108,10 +132,13 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     });
     const mpack = `sha256:${'c'.repeat(64)}`;
     await f.store.put({ id: mpack }, new Uint8Array(100));
-    const expiredRow = (cacheId: string) => f.db.knex().raw(`insert into musehub_fetch_mpack_cache
+    const expiredRow = (cacheId: string) =>
+      f.db.knex().raw(
+        `insert into musehub_fetch_mpack_cache
       (cache_id, repo_id, want_hash, mpack_id, size_bytes, expires_at)
       values (?, ?, ?, ?, 100, now() - interval '1 day')`,
-    [cacheId, repoId, 'f'.repeat(64), mpack]);
+        [cacheId, repoId, 'f'.repeat(64), mpack],
+      );
     await expiredRow('00000000-0000-4000-8000-00000000c001');
     const { plan, path } = await saved();
     expect(plan.phases[4]).toMatchObject({ rows: 1, blobs: 1, bytes: 100 });
@@ -126,55 +153,74 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     expect(await f.store.exists({ id: mpack })).toBe(true);
   });
 
-  it('refuses, deleting nothing, a file that is truncated, damaged, unsigned, not a plan, of another format, ' +
-    'hub or repo, dated ahead, or too old', async () => {
-    await loadForcePushed(f);
-    const { plan, path } = await saved();
-    const before = await everything();
-    const file = readFileSync(path);
-    const write = (name: string, bytes: Uint8Array) => {
-      writeFileSync(join(dir, name), bytes);
-      return join(dir, name);
-    };
-    const load = (file: string, maxAgeSeconds = DAY) => service.loadPlan(file, { maxAgeSeconds });
+  it(
+    'refuses, deleting nothing, a file that is truncated, damaged, unsigned, not a plan, of another format, ' +
+      'hub or repo, dated ahead, or too old',
+    async () => {
+      await loadForcePushed(f);
+      const { plan, path } = await saved();
+      const before = await everything();
+      const file = readFileSync(path);
+      const write = (name: string, bytes: Uint8Array) => {
+        writeFileSync(join(dir, name), bytes);
+        return join(dir, name);
+      };
+      const load = (file: string, maxAgeSeconds = DAY) => service.loadPlan(file, { maxAgeSeconds });
 
-    await expect(load(write('short.gcplan', file.subarray(0, file.length - 100)))).rejects.toMatchObject({
-      kind: 'refused', message: expect.stringMatching(/truncated or damaged \(its SHA-256 digest does not match/) });
-    await expect(load(write('stub.gcplan', file.subarray(0, 40)))).rejects.toThrow(/it is truncated \(shorter than/);
-    const damaged = Buffer.from(file);
-    damaged[Math.floor(damaged.length / 2)]! ^= 0x01;
-    await expect(load(write('damaged.gcplan', damaged))).rejects.toThrow(/truncated or damaged/);
-    // Edited, with the digest made again: only the key could sign it.
-    const edited = Buffer.from(file.subarray(0, file.length - 32));
-    edited[Math.floor(edited.length / 2)]! ^= 0x01;
-    await expect(load(write('edited.gcplan', sealed(edited))))
-      .rejects.toThrow(/not signed with the plan key of .*: it was made on another hub, or edited/);
-    await expect(load(write('text.gcplan', Buffer.from('delete everything please\n')))).rejects.toThrow(/not a musehub-gc plan file/);
-    await expect(load(write('v99.gcplan', sealed(Buffer.from(`MUSEHUB-GC-PLAN v99\n${'x'.repeat(80)}`)))))
-      .rejects.toThrow(/format version 99, and this musehub-gc reads version 2/);
-    // Version 1 wrote no signature: refused, whatever it holds.
-    const v1 = sealed(Buffer.concat([Buffer.from('MUSEHUB-GC-PLAN\n'), pack({ version: 1, plan: {}, sets: {} })]));
-    await expect(load(write('v1.gcplan', v1)))
-      .rejects.toThrow(/format version 1, and this musehub-gc reads version 2: plan the repo again/);
+      await expect(load(write('short.gcplan', file.subarray(0, file.length - 100)))).rejects.toMatchObject({
+        kind: 'refused',
+        message: expect.stringMatching(/truncated or damaged \(its SHA-256 digest does not match/),
+      });
+      await expect(load(write('stub.gcplan', file.subarray(0, 40)))).rejects.toThrow(/it is truncated \(shorter than/);
+      const damaged = Buffer.from(file);
+      damaged[Math.floor(damaged.length / 2)]! ^= 0x01;
+      await expect(load(write('damaged.gcplan', damaged))).rejects.toThrow(/truncated or damaged/);
+      // Edited, with the digest made again: only the key could sign it.
+      const edited = Buffer.from(file.subarray(0, file.length - 32));
+      edited[Math.floor(edited.length / 2)]! ^= 0x01;
+      await expect(load(write('edited.gcplan', sealed(edited)))).rejects.toThrow(
+        /not signed with the plan key of .*: it was made on another hub, or edited/,
+      );
+      await expect(load(write('text.gcplan', Buffer.from('delete everything please\n')))).rejects.toThrow(
+        /not a musehub-gc plan file/,
+      );
+      await expect(
+        load(write('v99.gcplan', sealed(Buffer.from(`MUSEHUB-GC-PLAN v99\n${'x'.repeat(80)}`)))),
+      ).rejects.toThrow(/format version 99, and this musehub-gc reads version 2/);
+      // Version 1 wrote no signature: refused, whatever it holds.
+      const v1 = sealed(Buffer.concat([Buffer.from('MUSEHUB-GC-PLAN\n'), pack({ version: 1, plan: {}, sets: {} })]));
+      await expect(load(write('v1.gcplan', v1))).rejects.toThrow(
+        /format version 1, and this musehub-gc reads version 2: plan the repo again/,
+      );
 
-    const ahead = new Date(Date.parse(plan.computedAt) + 5 * 60_000).toISOString();
-    await savePlan({ ...plan, computedAt: ahead }, join(dir, 'ahead.gcplan'), (await existingPlanKey(f.db))!);
-    await expect(load(join(dir, 'ahead.gcplan'))).rejects.toThrow(
-      new RegExp(`dated ${ahead}, ahead of this hub's clock .* plan lowend/blue-in-green again`));
-    await savePlan(plan, join(dir, 'other-key.gcplan'), randomBytes(32));
-    await expect(load(join(dir, 'other-key.gcplan'))).rejects.toThrow(/not signed with the plan key/);
+      const ahead = new Date(Date.parse(plan.computedAt) + 5 * 60_000).toISOString();
+      await savePlan({ ...plan, computedAt: ahead }, join(dir, 'ahead.gcplan'), (await existingPlanKey(f.db))!);
+      await expect(load(join(dir, 'ahead.gcplan'))).rejects.toThrow(
+        new RegExp(`dated ${ahead}, ahead of this hub's clock .* plan lowend/blue-in-green again`),
+      );
+      await savePlan(plan, join(dir, 'other-key.gcplan'), randomBytes(32));
+      await expect(load(join(dir, 'other-key.gcplan'))).rejects.toThrow(/not signed with the plan key/);
 
-    await service.savePlan({ ...plan, hub: { hubId: 'another-hub', label: 'prod.internal:5432/musehub' } }, join(dir, 'other-hub.gcplan'));
-    await expect(load(join(dir, 'other-hub.gcplan'))).rejects.toThrow(/made on another hub \(prod\.internal/);
-    await service.savePlan({ ...plan, repo: { repoId: 'no-such-repo', owner: 'gone', slug: 'away' } }, join(dir, 'other-repo.gcplan'));
-    await expect(load(join(dir, 'other-repo.gcplan'))).rejects.toThrow(/its repo gone\/away \(no-such-repo\) is not in/);
-    await expect(load(path, 0)).rejects.toThrow(/longer than --max-plan-age 0s: plan lowend\/blue-in-green again/);
+      await service.savePlan(
+        { ...plan, hub: { hubId: 'another-hub', label: 'prod.internal:5432/musehub' } },
+        join(dir, 'other-hub.gcplan'),
+      );
+      await expect(load(join(dir, 'other-hub.gcplan'))).rejects.toThrow(/made on another hub \(prod\.internal/);
+      await service.savePlan(
+        { ...plan, repo: { repoId: 'no-such-repo', owner: 'gone', slug: 'away' } },
+        join(dir, 'other-repo.gcplan'),
+      );
+      await expect(load(join(dir, 'other-repo.gcplan'))).rejects.toThrow(
+        /its repo gone\/away \(no-such-repo\) is not in/,
+      );
+      await expect(load(path, 0)).rejects.toThrow(/longer than --max-plan-age 0s: plan lowend\/blue-in-green again/);
 
-    expect(await everything()).toEqual(before);
-  });
+      expect(await everything()).toEqual(before);
+    },
+  );
 });
 
-describe('a plan file\'s sets', () => {
+describe("a plan file's sets", () => {
   const hex = (n: number) => createHash('sha256').update(`commit ${n}`).digest('hex');
   const object = (n: number) => `sha256:${createHash('sha256').update(`object ${n}`).digest('hex')}`;
 
@@ -189,16 +235,30 @@ describe('a plan file\'s sets', () => {
     sets.snapshots = IdList.of('hex', [hex(5)]);
     const hub = { hubId: 'hub-test', label: 'a test hub' };
     const plan = {
-      hub, repo: { repoId: 'r', owner: 'o', slug: 's' }, computedAt: new Date().toISOString(), graceSeconds: 0,
-      cutoff: new Date().toISOString(), reachableCommits: 0, orphanedCommits: 0, phases: [], findings: [],
-      basis: { roots: 'r', work: 'w', absent: [] }, sets, profile: {}, seconds: 0,
+      hub,
+      repo: { repoId: 'r', owner: 'o', slug: 's' },
+      computedAt: new Date().toISOString(),
+      graceSeconds: 0,
+      cutoff: new Date().toISOString(),
+      reachableCommits: 0,
+      orphanedCommits: 0,
+      phases: [],
+      findings: [],
+      basis: { roots: 'r', work: 'w', absent: [] },
+      sets,
+      profile: {},
+      seconds: 0,
     } satisfies Plan;
     const dir = mkdtempSync(join(tmpdir(), 'mhgc-sets-'));
     const key = randomBytes(32);
     try {
       await savePlan(plan, join(dir, 'p.gcplan'), key);
-      const loaded = await loadPlan(join(dir, 'p.gcplan'),
-        { hub, key, now: new Date().toISOString(), maxAgeSeconds: DAY });
+      const loaded = await loadPlan(join(dir, 'p.gcplan'), {
+        hub,
+        key,
+        now: new Date().toISOString(),
+        maxAgeSeconds: DAY,
+      });
       const ids = (list: IdList) => [...list].sort();
       expect(ids(loaded.sets.commitRefs)).toEqual([...refs].sort());
       expect(ids(loaded.sets.commits)).toEqual([...commits].sort());

@@ -10,9 +10,15 @@ import { testTargets } from '../support/databases.js';
 
 describe.each(await testTargets())('GC-RULES on $name', (target) => {
   let f: Fixture;
-  beforeAll(async () => { f = await createFixture(target); });
-  afterEach(async () => { await f.reset(); });
-  afterAll(async () => { await f?.dispose(); });
+  beforeAll(async () => {
+    f = await createFixture(target);
+  });
+  afterEach(async () => {
+    await f.reset();
+  });
+  afterAll(async () => {
+    await f?.dispose();
+  });
 
   const forcePushed = (extra?: Parameters<typeof loadForcePushed>[1]) => loadForcePushed(f, extra);
 
@@ -30,8 +36,12 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
     for (const objectId of old.objects.slice(1)) expect(await f.store.exists({ id: objectId })).toBe(false);
     for (const objectId of liveObjects) expect(await f.store.exists({ id: objectId! })).toBe(true);
     expect(result).toMatchObject({
-      commits_deleted: gone.length, commit_refs_deleted: gone.length, snapshots_deleted: gone.length,
-      object_refs_deleted: gone.length, objects_deleted: gone.length, reachable_commit_count: 3,
+      commits_deleted: gone.length,
+      commit_refs_deleted: gone.length,
+      snapshots_deleted: gone.length,
+      object_refs_deleted: gone.length,
+      objects_deleted: gone.length,
+      reachable_commit_count: 3,
     });
     expect(result.storage_bytes_freed).toBeGreaterThan(0);
     expect(await f.column('musehub_gc_journal', 'unnest(blob_ids)')).toEqual([]);
@@ -46,22 +56,32 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
     });
     const plan = await f.plan('lowend/blue-in-green');
     expect(plan.phases[0]!.kept.find((k) => k.reason === 'other-repo')).toMatchObject({
-      count: 2, repos: ['keystrio/blue-in-green'] });
-    expect(plan.phases[3]!.kept.find((k) => k.reason === 'other-repo')?.detail)
-      .toContain('still referenced by keystrio/blue-in-green');
+      count: 2,
+      repos: ['keystrio/blue-in-green'],
+    });
+    expect(plan.phases[3]!.kept.find((k) => k.reason === 'other-repo')?.detail).toContain(
+      'still referenced by keystrio/blue-in-green',
+    );
 
     await f.gc('lowend/blue-in-green');
     const commits = await f.column('musehub_commits', 'commit_id');
     expect(commits).toEqual(expect.arrayContaining(old.commits.slice(0, 3)));
     expect(commits).not.toContain(old.commits[3]);
-    expect(await f.column('musehub_snapshots', 'snapshot_id')).toEqual(expect.arrayContaining(old.snapshots.slice(0, 3)));
+    expect(await f.column('musehub_snapshots', 'snapshot_id')).toEqual(
+      expect.arrayContaining(old.snapshots.slice(0, 3)),
+    );
     const objects = await f.column('musehub_objects', 'object_id');
     expect(objects).toEqual(expect.arrayContaining(old.objects.slice(0, 3)));
     expect(objects).not.toContain(old.objects[4]);
     for (const objectId of old.objects.slice(1, 3)) expect(await f.store.exists({ id: objectId })).toBe(true);
     // The fork's refs are untouched; the force-pushed repo's refs to the shared chain are gone.
-    expect(await f.column('musehub_commit_refs', 'commit_id', `repo_id <> (select repo_id from musehub_repos where owner = 'lowend')`))
-      .toEqual(old.commits.slice(0, 3).sort());
+    expect(
+      await f.column(
+        'musehub_commit_refs',
+        'commit_id',
+        `repo_id <> (select repo_id from musehub_repos where owner = 'lowend')`,
+      ),
+    ).toEqual(old.commits.slice(0, 3).sort());
   });
 
   it('a release and a wire tag on orphaned commits keep them, their ancestors, snapshots and objects', async () => {
@@ -80,7 +100,10 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
     let shared!: string;
     await forcePushed((hub, repoId, old, fresh) => {
       const tip = hub.commit(repoId, 'reuse', {
-        parents: [old.commits[4]!], message: 'same tree as fresh-1', author: 'lowend', at: hub.ago(OLD - 1),
+        parents: [old.commits[4]!],
+        message: 'same tree as fresh-1',
+        author: 'lowend',
+        at: hub.ago(OLD - 1),
         snapshotId: fresh.snapshots[1]!,
       });
       shared = fresh.snapshots[1]!;
@@ -99,10 +122,24 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
       let broken!: string;
       const { old } = await forcePushed((hub, repoId, _old, fresh) => {
         broken = hub.rawSnapshot(kind, bytes, hub.ago(OLD));
-        hub.commit(repoId, 'broken', { parents: [fresh.commits[1]!], message: 'torn', author: 'lowend',
-          at: hub.ago(OLD - 200), snapshotId: broken });
-        hub.branch(repoId, 'torn', hub.commit(repoId, 'broken-child', { parents: [], message: 'x', author: 'x',
-          at: hub.ago(OLD - 201), snapshotId: broken }));
+        hub.commit(repoId, 'broken', {
+          parents: [fresh.commits[1]!],
+          message: 'torn',
+          author: 'lowend',
+          at: hub.ago(OLD - 200),
+          snapshotId: broken,
+        });
+        hub.branch(
+          repoId,
+          'torn',
+          hub.commit(repoId, 'broken-child', {
+            parents: [],
+            message: 'x',
+            author: 'x',
+            at: hub.ago(OLD - 201),
+            snapshotId: broken,
+          }),
+        );
       });
       const plan = await f.plan('lowend/blue-in-green');
       expect(plan.phases[2]!.refused).toContain(broken.slice(0, 12));
@@ -119,8 +156,17 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
 
   it('a live commit whose snapshot row is missing refuses phases 3-4', async () => {
     await forcePushed((hub, repoId, _old, fresh) => {
-      hub.branch(repoId, 'ghost', hub.commit(repoId, 'ghost', { parents: [fresh.commits[1]!], message: 'ghost',
-        author: 'x', at: hub.ago(OLD - 300), snapshotId: 'f'.repeat(64) }));
+      hub.branch(
+        repoId,
+        'ghost',
+        hub.commit(repoId, 'ghost', {
+          parents: [fresh.commits[1]!],
+          message: 'ghost',
+          author: 'x',
+          at: hub.ago(OLD - 300),
+          snapshotId: 'f'.repeat(64),
+        }),
+      );
     });
     const plan = await f.plan('lowend/blue-in-green');
     expect(plan.phases[2]!.refused).toContain('has no row');
@@ -136,7 +182,13 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
       const { fresh } = await forcePushed();
       const broken = fresh.commits[1]!;
       await f.db.knex().raw('update musehub_commits set parent_ids = ?::json where commit_id = ?', [json, broken]);
-      const tables = ['musehub_commits', 'musehub_commit_refs', 'musehub_snapshots', 'musehub_object_refs', 'musehub_objects'];
+      const tables = [
+        'musehub_commits',
+        'musehub_commit_refs',
+        'musehub_snapshots',
+        'musehub_object_refs',
+        'musehub_objects',
+      ];
       const before = await Promise.all(tables.map((table) => f.column(table, '1')));
 
       const plan = await f.plan('lowend/blue-in-green');
@@ -153,10 +205,16 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
 
   it('an orphaned commit whose parent_ids cannot be read is collected with the rest; a missing parent ends the history', async () => {
     const { old, fresh } = await forcePushed();
-    await f.db.knex().raw(`update musehub_commits set parent_ids = '"not an array"'::json where commit_id = ?`, [old.commits[4]!]);
+    await f.db
+      .knex()
+      .raw(`update musehub_commits set parent_ids = '"not an array"'::json where commit_id = ?`, [old.commits[4]!]);
     // Shallow history: the first fresh commit's parent has no row anywhere.
-    await f.db.knex().raw('update musehub_commits set parent_ids = ?::json where commit_id = ?',
-      [JSON.stringify(['f'.repeat(64)]), old.commits[0]!]);
+    await f.db
+      .knex()
+      .raw('update musehub_commits set parent_ids = ?::json where commit_id = ?', [
+        JSON.stringify(['f'.repeat(64)]),
+        old.commits[0]!,
+      ]);
     const { result } = await f.gc('lowend/blue-in-green');
     expect(result.phases.map((phase) => phase.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(await f.column('musehub_commits', 'commit_id')).toEqual([old.commits[0], ...fresh.commits].sort());
@@ -180,8 +238,18 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
     let upload!: string;
     const { old } = await forcePushed((hub, repoId, old) => {
       // A push in flight: a new commit on the abandoned chain, its ref 10 minutes old.
-      young = hub.commit(repoId, 'in-flight', { parents: [old.commits[3]!], message: 'wip', author: 'lowend',
-        at: hub.ago(RECENT), snapshotId: old.snapshots[3]! }, hub.ago(RECENT));
+      young = hub.commit(
+        repoId,
+        'in-flight',
+        {
+          parents: [old.commits[3]!],
+          message: 'wip',
+          author: 'lowend',
+          at: hub.ago(RECENT),
+          snapshotId: old.snapshots[3]!,
+        },
+        hub.ago(RECENT),
+      );
       upload = hub.object(repoId, 'recent-upload', hub.ago(RECENT));
     });
     const plan = await f.plan('lowend/blue-in-green');
@@ -232,11 +300,19 @@ describe.each(await testTargets())('GC-RULES on $name', (target) => {
       line(hub, other, 'their-orphans', 2);
       hub.branch(other, 'main', theirs.commits[2]!);
     });
-    const before = await f.column('musehub_commit_refs', "repo_id || ':' || commit_id",
-      `repo_id = (select repo_id from musehub_repos where slug = 'giant-steps')`);
+    const before = await f.column(
+      'musehub_commit_refs',
+      "repo_id || ':' || commit_id",
+      `repo_id = (select repo_id from musehub_repos where slug = 'giant-steps')`,
+    );
     await f.gc('lowend/blue-in-green');
-    expect(await f.column('musehub_commit_refs', "repo_id || ':' || commit_id",
-      `repo_id = (select repo_id from musehub_repos where slug = 'giant-steps')`)).toEqual(before);
+    expect(
+      await f.column(
+        'musehub_commit_refs',
+        "repo_id || ':' || commit_id",
+        `repo_id = (select repo_id from musehub_repos where slug = 'giant-steps')`,
+      ),
+    ).toEqual(before);
     expect(before).toHaveLength(5);
   });
 

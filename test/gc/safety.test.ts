@@ -27,15 +27,25 @@ function forcePushed(orphans: number, fork = false) {
     build(hub: HubBuilder) {
       const repoId = hub.repo('lowend', 'blue-in-green', 'Blue in Green', hub.ago(OLD * 2), hub.ago(OLD));
       made.liveObject = hub.object(repoId, 'live', hub.ago(OLD));
-      const root = hub.commit(repoId, 'root', { parents: [], message: 'root', author: 'a', at: hub.ago(OLD),
-        snapshotId: hub.snapshot({ 'live.mid': made.liveObject }, hub.ago(OLD)) });
+      const root = hub.commit(repoId, 'root', {
+        parents: [],
+        message: 'root',
+        author: 'a',
+        at: hub.ago(OLD),
+        snapshotId: hub.snapshot({ 'live.mid': made.liveObject }, hub.ago(OLD)),
+      });
       hub.branch(repoId, 'main', root);
       let parent = root;
       for (let i = 0; i < orphans; i++) {
         const objectId = hub.object(repoId, `orphan-${i}`, hub.ago(OLD));
         made.orphanObjects.push(objectId);
-        parent = hub.commit(repoId, `orphan-${i}`, { parents: [parent], message: `take ${i}`, author: 'a',
-          at: hub.ago(OLD - i), snapshotId: hub.snapshot({ 'live.mid': made.liveObject, 'take.mid': objectId }, hub.ago(OLD)) });
+        parent = hub.commit(repoId, `orphan-${i}`, {
+          parents: [parent],
+          message: `take ${i}`,
+          author: 'a',
+          at: hub.ago(OLD - i),
+          snapshotId: hub.snapshot({ 'live.mid': made.liveObject, 'take.mid': objectId }, hub.ago(OLD)),
+        });
       }
       if (fork) hub.repo('keystrio', 'blue-in-green', 'fork', hub.ago(OLD), null);
     },
@@ -44,18 +54,34 @@ function forcePushed(orphans: number, fork = false) {
 
 describe.each(await serverTarget())('one GC per repo, on $name', (target) => {
   let f: Fixture;
-  beforeAll(async () => { f = await createFixture(target); });
-  afterEach(async () => { await f.reset(); });
-  afterAll(async () => { await f?.dispose(); });
+  beforeAll(async () => {
+    f = await createFixture(target);
+  });
+  afterEach(async () => {
+    await f.reset();
+  });
+  afterAll(async () => {
+    await f?.dispose();
+  });
 
   it('a second GC of the same repo is refused, naming the holder, while the first waits to confirm', async () => {
     const hub = forcePushed(3);
     await f.load(hub.build);
     let release!: () => void;
-    const paused = new Promise<void>((resolve) => { release = resolve; });
+    const paused = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let reachedConfirm!: () => void;
-    const confirming = new Promise<void>((resolve) => { reachedConfirm = resolve; });
-    const first = f.gc('lowend/blue-in-green', { decide: async () => { reachedConfirm(); await paused; return 'go'; } });
+    const confirming = new Promise<void>((resolve) => {
+      reachedConfirm = resolve;
+    });
+    const first = f.gc('lowend/blue-in-green', {
+      decide: async () => {
+        reachedConfirm();
+        await paused;
+        return 'go';
+      },
+    });
     await confirming;
     const second = await f.gc('lowend/blue-in-green');
     release();
@@ -72,10 +98,20 @@ describe.each(await serverTarget())('one GC per repo, on $name', (target) => {
     await f.load(hub.build);
     const repo = await findRepo(f.db, 'lowend/blue-in-green');
     let release!: () => void;
-    const paused = new Promise<void>((resolve) => { release = resolve; });
+    const paused = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let reachedConfirm!: () => void;
-    const confirming = new Promise<void>((resolve) => { reachedConfirm = resolve; });
-    const run = f.gc('lowend/blue-in-green', { decide: async () => { reachedConfirm(); await paused; return 'stop'; } });
+    const confirming = new Promise<void>((resolve) => {
+      reachedConfirm = resolve;
+    });
+    const run = f.gc('lowend/blue-in-green', {
+      decide: async () => {
+        reachedConfirm();
+        await paused;
+        return 'stop';
+      },
+    });
     await confirming;
     expect((await listRuns(f.db, repo))[0]!.outcome).toBe('running');
     release();
@@ -94,12 +130,15 @@ describe.each(await serverTarget())('one GC per repo, on $name', (target) => {
       const { result, events } = await f.gc('lowend/blue-in-green', {
         decide: async (phase) => {
           // The history table goes away under the run (a DBA's mistake), and comes back after it.
-          if (phase.phase === 'cache') await blocker.query('alter table musehub_gc_runs rename to musehub_gc_runs_away');
+          if (phase.phase === 'cache')
+            await blocker.query('alter table musehub_gc_runs rename to musehub_gc_runs_away');
           return 'go';
         },
       });
       await blocker.query('alter table musehub_gc_runs_away rename to musehub_gc_runs');
-      expect(result.errors.at(-1)).toMatch(/^could not record the end of run [0-9a-f-]{36} in musehub_gc_runs .*interrupted/);
+      expect(result.errors.at(-1)).toMatch(
+        /^could not record the end of run [0-9a-f-]{36} in musehub_gc_runs .*interrupted/,
+      );
       expect(events).toContainEqual({ type: 'error', message: result.errors.at(-1) });
       expect(result.objects_deleted).toBe(2);
     } finally {
@@ -120,7 +159,9 @@ describe.each(await serverTarget())('pushes racing GC on $name', (target) => {
     await pusher.connect();
     await observer.connect();
   });
-  afterEach(async () => { await f.reset(); });
+  afterEach(async () => {
+    await f.reset();
+  });
   afterAll(async () => {
     await pusher?.end();
     await observer?.end();
@@ -148,9 +189,14 @@ describe.each(await serverTarget())('pushes racing GC on $name', (target) => {
           pushed = (async () => {
             let blocked = '';
             await waitFor(async () => {
-              const [gc] = (await observer.query(`
+              const [gc] = (
+                await observer.query(
+                  `
                 select query from pg_stat_activity
-                where application_name = 'musehub-gc' and $1 = any(pg_blocking_pids(pid))`, [pusherPid])).rows;
+                where application_name = 'musehub-gc' and $1 = any(pg_blocking_pids(pid))`,
+                  [pusherPid],
+                )
+              ).rows;
               blocked = gc?.query ?? '';
               return gc !== undefined;
             });
@@ -185,14 +231,27 @@ describe.each(await serverTarget())('pushes racing GC on $name', (target) => {
         return 'go';
       },
     });
-    await waitFor(async () => (await pusher.query(`
+    await waitFor(
+      async () =>
+        (
+          await pusher.query(`
       select count(*)::int as n from pg_stat_activity
-      where application_name = 'musehub-gc' and wait_event_type = 'Lock'`)).rows[0].n === 1);
+      where application_name = 'musehub-gc' and wait_event_type = 'Lock'`)
+        ).rows[0].n === 1,
+    );
     const pushOutcome = pusher
       .query('insert into musehub_object_refs (repo_id, object_id) values ($1, $2)', [fork, racing])
-      .then(() => 'inserted', (error: { code?: string }) => error.code);
-    await waitFor(async () => (await blocker.query(`
-      select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'`)).rows[0].n === 2);
+      .then(
+        () => 'inserted',
+        (error: { code?: string }) => error.code,
+      );
+    await waitFor(
+      async () =>
+        (
+          await blocker.query(`
+      select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'`)
+        ).rows[0].n === 2,
+    );
     await blocker.query('commit');
     await blocker.end();
     const { result } = await gc;

@@ -25,7 +25,9 @@ describe.each(await serverTarget())('the service types what the database causes,
     name = new URL(test.url).pathname.slice(1);
     admin = new pg.Client({ connectionString: test.url });
     await admin.connect();
-    await admin.query(`insert into musehub_repos (repo_id, owner, slug, name) values ('r1', 'lowend', 'groove', 'groove')`);
+    await admin.query(
+      `insert into musehub_repos (repo_id, owner, slug, name) values ('r1', 'lowend', 'groove', 'groove')`,
+    );
   });
 
   afterAll(async () => {
@@ -50,11 +52,17 @@ describe.each(await serverTarget())('the service types what the database causes,
   async function cutMidStatement(work: () => Promise<unknown>): Promise<unknown> {
     await admin.query('begin');
     await admin.query('lock table musehub_repos in access exclusive mode');
-    const failed = work().then(() => undefined, (error: unknown) => error);
+    const failed = work().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     try {
       for (;;) {
-        const { rows } = await admin.query(`select pg_terminate_backend(pid) as cut from pg_stat_activity
-          where datname = $1 and pid <> pg_backend_pid() and wait_event_type = 'Lock'`, [name]);
+        const { rows } = await admin.query(
+          `select pg_terminate_backend(pid) as cut from pg_stat_activity
+          where datname = $1 and pid <> pg_backend_pid() and wait_event_type = 'Lock'`,
+          [name],
+        );
         if (rows.length > 0) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -67,20 +75,28 @@ describe.each(await serverTarget())('the service types what the database causes,
   it('a connection cut mid-statement is unavailable, and says so in one line', async () => {
     const error = await withService((service) => cutMidStatement(() => service.listRepos()));
     expect(error).toBeInstanceOf(UnavailableError);
-    expect((error as Error).message).toMatch(new RegExp(`^lost the database connection to .*${name} \\(terminating ` +
-      'connection due to administrator command\\): check that PostgreSQL is up and reachable, then try again$'));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^lost the database connection to .*${name} \\(terminating ` +
+          'connection due to administrator command\\): check that PostgreSQL is up and reachable, then try again$',
+      ),
+    );
   });
 
   it('so is one cut while a generator of the service is being read', async () => {
-    const error = await withService((service) => cutMidStatement(async () => {
-      for await (const estimate of service.estimates(['r1'])) expect(estimate.repoId).toBe('r1');
-    }));
+    const error = await withService((service) =>
+      cutMidStatement(async () => {
+        for await (const estimate of service.estimates(['r1'])) expect(estimate.repoId).toBe('r1');
+      }),
+    );
     expect(error).toBeInstanceOf(UnavailableError);
     expect((error as Error).message).toMatch(/^lost the database connection to /);
   });
 
   it('a statement a read-only database refuses is unavailable, in the line that says to use the primary', async () => {
-    const plan = await withService(async (service) => service.plan(await service.findRepo('lowend/groove'), { graceSeconds: 3600 }));
+    const plan = await withService(async (service) =>
+      service.plan(await service.findRepo('lowend/groove'), { graceSeconds: 3600 }),
+    );
     await admin.query(`alter database ${name} set default_transaction_read_only = on`);
     // Sessions take the setting when they start: a hub opened now is read-only.
     const readOnly = await openServer(test.url);
@@ -88,10 +104,15 @@ describe.each(await serverTarget())('the service types what the database causes,
     try {
       // The first plan file written on a hub makes its signing key: an insert.
       const error = await createGcService(readOnly, undefined, { graceSeconds: 3600 })
-        .savePlan(plan, join(dir, 'groove.plan')).catch((thrown: unknown) => thrown);
+        .savePlan(plan, join(dir, 'groove.plan'))
+        .catch((thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(UnavailableError);
-      expect((error as Error).message).toMatch(new RegExp(`^the database .*${name} is read-only \\(default_transaction_read_only ` +
-        'is on, or it is a hot standby\\): a statement needed to write; point DATABASE_URL at the primary'));
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^the database .*${name} is read-only \\(default_transaction_read_only ` +
+            'is on, or it is a hot standby\\): a statement needed to write; point DATABASE_URL at the primary',
+        ),
+      );
     } finally {
       await readOnly.close();
       rmSync(dir, { recursive: true, force: true });

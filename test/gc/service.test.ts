@@ -26,7 +26,9 @@ describe.each(await testTargets())('GcService on the demo hub, $name', (target) 
     await seedDemoHub(f.db, f.store);
     service = createGcService(f.db, f.store, { graceSeconds: 3600 });
   });
-  afterAll(async () => { await f?.dispose(); });
+  afterAll(async () => {
+    await f?.dispose();
+  });
 
   it('lists every demo repo with its branch and commit counts', async () => {
     const repos = await service.listRepos();
@@ -70,11 +72,15 @@ describe.each(await testTargets())('GcService on the demo hub, $name', (target) 
     expect(graph.find((commit) => commit.labels.includes(`[${DEMO.release.tag}]`))?.state).toBe('reachable');
     expect(graph.find((commit) => commit.labels.includes(`#${DEMO.wireTag.tag}`))?.state).toBe('reachable');
     expect(graph.find((commit) => commit.labels.includes('main'))?.state).toBe('reachable');
-    expect(graph.filter((commit) => commit.state === 'kept').map((c) => c.keptBecause))
-      .toContain(`held by ${DEMO.fork}`);
+    expect(graph.filter((commit) => commit.state === 'kept').map((c) => c.keptBecause)).toContain(
+      `held by ${DEMO.fork}`,
+    );
     const count = (state: string) => graph.filter((commit) => commit.state === state).length;
-    expect({ reachable: count('reachable'), orphaned: count('orphaned'), kept: count('kept') })
-      .toEqual({ reachable: BLUE_IN_GREEN.reachableCommits, orphaned: BLUE_IN_GREEN.commits, kept: BLUE_IN_GREEN.keptForFork });
+    expect({ reachable: count('reachable'), orphaned: count('orphaned'), kept: count('kept') }).toEqual({
+      reachable: BLUE_IN_GREEN.reachableCommits,
+      orphaned: BLUE_IN_GREEN.commits,
+      kept: BLUE_IN_GREEN.keptForFork,
+    });
     // Children come before their parents.
     const position = new Map(graph.map((commit, index) => [commit.commitId, index]));
     for (const commit of graph) {
@@ -115,20 +121,34 @@ describe.each(await testTargets())('GcService on the demo hub, $name', (target) 
       expect(event.type).not.toBe('error');
     }
     const commits = (await service.history(repo))[0]!.phases.find((phase) => phase.phase === 'commits')!;
-    expect(commits).toMatchObject({ rows: BLUE_IN_GREEN.commits, keptSincePlan: 0, kept: [], differences: [], errors: [] });
+    expect(commits).toMatchObject({
+      rows: BLUE_IN_GREEN.commits,
+      keptSincePlan: 0,
+      kept: [],
+      differences: [],
+      errors: [],
+    });
     expect(commits.seconds).toBeGreaterThan(0);
   });
 });
 
 describe('topological order', () => {
   const commit = (id: string, parents: string[], minute: number): GraphCommit => ({
-    commitId: id, parentIds: parents, state: 'reachable', labels: [], message: id, author: 'a',
+    commitId: id,
+    parentIds: parents,
+    state: 'reachable',
+    labels: [],
+    message: id,
+    author: 'a',
     timestamp: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
   });
 
   it('puts children before parents even when a parent claims a later time', () => {
     const order = topologicalOrder([
-      commit('root', [], 50), commit('a', ['root'], 1), commit('b', ['a'], 2), commit('merge', ['b', 'side'], 3),
+      commit('root', [], 50),
+      commit('a', ['root'], 1),
+      commit('b', ['a'], 2),
+      commit('merge', ['b', 'side'], 3),
       commit('side', ['root'], 4),
     ]).map((c) => c.commitId);
     expect(order).toEqual(['merge', 'side', 'b', 'a', 'root']);

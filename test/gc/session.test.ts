@@ -31,7 +31,9 @@ describe.each(await testTargets())('id relations on $name', (target) => {
     expect(rows.map((row) => row.id)).toEqual([...given].sort());
     // Joined as the phases join it, with a row of MuseHub's on one side.
     await session.execute(`insert into musehub_snapshots (snapshot_id, manifest_blob) values (?, '\\x80')`, [last]);
-    const joined = await session.rows<{ id: string }>(`select s.snapshot_id as id from ${listed} l join musehub_snapshots s on s.snapshot_id = l.id`);
+    const joined = await session.rows<{ id: string }>(
+      `select s.snapshot_id as id from ${listed} l join musehub_snapshots s on s.snapshot_id = l.id`,
+    );
     expect(joined.map((row) => row.id)).toEqual([last]);
     await session.execute('delete from musehub_snapshots');
   });

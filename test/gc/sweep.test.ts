@@ -46,7 +46,8 @@ function fileHarness(): StoreHarness {
     return found.sort();
   };
   return {
-    store, keys,
+    store,
+    keys,
     age: (key, at) => utimes(path.join(root, key), at, at),
     clear: async () => {
       rmSync(root, { recursive: true, force: true });
@@ -56,8 +57,15 @@ function fileHarness(): StoreHarness {
     // chain with relative steps, which the walk meets after it has listed the rest.
     async breakListing() {
       const step = 'd'.repeat(250);
-      execFileSync('bash', ['-c', `mkdir -p "$1/objects" && cd "$1/objects" && for i in $(seq 18); do mkdir ${step} && cd ${step}; done && touch deep`, 'sh', root]);
-      return async () => { execFileSync('rm', ['-rf', path.join(root, 'objects', step)]); };
+      execFileSync('bash', [
+        '-c',
+        `mkdir -p "$1/objects" && cd "$1/objects" && for i in $(seq 18); do mkdir ${step} && cd ${step}; done && touch deep`,
+        'sh',
+        root,
+      ]);
+      return async () => {
+        execFileSync('rm', ['-rf', path.join(root, 'objects', step)]);
+      };
     },
     stop: async () => rmSync(root, { recursive: true, force: true }),
   };
@@ -89,15 +97,21 @@ describe.each(await testTargets())('sweep on $name', (target) => {
     const test = await target.create();
     try {
       const ids = [blob('a'), 'sha256_nocolon', 'a:b:c', ':lead', 'x_y:z', 'trail:', ''];
-      const rows = (await test.db.knex().raw(`select ${keyOfIdSql('id')} as key from unnest(?::text[]) with ordinality as t(id, n) order by n`,
-        [ids])).rows as Array<{ key: string }>;
+      const rows = (
+        await test.db
+          .knex()
+          .raw(`select ${keyOfIdSql('id')} as key from unnest(?::text[]) with ordinality as t(id, n) order by n`, [ids])
+      ).rows as Array<{ key: string }>;
       expect(rows.map((row) => row.key)).toEqual(ids.map(keyForId));
     } finally {
       await test.drop();
     }
   });
 
-  describe.each([['file', fileHarness], ['s3', s3Harness]] as const)('with a %s store', (name, start) => {
+  describe.each([
+    ['file', fileHarness],
+    ['s3', s3Harness],
+  ] as const)('with a %s store', (name, start) => {
     let h: StoreHarness;
     let f: Fixture;
     let service: GcService;
@@ -140,8 +154,12 @@ describe.each(await testTargets())('sweep on $name', (target) => {
         objects = line(hub, repoId, 'main', 3).objects;
         hub.cache(repoId, 'want', hub.mpack('solar/pack'), hub.ago(3 * 1440), hub.ago(2 * 1440));
       });
-      await f.db.knex().raw(`insert into musehub_objects (object_id, size_bytes, storage_uri) values (?, 3, ?)`,
-        [blob('e'), h.store.uriOf('objects/elsewhere/e')]);
+      await f.db
+        .knex()
+        .raw(`insert into musehub_objects (object_id, size_bytes, storage_uri) values (?, 3, ?)`, [
+          blob('e'),
+          h.store.uriOf('objects/elsewhere/e'),
+        ]);
       await put('objects/elsewhere/e', 0);
       const named = await h.keys();
       for (const key of named) await h.age(key, new Date(Date.now() - 3 * DAY));
@@ -158,38 +176,61 @@ describe.each(await testTargets())('sweep on $name', (target) => {
       const strays = [keyForId(blob('a')), 'objects/odd/stray'].sort();
 
       const dry = await sweep({ dryRun: true });
-      expect(dry.result).toMatchObject({ outcome: 'done', dryRun: true, candidates: 2, young: 1, named: named.length, deleted: 0 });
-      expect(dry.events.flatMap((event) => (event.type === 'batch' ? event.keys.map((key) => key.key) : [])).sort()).toEqual(strays);
+      expect(dry.result).toMatchObject({
+        outcome: 'done',
+        dryRun: true,
+        candidates: 2,
+        young: 1,
+        named: named.length,
+        deleted: 0,
+      });
+      expect(
+        dry.events.flatMap((event) => (event.type === 'batch' ? event.keys.map((key) => key.key) : [])).sort(),
+      ).toEqual(strays);
       expect(await h.keys()).toEqual([...named, ...strays, keyForId(blob('b')), 'other/old'].sort());
 
       const { result } = await sweep();
-      expect(result).toMatchObject({ outcome: 'done', candidates: 2, deleted: 2, young: 1, keptOnRecheck: 0, errors: [] });
+      expect(result).toMatchObject({
+        outcome: 'done',
+        candidates: 2,
+        deleted: 2,
+        young: 1,
+        keptOnRecheck: 0,
+        errors: [],
+      });
       expect(result.deletedBytes).toBe(strays.reduce((sum, key) => sum + key.length, 0));
       expect(await h.keys()).toEqual([...named, keyForId(blob('b')), 'other/old'].sort());
       expect(await f.column('musehub_gc_journal', 'unnest(blob_ids)')).toEqual([]);
     });
 
     // The embedded hub has one connection, and the sweep holds it: no upload can race a sweep there.
-    it.runIf(target.name === 'postgres')('keeps the blob of an upload whose row commits during the sweep, before or after its batch is journalled', async () => {
-      const early = blob('1');
-      const late = blob('2');
-      await put(keyForId(early), 2);
-      await put(keyForId(late), 2);
-      await put(keyForId(blob('3')), 2);
-      const upload = (id: string) => f.db.knex().raw('insert into musehub_objects (object_id, size_bytes) values (?, 1)', [id]);
-      const { result } = await sweep({
-        // Asked once the listing is compared: the first upload's row lands now, before the batch's re-check.
-        confirm: async () => {
-          await upload(early);
-          return true;
-        },
-      }, async (event) => {
-        // The batch is journalled; the second upload's row lands before the journal deletes its blob.
-        if (event.type === 'batch') await upload(late);
-      });
-      expect(result).toMatchObject({ outcome: 'done', candidates: 3, deleted: 1, keptOnRecheck: 2 });
-      expect(await h.keys()).toEqual([keyForId(early), keyForId(late)].sort());
-    });
+    it.runIf(target.name === 'postgres')(
+      'keeps the blob of an upload whose row commits during the sweep, before or after its batch is journalled',
+      async () => {
+        const early = blob('1');
+        const late = blob('2');
+        await put(keyForId(early), 2);
+        await put(keyForId(late), 2);
+        await put(keyForId(blob('3')), 2);
+        const upload = (id: string) =>
+          f.db.knex().raw('insert into musehub_objects (object_id, size_bytes) values (?, 1)', [id]);
+        const { result } = await sweep(
+          {
+            // Asked once the listing is compared: the first upload's row lands now, before the batch's re-check.
+            confirm: async () => {
+              await upload(early);
+              return true;
+            },
+          },
+          async (event) => {
+            // The batch is journalled; the second upload's row lands before the journal deletes its blob.
+            if (event.type === 'batch') await upload(late);
+          },
+        );
+        expect(result).toMatchObject({ outcome: 'done', candidates: 3, deleted: 1, keptOnRecheck: 2 });
+        expect(await h.keys()).toEqual([keyForId(early), keyForId(late)].sort());
+      },
+    );
 
     it('deletes nothing when the listing fails part-way, and says so', async () => {
       await put(keyForId(blob('a')), 2);
@@ -198,7 +239,10 @@ describe.each(await testTargets())('sweep on $name', (target) => {
       const repair = await h.breakListing();
       try {
         await expect(sweep()).rejects.toMatchObject({
-          kind: 'unavailable', message: expect.stringMatching(/^nothing was deleted: listing .* failed after \d+ keys .*a partial listing proves nothing/),
+          kind: 'unavailable',
+          message: expect.stringMatching(
+            /^nothing was deleted: listing .* failed after \d+ keys .*a partial listing proves nothing/,
+          ),
         });
       } finally {
         await repair();
@@ -231,12 +275,23 @@ describe.each(await testTargets())('sweep on $name', (target) => {
       const dry = await sweep({ dryRun: true });
       const lastDry = await service.lastSweep({ dryRun: true });
       expect(lastDry).toEqual(recorded(dry.result));
-      expect(lastDry).toMatchObject({ store: h.store.url, dryRun: true, outcome: 'done', candidates: 1, candidateBytes: stray.length, deleted: 0 });
+      expect(lastDry).toMatchObject({
+        store: h.store.url,
+        dryRun: true,
+        outcome: 'done',
+        candidates: 1,
+        candidateBytes: stray.length,
+        deleted: 0,
+      });
       expect(Math.abs(Date.parse(lastDry!.finishedAt) - Date.now())).toBeLessThan(60_000);
       expect(await service.lastSweep({ dryRun: false })).toBeNull();
 
       await sweep({ confirm: async () => false });
-      expect(await service.lastSweep({ dryRun: false })).toMatchObject({ outcome: 'declined', candidates: 1, deleted: 0 });
+      expect(await service.lastSweep({ dryRun: false })).toMatchObject({
+        outcome: 'declined',
+        candidates: 1,
+        deleted: 0,
+      });
       const swept = await sweep();
       expect(await service.lastSweep({ dryRun: false })).toEqual(recorded(swept.result));
       expect(swept.result).toMatchObject({ outcome: 'done', deleted: 1, deletedBytes: stray.length });

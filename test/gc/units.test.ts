@@ -11,7 +11,7 @@ import { shortId } from '../../src/present.js';
 const objectId = (c: string) => `sha256:${c.repeat(64)}`;
 
 describe('ids', () => {
-  it('accept exactly MuseHub\'s shapes', () => {
+  it("accept exactly MuseHub's shapes", () => {
     expect(isCommitId('a'.repeat(64))).toBe(true);
     expect(isCommitId('A'.repeat(64))).toBe(false);
     expect(isCommitId('a'.repeat(63))).toBe(false);
@@ -77,7 +77,13 @@ describe('durations', () => {
 
 describe('the commit walk', () => {
   it('marks what each level of roots reaches first, stops at missing parents, and resumes once rows arrive', () => {
-    const [c1, c2, c3, side, gone] = ['1', '2', '3', '5', '9'].map((c) => c.repeat(64)) as [string, string, string, string, string];
+    const [c1, c2, c3, side, gone] = ['1', '2', '3', '5', '9'].map((c) => c.repeat(64)) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const graph = new CommitGraph();
     graph.add(c3, [c2]);
     graph.add(c2, [c1]);
@@ -105,9 +111,15 @@ describe('the commit walk', () => {
     add('4'.repeat(64), '[]');
     add('5'.repeat(64), `["${a.toUpperCase()}"]`);
     add('6'.repeat(64), '{"a": 1}');
-    expect(graph.walk(['1', '2', '3', '4'].map((c) => c.repeat(64)), 1)).toEqual([a, b]);
+    expect(
+      graph.walk(
+        ['1', '2', '3', '4'].map((c) => c.repeat(64)),
+        1,
+      ),
+    ).toEqual([a, b]);
     expect([...graph.malformed.values()]).toEqual([
-      expect.stringMatching(/not a commit id/), expect.stringMatching(/an object, not an array/),
+      expect.stringMatching(/not a commit id/),
+      expect.stringMatching(/an object, not an array/),
     ]);
   });
 });

@@ -26,10 +26,11 @@ async function fileHarness(): Promise<Harness> {
   const root = path.join(parent, 'store');
   await mkdir(root);
   const store = await openBlobStore(`file://${root}`);
-  const realKeys = async () => (await readdir(root, { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
-    .sort();
+  const realKeys = async () =>
+    (await readdir(root, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
+      .sort();
   return {
     store,
     realKeys,
@@ -198,7 +199,7 @@ describe('file store specifics', () => {
     await rm(parent, { recursive: true, force: true });
   });
 
-  it('deletes through no symbolic link: a linked directory on the way, or a link in a blob\'s place', async () => {
+  it("deletes through no symbolic link: a linked directory on the way, or a link in a blob's place", async () => {
     const store = await openBlobStore(`file://${parent}/store`);
     await mkdir(path.join(parent, 'store', 'objects'), { recursive: true });
     await mkdir(path.join(parent, 'outside'));
@@ -209,10 +210,18 @@ describe('file store specifics', () => {
     const inPlace = { id: 'sha256:ab' };
     const outcomes = await store.deleteMany([throughDir, inPlace]);
     expect(outcomes).toEqual([
-      { ref: throughDir, deleted: false, refused: true,
-        error: expect.stringMatching(/^refused: objects\/link is a symbolic link/) },
-      { ref: inPlace, deleted: false, refused: true,
-        error: expect.stringMatching(/^refused: objects\/sha256_ab is not a regular file/) },
+      {
+        ref: throughDir,
+        deleted: false,
+        refused: true,
+        error: expect.stringMatching(/^refused: objects\/link is a symbolic link/),
+      },
+      {
+        ref: inPlace,
+        deleted: false,
+        refused: true,
+        error: expect.stringMatching(/^refused: objects\/sha256_ab is not a regular file/),
+      },
     ]);
     expect(outcomes.map((o) => o.error)).toEqual([store.deleteRefusal(throughDir), store.deleteRefusal(inPlace)]);
     expect(await readFile(path.join(parent, 'outside', 'x'), 'utf8')).toBe('precious');
@@ -224,16 +233,21 @@ describe('file store specifics', () => {
     await mkdir(path.join(parent, 'outside'));
     await symlink(path.join(parent, 'outside'), path.join(parent, 'store', 'objects'));
     const store = await openBlobStore(`file://${parent}/store`);
-    await expect((async () => {
-      for await (const _ of store.list('objects/')) { /* nothing is listed */ }
-    })()).rejects.toThrow(/is a symbolic link: musehub-gc lists and deletes nothing through a link/);
+    await expect(
+      (async () => {
+        for await (const _ of store.list('objects/')) {
+          /* nothing is listed */
+        }
+      })(),
+    ).rejects.toThrow(/is a symbolic link: musehub-gc lists and deletes nothing through a link/);
   });
 
-  it('is known by its root\'s real path, whatever link names it', async () => {
+  it("is known by its root's real path, whatever link names it", async () => {
     await mkdir(path.join(parent, 'store'));
     await symlink(path.join(parent, 'store'), path.join(parent, 'alias'));
     const [direct, aliased] = await Promise.all(
-      ['store', 'alias'].map((dir) => openBlobStore(`file://${parent}/${dir}`)));
+      ['store', 'alias'].map((dir) => openBlobStore(`file://${parent}/${dir}`)),
+    );
     expect(aliased!.identity).toBe(direct!.identity);
     expect(direct!.identity).toBe(`file://${await realpath(path.join(parent, 'store'))}`);
   });
@@ -267,15 +281,24 @@ describe('file store specifics', () => {
 
   it('check() says a missing directory does not exist (exit 2)', async () => {
     const store = await openBlobStore(`file://${parent}/missing`);
-    await expect(store.check()).rejects.toMatchObject({ kind: 'usage', message: expect.stringMatching(/does not exist/) });
+    await expect(store.check()).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringMatching(/does not exist/),
+    });
   });
 
   // Tests run as root, which ignores permission bits: a file where a directory should be stands in.
   it('check() and put() refuse a store that cannot hold directories with a UserError', async () => {
     await writeFile(path.join(parent, 'objects'), 'not a directory');
     const store = await openBlobStore(`file://${parent}`);
-    await expect(store.put({ id: id(1) }, bytes(1))).rejects.toMatchObject({ kind: expect.any(String), message: expect.stringMatching(/runs through a file/) });
+    await expect(store.put({ id: id(1) }, bytes(1))).rejects.toMatchObject({
+      kind: expect.any(String),
+      message: expect.stringMatching(/runs through a file/),
+    });
     const fileRoot = await openBlobStore(`file://${parent}/objects`);
-    await expect(fileRoot.check()).rejects.toMatchObject({ kind: 'usage', message: expect.stringMatching(/not a directory/) });
+    await expect(fileRoot.check()).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringMatching(/not a directory/),
+    });
   });
 });

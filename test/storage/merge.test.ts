@@ -20,7 +20,11 @@ describe('mergePages', () => {
   it('yields every page of every source once, more sources than it reads at a time', async () => {
     const closed: string[] = [];
     const seen: string[] = [];
-    for await (const page of mergePages(['a', 'b', 'c', 'd'].map((name) => pages(name, 3, closed)), 2)) seen.push(...page);
+    for await (const page of mergePages(
+      ['a', 'b', 'c', 'd'].map((name) => pages(name, 3, closed)),
+      2,
+    ))
+      seen.push(...page);
     expect(seen.sort()).toEqual(['a0', 'a1', 'a2', 'b0', 'b1', 'b2', 'c0', 'c1', 'c2', 'd0', 'd1', 'd2']);
     expect(closed.sort()).toEqual(['a', 'b', 'c', 'd']);
   });

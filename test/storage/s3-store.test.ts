@@ -50,7 +50,10 @@ describe('S3BlobStore deleteMany', () => {
     expect(ranged.sort()).toEqual(listed.sort());
     s3.faults.reset();
     const progress: number[] = [];
-    const outcomes = await store.deleteMany(range(1, 1002).map((n) => ({ id: id(n) })), (done) => progress.push(done));
+    const outcomes = await store.deleteMany(
+      range(1, 1002).map((n) => ({ id: id(n) })),
+      (done) => progress.push(done),
+    );
     expect(outcomes.every((o) => o.deleted && !o.error)).toBe(true);
     expect(s3.faults.count.deleteRequests).toBe(2);
     expect([...s3.faults.deleteBatches].sort((a, b) => a - b)).toEqual([1, 1000]);
@@ -100,7 +103,10 @@ describe('S3BlobStore deleteMany', () => {
     s3.faults.failKeys([key(1)]);
     s3.faults.failKeys([key(2)], 'InternalError', 2);
     const progress: number[] = [];
-    const outcomes = await store.deleteMany([1, 2, 3, 4].map((n) => ({ id: id(n) })), (done) => progress.push(done));
+    const outcomes = await store.deleteMany(
+      [1, 2, 3, 4].map((n) => ({ id: id(n) })),
+      (done) => progress.push(done),
+    );
     expect(outcomes.map((o) => [o.ref.id, o.deleted, o.error])).toEqual([
       [id(1), false, 'AccessDenied: Injected by the test proxy'],
       [id(2), true, undefined],
@@ -156,10 +162,18 @@ describe('S3BlobStore delete scope', () => {
     const outcomes = await hub1.deleteMany(refs);
     expect(s3.faults.count.deleteRequests).toBe(0);
     expect(outcomes.map((o) => [o.deleted, o.refused, o.error])).toEqual([
-      [false, true, expect.stringMatching(
-        /^refused: s3:\/\/scope-other\/.* is in bucket scope-other, not the store's scope-blobs: .*allow-bucket=scope-other/)],
-      [false, true, expect.stringMatching(
-        /^refused: s3:\/\/scope-blobs\/hub2\/objects\/.* is outside hub1\/objects\//)],
+      [
+        false,
+        true,
+        expect.stringMatching(
+          /^refused: s3:\/\/scope-other\/.* is in bucket scope-other, not the store's scope-blobs: .*allow-bucket=scope-other/,
+        ),
+      ],
+      [
+        false,
+        true,
+        expect.stringMatching(/^refused: s3:\/\/scope-blobs\/hub2\/objects\/.* is outside hub1\/objects\//),
+      ],
       [false, true, expect.stringMatching(/^refused: s3:\/\/scope-blobs\/backups\/db.dump is outside hub1\/objects\//)],
       [false, true, expect.stringMatching(/is outside hub1\/objects\//)],
     ]);
@@ -173,7 +187,10 @@ describe('S3BlobStore delete scope', () => {
     const allowed = await openBlobStore(url('prefix=hub1&allow-bucket=scope-other'), { retry: FAST_RETRY });
     const [outside] = await allowed.deleteMany([{ id: id(6), storageUri: 's3://scope-other/backups/x' }]);
     expect(outside).toMatchObject({
-      deleted: false, refused: true, error: expect.stringMatching(/outside hub1\/objects\//) });
+      deleted: false,
+      refused: true,
+      error: expect.stringMatching(/outside hub1\/objects\//),
+    });
     expect((await allowed.deleteMany([refs[0]!]))[0]).toMatchObject({ deleted: true });
     expect(await s3.keys('scope-other')).toEqual([]);
     expect(hub1.identity).toBe(`s3://scope-blobs/hub1/ at ${s3.endpoint}`);
@@ -186,10 +203,18 @@ describe('S3BlobStore refusals', () => {
   it('turns a bucket that refuses everything into a UserError naming bucket and endpoint', async () => {
     await putAll([1]);
     s3.faults.refuseAll();
-    const named = expect.stringMatching(new RegExp(`bucket ${s3.bucket} at ${s3.endpoint} refused access \\(AccessDenied\\).*check`));
-    await expect(store.check()).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/refused access \(403\)/) });
+    const named = expect.stringMatching(
+      new RegExp(`bucket ${s3.bucket} at ${s3.endpoint} refused access \\(AccessDenied\\).*check`),
+    );
+    await expect(store.check()).rejects.toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringMatching(/refused access \(403\)/),
+    });
     await expect(store.deleteMany([{ id: id(1) }])).rejects.toMatchObject({ kind: 'unavailable', message: named });
-    await expect(store.put({ id: id(2) }, new Uint8Array(1))).rejects.toMatchObject({ kind: 'unavailable', message: named });
+    await expect(store.put({ id: id(2) }, new Uint8Array(1))).rejects.toMatchObject({
+      kind: 'unavailable',
+      message: named,
+    });
     await expect(store.get({ id: id(1) })).rejects.toMatchObject({ kind: 'unavailable' });
     s3.faults.reset();
     expect(await s3.keys()).toEqual([key(1)]);
@@ -201,7 +226,10 @@ describe('S3BlobStore refusals', () => {
     const listing = (async () => {
       for await (const blob of store.list('objects/', { bounds: OBJECT_KEY_BOUNDS })) void blob;
     })();
-    await expect(listing).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/refused access/) });
+    await expect(listing).rejects.toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringMatching(/refused access/),
+    });
     // Every range settled before the failure came out: none lists on behind it.
     const requests = s3.faults.count.requests;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -210,7 +238,10 @@ describe('S3BlobStore refusals', () => {
 
   it('says a missing bucket does not exist (exit 2)', async () => {
     const missing = await openBlobStore(s3.url.replace(s3.bucket, 'no-such-bucket'), { retry: FAST_RETRY });
-    await expect(missing.check()).rejects.toMatchObject({ kind: 'usage', message: expect.stringMatching(/bucket no-such-bucket .* does not exist/) });
+    await expect(missing.check()).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringMatching(/bucket no-such-bucket .* does not exist/),
+    });
     await expect(missing.deleteMany([{ id: id(1) }])).rejects.toMatchObject({ kind: 'usage' });
     await missing.close();
   });
@@ -220,9 +251,17 @@ describe('S3BlobStore refusals', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const unreachable = await openBlobStore(`s3://${s3.bucket}?endpoint=http://127.0.0.1:${port}`, { retry: FAST_RETRY });
-    await expect(unreachable.check()).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(new RegExp(`cannot reach http://127.0.0.1:${port} .*ECONNREFUSED`)) });
-    await expect(unreachable.deleteMany([{ id: id(1) }])).rejects.toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/cannot reach/) });
+    const unreachable = await openBlobStore(`s3://${s3.bucket}?endpoint=http://127.0.0.1:${port}`, {
+      retry: FAST_RETRY,
+    });
+    await expect(unreachable.check()).rejects.toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringMatching(new RegExp(`cannot reach http://127.0.0.1:${port} .*ECONNREFUSED`)),
+    });
+    await expect(unreachable.deleteMany([{ id: id(1) }])).rejects.toMatchObject({
+      kind: 'unavailable',
+      message: expect.stringMatching(/cannot reach/),
+    });
     await unreachable.close();
   });
 });

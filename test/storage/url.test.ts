@@ -42,15 +42,21 @@ describe('parseStorageUrl', () => {
   it('reads the buckets allow-bucket names, repeated or comma-separated, and checks each name', () => {
     const url = 's3://blobs?allow-bucket=fork-blobs&allow-bucket=old-blobs,blobs,fork-blobs';
     expect(parseStorageUrl(url)).toMatchObject({
-      bucket: 'blobs', allowBuckets: ['fork-blobs', 'old-blobs'],
+      bucket: 'blobs',
+      allowBuckets: ['fork-blobs', 'old-blobs'],
     });
     expect(usageError('s3://blobs?allow-bucket=Bad_Name').message).toMatch(/bucket name 'Bad_Name'/);
   });
 
   it('defaults the region to auto for R2 endpoints and us-east-1 otherwise', () => {
     expect(parseStorageUrl('s3://blobs')).toMatchObject({ region: 'us-east-1', endpoint: undefined, prefix: '' });
-    expect(parseStorageUrl('s3://blobs?endpoint=https://acc.r2.cloudflarestorage.com')).toMatchObject({ region: 'auto' });
-    expect(parseStorageUrl('s3://blobs?endpoint=https://minio.internal:9000/')).toMatchObject({ region: 'us-east-1', endpoint: 'https://minio.internal:9000' });
+    expect(parseStorageUrl('s3://blobs?endpoint=https://acc.r2.cloudflarestorage.com')).toMatchObject({
+      region: 'auto',
+    });
+    expect(parseStorageUrl('s3://blobs?endpoint=https://minio.internal:9000/')).toMatchObject({
+      region: 'us-east-1',
+      endpoint: 'https://minio.internal:9000',
+    });
   });
 
   it('refuses unknown schemes, missing or bad buckets, bad endpoints and stray parts', () => {
@@ -73,9 +79,15 @@ describe('parseStorageUrl', () => {
   });
 
   it('formats a location back to a readable URL that parses to the same location', () => {
-    expect(formatStorageUrl(parseStorageUrl('s3://blobs?endpoint=http://127.0.0.1:9000&prefix=p'))).toBe('s3://blobs?endpoint=http://127.0.0.1:9000&region=us-east-1&prefix=p/');
-    for (const url of ['file:///srv/a%20b', 's3://blobs?endpoint=http://127.0.0.1:9000&region=auto&prefix=p/q/',
-      's3://blobs', 's3://blobs?allow-bucket=a-b&allow-bucket=c-d']) {
+    expect(formatStorageUrl(parseStorageUrl('s3://blobs?endpoint=http://127.0.0.1:9000&prefix=p'))).toBe(
+      's3://blobs?endpoint=http://127.0.0.1:9000&region=us-east-1&prefix=p/',
+    );
+    for (const url of [
+      'file:///srv/a%20b',
+      's3://blobs?endpoint=http://127.0.0.1:9000&region=auto&prefix=p/q/',
+      's3://blobs',
+      's3://blobs?allow-bucket=a-b&allow-bucket=c-d',
+    ]) {
       const location = parseStorageUrl(url);
       expect(parseStorageUrl(formatStorageUrl(location))).toEqual(location);
     }

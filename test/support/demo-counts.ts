@@ -37,15 +37,21 @@ export const BLUE_IN_GREEN = {
 export function blueInGreenBytes(rows: HubRows): number {
   const manifest = (index: number): Record<string, string> => {
     const commit = rows.commits!.find((row) => row.commitId === hexId('commit', `blue-in-green/orphaned/${index}`))!;
-    return unpack(rows.snapshots!.find((row) => row.snapshotId === commit.snapshotId)!.manifestBlob!) as Record<string, string>;
+    return unpack(rows.snapshots!.find((row) => row.snapshotId === commit.snapshotId)!.manifestBlob!) as Record<
+      string,
+      string
+    >;
   };
   const forkHolds = new Set(Object.values(manifest(22)));
   const tail = new Set<string>();
   for (let index = 23; index <= 35; index++) {
     for (const objectId of Object.values(manifest(index))) if (!forkHolds.has(objectId)) tail.add(objectId);
   }
-  if (tail.size !== BLUE_IN_GREEN.objects) throw new Error(`the old chain's tail brought ${tail.size} objects, not ${BLUE_IN_GREEN.objects}`);
-  const objectBytes = rows.objects!.filter((row) => tail.has(row.objectId)).reduce((sum, row) => sum + row.sizeBytes, 0);
+  if (tail.size !== BLUE_IN_GREEN.objects)
+    throw new Error(`the old chain's tail brought ${tail.size} objects, not ${BLUE_IN_GREEN.objects}`);
+  const objectBytes = rows
+    .objects!.filter((row) => tail.has(row.objectId))
+    .reduce((sum, row) => sum + row.sizeBytes, 0);
   const expired = rows.fetchCache!.find((row) => row.wantHash === hexId('want', 'main@before-force-push'))!;
   return objectBytes + expired.sizeBytes;
 }

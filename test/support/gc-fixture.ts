@@ -23,8 +23,10 @@ export interface Fixture extends GcContext {
   load(build: (hub: HubBuilder) => void): Promise<void>;
   plan(repo: string, graceSeconds?: number): Promise<Plan>;
   /** Plans and runs every phase (or those given), answering 'go'; returns the result and every event. */
-  gc(repo: string, options?: { graceSeconds?: number; decide?: Decide; phases?: PhaseName[]; dryRun?: boolean }):
-    Promise<{ result: RunResult; events: GcEvent[] }>;
+  gc(
+    repo: string,
+    options?: { graceSeconds?: number; decide?: Decide; phases?: PhaseName[]; dryRun?: boolean },
+  ): Promise<{ result: RunResult; events: GcEvent[] }>;
   /** The values of one column of a MuseHub table, sorted. */
   column(table: string, column: string, where?: string): Promise<string[]>;
   /** Empties every table and the store, for the next test of the file. */
@@ -38,7 +40,9 @@ export async function createFixture(target: TestTarget, store?: BlobStore): Prom
   const blobs = store ?? new FileBlobStore(dir);
   const db = test.db;
   const fixture: Fixture = {
-    test, db, store: blobs,
+    test,
+    db,
+    store: blobs,
     async load(build) {
       const now = (await db.knex().raw('select now() as now')).rows[0].now as Date;
       const hub = new HubBuilder(new Date(now));
@@ -52,7 +56,9 @@ export async function createFixture(target: TestTarget, store?: BlobStore): Prom
       const events: GcEvent[] = [];
       const target = { repo: await findRepo(db, repo), graceSeconds: options.graceSeconds ?? 3600 };
       const run = executeGc(fixture, target, {
-        decide: options.decide ?? (async () => 'go'), phases: options.phases, dryRun: options.dryRun,
+        decide: options.decide ?? (async () => 'go'),
+        phases: options.phases,
+        dryRun: options.dryRun,
       });
       for (;;) {
         const next = await run.next();
@@ -65,8 +71,21 @@ export async function createFixture(target: TestTarget, store?: BlobStore): Prom
       return rows.map((row: { value: string }) => row.value);
     },
     async reset() {
-      await db.knex().raw(`truncate ${[...MUSEHUB_TABLES, 'musehub_gc_runs', 'musehub_gc_journal', 'musehub_gc_journal_drops', 'musehub_gc_pending', 'musehub_gc_estimates',
-        'musehub_gc_checks', 'musehub_gc_sweeps', 'musehub_gc_passes'].join(', ')}`);
+      await db
+        .knex()
+        .raw(
+          `truncate ${[
+            ...MUSEHUB_TABLES,
+            'musehub_gc_runs',
+            'musehub_gc_journal',
+            'musehub_gc_journal_drops',
+            'musehub_gc_pending',
+            'musehub_gc_estimates',
+            'musehub_gc_checks',
+            'musehub_gc_sweeps',
+            'musehub_gc_passes',
+          ].join(', ')}`,
+        );
       if (!store) {
         rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir);

@@ -2,8 +2,8 @@
 import type { HubBuilder } from '../../src/demo/hub-builder.js';
 import type { Fixture } from './gc-fixture.js';
 
-export const OLD = 600;        // minutes ago: well before any grace cutoff
-export const RECENT = 10;      // minutes ago: inside the default one-hour grace period
+export const OLD = 600; // minutes ago: well before any grace cutoff
+export const RECENT = 10; // minutes ago: inside the default one-hour grace period
 
 export interface Line {
   commits: string[];
@@ -12,8 +12,13 @@ export interface Line {
 }
 
 /** A line of `count` commits in `repoId`, each adding one file; `from` is the parent of the first. */
-export function line(hub: HubBuilder, repoId: string, name: string, count: number,
-  options: { from?: string; minutesAgo?: number; base?: Record<string, string> } = {}): Line {
+export function line(
+  hub: HubBuilder,
+  repoId: string,
+  name: string,
+  count: number,
+  options: { from?: string; minutesAgo?: number; base?: Record<string, string> } = {},
+): Line {
   const made: Line = { commits: [], objects: [], snapshots: [] };
   let parent = options.from;
   const files = { ...options.base };
@@ -23,7 +28,11 @@ export function line(hub: HubBuilder, repoId: string, name: string, count: numbe
     files[`${name}/take-${i}.mid`] = objectId;
     const snapshotId = hub.snapshot({ ...files }, at);
     const commitId = hub.commit(repoId, `${name}-${i}`, {
-      parents: parent ? [parent] : [], message: `${name} take ${i}`, author: 'lowend', at, snapshotId,
+      parents: parent ? [parent] : [],
+      message: `${name} take ${i}`,
+      author: 'lowend',
+      at,
+      snapshotId,
     });
     made.commits.push(commitId);
     made.objects.push(objectId);
@@ -33,9 +42,11 @@ export function line(hub: HubBuilder, repoId: string, name: string, count: numbe
   return made;
 }
 
-
 /** Loads a repo force-pushed from old[4] back onto old[0] + fresh[0..1]; `extra` adds to the hub. */
-export async function loadForcePushed(f: Fixture, extra?: (hub: HubBuilder, repoId: string, old: Line, fresh: Line) => void) {
+export async function loadForcePushed(
+  f: Fixture,
+  extra?: (hub: HubBuilder, repoId: string, old: Line, fresh: Line) => void,
+) {
   let old!: Line;
   let fresh!: Line;
   await f.load((hub) => {

@@ -26,7 +26,9 @@ export function parsePrometheus(text: string): Exposition {
   const series = new Set<string>();
   let current: string | undefined;
   for (const [index, line] of text.slice(0, -1).split('\n').entries()) {
-    const fail = (why: string): never => { throw new Error(`line ${index + 1}: ${why}: ${JSON.stringify(line)}`); };
+    const fail = (why: string): never => {
+      throw new Error(`line ${index + 1}: ${why}: ${JSON.stringify(line)}`);
+    };
     if (line === '') continue;
     if (line.startsWith('#')) {
       const [, keyword, name, rest] = /^# (HELP|TYPE) (\S+) ?(.*)$/.exec(line) ?? [];
@@ -91,7 +93,13 @@ function readSample(line: string, fail: (why: string) => never): Sample {
     at++;
   }
   const [value, timestamp, ...extra] = line.slice(at).trim().split(/ +/);
-  if (line[at] !== ' ' || !value || !VALUE.test(value) || extra.length > 0 || (timestamp !== undefined && !/^-?\d+$/.test(timestamp))) {
+  if (
+    line[at] !== ' ' ||
+    !value ||
+    !VALUE.test(value) ||
+    extra.length > 0 ||
+    (timestamp !== undefined && !/^-?\d+$/.test(timestamp))
+  ) {
     fail('a bad value');
   }
   return { name, labels, value: Number(value!.replace('Inf', 'Infinity')) };
@@ -99,8 +107,10 @@ function readSample(line: string, fail: (why: string) => never): Sample {
 
 /** The value of the one sample of `name` whose labels include `labels`. */
 export function sampleValue(exposition: Exposition, name: string, labels: Record<string, string> = {}): number {
-  const found = exposition.samples.filter((sample) => sample.name === name &&
-    Object.entries(labels).every(([label, value]) => sample.labels[label] === value));
+  const found = exposition.samples.filter(
+    (sample) =>
+      sample.name === name && Object.entries(labels).every(([label, value]) => sample.labels[label] === value),
+  );
   if (found.length !== 1) throw new Error(`${found.length} samples of ${name} ${JSON.stringify(labels)}`);
   return found[0]!.value;
 }

@@ -47,7 +47,12 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-const ERROR_CODES: Record<number, string> = { 403: 'AccessDenied', 429: 'TooManyRequests', 500: 'InternalError', 503: 'SlowDown' };
+const ERROR_CODES: Record<number, string> = {
+  403: 'AccessDenied',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'SlowDown',
+};
 
 /** Starts a proxy on 127.0.0.1 (a free port) forwarding to the S3 server at `targetPort`. */
 export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
@@ -134,7 +139,12 @@ class FaultState implements S3Faults {
   }
 }
 
-async function handle(state: FaultState, targetPort: number, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handle(
+  state: FaultState,
+  targetPort: number,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const body = await readAll(req);
   state.count.requests++;
   const isDelete = req.method === 'POST' && /[?&]delete(=|&|$)/.test(req.url ?? '');
@@ -146,11 +156,17 @@ async function handle(state: FaultState, targetPort: number, req: http.IncomingM
     return;
   }
   const isListing = req.method === 'GET' && /[?&]list-type=2(&|$)/.test(req.url ?? '');
-  const status = state.refusing ? 403 : (isListing ? state.takeListingFailure() : undefined) ?? state.throttles.shift();
+  const status = state.refusing
+    ? 403
+    : ((isListing ? state.takeListingFailure() : undefined) ?? state.throttles.shift());
   if (status !== undefined) {
     state.count.faults++;
     // HEAD answers carry no body; the SDK then falls back to the status code.
-    return sendXml(res, status, req.method === 'HEAD' ? '' : errorXml(ERROR_CODES[status] ?? 'InternalError', 'Injected by the test proxy'));
+    return sendXml(
+      res,
+      status,
+      req.method === 'HEAD' ? '' : errorXml(ERROR_CODES[status] ?? 'InternalError', 'Injected by the test proxy'),
+    );
   }
   if (!isDelete) {
     const upstream = await forward(targetPort, req, body);
@@ -162,7 +178,13 @@ async function handle(state: FaultState, targetPort: number, req: http.IncomingM
 }
 
 // Splits a DeleteObjects request into keys answered here (failed, lied about) and keys s3rver deletes.
-async function handleDelete(state: FaultState, targetPort: number, req: http.IncomingMessage, res: http.ServerResponse, xml: string): Promise<void> {
+async function handleDelete(
+  state: FaultState,
+  targetPort: number,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  xml: string,
+): Promise<void> {
   const keys = [...xml.matchAll(/<Key>([\s\S]*?)<\/Key>/g)].map((m) => unescapeXml(m[1] ?? ''));
   const quiet = /<Quiet>\s*true\s*<\/Quiet>/i.test(xml);
   state.deleteBatches.push(keys.length);
@@ -170,14 +192,23 @@ async function handleDelete(state: FaultState, targetPort: number, req: http.Inc
   const forwarded: string[] = [];
   for (const key of keys) {
     const code = state.takeFailure(key);
-    if (code !== undefined) answers.push(`<Error><Key>${escapeXml(key)}</Key><Code>${code}</Code><Message>Injected by the test proxy</Message></Error>`);
+    if (code !== undefined)
+      answers.push(
+        `<Error><Key>${escapeXml(key)}</Key><Code>${code}</Code><Message>Injected by the test proxy</Message></Error>`,
+      );
     else if (state.lying.has(key)) answers.push(quiet ? '' : `<Deleted><Key>${escapeXml(key)}</Key></Deleted>`);
     else forwarded.push(key);
   }
   if (forwarded.length < keys.length) state.count.faults++;
   if (forwarded.length > 0) {
     const objects = forwarded.map((key) => `<Object><Key>${escapeXml(key)}</Key></Object>`).join('');
-    const upstream = await forward(targetPort, req, Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><Delete>${quiet ? '<Quiet>true</Quiet>' : ''}${objects}</Delete>`));
+    const upstream = await forward(
+      targetPort,
+      req,
+      Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8"?><Delete>${quiet ? '<Quiet>true</Quiet>' : ''}${objects}</Delete>`,
+      ),
+    );
     if (upstream.status !== 200) {
       res.writeHead(upstream.status, upstream.headers);
       res.end(upstream.body);
@@ -186,7 +217,11 @@ async function handleDelete(state: FaultState, targetPort: number, req: http.Inc
     const result = upstream.body.toString('utf8');
     answers.push(...(result.match(/<Deleted>[\s\S]*?<\/Deleted>|<Error>[\s\S]*?<\/Error>/g) ?? []));
   }
-  sendXml(res, 200, `<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${answers.join('')}</DeleteResult>`);
+  sendXml(
+    res,
+    200,
+    `<?xml version="1.0" encoding="UTF-8"?>\n<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${answers.join('')}</DeleteResult>`,
+  );
 }
 
 interface Upstream {
@@ -200,9 +235,15 @@ function forward(targetPort: number, req: http.IncomingMessage, body: Buffer): P
   return new Promise((resolve, reject) => {
     const headers = { ...req.headers, 'content-length': String(body.length) };
     delete headers['transfer-encoding'];
-    const upstream = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers }, (response) => {
-      readAll(response).then((data) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: data }), reject);
-    });
+    const upstream = http.request(
+      { host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers },
+      (response) => {
+        readAll(response).then(
+          (data) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: data }),
+          reject,
+        );
+      },
+    );
     upstream.on('error', reject);
     upstream.end(body);
   });
@@ -224,9 +265,17 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 function unescapeXml(text: string): string {
-  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name] ?? '');
+  return text.replace(
+    /&(lt|gt|quot|apos|amp);/g,
+    (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name] ?? '',
+  );
 }

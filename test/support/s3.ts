@@ -56,12 +56,23 @@ export async function startS3(options: StartS3Options = {}): Promise<TestS3 & { 
   process.env.AWS_SECRET_ACCESS_KEY = S3RVER_CREDENTIALS.secretAccessKey;
   const bucket = options.bucket ?? 'musehub-blobs';
   const directory = await mkdtemp(path.join(tmpdir(), 'mhgc-s3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
   const { port } = await server.run();
   const direct = `http://127.0.0.1:${port}`;
   const proxy = options.faults ? await startFaultProxy(port) : undefined;
   const endpoint = proxy?.endpoint ?? direct;
-  const client = new S3Client({ endpoint: direct, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  const client = new S3Client({
+    endpoint: direct,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: S3RVER_CREDENTIALS,
+  });
   const keysOf = async (name: string): Promise<string[]> => {
     const keys: string[] = [];
     let token: string | undefined;
@@ -86,8 +97,12 @@ export async function startS3(options: StartS3Options = {}): Promise<TestS3 & { 
     async clear(name = bucket) {
       const keys = await keysOf(name);
       for (let start = 0; start < keys.length; start += 1000) {
-        await client.send(new DeleteObjectsCommand({ Bucket: name,
-          Delete: { Objects: keys.slice(start, start + 1000).map((Key) => ({ Key })), Quiet: true } }));
+        await client.send(
+          new DeleteObjectsCommand({
+            Bucket: name,
+            Delete: { Objects: keys.slice(start, start + 1000).map((Key) => ({ Key })), Quiet: true },
+          }),
+        );
       }
     },
     async setModified(key, at) {

@@ -28,16 +28,57 @@ const push: fc.Arbitrary<Action> = fc.record({
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 24, arbitrary: push },
-  { weight: 9, arbitrary: fc.record({ kind: fc.constant('force-push' as const), repo: index, branch: index, back: fc.integer({ min: 1, max: 4 }) }) },
+  {
+    weight: 9,
+    arbitrary: fc.record({
+      kind: fc.constant('force-push' as const),
+      repo: index,
+      branch: index,
+      back: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('delete-branch' as const), repo: index, branch: index }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('fork' as const), repo: index }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('release' as const), repo: index, commit: index, form: fc.constantFrom('both' as const, 'commit' as const, 'snapshot' as const) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('release' as const),
+      repo: index,
+      commit: index,
+      form: fc.constantFrom('both' as const, 'commit' as const, 'snapshot' as const),
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('wire-tag' as const), repo: index, commit: index }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('upload' as const), repo: index, count: fc.integer({ min: 1, max: 3 }), reuse: fc.option(index), blob: fc.boolean() }) },
-  { weight: 9, arbitrary: fc.record({ kind: fc.constant('cache' as const), repo: index, reuse: fc.option(index), expired: fc.boolean(), blob: fc.boolean() }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('upload' as const),
+      repo: index,
+      count: fc.integer({ min: 1, max: 3 }),
+      reuse: fc.option(index),
+      blob: fc.boolean(),
+    }),
+  },
+  {
+    weight: 9,
+    arbitrary: fc.record({
+      kind: fc.constant('cache' as const),
+      repo: index,
+      reuse: fc.option(index),
+      expired: fc.boolean(),
+      blob: fc.boolean(),
+    }),
+  },
   { weight: 3, arbitrary: fc.constant({ kind: 'stray-blob' as const }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('lose-blob' as const), object: index }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('rot' as const), snapshot: index, form: fc.constantFrom(...CORRUPT_FORMS) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('rot' as const),
+      snapshot: index,
+      form: fc.constantFrom(...CORRUPT_FORMS),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('pin' as const), repo: index, commit: index }) },
 );
 
@@ -59,7 +100,8 @@ export interface TortureCase {
 }
 
 export function caseArb(size = 30): fc.Arbitrary<TortureCase> {
-  return fc.record({ history: historyArb(size), picks: fc.array(index, { minLength: 1, maxLength: 2 }) })
+  return fc
+    .record({ history: historyArb(size), picks: fc.array(index, { minLength: 1, maxLength: 2 }) })
     .map(({ history, picks }) => {
       const hub = simulate(history);
       return { history, hub, targets: picks.map((p) => p % hub.repos.length) };

@@ -12,7 +12,8 @@ import { openBlobStore } from '../../src/storage/open.js';
 import { GRACE_SECONDS } from './hub-model.js';
 
 const [databaseUrl, storageUrl, repoId] = process.argv.slice(2);
-if (!databaseUrl || !storageUrl || !repoId) throw new Error('usage: child-gc.ts <database-url> <storage-url> <repo-id>');
+if (!databaseUrl || !storageUrl || !repoId)
+  throw new Error('usage: child-gc.ts <database-url> <storage-url> <repo-id>');
 const ctx = { db: await openServer(databaseUrl), store: await openBlobStore(storageUrl) };
 const target = { repo: await findRepo(ctx.db, repoId), graceSeconds: GRACE_SECONDS };
 for await (const event of executeGc(ctx, target, { decide: async () => 'go' })) {

@@ -13,7 +13,19 @@ import { simulate } from './simulate.js';
 const hub = simulate({
   repos: 1,
   old: [
-    { kind: 'push', repo: 0, branch: 0, commits: 3, files: [1, 2], merge: null, shareSnapshot: null, corrupt: null, missingSnapshot: false, shallow: false, inflight: false },
+    {
+      kind: 'push',
+      repo: 0,
+      branch: 0,
+      commits: 3,
+      files: [1, 2],
+      merge: null,
+      shareSnapshot: null,
+      corrupt: null,
+      missingSnapshot: false,
+      shallow: false,
+      inflight: false,
+    },
     { kind: 'force-push', repo: 0, branch: 0, back: 2 },
     { kind: 'cache', repo: 0, reuse: null, expired: true, blob: true },
   ],

@@ -9,8 +9,19 @@ import type { HubModel } from './hub-model.js';
 /** One sorted list of row keys per table, and the store's keys. */
 export type HubState = Record<(typeof TABLE_NAMES)[number], string[]>;
 
-const TABLE_NAMES = ['musehub_repos', 'musehub_branches', 'musehub_commits', 'musehub_commit_refs', 'musehub_snapshots',
-  'musehub_objects', 'musehub_object_refs', 'musehub_releases', 'musehub_wire_tags', 'musehub_fetch_mpack_cache', 'blobs'] as const;
+const TABLE_NAMES = [
+  'musehub_repos',
+  'musehub_branches',
+  'musehub_commits',
+  'musehub_commit_refs',
+  'musehub_snapshots',
+  'musehub_objects',
+  'musehub_object_refs',
+  'musehub_releases',
+  'musehub_wire_tags',
+  'musehub_fetch_mpack_cache',
+  'blobs',
+] as const;
 
 // Each row reduced to the columns GC may never change: ids, heads and pins.
 const ROW_KEYS: Record<Exclude<keyof HubState, 'blobs'>, string> = {
@@ -64,8 +75,10 @@ export function diffStates(expected: HubState, actual: HubState): string[] {
   for (const table of TABLE_NAMES) {
     const want = new Set(expected[table]);
     const have = new Set(actual[table]);
-    for (const key of want) if (!have.has(key)) lines.push(`${table}: missing (GC deleted what the oracle keeps): ${key}`);
-    for (const key of have) if (!want.has(key)) lines.push(`${table}: left over (GC kept what the oracle deletes): ${key}`);
+    for (const key of want)
+      if (!have.has(key)) lines.push(`${table}: missing (GC deleted what the oracle keeps): ${key}`);
+    for (const key of have)
+      if (!want.has(key)) lines.push(`${table}: left over (GC kept what the oracle deletes): ${key}`);
   }
   return lines;
 }

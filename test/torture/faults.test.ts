@@ -14,7 +14,12 @@ import { replayable } from './arbitrary.js';
 import { s3Bench } from './faults.js';
 import { fileBench, type Bench } from './harness.js';
 import {
-  droppedConnectionScenario, killScenario, raceScenario, s3FailureScenario, s3LieScenario, type Scenario,
+  droppedConnectionScenario,
+  killScenario,
+  raceScenario,
+  s3FailureScenario,
+  s3LieScenario,
+  type Scenario,
 } from './scenarios.js';
 
 const RUNS = Number(process.env.TORTURE_FAULT_RUNS ?? 5);
@@ -22,7 +27,12 @@ const RUNS = Number(process.env.TORTURE_FAULT_RUNS ?? 5);
 /** Runs a scenario as a property; resolves to the faults injected over all its runs. */
 async function torture<T>(scenario: Scenario<T>): Promise<number> {
   let faults = 0;
-  await fc.assert(fc.asyncProperty(scenario.arb, async (value) => { faults += await scenario.run(value); }), replayable(RUNS));
+  await fc.assert(
+    fc.asyncProperty(scenario.arb, async (value) => {
+      faults += await scenario.run(value);
+    }),
+    replayable(RUNS),
+  );
   return faults;
 }
 
@@ -44,7 +54,7 @@ describe.each(await serverTarget())('GC under faults on $name', (target) => {
     expect(await torture(killScenario(bench, database.url))).toBeGreaterThan(0);
   }, 240_000);
 
-  it('converges to the oracle after the GC\'s PostgreSQL connections are terminated mid-phase', async () => {
+  it("converges to the oracle after the GC's PostgreSQL connections are terminated mid-phase", async () => {
     expect(await torture(droppedConnectionScenario(bench, database.url))).toBeGreaterThan(0);
   }, 240_000);
 
@@ -54,8 +64,12 @@ describe.each(await serverTarget())('GC under faults on $name', (target) => {
 
   describe('with S3 behind the fault proxy', () => {
     let s3: Awaited<ReturnType<typeof s3Bench>>;
-    beforeAll(async () => { s3 = await s3Bench(bench.db); });
-    afterAll(async () => { await s3?.close(); });
+    beforeAll(async () => {
+      s3 = await s3Bench(bench.db);
+    });
+    afterAll(async () => {
+      await s3?.close();
+    });
 
     it('rides out throttling, reports each failed delete, and a rerun converges', async () => {
       expect(await torture(s3FailureScenario(s3))).toBeGreaterThan(0);

@@ -22,15 +22,24 @@ export interface KillPoint {
 }
 
 /** Runs a GC of `repoId` in a child process and SIGKILLs it at `point`; says whether it died before finishing. */
-export async function killedRun(databaseUrl: string, storeUrl: string, repoId: string, point: KillPoint): Promise<boolean> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, databaseUrl, storeUrl, repoId],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function killedRun(
+  databaseUrl: string,
+  storeUrl: string,
+  repoId: string,
+  point: KillPoint,
+): Promise<boolean> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, databaseUrl, storeUrl, repoId], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let seen = 0;
   let stderr = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })));
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const kill = () => setTimeout(() => child.kill('SIGKILL'), point.delayMs);
-  child.stderr.on('data', (chunk) => { stderr += String(chunk); });
+  child.stderr.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
   child.stdout.on('data', (chunk: Buffer) => {
     const before = seen;
     seen += String(chunk).split('\n').filter(Boolean).length;
@@ -48,8 +57,12 @@ export async function killedRun(databaseUrl: string, storeUrl: string, repoId: s
  * event: the run must fail cleanly (or finish, when the kill came too late). Returns
  * whether a backend was killed.
  */
-export async function runWithDroppedConnections(databaseUrl: string, ctx: Pick<GcContext, 'store'>, repoId: string,
-  point: KillPoint): Promise<boolean> {
+export async function runWithDroppedConnections(
+  databaseUrl: string,
+  ctx: Pick<GcContext, 'store'>,
+  repoId: string,
+  point: KillPoint,
+): Promise<boolean> {
   const db = await openServer(databaseUrl);
   const admin = new pg.Client({ connectionString: databaseUrl, application_name: 'torture-admin' } as pg.ClientConfig);
   await admin.connect();
@@ -57,21 +70,25 @@ export async function runWithDroppedConnections(databaseUrl: string, ctx: Pick<G
   let seen = 0;
   const terminate = async () => {
     // The GC's session holds the repo's advisory lock; its other backends are named 'musehub-gc'.
-    const rows = (await admin.query(`select pg_terminate_backend(pid) as ok from pg_stat_activity a
+    const rows = (
+      await admin.query(`select pg_terminate_backend(pid) as ok from pg_stat_activity a
       where datname = current_database() and pid <> pg_backend_pid()
         and (application_name = 'musehub-gc' or exists (select 1 from pg_locks l
-          where l.pid = a.pid and l.locktype = 'advisory' and l.granted))`)).rows;
+          where l.pid = a.pid and l.locktype = 'advisory' and l.granted))`)
+    ).rows;
     killed += rows.length;
   };
   let pending: Promise<void> | undefined;
   try {
-    await collect({ db, store: ctx.store }, repoId, { onEvent: async () => {
-      seen++;
-      if (seen !== point.afterEvents) return;
-      // Half the time while the engine waits at the event, half the time while it works on.
-      if (point.delayMs % 2 === 0) await terminate();
-      else pending = new Promise((resolve) => setTimeout(resolve, point.delayMs)).then(terminate);
-    } });
+    await collect({ db, store: ctx.store }, repoId, {
+      onEvent: async () => {
+        seen++;
+        if (seen !== point.afterEvents) return;
+        // Half the time while the engine waits at the event, half the time while it works on.
+        if (point.delayMs % 2 === 0) await terminate();
+        else pending = new Promise((resolve) => setTimeout(resolve, point.delayMs)).then(terminate);
+      },
+    });
   } catch {
     // A dropped connection may surface as a throw instead of a failed run: both are clean.
   } finally {
@@ -86,7 +103,8 @@ export async function runWithDroppedConnections(databaseUrl: string, ctx: Pick<G
 export async function rerun(ctx: GcContext, repoId: string): Promise<Collected> {
   for (let attempt = 1; ; attempt++) {
     const collected = await collect(ctx, repoId);
-    const locked = collected.result.outcome === 'refused' && collected.result.errors.some((e) => /lock|running/i.test(e));
+    const locked =
+      collected.result.outcome === 'refused' && collected.result.errors.some((e) => /lock|running/i.test(e));
     if (!locked || attempt === 20) return collected;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -19,6 +19,9 @@ describe.each(await testTargets())('GC against the oracle on $name', (target) =>
   it(`leaves exactly what GC-RULES says on ${RUNS} random hubs`, async () => {
     const bench = benchOf();
     const scenario = oracleScenario(bench);
-    await fc.assert(fc.asyncProperty(scenario.arb, (value) => scenario.run(value).then(() => {})), replayable(RUNS));
+    await fc.assert(
+      fc.asyncProperty(scenario.arb, (value) => scenario.run(value).then(() => {})),
+      replayable(RUNS),
+    );
   }, 240_000);
 });

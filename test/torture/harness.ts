@@ -49,9 +49,11 @@ export async function fileBench(db: Database): Promise<Bench> {
  * migrations done and the hub's id are the schema's state, and stay.
  */
 export async function emptyTables(db: Database): Promise<void> {
-  const tables: Array<{ name: string }> = (await db.knex().raw(`
+  const tables: Array<{ name: string }> = (
+    await db.knex().raw(`
     select tablename as name from pg_tables where schemaname = current_schema() and tablename like 'musehub\\_%'
-      and tablename not in ('musehub_gc_migrations', 'musehub_gc_hub')`)).rows;
+      and tablename not in ('musehub_gc_migrations', 'musehub_gc_hub')`)
+  ).rows;
   await db.knex().raw(`truncate ${tables.map((row) => row.name).join(', ')} cascade`);
 }
 
@@ -71,12 +73,19 @@ export interface Collected {
  * Plans a GC of one repo, then executes that plan as the console does with its preview (every phase,
  * or `phases`), answering 'go'; `onEvent` sees each event as it comes.
  */
-export async function collect(ctx: GcContext, repoId: string,
-  options: { onEvent?: (event: GcEvent) => Promise<void>; phases?: PhaseName[]; dryRun?: boolean } = {}): Promise<Collected> {
+export async function collect(
+  ctx: GcContext,
+  repoId: string,
+  options: { onEvent?: (event: GcEvent) => Promise<void>; phases?: PhaseName[]; dryRun?: boolean } = {},
+): Promise<Collected> {
   const repo = await findRepo(ctx.db, repoId);
   const plan = await planGc(ctx.db, repo, { graceSeconds: GRACE_SECONDS });
   const events: GcEvent[] = [];
-  for await (const event of executeGc(ctx, { plan, source: 'preview' }, { decide: async () => 'go', phases: options.phases, dryRun: options.dryRun })) {
+  for await (const event of executeGc(
+    ctx,
+    { plan, source: 'preview' },
+    { decide: async () => 'go', phases: options.phases, dryRun: options.dryRun },
+  )) {
     events.push(event);
     await options.onEvent?.(event);
   }
@@ -104,7 +113,9 @@ export async function checkCase(bench: Bench, hub: HubModel, targets: readonly n
   // A dry run first: the same counts as the real run, and nothing changed.
   const dry = await collect(bench, repoIds[0]!, { dryRun: true });
   const problems = resultProblems(dry.result, expected.outcomes[0]!, `${repoIds[0]} (dry run)`);
-  problems.push(...diffStates(stateOf(hub), await readState(bench.db, bench.store)).map((line) => `the dry run changed ${line}`));
+  problems.push(
+    ...diffStates(stateOf(hub), await readState(bench.db, bench.store)).map((line) => `the dry run changed ${line}`),
+  );
   for (const [i, repoId] of repoIds.entries()) {
     const { result } = await collect(bench, repoId);
     problems.push(...resultProblems(result, expected.outcomes[i]!, repoId));
@@ -117,16 +128,25 @@ export async function checkCase(bench: Bench, hub: HubModel, targets: readonly n
 export function resultProblems(result: RunResult, expected: ReturnType<typeof oracle>, repoId: string): string[] {
   const d = expected.deleted;
   const counts: Array<[string, number, number]> = [
-    ['commit_refs_deleted', result.commit_refs_deleted, d.commitRefs], ['commits_deleted', result.commits_deleted, d.commits],
-    ['snapshots_deleted', result.snapshots_deleted, d.snapshots], ['object_refs_deleted', result.object_refs_deleted, d.objectRefs],
-    ['objects_deleted', result.objects_deleted, d.objects], ['mpack_cache_deleted', result.mpack_cache_deleted, d.cache],
+    ['commit_refs_deleted', result.commit_refs_deleted, d.commitRefs],
+    ['commits_deleted', result.commits_deleted, d.commits],
+    ['snapshots_deleted', result.snapshots_deleted, d.snapshots],
+    ['object_refs_deleted', result.object_refs_deleted, d.objectRefs],
+    ['objects_deleted', result.objects_deleted, d.objects],
+    ['mpack_cache_deleted', result.mpack_cache_deleted, d.cache],
   ];
-  const problems = counts.filter(([, got, want]) => got !== want)
+  const problems = counts
+    .filter(([, got, want]) => got !== want)
     .map(([name, got, want]) => `run of ${repoId}: ${name} ${got}, the oracle says ${want}`);
-  const refused = result.phases.filter((p) => p.status === 'refused').map((p) => p.phase).sort();
+  const refused = result.phases
+    .filter((p) => p.status === 'refused')
+    .map((p) => p.phase)
+    .sort();
   const wantRefused = expected.refused ? ['objects', 'refs'] : [];
   if (refused.join() !== wantRefused.join()) {
-    problems.push(`run of ${repoId}: refused phases [${refused}], the oracle says [${wantRefused}] (outcome ${result.outcome}: ${result.errors.join('; ')})`);
+    problems.push(
+      `run of ${repoId}: refused phases [${refused}], the oracle says [${wantRefused}] (outcome ${result.outcome}: ${result.errors.join('; ')})`,
+    );
   }
   return problems;
 }

@@ -16,16 +16,53 @@ export type Manifest =
  * How a manifest is broken: bytes that do not decode, cut short, not a map, a bad id, NULL; or
  * keys that read as one entry once stringified (an integer key beside its twin str) or a path twice.
  */
-export type CorruptForm = 'garbage' | 'truncated' | 'not-a-map' | 'bad-id' | 'null' | 'colliding-keys' | 'duplicate-path';
+export type CorruptForm =
+  | 'garbage'
+  | 'truncated'
+  | 'not-a-map'
+  | 'bad-id'
+  | 'null'
+  | 'colliding-keys'
+  | 'duplicate-path';
 
-export const CORRUPT_FORMS: readonly CorruptForm[] = ['garbage', 'truncated', 'not-a-map', 'bad-id', 'null', 'colliding-keys',
-  'duplicate-path'];
+export const CORRUPT_FORMS: readonly CorruptForm[] = [
+  'garbage',
+  'truncated',
+  'not-a-map',
+  'bad-id',
+  'null',
+  'colliding-keys',
+  'duplicate-path',
+];
 
-export interface RepoModel { id: string; owner: string; slug: string }
-export interface BranchModel { id: string; repoId: string; name: string; head: string | null }
-export interface CommitModel { id: string; parents: string[]; snapshot: string | null; message: string; recent: boolean }
-export interface RefModel { repoId: string; id: string; recent: boolean }
-export interface SnapshotModel { id: string; manifest: Manifest; recent: boolean }
+export interface RepoModel {
+  id: string;
+  owner: string;
+  slug: string;
+}
+export interface BranchModel {
+  id: string;
+  repoId: string;
+  name: string;
+  head: string | null;
+}
+export interface CommitModel {
+  id: string;
+  parents: string[];
+  snapshot: string | null;
+  message: string;
+  recent: boolean;
+}
+export interface RefModel {
+  repoId: string;
+  id: string;
+  recent: boolean;
+}
+export interface SnapshotModel {
+  id: string;
+  manifest: Manifest;
+  recent: boolean;
+}
 export interface ObjectModel {
   id: string;
   size: number;
@@ -35,9 +72,27 @@ export interface ObjectModel {
   /** Where the blob lives in the store; not the default key only when `located`. */
   key: string;
 }
-export interface ReleaseModel { id: string; repoId: string; tag: string; commitId: string | null; snapshotId: string | null }
-export interface WireTagModel { id: string; repoId: string; tag: string; commitId: string }
-export interface CacheModel { id: string; repoId: string; mpackId: string; key: string; size: number; expired: boolean }
+export interface ReleaseModel {
+  id: string;
+  repoId: string;
+  tag: string;
+  commitId: string | null;
+  snapshotId: string | null;
+}
+export interface WireTagModel {
+  id: string;
+  repoId: string;
+  tag: string;
+  commitId: string;
+}
+export interface CacheModel {
+  id: string;
+  repoId: string;
+  mpackId: string;
+  key: string;
+  size: number;
+  expired: boolean;
+}
 
 export interface HubModel {
   repos: RepoModel[];
@@ -78,16 +133,21 @@ export function manifestBytes(manifest: Manifest): Uint8Array | null {
   const map = Object.fromEntries(manifest.entries);
   if (manifest.kind === 'ok') return pack(map);
   switch (manifest.form) {
-    case 'garbage': return Uint8Array.from([0xc1, 0x93, 0x01, 0x02]);
+    case 'garbage':
+      return Uint8Array.from([0xc1, 0x93, 0x01, 0x02]);
     case 'truncated': {
       // A manifest cut short: at least one entry, so the cut always falls inside it.
       const whole = pack(manifest.entries.length > 0 ? map : { 'lost.txt': `sha256:${'0'.repeat(64)}` });
       return whole.subarray(0, Math.floor(whole.length / 2));
     }
-    case 'not-a-map': return pack(manifest.entries.map(([, id]) => id));
-    case 'bad-id': return pack({ ...map, 'broken.mid': `sha256:${'Z'.repeat(64)}` });
-    case 'null': return null;
-    case 'colliding-keys': return mapOf([[1, someId(manifest, 0)], ['1', someId(manifest, 1)], ...manifest.entries]);
+    case 'not-a-map':
+      return pack(manifest.entries.map(([, id]) => id));
+    case 'bad-id':
+      return pack({ ...map, 'broken.mid': `sha256:${'Z'.repeat(64)}` });
+    case 'null':
+      return null;
+    case 'colliding-keys':
+      return mapOf([[1, someId(manifest, 0)], ['1', someId(manifest, 1)], ...manifest.entries]);
     case 'duplicate-path':
       return mapOf([['twice.mid', someId(manifest, 0)], ['twice.mid', someId(manifest, 1)], ...manifest.entries]);
   }
@@ -119,7 +179,9 @@ export function cloneHub(hub: HubModel): HubModel {
 /** One line per table with its row count: how a failing case introduces itself. */
 export function describeHub(hub: HubModel): string {
   const counts = Object.entries(hub).map(([table, rows]) => `${table}=${(rows as unknown[]).length}`);
-  const corrupt = hub.snapshots.filter((s) => s.manifest.kind === 'corrupt').map((s) => s.manifest.kind === 'corrupt' && s.manifest.form);
+  const corrupt = hub.snapshots
+    .filter((s) => s.manifest.kind === 'corrupt')
+    .map((s) => s.manifest.kind === 'corrupt' && s.manifest.form);
   return `${counts.join(' ')}${corrupt.length ? ` corrupt=[${corrupt.join(',')}]` : ''}`;
 }
 
@@ -136,23 +198,51 @@ export function toRows(hub: HubModel, now: Date, uriFor: UriFor): HubRows {
   const objectByKey = new Map(hub.objects.map((o) => [o.key, o]));
   const cacheByKey = new Map(hub.cache.map((c) => [c.key, c]));
   return {
-    repos: hub.repos.map((r) => ({ repoId: r.id, owner: r.owner, slug: r.slug, name: r.slug, createdAt: minutes(-1000) })),
+    repos: hub.repos.map((r) => ({
+      repoId: r.id,
+      owner: r.owner,
+      slug: r.slug,
+      name: r.slug,
+      createdAt: minutes(-1000),
+    })),
     branches: hub.branches.map((b) => ({ branchId: b.id, repoId: b.repoId, name: b.name, headCommitId: b.head })),
     commits: hub.commits.map((c, i) => ({
-      commitId: c.id, parentIds: c.parents, message: c.message, timestamp: when(c.recent, i), snapshotId: c.snapshot,
+      commitId: c.id,
+      parentIds: c.parents,
+      message: c.message,
+      timestamp: when(c.recent, i),
+      snapshotId: c.snapshot,
       createdAt: when(c.recent, i),
     })),
     commitRefs: hub.commitRefs.map((r, i) => ({ repoId: r.repoId, commitId: r.id, createdAt: when(r.recent, i) })),
-    snapshots: hub.snapshots.map((s, i) => ({ snapshotId: s.id, manifestBlob: manifestBytes(s.manifest), createdAt: when(s.recent, i) })),
+    snapshots: hub.snapshots.map((s, i) => ({
+      snapshotId: s.id,
+      manifestBlob: manifestBytes(s.manifest),
+      createdAt: when(s.recent, i),
+    })),
     objects: hub.objects.map((o, i) => ({
-      objectId: o.id, sizeBytes: o.size, storageUri: o.located ? uriFor(o.key) : null, createdAt: when(o.recent, i),
+      objectId: o.id,
+      sizeBytes: o.size,
+      storageUri: o.located ? uriFor(o.key) : null,
+      createdAt: when(o.recent, i),
     })),
     objectRefs: hub.objectRefs.map((r, i) => ({ repoId: r.repoId, objectId: r.id, createdAt: when(r.recent, i) })),
-    releases: hub.releases.map((r) => ({ releaseId: r.id, repoId: r.repoId, tag: r.tag, commitId: r.commitId, snapshotId: r.snapshotId })),
+    releases: hub.releases.map((r) => ({
+      releaseId: r.id,
+      repoId: r.repoId,
+      tag: r.tag,
+      commitId: r.commitId,
+      snapshotId: r.snapshotId,
+    })),
     wireTags: hub.wireTags.map((t) => ({ tagId: t.id, repoId: t.repoId, commitId: t.commitId, tag: t.tag })),
     fetchCache: hub.cache.map((c, i) => ({
-      cacheId: c.id, repoId: c.repoId, wantHash: hexId(c.id), mpackId: c.mpackId, sizeBytes: c.size,
-      createdAt: minutes(-300 - i), expiresAt: minutes(c.expired ? -60 - i : 24 * 60),
+      cacheId: c.id,
+      repoId: c.repoId,
+      wantHash: hexId(c.id),
+      mpackId: c.mpackId,
+      sizeBytes: c.size,
+      createdAt: minutes(-300 - i),
+      expiresAt: minutes(c.expired ? -60 - i : 24 * 60),
     })),
     blobs: hub.blobs.map((key) => {
       const object = objectByKey.get(key);

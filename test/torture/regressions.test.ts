@@ -14,7 +14,19 @@ import { simulate } from './simulate.js';
 const forcePushed = simulate({
   repos: 1,
   old: [
-    { kind: 'push', repo: 0, branch: 0, commits: 2, files: [1], merge: null, shareSnapshot: null, corrupt: null, missingSnapshot: false, shallow: false, inflight: false },
+    {
+      kind: 'push',
+      repo: 0,
+      branch: 0,
+      commits: 2,
+      files: [1],
+      merge: null,
+      shareSnapshot: null,
+      corrupt: null,
+      missingSnapshot: false,
+      shallow: false,
+      inflight: false,
+    },
     { kind: 'force-push', repo: 0, branch: 0, back: 1 },
   ],
   recent: [],
@@ -32,7 +44,7 @@ describe.each(await testTargets())('regressions on $name', (target) => {
   // Found by `npm run torture -- --scenarios pg --seed 2000` (and 2002, and kill --seed 11011): a run
   // interrupted after phase 1 committed lost phase 2's candidates, since phase 2 looked only at the
   // commits its own run deleted; those snapshots stayed for ever. Fixed by musehub_gc_pending.
-  it('interrupted after phase 1: the next run still deletes the orphaned commits\' snapshots', async () => {
+  it("interrupted after phase 1: the next run still deletes the orphaned commits' snapshots", async () => {
     const bench = benchOf();
     await loadModel(bench, forcePushed);
     const repoId = forcePushed.repos[0]!.id;

@@ -15,7 +15,13 @@ import { serverTarget, testTargets, type TestDatabase } from '../support/databas
 import { s3Bench } from './faults.js';
 import { fileBench, type Bench } from './harness.js';
 import {
-  droppedConnectionScenario, killScenario, oracleScenario, raceScenario, s3FailureScenario, s3LieScenario, type Scenario,
+  droppedConnectionScenario,
+  killScenario,
+  oracleScenario,
+  raceScenario,
+  s3FailureScenario,
+  s3LieScenario,
+  type Scenario,
 } from './scenarios.js';
 
 const SERVER_ONLY = ['kill', 'pg', 'race', 's3-fail', 's3-lie'];
@@ -33,27 +39,45 @@ const seed = Number(values.seed);
 const size = Number(values.size);
 const wanted = values.scenarios.split(',');
 
-interface Tally { cases: number; runs: number; faults: number; failures: Array<{ seed: number; message: string }> }
+interface Tally {
+  cases: number;
+  runs: number;
+  faults: number;
+  failures: Array<{ seed: number; message: string }>;
+}
 
 async function play<T>(name: string, scenario: Scenario<T>, cases: number): Promise<Tally> {
   const tally: Tally = { cases: 0, runs: 0, faults: 0, failures: [] };
   for (let i = 0; i < cases; i++) {
     const caseSeed = seed + i;
-    const details = await fc.check(fc.asyncProperty(scenario.arb, async (value) => { tally.runs++; tally.faults += await scenario.run(value); }),
-      { seed: caseSeed, numRuns: 1, interruptAfterTimeLimit: 120_000 });
+    const details = await fc.check(
+      fc.asyncProperty(scenario.arb, async (value) => {
+        tally.runs++;
+        tally.faults += await scenario.run(value);
+      }),
+      { seed: caseSeed, numRuns: 1, interruptAfterTimeLimit: 120_000 },
+    );
     tally.cases++;
     if (details.failed) {
-      const message = String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance).split('\n').slice(0, 12).join('\n    ');
+      const message = String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance)
+        .split('\n')
+        .slice(0, 12)
+        .join('\n    ');
       tally.failures.push({ seed: caseSeed, message });
-      console.log(`  ${name}: FAILED seed ${caseSeed} (replay: npm run torture -- --scenarios ${name} --seed ${caseSeed} --count 1)\n    ${message}`);
+      console.log(
+        `  ${name}: FAILED seed ${caseSeed} (replay: npm run torture -- --scenarios ${name} --seed ${caseSeed} --count 1)\n    ${message}`,
+      );
     }
-    if ((i + 1) % 50 === 0) console.log(`  ${name}: ${i + 1}/${cases} cases, ${tally.faults} faults, ${tally.failures.length} failures`);
+    if ((i + 1) % 50 === 0)
+      console.log(`  ${name}: ${i + 1}/${cases} cases, ${tally.faults} faults, ${tally.failures.length} failures`);
   }
   return tally;
 }
 
-const targets = values.target === 'postgres' ? await serverTarget()
-  : (await testTargets()).filter((t) => !values.target || t.name === values.target);
+const targets =
+  values.target === 'postgres'
+    ? await serverTarget()
+    : (await testTargets()).filter((t) => !values.target || t.name === values.target);
 const server = (await serverTarget())[0];
 const summary: Array<[string, Tally]> = [];
 const databases: TestDatabase[] = [];
@@ -95,7 +119,9 @@ try {
 
 console.log(`\ntorture, seed ${seed}, size ${size}:`);
 for (const [name, tally] of summary) {
-  console.log(`  ${name.padEnd(20)} ${String(tally.cases).padStart(6)} cases (${tally.runs} runs with shrinking)  ${String(tally.faults).padStart(6)} faults injected  ` +
-    `${tally.failures.length} failures${tally.failures.length ? ` (seeds ${tally.failures.map((f) => f.seed).join(', ')})` : ''}`);
+  console.log(
+    `  ${name.padEnd(20)} ${String(tally.cases).padStart(6)} cases (${tally.runs} runs with shrinking)  ${String(tally.faults).padStart(6)} faults injected  ` +
+      `${tally.failures.length} failures${tally.failures.length ? ` (seeds ${tally.failures.map((f) => f.seed).join(', ')})` : ''}`,
+  );
 }
 process.exit(summary.some(([, tally]) => tally.failures.length > 0) ? 1 : 0);

@@ -25,14 +25,24 @@ export interface Scenario<T> {
  * Throws with every difference between the bench and the oracle's state after
  * collecting `repoId`; `allowedLeftovers` are blob keys a lying store kept.
  */
-export async function expectOracle(bench: Bench, hub: HubModel, repoId: string, allowedLeftovers: readonly string[] = []) {
+export async function expectOracle(
+  bench: Bench,
+  hub: HubModel,
+  repoId: string,
+  allowedLeftovers: readonly string[] = [],
+) {
   const expected = oracle(hub, repoId).after;
-  const problems = diffStates(stateOf(expected), await readState(bench.db, bench.store))
-    .filter((line) => !allowedLeftovers.some((key) => line === `blobs: left over (GC kept what the oracle deletes): ${key}`));
-  if (problems.length > 0) throw new Error(`hub ${describeHub(hub)}, repo ${repoId}:\n  ${problems.slice(0, 40).join('\n  ')}`);
+  const problems = diffStates(stateOf(expected), await readState(bench.db, bench.store)).filter(
+    (line) => !allowedLeftovers.some((key) => line === `blobs: left over (GC kept what the oracle deletes): ${key}`),
+  );
+  if (problems.length > 0)
+    throw new Error(`hub ${describeHub(hub)}, repo ${repoId}:\n  ${problems.slice(0, 40).join('\n  ')}`);
 }
 
-const killPoint: fc.Arbitrary<KillPoint> = fc.record({ afterEvents: fc.integer({ min: 1, max: 14 }), delayMs: fc.integer({ min: 0, max: 40 }) });
+const killPoint: fc.Arbitrary<KillPoint> = fc.record({
+  afterEvents: fc.integer({ min: 1, max: 14 }),
+  delayMs: fc.integer({ min: 0, max: 40 }),
+});
 const firstRepo = (c: TortureCase) => c.hub.repos[c.targets[0]!]!.id;
 
 /** GC of one or two repos in turn, compared with the oracle. */
@@ -41,7 +51,10 @@ export function oracleScenario(bench: Bench, size?: number): Scenario<TortureCas
     arb: caseArb(size),
     async run({ hub, targets }) {
       const problems = await checkCase(bench, hub, targets);
-      if (problems.length > 0) throw new Error(`hub ${describeHub(hub)}, collecting repos ${targets}:\n  ${problems.slice(0, 40).join('\n  ')}`);
+      if (problems.length > 0)
+        throw new Error(
+          `hub ${describeHub(hub)}, collecting repos ${targets}:\n  ${problems.slice(0, 40).join('\n  ')}`,
+        );
       return 0;
     },
   };
@@ -62,7 +75,11 @@ export function killScenario(bench: Bench, databaseUrl: string, size?: number): 
 }
 
 /** The GC's PostgreSQL backends terminated at a random event, then a rerun. */
-export function droppedConnectionScenario(bench: Bench, databaseUrl: string, size?: number): Scenario<[TortureCase, KillPoint]> {
+export function droppedConnectionScenario(
+  bench: Bench,
+  databaseUrl: string,
+  size?: number,
+): Scenario<[TortureCase, KillPoint]> {
   return {
     arb: fc.tuple(caseArb(size), killPoint),
     async run([c, point]) {
@@ -82,18 +99,26 @@ export function raceScenario(bench: Bench, databaseUrl: string, size?: number): 
     async run([c, seed]) {
       await loadModel(bench, c.hub);
       let stop!: () => void;
-      const stopped = new Promise<void>((resolve) => { stop = resolve; });
+      const stopped = new Promise<void>((resolve) => {
+        stop = resolve;
+      });
       let pushed!: () => void;
-      const firstPush = new Promise<void>((resolve) => { pushed = resolve; });
-      const pushing = racePushes(databaseUrl, bench.store, bench.uriFor, c.hub, firstRepo(c), seed, stopped, () => pushed());
+      const firstPush = new Promise<void>((resolve) => {
+        pushed = resolve;
+      });
+      const pushing = racePushes(databaseUrl, bench.store, bench.uriFor, c.hub, firstRepo(c), seed, stopped, () =>
+        pushed(),
+      );
       // GC starts once the pusher is under way, so that every case races.
       await Promise.race([firstPush, pushing]);
       const gc = await collect(bench, firstRepo(c)).finally(stop);
       const tally = await pushing;
       const problems = await integrityProblems(bench.db, bench.store, c.hub, tally);
       if (problems.length > 0) {
-        throw new Error(`hub ${describeHub(c.hub)}, ${tally.pushes} pushes (${tally.refused} refused by a foreign key), ` +
-          `GC errors [${gc.result.errors.join('; ')}]:\n  ${problems.join('\n  ')}`);
+        throw new Error(
+          `hub ${describeHub(c.hub)}, ${tally.pushes} pushes (${tally.refused} refused by a foreign key), ` +
+            `GC errors [${gc.result.errors.join('; ')}]:\n  ${problems.join('\n  ')}`,
+        );
       }
       return tally.pushes;
     },
@@ -116,7 +141,10 @@ function doomedKeys(hub: HubModel, repoId: string): string[] {
 }
 
 /** S3 throttling and failing deletes: the run reports each failed key, and a rerun converges. */
-export function s3FailureScenario(bench: Bench & { faults: S3Faults }, size?: number): Scenario<[TortureCase, number, number]> {
+export function s3FailureScenario(
+  bench: Bench & { faults: S3Faults },
+  size?: number,
+): Scenario<[TortureCase, number, number]> {
   return {
     arb: fc.tuple(withDoomedBlobs(size), fc.integer({ min: 1, max: 6 }), fc.nat()),
     async run([c, throttles, pick]) {
@@ -127,10 +155,16 @@ export function s3FailureScenario(bench: Bench & { faults: S3Faults }, size?: nu
       const first = await collect(bench, firstRepo(c));
       const injected = bench.faults.count.faults;
       bench.faults.reset();
-      const reported = [...first.result.errors, ...first.result.phases.flatMap((p) => p.errors),
-        ...first.events.flatMap((e) => (e.type === 'error' || e.type === 'warning' ? [e.message] : []))].join('\n');
+      const reported = [
+        ...first.result.errors,
+        ...first.result.phases.flatMap((p) => p.errors),
+        ...first.events.flatMap((e) => (e.type === 'error' || e.type === 'warning' ? [e.message] : [])),
+      ].join('\n');
       const silent = failing.filter((key) => !reported.includes(key.slice(-64)));
-      if (silent.length > 0) throw new Error(`the run did not report the failed deletes of ${silent.join(', ')}; it said: ${reported || 'nothing'}`);
+      if (silent.length > 0)
+        throw new Error(
+          `the run did not report the failed deletes of ${silent.join(', ')}; it said: ${reported || 'nothing'}`,
+        );
       await rerun(bench, firstRepo(c));
       await expectOracle(bench, c.hub, firstRepo(c));
       return injected;

@@ -4,24 +4,35 @@
  * that moment, so any list of actions is a valid history and shrinks well.
  */
 import {
-  defaultKey, hexId, uuidFor, type CommitModel, type CorruptForm, type HubModel, type Manifest, type RepoModel,
+  defaultKey,
+  hexId,
+  uuidFor,
+  type CommitModel,
+  type CorruptForm,
+  type HubModel,
+  type Manifest,
+  type RepoModel,
 } from './hub-model.js';
 
 export type Action =
   | {
-    kind: 'push'; repo: number; branch: number; commits: number; files: number[];
-    /** Merge the head of another branch (of any repo) into the first new commit. */
-    merge: number | null;
-    /** Reuse an existing snapshot instead of writing a new one. */
-    shareSnapshot: number | null;
-    corrupt: CorruptForm | null;
-    /** The commit names a snapshot that has no row. */
-    missingSnapshot: boolean;
-    /** A root commit whose parent was never pushed (shallow history). */
-    shallow: boolean;
-    /** Refs written but the branch not moved: a push in flight, or abandoned when old. */
-    inflight: boolean;
-  }
+      kind: 'push';
+      repo: number;
+      branch: number;
+      commits: number;
+      files: number[];
+      /** Merge the head of another branch (of any repo) into the first new commit. */
+      merge: number | null;
+      /** Reuse an existing snapshot instead of writing a new one. */
+      shareSnapshot: number | null;
+      corrupt: CorruptForm | null;
+      /** The commit names a snapshot that has no row. */
+      missingSnapshot: boolean;
+      /** A root commit whose parent was never pushed (shallow history). */
+      shallow: boolean;
+      /** Refs written but the branch not moved: a push in flight, or abandoned when old. */
+      inflight: boolean;
+    }
   | { kind: 'force-push'; repo: number; branch: number; back: number }
   | { kind: 'delete-branch'; repo: number; branch: number }
   | { kind: 'fork'; repo: number }
@@ -43,8 +54,17 @@ export interface History {
 
 export function emptyHub(): HubModel {
   return {
-    repos: [], branches: [], commits: [], commitRefs: [], snapshots: [], objects: [], objectRefs: [],
-    releases: [], wireTags: [], cache: [], blobs: [],
+    repos: [],
+    branches: [],
+    commits: [],
+    commitRefs: [],
+    snapshots: [],
+    objects: [],
+    objectRefs: [],
+    releases: [],
+    wireTags: [],
+    cache: [],
+    blobs: [],
   };
 }
 
@@ -56,7 +76,9 @@ export function simulate(history: History): HubModel {
   const pick = <T>(items: readonly T[], index: number): T | undefined => items[index % Math.max(items.length, 1)];
   const commitById = (id: string) => hub.commits.find((c) => c.id === id);
   const snapshotById = (id: string | null) => hub.snapshots.find((s) => s.id === id);
-  const addBlob = (key: string) => { if (!hub.blobs.includes(key)) hub.blobs.push(key); };
+  const addBlob = (key: string) => {
+    if (!hub.blobs.includes(key)) hub.blobs.push(key);
+  };
   let recent = false;
 
   const newRepo = (owner: string, slug: string): RepoModel => {
@@ -74,7 +96,8 @@ export function simulate(history: History): HubModel {
     return id;
   };
   const holdObject = (repoId: string, objectId: string) => {
-    if (!hub.objectRefs.some((r) => r.repoId === repoId && r.id === objectId)) hub.objectRefs.push({ repoId, id: objectId, recent });
+    if (!hub.objectRefs.some((r) => r.repoId === repoId && r.id === objectId))
+      hub.objectRefs.push({ repoId, id: objectId, recent });
   };
   const holdSnapshotObjects = (repoId: string, snapshotId: string | null) => {
     for (const [, objectId] of snapshotById(snapshotId)?.manifest.entries ?? []) {
@@ -83,7 +106,7 @@ export function simulate(history: History): HubModel {
   };
   // A push or fork gives the repo refs to the whole history it now holds, and to its objects.
   const holdHistory = (repoId: string, commitId: string) => {
-    for (const stack = [commitId]; stack.length > 0;) {
+    for (const stack = [commitId]; stack.length > 0; ) {
       const commit = commitById(stack.pop()!);
       if (!commit || hub.commitRefs.some((r) => r.repoId === repoId && r.id === commit.id)) continue;
       hub.commitRefs.push({ repoId, id: commit.id, recent });
@@ -98,7 +121,12 @@ export function simulate(history: History): HubModel {
     const branches = hub.branches.filter((b) => b.repoId === repo.id);
     let branch = branches[action.branch % (branches.length + 1)];
     if (!branch) {
-      branch = { id: uuidFor(next('branch')), repoId: repo.id, name: `feature-${counter}`, head: branches[0]?.head ?? null };
+      branch = {
+        id: uuidFor(next('branch')),
+        repoId: repo.id,
+        name: `feature-${counter}`,
+        head: branches[0]?.head ?? null,
+      };
       hub.branches.push(branch);
     }
     let parent = branch.head;
@@ -106,8 +134,14 @@ export function simulate(history: History): HubModel {
       const parents = parent ? [parent] : action.shallow ? [hexId(next('never pushed'))] : [];
       const other = action.merge === null || i > 0 ? undefined : pick(hub.branches, action.merge)?.head;
       if (other && !parents.includes(other)) parents.push(other);
-      const commit: CommitModel = { id: hexId(next('commit')), parents, snapshot: null, message: `change ${counter}`, recent };
-      commit.snapshot = snapshotFor(action, parent ? commitById(parent)?.snapshot ?? null : null, i);
+      const commit: CommitModel = {
+        id: hexId(next('commit')),
+        parents,
+        snapshot: null,
+        message: `change ${counter}`,
+        recent,
+      };
+      commit.snapshot = snapshotFor(action, parent ? (commitById(parent)?.snapshot ?? null) : null, i);
       hub.commits.push(commit);
       holdHistory(repo.id, commit.id);
       parent = commit.id;
@@ -115,15 +149,18 @@ export function simulate(history: History): HubModel {
     if (!action.inflight) branch.head = parent;
   };
   const snapshotFor = (action: Extract<Action, { kind: 'push' }>, base: string | null, i: number): string | null => {
-    if (action.shareSnapshot !== null && hub.snapshots.length > 0) return pick(hub.snapshots, action.shareSnapshot + i)!.id;
+    if (action.shareSnapshot !== null && hub.snapshots.length > 0)
+      return pick(hub.snapshots, action.shareSnapshot + i)!.id;
     if (action.missingSnapshot) return hexId(next('snapshot never written'));
     const entries = new Map(snapshotById(base)?.manifest.entries ?? []);
     for (const f of action.files) {
       const reuse = f % 3 === 0 && hub.objects.length > 0 ? pick(hub.objects, f)!.id : undefined;
       entries.set(`track${f % 5}.mid`, reuse ?? newObject(100 + f * 37, f % 11 !== 10));
     }
-    const manifest: Manifest = action.corrupt === null || i > 0
-      ? { kind: 'ok', entries: [...entries] } : { kind: 'corrupt', form: action.corrupt, entries: [...entries] };
+    const manifest: Manifest =
+      action.corrupt === null || i > 0
+        ? { kind: 'ok', entries: [...entries] }
+        : { kind: 'corrupt', form: action.corrupt, entries: [...entries] };
     const id = hexId(next('snapshot'));
     hub.snapshots.push({ id, manifest, recent });
     return id;
@@ -133,7 +170,8 @@ export function simulate(history: History): HubModel {
     const repo = pick(hub.repos, 'repo' in action ? action.repo : 0)!;
     const repoBranches = hub.branches.filter((b) => b.repoId === repo.id);
     switch (action.kind) {
-      case 'push': return push(action);
+      case 'push':
+        return push(action);
       case 'force-push': {
         const branch = pick(repoBranches, action.branch);
         for (let k = 0; branch?.head && k < action.back; k++) {
@@ -160,7 +198,9 @@ export function simulate(history: History): HubModel {
         const commit = commitById(pick(heldCommits(repo.id), action.commit) ?? '');
         if (!commit) return;
         hub.releases.push({
-          id: uuidFor(next('release')), repoId: repo.id, tag: `v${counter}`,
+          id: uuidFor(next('release')),
+          repoId: repo.id,
+          tag: `v${counter}`,
           commitId: action.form === 'snapshot' ? null : commit.id,
           snapshotId: action.form === 'commit' ? null : commit.snapshot,
         });
@@ -168,7 +208,8 @@ export function simulate(history: History): HubModel {
       }
       case 'wire-tag': {
         const commitId = pick(heldCommits(repo.id), action.commit);
-        if (commitId) hub.wireTags.push({ id: uuidFor(next('tag')), repoId: repo.id, tag: `emotion:${counter}`, commitId });
+        if (commitId)
+          hub.wireTags.push({ id: uuidFor(next('tag')), repoId: repo.id, tag: `emotion:${counter}`, commitId });
         return;
       }
       case 'upload': {
@@ -181,14 +222,24 @@ export function simulate(history: History): HubModel {
         return;
       }
       case 'cache': {
-        const mpackId = action.reuse === null || hub.cache.length === 0
-          ? `sha256:${hexId(next('mpack'))}` : pick(hub.cache, action.reuse)!.mpackId;
+        const mpackId =
+          action.reuse === null || hub.cache.length === 0
+            ? `sha256:${hexId(next('mpack'))}`
+            : pick(hub.cache, action.reuse)!.mpackId;
         const key = defaultKey(mpackId);
-        hub.cache.push({ id: uuidFor(next('cache')), repoId: repo.id, mpackId, key, size: 1000 + counter, expired: action.expired });
+        hub.cache.push({
+          id: uuidFor(next('cache')),
+          repoId: repo.id,
+          mpackId,
+          key,
+          size: 1000 + counter,
+          expired: action.expired,
+        });
         if (action.blob) addBlob(key);
         return;
       }
-      case 'stray-blob': return addBlob(defaultKey(`sha256:${hexId(next('stray'))}`));
+      case 'stray-blob':
+        return addBlob(defaultKey(`sha256:${hexId(next('stray'))}`));
       case 'lose-blob': {
         const key = pick(hub.objects, action.object)?.key;
         hub.blobs = hub.blobs.filter((k) => k !== key);

@@ -77,7 +77,11 @@ describe('console app', () => {
     const app = openConsole(service, { rows: 30 });
     await app.waitFor('4.1 MiB');
     app.press('?');
-    await app.waitFor((frame) => read(frame).includes(': a command: :repos, :check (every repo), :storage, :history (of the repo open), :plan FILE'));
+    await app.waitFor((frame) =>
+      read(frame).includes(
+        ': a command: :repos, :check (every repo), :storage, :history (of the repo open), :plan FILE',
+      ),
+    );
     app.press(KEYS.esc);
     await app.waitFor('sorted by reclaimable bytes');
     const command = async (text: string) => {
@@ -101,8 +105,15 @@ describe('console app', () => {
     await app.waitFor('nowhere.gcplan does not exist: check the name');
     await command('plan gc-4711.gcplan');
     const asking = await app.waitFor('[y/N]');
-    expect(read(asking)).toMatch(/gc-4711\.gcplan: the plan of lowend\/blue-in-green made .* UTC \(now\), grace 1h\. The run checks it against the hub now/);
-    expect(service.targets).toEqual([expect.objectContaining({ source: 'file', plan: expect.objectContaining({ repo: expect.objectContaining({ slug: 'blue-in-green' }) }) })]);
+    expect(read(asking)).toMatch(
+      /gc-4711\.gcplan: the plan of lowend\/blue-in-green made .* UTC \(now\), grace 1h\. The run checks it against the hub now/,
+    );
+    expect(service.targets).toEqual([
+      expect.objectContaining({
+        source: 'file',
+        plan: expect.objectContaining({ repo: expect.objectContaining({ slug: 'blue-in-green' }) }),
+      }),
+    ]);
   });
 
   it('says read-only when a key that deletes is pressed in a read-only console', async () => {
@@ -117,9 +128,13 @@ describe('console app', () => {
   });
 
   it('refuses to start without a TTY, in one line pointing at the headless commands', async () => {
-    const error = await renderConsole(fixtureService(), { readOnly: false, graceSeconds: 3600 }).catch((caught: unknown) => caught);
+    const error = await renderConsole(fixtureService(), { readOnly: false, graceSeconds: 3600 }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).kind).toBe('usage');
-    expect((error as UserError).message).toBe('the console needs a terminal (TTY); run `musehub-gc --help` for the headless commands');
+    expect((error as UserError).message).toBe(
+      'the console needs a terminal (TTY); run `musehub-gc --help` for the headless commands',
+    );
   });
 });

@@ -5,10 +5,11 @@ import { cleanup, KEYS, lineWith, openConsole } from './harness.js';
 afterEach(() => cleanup());
 
 /** The check of every repo's rows as `owner/slug ✔` or `owner/slug ✗`, top to bottom. */
-const resultRows = (frame: string) => frame.split('\n').flatMap((line) => {
-  const match = /^[▸ ] (\S+\/\S+) +([✔✗])/.exec(line);
-  return match ? [`${match[1]} ${match[2]}`] : [];
-});
+const resultRows = (frame: string) =>
+  frame.split('\n').flatMap((line) => {
+    const match = /^[▸ ] (\S+\/\S+) +([✔✗])/.exec(line);
+    return match ? [`${match[1]} ${match[2]}`] : [];
+  });
 
 /** Opens a repo of the table (by its place once sorted) on its Check tab. */
 async function openCheckTab(service = fixtureService(), options: Parameters<typeof openConsole>[1] = {}, moves = '') {
@@ -38,11 +39,12 @@ describe('check tab', () => {
     expect(frame).toContain("the objects' blobs not looked up (musehub-gc check --blobs does)");
     expect(frame).toContain('✗ 1 live snapshot whose manifest cannot be read');
     expect(frame).toContain('GC refuses phases 3 and 4 for this repo');
-    expect(frame).toContain("✗ 7 objects named by live manifests that the repo holds no ref to");
+    expect(frame).toContain('✗ 7 objects named by live manifests that the repo holds no ref to');
     expect(frame).not.toContain(cid('0bf0'));
     app.press('G');
-    expect(await app.waitFor('The recorded check keeps counts only: c checks again and lists the ids.'))
-      .toContain('✗ 2 live commits whose parent_ids is not a JSON array of commit ids');
+    expect(await app.waitFor('The recorded check keeps counts only: c checks again and lists the ids.')).toContain(
+      '✗ 2 live commits whose parent_ids is not a JSON array of commit ids',
+    );
     expect(app.frame()).toContain('c check now  1 graph  2 preview  3 history  4 check  R run gc');
   });
 
@@ -101,7 +103,7 @@ describe('hub-wide check', () => {
     expect(checked).not.toContain('The check failed');
   });
 
-  it('checks every repo from the repos list with progress, says each clean or its problems, and opens a repo\'s findings', async () => {
+  it("checks every repo from the repos list with progress, says each clean or its problems, and opens a repo's findings", async () => {
     const service = fixtureService({ holdCheckAt: 2 });
     const app = openConsole(service, { rows: 30 });
     await app.waitFor('4.1 MiB');
@@ -109,7 +111,9 @@ describe('hub-wide check', () => {
     app.press('c');
     const checking = await app.waitFor('checking 3 of 4 repos: tenor/giant-steps (liveness)… nothing is changed');
     expect(checking).toContain('Repos › Check all');
-    expect(lineWith(checking, 'lowend/blue-in-green')).toContain('✗ 22 problems of 4 kinds, the first: 1 live snapshot whose manifest');
+    expect(lineWith(checking, 'lowend/blue-in-green')).toContain(
+      '✗ 22 problems of 4 kinds, the first: 1 live snapshot whose manifest',
+    );
     expect(lineWith(checking, 'bigband/caravan')).toContain('✔ clean');
     expect(checking).not.toContain('c check again');
     service.releaseCheck();
@@ -125,7 +129,10 @@ describe('hub-wide check', () => {
   });
 
   it('lists the repos with problems first once the check is done, the cursor staying on its repo', async () => {
-    const service = fixtureService({ holdCheckAt: 3, checkProblems: { ...CHECK_PROBLEMS, r3: CHECK_PROBLEMS.r1!.slice(1, 2) } });
+    const service = fixtureService({
+      holdCheckAt: 3,
+      checkProblems: { ...CHECK_PROBLEMS, r3: CHECK_PROBLEMS.r1!.slice(1, 2) },
+    });
     const app = openConsole(service, { rows: 30 });
     await app.waitFor('4.1 MiB');
     app.press('c');
@@ -136,9 +143,16 @@ describe('hub-wide check', () => {
     await app.waitFor((frame) => lineWith(frame, '▸').includes('bigband/caravan'));
     service.releaseCheck();
     const done = await app.waitFor('2 clean, 2 with problems');
-    expect(resultRows(done)).toEqual(['lowend/blue-in-green ✗', 'tenor/giant-steps ✗', 'bigband/caravan ✔', 'keystrio/blue-in-green ✔']);
+    expect(resultRows(done)).toEqual([
+      'lowend/blue-in-green ✗',
+      'tenor/giant-steps ✗',
+      'bigband/caravan ✔',
+      'keystrio/blue-in-green ✔',
+    ]);
     expect(lineWith(done, '▸')).toContain('bigband/caravan');
-    expect(lineWith(done, 'tenor/giant-steps')).toContain('✗ 7 objects named by live manifests that the repo holds no ref to');
+    expect(lineWith(done, 'tenor/giant-steps')).toContain(
+      '✗ 7 objects named by live manifests that the repo holds no ref to',
+    );
     app.press(KEYS.enter);
     await app.waitFor('Repos › Check all › bigband/caravan › Check');
   });

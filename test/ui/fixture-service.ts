@@ -7,10 +7,35 @@
 import { recordOf } from '../../src/gc/check/types.js';
 import { emptySets } from '../../src/gc/plan.js';
 import type {
-  CheckProblem, CheckRecord, CheckReport, CommitDetail, Estimate, GcService, GraphCommit, RepoCheck, RepoRow, RunRecord, RunTarget,
-  SweepEvent, SweepFound, SweepRecord, SweepResult, WhyAnswer, WhyPath,
+  CheckProblem,
+  CheckRecord,
+  CheckReport,
+  CommitDetail,
+  Estimate,
+  GcService,
+  GraphCommit,
+  RepoCheck,
+  RepoRow,
+  RunRecord,
+  RunTarget,
+  SweepEvent,
+  SweepFound,
+  SweepRecord,
+  SweepResult,
+  WhyAnswer,
+  WhyPath,
 } from '../../src/gc/service.js';
-import type { Decision, GcEvent, Plan, PhaseName, PhasePlan, PhaseResult, PlanSource, RepoIdentity, RunResult } from '../../src/gc/types.js';
+import type {
+  Decision,
+  GcEvent,
+  Plan,
+  PhaseName,
+  PhasePlan,
+  PhaseResult,
+  PlanSource,
+  RepoIdentity,
+  RunResult,
+} from '../../src/gc/types.js';
 import { passEvents, passResult } from '../../src/gc/hub/run-all.js';
 import type { HubEvent, HubRepoResult, HubResult, PassStart } from '../../src/gc/hub/types.js';
 import { DEFAULT_WORKERS, hubPoolSize, workersFor } from '../../src/gc/hub/workers.js';
@@ -25,23 +50,150 @@ const ago = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
 export const cid = (prefix: string) => prefix.padEnd(64, '0');
 
 const DEMO_REPOS: Array<RepoRow & { estimate: Omit<Estimate, 'repoId' | 'computedAt'> }> = [
-  { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green', branches: 3, commits: 214, pushedAt: ago(3600), lastGcAt: null, estimate: { orphanCommits: 38, orphanObjects: 61, reclaimableBytes: 4.1 * 1024 * 1024, commitsToDelete: 35, objectsToDelete: 58 } },
-  { repoId: 'r2', owner: 'bigband', slug: 'caravan', branches: 2, commits: 120, pushedAt: ago(3 * 86400), lastGcAt: ago(2 * 86400), estimate: { orphanCommits: 4, orphanObjects: 9, reclaimableBytes: 512 * 1024, commitsToDelete: 4, objectsToDelete: 6 } },
-  { repoId: 'r3', owner: 'tenor', slug: 'giant-steps', branches: 5, commits: 388, pushedAt: ago(5 * 3600), lastGcAt: null, estimate: { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0, commitsToDelete: 0, objectsToDelete: 0 } },
-  { repoId: 'r4', owner: 'keystrio', slug: 'blue-in-green', branches: 2, commits: 176, pushedAt: ago(2 * 86400), lastGcAt: null, estimate: { orphanCommits: 2, orphanObjects: 0, reclaimableBytes: 20 * 1024, commitsToDelete: 2, objectsToDelete: 0 } },
+  {
+    repoId: 'r1',
+    owner: 'lowend',
+    slug: 'blue-in-green',
+    branches: 3,
+    commits: 214,
+    pushedAt: ago(3600),
+    lastGcAt: null,
+    estimate: {
+      orphanCommits: 38,
+      orphanObjects: 61,
+      reclaimableBytes: 4.1 * 1024 * 1024,
+      commitsToDelete: 35,
+      objectsToDelete: 58,
+    },
+  },
+  {
+    repoId: 'r2',
+    owner: 'bigband',
+    slug: 'caravan',
+    branches: 2,
+    commits: 120,
+    pushedAt: ago(3 * 86400),
+    lastGcAt: ago(2 * 86400),
+    estimate: {
+      orphanCommits: 4,
+      orphanObjects: 9,
+      reclaimableBytes: 512 * 1024,
+      commitsToDelete: 4,
+      objectsToDelete: 6,
+    },
+  },
+  {
+    repoId: 'r3',
+    owner: 'tenor',
+    slug: 'giant-steps',
+    branches: 5,
+    commits: 388,
+    pushedAt: ago(5 * 3600),
+    lastGcAt: null,
+    estimate: { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: 0, commitsToDelete: 0, objectsToDelete: 0 },
+  },
+  {
+    repoId: 'r4',
+    owner: 'keystrio',
+    slug: 'blue-in-green',
+    branches: 2,
+    commits: 176,
+    pushedAt: ago(2 * 86400),
+    lastGcAt: null,
+    estimate: {
+      orphanCommits: 2,
+      orphanObjects: 0,
+      reclaimableBytes: 20 * 1024,
+      commitsToDelete: 2,
+      objectsToDelete: 0,
+    },
+  },
 ];
 
 /** The demo's force-pushed repo: a merge, a release, and a chain a force push left behind. */
 export const BLUE_IN_GREEN: GraphCommit[] = [
-  { commitId: cid('a91f03e'), parentIds: [cid('4c2d9b1')], state: 'reachable', labels: ['main'], message: 'Bass line, take 7', author: 'lowend', timestamp: ago(3600) },
-  { commitId: cid('4c2d9b1'), parentIds: [cid('0b9a2ff'), cid('77e0c4a')], state: 'reachable', labels: [], message: "Merge branch 'bridge'", author: 'lowend', timestamp: ago(7200) },
-  { commitId: cid('77e0c4a'), parentIds: [cid('5a7f18e')], state: 'reachable', labels: ['bridge'], message: 'Bridge voicings', author: 'keystrio', timestamp: ago(3 * 3600) },
-  { commitId: cid('0b9a2ff'), parentIds: [cid('5a7f18e')], state: 'reachable', labels: [], message: 'Tempo map', author: 'lowend', timestamp: ago(4 * 3600) },
-  { commitId: cid('e13c5d0'), parentIds: [cid('3b8e1aa')], state: 'orphaned', labels: [], message: 'Bass line, take 6', author: 'lowend', timestamp: ago(86400) },
-  { commitId: cid('3b8e1aa'), parentIds: [cid('5a7f18e')], state: 'kept', keptBecause: 'held by fork keystrio/blue-in-green', labels: [], message: 'Bass line, take 5', author: 'lowend', timestamp: ago(86400 + 60) },
-  { commitId: cid('5a7f18e'), parentIds: [cid('c0ffee1')], state: 'reachable', labels: ['[v1.0-rc]'], message: 'Piano comping', author: 'keystrio', timestamp: ago(2 * 86400) },
-  { commitId: cid('c0ffee1'), parentIds: [cid('9d1e2f3')], state: 'reachable', labels: [], message: 'Sketch', author: 'lowend', timestamp: ago(2 * 86400 + 60) },
-  { commitId: cid('9d1e2f3'), parentIds: [], state: 'reachable', labels: ['#wire-1'], message: 'Initial session', author: 'lowend', timestamp: ago(9 * 86400) },
+  {
+    commitId: cid('a91f03e'),
+    parentIds: [cid('4c2d9b1')],
+    state: 'reachable',
+    labels: ['main'],
+    message: 'Bass line, take 7',
+    author: 'lowend',
+    timestamp: ago(3600),
+  },
+  {
+    commitId: cid('4c2d9b1'),
+    parentIds: [cid('0b9a2ff'), cid('77e0c4a')],
+    state: 'reachable',
+    labels: [],
+    message: "Merge branch 'bridge'",
+    author: 'lowend',
+    timestamp: ago(7200),
+  },
+  {
+    commitId: cid('77e0c4a'),
+    parentIds: [cid('5a7f18e')],
+    state: 'reachable',
+    labels: ['bridge'],
+    message: 'Bridge voicings',
+    author: 'keystrio',
+    timestamp: ago(3 * 3600),
+  },
+  {
+    commitId: cid('0b9a2ff'),
+    parentIds: [cid('5a7f18e')],
+    state: 'reachable',
+    labels: [],
+    message: 'Tempo map',
+    author: 'lowend',
+    timestamp: ago(4 * 3600),
+  },
+  {
+    commitId: cid('e13c5d0'),
+    parentIds: [cid('3b8e1aa')],
+    state: 'orphaned',
+    labels: [],
+    message: 'Bass line, take 6',
+    author: 'lowend',
+    timestamp: ago(86400),
+  },
+  {
+    commitId: cid('3b8e1aa'),
+    parentIds: [cid('5a7f18e')],
+    state: 'kept',
+    keptBecause: 'held by fork keystrio/blue-in-green',
+    labels: [],
+    message: 'Bass line, take 5',
+    author: 'lowend',
+    timestamp: ago(86400 + 60),
+  },
+  {
+    commitId: cid('5a7f18e'),
+    parentIds: [cid('c0ffee1')],
+    state: 'reachable',
+    labels: ['[v1.0-rc]'],
+    message: 'Piano comping',
+    author: 'keystrio',
+    timestamp: ago(2 * 86400),
+  },
+  {
+    commitId: cid('c0ffee1'),
+    parentIds: [cid('9d1e2f3')],
+    state: 'reachable',
+    labels: [],
+    message: 'Sketch',
+    author: 'lowend',
+    timestamp: ago(2 * 86400 + 60),
+  },
+  {
+    commitId: cid('9d1e2f3'),
+    parentIds: [],
+    state: 'reachable',
+    labels: ['#wire-1'],
+    message: 'Initial session',
+    author: 'lowend',
+    timestamp: ago(9 * 86400),
+  },
 ];
 
 /** A straight history of `count` commits, newest first, for scrolling tests and the bench. */
@@ -73,7 +225,9 @@ export function fixtureWhy(repo: RepoIdentity, graph: GraphCommit[], id: string,
   const pathTo = (target: string): WhyPath | undefined => {
     const byId = new Map(graph.map((entry) => [entry.commitId, entry]));
     const from = new Map<string, string | null>();
-    const queue = graph.filter((entry) => entry.labels.length > 0 && entry.state === 'reachable').map((entry) => entry.commitId);
+    const queue = graph
+      .filter((entry) => entry.labels.length > 0 && entry.state === 'reachable')
+      .map((entry) => entry.commitId);
     for (const start of queue) from.set(start, null);
     for (const at of queue) {
       if (at === target) {
@@ -95,15 +249,28 @@ export function fixtureWhy(repo: RepoIdentity, graph: GraphCommit[], id: string,
     const answer = { ...base, kind: 'commit' as const, id: commit.commitId };
     if (commit.state === 'reachable') return { ...answer, fate: 'live', path: pathTo(commit.commitId) };
     if (commit.state === 'orphaned') return { ...answer, fate: 'deleted', phase: 'commits' };
-    return { ...answer, fate: 'kept', phase: 'commits', reason: 'other-repo', holders: [{ repo: 'keystrio/blue-in-green', via: 'ref' }] };
+    return {
+      ...answer,
+      fate: 'kept',
+      phase: 'commits',
+      reason: 'other-repo',
+      holders: [{ repo: 'keystrio/blue-in-green', via: 'ref' }],
+    };
   }
-  const file = [['bass/take.mid', `sha256:${cid('0b0b0b1')}`], ['piano/comping.wav', `sha256:${cid('0c0c0c1')}`]]
-    .find(([, objectId]) => objectId!.startsWith(id) || objectId!.slice('sha256:'.length).startsWith(id));
+  const file = [
+    ['bass/take.mid', `sha256:${cid('0b0b0b1')}`],
+    ['piano/comping.wav', `sha256:${cid('0c0c0c1')}`],
+  ].find(([, objectId]) => objectId!.startsWith(id) || objectId!.slice('sha256:'.length).startsWith(id));
   const newest = graph.find((entry) => entry.state === 'reachable');
   if (!file || !newest) throw new UsageError(`no commit or object starts with ${id} in fixture demo hub`);
   return {
-    ...base, kind: 'object', id: file[1]!, fate: 'live', path: pathTo(newest.commitId),
-    file: { snapshotId: cid('5a5a5a1'), path: file[0]!, commitId: newest.commitId }, object: { bytes: 65536, storedAt: ago(3600) },
+    ...base,
+    kind: 'object',
+    id: file[1]!,
+    fate: 'live',
+    path: pathTo(newest.commitId),
+    file: { snapshotId: cid('5a5a5a1'), path: file[0]!, commitId: newest.commitId },
+    object: { bytes: 65536, storedAt: ago(3600) },
   };
 }
 
@@ -124,18 +291,47 @@ export function demoPlan(repo: RepoIdentity, graceSeconds: number): Plan {
     findings: [],
     phases: [
       phasePlan('commits', {
-        refs: 38, rows: 35,
-        kept: [{ reason: 'other-repo', count: 3, detail: '3 held by fork keystrio/blue-in-green', repos: ['keystrio/blue-in-green'] }],
-        items: [{ id: cid('e13c5d0'), label: 'Bass line, take 6' }, { id: cid('d00d001'), label: 'Bass line, take 4' }],
+        refs: 38,
+        rows: 35,
+        kept: [
+          {
+            reason: 'other-repo',
+            count: 3,
+            detail: '3 held by fork keystrio/blue-in-green',
+            repos: ['keystrio/blue-in-green'],
+          },
+        ],
+        items: [
+          { id: cid('e13c5d0'), label: 'Bass line, take 6' },
+          { id: cid('d00d001'), label: 'Bass line, take 4' },
+        ],
       }),
       phasePlan('snapshots', { rows: 35, items: [{ id: cid('5a5a5a1') }] }),
       phasePlan('refs', { refs: 61, items: [{ id: cid('0b0b0b1'), label: 'bass/take6.mid', bytes: 65536 }] }),
       phasePlan('objects', {
-        rows: 58, bytes: 4 * 1024 * 1024, blobs: 58,
-        kept: [{ reason: 'other-repo', count: 3, detail: '3 still referenced by keystrio/blue-in-green', repos: ['keystrio/blue-in-green'] }],
-        items: [{ id: cid('0b0b0b1'), label: 'bass/take6.mid', bytes: 65536 }, { id: cid('0b0b0b2'), label: 'bass/take6.wav', bytes: 3 * 1024 * 1024 }],
+        rows: 58,
+        bytes: 4 * 1024 * 1024,
+        blobs: 58,
+        kept: [
+          {
+            reason: 'other-repo',
+            count: 3,
+            detail: '3 still referenced by keystrio/blue-in-green',
+            repos: ['keystrio/blue-in-green'],
+          },
+        ],
+        items: [
+          { id: cid('0b0b0b1'), label: 'bass/take6.mid', bytes: 65536 },
+          { id: cid('0b0b0b2'), label: 'bass/take6.wav', bytes: 3 * 1024 * 1024 },
+        ],
       }),
-      phasePlan('cache', { rows: 2, bytes: 96 * 1024, blobs: 2, kept: [{ reason: 'fresh', count: 1, detail: '1 fresh entry' }], items: [{ id: 'mpack-1', label: 'mpack-1', bytes: 49152 }] }),
+      phasePlan('cache', {
+        rows: 2,
+        bytes: 96 * 1024,
+        blobs: 2,
+        kept: [{ reason: 'fresh', count: 1, detail: '1 fresh entry' }],
+        items: [{ id: 'mpack-1', label: 'mpack-1', bytes: 49152 }],
+      }),
     ],
   };
 }
@@ -156,7 +352,12 @@ export const CHECK_PROBLEMS: Record<string, CheckProblem[]> = {
 /** The checks recorded before the console opens: blue-in-green's found what a check finds now, caravan was clean. */
 function recordedChecks(): Map<string, CheckRecord> {
   const blueInGreen: RepoCheck = {
-    repo: { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green' }, checkedAt: ago(2 * 3600), clean: false, blobs: false, problems: CHECK_PROBLEMS.r1!, seconds: 0.2,
+    repo: { repoId: 'r1', owner: 'lowend', slug: 'blue-in-green' },
+    checkedAt: ago(2 * 3600),
+    clean: false,
+    blobs: false,
+    problems: CHECK_PROBLEMS.r1!,
+    seconds: 0.2,
   };
   return new Map([
     ['r1', recordOf(blueInGreen)],
@@ -165,13 +366,28 @@ function recordedChecks(): Map<string, CheckRecord> {
 }
 
 /** A run of `plan` as the engine yields it: each phase as `decide` says, a refused one refused; `hold` keeps a phase running until it is released. */
-async function* runPlan(plan: Plan, source: PlanSource, decide: (phase: PhasePlan) => Promise<Decision>,
-  hold?: { phase: PhaseName; released: Promise<void> }): AsyncGenerator<GcEvent, RunResult> {
+async function* runPlan(
+  plan: Plan,
+  source: PlanSource,
+  decide: (phase: PhasePlan) => Promise<Decision>,
+  hold?: { phase: PhaseName; released: Promise<void> },
+): AsyncGenerator<GcEvent, RunResult> {
   yield { type: 'plan-ready', plan, source, rederived: false };
   const results: PhaseResult[] = [];
   let outcome: RunResult['outcome'] = 'done';
   for (const phase of plan.phases) {
-    const base = { phase: phase.phase, refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, kept: [], differences: [], errors: [] };
+    const base = {
+      phase: phase.phase,
+      refs: 0,
+      rows: 0,
+      bytes: 0,
+      blobs: 0,
+      seconds: 0,
+      keptSincePlan: 0,
+      kept: [],
+      differences: [],
+      errors: [],
+    };
     if (phase.refused) {
       results.push({ ...base, status: 'refused', errors: [phase.refused] });
       yield { type: 'warning', phase: phase.phase, message: `phase ${phase.phase} refused: ${phase.refused}` };
@@ -189,20 +405,45 @@ async function* runPlan(plan: Plan, source: PlanSource, decide: (phase: PhasePla
     }
     const total = phase.refs + phase.rows;
     yield { type: 'phase-start', phase: phase.phase, total, bytes: phase.bytes };
-    yield { type: 'progress', phase: phase.phase, done: Math.floor(total / 2), total, bytes: Math.floor(phase.bytes / 2) };
+    yield {
+      type: 'progress',
+      phase: phase.phase,
+      done: Math.floor(total / 2),
+      total,
+      bytes: Math.floor(phase.bytes / 2),
+    };
     if (phase.phase === hold?.phase) await hold.released;
     // Objects: one came back to life between the plan and the run.
     const kept = phase.phase === 'objects' && phase.rows > 0 ? 1 : 0;
-    results.push({ ...base, status: 'done', refs: phase.refs, rows: phase.rows - kept, bytes: phase.bytes, blobs: phase.blobs - kept, seconds: 0.1, keptSincePlan: kept });
+    results.push({
+      ...base,
+      status: 'done',
+      refs: phase.refs,
+      rows: phase.rows - kept,
+      bytes: phase.bytes,
+      blobs: phase.blobs - kept,
+      seconds: 0.1,
+      keptSincePlan: kept,
+    });
     yield { type: 'phase-done', result: results[results.length - 1]! };
   }
   const count = (name: string, field: 'refs' | 'rows') => results.find((result) => result.phase === name)?.[field] ?? 0;
   const result: RunResult = {
-    run_id: `run-${plan.repo.repoId}`, repo_id: plan.repo.repoId, repo: repoName(plan.repo), dry_run: false, outcome,
-    commits_deleted: count('commits', 'rows'), commit_refs_deleted: count('commits', 'refs'),
-    snapshots_deleted: count('snapshots', 'rows'), object_refs_deleted: count('refs', 'refs'),
-    objects_deleted: count('objects', 'rows'), storage_bytes_freed: results.reduce((sum, result) => sum + result.bytes, 0),
-    mpack_cache_deleted: count('cache', 'rows'), reachable_commit_count: plan.reachableCommits, errors: [], phases: results,
+    run_id: `run-${plan.repo.repoId}`,
+    repo_id: plan.repo.repoId,
+    repo: repoName(plan.repo),
+    dry_run: false,
+    outcome,
+    commits_deleted: count('commits', 'rows'),
+    commit_refs_deleted: count('commits', 'refs'),
+    snapshots_deleted: count('snapshots', 'rows'),
+    object_refs_deleted: count('refs', 'refs'),
+    objects_deleted: count('objects', 'rows'),
+    storage_bytes_freed: results.reduce((sum, result) => sum + result.bytes, 0),
+    mpack_cache_deleted: count('cache', 'rows'),
+    reachable_commit_count: plan.reachableCommits,
+    errors: [],
+    phases: results,
     plan: { source, computed_at: plan.computedAt, cutoff: plan.cutoff, rederived: false, profile: {} },
     profile: {},
   };
@@ -212,14 +453,28 @@ async function* runPlan(plan: Plan, source: PlanSource, decide: (phase: PhasePla
 
 /** A phase as history records it: nothing done unless told. */
 function recordedPhase(phase: PhaseName, fields: Partial<RunRecord['phases'][number]>): RunRecord['phases'][number] {
-  return { phase, status: 'done', refs: 0, rows: 0, bytes: 0, blobs: 0, seconds: 0, keptSincePlan: 0, kept: [], differences: [], errors: [], ...fields };
+  return {
+    phase,
+    status: 'done',
+    refs: 0,
+    rows: 0,
+    bytes: 0,
+    blobs: 0,
+    seconds: 0,
+    keptSincePlan: 0,
+    kept: [],
+    differences: [],
+    errors: [],
+    ...fields,
+  };
 }
 
 /** The repos a hub pass skips, and why: caravan's lock is held by another process. */
 const PASS_SKIPS: Record<string, Pick<HubRepoResult, 'status' | 'detail'>> = {
   r2: {
     status: 'claimed',
-    detail: 'its GC lock is held by musehub-gc (backend pid 4242, ops from 10.0.0.7, connected since 2025-06-01 11:58:00 UTC)',
+    detail:
+      'its GC lock is held by musehub-gc (backend pid 4242, ops from 10.0.0.7, connected since 2025-06-01 11:58:00 UTC)',
   },
 };
 
@@ -230,7 +485,9 @@ function passPlan(repo: RepoIdentity): Plan {
   const refused = repo.repoId === 'r4' ? 'live snapshot 5a5a5a100000 has a manifest that does not decode' : undefined;
   return {
     ...plan,
-    phases: plan.phases.map((phase) => phasePlan(phase.phase, refused && (phase.phase === 'refs' || phase.phase === 'objects') ? { refused } : {})),
+    phases: plan.phases.map((phase) =>
+      phasePlan(phase.phase, refused && (phase.phase === 'refs' || phase.phase === 'objects') ? { refused } : {}),
+    ),
   };
 }
 
@@ -251,15 +508,31 @@ function sweepRecord(result: SweepResult, finishedAt: string): SweepRecord {
 /** What the fixture's store holds against the rows, with `strays` of them no row names. */
 function storeFound(strays: number): SweepFound {
   return {
-    listed: NAMED_KEYS + YOUNG_KEYS + strays, listedBytes: (NAMED_KEYS + YOUNG_KEYS + strays) * STRAY_BYTES, named: NAMED_KEYS, odd: 0,
-    young: YOUNG_KEYS, candidates: strays, candidateBytes: strays * STRAY_BYTES,
+    listed: NAMED_KEYS + YOUNG_KEYS + strays,
+    listedBytes: (NAMED_KEYS + YOUNG_KEYS + strays) * STRAY_BYTES,
+    named: NAMED_KEYS,
+    odd: 0,
+    young: YOUNG_KEYS,
+    candidates: strays,
+    candidateBytes: strays * STRAY_BYTES,
   };
 }
 
 function sweepResult(found: SweepFound, dryRun: boolean, sweepId: string): SweepResult {
   return {
-    ...found, sweepId, store: 'file:///srv/musehub/blobs', dryRun, graceSeconds: 86_400, cutoff: ago(86_400), outcome: 'done',
-    keptOnRecheck: 0, deleted: 0, deletedBytes: 0, errors: [], seconds: 0.3, profile: {},
+    ...found,
+    sweepId,
+    store: 'file:///srv/musehub/blobs',
+    dryRun,
+    graceSeconds: 86_400,
+    cutoff: ago(86_400),
+    outcome: 'done',
+    keptOnRecheck: 0,
+    deleted: 0,
+    deletedBytes: 0,
+    errors: [],
+    seconds: 0.3,
+    profile: {},
   };
 }
 
@@ -320,7 +593,15 @@ export interface FixtureService extends GcService {
 export function fixtureService(options: FixtureOptions = {}): FixtureService {
   const repos: RepoRow[] = DEMO_REPOS.map(({ estimate: _, ...repo }) => repo);
   for (let i = 0; i < (options.extraRepos ?? 0); i++) {
-    repos.push({ repoId: `x${i}`, owner: `owner-${i}`, slug: `repo-${i}`, branches: 1, commits: 10 + (i % 90), pushedAt: ago(i), lastGcAt: null });
+    repos.push({
+      repoId: `x${i}`,
+      owner: `owner-${i}`,
+      slug: `repo-${i}`,
+      branches: 1,
+      commits: 10 + (i % 90),
+      pushedAt: ago(i),
+      lastGcAt: null,
+    });
   }
   let release: () => void = () => undefined;
   const released = new Promise<void>((resolve) => (release = resolve));
@@ -336,7 +617,10 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   const planFor = (repo: RepoIdentity, graceSeconds: number): Plan => {
     const plan = demoPlan(repo, graceSeconds);
     const empty = options.emptyPhases ?? [];
-    return { ...plan, phases: plan.phases.map((phase) => (empty.includes(phase.phase) ? phasePlan(phase.phase, {}) : phase)) };
+    return {
+      ...plan,
+      phases: plan.phases.map((phase) => (empty.includes(phase.phase) ? phasePlan(phase.phase, {}) : phase)),
+    };
   };
   let releasePhase: () => void = () => undefined;
   const phaseReleased = new Promise<void>((resolve) => (releasePhase = resolve));
@@ -352,12 +636,23 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
   const passReleased = new Promise<void>((resolve) => (releasePass = resolve));
   const passes: Array<{ repoIds?: readonly string[] }> = [];
   /** What the engine sizes a pass by: the embedded hub's one connection, or a server's pool for two workers. */
-  const fixtureHub = { kind: options.embedded ? 'embedded' as const : 'server' as const, poolMax: hubPoolSize(DEFAULT_WORKERS) };
+  const fixtureHub = {
+    kind: options.embedded ? ('embedded' as const) : ('server' as const),
+    poolMax: hubPoolSize(DEFAULT_WORKERS),
+  };
   /** A repo's turn in a pass: skipped, or run through every phase. */
   async function* passTurn(repo: RepoIdentity): AsyncGenerator<HubEvent> {
     const started_at = new Date().toISOString();
-    const ended = (fields: Pick<HubRepoResult, 'status' | 'detail' | 'result'>): HubEvent =>
-      ({ type: 'repo-done', outcome: { repo: repoName(repo), repo_id: repo.repoId, started_at, finished_at: new Date().toISOString(), ...fields } });
+    const ended = (fields: Pick<HubRepoResult, 'status' | 'detail' | 'result'>): HubEvent => ({
+      type: 'repo-done',
+      outcome: {
+        repo: repoName(repo),
+        repo_id: repo.repoId,
+        started_at,
+        finished_at: new Date().toISOString(),
+        ...fields,
+      },
+    });
     const skipped = PASS_SKIPS[repo.repoId];
     if (skipped) {
       yield ended(skipped);
@@ -401,8 +696,10 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       calls.listRepos += 1;
       if (listFailures > 0) {
         listFailures -= 1;
-        throw typedDatabaseError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
-          'fixture demo hub');
+        throw typedDatabaseError(
+          Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+          'fixture demo hub',
+        );
       }
       return repos;
     },
@@ -411,9 +708,18 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       for (const repoId of repoIds) {
         if (signal?.aborted) return;
         const demo = DEMO_REPOS.find((repo) => repo.repoId === repoId);
-        const estimate = demo?.estimate ?? { orphanCommits: 0, orphanObjects: 0, reclaimableBytes: Number(repoId.slice(1)), commitsToDelete: 0, objectsToDelete: 0 };
+        const estimate = demo?.estimate ?? {
+          orphanCommits: 0,
+          orphanObjects: 0,
+          reclaimableBytes: Number(repoId.slice(1)),
+          commitsToDelete: 0,
+          objectsToDelete: 0,
+        };
         // keystrio's phases 3-4 are refused, as the engine estimates a torn manifest: counted, and not cached.
-        const refused = repoId === 'r4' ? { error: 'phases 3-4 refused: a live manifest does not decode', refused: 'snapshot 5a5a does not decode' } : {};
+        const refused =
+          repoId === 'r4'
+            ? { error: 'phases 3-4 refused: a live manifest does not decode', refused: 'snapshot 5a5a does not decode' }
+            : {};
         yield { repoId, ...estimate, computedAt: demo ? ago(600) : ago(0), ...refused };
       }
     },
@@ -455,15 +761,31 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       if (options.storeRefuses) throw new Error(options.storeRefuses);
       const plan = 'plan' in target ? target.plan : planFor(target.repo, target.graceSeconds);
       const held = options.holdPhase ? { phase: options.holdPhase, released: phaseReleased } : undefined;
-      const result = yield* runPlan(plan, 'plan' in target ? target.source : 'derived', async (phase) => {
-        const decision = await decide(phase, plan);
-        decisions.push({ phase: phase.phase, decision });
-        return decision;
-      }, held);
-      ran.unshift({ repoId: plan.repo.repoId, record: {
-        runId: `${result.run_id}-${runs}`, startedAt: ago(30), finishedAt: ago(28), who: 'ops@console', dryRun: false,
-        graceSeconds: plan.graceSeconds, outcome: result.outcome, bytesFreed: result.storage_bytes_freed, errors: result.errors, phases: result.phases,
-      } });
+      const result = yield* runPlan(
+        plan,
+        'plan' in target ? target.source : 'derived',
+        async (phase) => {
+          const decision = await decide(phase, plan);
+          decisions.push({ phase: phase.phase, decision });
+          return decision;
+        },
+        held,
+      );
+      ran.unshift({
+        repoId: plan.repo.repoId,
+        record: {
+          runId: `${result.run_id}-${runs}`,
+          startedAt: ago(30),
+          finishedAt: ago(28),
+          who: 'ops@console',
+          dryRun: false,
+          graceSeconds: plan.graceSeconds,
+          outcome: result.outcome,
+          bytesFreed: result.storage_bytes_freed,
+          errors: result.errors,
+          phases: result.phases,
+        },
+      });
       return result;
     },
     async resume() {
@@ -497,7 +819,14 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
         yield { type: 'progress', repo, step: 'liveness', done: 0, total: 0 };
         if (index === options.holdCheckAt) await checkReleased;
         const problems = (options.checkProblems ?? CHECK_PROBLEMS)[repoId] ?? [];
-        const result: RepoCheck = { repo, checkedAt: ago(0), clean: problems.length === 0, blobs: false, problems, seconds: 0.1 };
+        const result: RepoCheck = {
+          repo,
+          checkedAt: ago(0),
+          clean: problems.length === 0,
+          blobs: false,
+          problems,
+          seconds: 0.1,
+        };
         checks.set(repoId, recordOf(result));
         report.repos.push(result);
         report.clean &&= result.clean;
@@ -516,8 +845,8 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       yield { type: 'listing', listed: found.listed, bytes: found.listedBytes };
       yield { type: 'compared', found };
       const result = sweepResult(found, dryRun, `sweep-${sweeps.length}`);
-      if (found.candidates > 0 && !dryRun && confirm && !await confirm(found)) result.outcome = 'declined';
-      for (let done = 0; result.outcome === 'done' && done < found.candidates;) {
+      if (found.candidates > 0 && !dryRun && confirm && !(await confirm(found))) result.outcome = 'declined';
+      for (let done = 0; result.outcome === 'done' && done < found.candidates; ) {
         if (signal?.aborted) {
           result.outcome = 'stopped';
           break;
@@ -546,13 +875,24 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       const { workers, notice } = workersFor(fixtureHub, wanted);
       if (notice) yield { type: 'notice', message: notice };
       // The pass's order: the demo's four by their estimates (keystrio's failed, so it has none and goes last), then the others.
-      const queue = repos.filter((repo) => !repoIds || repoIds.includes(repo.repoId)).map(({ repoId, owner, slug }) => ({ repoId, owner, slug }));
+      const queue = repos
+        .filter((repo) => !repoIds || repoIds.includes(repo.repoId))
+        .map(({ repoId, owner, slug }) => ({ repoId, owner, slug }));
       // The pass's clock is the machine's, as the engine's result is: its durations and rates are real.
-      const start: PassStart = { pass_id: `pass-${passes.length}`, since: new Date().toISOString(), started_at: new Date().toISOString(), workers };
+      const start: PassStart = {
+        pass_id: `pass-${passes.length}`,
+        since: new Date().toISOString(),
+        started_at: new Date().toISOString(),
+        workers,
+      };
       const ended = new Map<string, HubRepoResult>();
       yield { type: 'hub-start', pass: start, total: queue.length, repos: queue };
       yield* passEvents(queue, workers, passTurn, ended, stop);
-      const result = passResult(start, queue, ended, { hub: { hubId: 'hub-1', label: 'fixture demo hub' }, dryRun: false, graceSeconds });
+      const result = passResult(start, queue, ended, {
+        hub: { hubId: 'hub-1', label: 'fixture demo hub' },
+        dryRun: false,
+        graceSeconds,
+      });
       yield { type: 'hub-done', result };
       return result;
     },
@@ -561,24 +901,54 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
     },
     async history(repo): Promise<RunRecord[]> {
       // This console's runs first, as the engine records them; blue-in-green has two from before.
-      const before: RunRecord[] = repo.repoId !== 'r1' ? [] : [
-        {
-          runId: 'run-0', startedAt: ago(2 * 86400), finishedAt: ago(2 * 86400 - 5), who: 'ops', dryRun: false, graceSeconds: 3600,
-          outcome: 'done', bytesFreed: 2 * 1024 * 1024, errors: [],
-          phases: [
-            recordedPhase('commits', { status: 'done', refs: 4, rows: 4, seconds: 0.4 }),
-            recordedPhase('objects', {
-              status: 'done', rows: 9, bytes: 2 * 1024 * 1024, blobs: 9, seconds: 1.2, keptSincePlan: 1,
-              kept: [{ reason: 'live', count: 1, detail: '1 live again since the plan' }], differences: ['1 object was live again when the phase ran, and stayed'],
-            }),
-          ],
-        },
-        {
-          runId: 'run-00', startedAt: ago(9 * 86400), finishedAt: ago(9 * 86400 - 5), who: 'cron', dryRun: false, graceSeconds: 3600,
-          outcome: 'failed', bytesFreed: 0, errors: ['2 blobs stay in the journal: AccessDenied'],
-          phases: [recordedPhase('commits', { status: 'done', refs: 1, rows: 1 }), recordedPhase('objects', { status: 'failed', rows: 2, errors: ['2 blobs stay in the journal: AccessDenied'] })],
-        },
-      ];
+      const before: RunRecord[] =
+        repo.repoId !== 'r1'
+          ? []
+          : [
+              {
+                runId: 'run-0',
+                startedAt: ago(2 * 86400),
+                finishedAt: ago(2 * 86400 - 5),
+                who: 'ops',
+                dryRun: false,
+                graceSeconds: 3600,
+                outcome: 'done',
+                bytesFreed: 2 * 1024 * 1024,
+                errors: [],
+                phases: [
+                  recordedPhase('commits', { status: 'done', refs: 4, rows: 4, seconds: 0.4 }),
+                  recordedPhase('objects', {
+                    status: 'done',
+                    rows: 9,
+                    bytes: 2 * 1024 * 1024,
+                    blobs: 9,
+                    seconds: 1.2,
+                    keptSincePlan: 1,
+                    kept: [{ reason: 'live', count: 1, detail: '1 live again since the plan' }],
+                    differences: ['1 object was live again when the phase ran, and stayed'],
+                  }),
+                ],
+              },
+              {
+                runId: 'run-00',
+                startedAt: ago(9 * 86400),
+                finishedAt: ago(9 * 86400 - 5),
+                who: 'cron',
+                dryRun: false,
+                graceSeconds: 3600,
+                outcome: 'failed',
+                bytesFreed: 0,
+                errors: ['2 blobs stay in the journal: AccessDenied'],
+                phases: [
+                  recordedPhase('commits', { status: 'done', refs: 1, rows: 1 }),
+                  recordedPhase('objects', {
+                    status: 'failed',
+                    rows: 2,
+                    errors: ['2 blobs stay in the journal: AccessDenied'],
+                  }),
+                ],
+              },
+            ];
       return [...ran.filter((run) => run.repoId === repo.repoId).map((run) => run.record), ...before];
     },
   };

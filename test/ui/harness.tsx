@@ -6,7 +6,17 @@ import { ConsoleApp } from '../../src/ui/app.js';
 import type { GcService } from '../../src/gc/service.js';
 import { NOW } from './fixture-service.js';
 
-export const KEYS = { enter: '\r', esc: '\u001b', down: '\u001b[B', up: '\u001b[A', left: '\u001b[D', right: '\u001b[C', pgdn: '\u001b[6~', pgup: '\u001b[5~', backspace: '\u007f' };
+export const KEYS = {
+  enter: '\r',
+  esc: '\u001b',
+  down: '\u001b[B',
+  up: '\u001b[A',
+  left: '\u001b[D',
+  right: '\u001b[C',
+  pgdn: '\u001b[6~',
+  pgup: '\u001b[5~',
+  backspace: '\u007f',
+};
 
 /** What a frame should show: text in it, a pattern, or a test of the whole frame. */
 export type Expected = string | RegExp | ((frame: string) => boolean);
@@ -21,7 +31,10 @@ const FRAME_TIMEOUT_MS = 5000;
 class Terminal extends EventEmitter {
   readonly isTTY = true;
   lastFrame = '';
-  constructor(public columns: number, public rows: number) {
+  constructor(
+    public columns: number,
+    public rows: number,
+  ) {
     super();
   }
   write(frame: string): boolean {
@@ -70,7 +83,13 @@ export function openConsole(
   const terminal = new Terminal(options.columns ?? 100, options.rows ?? 24);
   const keyboard = new Keyboard();
   const instance = render(
-    <ConsoleApp service={service} readOnly={options.readOnly ?? false} graceSeconds={3600} color={options.color ?? true} now={() => NOW} />,
+    <ConsoleApp
+      service={service}
+      readOnly={options.readOnly ?? false}
+      graceSeconds={3600}
+      color={options.color ?? true}
+      now={() => NOW}
+    />,
     {
       stdout: terminal as unknown as NodeJS.WriteStream,
       stderr: new Terminal(terminal.columns, terminal.rows) as unknown as NodeJS.WriteStream,
@@ -99,7 +118,7 @@ export function openConsole(
   // the turn after that (a text field starts listening to keys, the hint bar follows a prompt):
   // the console is done when three turns pass without a frame.
   const settled = async () => {
-    for (let seen = -1; seen !== framesDrawn;) {
+    for (let seen = -1; seen !== framesDrawn; ) {
       seen = framesDrawn;
       for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -141,8 +160,12 @@ export function openConsole(
      * screen before typing; returns that frame, or fails with the last one.
      */
     async waitFor(expected: Expected, timeoutMs = FRAME_TIMEOUT_MS): Promise<string> {
-      const shows = typeof expected === 'string' ? (text: string) => text.includes(expected)
-        : expected instanceof RegExp ? (text: string) => expected.test(text) : expected;
+      const shows =
+        typeof expected === 'string'
+          ? (text: string) => text.includes(expected)
+          : expected instanceof RegExp
+            ? (text: string) => expected.test(text)
+            : expected;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await until(`showed ${String(expected)}`, () => shows(frame()), deadline - Date.now());
@@ -152,10 +175,13 @@ export function openConsole(
     },
     /** Waits until the console has quit: Ink stops reading the keyboard. */
     async waitForExit(timeoutMs = FRAME_TIMEOUT_MS): Promise<void> {
-      const stopsReading = () => { for (const look of onFrame) look(); };
+      const stopsReading = () => {
+        for (const look of onFrame) look();
+      };
       keyboard.on('removeListener', stopsReading);
-      await until('quit', () => keyboard.listenerCount('readable') === 0, timeoutMs)
-        .finally(() => keyboard.off('removeListener', stopsReading));
+      await until('quit', () => keyboard.listenerCount('readable') === 0, timeoutMs).finally(() =>
+        keyboard.off('removeListener', stopsReading),
+      );
     },
   };
 }
@@ -174,5 +200,9 @@ export function lineWith(frame: string, text: string): string {
 
 /** The frame's text read line after line, box rules and runs of spaces gone: what a sentence wrapped over lines reads as. */
 export function read(frame: string): string {
-  return frame.split('\n').map((line) => line.replace(/[│╭╮╰╯─]/g, ' ').trim()).join(' ').replace(/\s+/g, ' ');
+  return frame
+    .split('\n')
+    .map((line) => line.replace(/[│╭╮╰╯─]/g, ' ').trim())
+    .join(' ')
+    .replace(/\s+/g, ' ');
 }

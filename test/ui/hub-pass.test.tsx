@@ -9,7 +9,8 @@ const LABEL = 'fixture demo hub';
 afterEach(() => cleanup());
 
 /** A repo's row in the pass's list (not the progress line that names the repos in flight). */
-const rowOf = (frame: string, name: string) => frame.split('\n').find((line) => line.slice(2).startsWith(`${name} `)) ?? '';
+const rowOf = (frame: string, name: string) =>
+  frame.split('\n').find((line) => line.slice(2).startsWith(`${name} `)) ?? '';
 
 /** The console on the repos list once the estimates are in, wide enough that the lines the tests read are not cut. */
 async function openRepos(options: FixtureOptions = {}, console: Parameters<typeof openConsole>[1] = {}) {
@@ -34,13 +35,21 @@ describe('hub totals on the repos list', () => {
     const app = openConsole(service, { rows: 30, columns: 160 });
     await app.waitFor('hub: 4 repos, 0 estimated, 4 to go · 0 orphaned commits · to delete: 0 commits, 0 objects, 0 B');
     service.releaseEstimates();
-    await app.waitFor((frame) => read(frame).includes('hub: 4 repos, all estimated · 44 orphaned commits · to delete: 41 commits, 64 objects, 4.6 MiB · 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete)'));
+    await app.waitFor((frame) =>
+      read(frame).includes(
+        'hub: 4 repos, all estimated · 44 orphaned commits · to delete: 41 commits, 64 objects, 4.6 MiB · 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete)',
+      ),
+    );
   });
 
   it('with a filter, sums the repos the filter shows and says so', async () => {
     const { app } = await openRepos();
     app.press('/blue');
-    await app.waitFor((frame) => read(frame).includes('filtered: 2 repos, all estimated · 40 orphaned commits · to delete: 37 commits, 58 objects, 4.1 MiB · 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete)'));
+    await app.waitFor((frame) =>
+      read(frame).includes(
+        'filtered: 2 repos, all estimated · 40 orphaned commits · to delete: 37 commits, 58 objects, 4.1 MiB · 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete)',
+      ),
+    );
     app.press(KEYS.esc);
     await app.waitFor('hub: 4 repos, all estimated');
   });
@@ -53,8 +62,12 @@ describe('GC of every repo', () => {
     app.press('A');
     const asking = await app.waitFor(`Type ${LABEL} to start (Enter on nothing or Esc collects nothing):`);
     expect(asking).toContain('Repos › GC all');
-    expect(asking).toContain(`Collect every repo (4 repos) of ${LABEL}, 2 workers: each repo as \`musehub-gc run <repo> --yes\` does`);
-    expect(read(asking)).toContain('By the estimates, to delete: 41 commits, 64 objects, 4.6 MiB; 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete).');
+    expect(asking).toContain(
+      `Collect every repo (4 repos) of ${LABEL}, 2 workers: each repo as \`musehub-gc run <repo> --yes\` does`,
+    );
+    expect(read(asking)).toContain(
+      'By the estimates, to delete: 41 commits, 64 objects, 4.6 MiB; 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete).',
+    );
     await app.waitFor('enter confirm (empty cancels)  esc cancel');
     // A again, or y, is not the label.
     await typeAndSubmit(app, 'Ay');
@@ -96,8 +109,12 @@ describe('GC of every repo', () => {
     await app.waitFor('A pass is running: x stops it after the repos in flight.');
     service.releasePass();
     // The pass reports commits, objects and bytes in the words its confirmation promised them.
-    const done = await app.waitFor(/DONE {2}4 repos: 3 done, 1 claimed \(1 with refused phases\); deleted: 35 commits, 57 objects, 4\.1 MiB \(228 rows in all\)/);
-    expect(rowOf(done, 'lowend/blue-in-green')).toMatch(/✔ done: deleted 38 commit refs, 35 commits, 35 snapshots, 61 object refs, 57 objects, 2 expired entries; 4\.1 MiB freed in/);
+    const done = await app.waitFor(
+      /DONE {2}4 repos: 3 done, 1 claimed \(1 with refused phases\); deleted: 35 commits, 57 objects, 4\.1 MiB \(228 rows in all\)/,
+    );
+    expect(rowOf(done, 'lowend/blue-in-green')).toMatch(
+      /✔ done: deleted 38 commit refs, 35 commits, 35 snapshots, 61 object refs, 57 objects, 2 expired entries; 4\.1 MiB freed in/,
+    );
     expect(rowOf(done, 'keystrio/blue-in-green')).toContain('! done: nothing to delete in');
     expect(rowOf(done, 'keystrio/blue-in-green')).toContain('; refused: refs, objects');
     expect(done).toContain('enter history');
@@ -113,7 +130,9 @@ describe('GC of every repo', () => {
     const asking = await app.waitFor(`Type ${LABEL} to start`);
     expect(asking).toContain('Repos › GC /blue');
     expect(asking).toContain(`Collect the 2 repos the filter /blue shows of ${LABEL}, 2 workers:`);
-    expect(read(asking)).toContain('By the estimates, to delete: 37 commits, 58 objects, 4.1 MiB; 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete).');
+    expect(read(asking)).toContain(
+      'By the estimates, to delete: 37 commits, 58 objects, 4.1 MiB; 1 repo with phases 3-4 refused (counted: what phases 1, 2 and 5 delete).',
+    );
     await typeAndSubmit(app, LABEL);
     const done = await app.waitFor(/DONE {2}2 repos: 2 done/);
     expect(service.passes).toEqual([{ repoIds: ['r1', 'r4'] }]);
@@ -164,8 +183,12 @@ describe('GC of every repo', () => {
   });
 
   it('says so when the pass cannot run, the blob store refusing', async () => {
-    const { app } = await startPass({ storeRefuses: 'nothing was deleted: the blob store s3://musehub is not usable: AccessDenied' });
-    const failed = await app.waitFor('The pass failed: nothing was deleted: the blob store s3://musehub is not usable: AccessDenied');
+    const { app } = await startPass({
+      storeRefuses: 'nothing was deleted: the blob store s3://musehub is not usable: AccessDenied',
+    });
+    const failed = await app.waitFor(
+      'The pass failed: nothing was deleted: the blob store s3://musehub is not usable: AccessDenied',
+    );
     expect(failed).toContain('The pass did not run: Esc goes back to the repos.');
     app.press(KEYS.esc);
     await app.waitFor(' Repos\n');

@@ -9,7 +9,10 @@ import { cleanup, KEYS, openConsole, read, typeAndSubmit } from './harness.js';
 
 afterEach(() => cleanup());
 
-const SIZES = [{ columns: 60, rows: 20 }, { columns: 80, rows: 24 }] as const;
+const SIZES = [
+  { columns: 60, rows: 20 },
+  { columns: 80, rows: 24 },
+] as const;
 const LABEL = 'embedded /home/operator/.cache/musehub-gc';
 
 /** Every line of the frame within the terminal's columns, and no more lines than its rows. */
@@ -46,12 +49,16 @@ describe.each(SIZES)('the console at $columns x $rows', (size) => {
     await app.waitFor((frame) => read(frame).includes('Delete 61 object refs'));
     app.press('y');
     const slug = await app.waitFor((frame) => read(frame).includes('(Enter on nothing skips, Esc stops):'));
-    expect(read(slug)).toContain('Type lowend/blue-in-green to delete 58 objects, 4.0 MiB from storage (Enter on nothing skips, Esc stops):');
+    expect(read(slug)).toContain(
+      'Type lowend/blue-in-green to delete 58 objects, 4.0 MiB from storage (Enter on nothing skips, Esc stops):',
+    );
     expect(slug).toContain('› ');
     expectFits(slug, size);
     await typeAndSubmit(app, 'blue');
     const refused = await app.waitFor((frame) => read(frame).includes('is not lowend/blue-in-green'));
-    expect(read(refused)).toContain('"blue" is not lowend/blue-in-green: type it exactly, or clear it and press Enter to skip.');
+    expect(read(refused)).toContain(
+      '"blue" is not lowend/blue-in-green: type it exactly, or clear it and press Enter to skip.',
+    );
     expectFits(refused, size);
   });
 
@@ -74,7 +81,9 @@ describe.each(SIZES)('the console at $columns x $rows', (size) => {
     expect(unspaced).toContain(`run--plan${path}.`);
     expect(saved.split('\n').at(-1)).toContain('w save plan');
     // The preview gave up rows at its bottom, and drew none over another (a squeezed screen did).
-    expect(read(saved)).toContain('commits: 176 reachable · 38 orphaned: 35 to delete, 3 kept · a dry run: nothing is deleted');
+    expect(read(saved)).toContain(
+      'commits: 176 reachable · 38 orphaned: 35 to delete, 3 kept · a dry run: nothing is deleted',
+    );
     expectFits(saved, size);
   });
 });

@@ -22,8 +22,12 @@ describe('graph screen', () => {
     expect(lineWith(frame, 'a91f03e')).toMatch(/▸ ● +a91f03e00000 \(main\) Bass line, take 7/);
     expect(lineWith(frame, '4c2d9b1')).toMatch(/●─╮ +4c2d9b100000 Merge branch 'bridge'/);
     expect(lineWith(frame, 'e13c5d0')).toMatch(/│ │ ✗ +e13c5d000000 Bass line, take 6 ← tip of an abandoned chain/);
-    expect(lineWith(frame, '3b8e1aa')).toContain('3b8e1aa00000 Bass line, take 5 (kept: held by fork keystrio/blue-in-');
-    expect(lineWith(frame, 'Piano comping')).toMatch(/●─┴─╯ +5a7f18e00000 \[v1\.0-rc\] Piano comping ← an abandoned chain left/);
+    expect(lineWith(frame, '3b8e1aa')).toContain(
+      '3b8e1aa00000 Bass line, take 5 (kept: held by fork keystrio/blue-in-',
+    );
+    expect(lineWith(frame, 'Piano comping')).toMatch(
+      /●─┴─╯ +5a7f18e00000 \[v1\.0-rc\] Piano comping ← an abandoned chain left/,
+    );
     expect(lineWith(frame, '9d1e2f3')).toContain('#wire-1');
     expect(frame).toContain('1 graph  2 preview  3 history  4 check  R run gc');
   });
@@ -50,7 +54,9 @@ describe('graph screen', () => {
     const app = await openBlueInGreen({}, fixtureService({ graph: longHistory(100_000) }));
     await app.waitFor('Take 100000');
     app.press(KEYS.pgdn.repeat(3000));
-    const frame = await app.waitFor((shown) => Number(/([\d,]+)-[\d,]+ of 100,000/.exec(shown)?.[1]?.replace(/,/g, '') ?? 0) > 40_000);
+    const frame = await app.waitFor(
+      (shown) => Number(/([\d,]+)-[\d,]+ of 100,000/.exec(shown)?.[1]?.replace(/,/g, '') ?? 0) > 40_000,
+    );
     const drawn = frame.split('\n').filter((line) => / Take \d+/.test(line));
     expect(drawn.length).toBeLessThanOrEqual(20);
     expect(frame).toMatch(/[\d,]+-[\d,]+ of 100,000/);
@@ -68,7 +74,9 @@ describe('preview screen', () => {
     expect(frame).toContain('Repos › lowend/blue-in-green › Preview');
     expect(frame).toContain('grace 1h · plan now');
     expect(lineWith(frame, 'PHASE')).toMatch(/^│ PHASE +│ DELETES +│ KEPT, AND WHY +│$/);
-    expect(lineWith(frame, '1 commits')).toMatch(/│ 38 commit refs, 35 commits +│ 3 held by fork keystrio\/blue-in-green +│$/);
+    expect(lineWith(frame, '1 commits')).toMatch(
+      /│ 38 commit refs, 35 commits +│ 3 held by fork keystrio\/blue-in-green +│$/,
+    );
     expect(lineWith(frame, '4 objects')).toMatch(/│ 58 objects, 4\.0 MiB +│ 3 still referenced by keystrio/);
     expect(lineWith(frame, '5 pack cache')).toMatch(/│ 2 expired entries, 96\.0 KiB +│ 1 fresh entry/);
     expect(frame).toContain('Bass line, take 6');
@@ -90,8 +98,12 @@ describe('history screen', () => {
     expect(frame).toContain('Repos › lowend/blue-in-green › History');
     expect(lineWith(frame, 'STARTED')).toMatch(/^│ STARTED +│ WHO +│ MODE +│ GRACE +│ OUTCOME +│ +FREED │ DELETED +│$/);
     // When, absolute and relative; what was deleted in the words of src/words.ts, and the phases that failed.
-    expect(lineWith(frame, 'ops')).toMatch(/^│ ▸ 2025-05-30 12:00 \(2d ago\) +│ ops +│ real +│ 1h +│ DONE +│ +2\.0 MiB +│ 4 commits, 9 objects +│$/);
-    expect(lineWith(frame, 'cron')).toMatch(/^│ {3}2025-05-23 12:00 \(9d ago\) +│ cron +│ real +│ 1h +│ FAILED +│ +0 B +│ 1 commit, 0 objects; failed: 4 +│$/);
+    expect(lineWith(frame, 'ops')).toMatch(
+      /^│ ▸ 2025-05-30 12:00 \(2d ago\) +│ ops +│ real +│ 1h +│ DONE +│ +2\.0 MiB +│ 4 commits, 9 objects +│$/,
+    );
+    expect(lineWith(frame, 'cron')).toMatch(
+      /^│ {3}2025-05-23 12:00 \(9d ago\) +│ cron +│ real +│ 1h +│ FAILED +│ +0 B +│ 1 commit, 0 objects; failed: 4 +│$/,
+    );
     expect(frame).not.toContain('error');
     // The run at the cursor says what went wrong.
     app.press('j');

@@ -5,7 +5,11 @@ import { cleanup, KEYS, lineWith, openConsole, read } from './harness.js';
 afterEach(() => cleanup());
 
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
-const rowsOf = (frame: string) => frame.split('\n').filter((line) => /^[▸ ] \S+\/\S+/.test(line)).map((line) => line.slice(2).split(' ')[0]);
+const rowsOf = (frame: string) =>
+  frame
+    .split('\n')
+    .filter((line) => /^[▸ ] \S+\/\S+/.test(line))
+    .map((line) => line.slice(2).split(' ')[0]);
 
 describe('repos screen', () => {
   it('opens before estimates arrive, a spinner per row, and typing does not wait on them', async () => {
@@ -29,13 +33,20 @@ describe('repos screen', () => {
     await app.waitFor((frame) => lineWith(frame, '▸').includes('lowend/blue-in-green'));
     service.releaseEstimates();
     const filled = await app.waitFor('4.1 MiB');
-    expect(rowsOf(filled)).toEqual(['lowend/blue-in-green', 'bigband/caravan', 'keystrio/blue-in-green', 'tenor/giant-steps']);
+    expect(rowsOf(filled)).toEqual([
+      'lowend/blue-in-green',
+      'bigband/caravan',
+      'keystrio/blue-in-green',
+      'tenor/giant-steps',
+    ]);
     expect(lineWith(filled, '▸')).toContain('lowend/blue-in-green');
     // Commits orphaned, commits and objects to delete, the bytes that frees: the words of src/words.ts.
     expect(lineWith(filled, 'REPO')).toMatch(/ORPHANED\s+TO DELETE\s+OBJECTS\s+▼RECLAIMABLE/);
     expect(lineWith(filled, 'lowend/blue-in-green')).toMatch(/38\s+35\s+58\s+4\.1 MiB\s+1h ago\s+never/);
     expect(lineWith(filled, 'bigband/caravan')).toContain('512.0 KiB');
-    expect(read(filled)).toContain('lowend/blue-in-green: 38 orphaned commits: 35 to delete, 3 kept · to delete: 35 commits, 58 objects, 4.1 MiB · estimated 10m ago');
+    expect(read(filled)).toContain(
+      'lowend/blue-in-green: 38 orphaned commits: 35 to delete, 3 kept · to delete: 35 commits, 58 objects, 4.1 MiB · estimated 10m ago',
+    );
     // A repo whose phases 3-4 are refused shows what phases 1, 2 and 5 still delete, and says refused once.
     app.press('jj');
     const refused = await app.waitFor('phases 3-4 refused (snapshot 5a5a does not decode)');
@@ -51,7 +62,12 @@ describe('repos screen', () => {
     app.press('S');
     const reversed = await app.waitFor('sorted by reclaimable bytes, reversed');
     expect(lineWith(reversed, 'REPO')).toContain('▲RECLAIMABLE');
-    expect(rowsOf(reversed)).toEqual(['tenor/giant-steps', 'keystrio/blue-in-green', 'bigband/caravan', 'lowend/blue-in-green']);
+    expect(rowsOf(reversed)).toEqual([
+      'tenor/giant-steps',
+      'keystrio/blue-in-green',
+      'bigband/caravan',
+      'lowend/blue-in-green',
+    ]);
     // The next column sorts biggest first again.
     app.press('s');
     const orphans = await app.waitFor('sorted by orphaned commits');
@@ -133,7 +149,8 @@ describe('repos screen', () => {
       expect(caravan).not.toMatch(/\d[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]{2}|[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]\d/);
       // Every cell ends under its title's last letter, a spinner where the number will be.
       for (const title of ['ORPHAN C', 'ORPHAN OBJ', 'RECLAIMABLE', 'ESTIMATED']) {
-        if (header.includes(title)) expect(caravan[endOf(header, title) - 1], `${title} at ${columns}`).toMatch(SPINNER);
+        if (header.includes(title))
+          expect(caravan[endOf(header, title) - 1], `${title} at ${columns}`).toMatch(SPINNER);
       }
       if (header.includes('LAST PUSH')) expect(endOf(caravan, '3d ago')).toBe(endOf(header, 'LAST PUSH'));
       if (header.includes('LAST GC')) expect(endOf(caravan, '2d ago')).toBe(endOf(header, 'LAST GC'));

@@ -65,7 +65,9 @@ describe('run screen', () => {
     const summary = await app.waitFor('Differed from the preview');
     expect(summary).toContain(' DONE  freed 4.0 MiB · 0 errors');
     // Commits, objects and bytes in the words of the prompts, then the rest.
-    expect(read(summary)).toContain('deleted: 35 commits, 57 objects, 4.0 MiB; with them 38 commit refs, 35 snapshots, 61 object refs, 0 cache entries');
+    expect(read(summary)).toContain(
+      'deleted: 35 commits, 57 objects, 4.0 MiB; with them 38 commit refs, 35 snapshots, 61 object refs, 0 cache entries',
+    );
     expect(summary).toContain('not done: cache skipped');
     expect(summary).toContain('4 objects: planned 58 objects, 4.0 MiB, deleted 57 objects, 4.0 MiB: 1 were live again');
     expect(lineWith(summary, '5 pack cache')).toContain('skipped');
@@ -84,7 +86,7 @@ describe('run screen', () => {
     expect(lineWith(summary, '3 object refs')).toContain('not-run');
   });
 
-  it("asks for the slug alone where no other repo shares it, and for owner/slug where a fork does", async () => {
+  it('asks for the slug alone where no other repo shares it, and for owner/slug where a fork does', async () => {
     const app = openConsole(fixtureService({ emptyPhases: ['commits', 'snapshots', 'refs'] }), { rows: 40 });
     await app.waitFor('4.1 MiB');
     app.press(`j${KEYS.enter}`);
@@ -242,7 +244,9 @@ describe('run screen', () => {
   });
 
   it('says on the status line when the blob store refuses, before any prompt', async () => {
-    const service = fixtureService({ storeRefuses: 'nothing was deleted: the blob store s3://musehub is not usable: AccessDenied' });
+    const service = fixtureService({
+      storeRefuses: 'nothing was deleted: the blob store s3://musehub is not usable: AccessDenied',
+    });
     const app = openConsole(service, { rows: 40 });
     await app.waitFor('4.1 MiB');
     app.press(`${KEYS.enter}`);

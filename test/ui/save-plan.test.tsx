@@ -32,7 +32,11 @@ describe('saving the previewed plan', () => {
     expect(path).toBe(join(process.cwd(), path.slice(path.lastIndexOf('/') + 1)));
     expect(path).toMatch(/\/lowend-blue-in-green-\d{8}T\d{4}Z\.gcplan$/);
     expect(service.saved[0]!.plan.phases[0]).toMatchObject({ refs: 38, rows: 35 });
-    const said = app.frame().split('\n').map((line) => line.trim()).join(' ');
+    const said = app
+      .frame()
+      .split('\n')
+      .map((line) => line.trim())
+      .join(' ');
     expect(said).toContain(`Saved the plan to ${path}`);
     expect(said).toMatch(new RegExp(`Apply it with: .*run --plan ${path}\\.`));
   });

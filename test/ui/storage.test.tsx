@@ -21,7 +21,9 @@ describe('storage view', () => {
     const app = await openStorage(service);
     const frame = await app.waitFor('Strays by the last dry run, 2h ago: 22 keys (4.1 MiB)');
     expect(frame).toContain('Strays: keys under objects/ that no row names, older than 1d');
-    expect(frame).toContain('listed 1,234 keys (231.4 MiB) under objects/: 1,200 named by rows, 12 younger than 1d, 22 strays (4.1 MiB)');
+    expect(frame).toContain(
+      'listed 1,234 keys (231.4 MiB) under objects/: 1,200 named by rows, 12 younger than 1d, 22 strays (4.1 MiB)',
+    );
     expect(frame).toContain('No sweep recorded.');
     expect(frame).toContain('d dry run  D sweep');
     app.press('d');
@@ -38,7 +40,9 @@ describe('storage view', () => {
     const app = await openStorage(service);
     await app.waitFor('Strays by the last dry run');
     app.press('D');
-    const asking = await app.waitFor('Delete 22 keys (4.1 MiB) under objects/ that no row names, older than 1d, from the blob store of fixture demo hub?');
+    const asking = await app.waitFor(
+      'Delete 22 keys (4.1 MiB) under objects/ that no row names, older than 1d, from the blob store of fixture demo hub?',
+    );
     expect(asking).toContain('Type sweep to delete them (Enter on nothing deletes nothing, Esc cancels):');
     expect(asking).toContain('✔ listed 1,234 keys (231.4 MiB) under objects/');
     await app.waitFor('enter confirm (empty cancels)  esc cancel');
@@ -62,7 +66,9 @@ describe('storage view', () => {
     app.press(KEYS.esc);
     await app.waitFor('A sweep is in progress: x stops it after this batch.');
     service.releaseSweep();
-    const done = await app.waitFor('DONE  sweep done: deleted 22 keys (4.1 MiB) of file:///srv/musehub/blobs, in 0.3 s');
+    const done = await app.waitFor(
+      'DONE  sweep done: deleted 22 keys (4.1 MiB) of file:///srv/musehub/blobs, in 0.3 s',
+    );
     expect(service.strays).toBe(0);
     expect(await app.waitFor('Last sweep, now: sweep done: deleted 22 keys')).toContain('A sweep ran after it');
     expect(done).toContain('Repos › Storage');
@@ -127,7 +133,7 @@ describe('storage view', () => {
     service.releaseSweep();
   });
 
-  it('Ctrl+C at the sweep\'s question deletes nothing and does not quit', async () => {
+  it("Ctrl+C at the sweep's question deletes nothing and does not quit", async () => {
     const service = fixtureService();
     const app = await openStorage(service);
     app.press('D');

@@ -79,6 +79,8 @@ describe('text fields in the console', () => {
     await app.waitFor(/Save the plan to: lowend-blue-in-green-\d{8}T\d{4}Z\.$/m);
     app.press(`plan${KEYS.enter}`);
     await app.waitFor('Saved the plan to /');
-    expect(service.saved.map((saved) => saved.path)).toEqual([expect.stringMatching(/\/lowend-blue-in-green-\d{8}T\d{4}Z\.plan$/)]);
+    expect(service.saved.map((saved) => saved.path)).toEqual([
+      expect.stringMatching(/\/lowend-blue-in-green-\d{8}T\d{4}Z\.plan$/),
+    ]);
   });
 });

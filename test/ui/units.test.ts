@@ -36,8 +36,16 @@ describe('format', () => {
 describe('keymap', () => {
   it('removes every destructive binding in read-only mode, from keys and hints alike', () => {
     const destructive = KEYMAP.filter((binding) => binding.destructive);
-    expect(destructive.map((binding) => binding.action).sort()).toEqual(
-      ['collect-all', 'confirm-pass', 'confirm-slug', 'confirm-sweep', 'go', 'run', 'stop-after-phase', 'sweep']);
+    expect(destructive.map((binding) => binding.action).sort()).toEqual([
+      'collect-all',
+      'confirm-pass',
+      'confirm-slug',
+      'confirm-sweep',
+      'go',
+      'run',
+      'stop-after-phase',
+      'sweep',
+    ]);
     expect(actionFor('graph', 'R', false)).toBe('run');
     expect(actionFor('graph', 'R', true)).toBeUndefined();
     expect(hintBar('graph', true, { atTop: false }).join('  ')).not.toContain('run gc');
@@ -82,7 +90,10 @@ describe('repos reducer', () => {
       return { repoId: String(i), owner, slug, branches: 1, commits: 1, pushedAt: null, lastGcAt: null };
     });
     let state = reposReducer(INITIAL_REPOS, { type: 'loaded', repos: rows });
-    state = reposReducer(state, { type: 'estimates', estimates: [{ repoId: '2', orphanCommits: 1, orphanObjects: 1, reclaimableBytes: 10, computedAt: '' }] });
+    state = reposReducer(state, {
+      type: 'estimates',
+      estimates: [{ repoId: '2', orphanCommits: 1, orphanObjects: 1, reclaimableBytes: 10, computedAt: '' }],
+    });
     expect(state.order).toEqual([2, 0, 1]);
     state = reposReducer(reposReducer(state, { type: 'filter-start' }), { type: 'filter-type', text: 'tw' });
     expect(state.order).toEqual([1]);
@@ -92,7 +103,11 @@ describe('repos reducer', () => {
 describe('run reducer', () => {
   it('follows a phase from the prompt through progress to its result', () => {
     const plan = demoPlan(repo, 3600);
-    let state = runReducer(INITIAL_RUN, { type: 'event', event: { type: 'plan-ready', plan, source: 'preview', rederived: false }, at: 0 });
+    let state = runReducer(INITIAL_RUN, {
+      type: 'event',
+      event: { type: 'plan-ready', plan, source: 'preview', rederived: false },
+      at: 0,
+    });
     state = runReducer(state, { type: 'ask', phase: plan.phases[3]!, slug: true });
     expect(state.prompt).toMatchObject({ phase: 'objects', slug: true });
     expect(runKeyScreen(state)).toBe('confirm-slug');
@@ -103,10 +118,22 @@ describe('run reducer', () => {
     expect(state.prompt!.answer).toEqual({ field: { text: 'x', cursor: 1 }, mismatch: '' });
     state = runReducer(state, { type: 'answered', decision: 'go' });
     expect(runKeyScreen(state)).toBe('run');
-    state = runReducer(state, { type: 'event', event: { type: 'phase-start', phase: 'objects', total: 58, bytes: 100 }, at: 0 });
-    state = runReducer(state, { type: 'event', event: { type: 'progress', phase: 'objects', done: 29, total: 58, bytes: 50 }, at: 1000 });
+    state = runReducer(state, {
+      type: 'event',
+      event: { type: 'phase-start', phase: 'objects', total: 58, bytes: 100 },
+      at: 0,
+    });
+    state = runReducer(state, {
+      type: 'event',
+      event: { type: 'progress', phase: 'objects', done: 29, total: 58, bytes: 50 },
+      at: 1000,
+    });
     expect(state.phases[3]).toMatchObject({ status: 'running', done: 29, total: 58 });
-    expect(phaseLine(state.phases[3]!, state.prompt)).toMatchObject({ glyph: '▸', percent: 50, detail: expect.stringMatching(/^29\/58 {2}50 B {2}29\/s {2}ETA 0:01/) });
+    expect(phaseLine(state.phases[3]!, state.prompt)).toMatchObject({
+      glyph: '▸',
+      percent: 50,
+      detail: expect.stringMatching(/^29\/58 {2}50 B {2}29\/s {2}ETA 0:01/),
+    });
   });
 });
 
@@ -119,7 +146,11 @@ describe('stopping a run', () => {
 
   it('shows no prompt once a stop was asked: a y after it would delete', () => {
     const plan = demoPlan(repo, 3600);
-    let state = runReducer(INITIAL_RUN, { type: 'event', event: { type: 'plan-ready', plan, source: 'preview', rederived: false }, at: 0 });
+    let state = runReducer(INITIAL_RUN, {
+      type: 'event',
+      event: { type: 'plan-ready', plan, source: 'preview', rederived: false },
+      at: 0,
+    });
     state = runReducer(state, { type: 'stop-after-phase' });
     state = runReducer(state, { type: 'ask', phase: plan.phases[1]!, slug: false });
     expect(state.prompt).toBeNull();
@@ -133,9 +164,18 @@ describe('tables', () => {
     return tableChrome(cells.length) + cells.reduce((sum, cell) => sum + cell!.length, 0);
   };
   const run = (index: number): RunRecord => ({
-    runId: `run-${index}`, startedAt: new Date(NOW - index * 86_400_000).toISOString(), finishedAt: null, who: 'ops@build-host-7',
-    dryRun: index % 2 === 1, graceSeconds: 3600, outcome: index === 0 ? 'interrupted' : 'done', bytesFreed: index * 1024, errors: [],
-    phases: [{ phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0, blobs: 0, seconds: 0.1, keptSincePlan: 0 }],
+    runId: `run-${index}`,
+    startedAt: new Date(NOW - index * 86_400_000).toISOString(),
+    finishedAt: null,
+    who: 'ops@build-host-7',
+    dryRun: index % 2 === 1,
+    graceSeconds: 3600,
+    outcome: index === 0 ? 'interrupted' : 'done',
+    bytesFreed: index * 1024,
+    errors: [],
+    phases: [
+      { phase: 'commits', status: 'done', refs: 4, rows: 4, bytes: 0, blobs: 0, seconds: 0.1, keptSincePlan: 0 },
+    ],
   });
 
   it('fits the preview in the narrowest console, cutting what a phase deletes before why things stay', () => {
@@ -149,7 +189,15 @@ describe('tables', () => {
   it('draws the runs of the window, sized over every run, and drops grace, mode and who on a narrow console', () => {
     const runs = Array.from({ length: 40 }, (_, index) => run(index));
     const wide = historyTable(runs, { first: 10, last: 20 }, 12, NOW, 120);
-    expect(wide.columns.map((column) => column.key)).toEqual(['STARTED', 'WHO', 'MODE', 'GRACE', 'OUTCOME', 'FREED', 'DELETED']);
+    expect(wide.columns.map((column) => column.key)).toEqual([
+      'STARTED',
+      'WHO',
+      'MODE',
+      'GRACE',
+      'OUTCOME',
+      'FREED',
+      'DELETED',
+    ]);
     expect(wide.rows).toHaveLength(10);
     expect(wide.rows[2]!.STARTED).toMatch(/^▸ \d{4}-\d\d-\d\d \d\d:\d\d \(12d ago\)/);
     // The outcome column is as wide as `interrupted`, the first run's, though that run is not in the window.
@@ -168,22 +216,37 @@ describe('hub pass', () => {
       return { repoId: `r${index}`, owner, slug };
     });
     const pass = { pass_id: 'p', since: '2025-06-01T12:00:00Z', started_at: '2025-06-01T12:00:00Z', workers: 2 };
-    const ended = (index: number, status: HubRepoStatus, detail: string): HubEvent =>
-      ({ type: 'repo-done', outcome: { repo: `${repos[index]!.owner}/${repos[index]!.slug}`, repo_id: `r${index}`, status, detail } });
+    const ended = (index: number, status: HubRepoStatus, detail: string): HubEvent => ({
+      type: 'repo-done',
+      outcome: { repo: `${repos[index]!.owner}/${repos[index]!.slug}`, repo_id: `r${index}`, status, detail },
+    });
     const events: HubEvent[] = [
       { type: 'hub-start', pass, total: 4, repos },
       ended(0, 'failed', 'could not claim it: connection terminated'),
       ended(1, 'collected', 'collected in this pass already: run 7 by ops@gc-2 at 2025-06-01 12:00:01 UTC, done'),
       { type: 'repo-start', repo: repos[2]! },
     ];
-    let state = events.reduce((reduced, event) => hubPassReducer(reduced, { type: 'event', event }), hubPassReducer(INITIAL_HUB_PASS, { type: 'start' }));
+    let state = events.reduce(
+      (reduced, event) => hubPassReducer(reduced, { type: 'event', event }),
+      hubPassReducer(INITIAL_HUB_PASS, { type: 'start' }),
+    );
     const text = (index: number) => repoLine(state, repos[index]!, '⠋');
     expect(hubPassKeyScreen(state)).toBe('hub-passing');
     expect(text(0)).toEqual({ glyph: '✗', tone: 'error', text: 'failed: could not claim it: connection terminated' });
-    expect(text(1)).toMatchObject({ glyph: '↷', text: 'skipped: collected in this pass already: run 7 by ops@gc-2 at 2025-06-01 12:00:01 UTC, done' });
+    expect(text(1)).toMatchObject({
+      glyph: '↷',
+      text: 'skipped: collected in this pass already: run 7 by ops@gc-2 at 2025-06-01 12:00:01 UTC, done',
+    });
     expect(text(2)).toEqual({ glyph: '⠋', tone: 'accent', text: "running: planning under the repo's lock…" });
     expect(text(3)).toMatchObject({ glyph: '·', text: 'queued' });
-    state = hubPassReducer(state, { type: 'event', event: { type: 'repo-event', repo: repos[2]!, event: { type: 'progress', phase: 'objects', done: 20, total: 58, bytes: 2048 } } });
+    state = hubPassReducer(state, {
+      type: 'event',
+      event: {
+        type: 'repo-event',
+        repo: repos[2]!,
+        event: { type: 'progress', phase: 'objects', done: 20, total: 58, bytes: 2048 },
+      },
+    });
     expect(text(2).text).toBe('running: 4 objects 20/58, 2.0 KiB freed');
     state = hubPassReducer(state, { type: 'stop-after-repos' });
     expect(text(3).text).toBe('queued: not started, the pass is stopping');
@@ -193,10 +256,20 @@ describe('hub pass', () => {
 describe('the headless command a hint names', () => {
   const args = 'run --plan /srv/tickets/gc-4711.gcplan';
   it('is npm start under npm start, npx for a dependency, the bin on PATH, or the script itself', () => {
-    expect(headlessCommand(args, { lifecycle: 'start', script: '/src/musehub-gc/src/cli.tsx' })).toBe(`npm start -- ${args}`);
-    expect(headlessCommand(args, { lifecycle: undefined, script: '/srv/ops/node_modules/.bin/musehub-gc' })).toBe(`npx musehub-gc ${args}`);
-    expect(headlessCommand(args, { lifecycle: undefined, script: '/usr/local/bin/musehub-gc' })).toBe(`musehub-gc ${args}`);
-    expect(headlessCommand(args, { lifecycle: undefined, script: '/src/musehub-gc/dist/cli.js' })).toBe(`node /src/musehub-gc/dist/cli.js ${args}`);
-    expect(headlessCommand(args, { lifecycle: undefined, script: '/src/musehub-gc/src/cli.tsx' })).toBe(`npx tsx /src/musehub-gc/src/cli.tsx ${args}`);
+    expect(headlessCommand(args, { lifecycle: 'start', script: '/src/musehub-gc/src/cli.tsx' })).toBe(
+      `npm start -- ${args}`,
+    );
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/srv/ops/node_modules/.bin/musehub-gc' })).toBe(
+      `npx musehub-gc ${args}`,
+    );
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/usr/local/bin/musehub-gc' })).toBe(
+      `musehub-gc ${args}`,
+    );
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/src/musehub-gc/dist/cli.js' })).toBe(
+      `node /src/musehub-gc/dist/cli.js ${args}`,
+    );
+    expect(headlessCommand(args, { lifecycle: undefined, script: '/src/musehub-gc/src/cli.tsx' })).toBe(
+      `npx tsx /src/musehub-gc/src/cli.tsx ${args}`,
+    );
   });
 });

@@ -6,6 +6,8 @@ import { Migration } from '@mikro-orm/migrations';
 
 export class EstimateDeletes extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`ALTER TABLE musehub_gc_estimates ADD COLUMN commits_to_delete bigint, ADD COLUMN objects_to_delete bigint`);
+    this.addSql(
+      `ALTER TABLE musehub_gc_estimates ADD COLUMN commits_to_delete bigint, ADD COLUMN objects_to_delete bigint`,
+    );
   }
 }

@@ -48,7 +48,10 @@ export interface BlobProgress {
 
 /** Looks up the blob of each of the repo's cache rows or refd objects; yields progress, returns what is missing. */
 export async function* missingBlobs(
-  session: Session, store: BlobStore, repo: RepoIdentity, source: keyof typeof SOURCES,
+  session: Session,
+  store: BlobStore,
+  repo: RepoIdentity,
+  source: keyof typeof SOURCES,
 ): AsyncGenerator<BlobProgress, CheckProblem> {
   const { kind, count, page } = SOURCES[source];
   const { total } = await session.one<{ total: number }>(count, [repo.repoId]);
@@ -64,7 +67,8 @@ export async function* missingBlobs(
     const found = new Array<string | undefined>(rows.length);
     await forEachLimited(rows, LOOKUPS_IN_FLIGHT, async (row, index) => {
       try {
-        if (!await store.exists({ id: row.blob, storageUri: row.uri })) found[index] = `no blob at ${row.uri ?? keyForId(row.blob)}`;
+        if (!(await store.exists({ id: row.blob, storageUri: row.uri })))
+          found[index] = `no blob at ${row.uri ?? keyForId(row.blob)}`;
       } catch (error) {
         found[index] = `cannot be looked up: ${messageOf(error)}`;
       }

@@ -20,27 +20,47 @@ import { repoName, type RepoIdentity } from '../types.js';
 import { missingBlobs } from './blob-problems.js';
 import { recordChecks } from './record.js';
 import { inOrder, rowProblems } from './row-problems.js';
-import type { CheckEvent, CheckOptions, CheckProblem, CheckReport, CheckStep, CheckTarget, RepoCheck } from './types.js';
+import type {
+  CheckEvent,
+  CheckOptions,
+  CheckProblem,
+  CheckReport,
+  CheckStep,
+  CheckTarget,
+  RepoCheck,
+} from './types.js';
 
 /**
  * Checks a repo or every repo, yielding progress and each repo's result; returns the report.
  * `store` is undefined when the hub has none: the cache blobs then go unchecked, with a warning.
  */
 export async function* checkHub(
-  db: Database, store: BlobStore | undefined, target: CheckTarget, options: CheckOptions,
+  db: Database,
+  store: BlobStore | undefined,
+  target: CheckTarget,
+  options: CheckOptions,
 ): AsyncGenerator<CheckEvent, CheckReport> {
   const repos: RepoIdentity[] = 'repo' in target ? [target.repo] : await listRepos(db);
   const now = (await db.knex().raw('select now() as now')).rows[0].now as Date;
   const report: CheckReport = {
-    checkedAt: new Date(now).toISOString(), clean: true, blobs: options.blobs ?? false, repos: [], warnings: [],
+    checkedAt: new Date(now).toISOString(),
+    clean: true,
+    blobs: options.blobs ?? false,
+    repos: [],
+    warnings: [],
   };
   const warn = (message: string): CheckEvent => {
     report.warnings.push(message);
     return { type: 'warning', message };
   };
-  if (!store) yield warn(`no blob store: the blobs of fetch-pack cache rows were not looked up (set MUSEHUB_STORAGE or --storage)`);
+  if (!store)
+    yield warn(
+      `no blob store: the blobs of fetch-pack cache rows were not looked up (set MUSEHUB_STORAGE or --storage)`,
+    );
   const sizing = await Session.open(db);
-  const batches = await markBatches(sizing, repos, db.kind === 'server' ? MARK_BATCH : EMBEDDED_BATCH).finally(() => sizing.close());
+  const batches = await markBatches(sizing, repos, db.kind === 'server' ? MARK_BATCH : EMBEDDED_BATCH).finally(() =>
+    sizing.close(),
+  );
   let index = 0;
   for (const batch of batches) {
     if (options.signal?.aborted) break;
@@ -53,13 +73,24 @@ export async function* checkHub(
       const started = performance.now();
       yield { type: 'repo-start', repo: batch[0]!, index, total: repos.length };
       yield { type: 'progress', repo: batch[0]!, step: 'liveness', done: 0, total: batch.length };
-      const lives = await deriveLiveSets(session, batch, IdList.of('uuid', batch.map((repo) => repo.repoId)), clock, new Profile());
+      const lives = await deriveLiveSets(
+        session,
+        batch,
+        IdList.of(
+          'uuid',
+          batch.map((repo) => repo.repoId),
+        ),
+        clock,
+        new Profile(),
+      );
       // The batch's liveness is each repo's share of its time.
       const livenessSeconds = (performance.now() - started) / 1000 / batch.length;
       for (const [inBatch, repo] of batch.entries()) {
         if (options.signal?.aborted) break;
         if (inBatch > 0) yield { type: 'repo-start', repo, index: index + inBatch, total: repos.length };
-        checked.push(yield* checkRepo(session, store, repo, lives.get(repo.repoId)!, clock.now, livenessSeconds, options));
+        checked.push(
+          yield* checkRepo(session, store, repo, lives.get(repo.repoId)!, clock.now, livenessSeconds, options),
+        );
       }
     } finally {
       await session.close();
@@ -68,7 +99,9 @@ export async function* checkHub(
       await recordChecks(db, checked);
     } catch (error) {
       // A read-only database user can still check; the console just cannot show it later.
-      yield warn(`the checks of ${checked.map((result) => repoName(result.repo)).join(', ')} were not recorded: ${messageOf(error)}`);
+      yield warn(
+        `the checks of ${checked.map((result) => repoName(result.repo)).join(', ')} were not recorded: ${messageOf(error)}`,
+      );
     }
     for (const result of checked) {
       report.repos.push(result);
@@ -84,11 +117,22 @@ export async function* checkHub(
 
 /** One repo's rows and blobs against its liveness, on the batch's session. */
 async function* checkRepo(
-  session: Session, store: BlobStore | undefined, repo: RepoIdentity, live: LiveSet, checkedAt: string, livenessSeconds: number,
+  session: Session,
+  store: BlobStore | undefined,
+  repo: RepoIdentity,
+  live: LiveSet,
+  checkedAt: string,
+  livenessSeconds: number,
   options: CheckOptions,
 ): AsyncGenerator<CheckEvent, RepoCheck> {
   const started = performance.now();
-  const step = (name: CheckStep, done = 0, total = 0): CheckEvent => ({ type: 'progress', repo, step: name, done, total });
+  const step = (name: CheckStep, done = 0, total = 0): CheckEvent => ({
+    type: 'progress',
+    repo,
+    step: name,
+    done,
+    total,
+  });
   yield step('rows');
   const problems: CheckProblem[] = await rowProblems(session, repo, live);
   const blobSources = [...(store ? ['cache' as const] : []), ...(store && options.blobs ? ['objects' as const] : [])];
@@ -105,7 +149,11 @@ async function* checkRepo(
   }
   const found = inOrder(problems);
   return {
-    repo, checkedAt, clean: found.length === 0, blobs: options.blobs ?? false, problems: found,
+    repo,
+    checkedAt,
+    clean: found.length === 0,
+    blobs: options.blobs ?? false,
+    problems: found,
     seconds: livenessSeconds + (performance.now() - started) / 1000,
   };
 }

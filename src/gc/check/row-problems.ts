@@ -21,7 +21,9 @@ export async function rowProblems(session: Session, repo: RepoIdentity, live: Li
   const borrowed = unreferenced.size === 0 ? undefined : await session.idRelation(unreferenced);
   const objects = live.objects.size === 0 ? undefined : await session.idRelation(live.objects.toList());
   const repoId = repo.repoId;
-  const found = await problemsOf(session, `
+  const found = await problemsOf(
+    session,
+    `
     select 'root-without-commit' as kind, 'branch ' || b.name as id, b.head_commit_id as detail from musehub_branches b
       where b.repo_id = ? and b.head_commit_id is not null
         and not exists (select 1 from musehub_commits c where c.commit_id = b.head_commit_id)
@@ -42,19 +44,38 @@ export async function rowProblems(session: Session, repo: RepoIdentity, live: Li
     select 'snapshot-without-row', 'release ' || r.tag, r.snapshot_id from musehub_releases r
       where r.repo_id = ? and r.snapshot_id is not null
         and not exists (select 1 from musehub_snapshots s where s.snapshot_id = r.snapshot_id)
-    ${objects ? `union all
+    ${
+      objects
+        ? `union all
     select case when o.object_id is null then 'object-without-row' else 'object-without-ref' end, l.id, ''
       from ${objects} l left join musehub_objects o on o.object_id = l.id
       where o.object_id is null
-         or not exists (select 1 from musehub_object_refs x where x.repo_id = ? and x.object_id = l.id)` : ''}`,
-  [repoId, repoId, repoId, repoId, repoId, ...(objects ? [repoId] : [])]);
+         or not exists (select 1 from musehub_object_refs x where x.repo_id = ? and x.object_id = l.id)`
+        : ''
+    }`,
+    [repoId, repoId, repoId, repoId, repoId, ...(objects ? [repoId] : [])],
+  );
   // A live snapshot with no row is already a snapshot without a row; the rest could not be read.
-  const unreadable = await withRows(session, live.manifestProblems.map((problem) => problem.id));
+  const unreadable = await withRows(
+    session,
+    live.manifestProblems.map((problem) => problem.id),
+  );
   found.push(
-    counted('manifest-unreadable', live.manifestProblems.filter((problem) => unreadable.has(problem.id))
-      .map(({ id, problem }) => ({ id, detail: problem }))),
-    { kind: 'commit-without-ref', count: unreferenced.size, examples: unreferenced.first(EXAMPLES).map((id) => ({ id, detail: '' })) },
-    counted('parents-malformed', live.commitProblems.map(({ id, problem }) => ({ id, detail: problem }))),
+    counted(
+      'manifest-unreadable',
+      live.manifestProblems
+        .filter((problem) => unreadable.has(problem.id))
+        .map(({ id, problem }) => ({ id, detail: problem })),
+    ),
+    {
+      kind: 'commit-without-ref',
+      count: unreferenced.size,
+      examples: unreferenced.first(EXAMPLES).map((id) => ({ id, detail: '' })),
+    },
+    counted(
+      'parents-malformed',
+      live.commitProblems.map(({ id, problem }) => ({ id, detail: problem })),
+    ),
   );
   return inOrder(found);
 }
@@ -67,7 +88,8 @@ export function counted(kind: ProblemKind, all: ProblemExample[]): CheckProblem 
 
 /** Only the kinds found, in PROBLEM_KINDS order. */
 export function inOrder(problems: CheckProblem[]): CheckProblem[] {
-  return problems.filter((problem) => problem.count > 0)
+  return problems
+    .filter((problem) => problem.count > 0)
     .sort((a, b) => PROBLEM_KINDS.indexOf(a.kind) - PROBLEM_KINDS.indexOf(b.kind));
 }
 
@@ -83,12 +105,15 @@ function liveWithoutRef(live: LiveSet): IdList {
 
 /** Runs `sql`, whose rows are (kind, id, detail), and returns each kind's count and first examples. */
 async function problemsOf(session: Session, sql: string, bindings: readonly unknown[]): Promise<CheckProblem[]> {
-  const rows = await session.rows<{ kind: ProblemKind; id: string; detail: string | null; total: number }>(`
+  const rows = await session.rows<{ kind: ProblemKind; id: string; detail: string | null; total: number }>(
+    `
     select kind, id, detail, total::int as total from (
       select p.kind, p.id, p.detail, count(*) over (partition by p.kind) as total,
              row_number() over (partition by p.kind order by p.id, p.detail) as n
       from (${sql}) p) ranked
-    where n <= ? order by kind, n`, [...bindings, EXAMPLES]);
+    where n <= ? order by kind, n`,
+    [...bindings, EXAMPLES],
+  );
   const byKind = new Map<ProblemKind, CheckProblem>();
   for (const row of rows) {
     const problem = byKind.get(row.kind) ?? { kind: row.kind, count: row.total, examples: [] };
@@ -102,8 +127,10 @@ async function problemsOf(session: Session, sql: string, bindings: readonly unkn
 async function withRows(session: Session, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-    const rows = await session.rows<{ id: string }>('select snapshot_id as id from musehub_snapshots where snapshot_id = any(?)',
-      [ids.slice(i, i + LOOKUP_CHUNK)]);
+    const rows = await session.rows<{ id: string }>(
+      'select snapshot_id as id from musehub_snapshots where snapshot_id = any(?)',
+      [ids.slice(i, i + LOOKUP_CHUNK)],
+    );
     for (const row of rows) found.add(row.id);
   }
   return found;

@@ -99,7 +99,10 @@ export interface CheckRecord {
 /** A check's result as its record keeps it: counts by kind, without the ids. */
 export function recordOf(check: RepoCheck): CheckRecord {
   return {
-    repoId: check.repo.repoId, checkedAt: check.checkedAt, clean: check.clean, blobs: check.blobs,
+    repoId: check.repo.repoId,
+    checkedAt: check.checkedAt,
+    clean: check.clean,
+    blobs: check.blobs,
     problems: Object.fromEntries(check.problems.map((problem) => [problem.kind, problem.count])),
   };
 }

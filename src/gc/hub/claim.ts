@@ -58,11 +58,18 @@ export async function claimBatch(db: Database, repos: readonly RepoIdentity[], s
       if ('heldBy' in lock) skipped.push({ repo, skipped: 'claimed', detail: `its GC lock is held by ${lock.heldBy}` });
       else open.set(repo.repoId, lock.unlock);
     }
-    const collected = new Map((await session.rows<{ repoId: string; runId: string; who: string; outcome: string; started: string }>(`
+    const collected = new Map(
+      (
+        await session.rows<{ repoId: string; runId: string; who: string; outcome: string; started: string }>(
+          `
       select distinct on (repo_id) repo_id as "repoId", run_id as "runId", os_user || '@' || host as who, outcome,
              to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"') as started
       from musehub_gc_runs where repo_id = any(?) and not dry_run and outcome <> 'running' and started_at >= ?
-      order by repo_id, started_at desc`, [[...open.keys()], since])).map((run) => [run.repoId, run]));
+      order by repo_id, started_at desc`,
+          [[...open.keys()], since],
+        )
+      ).map((run) => [run.repoId, run]),
+    );
     const held: ClaimedBatch['held'] = [];
     for (const repo of repos) {
       if (!open.has(repo.repoId)) continue;
@@ -72,8 +79,11 @@ export async function claimBatch(db: Database, repos: readonly RepoIdentity[], s
         continue;
       }
       await letGo(repo.repoId);
-      skipped.push({ repo, skipped: 'collected',
-        detail: `collected in this pass already: run ${run.runId} by ${run.who} at ${run.started}, ${run.outcome}` });
+      skipped.push({
+        repo,
+        skipped: 'collected',
+        detail: `collected in this pass already: run ${run.runId} by ${run.who} at ${run.started}, ${run.outcome}`,
+      });
     }
     // The embedded hub's one connection is the runs' to use.
     if (!server) await session.close();

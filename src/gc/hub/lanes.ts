@@ -12,8 +12,12 @@
  * Either way `work` hears it through its `quit` signal: an item that is a batch of many starts
  * no more of them.
  */
-export async function* inLanes<T, E>(items: Iterable<T>, lanes: number, work: (item: T, quit: AbortSignal) => AsyncIterable<E>,
-  stop?: AbortSignal): AsyncGenerator<E> {
+export async function* inLanes<T, E>(
+  items: Iterable<T>,
+  lanes: number,
+  work: (item: T, quit: AbortSignal) => AsyncIterable<E>,
+  stop?: AbortSignal,
+): AsyncGenerator<E> {
   const source = items[Symbol.iterator]();
   const quit = new AbortController();
   const quitOnStop = () => quit.abort();
@@ -60,7 +64,9 @@ export async function* inLanes<T, E>(items: Iterable<T>, lanes: number, work: (i
           next.taken();
         }
       } else {
-        await new Promise<void>((resolve) => { wake = resolve; });
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
       }
     }
   } finally {

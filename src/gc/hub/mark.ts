@@ -28,7 +28,9 @@ export const EMBEDDED_BATCH: BatchLimits = { repos: 50, rows: 20_000 };
 export type Marked = { repo: RepoIdentity; derived: Derived } | { repo: RepoIdentity; error: string };
 
 /** What the mark says as it goes: a batch begins (its repos), a batch is planned. */
-export type MarkEvent = { type: 'batch-start'; repos: readonly RepoIdentity[] } | { type: 'batch-done'; marked: Marked[] };
+export type MarkEvent =
+  | { type: 'batch-start'; repos: readonly RepoIdentity[] }
+  | { type: 'batch-done'; marked: Marked[] };
 
 export interface MarkOptions extends PlanOptions {
   /** Once aborted, no new batch starts. */
@@ -40,11 +42,19 @@ export interface MarkOptions extends PlanOptions {
  * Splits `repos`, in their order, into batches within `limits`; a repo bigger than the row limit
  * is a batch of its own. Counts each repo's ref rows with one statement over the hub.
  */
-export async function markBatches(session: Session, repos: readonly RepoIdentity[], limits: BatchLimits): Promise<RepoIdentity[][]> {
-  const rows = new Map((await session.rows<{ repo: string; rows: number }>(`
+export async function markBatches(
+  session: Session,
+  repos: readonly RepoIdentity[],
+  limits: BatchLimits,
+): Promise<RepoIdentity[][]> {
+  const rows = new Map(
+    (
+      await session.rows<{ repo: string; rows: number }>(`
     select repo_id as repo, count(*)::float8 as rows from (
       select repo_id from musehub_commit_refs union all select repo_id from musehub_object_refs) as refs
-    group by 1`)).map((row) => [row.repo, row.rows]));
+    group by 1`)
+    ).map((row) => [row.repo, row.rows]),
+  );
   const batches: RepoIdentity[][] = [];
   let batch: RepoIdentity[] = [];
   let held = 0;
@@ -68,7 +78,11 @@ export async function markBatches(session: Session, repos: readonly RepoIdentity
  * before it is handed on: on the embedded hub's one connection, other queries go between batches,
  * which are smaller there for that reason.
  */
-export async function* markHub(db: Database, repos: readonly RepoIdentity[], options: MarkOptions): AsyncGenerator<MarkEvent> {
+export async function* markHub(
+  db: Database,
+  repos: readonly RepoIdentity[],
+  options: MarkOptions,
+): AsyncGenerator<MarkEvent> {
   if (repos.length === 0) return;
   const limits = options.limits ?? (db.kind === 'server' ? MARK_BATCH : EMBEDDED_BATCH);
   const sizing = await Session.open(db);
@@ -91,7 +105,11 @@ export async function* markHub(db: Database, repos: readonly RepoIdentity[], opt
 
 /** One batch's plans, on sessions the caller holds (a pass holds the batch's locks meanwhile). */
 export async function markBatch(
-  session: Session, helper: Session | undefined, db: Database, batch: readonly RepoIdentity[], options: PlanOptions,
+  session: Session,
+  helper: Session | undefined,
+  db: Database,
+  batch: readonly RepoIdentity[],
+  options: PlanOptions,
 ): Promise<Marked[]> {
   try {
     const derived = await derivePlans(session, db.hub, batch, options, undefined, helper);

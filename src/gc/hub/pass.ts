@@ -52,10 +52,13 @@ export async function beginPass(db: Database, facts: PassFacts): Promise<Pass> {
     const row = await session.transaction(async () => {
       // One pass joins at a time: two beginning together would otherwise each miss the other.
       if (server) await session.execute('select pg_advisory_xact_lock(?, ?)', [PASS_CLASS, JOINING]);
-      return session.one<{ since: Date; started: Date }>(`
+      return session.one<{ since: Date; started: Date }>(
+        `
         insert into musehub_gc_passes (pass_id, since, os_user, host, workers, dry_run, grace_seconds)
         select ?, coalesce(min(p.since) filter (where ${running}), now()), ?, ?, ?, ?, ? from musehub_gc_passes p
-        returning since, started_at as started`, [passId, user, host, facts.workers, facts.dryRun, facts.graceSeconds]);
+        returning since, started_at as started`,
+        [passId, user, host, facts.workers, facts.dryRun, facts.graceSeconds],
+      );
     });
     // The embedded hub's one connection is the runs' to use: the pass records its end on one of its own then.
     const control = server ? session : undefined;
@@ -65,10 +68,12 @@ export async function beginPass(db: Database, facts: PassFacts): Promise<Pass> {
       since: new Date(row.since).toISOString(),
       startedAt: new Date(row.started).toISOString(),
       async end(outcome, repos) {
-        const ending = control ?? await Session.open(db);
+        const ending = control ?? (await Session.open(db));
         try {
-          await ending.execute(`update musehub_gc_passes set finished_at = now(), outcome = ?, repos = ? where pass_id = ?`,
-            [outcome, repos, passId]);
+          await ending.execute(
+            `update musehub_gc_passes set finished_at = now(), outcome = ?, repos = ? where pass_id = ?`,
+            [outcome, repos, passId],
+          );
         } finally {
           if (server) await ending.execute('select pg_advisory_unlock(?, ?)', [PASS_CLASS, key]).catch(() => {});
           await ending.close();

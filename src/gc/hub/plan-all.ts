@@ -21,20 +21,30 @@ export async function* planAllRepos(db: Database, options: HubPlanOptions): Asyn
   const tally = new PassTally(queue.length);
   const planned = new Map<string, HubPlanRepo>();
   yield { type: 'hub-start', total: queue.length, workers };
-  for await (const event of markHub(db, queue, { graceSeconds: options.graceSeconds, itemLimit: 0, stop: options.stop })) {
+  for await (const event of markHub(db, queue, {
+    graceSeconds: options.graceSeconds,
+    itemLimit: 0,
+    stop: options.stop,
+  })) {
     if (event.type === 'batch-start') {
       for (const repo of event.repos) tally.start(repo);
       yield { type: 'hub-progress', progress: tally.progress() };
       continue;
     }
-    await rememberEstimates(db, event.marked.flatMap((one) => ('derived' in one ? [estimateOf(one.derived.plan)] : [])));
+    await rememberEstimates(
+      db,
+      event.marked.flatMap((one) => ('derived' in one ? [estimateOf(one.derived.plan)] : [])),
+    );
     for (const one of event.marked) {
       if ('derived' in one) {
         const { plan } = one.derived;
         const summary = summarizePlan(plan);
         planned.set(one.repo.repoId, { repo: one.repo, plan: summary });
-        tally.finish(one.repo.repoId, summary.phases.reduce((sum, phase) => sum + phase.refs + phase.rows, 0),
-          summary.phases.reduce((sum, phase) => sum + phase.bytes, 0));
+        tally.finish(
+          one.repo.repoId,
+          summary.phases.reduce((sum, phase) => sum + phase.refs + phase.rows, 0),
+          summary.phases.reduce((sum, phase) => sum + phase.bytes, 0),
+        );
         yield { type: 'repo-planned', repo: one.repo, plan };
       } else {
         planned.set(one.repo.repoId, { repo: one.repo, error: one.error });
@@ -46,8 +56,15 @@ export async function* planAllRepos(db: Database, options: HubPlanOptions): Asyn
   }
   const repos = queue.flatMap((repo) => planned.get(repo.repoId) ?? []);
   const result: HubPlan = {
-    hub: db.hub, who: operatorName(), startedAt, finishedAt: new Date().toISOString(), graceSeconds: options.graceSeconds,
-    workers, outcome: repos.length < queue.length ? 'stopped' : 'done', repos, phases: phaseTotals(repos),
+    hub: db.hub,
+    who: operatorName(),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    graceSeconds: options.graceSeconds,
+    workers,
+    outcome: repos.length < queue.length ? 'stopped' : 'done',
+    repos,
+    phases: phaseTotals(repos),
   };
   yield { type: 'hub-done', result };
   return result;

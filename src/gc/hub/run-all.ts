@@ -39,11 +39,22 @@ export async function* runAllRepos(ctx: GcContext, options: HubRunOptions): Asyn
   const start: PassStart = { pass_id: pass.passId, since: pass.since, started_at: pass.startedAt, workers };
   const ended = new Map<string, HubRepoResult>();
   // Batches small enough that every worker gets some (a few each, as their repos differ in size).
-  const size = Math.max(1, Math.min(await claimBatchSize(ctx.db), options.batch ?? Math.ceil(queue.length / (workers * 4))));
-  const batches = Array.from({ length: Math.ceil(queue.length / size) }, (_, i) => queue.slice(i * size, (i + 1) * size));
+  const size = Math.max(
+    1,
+    Math.min(await claimBatchSize(ctx.db), options.batch ?? Math.ceil(queue.length / (workers * 4))),
+  );
+  const batches = Array.from({ length: Math.ceil(queue.length / size) }, (_, i) =>
+    queue.slice(i * size, (i + 1) * size),
+  );
   try {
     yield { type: 'hub-start', pass: start, total: queue.length, repos: queue };
-    yield* passEvents(batches, workers, (batch, quit) => collectBatch(ctx, pass, batch, options, quit), ended, options.stop);
+    yield* passEvents(
+      batches,
+      workers,
+      (batch, quit) => collectBatch(ctx, pass, batch, options, quit),
+      ended,
+      options.stop,
+    );
   } finally {
     await pass.end(ended.size < queue.length ? 'stopped' : 'done', ended.size).catch(() => {});
   }
@@ -58,8 +69,12 @@ export async function* runAllRepos(ctx: GcContext, options: HubRunOptions): Asyn
  * into `ended` as it ends, so that a pass its consumer leaves early still knows.
  */
 export async function* passEvents<T>(
-  turns: readonly T[], workers: number, collect: (turn: T, quit: AbortSignal) => AsyncIterable<HubEvent>,
-  ended: Map<string, HubRepoResult>, stop?: AbortSignal): AsyncGenerator<HubEvent> {
+  turns: readonly T[],
+  workers: number,
+  collect: (turn: T, quit: AbortSignal) => AsyncIterable<HubEvent>,
+  ended: Map<string, HubRepoResult>,
+  stop?: AbortSignal,
+): AsyncGenerator<HubEvent> {
   const tally = new PassTally(turns.reduce((sum, turn) => sum + (Array.isArray(turn) ? turn.length : 1), 0));
   for await (const event of inLanes(turns, workers, collect, stop)) {
     if (event.type === 'repo-start') tally.start(event.repo);
@@ -69,17 +84,31 @@ export async function* passEvents<T>(
       ended.set(event.outcome.repo_id, event.outcome);
     }
     yield event;
-    if (event.type === 'repo-start' || event.type === 'repo-done') yield { type: 'hub-progress', progress: tally.progress() };
+    if (event.type === 'repo-start' || event.type === 'repo-done')
+      yield { type: 'hub-progress', progress: tally.progress() };
   }
 }
 
 /** A pass's result: every repo of its queue in order (those it did not reach `not-started`), and the totals. */
-export function passResult(start: PassStart, queue: readonly RepoIdentity[], ended: ReadonlyMap<string, HubRepoResult>,
-  facts: { hub: HubResult['hub']; dryRun: boolean; graceSeconds: number }): HubResult {
-  const repos = queue.map((repo) => ended.get(repo.repoId) ?? { repo: repoName(repo), repo_id: repo.repoId, status: 'not-started' as const });
+export function passResult(
+  start: PassStart,
+  queue: readonly RepoIdentity[],
+  ended: ReadonlyMap<string, HubRepoResult>,
+  facts: { hub: HubResult['hub']; dryRun: boolean; graceSeconds: number },
+): HubResult {
+  const repos = queue.map(
+    (repo) => ended.get(repo.repoId) ?? { repo: repoName(repo), repo_id: repo.repoId, status: 'not-started' as const },
+  );
   return {
-    ...start, hub: facts.hub, who: operatorName(), finished_at: new Date().toISOString(), dry_run: facts.dryRun,
-    grace_seconds: facts.graceSeconds, outcome: ended.size < queue.length ? 'stopped' : 'done', repos, totals: totalsOf(repos),
+    ...start,
+    hub: facts.hub,
+    who: operatorName(),
+    finished_at: new Date().toISOString(),
+    dry_run: facts.dryRun,
+    grace_seconds: facts.graceSeconds,
+    outcome: ended.size < queue.length ? 'stopped' : 'done',
+    repos,
+    totals: totalsOf(repos),
   };
 }
 
@@ -88,11 +117,23 @@ export function passResult(start: PassStart, queue: readonly RepoIdentity[], end
  * after another on their plans; skipped ones said. Once told to `quit` (a stop, a consumer gone), no
  * repo of the batch starts and the locks of those not started go back.
  */
-async function* collectBatch(ctx: GcContext, pass: Pass, batch: readonly RepoIdentity[], options: HubRunOptions,
-  quit: AbortSignal): AsyncGenerator<HubEvent> {
+async function* collectBatch(
+  ctx: GcContext,
+  pass: Pass,
+  batch: readonly RepoIdentity[],
+  options: HubRunOptions,
+  quit: AbortSignal,
+): AsyncGenerator<HubEvent> {
   const started_at = new Date().toISOString();
   const done = (repo: RepoIdentity, fields: Pick<HubRepoResult, 'status'> & Partial<HubRepoResult>): HubEvent => ({
-    type: 'repo-done', outcome: { repo: repoName(repo), repo_id: repo.repoId, started_at, finished_at: new Date().toISOString(), ...fields },
+    type: 'repo-done',
+    outcome: {
+      repo: repoName(repo),
+      repo_id: repo.repoId,
+      started_at,
+      finished_at: new Date().toISOString(),
+      ...fields,
+    },
   });
   let claims: ClaimedBatch;
   try {
@@ -103,7 +144,11 @@ async function* collectBatch(ctx: GcContext, pass: Pass, batch: readonly RepoIde
   }
   try {
     for (const { repo, skipped, detail } of claims.skipped) yield done(repo, { status: skipped, detail });
-    const plans = await planBatch(ctx, claims.held.map(({ repo }) => repo), options.graceSeconds);
+    const plans = await planBatch(
+      ctx,
+      claims.held.map(({ repo }) => repo),
+      options.graceSeconds,
+    );
     for (const { repo, unlock } of claims.held) {
       if (quit.aborted) break;
       yield* collectRepo(ctx, repo, plans.get(repo.repoId), unlock, options);
@@ -114,7 +159,11 @@ async function* collectBatch(ctx: GcContext, pass: Pass, batch: readonly RepoIde
 }
 
 /** The plans of the batch's held repos, by the mark; a repo it could not plan derives its own when it runs. */
-async function planBatch(ctx: GcContext, repos: readonly RepoIdentity[], graceSeconds: number): Promise<Map<string, Plan>> {
+async function planBatch(
+  ctx: GcContext,
+  repos: readonly RepoIdentity[],
+  graceSeconds: number,
+): Promise<Map<string, Plan>> {
   if (repos.length === 0) return new Map();
   const session = await Session.open(ctx.db);
   const helper = ctx.db.kind === 'server' ? await Session.open(ctx.db) : undefined;
@@ -128,20 +177,36 @@ async function planBatch(ctx: GcContext, repos: readonly RepoIdentity[], graceSe
 }
 
 /** One repo's run, under the lock its batch holds: on its plan from the mark, or one it derives itself. */
-async function* collectRepo(ctx: GcContext, repo: RepoIdentity, plan: Plan | undefined, unlock: Unlock,
-  options: HubRunOptions): AsyncGenerator<HubEvent> {
+async function* collectRepo(
+  ctx: GcContext,
+  repo: RepoIdentity,
+  plan: Plan | undefined,
+  unlock: Unlock,
+  options: HubRunOptions,
+): AsyncGenerator<HubEvent> {
   const started_at = new Date().toISOString();
   const outcome = (fields: Pick<HubRepoResult, 'status'> & Partial<HubRepoResult>): HubEvent => ({
     type: 'repo-done',
-    outcome: { repo: repoName(repo), repo_id: repo.repoId, started_at, finished_at: new Date().toISOString(), ...fields },
+    outcome: {
+      repo: repoName(repo),
+      repo_id: repo.repoId,
+      started_at,
+      finished_at: new Date().toISOString(),
+      ...fields,
+    },
   });
   yield { type: 'repo-start', repo };
   let result: RunResult;
   try {
     const session = await Session.open(ctx.db);
-    const run = executeGc(ctx, plan ? { plan, source: 'mark' } : { repo, graceSeconds: options.graceSeconds },
-      { decide: everyPhase, dryRun: options.dryRun, phases: options.phases, connections: RUN_CONNECTIONS,
-        held: { session, unlock }, ownJournal: true });
+    const run = executeGc(ctx, plan ? { plan, source: 'mark' } : { repo, graceSeconds: options.graceSeconds }, {
+      decide: everyPhase,
+      dryRun: options.dryRun,
+      phases: options.phases,
+      connections: RUN_CONNECTIONS,
+      held: { session, unlock },
+      ownJournal: true,
+    });
     for (;;) {
       const next = await run.next();
       if (next.done) {
@@ -160,7 +225,11 @@ async function* collectRepo(ctx: GcContext, repo: RepoIdentity, plan: Plan | und
 
 function totalsOf(repos: readonly HubRepoResult[]): HubTotals {
   const totals = {
-    repos: repos.length, statuses: {}, refused_phases: 0, storage_bytes_freed: 0, errors: 0,
+    repos: repos.length,
+    statuses: {},
+    refused_phases: 0,
+    storage_bytes_freed: 0,
+    errors: 0,
     ...Object.fromEntries(PHASE_SETS.map((set) => [set.tally, 0])),
   } as HubTotals;
   for (const repo of repos) {

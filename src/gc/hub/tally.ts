@@ -24,8 +24,12 @@ export class PassTally {
 
   progress(): HubProgress {
     return {
-      total: this.total, finished: this.finished, rows: this.rows, bytes: this.bytes,
-      elapsedSeconds: (performance.now() - this.started) / 1000, inFlight: [...this.inFlight.values()],
+      total: this.total,
+      finished: this.finished,
+      rows: this.rows,
+      bytes: this.bytes,
+      elapsedSeconds: (performance.now() - this.started) / 1000,
+      inFlight: [...this.inFlight.values()],
     };
   }
 }

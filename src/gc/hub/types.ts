@@ -5,9 +5,7 @@
  * `run --all --json` prints them; plans keep the Plan's camelCase.
  */
 import type { RunTally } from '../phases/table.js';
-import type {
-  Finding, GcEvent, HubIdentity, PhaseName, PhasePlan, Plan, RepoIdentity, RunResult,
-} from '../types.js';
+import type { Finding, GcEvent, HubIdentity, PhaseName, PhasePlan, Plan, RepoIdentity, RunResult } from '../types.js';
 
 export interface HubRunOptions {
   graceSeconds: number;
@@ -163,8 +161,12 @@ export type HubPlanEvent =
 /** A plan without its sets and items. */
 export function summarizePlan(plan: Plan): RepoPlanSummary {
   return {
-    repo: plan.repo, computedAt: plan.computedAt, cutoff: plan.cutoff,
-    reachableCommits: plan.reachableCommits, orphanedCommits: plan.orphanedCommits,
-    phases: plan.phases.map(({ items: _items, ...phase }) => phase), findings: plan.findings,
+    repo: plan.repo,
+    computedAt: plan.computedAt,
+    cutoff: plan.cutoff,
+    reachableCommits: plan.reachableCommits,
+    orphanedCommits: plan.orphanedCommits,
+    phases: plan.phases.map(({ items: _items, ...phase }) => phase),
+    findings: plan.findings,
   };
 }

@@ -18,9 +18,14 @@ export function hubPoolSize(workers: number): number {
 }
 
 /** The workers a pass gets on `db`, and a notice when that is fewer than asked. */
-export function workersFor(db: Pick<Database, 'kind' | 'poolMax'>, wanted = DEFAULT_WORKERS): { workers: number; notice?: string } {
+export function workersFor(
+  db: Pick<Database, 'kind' | 'poolMax'>,
+  wanted = DEFAULT_WORKERS,
+): { workers: number; notice?: string } {
   if (db.kind === 'embedded') {
-    return wanted > 1 ? { workers: 1, notice: `the embedded hub has one connection: 1 worker, not ${wanted}` } : { workers: 1 };
+    return wanted > 1
+      ? { workers: 1, notice: `the embedded hub has one connection: 1 worker, not ${wanted}` }
+      : { workers: 1 };
   }
   const fit = Math.max(1, Math.floor((db.poolMax - 1) / PER_WORKER));
   if (wanted <= fit) return { workers: wanted };

@@ -11,8 +11,23 @@ import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
-  batchRelation, DELETE_CHUNK, goneLine, heldByOtherRepos, idsByRepo, idsOf, keptLine, Leftover, stayCounts, TopN,
-  type ApplyContext, type PhaseApplied, type PhasePlanned, type PlanContext, type PlanStep, type PrepareContext, type RepoPlanning,
+  batchRelation,
+  DELETE_CHUNK,
+  goneLine,
+  heldByOtherRepos,
+  idsByRepo,
+  idsOf,
+  keptLine,
+  Leftover,
+  stayCounts,
+  TopN,
+  type ApplyContext,
+  type PhaseApplied,
+  type PhasePlanned,
+  type PlanContext,
+  type PlanStep,
+  type PrepareContext,
+  type RepoPlanning,
 } from './runtime.js';
 
 /**
@@ -20,22 +35,36 @@ import {
  * a repo's ref to them again; of the rest, the bytes they free and the largest few.
  */
 async function pendingFacts(ctx: PlanContext, listed: string) {
-  const heldIds = await idsOf(ctx.session, `select g.id from ${listed} g where g.id in (select object_id from musehub_object_refs)`);
+  const heldIds = await idsOf(
+    ctx.session,
+    `select g.id from ${listed} g where g.id in (select object_id from musehub_object_refs)`,
+  );
   const excluded = IdIndex.of(IdList.of('sha256', heldIds));
-  const facts = { excluded, young: 0, bytes: 0, largest: new TopN<PlanItem>(ctx.itemLimit, (a, b) => byId(a.id, b.id)) };
-  await readCopy(ctx.session.copyOut(`
+  const facts = {
+    excluded,
+    young: 0,
+    bytes: 0,
+    largest: new TopN<PlanItem>(ctx.itemLimit, (a, b) => byId(a.id, b.id)),
+  };
+  await readCopy(
+    ctx.session.copyOut(
+      `
       select g.id, o.object_id is null, o.created_at > ?, o.size_bytes
-      from ${listed} g left join musehub_objects o on o.object_id = g.id`, [ctx.clock.cutoff]), (row) => {
-    if (excluded.indexOfText(row.buf, row.starts[0]!, row.ends[0]!) >= 0) return;
-    if (row.bool(1) || row.bool(2)) {
-      excluded.addText(row.buf, row.starts[0]!, row.ends[0]!);
-      if (!row.bool(1)) facts.young++;
-      return;
-    }
-    const bytes = row.int(3);
-    facts.bytes += bytes;
-    if (facts.largest.admits(bytes)) facts.largest.add({ id: row.text(0)!, bytes }, bytes);
-  });
+      from ${listed} g left join musehub_objects o on o.object_id = g.id`,
+      [ctx.clock.cutoff],
+    ),
+    (row) => {
+      if (excluded.indexOfText(row.buf, row.starts[0]!, row.ends[0]!) >= 0) return;
+      if (row.bool(1) || row.bool(2)) {
+        excluded.addText(row.buf, row.starts[0]!, row.ends[0]!);
+        if (!row.bool(1)) facts.young++;
+        return;
+      }
+      const bytes = row.int(3);
+      facts.bytes += bytes;
+      if (facts.largest.admits(bytes)) facts.largest.add({ id: row.text(0)!, bytes }, bytes);
+    },
+  );
   return facts;
 }
 
@@ -58,41 +87,76 @@ interface ObjectFacts {
 export async function prepareObjects(ctx: PrepareContext): Promise<PlanStep> {
   const { session, clock } = ctx;
   const batch = await batchRelation(ctx);
-  const facts = new Map(ctx.repos.map((repo): [string, ObjectFacts] =>
-    [repo.repoId, { index: new IdIndex('sha256', 64), sizes: [], young: [], held: new IdIndex('sha256', 64), pending: [] }]));
-  await readCopy(session.copyOut(`
+  const facts = new Map(
+    ctx.repos.map((repo): [string, ObjectFacts] => [
+      repo.repoId,
+      { index: new IdIndex('sha256', 64), sizes: [], young: [], held: new IdIndex('sha256', 64), pending: [] },
+    ]),
+  );
+  await readCopy(
+    session.copyOut(
+      `
       select r.repo_id, r.object_id, o.size_bytes, o.created_at > ?
       from musehub_object_refs r join musehub_objects o on o.object_id = r.object_id
-      where r.repo_id in (select id from ${batch} as batch) and r.created_at <= ?`, [clock.cutoff, clock.cutoff], 'binary'), (row) => {
-    const repo = facts.get(row.text(0)!)!;
-    const number = repo.index.addText(row.buf, row.starts[1]!, row.ends[1]!);
-    repo.sizes[number] = row.int(2);
-    repo.young[number] = row.bool(3);
-  });
-  for (const [repoId, ids] of await idsByRepo(session, `select r.repo_id as repo, r.object_id as id from musehub_object_refs r
+      where r.repo_id in (select id from ${batch} as batch) and r.created_at <= ?`,
+      [clock.cutoff, clock.cutoff],
+      'binary',
+    ),
+    (row) => {
+      const repo = facts.get(row.text(0)!)!;
+      const number = repo.index.addText(row.buf, row.starts[1]!, row.ends[1]!);
+      repo.sizes[number] = row.int(2);
+      repo.young[number] = row.bool(3);
+    },
+  );
+  for (const [repoId, ids] of await idsByRepo(
+    session,
+    `select r.repo_id as repo, r.object_id as id from musehub_object_refs r
       where r.repo_id in (select id from ${batch} as batch) and r.created_at <= ?
         and exists (select 1 from musehub_object_refs x where x.object_id = r.object_id and x.repo_id <> r.repo_id)`,
-  [clock.cutoff])) {
+    [clock.cutoff],
+  )) {
     for (const id of ids) facts.get(repoId)!.held.add(id);
   }
-  for (const [repoId, ids] of await idsByRepo(session, `select distinct repo_id as repo, unnest(ids) as id from musehub_gc_pending
-      where repo_id in (select id from ${batch} as batch) and kind = 'object'`)) facts.get(repoId)!.pending = ids;
+  for (const [repoId, ids] of await idsByRepo(
+    session,
+    `select distinct repo_id as repo, unnest(ids) as id from musehub_gc_pending
+      where repo_id in (select id from ${batch} as batch) and kind = 'object'`,
+  ))
+    facts.get(repoId)!.pending = ids;
   return (planCtx, repos) => planObjects(planCtx, repos, facts);
 }
 
 async function planObjects(
-  ctx: PlanContext, repos: readonly RepoPlanning[], facts: ReadonlyMap<string, ObjectFacts>,
+  ctx: PlanContext,
+  repos: readonly RepoPlanning[],
+  facts: ReadonlyMap<string, ObjectFacts>,
 ): Promise<PhasePlanned[]> {
   const drafts = [];
   for (const { repo, sets } of repos) drafts.push(await planRepoObjects(ctx, sets, facts.get(repo.repoId)!));
   const held = drafts.map((draft, index) => ({ repoId: repos[index]!.repo.repoId, ids: draft.held }));
   const holders = await heldByOtherRepos(ctx.session, held, 'musehub_object_refs', 'object_id', 'object');
-  return drafts.map(({ objects, bytes, young, items }, index): PhasePlanned => ({
-    plan: { phase: 'objects', refs: 0, rows: objects.size, bytes, blobs: objects.size, items,
-      kept: [...holders[index]!,
-        ...keptLine('grace', young, `${counted(young, 'object')} stored within the grace period (${formatGrace(ctx.graceSeconds)})`)] },
-    sets: { objects },
-  }));
+  return drafts.map(
+    ({ objects, bytes, young, items }, index): PhasePlanned => ({
+      plan: {
+        phase: 'objects',
+        refs: 0,
+        rows: objects.size,
+        bytes,
+        blobs: objects.size,
+        items,
+        kept: [
+          ...holders[index]!,
+          ...keptLine(
+            'grace',
+            young,
+            `${counted(young, 'object')} stored within the grace period (${formatGrace(ctx.graceSeconds)})`,
+          ),
+        ],
+      },
+      sets: { objects },
+    }),
+  );
 }
 
 /** A repo's objects that go, with their bytes and the largest; what another repo holds, what is too young. */
@@ -112,12 +176,19 @@ async function planRepoObjects(ctx: PlanContext, sets: Pick<PlanSets, 'objectRef
       largest.add(number, facts.sizes[number]!);
     }
   };
-  sets.objectRefs.forEachKey((key, at) => consider(facts.index.indexOfKey(key, at), facts.held.indexOfKey(key, at) >= 0),
-    (id) => consider(facts.index.indexOf(id), facts.held.has(id)));
-  const items: PlanItem[] = largest.highest().map((number) => ({ id: facts.index.idOf(number), bytes: facts.sizes[number]! }));
+  sets.objectRefs.forEachKey(
+    (key, at) => consider(facts.index.indexOfKey(key, at), facts.held.indexOfKey(key, at) >= 0),
+    (id) => consider(facts.index.indexOf(id), facts.held.has(id)),
+  );
+  const items: PlanItem[] = largest
+    .highest()
+    .map((number) => ({ id: facts.index.idOf(number), bytes: facts.sizes[number]! }));
   // …and those whose refs an earlier, interrupted run deleted, unless any repo refers to one again.
   const queued = facts.pending.length === 0 ? undefined : IdIndex.of(sets.objectRefs);
-  const pending = IdList.of('sha256', facts.pending.filter((id) => !queued!.has(id)));
+  const pending = IdList.of(
+    'sha256',
+    facts.pending.filter((id) => !queued!.has(id)),
+  );
   if (pending.size > 0) {
     const fromPending = await pendingFacts(ctx, await ctx.session.idRelation(pending));
     for (const id of pending) if (!fromPending.excluded.has(id)) objects.push(id);
@@ -134,7 +205,8 @@ export async function applyObjects(ctx: ApplyContext, sets: PlanSets): Promise<P
   await ctx.chunks.run(sets.objects.chunks(DELETE_CHUNK), sets.objects.size, async (session, chunk) => {
     // Lock first: a push that adds a ref afterwards waits, then fails on the foreign key.
     await session.execute('select 1 from musehub_objects where object_id = any(?) for update', [chunk]);
-    const done = await session.one<{ count: number; bytes: number; entry: string | null }>(`
+    const done = await session.one<{ count: number; bytes: number; entry: string | null }>(
+      `
       with deleted as (
         delete from musehub_objects o
         where o.object_id = any(?) and o.created_at <= ?
@@ -147,12 +219,15 @@ export async function applyObjects(ctx: ApplyContext, sets: PlanSets): Promise<P
         returning entry_id)
       select count(*)::int as count, coalesce(sum(size_bytes), 0)::float8 as bytes,
              (select entry_id::text from journaled) as entry from deleted`,
-    [chunk, ctx.clock.cutoff, ctx.runId]);
-    await left.note(chunk, done.count, () => idsOf(session, 'select object_id as id from musehub_objects where object_id = any(?)', [chunk]));
+      [chunk, ctx.clock.cutoff, ctx.runId],
+    );
+    await left.note(chunk, done.count, () =>
+      idsOf(session, 'select object_id as id from musehub_objects where object_id = any(?)', [chunk]),
+    );
     return { refs: 0, rows: done.count, bytes: done.bytes, entryId: done.entry };
   });
   await settlePendingObjects(ctx);
-  return { kept: [...await explainObjects(ctx, left.kept), ...goneLine(left.gone, 'object')] };
+  return { kept: [...(await explainObjects(ctx, left.kept)), ...goneLine(left.gone, 'object')] };
 }
 
 /**
@@ -161,23 +236,40 @@ export async function applyObjects(ctx: ApplyContext, sets: PlanSets): Promise<P
  */
 async function settlePendingObjects(ctx: ApplyContext): Promise<void> {
   const repoId = ctx.repo.repoId;
-  await ctx.session.transaction(() => ctx.session.execute(`
+  await ctx.session.transaction(
+    () =>
+      ctx.session.execute(
+        `
     with ids as (select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'object'),
     waiting as (
       select array_agg(i.id) as ids from ids i join musehub_objects o on o.object_id = i.id
       where not exists (select 1 from musehub_object_refs x where x.object_id = i.id)),
     settled as (delete from musehub_gc_pending where repo_id = ? and kind = 'object')
     insert into musehub_gc_pending (repo_id, kind, ids) select ?, 'object', ids from waiting where ids is not null`,
-  [repoId, repoId, repoId]), ctx.chunks.dryRun);
+        [repoId, repoId, repoId],
+      ),
+    ctx.chunks.dryRun,
+  );
 }
 
 /** Why objects the plan listed stay: a repo references them again, or they were stored within the grace period. */
-export async function explainObjects(ctx: Pick<ApplyContext, 'session' | 'repo' | 'clock'>, ids: string[]): Promise<Kept[]> {
+export async function explainObjects(
+  ctx: Pick<ApplyContext, 'session' | 'repo' | 'clock'>,
+  ids: string[],
+): Promise<Kept[]> {
   if (ids.length === 0) return [];
-  const counts = await stayCounts(ctx, ids, { table: 'musehub_objects', column: 'object_id', refs: 'musehub_object_refs' },
-    { sql: 't.created_at > ?', bindings: [ctx.clock.cutoff] });
+  const counts = await stayCounts(
+    ctx,
+    ids,
+    { table: 'musehub_objects', column: 'object_id', refs: 'musehub_object_refs' },
+    { sql: 't.created_at > ?', bindings: [ctx.clock.cutoff] },
+  );
   return [
-    ...keptLine('other-repo', counts.held, `${counted(counts.held, 'object')} referenced by another repo when the phase ran`),
+    ...keptLine(
+      'other-repo',
+      counts.held,
+      `${counted(counts.held, 'object')} referenced by another repo when the phase ran`,
+    ),
     ...keptLine('in-use', counts.ours, `${counted(counts.ours, 'object')} referenced by this repo again`),
     ...keptLine('grace', counts.extra, `${counted(counts.extra, 'object')} stored within the grace period`),
     ...goneLine(counts.gone, 'object'),

@@ -52,7 +52,11 @@ export function batchRelation(ctx: PrepareContext): Promise<string> {
 }
 
 /** The rows `(repo, id)` of a query, as each repo's ids. */
-export async function idsByRepo(session: Session, sql: string, bindings: readonly unknown[] = []): Promise<Map<string, string[]>> {
+export async function idsByRepo(
+  session: Session,
+  sql: string,
+  bindings: readonly unknown[] = [],
+): Promise<Map<string, string[]>> {
   const byRepo = new Map<string, string[]>();
   for (const row of await session.rows<{ repo: string; id: string }>(sql, bindings)) {
     const ids = byRepo.get(row.repo);
@@ -97,7 +101,7 @@ export type Progress = (done: number, total: number, bytes: number) => void;
 /** Thrown when a branch, release, tag or young ref changed since liveness was derived. */
 export class RootsMoved extends Error {
   constructor() {
-    super('a push changed the repo\'s branches, releases, tags or recent refs since liveness was derived');
+    super("a push changed the repo's branches, releases, tags or recent refs since liveness was derived");
   }
 }
 
@@ -106,13 +110,19 @@ export class RootsMoved extends Error {
  * (with `lock`), and makes sure liveness was derived from them as they are (`roots`): the
  * executor calls it before a phase that deletes what is not live.
  */
-export async function holdRoots(session: Session, repo: RepoIdentity, cutoff: string, roots: string, lock: boolean): Promise<void> {
+export async function holdRoots(
+  session: Session,
+  repo: RepoIdentity,
+  cutoff: string,
+  roots: string,
+  lock: boolean,
+): Promise<void> {
   if (lock) {
     for (const table of ['musehub_branches', 'musehub_releases', 'musehub_wire_tags']) {
       await session.execute(`select 1 from ${table} where repo_id = ? for share`, [repo.repoId]);
     }
   }
-  if (await rootsDigest(session, repo.repoId, cutoff) !== roots) throw new RootsMoved();
+  if ((await rootsDigest(session, repo.repoId, cutoff)) !== roots) throw new RootsMoved();
 }
 
 /** Ids per deleting statement, and per chunk transaction. */
@@ -145,11 +155,14 @@ export interface StayCounts {
  * for each reason. `extra` is a condition on the row (`t`) or the id (`g.id`), with its bindings.
  */
 export async function stayCounts(
-  ctx: { session: Session; repo: RepoIdentity }, ids: readonly string[],
-  where: { table: string; column: string; refs: string }, extra: { sql: string; bindings: readonly unknown[] },
+  ctx: { session: Session; repo: RepoIdentity },
+  ids: readonly string[],
+  where: { table: string; column: string; refs: string },
+  extra: { sql: string; bindings: readonly unknown[] },
 ): Promise<StayCounts> {
   const { table, column, refs } = where;
-  return ctx.session.one<StayCounts>(`
+  return ctx.session.one<StayCounts>(
+    `
     select count(*) filter (where t.${column} is null)::int as gone,
            count(*) filter (where t.${column} is not null and exists
              (select 1 from ${refs} x where x.${column} = g.id and x.repo_id <> ?))::int as held,
@@ -157,7 +170,8 @@ export async function stayCounts(
              (select 1 from ${refs} x where x.${column} = g.id and x.repo_id = ?))::int as ours,
            count(*) filter (where t.${column} is not null and ${extra.sql})::int as extra
     from unnest(?::text[]) as g(id) left join ${table} t on t.${column} = g.id`,
-  [ctx.repo.repoId, ctx.repo.repoId, ...extra.bindings, ids]);
+    [ctx.repo.repoId, ctx.repo.repoId, ...extra.bindings, ids],
+  );
 }
 
 /** The line for ids whose row someone else deleted before the phase reached it. */
@@ -180,23 +194,37 @@ export async function idsOf(session: Session, sql: string, bindings: readonly un
  * the three holding most (none when it holds nothing so), in the order of `held`. One statement for all.
  */
 export async function heldByOtherRepos(
-  session: Session, held: ReadonlyArray<{ repoId: string; ids: readonly string[] }>,
-  refTable: 'musehub_commit_refs' | 'musehub_object_refs', idColumn: 'commit_id' | 'object_id', what: string,
+  session: Session,
+  held: ReadonlyArray<{ repoId: string; ids: readonly string[] }>,
+  refTable: 'musehub_commit_refs' | 'musehub_object_refs',
+  idColumn: 'commit_id' | 'object_id',
+  what: string,
 ): Promise<Kept[][]> {
   const asking = held.filter((repo) => repo.ids.length > 0);
-  const holders = asking.length === 0 ? new Map<string, string[]>() : await idsByRepo(session, `
+  const holders =
+    asking.length === 0
+      ? new Map<string, string[]>()
+      : await idsByRepo(
+          session,
+          `
     select g.repo_id as repo, r.owner || '/' || r.slug as id
     from unnest(?::text[], ?::text[]) as g(repo_id, id)
     join ${refTable} x on x.${idColumn} = g.id and x.repo_id <> g.repo_id
     join musehub_repos r on r.repo_id = x.repo_id
     group by 1, 2 order by 1, count(*) desc, 2`,
-  [asking.flatMap((repo) => repo.ids.map(() => repo.repoId)), asking.flatMap((repo) => repo.ids)]);
+          [asking.flatMap((repo) => repo.ids.map(() => repo.repoId)), asking.flatMap((repo) => repo.ids)],
+        );
   return held.map(({ repoId, ids }) => {
     if (ids.length === 0) return [];
     const rows = holders.get(repoId) ?? [];
     const names = rows.slice(0, 3);
     const more = rows.length > 3 ? ` and ${rows.length - 3} more` : '';
-    return keptLine('other-repo', ids.length, `${counted(ids.length, what)} still referenced by ${names.join(', ')}${more}`, rows);
+    return keptLine(
+      'other-repo',
+      ids.length,
+      `${counted(ids.length, what)} still referenced by ${names.join(', ')}${more}`,
+      rows,
+    );
   });
 }
 
@@ -207,7 +235,10 @@ export async function heldByOtherRepos(
 export class TopN<T> {
   private readonly lowest = new Heap<{ entry: T; score: number }>((a, b) => this.below(a, b));
 
-  constructor(private readonly limit: number, private readonly tie?: (a: T, b: T) => number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly tie?: (a: T, b: T) => number,
+  ) {}
 
   /** Whether an entry of this score could be kept (so the caller can skip building it). */
   admits(score: number): boolean {
@@ -236,7 +267,12 @@ export class TopN<T> {
 }
 
 /** The `limit` entries with the highest `score`, highest first; `tie` orders equal scores. */
-export function topBy<T>(entries: Iterable<T>, limit: number, score: (entry: T) => number, tie?: (a: T, b: T) => number): T[] {
+export function topBy<T>(
+  entries: Iterable<T>,
+  limit: number,
+  score: (entry: T) => number,
+  tie?: (a: T, b: T) => number,
+): T[] {
   const top = new TopN<T>(limit, tie);
   for (const entry of entries) top.add(entry, score(entry));
   return top.highest();

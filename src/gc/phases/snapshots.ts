@@ -5,14 +5,30 @@ import { IdIndex, IdList } from '../packed-ids.js';
 import type { Session } from '../session.js';
 import type { Kept, PlanSets } from '../types.js';
 import {
-  batchRelation, DELETE_CHUNK, goneLine, idsByRepo, idsOf, keptLine, Leftover, smallest, type ApplyContext, type PhaseApplied,
-  type PhasePlanned, type PlanContext, type PlanStep, type PrepareContext, type RepoPlanning,
+  batchRelation,
+  DELETE_CHUNK,
+  goneLine,
+  idsByRepo,
+  idsOf,
+  keptLine,
+  Leftover,
+  smallest,
+  type ApplyContext,
+  type PhaseApplied,
+  type PhasePlanned,
+  type PlanContext,
+  type PlanStep,
+  type PrepareContext,
+  type RepoPlanning,
 } from './runtime.js';
 
 /** The snapshots an earlier, interrupted run's commits left are known before the walk. */
 export async function prepareSnapshots(ctx: PrepareContext): Promise<PlanStep> {
-  const pending = await idsByRepo(ctx.session, `select distinct repo_id as repo, unnest(ids) as id from musehub_gc_pending
-    where repo_id in (select id from ${await batchRelation(ctx)} as batch) and kind = 'snapshot'`);
+  const pending = await idsByRepo(
+    ctx.session,
+    `select distinct repo_id as repo, unnest(ids) as id from musehub_gc_pending
+    where repo_id in (select id from ${await batchRelation(ctx)} as batch) and kind = 'snapshot'`,
+  );
   return (planCtx, repos) => planSnapshots(planCtx, repos, pending);
 }
 
@@ -24,7 +40,9 @@ interface SnapshotUse {
 }
 
 async function planSnapshots(
-  ctx: PlanContext, repos: readonly RepoPlanning[], pending: ReadonlyMap<string, string[]>,
+  ctx: PlanContext,
+  repos: readonly RepoPlanning[],
+  pending: ReadonlyMap<string, string[]>,
 ): Promise<PhasePlanned[]> {
   // Each repo's candidates: the snapshots of the commits phase 1 deletes, with how many of those use
   // each; then the snapshots an earlier, interrupted run's commits left. All repos' candidates are
@@ -39,8 +57,10 @@ async function planSnapshots(
       const number = candidates.addFrom(graph.snapshots, snapshot);
       deletedUses[number] = (deletedUses[number] ?? 0) + 1;
     };
-    sets.commits.forEachKey((bytes, at) => use(graph.snapshotNumber(graph.ids.indexOfKey(bytes, at))),
-      (id) => use(graph.snapshotNumber(graph.ids.indexOf(id))));
+    sets.commits.forEachKey(
+      (bytes, at) => use(graph.snapshotNumber(graph.ids.indexOfKey(bytes, at))),
+      (id) => use(graph.snapshotNumber(graph.ids.indexOf(id))),
+    );
     for (const id of pending.get(repo.repoId) ?? []) candidates.add(id);
     const numbers = Array.from({ length: candidates.size }, (_, number) => everyCandidate.addFrom(candidates, number));
     return { candidates, deletedUses, numbers };
@@ -64,8 +84,15 @@ async function planSnapshots(
       ...keptLine('pinned', released, `${released} pinned by a release`),
     ];
     return {
-      plan: { phase: 'snapshots', refs: 0, rows: snapshots.size, bytes: 0, blobs: 0, kept,
-        items: smallest(snapshots, ctx.itemLimit).map((id) => ({ id })) },
+      plan: {
+        phase: 'snapshots',
+        refs: 0,
+        rows: snapshots.size,
+        bytes: 0,
+        blobs: 0,
+        kept,
+        items: smallest(snapshots, ctx.itemLimit).map((id) => ({ id })),
+      },
       sets: { snapshots },
     };
   });
@@ -79,13 +106,16 @@ async function snapshotUses(session: Session, snapshots: IdIndex): Promise<Snaps
   const uses: SnapshotUse[] = [];
   if (snapshots.size === 0) return uses;
   const listed = await session.idRelation(snapshots.toList());
-  await readCopy(session.copyOut(`
+  await readCopy(
+    session.copyOut(`
       select g.id, count(c.commit_id), g.id in (select snapshot_id from musehub_releases where snapshot_id is not null),
              exists (select 1 from musehub_snapshots s where s.snapshot_id = g.id)
-      from ${listed} g left join musehub_commits c on c.snapshot_id = g.id group by g.id`), (row) => {
-    const number = snapshots.indexOfText(row.buf, row.starts[0]!, row.ends[0]!);
-    uses[number] = { commits: row.int(1), released: row.bool(2), stored: row.bool(3) };
-  });
+      from ${listed} g left join musehub_commits c on c.snapshot_id = g.id group by g.id`),
+    (row) => {
+      const number = snapshots.indexOfText(row.buf, row.starts[0]!, row.ends[0]!);
+      uses[number] = { commits: row.int(1), released: row.bool(2), stored: row.bool(3) };
+    },
+  );
   return uses;
 }
 
@@ -102,21 +132,30 @@ export async function applySnapshots(ctx: ApplyContext, sets: PlanSets): Promise
   const deletable = sets.snapshots.filter((id) => !used(id) && !inUse.absent.has(id));
   const left = new Leftover();
   await ctx.chunks.run(deletable.chunks(DELETE_CHUNK), deletable.size, async (chunkSession, chunk) => {
-    const rows = await chunkSession.execute(`
+    const rows = await chunkSession.execute(
+      `
       delete from musehub_snapshots s where s.snapshot_id = any(?)
-        and not exists (select 1 from musehub_releases x where x.snapshot_id = s.snapshot_id)`, [chunk]);
-    await left.note(chunk, rows, () => idsOf(chunkSession, 'select snapshot_id as id from musehub_snapshots where snapshot_id = any(?)', [chunk]));
+        and not exists (select 1 from musehub_releases x where x.snapshot_id = s.snapshot_id)`,
+      [chunk],
+    );
+    await left.note(chunk, rows, () =>
+      idsOf(chunkSession, 'select snapshot_id as id from musehub_snapshots where snapshot_id = any(?)', [chunk]),
+    );
     return { refs: 0, rows, bytes: 0 };
   });
 
   // What still has its row and is used by nothing waits in pending for the next run; the rest is settled.
   const listed = await session.idRelation(everything);
-  const waiting = (await idsOf(session, `select g.id from ${listed} g join musehub_snapshots s on s.snapshot_id = g.id`))
-    .filter((id) => !used(id));
+  const waiting = (
+    await idsOf(session, `select g.id from ${listed} g join musehub_snapshots s on s.snapshot_id = g.id`)
+  ).filter((id) => !used(id));
   await session.transaction(async () => {
     await session.execute(`delete from musehub_gc_pending where repo_id = ? and kind = 'snapshot'`, [repo.repoId]);
     if (waiting.length > 0) {
-      await session.execute(`insert into musehub_gc_pending (repo_id, kind, ids) values (?, 'snapshot', ?)`, [repo.repoId, waiting]);
+      await session.execute(`insert into musehub_gc_pending (repo_id, kind, ids) values (?, 'snapshot', ?)`, [
+        repo.repoId,
+        waiting,
+      ]);
     }
   }, ctx.chunks.dryRun);
 
@@ -139,7 +178,9 @@ export async function applySnapshots(ctx: ApplyContext, sets: PlanSets): Promise
 
 async function pendingSnapshots(session: Session, repoId: string): Promise<string[]> {
   const rows = await session.rows<{ id: string }>(
-    `select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'snapshot'`, [repoId]);
+    `select distinct unnest(ids) as id from musehub_gc_pending where repo_id = ? and kind = 'snapshot'`,
+    [repoId],
+  );
   return rows.map((row) => row.id);
 }
 
@@ -151,10 +192,13 @@ async function snapshotsInUse(session: Session, snapshots: IdList) {
   const inUse = { byCommit: new Set<string>(), byRelease: new Set<string>(), absent: new Set<string>() };
   if (snapshots.size === 0) return inUse;
   const listed = await session.idRelation(snapshots);
-  await readCopy(session.copyOut(`
-      select distinct c.snapshot_id from musehub_commits c join ${listed} g on g.id = c.snapshot_id`), (row) => {
-    inUse.byCommit.add(row.text(0)!);
-  });
+  await readCopy(
+    session.copyOut(`
+      select distinct c.snapshot_id from musehub_commits c join ${listed} g on g.id = c.snapshot_id`),
+    (row) => {
+      inUse.byCommit.add(row.text(0)!);
+    },
+  );
   for (const row of await session.rows<{ id: string; why: string }>(`
       select distinct x.snapshot_id as id, 'release' as why from musehub_releases x join ${listed} g on g.id = x.snapshot_id
       union all

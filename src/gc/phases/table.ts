@@ -16,8 +16,15 @@ import { keptLine, type ApplyContext, type PhaseApplied, type PlanStep, type Pre
 import { applySnapshots, prepareSnapshots } from './snapshots.js';
 
 /** The counts of a run result, one per set. */
-export type RunTally = keyof Pick<RunResult, 'commit_refs_deleted' | 'commits_deleted' | 'snapshots_deleted'
-  | 'object_refs_deleted' | 'objects_deleted' | 'mpack_cache_deleted'>;
+export type RunTally = keyof Pick<
+  RunResult,
+  | 'commit_refs_deleted'
+  | 'commits_deleted'
+  | 'snapshots_deleted'
+  | 'object_refs_deleted'
+  | 'objects_deleted'
+  | 'mpack_cache_deleted'
+>;
 
 /** One set a phase deletes. */
 export interface PhaseSet {
@@ -55,43 +62,126 @@ export interface Phase {
 }
 
 /** Dropped ids the phase cannot say more about than that they are no longer garbage. */
-const noLongerGarbage = (what: string) => async (_ctx: unknown, ids: IdList): Promise<Kept[]> =>
-  keptLine('live', ids.size, `${ids.size} ${what} no longer garbage: in use again since the plan`);
+const noLongerGarbage =
+  (what: string) =>
+  async (_ctx: unknown, ids: IdList): Promise<Kept[]> =>
+    keptLine('live', ids.size, `${ids.size} ${what} no longer garbage: in use again since the plan`);
 
 export const PHASES: readonly Phase[] = [
   {
-    name: 'commits', number: 1, title: 'commits', blobs: false, needs: 'commits', holdsRoots: true,
+    name: 'commits',
+    number: 1,
+    title: 'commits',
+    blobs: false,
+    needs: 'commits',
+    holdsRoots: true,
     sets: [
-      { key: 'commitRefs', shape: 'hex', count: 'refs', tally: 'commit_refs_deleted', one: 'commit ref', many: 'commit refs',
-        dropped: (ctx, ids) => explainCommitRefs(ctx, ids, ctx.live) },
-      { key: 'commits', shape: 'hex', count: 'rows', tally: 'commits_deleted', one: 'commit', many: 'commits',
-        dropped: (ctx, ids) => explainCommits(ctx, [...ids]) },
+      {
+        key: 'commitRefs',
+        shape: 'hex',
+        count: 'refs',
+        tally: 'commit_refs_deleted',
+        one: 'commit ref',
+        many: 'commit refs',
+        dropped: (ctx, ids) => explainCommitRefs(ctx, ids, ctx.live),
+      },
+      {
+        key: 'commits',
+        shape: 'hex',
+        count: 'rows',
+        tally: 'commits_deleted',
+        one: 'commit',
+        many: 'commits',
+        dropped: (ctx, ids) => explainCommits(ctx, [...ids]),
+      },
     ],
-    prepare: prepareCommits, apply: applyCommits,
+    prepare: prepareCommits,
+    apply: applyCommits,
   },
   {
     // Its candidates are the commits phase 1 deletes: it stands or falls with phase 1.
-    name: 'snapshots', number: 2, title: 'snapshots', blobs: false, needs: 'commits', holdsRoots: false,
-    sets: [{ key: 'snapshots', shape: 'hex', count: 'rows', tally: 'snapshots_deleted', one: 'snapshot', many: 'snapshots', dropped: noLongerGarbage('snapshots') }],
-    prepare: prepareSnapshots, apply: applySnapshots,
+    name: 'snapshots',
+    number: 2,
+    title: 'snapshots',
+    blobs: false,
+    needs: 'commits',
+    holdsRoots: false,
+    sets: [
+      {
+        key: 'snapshots',
+        shape: 'hex',
+        count: 'rows',
+        tally: 'snapshots_deleted',
+        one: 'snapshot',
+        many: 'snapshots',
+        dropped: noLongerGarbage('snapshots'),
+      },
+    ],
+    prepare: prepareSnapshots,
+    apply: applySnapshots,
   },
   {
-    name: 'refs', number: 3, title: 'object refs', blobs: false, needs: 'objects', holdsRoots: true,
-    sets: [{ key: 'objectRefs', shape: 'sha256', count: 'refs', tally: 'object_refs_deleted', one: 'object ref', many: 'object refs',
-      dropped: async (ctx, ids) => explainObjectRefs(ids, ctx.live) }],
-    prepare: prepareRefs, apply: applyRefs,
+    name: 'refs',
+    number: 3,
+    title: 'object refs',
+    blobs: false,
+    needs: 'objects',
+    holdsRoots: true,
+    sets: [
+      {
+        key: 'objectRefs',
+        shape: 'sha256',
+        count: 'refs',
+        tally: 'object_refs_deleted',
+        one: 'object ref',
+        many: 'object refs',
+        dropped: async (ctx, ids) => explainObjectRefs(ids, ctx.live),
+      },
+    ],
+    prepare: prepareRefs,
+    apply: applyRefs,
   },
   {
-    name: 'objects', number: 4, title: 'objects', blobs: true, needs: 'objects', holdsRoots: false,
-    sets: [{ key: 'objects', shape: 'sha256', count: 'rows', tally: 'objects_deleted', one: 'object', many: 'objects',
-      dropped: (ctx, ids) => explainObjects(ctx, [...ids]) }],
-    prepare: prepareObjects, apply: applyObjects,
+    name: 'objects',
+    number: 4,
+    title: 'objects',
+    blobs: true,
+    needs: 'objects',
+    holdsRoots: false,
+    sets: [
+      {
+        key: 'objects',
+        shape: 'sha256',
+        count: 'rows',
+        tally: 'objects_deleted',
+        one: 'object',
+        many: 'objects',
+        dropped: (ctx, ids) => explainObjects(ctx, [...ids]),
+      },
+    ],
+    prepare: prepareObjects,
+    apply: applyObjects,
   },
   {
-    name: 'cache', number: 5, title: 'pack cache', blobs: true, needs: undefined, holdsRoots: false,
-    sets: [{ key: 'cacheRows', shape: 'uuid', count: 'rows', tally: 'mpack_cache_deleted', one: 'expired entry', many: 'expired entries',
-      dropped: noLongerGarbage('cache entries') }],
-    prepare: prepareCache, apply: applyCache,
+    name: 'cache',
+    number: 5,
+    title: 'pack cache',
+    blobs: true,
+    needs: undefined,
+    holdsRoots: false,
+    sets: [
+      {
+        key: 'cacheRows',
+        shape: 'uuid',
+        count: 'rows',
+        tally: 'mpack_cache_deleted',
+        one: 'expired entry',
+        many: 'expired entries',
+        dropped: noLongerGarbage('cache entries'),
+      },
+    ],
+    prepare: prepareCache,
+    apply: applyCache,
   },
 ];
 
@@ -113,17 +203,24 @@ export function rowsDeleted(result: Pick<RunResult, RunTally>): number {
  * parent_ids leaves the live commits unproven, and with them everything after; an
  * unreadable manifest leaves the live objects unproven.
  */
-export function refusalOf(phase: Phase, live: Pick<LiveSet, 'commitProblems' | 'manifestProblems'>): string | undefined {
+export function refusalOf(
+  phase: Phase,
+  live: Pick<LiveSet, 'commitProblems' | 'manifestProblems'>,
+): string | undefined {
   if (phase.needs === undefined) return undefined;
   const [commit, ...moreCommits] = live.commitProblems;
   if (commit) {
-    return `live commit ${commit.id} ${commit.problem}${more(moreCommits.length, 'commit')}: which commits are live ` +
-      'cannot be proven, so no commit, snapshot, object ref or object of the repo is deleted';
+    return (
+      `live commit ${commit.id} ${commit.problem}${more(moreCommits.length, 'commit')}: which commits are live ` +
+      'cannot be proven, so no commit, snapshot, object ref or object of the repo is deleted'
+    );
   }
   const [manifest, ...moreManifests] = live.manifestProblems;
   if (phase.needs === 'objects' && manifest) {
-    return `live snapshot ${manifest.id} ${manifest.problem}${more(moreManifests.length, 'snapshot')}: which objects ` +
-      'are live cannot be proven, so no object ref or object is deleted';
+    return (
+      `live snapshot ${manifest.id} ${manifest.problem}${more(moreManifests.length, 'snapshot')}: which objects ` +
+      'are live cannot be proven, so no object ref or object is deleted'
+    );
   }
   return undefined;
 }

@@ -30,7 +30,9 @@ export interface Listed {
 
 /** Lists the store under `objects/` into a temporary table, yielding the running counts. */
 export async function* loadListing(session: Session, store: BlobStore): AsyncGenerator<Listed> {
-  await session.execute(`create temp table ${LISTING} (key text not null, uri text not null, size bigint not null, modified timestamptz not null)`);
+  await session.execute(
+    `create temp table ${LISTING} (key text not null, uri text not null, size bigint not null, modified timestamptz not null)`,
+  );
   const listing = store.list(SWEPT_PREFIX, { bounds: OBJECT_KEY_BOUNDS })[Symbol.asyncIterator]();
   let listed = 0;
   let bytes = 0;
@@ -43,10 +45,15 @@ export async function* loadListing(session: Session, store: BlobStore): AsyncGen
     batch = [];
     await inserting;
     if (rows.length === 0) return;
-    inserting = session.execute(`insert into ${LISTING} select * from unnest(?::text[], ?::text[], ?::bigint[], ?::timestamptz[])`, [
-      rows.map((blob) => blob.key), rows.map((blob) => store.uriOf(blob.key)), rows.map((blob) => blob.size),
-      rows.map((blob) => blob.lastModified.toISOString()),
-    ]);
+    inserting = session.execute(
+      `insert into ${LISTING} select * from unnest(?::text[], ?::text[], ?::bigint[], ?::timestamptz[])`,
+      [
+        rows.map((blob) => blob.key),
+        rows.map((blob) => store.uriOf(blob.key)),
+        rows.map((blob) => blob.size),
+        rows.map((blob) => blob.lastModified.toISOString()),
+      ],
+    );
     listed += rows.length;
     for (const blob of rows) bytes += blob.size;
   };
@@ -56,8 +63,10 @@ export async function* loadListing(session: Session, store: BlobStore): AsyncGen
       next = await listing.next();
     } catch (error) {
       await inserting.catch(() => undefined);
-      throw new UnavailableError(`nothing was deleted: listing ${store.url} failed after ${listed + batch.length + odd} keys ` +
-        `(${messageOf(error)}); a partial listing proves nothing, so fix the store and sweep again`);
+      throw new UnavailableError(
+        `nothing was deleted: listing ${store.url} failed after ${listed + batch.length + odd} keys ` +
+          `(${messageOf(error)}); a partial listing proves nothing, so fix the store and sweep again`,
+      );
     }
     if (next.done) break;
     if (!nameable(next.value.key)) {
@@ -82,13 +91,15 @@ export async function* loadListing(session: Session, store: BlobStore): AsyncGen
  * and the candidates, numbered 1…n in key order so that batches are ranges.
  */
 export async function compareListing(session: Session, cutoff: string, listed: Listed): Promise<SweepFound> {
-  await session.execute(`
+  await session.execute(
+    `
     create temp table ${UNNAMED} as select l.key, l.uri, l.size, l.modified > ? as young from ${LISTING} l
     where starts_with(l.key, ?)
       and not exists (select 1 from musehub_objects o where ${keyOfIdSql('o.object_id')} = l.key)
       and not exists (select 1 from musehub_objects o where o.storage_uri = l.uri)
       and not exists (select 1 from musehub_fetch_mpack_cache c where ${keyOfIdSql('c.mpack_id')} = l.key)`,
-  [cutoff, SWEPT_PREFIX]);
+    [cutoff, SWEPT_PREFIX],
+  );
   await session.execute(`
     create temp table ${CANDIDATES} as
     select row_number() over (order by key) as n, key, uri, size from ${UNNAMED} where not young`);
@@ -97,9 +108,13 @@ export async function compareListing(session: Session, cutoff: string, listed: L
     select count(*)::float8 as unnamed, count(*) filter (where young)::float8 as young,
            coalesce(sum(size) filter (where not young), 0)::float8 as bytes from ${UNNAMED}`);
   return {
-    listed: listed.listed, listedBytes: listed.bytes, named: listed.listed - listed.odd - counts.unnamed, odd: listed.odd,
+    listed: listed.listed,
+    listedBytes: listed.bytes,
+    named: listed.listed - listed.odd - counts.unnamed,
+    odd: listed.odd,
     young: counts.young,
-    candidates: counts.unnamed - counts.young, candidateBytes: counts.bytes,
+    candidates: counts.unnamed - counts.young,
+    candidateBytes: counts.bytes,
   };
 }
 
@@ -114,6 +129,13 @@ function nameable(key: string): boolean {
 }
 
 /** Candidates `from` (exclusive) to `to` (inclusive) by number, with the URI that would name each. */
-export async function candidateBatch(session: Session, from: number, to: number): Promise<Array<SweptKey & { uri: string }>> {
-  return session.rows(`select key, uri, size::float8 as size from ${CANDIDATES} where n > ? and n <= ? order by n`, [from, to]);
+export async function candidateBatch(
+  session: Session,
+  from: number,
+  to: number,
+): Promise<Array<SweptKey & { uri: string }>> {
+  return session.rows(`select key, uri, size::float8 as size from ${CANDIDATES} where n > ? and n <= ? order by n`, [
+    from,
+    to,
+  ]);
 }

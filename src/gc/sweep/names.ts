@@ -16,14 +16,20 @@ export function keyOfIdSql(column: string): string {
  * `keys[i]` (BlobStore.uriOf). A batch's worth of keys against whole tables: each table is
  * scanned once, the batch hashed.
  */
-export async function keysNamedByRows(session: Session, keys: readonly string[], uris: readonly string[]): Promise<string[]> {
+export async function keysNamedByRows(
+  session: Session,
+  keys: readonly string[],
+  uris: readonly string[],
+): Promise<string[]> {
   if (keys.length === 0) return [];
-  const rows = await session.rows<{ key: string }>(`
+  const rows = await session.rows<{ key: string }>(
+    `
     select ${keyOfIdSql('o.object_id')} as key from musehub_objects o where ${keyOfIdSql('o.object_id')} = any(?::text[])
     union
     select k.key from unnest(?::text[], ?::text[]) as k(key, uri) join musehub_objects o on o.storage_uri = k.uri
     union
     select ${keyOfIdSql('c.mpack_id')} from musehub_fetch_mpack_cache c where ${keyOfIdSql('c.mpack_id')} = any(?::text[])`,
-  [keys, keys, uris, keys]);
+    [keys, keys, uris, keys],
+  );
   return rows.map((row) => row.key);
 }

@@ -14,9 +14,24 @@ export async function lastSweep(db: Database, store: string, dryRun: boolean): P
   const row = await db.em().findOne(GcSweep, { store, dryRun }, { orderBy: { finishedAt: 'desc' } });
   if (!row) return null;
   return {
-    sweepId: row.sweepId, store: row.store, finishedAt: row.finishedAt.toISOString(), dryRun: row.dryRun, outcome: row.outcome,
-    graceSeconds: row.graceSeconds, cutoff: row.cutoff.toISOString(), listed: row.listed, listedBytes: row.listedBytes,
-    named: row.named, odd: row.odd, young: row.young, candidates: row.candidates, candidateBytes: row.candidateBytes,
-    keptOnRecheck: row.keptOnRecheck, deleted: row.deleted, deletedBytes: row.deletedBytes, seconds: row.seconds, errors: row.errors,
+    sweepId: row.sweepId,
+    store: row.store,
+    finishedAt: row.finishedAt.toISOString(),
+    dryRun: row.dryRun,
+    outcome: row.outcome,
+    graceSeconds: row.graceSeconds,
+    cutoff: row.cutoff.toISOString(),
+    listed: row.listed,
+    listedBytes: row.listedBytes,
+    named: row.named,
+    odd: row.odd,
+    young: row.young,
+    candidates: row.candidates,
+    candidateBytes: row.candidateBytes,
+    keptOnRecheck: row.keptOnRecheck,
+    deleted: row.deleted,
+    deletedBytes: row.deletedBytes,
+    seconds: row.seconds,
+    errors: row.errors,
   };
 }

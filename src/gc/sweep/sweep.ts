@@ -26,9 +26,25 @@ export async function* sweepStore(ctx: GcContext, options: SweepOptions): AsyncG
   const dryRun = options.dryRun ?? false;
   const session = await Session.open(ctx.db);
   const result: SweepResult = {
-    sweepId: randomUUID(), store: ctx.store.url, dryRun, graceSeconds: options.graceSeconds, cutoff: '', outcome: 'done',
-    listed: 0, listedBytes: 0, named: 0, odd: 0, young: 0, candidates: 0, candidateBytes: 0,
-    keptOnRecheck: 0, deleted: 0, deletedBytes: 0, errors: [], seconds: 0, profile: {},
+    sweepId: randomUUID(),
+    store: ctx.store.url,
+    dryRun,
+    graceSeconds: options.graceSeconds,
+    cutoff: '',
+    outcome: 'done',
+    listed: 0,
+    listedBytes: 0,
+    named: 0,
+    odd: 0,
+    young: 0,
+    candidates: 0,
+    candidateBytes: 0,
+    keptOnRecheck: 0,
+    deleted: 0,
+    deletedBytes: 0,
+    errors: [],
+    seconds: 0,
+    profile: {},
   };
   const profile = new Profile();
   let deleting = false;
@@ -45,14 +61,18 @@ export async function* sweepStore(ctx: GcContext, options: SweepOptions): AsyncG
     result.cutoff = (await planClock(session, options.graceSeconds)).cutoff;
     let listed: Listed = { listed: 0, bytes: 0, odd: 0 };
     const listing = loadListing(session, ctx.store);
-    for (let next = await profile.time('listing', () => listing.next()); !next.done; next = await profile.time('listing', () => listing.next())) {
+    for (
+      let next = await profile.time('listing', () => listing.next());
+      !next.done;
+      next = await profile.time('listing', () => listing.next())
+    ) {
       listed = next.value;
       yield { type: 'listing', listed: listed.listed, bytes: listed.bytes };
     }
     const found = await profile.time('compare', () => compareListing(session, result.cutoff, listed));
     Object.assign(result, found);
     yield { type: 'compared', found };
-    if (found.candidates > 0 && !dryRun && options.confirm && !await options.confirm(found)) {
+    if (found.candidates > 0 && !dryRun && options.confirm && !(await options.confirm(found))) {
       result.outcome = 'declined';
     } else {
       deleting = true;
@@ -80,7 +100,11 @@ export async function* sweepStore(ctx: GcContext, options: SweepOptions): AsyncG
 }
 
 async function* deleteCandidates(
-  ctx: GcContext, session: Session, result: SweepResult, options: SweepOptions, profile: Profile,
+  ctx: GcContext,
+  session: Session,
+  result: SweepResult,
+  options: SweepOptions,
+  profile: Profile,
 ): AsyncGenerator<SweepEvent> {
   for (let from = 0; from < result.candidates; from += BATCH) {
     if (options.signal?.aborted) {
@@ -89,20 +113,39 @@ async function* deleteCandidates(
     }
     const batch = await profile.time('recheck', () => candidateBatch(session, from, from + BATCH));
     // An upload that raced the sweep has its row now: its key stays. The entry goes in the same transaction.
-    const doomed = await profile.time('recheck', () => session.transaction(async () => {
-      const named = new Set(await keysNamedByRows(session, batch.map((key) => key.key), batch.map((key) => key.uri)));
-      const unnamed = batch.filter((key) => !named.has(key.key));
-      const outside = unnamed.find((key) => !key.key.startsWith(SWEPT_PREFIX));
-      if (outside) throw new Error(`the sweep reached key ${outside.key}, outside ${SWEPT_PREFIX}: a bug, nothing of the batch was deleted`);
-      if (!result.dryRun && unnamed.length > 0) {
-        await session.execute(`
+    const doomed = await profile.time('recheck', () =>
+      session.transaction(async () => {
+        const named = new Set(
+          await keysNamedByRows(
+            session,
+            batch.map((key) => key.key),
+            batch.map((key) => key.uri),
+          ),
+        );
+        const unnamed = batch.filter((key) => !named.has(key.key));
+        const outside = unnamed.find((key) => !key.key.startsWith(SWEPT_PREFIX));
+        if (outside)
+          throw new Error(
+            `the sweep reached key ${outside.key}, outside ${SWEPT_PREFIX}: a bug, nothing of the batch was deleted`,
+          );
+        if (!result.dryRun && unnamed.length > 0) {
+          await session.execute(
+            `
           insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes, store)
           values (?, ?, ?::text[], ?::text[], ?::bigint[], ?)`,
-        [result.sweepId, STRAY, unnamed.map((key) => key.key), unnamed.map((key) => key.uri),
-          unnamed.map((key) => key.size), ctx.store.identity]);
-      }
-      return unnamed;
-    }));
+            [
+              result.sweepId,
+              STRAY,
+              unnamed.map((key) => key.key),
+              unnamed.map((key) => key.uri),
+              unnamed.map((key) => key.size),
+              ctx.store.identity,
+            ],
+          );
+        }
+        return unnamed;
+      }),
+    );
     result.keptOnRecheck += batch.length - doomed.length;
     yield { type: 'batch', keys: doomed.map(({ key, size }) => ({ key, size })), dryRun: result.dryRun };
     if (!result.dryRun) {
@@ -112,8 +155,13 @@ async function* deleteCandidates(
       result.keptOnRecheck += drained.renamed;
       result.errors.push(...drained.errors);
     }
-    yield { type: 'progress', done: Math.min(from + BATCH, result.candidates), total: result.candidates,
-      deleted: result.deleted, bytes: result.deletedBytes };
+    yield {
+      type: 'progress',
+      done: Math.min(from + BATCH, result.candidates),
+      total: result.candidates,
+      deleted: result.deleted,
+      bytes: result.deletedBytes,
+    };
   }
   if (result.errors.length > 0) result.outcome = 'failed';
 }

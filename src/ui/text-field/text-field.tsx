@@ -3,7 +3,13 @@ import type React from 'react';
 import { Box, Text } from 'ink';
 import type { TextFieldState } from './text-field-reducer.js';
 
-export function TextField({ field, label = '› ' }: { field: TextFieldState; label?: React.ReactNode }): React.JSX.Element {
+export function TextField({
+  field,
+  label = '› ',
+}: {
+  field: TextFieldState;
+  label?: React.ReactNode;
+}): React.JSX.Element {
   const chars = [...field.text];
   return (
     <Box>

@@ -9,7 +9,12 @@ import { Toned } from '../theme.js';
 import { TextField } from './text-field.js';
 import type { TypedAnswer } from './text-field-reducer.js';
 
-export function TypedConfirmation({ what, ask, answer, width }: {
+export function TypedConfirmation({
+  what,
+  ask,
+  answer,
+  width,
+}: {
   /** What confirming does, a line each. */
   what: readonly string[];
   /** The question: what to type, and how to say no. */
@@ -19,8 +24,10 @@ export function TypedConfirmation({ what, ask, answer, width }: {
 }): React.JSX.Element {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1} width={width}>
-      {/* biome-ignore lint/suspicious/noArrayIndexKey: the question's lines are fixed text that may repeat. */}
-      {what.map((line, index) => <Text key={index}>{line}</Text>)}
+      {what.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the question's lines are fixed text that may repeat.
+        <Text key={index}>{line}</Text>
+      ))}
       <Text bold>{ask}</Text>
       <TextField field={answer.field} />
       {answer.mismatch !== '' && <Toned tone="error">{answer.mismatch}</Toned>}

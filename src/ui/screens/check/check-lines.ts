@@ -1,5 +1,11 @@
 /** A repo's check as the Check tab reads (pure): which check it shows, the line about it, and its findings explained. */
-import { PROBLEM_KINDS, recordOf, type CheckProblem, type CheckRecord, type RepoCheck } from '../../../gc/check/types.js';
+import {
+  PROBLEM_KINDS,
+  recordOf,
+  type CheckProblem,
+  type CheckRecord,
+  type RepoCheck,
+} from '../../../gc/check/types.js';
 import { adviseProblem, counted, describeCheckOutcome, describeProblem, formatAgo } from '../../../present.js';
 import { wrapText } from '../../fit.js';
 import type { PagerLine } from '../../line-pager.js';
@@ -31,9 +37,10 @@ export function findingLines(shown: ShownCheck, width: number): PagerLine[] {
   if (!shown) return [];
   const record = recordOfShown(shown);
   if (record.clean) return [{ text: '✔ clean: nothing to say before pruning.', tone: 'done' }];
-  const problems: Array<Omit<CheckProblem, 'examples'> & { examples?: CheckProblem['examples'] }> = 'result' in shown
-    ? shown.result.problems
-    : PROBLEM_KINDS.flatMap((kind) => (record.problems[kind] ? [{ kind, count: record.problems[kind] }] : []));
+  const problems: Array<Omit<CheckProblem, 'examples'> & { examples?: CheckProblem['examples'] }> =
+    'result' in shown
+      ? shown.result.problems
+      : PROBLEM_KINDS.flatMap((kind) => (record.problems[kind] ? [{ kind, count: record.problems[kind] }] : []));
   const lines: PagerLine[] = [];
   /** `text` in lines that fit, each after `indent`, the first after `first` instead. */
   const wrapped = (text: string, indent: string, tone?: Tone, first = indent) => {
@@ -49,6 +56,7 @@ export function findingLines(shown: ShownCheck, width: number): PagerLine[] {
     if (examples && more > 0) lines.push({ text: `    and ${counted(more, 'more', 'more')}`, tone: 'muted' });
     lines.push({ text: '' });
   }
-  if (!('result' in shown)) lines.push({ text: 'The recorded check keeps counts only: c checks again and lists the ids.', tone: 'muted' });
+  if (!('result' in shown))
+    lines.push({ text: 'The recorded check keeps counts only: c checks again and lists the ids.', tone: 'muted' });
   return lines;
 }

@@ -33,15 +33,22 @@ export function checkReducer(state: CheckState, action: CheckAction): CheckState
       return { ...state, checking: true, step: null, notes: [] };
     case 'event': {
       const { event } = action;
-      if (event.type === 'progress') return { ...state, step: { step: event.step, done: event.done, total: event.total } };
-      if (event.type === 'warning') return { ...state, notes: [...state.notes, { tone: 'warning', text: event.message }] };
+      if (event.type === 'progress')
+        return { ...state, step: { step: event.step, done: event.done, total: event.total } };
+      if (event.type === 'warning')
+        return { ...state, notes: [...state.notes, { tone: 'warning', text: event.message }] };
       // The findings are new: their list starts at the top.
       if (event.type === 'repo-done') return { ...state, list: EMPTY_LIST };
       if (event.type === 'check-done') return { ...state, checking: false, step: null };
       return state;
     }
     case 'failed':
-      return { ...state, checking: false, step: null, notes: [...state.notes, { tone: 'error', text: `The check failed: ${action.message}` }] };
+      return {
+        ...state,
+        checking: false,
+        step: null,
+        notes: [...state.notes, { tone: 'error', text: `The check failed: ${action.message}` }],
+      };
     case 'move':
       return { ...state, list: moveList(state.list, action.action, action.count, action.page) };
   }

@@ -19,7 +19,13 @@ import { checkSummary, findingLines, shownCheck } from './check-lines.js';
 import { checkKeyScreen, checkReducer, INITIAL_CHECK } from './check-reducer.js';
 import { useCheckKeys } from './use-check-keys.js';
 
-export function CheckScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
+export function CheckScreen({
+  viewId,
+  active,
+  width,
+  height,
+  repo,
+}: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
   const [recorded] = useLoad(() => app.service.lastCheck(repo), `${repo.repoId}@${app.dataVersion}`);
   const [state, dispatch, current] = useSyncReducer(checkReducer, INITIAL_CHECK);
@@ -61,7 +67,9 @@ export function CheckScreen({ viewId, active, width, height, repo }: ScreenProps
   });
 
   if (!active) return null;
-  const step = state.step ? `${state.step.step}${state.step.total > 0 ? ` ${state.step.done}/${state.step.total}` : ''}` : 'starting';
+  const step = state.step
+    ? `${state.step.step}${state.step.total > 0 ? ` ${state.step.done}/${state.step.total}` : ''}`
+    : 'starting';
   return (
     <Box flexDirection="column">
       {state.checking ? (
@@ -77,7 +85,11 @@ export function CheckScreen({ viewId, active, width, height, repo }: ScreenProps
         empty=""
         renderRow={(index, selected) => {
           const line = lines[index]!;
-          return <Toned tone={line.tone} inverse={selected}>{fit(line.text, width)}</Toned>;
+          return (
+            <Toned tone={line.tone} inverse={selected}>
+              {fit(line.text, width)}
+            </Toned>
+          );
         }}
       />
     </Box>

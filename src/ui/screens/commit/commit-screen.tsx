@@ -8,7 +8,13 @@ import { LinePager } from '../../line-pager.js';
 import { useLoad } from '../../use-load.js';
 import { commitLines } from './commit-lines.js';
 
-export function CommitScreen({ viewId, active, width, height, commitId }: ScreenProps & { commitId: string }): React.JSX.Element | null {
+export function CommitScreen({
+  viewId,
+  active,
+  width,
+  height,
+  commitId,
+}: ScreenProps & { commitId: string }): React.JSX.Element | null {
   const app = useConsole();
   const [loaded, reload] = useLoad(() => app.service.commit(commitId), commitId);
   // app.status changes with any console state (a check, a run): following it would say the failure again

@@ -11,11 +11,21 @@ export const STATE_GLYPHS: Record<CommitState, string> = {
 
 /** Box characters by the directions a cell connects to: up, down, left, right. */
 const BOX: Record<string, string> = {
-  ud: '│', u: '│', d: '│',
-  lr: '─', l: '─', r: '─',
-  udlr: '┼', ulr: '┴', dlr: '┬',
-  udl: '┤', ul: '╯', dl: '╮',
-  udr: '├', ur: '╰', dr: '╭',
+  ud: '│',
+  u: '│',
+  d: '│',
+  lr: '─',
+  l: '─',
+  r: '─',
+  udlr: '┼',
+  ulr: '┴',
+  dlr: '┬',
+  udl: '┤',
+  ul: '╯',
+  dl: '╮',
+  udr: '├',
+  ur: '╰',
+  dr: '╭',
 };
 
 function boxChar({ up, down, left, right }: LaneCell): string {

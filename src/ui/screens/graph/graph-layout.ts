@@ -36,7 +36,8 @@ export interface GraphRow {
 
 /** The sixteen cells, shared by every row: a long history holds references, not copies. */
 const CELLS: readonly LaneCell[] = Array.from({ length: 16 }, (_, bits) =>
-  Object.freeze({ up: (bits & 1) !== 0, down: (bits & 2) !== 0, left: (bits & 4) !== 0, right: (bits & 8) !== 0 }));
+  Object.freeze({ up: (bits & 1) !== 0, down: (bits & 2) !== 0, left: (bits & 4) !== 0, right: (bits & 8) !== 0 }),
+);
 
 function cell(up: boolean, down: boolean, left: boolean, right: boolean): LaneCell {
   return CELLS[(up ? 1 : 0) | (down ? 2 : 0) | (left ? 4 : 0) | (right ? 8 : 0)]!;
@@ -62,8 +63,7 @@ export function layoutGraph(commits: readonly LayoutCommit[]): GraphRow[] {
     if (lane === -1) lane = lanes.length;
 
     const joins = waiting.slice(1);
-    const divergence =
-      commit.state === 'reachable' && waiting.some((i) => fromState[i] !== 'reachable');
+    const divergence = commit.state === 'reachable' && waiting.some((i) => fromState[i] !== 'reachable');
     for (const joined of joins) {
       lanes[joined] = null;
       fromState[joined] = null;
@@ -119,7 +119,9 @@ function laneCells(
   }
   const cells: LaneCell[] = [];
   for (let i = 0; i < Math.max(before.length, after.length, high + 1); i++) {
-    cells.push(cell((before[i] ?? null) !== null, (after[i] ?? null) !== null, i > low && i <= high, i >= low && i < high));
+    cells.push(
+      cell((before[i] ?? null) !== null, (after[i] ?? null) !== null, i > low && i <= high, i >= low && i < high),
+    );
   }
   while (cells.length > lane + 1 && cells[cells.length - 1] === EMPTY) cells.pop();
   return cells;

@@ -25,8 +25,15 @@ export function buildGraphModel(commits: readonly GraphCommit[]): GraphModel {
     if (row.divergence) divergences.push(shortId(row.commitId));
   });
   // The graph's ✗ are the commits to delete, its ○ those kept: orphaned, both (src/words.ts).
-  const parts = [describeCommits({ reachable: counts.reachable, orphaned: counts.orphaned + counts.kept, toDelete: counts.orphaned })];
-  if (divergences.length > 0) parts.push(`history diverged at ${divergences.slice(0, 3).join(', ')}${divergences.length > 3 ? '…' : ''}`);
+  const parts = [
+    describeCommits({
+      reachable: counts.reachable,
+      orphaned: counts.orphaned + counts.kept,
+      toDelete: counts.orphaned,
+    }),
+  ];
+  if (divergences.length > 0)
+    parts.push(`history diverged at ${divergences.slice(0, 3).join(', ')}${divergences.length > 3 ? '…' : ''}`);
   return { commits, rows, cellsWidth, summary: parts.join(' · ') };
 }
 
@@ -66,7 +73,9 @@ export function graphLine(model: GraphModel, index: number, width: number, now: 
   const at = row.lane * 2;
   const glyphVisible = at < cellsWidth - 1 || lanesWidth(row) <= cellsWidth;
   const labels = formatLabels(commit.labels);
-  const words = [shortId(commit.commitId), labels, commit.message.split('\n')[0] ?? '', annotation(commit, row)].filter(Boolean);
+  const words = [shortId(commit.commitId), labels, commit.message.split('\n')[0] ?? '', annotation(commit, row)].filter(
+    Boolean,
+  );
   const textWidth = Math.max(0, width - 2 - cellsWidth - 2 - RIGHT);
   return {
     before: glyphVisible ? cells.slice(0, at) : cells,

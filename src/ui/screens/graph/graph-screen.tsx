@@ -18,9 +18,18 @@ import { useGraphKeys } from './use-graph-keys.js';
 
 const STATE_TONES: Record<CommitState, Tone> = { reachable: 'reachable', orphaned: 'orphaned', kept: 'kept' };
 
-export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
+export function GraphScreen({
+  viewId,
+  active,
+  width,
+  height,
+  repo,
+}: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
-  const [loaded, reload] = useLoad(() => app.service.graph(repo, app.graceSeconds), `${repo.repoId}@${app.dataVersion}`);
+  const [loaded, reload] = useLoad(
+    () => app.service.graph(repo, app.graceSeconds),
+    `${repo.repoId}@${app.dataVersion}`,
+  );
   const model = useMemo(() => (loaded.state === 'ready' ? buildGraphModel(loaded.value) : null), [loaded]);
   const [list, dispatch, current] = useSyncReducer(listReducer, EMPTY_LIST);
   // app.status changes with any console state (a check, a run): following it would say the failure again
@@ -37,7 +46,8 @@ export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps
   const earlyMoves = useRef<Array<ListAction & { type: 'move' }>>([]);
   useEffect(() => {
     if (!model) return;
-    for (const move of earlyMoves.current) dispatch({ ...move, count: model.rows.length, page: pageRows(model.rows.length, listHeight) });
+    for (const move of earlyMoves.current)
+      dispatch({ ...move, count: model.rows.length, page: pageRows(model.rows.length, listHeight) });
     earlyMoves.current = [];
   }, [model, dispatch, listHeight]);
   useHintScope(viewId, active, 'graph');
@@ -64,22 +74,40 @@ export function GraphScreen({ viewId, active, width, height, repo }: ScreenProps
         list={list}
         height={listHeight}
         empty="This repo has no commits."
-        renderRow={(index, selected) => <GraphLineView model={model} index={index} selected={selected} width={width} now={app.now()} />}
+        renderRow={(index, selected) => (
+          <GraphLineView model={model} index={index} selected={selected} width={width} now={app.now()} />
+        )}
       />
     </Box>
   );
 }
 
-function GraphLineView({ model, index, selected, width, now }: { model: GraphModel; index: number; selected: boolean; width: number; now: number }): React.JSX.Element {
+function GraphLineView({
+  model,
+  index,
+  selected,
+  width,
+  now,
+}: {
+  model: GraphModel;
+  index: number;
+  selected: boolean;
+  width: number;
+  now: number;
+}): React.JSX.Element {
   const line = graphLine(model, index, width, now);
   const tone = STATE_TONES[model.commits[index]!.state];
   return (
     <Text>
       <Text inverse={selected}>{selected ? '▸ ' : '  '}</Text>
       <Text>{line.before}</Text>
-      <Toned tone={tone} bold>{line.glyph}</Toned>
+      <Toned tone={tone} bold>
+        {line.glyph}
+      </Toned>
       <Text>{line.after}</Text>
-      <Toned tone={tone === 'reachable' ? undefined : tone} inverse={selected}>{line.text}</Toned>
+      <Toned tone={tone === 'reachable' ? undefined : tone} inverse={selected}>
+        {line.text}
+      </Toned>
       <Toned tone="muted">{` ${line.right}`}</Toned>
     </Text>
   );

@@ -7,14 +7,22 @@ import { LinePager } from '../../line-pager.js';
 import { wrapIndented } from '../../fit.js';
 import { MEANINGS, WORDS } from '../../../words.js';
 
-export function HelpScreen({ viewId, active, width, height, about }: ScreenProps & { about: ScreenName }): React.JSX.Element | null {
+export function HelpScreen({
+  viewId,
+  active,
+  width,
+  height,
+  about,
+}: ScreenProps & { about: ScreenName }): React.JSX.Element | null {
   const app = useConsole();
   useHintScope(viewId, active, 'help');
   const lines = [
     { text: `Keys of the ${about} screen${app.readOnly ? ' (read-only: the keys that delete are removed)' : ''}:` },
     ...helpLines(about, app.readOnly).map((text) => ({ text })),
     { text: '' },
-    { text: `Glyphs: ● ${WORDS.reachable}  ✗ ${WORDS.orphaned}, ${WORDS.toDelete}  ○ ${WORDS.orphaned}, ${WORDS.kept} (grace period, another repo)` },
+    {
+      text: `Glyphs: ● ${WORDS.reachable}  ✗ ${WORDS.orphaned}, ${WORDS.toDelete}  ○ ${WORDS.orphaned}, ${WORDS.kept} (grace period, another repo)`,
+    },
     { text: 'Words:' },
     ...MEANINGS.map(([word, meaning]) => ({ text: `  ${word.padEnd(12)} ${meaning}` })),
   ].flatMap(({ text }) => {

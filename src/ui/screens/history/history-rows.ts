@@ -25,7 +25,8 @@ function alignOf(column: HistoryColumn): 'left' | 'right' {
 /** What a run deleted in the words of src/words.ts, and the phases it did not run: `13 commits, 18 objects; refused: 3, 4`. */
 function deletedCell(run: RunRecord): string {
   const rows = (name: string) => run.phases.find((entry) => entry.phase === name && entry.status === 'done')?.rows ?? 0;
-  const notDone = (status: string) => run.phases.filter((entry) => entry.status === status).map((entry) => phaseNamed(entry.phase).number);
+  const notDone = (status: string) =>
+    run.phases.filter((entry) => entry.status === status).map((entry) => phaseNamed(entry.phase).number);
   const refused = notDone('refused');
   const failed = notDone('failed');
   return [
@@ -55,20 +56,33 @@ function cellsOf(run: RunRecord, marked: boolean, now: number, absolute: boolean
  * while the window scrolls; the phase counts take what is left.
  */
 export function historyTable(
-  runs: readonly RunRecord[], window: { first: number; last: number }, cursor: number, now: number, width: number,
+  runs: readonly RunRecord[],
+  window: { first: number; last: number },
+  cursor: number,
+  now: number,
+  width: number,
 ): { columns: Array<{ key: HistoryColumn; align: 'left' | 'right' }>; rows: Array<Partial<HistoryRow>> } {
   let all = runs.map((run, index) => cellsOf(run, index === cursor, now, true));
   const widthOf = (column: HistoryColumn) =>
-    columnWidth(column, all.map((cells) => cells[column]), column === 'WHO' ? WHO_MOST : Infinity);
+    columnWidth(
+      column,
+      all.map((cells) => cells[column]),
+      column === 'WHO' ? WHO_MOST : Infinity,
+    );
   let columns = [...HISTORY_COLUMNS];
-  const room = () => width - tableChrome(columns.length) - columns.filter((column) => column !== LAST).reduce((sum, column) => sum + widthOf(column), 0);
+  const room = () =>
+    width -
+    tableChrome(columns.length) -
+    columns.filter((column) => column !== LAST).reduce((sum, column) => sum + widthOf(column), 0);
   for (const dropped of DROPPED_FIRST) {
     if (room() >= LAST_LEAST) break;
     columns = columns.filter((column) => column !== dropped);
   }
   // Narrower still, the start is said relative only (Enter on the run says it whole).
   if (room() < LAST_LEAST) all = runs.map((run, index) => cellsOf(run, index === cursor, now, false));
-  const widths = new Map(columns.map((column) => [column, column === LAST ? Math.max(LAST.length, room()) : widthOf(column)]));
+  const widths = new Map(
+    columns.map((column) => [column, column === LAST ? Math.max(LAST.length, room()) : widthOf(column)]),
+  );
   const rows = all.slice(window.first, window.last).map((cells) => {
     const row: Partial<HistoryRow> = {};
     for (const column of columns) row[column] = fit(cells[column], widths.get(column)!, alignOf(column));

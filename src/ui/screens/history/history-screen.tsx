@@ -34,14 +34,25 @@ function runCell(columns: readonly HistoryColumn[]): (props: CellProps) => React
       if (column !== outcomeAt) return <Text>{text}</Text>;
       // The badge pads its word with a space either side, where the cell had its padding.
       const outcome = text.trim();
-      return <Text><OutcomeBadge outcome={outcome} />{' '.repeat(Math.max(0, text.length - outcome.length - 2))}</Text>;
+      return (
+        <Text>
+          <OutcomeBadge outcome={outcome} />
+          {' '.repeat(Math.max(0, text.length - outcome.length - 2))}
+        </Text>
+      );
     };
     RUN_CELLS.set(key, cell);
   }
   return cell;
 }
 
-export function HistoryScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
+export function HistoryScreen({
+  viewId,
+  active,
+  width,
+  height,
+  repo,
+}: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
   const [loaded, reload] = useLoad(() => app.service.history(repo), `${repo.repoId}@${app.dataVersion}`);
   const [list, dispatch, currentList] = useSyncReducer(listReducer, EMPTY_LIST);
@@ -57,7 +68,12 @@ export function HistoryScreen({ viewId, active, width, height, repo }: ScreenPro
   const listHeight = Math.max(1, height - 1 - (errors === '' ? 0 : rowsOf(`✗ ${errors}`, width)));
   useHintScope(viewId, active, 'history');
   useHistoryKeys({
-    viewId, repo, count: runs.length, page: pageRows(runs.length, listHeight), dispatch, onRefresh: reload,
+    viewId,
+    repo,
+    count: runs.length,
+    page: pageRows(runs.length, listHeight),
+    dispatch,
+    onRefresh: reload,
     onOpen: () => {
       const run = runs[currentList().cursor];
       if (run) app.push({ kind: 'run-record', repo, run });
@@ -67,14 +83,25 @@ export function HistoryScreen({ viewId, active, width, height, repo }: ScreenPro
   if (!active) return null;
   if (loaded.state === 'loading') return <Spinner label="loading past runs…" />;
   if (runs.length === 0) {
-    return <Text>{loaded.state === 'failed' ? 'Past runs did not load. Press r to retry.' : 'No GC has run on this repo yet.'}</Text>;
+    return (
+      <Text>
+        {loaded.state === 'failed' ? 'Past runs did not load. Press r to retry.' : 'No GC has run on this repo yet.'}
+      </Text>
+    );
   }
   const window = listWindow(list, runs.length, listHeight);
   const { columns, rows } = historyTable(runs, window, list.cursor, app.now(), width);
   const keys = columns.map((column) => column.key);
   return (
     <Box flexDirection="column">
-      <Table key={keys.join('|')} data={rows} columns={columns} skeleton={ColumnRules} header={Heading} cell={runCell(keys)} />
+      <Table
+        key={keys.join('|')}
+        data={rows}
+        columns={columns}
+        skeleton={ColumnRules}
+        header={Heading}
+        cell={runCell(keys)}
+      />
       {!window.fits && <ListPosition {...window} count={runs.length} />}
       {errors !== '' && <Wrapped text={`✗ ${errors}`} width={width} tone="error" />}
     </Box>

@@ -12,13 +12,24 @@ import { wrapIndented } from '../../fit.js';
 import { LinePager } from '../../line-pager.js';
 import { runRecordLines } from './run-record-lines.js';
 
-export function RunRecordScreen({ viewId, active, width, height, repo, run }: ScreenProps & { repo: RepoIdentity; run: RunRecord }): React.JSX.Element | null {
+export function RunRecordScreen({
+  viewId,
+  active,
+  width,
+  height,
+  repo,
+  run,
+}: ScreenProps & { repo: RepoIdentity; run: RunRecord }): React.JSX.Element | null {
   const app = useConsole();
   // Each line wrapped whole, its continuation under its text.
-  const lines = useMemo(() => runRecordLines(run, app.now()).flatMap((line) => {
-    const indent = /^ */.exec(line.text)![0];
-    return wrapIndented(line.text.slice(indent.length), width, indent).map((text) => ({ ...line, text }));
-  }), [run, width, app.now]);
+  const lines = useMemo(
+    () =>
+      runRecordLines(run, app.now()).flatMap((line) => {
+        const indent = /^ */.exec(line.text)![0];
+        return wrapIndented(line.text.slice(indent.length), width, indent).map((text) => ({ ...line, text }));
+      }),
+    [run, width, app.now],
+  );
   useHintScope(viewId, active, 'run-record');
   const writeReport = async () => {
     const path = resolve(`gc-run-${repo.owner}-${repo.slug}-${run.startedAt.slice(0, 16).replace(/[-:]/g, '')}Z.md`);
@@ -32,7 +43,11 @@ export function RunRecordScreen({ viewId, active, width, height, repo, run }: Sc
   if (!active) return null;
   return (
     <LinePager
-      viewId={viewId} screen="run-record" lines={lines} width={width} height={height}
+      viewId={viewId}
+      screen="run-record"
+      lines={lines}
+      width={width}
+      height={height}
       onAction={(action) => {
         if (action !== 'write-report') return false;
         void writeReport();

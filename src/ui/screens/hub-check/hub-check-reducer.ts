@@ -24,7 +24,14 @@ export type HubCheckAction =
   | { type: 'failed'; message: string }
   | { type: 'move'; action: KeyAction; page: number };
 
-export const INITIAL_HUB_CHECK: HubCheckState = { checking: false, current: null, results: [], report: null, notes: [], list: EMPTY_LIST };
+export const INITIAL_HUB_CHECK: HubCheckState = {
+  checking: false,
+  current: null,
+  results: [],
+  report: null,
+  notes: [],
+  list: EMPTY_LIST,
+};
 
 /** The keys the view answers to: without the one that checks again while a check is under way. */
 export function hubCheckKeyScreen(state: HubCheckState): Extract<ScreenName, 'hub-check' | 'hub-checking'> {
@@ -54,7 +61,10 @@ function onEvent(state: HubCheckState, event: CheckEvent): HubCheckState {
 /** The results with the repos that have problems first, then the clean ones, each in the order checked; the cursor stays on its repo. */
 function problemsFirst(state: HubCheckState): HubCheckState {
   const selected = selectedResult(state);
-  const results = [...state.results.filter((result) => !result.clean), ...state.results.filter((result) => result.clean)];
+  const results = [
+    ...state.results.filter((result) => !result.clean),
+    ...state.results.filter((result) => result.clean),
+  ];
   return { ...state, results, list: { ...state.list, cursor: selected ? results.indexOf(selected) : 0 } };
 }
 
@@ -65,7 +75,12 @@ export function hubCheckReducer(state: HubCheckState, action: HubCheckAction): H
     case 'event':
       return onEvent(state, action.event);
     case 'failed':
-      return { ...state, checking: false, current: null, notes: [...state.notes, { tone: 'error', text: `The check failed: ${action.message}` }] };
+      return {
+        ...state,
+        checking: false,
+        current: null,
+        notes: [...state.notes, { tone: 'error', text: `The check failed: ${action.message}` }],
+      };
     case 'move':
       return { ...state, list: moveList(state.list, action.action, state.results.length, action.page) };
   }

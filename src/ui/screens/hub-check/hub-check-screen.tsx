@@ -58,7 +58,10 @@ export function HubCheckScreen({ viewId, active, width, height }: ScreenProps): 
   const hidden = state.notes.length - notes.length;
   // The line of progress or the summary, the notes, and the line that counts the notes left out.
   const report = state.report ? describeCheckReport(state.report, app.service.label) : '';
-  const listHeight = Math.max(1, height - (report === '' ? 1 : rowsOf(report, width)) - noteRows(notes, width) - (hidden > 0 ? 1 : 0));
+  const listHeight = Math.max(
+    1,
+    height - (report === '' ? 1 : rowsOf(report, width)) - noteRows(notes, width) - (hidden > 0 ? 1 : 0),
+  );
   useHintScope(viewId, active, hubCheckKeyScreen(state));
   useHubCheckKeys({
     viewId,
@@ -100,7 +103,9 @@ export function HubCheckScreen({ viewId, active, width, height }: ScreenProps): 
           return (
             <Text wrap="truncate">
               <Text inverse={selected}>{`${selected ? '▸' : ' '} ${fit(repoName(result.repo), nameWidth)}`}</Text>
-              <Toned tone={result.clean ? 'done' : 'error'}>{`  ${result.clean ? '✔' : '✗'} ${resultText(result)}`}</Toned>
+              <Toned
+                tone={result.clean ? 'done' : 'error'}
+              >{`  ${result.clean ? '✔' : '✗'} ${resultText(result)}`}</Toned>
             </Text>
           );
         }}

@@ -58,8 +58,16 @@ export type HubPassAction =
   | { type: 'move'; action: KeyAction; page: number };
 
 export const INITIAL_HUB_PASS: HubPassState = {
-  stage: 'asking', answer: EMPTY_ANSWER, order: [], running: new Map(), ended: new Map(), progress: null,
-  stopping: false, result: null, notes: [], list: EMPTY_LIST,
+  stage: 'asking',
+  answer: EMPTY_ANSWER,
+  order: [],
+  running: new Map(),
+  ended: new Map(),
+  progress: null,
+  stopping: false,
+  result: null,
+  notes: [],
+  list: EMPTY_LIST,
 };
 
 /** Whether the pass has begun and not ended. */
@@ -68,7 +76,9 @@ export function isPassing(state: HubPassState): boolean {
 }
 
 /** The keys the view answers to: the confirmation's, then the pass's while it runs, then the list's. */
-export function hubPassKeyScreen(state: HubPassState): Extract<ScreenName, 'confirm-pass' | 'hub-passing' | 'hub-pass'> {
+export function hubPassKeyScreen(
+  state: HubPassState,
+): Extract<ScreenName, 'confirm-pass' | 'hub-passing' | 'hub-pass'> {
   if (state.stage === 'asking') return 'confirm-pass';
   return isPassing(state) ? 'hub-passing' : 'hub-pass';
 }
@@ -81,7 +91,8 @@ export function selectedRepo(state: HubPassState): RepoIdentity | undefined {
 /** A repo in flight after one of its run's events: a phase starting or moving on; other events change nothing here. */
 function runAfter(run: RepoRun, event: GcEvent): RepoRun {
   if (event.type === 'phase-start') return { phase: event.phase, done: 0, total: event.total, bytes: 0 };
-  if (event.type === 'progress') return { phase: event.phase, done: event.done, total: event.total, bytes: event.bytes };
+  if (event.type === 'progress')
+    return { phase: event.phase, done: event.done, total: event.total, bytes: event.bytes };
   return run;
 }
 
@@ -92,7 +103,10 @@ function onEvent(state: HubPassState, event: HubEvent): HubPassState {
     case 'hub-start':
       return { ...state, stage: 'running', order: event.repos };
     case 'repo-start':
-      return { ...state, running: new Map(state.running).set(event.repo.repoId, { phase: null, done: 0, total: 0, bytes: 0 }) };
+      return {
+        ...state,
+        running: new Map(state.running).set(event.repo.repoId, { phase: null, done: 0, total: 0, bytes: 0 }),
+      };
     case 'repo-event': {
       const run = state.running.get(event.repo.repoId);
       const next = run && runAfter(run, event.event);

@@ -31,22 +31,41 @@ const WORDS_BESIDE_BAR = 80;
 /** The repo column at its widest. */
 const NAME_MOST = 40;
 
-export function HubPassScreen({ viewId, active, width, height, scope }: ScreenProps & { scope: PassScope }): React.JSX.Element | null {
+export function HubPassScreen({
+  viewId,
+  active,
+  width,
+  height,
+  scope,
+}: ScreenProps & { scope: PassScope }): React.JSX.Element | null {
   const app = useConsole();
   const [state, dispatch, current] = useSyncReducer(hubPassReducer, INITIAL_HUB_PASS);
   const { start, stop } = useHubPass(dispatch);
   // Ctrl+C and x stop the pass alike.
   const stopPass = useStopOnCtrlC(isPassing(state), {
-    what: 'pass', after: 'the repos in flight', abandoning: 'their runs', stop, ended: () => current().result?.outcome,
+    what: 'pass',
+    after: 'the repos in flight',
+    abandoning: 'their runs',
+    stop,
+    ended: () => current().result?.outcome,
   });
   useHintScope(viewId, active, hubPassKeyScreen(state));
 
   // The line of progress or the summary, the notes, and the line that says the pass is stopping.
-  const summary = state.result ? `${' '.repeat(state.result.outcome.length + 2)} ${describeHubResult(state.result)}` : '';
-  const listHeight = Math.max(1, height - (summary === '' ? 1 : rowsOf(summary, width)) - noteRows(state.notes, width)
-    - (state.stopping && !state.result ? 1 : 0));
+  const summary = state.result
+    ? `${' '.repeat(state.result.outcome.length + 2)} ${describeHubResult(state.result)}`
+    : '';
+  const listHeight = Math.max(
+    1,
+    height -
+      (summary === '' ? 1 : rowsOf(summary, width)) -
+      noteRows(state.notes, width) -
+      (state.stopping && !state.result ? 1 : 0),
+  );
   useHubPassKeys({
-    viewId, current, dispatch,
+    viewId,
+    current,
+    dispatch,
     page: pageRows(state.order.length, listHeight),
     label: app.service.label,
     onStart: () => start(scope),
@@ -57,13 +76,22 @@ export function HubPassScreen({ viewId, active, width, height, scope }: ScreenPr
     onStop: stopPass,
     onOpen: (repo) => app.push({ kind: 'repo', repo, tab: 'history' }),
   });
-  const nameWidth = useMemo(() => Math.min(NAME_MOST, Math.max(4, ...state.order.map((repo) => repoName(repo).length))), [state.order]);
+  const nameWidth = useMemo(
+    () => Math.min(NAME_MOST, Math.max(4, ...state.order.map((repo) => repoName(repo).length))),
+    [state.order],
+  );
   const spinner = useSpinnerFrame(active && state.running.size > 0);
 
   if (!active) return null;
   if (app.readOnly) return <Text>Read-only: this console does not run GC.</Text>;
   if (state.stage === 'asking') {
-    return <TypedConfirmation {...passQuestion(scope, app.service.label, app.service.hubWorkers)} answer={state.answer} width={width} />;
+    return (
+      <TypedConfirmation
+        {...passQuestion(scope, app.service.label, app.service.hubWorkers)}
+        answer={state.answer}
+        width={width}
+      />
+    );
   }
   const { progress, result } = state;
   return (
@@ -74,14 +102,20 @@ export function HubPassScreen({ viewId, active, width, height, scope }: ScreenPr
           {` ${describeHubResult(result)}`}
         </Text>
       ) : progress ? (
-        <ProgressLine text={describeHubProgress(progress, 'run')} percent={(100 * progress.finished) / Math.max(1, progress.total)} width={width} />
+        <ProgressLine
+          text={describeHubProgress(progress, 'run')}
+          percent={(100 * progress.finished) / Math.max(1, progress.total)}
+          width={width}
+        />
       ) : state.stage === 'failed' ? (
         <Text>The pass did not run: Esc goes back to the repos.</Text>
       ) : (
         <Spinner label="beginning the pass…" />
       )}
       <NoteLines notes={state.notes} width={width} />
-      {state.stopping && !result && <Toned tone="warning">Stopping after the repos in flight: no new repo starts.</Toned>}
+      {state.stopping && !result && (
+        <Toned tone="warning">Stopping after the repos in flight: no new repo starts.</Toned>
+      )}
       <VirtualList
         count={state.order.length}
         list={state.list}

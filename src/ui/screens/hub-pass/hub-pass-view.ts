@@ -9,7 +9,9 @@ import type { HubPassState, PassScope, RepoRun } from './hub-pass-reducer.js';
 /** What the confirmation says the pass would do, by the estimates, and what it wants typed: the hub's label. */
 export function passQuestion(scope: PassScope, label: string, workers: number): { what: string[]; ask: string } {
   const { totals } = scope;
-  const which = scope.repoIds ? `the ${counted(totals.repos, 'repo')} the filter /${scope.filter} shows` : `every repo (${counted(totals.repos, 'repo')})`;
+  const which = scope.repoIds
+    ? `the ${counted(totals.repos, 'repo')} the filter /${scope.filter} shows`
+    : `every repo (${counted(totals.repos, 'repo')})`;
   const unknown = [
     ...(notEstimated(totals) > 0 ? [`${counted(notEstimated(totals), 'repo')} not estimated yet`] : []),
     ...(totals.failed > 0 ? [`${counted(totals.failed, 'repo')} whose estimate failed`] : []),
@@ -44,7 +46,8 @@ const ENDED: Record<HubRepoStatus, { glyph: string; tone: Tone }> = {
 function endedLine(outcome: HubRepoResult): RepoLine {
   // A run that refused a phase (a manifest that does not decode) is done, and says what it refused.
   const refused = outcome.result?.phases.some((phase) => phase.status === 'refused') ?? false;
-  const { glyph, tone } = outcome.status === 'done' && refused ? { glyph: '!', tone: 'warning' as const } : ENDED[outcome.status];
+  const { glyph, tone } =
+    outcome.status === 'done' && refused ? { glyph: '!', tone: 'warning' as const } : ENDED[outcome.status];
   return { glyph, tone, text: describeRepoOutcome(outcome) };
 }
 

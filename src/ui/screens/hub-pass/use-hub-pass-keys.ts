@@ -37,8 +37,12 @@ export function useHubPassKeys(options: {
     if (isMove(action)) dispatch({ type: 'move', action, page });
     else if (screen === 'hub-passing' && action === 'stop-after-repos') onStop();
     else if (screen === 'hub-passing' && action === 'back') {
-      app.status(state.stopping ? 'The pass stops after the repos in flight; then Esc goes back.'
-        : 'A pass is running: x stops it after the repos in flight.', 'warning');
+      app.status(
+        state.stopping
+          ? 'The pass stops after the repos in flight; then Esc goes back.'
+          : 'A pass is running: x stops it after the repos in flight.',
+        'warning',
+      );
     } else if (screen === 'hub-pass' && action === 'open') {
       const repo = selectedRepo(state);
       if (repo) onOpen(repo);
@@ -50,7 +54,10 @@ export function useHubPassKeys(options: {
     if (text === label) onStart();
     else if (text === '') onDecline();
     else {
-      dispatch({ type: 'mismatch', message: `"${text}" is not ${label}: nothing was collected. Type the label exactly, or clear it and press Enter to collect nothing.` });
+      dispatch({
+        type: 'mismatch',
+        message: `"${text}" is not ${label}: nothing was collected. Type the label exactly, or clear it and press Enter to collect nothing.`,
+      });
     }
   }
 }

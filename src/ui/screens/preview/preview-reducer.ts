@@ -30,8 +30,13 @@ export function previewKeyScreen(state: PreviewState): Extract<ScreenName, 'prev
 export function previewReducer(state: PreviewState, action: PreviewAction): PreviewState {
   switch (action.type) {
     case 'move':
-      if (state.focus === 'items') return { ...state, items: moveList(state.items, action.action, action.itemCount, action.page) };
-      return { ...state, phases: moveList(state.phases, action.action, action.phaseCount, action.page), items: EMPTY_LIST };
+      if (state.focus === 'items')
+        return { ...state, items: moveList(state.items, action.action, action.itemCount, action.page) };
+      return {
+        ...state,
+        phases: moveList(state.phases, action.action, action.phaseCount, action.page),
+        items: EMPTY_LIST,
+      };
     case 'toggle-focus':
       return { ...state, focus: state.focus === 'phases' ? 'items' : 'phases' };
     case 'start-save':

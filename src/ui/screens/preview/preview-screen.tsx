@@ -30,15 +30,19 @@ const PhaseCell = tonedCells(PREVIEW_TONES);
 /** The plan in a line: its grace and age, the commits it finds orphaned and reachable, and that it deletes nothing. */
 function planSummary(plan: Plan, now: number): string {
   const toDelete = plan.phases.find((phase) => phase.phase === 'commits')?.rows ?? 0;
-  return `grace ${formatGrace(plan.graceSeconds)} · plan ${formatAgo(plan.computedAt, now)} · commits: ` +
-    `${describeCommits({ reachable: plan.reachableCommits, orphaned: plan.orphanedCommits, toDelete })} · a dry run: nothing is deleted`;
+  return (
+    `grace ${formatGrace(plan.graceSeconds)} · plan ${formatAgo(plan.computedAt, now)} · commits: ` +
+    `${describeCommits({ reachable: plan.reachableCommits, orphaned: plan.orphanedCommits, toDelete })} · a dry run: nothing is deleted`
+  );
 }
 
 /** Where the plan went, and the command that applies it from where the console was started. */
 function savedLine(path: string, bytes: number, label: string, readOnly: boolean): string {
   const command = headlessCommand(`run --plan ${path}`);
   // The embedded hub takes one process at a time: the command is refused while the console is open.
-  const when = label.startsWith('embedded') ? ` once this console is closed (it holds the embedded hub's lock)${readOnly ? '' : ', or R here'}` : '';
+  const when = label.startsWith('embedded')
+    ? ` once this console is closed (it holds the embedded hub's lock)${readOnly ? '' : ', or R here'}`
+    : '';
   return `Saved the plan to ${path} (${formatBytes(bytes)}). Apply it with: ${command}${when}.`;
 }
 
@@ -46,10 +50,18 @@ function findingText(finding: Plan['findings'][number]): string {
   return `${finding.severity === 'error' ? '✗' : '!'} ${finding.message}`;
 }
 
-export function PreviewScreen({ viewId, active, width, height, repo }: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
+export function PreviewScreen({
+  viewId,
+  active,
+  width,
+  height,
+  repo,
+}: ScreenProps & { repo: RepoIdentity }): React.JSX.Element | null {
   const app = useConsole();
-  const [loaded, replan] = useLoad(() => app.service.plan(repo, { graceSeconds: app.graceSeconds, itemLimit: PREVIEW_ITEMS }),
-    `${repo.repoId}@${app.dataVersion}`);
+  const [loaded, replan] = useLoad(
+    () => app.service.plan(repo, { graceSeconds: app.graceSeconds, itemLimit: PREVIEW_ITEMS }),
+    `${repo.repoId}@${app.dataVersion}`,
+  );
   const [state, dispatch, current] = useSyncReducer(previewReducer, INITIAL_PREVIEW);
   // app.status changes with any console state (a check, a run): following it would say the failure again
   // over a newer message.
@@ -62,11 +74,20 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
   const phase = plan?.phases[state.phases.cursor];
   const findings = plan?.findings ?? [];
   const summary = plan ? planSummary(plan, app.now()) : '';
-  const listTitle = phase ? `${phaseTitle(phase.phase)}: ${phase.items.length < (phase.rows > 0 ? phase.rows : phase.refs) ? `the first ${phase.items.length} of what goes` : 'what goes'}${state.focus === 'items' ? '' : '  (enter to scroll the list)'}` : '';
+  const listTitle = phase
+    ? `${phaseTitle(phase.phase)}: ${phase.items.length < (phase.rows > 0 ? phase.rows : phase.refs) ? `the first ${phase.items.length} of what goes` : 'what goes'}${state.focus === 'items' ? '' : '  (enter to scroll the list)'}`
+    : '';
   // The summary, the field naming the file, the findings, the table's head and phases, the list's title: each whole.
-  const itemsHeight = Math.max(1, height - rowsOf(summary, width) - (state.savingTo === null ? 0 : 1)
-    - findings.reduce((rows, finding) => rows + rowsOf(findingText(finding), width), 0)
-    - 1 - (plan?.phases.length ?? 0) - rowsOf(listTitle, width));
+  const itemsHeight = Math.max(
+    1,
+    height -
+      rowsOf(summary, width) -
+      (state.savingTo === null ? 0 : 1) -
+      findings.reduce((rows, finding) => rows + rowsOf(findingText(finding), width), 0) -
+      1 -
+      (plan?.phases.length ?? 0) -
+      rowsOf(listTitle, width),
+  );
   const save = async (shown: Plan, named: string) => {
     if (named.trim() === '') return;
     // Absolute: the command the operator copies works from any directory.
@@ -100,8 +121,10 @@ export function PreviewScreen({ viewId, active, width, height, repo }: ScreenPro
     <Box flexDirection="column">
       <Wrapped text={summary} width={width} />
       {state.savingTo !== null && <TextField field={state.savingTo} label={<Text bold>Save the plan to: </Text>} />}
-      {/* biome-ignore lint/suspicious/noArrayIndexKey: a plan's findings are a fixed list of text that may repeat. */}
-      {findings.map((finding, index) => <Wrapped key={index} text={findingText(finding)} width={width} tone={finding.severity} />)}
+      {findings.map((finding, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a plan's findings are a fixed list of text that may repeat.
+        <Wrapped key={index} text={findingText(finding)} width={width} tone={finding.severity} />
+      ))}
       <Table
         data={previewRows(plan, state.phases.cursor, width)}
         columns={[...PREVIEW_COLUMNS]}

@@ -51,6 +51,9 @@ export function usePreviewKeys(options: {
 
 /** Where a plan is saved unless the operator says otherwise: `lowend-blue-in-green-20261202T1155Z.gcplan`. */
 export function planFileName(plan: Plan): string {
-  const stamp = plan.computedAt.replace(/[-:]/g, '').replace(/\.\d+/, '').replace(/(T\d{4})\d{2}Z$/, '$1Z');
+  const stamp = plan.computedAt
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+/, '')
+    .replace(/(T\d{4})\d{2}Z$/, '$1Z');
   return `${plan.repo.owner}-${plan.repo.slug}-${stamp}.gcplan`;
 }

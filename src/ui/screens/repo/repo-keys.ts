@@ -13,10 +13,15 @@ const TAB_ACTIONS: Partial<Record<KeyAction, RepoTab>> = {
 
 /** Handles a repo-wide action; returns whether it was one. A run acts on `plan` when the view shows one. */
 export function handleRepoAction(
-  action: KeyAction | undefined, repo: RepoIdentity, tab: RepoTab, app: ConsoleContextValue, plan?: Plan,
+  action: KeyAction | undefined,
+  repo: RepoIdentity,
+  tab: RepoTab,
+  app: ConsoleContextValue,
+  plan?: Plan,
 ): boolean {
   const step = action === 'next-tab' ? 1 : action === 'previous-tab' ? REPO_TABS.length - 1 : 0;
-  const target = step > 0 ? REPO_TABS[(REPO_TABS.indexOf(tab) + step) % REPO_TABS.length]! : action && TAB_ACTIONS[action];
+  const target =
+    step > 0 ? REPO_TABS[(REPO_TABS.indexOf(tab) + step) % REPO_TABS.length]! : action && TAB_ACTIONS[action];
   if (target) {
     if (target !== tab) app.replaceTop({ kind: 'repo', repo, tab: target });
     return true;

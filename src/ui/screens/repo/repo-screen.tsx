@@ -11,7 +11,12 @@ import { PreviewScreen } from '../preview/preview-screen.js';
 import { HistoryScreen } from '../history/history-screen.js';
 import { CheckScreen } from '../check/check-screen.js';
 
-const TAB_LABELS: Record<RepoTab, string> = { graph: '1 Graph', preview: '2 Preview', history: '3 History', check: '4 Check' };
+const TAB_LABELS: Record<RepoTab, string> = {
+  graph: '1 Graph',
+  preview: '2 Preview',
+  history: '3 History',
+  check: '4 Check',
+};
 
 export function RepoScreen({
   active,

@@ -65,7 +65,7 @@ function compareBy(sort: SortKey, estimates: ReadonlyMap<string, Estimate>) {
   // Repos whose estimate has not arrived, or failed, sort after those that have one.
   const value = (repo: RepoRow, field: 'reclaimableBytes' | 'orphanCommits' | 'commitsToDelete') => {
     const estimate = estimates.get(repo.repoId);
-    return estimate && (!estimate.error || estimate.refused) ? estimate[field] ?? -1 : -1;
+    return estimate && (!estimate.error || estimate.refused) ? (estimate[field] ?? -1) : -1;
   };
   const byEstimate = (field: 'reclaimableBytes' | 'orphanCommits' | 'commitsToDelete') => (a: RepoRow, b: RepoRow) =>
     value(b, field) - value(a, field) || byName(a, b);
@@ -89,7 +89,8 @@ function arrange(state: ReposState, page = 1): ReposState {
     .map((_, index) => index)
     .filter((index) => needle === '' || repoName(state.repos[index]!).toLowerCase().includes(needle))
     .sort((a, b) => compare(state.repos[a]!, state.repos[b]!));
-  const at = state.selectedId === null ? -1 : order.findIndex((index) => state.repos[index]!.repoId === state.selectedId);
+  const at =
+    state.selectedId === null ? -1 : order.findIndex((index) => state.repos[index]!.repoId === state.selectedId);
   return { ...state, order, list: placeCursor(state.list, at === -1 ? state.list.cursor : at, order.length, page) };
 }
 
@@ -111,7 +112,10 @@ export function selectedRepo(state: ReposState): RepoRow | undefined {
 
 /** The totals of the repos the table shows (all, or the filter's), by the estimates so far. */
 export function shownTotals(state: ReposState): EstimatedTotals {
-  return estimatedTotals(state.order.map((index) => state.repos[index]!.repoId), state.estimates);
+  return estimatedTotals(
+    state.order.map((index) => state.repos[index]!.repoId),
+    state.estimates,
+  );
 }
 
 /** What a pass started now would collect: every repo, or those the filter shows; null when the filter shows none. */

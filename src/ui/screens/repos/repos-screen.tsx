@@ -15,7 +15,16 @@ import { useLoad } from '../../use-load.js';
 import { pageRows } from '../../list-state.js';
 import { VirtualList } from '../../virtual-list.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
-import { INITIAL_REPOS, passScope, type SortKey, reposKeyScreen, reposReducer, selectedRepo, shownTotals, SORT_TITLES } from './repos-reducer.js';
+import {
+  INITIAL_REPOS,
+  passScope,
+  type SortKey,
+  reposKeyScreen,
+  reposReducer,
+  selectedRepo,
+  shownTotals,
+  SORT_TITLES,
+} from './repos-reducer.js';
 import { totalsLine } from './repos-totals.js';
 import { useEstimates } from './use-estimates.js';
 import { useSpinnerFrame } from '../../spinner-frame.js';
@@ -43,11 +52,27 @@ const COLUMNS: Column[] = [
   { title: 'COMMITS', sort: 'commits', width: 9, priority: 5, cell: (repo) => repo.commits.toLocaleString('en-US') },
   { title: 'ORPHANED', sort: 'orphans', width: 10, priority: 6, cell: estimated((e) => count(e.orphanCommits)) },
   { title: 'TO DELETE', sort: 'to-delete', width: 11, priority: 8, cell: estimated((e) => count(e.commitsToDelete)) },
-  { title: 'OBJECTS', width: 9, priority: 7, cell: estimated((e) => (e.refused ? 'refused' : count(e.objectsToDelete))) },
-  { title: 'RECLAIMABLE', sort: 'reclaimable', width: 13, priority: 9, cell: estimated((e) => formatBytes(e.reclaimableBytes)) },
+  {
+    title: 'OBJECTS',
+    width: 9,
+    priority: 7,
+    cell: estimated((e) => (e.refused ? 'refused' : count(e.objectsToDelete))),
+  },
+  {
+    title: 'RECLAIMABLE',
+    sort: 'reclaimable',
+    width: 13,
+    priority: 9,
+    cell: estimated((e) => formatBytes(e.reclaimableBytes)),
+  },
   { title: 'LAST PUSH', sort: 'pushed', width: 11, priority: 4, cell: (repo, _, now) => formatAgo(repo.pushedAt, now) },
   { title: 'LAST GC', width: 9, priority: 3, cell: (repo, _, now) => formatAgo(repo.lastGcAt, now) },
-  { title: 'ESTIMATED', width: 10, priority: 1, cell: (_, estimate, now) => (estimate ? formatAgo(estimate.computedAt, now) : null) },
+  {
+    title: 'ESTIMATED',
+    width: 10,
+    priority: 1,
+    cell: (_, estimate, now) => (estimate ? formatAgo(estimate.computedAt, now) : null),
+  },
 ];
 
 const MARKER = 2;
@@ -73,10 +98,11 @@ export function columnsFor(width: number): { columns: Column[]; nameWidth: numbe
 function estimateNote(estimate: Estimate, now: number): string {
   if (estimate.error && !estimate.refused) return `estimate failed: ${estimate.error}`;
   const { commitsToDelete: commits, objectsToDelete: objects } = estimate;
-  const counts = commits === undefined || objects === undefined
-    ? `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)} · ${WORDS.toDelete}: ${formatBytes(estimate.reclaimableBytes)} (estimated before commits and objects were counted)`
-    : `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)}: ${commits.toLocaleString('en-US')} ${WORDS.toDelete}, ` +
-      `${(estimate.orphanCommits - commits).toLocaleString('en-US')} ${WORDS.kept} · ${WORDS.toDelete}: ${describeToDelete({ commits, objects, bytes: estimate.reclaimableBytes })}`;
+  const counts =
+    commits === undefined || objects === undefined
+      ? `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)} · ${WORDS.toDelete}: ${formatBytes(estimate.reclaimableBytes)} (estimated before commits and objects were counted)`
+      : `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)}: ${commits.toLocaleString('en-US')} ${WORDS.toDelete}, ` +
+        `${(estimate.orphanCommits - commits).toLocaleString('en-US')} ${WORDS.kept} · ${WORDS.toDelete}: ${describeToDelete({ commits, objects, bytes: estimate.reclaimableBytes })}`;
   const refused = estimate.refused ? `phases 3-4 refused (${estimate.refused}); what phases 1, 2 and 5 delete: ` : '';
   return `${refused}${counts} · estimated ${formatAgo(estimate.computedAt, now)}`;
 }
@@ -112,21 +138,26 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
   // the list is still loading, and says so, rather than flash "No repos." and "0 of 0".
   const listed = loaded.state === 'ready' && state.repos === loaded.value;
   const count = listed
-    ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos` : '';
+    ? `${state.order.length.toLocaleString('en-US')} of ${state.repos.length.toLocaleString('en-US')} repos`
+    : '';
   const header = ` ${count}  ·  sorted by ${SORT_TITLES[state.sort]}${state.reversed ? ', reversed' : ''}`;
   const filter = state.filtering || state.filter !== '' ? ` filter: /${state.filter}${state.filtering ? '▏' : ''}` : '';
   const totalsText = listed ? ` ${totalsLine(totals, state.filter !== '')}` : ' ';
   const note = selected && selectedEstimate ? ` ${repoName(selected)}: ${estimateNote(selectedEstimate, now)}` : '';
   // The header, the filter, the totals, the column titles and the selected repo's note, each whole.
   const wrappedRows = (text: string) => (text === '' ? 0 : rowsOf(text, width));
-  const listHeight = Math.max(1, height - wrappedRows(header) - wrappedRows(filter) - wrappedRows(totalsText) - 1 - wrappedRows(note));
+  const listHeight = Math.max(
+    1,
+    height - wrappedRows(header) - wrappedRows(filter) - wrappedRows(totalsText) - 1 - wrappedRows(note),
+  );
   useReposKeys({
     viewId,
     readOnly: app.readOnly,
     current,
     dispatch,
     page: pageRows(state.order.length, listHeight),
-    onOpen: (repo) => app.push({ kind: 'repo', repo: { repoId: repo.repoId, owner: repo.owner, slug: repo.slug }, tab: 'graph' }),
+    onOpen: (repo) =>
+      app.push({ kind: 'repo', repo: { repoId: repo.repoId, owner: repo.owner, slug: repo.slug }, tab: 'graph' }),
     onRefresh: () => {
       app.status('');
       reload();
@@ -137,11 +168,16 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
       const { filter } = current();
       const scope = passScope(current());
       if (scope) app.push({ kind: 'hub-pass', scope });
-      else app.status(filter ? `No repo matches /${filter}: nothing to collect.` : 'The hub has no repos: nothing to collect.', 'warning');
+      else
+        app.status(
+          filter ? `No repo matches /${filter}: nothing to collect.` : 'The hub has no repos: nothing to collect.',
+          'warning',
+        );
     },
   });
 
-  const pending = state.order.slice(state.list.offset, state.list.offset + listHeight)
+  const pending = state.order
+    .slice(state.list.offset, state.list.offset + listHeight)
     .some((index) => !state.estimates.has(state.repos[index]!.repoId));
   const spinner = useSpinnerFrame(active && pending);
   if (!active) return null;
@@ -155,8 +191,11 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
       {filter !== '' && <Wrapped text={filter} width={width} tone="accent" />}
       <Wrapped text={totalsText} width={width} />
       <Text bold>
-        {' '.repeat(MARKER) + fit(`REPO${state.sort === 'name' ? ` ${marker}` : ''}`, nameWidth)
-          + columns.map((column) => columnCell(`${column.sort === state.sort ? marker : ''}${column.title}`, column.width)).join('')}
+        {' '.repeat(MARKER) +
+          fit(`REPO${state.sort === 'name' ? ` ${marker}` : ''}`, nameWidth) +
+          columns
+            .map((column) => columnCell(`${column.sort === state.sort ? marker : ''}${column.title}`, column.width))
+            .join('')}
       </Text>
       {!listed && loaded.state !== 'failed' ? (
         <Spinner label="loading repos…" />
@@ -165,7 +204,13 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
           count={state.order.length}
           list={state.list}
           height={listHeight}
-          empty={loaded.state === 'failed' ? 'The repos did not load. Press r to retry.' : state.filter ? `No repo matches /${state.filter}.` : 'No repos.'}
+          empty={
+            loaded.state === 'failed'
+              ? 'The repos did not load. Press r to retry.'
+              : state.filter
+                ? `No repo matches /${state.filter}.`
+                : 'No repos.'
+          }
           renderRow={(index, isSelected) => {
             const repo = state.repos[state.order[index]!]!;
             const estimate = state.estimates.get(repo.repoId);
@@ -176,7 +221,18 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
                 {columns.map((column) => {
                   const text = column.cell(repo, estimate, now);
                   return (
-                    <Toned key={column.title} tone={text === 'error' ? 'error' : text === 'refused' ? 'warning' : text === null ? 'muted' : undefined}>
+                    <Toned
+                      key={column.title}
+                      tone={
+                        text === 'error'
+                          ? 'error'
+                          : text === 'refused'
+                            ? 'warning'
+                            : text === null
+                              ? 'muted'
+                              : undefined
+                      }
+                    >
                       {columnCell(text ?? spinner, column.width)}
                     </Toned>
                   );
@@ -186,7 +242,13 @@ export function ReposScreen({ viewId, active, width, height }: ScreenProps): Rea
           }}
         />
       )}
-      {note !== '' && <Wrapped text={note} width={width} tone={selectedEstimate?.refused ? 'warning' : selectedEstimate?.error ? 'error' : 'muted'} />}
+      {note !== '' && (
+        <Wrapped
+          text={note}
+          width={width}
+          tone={selectedEstimate?.refused ? 'warning' : selectedEstimate?.error ? 'error' : 'muted'}
+        />
+      )}
     </Box>
   );
 }

@@ -21,7 +21,13 @@ export interface EstimatedTotals {
 /** The totals of these repos by the estimates arrived so far. */
 export function estimatedTotals(repoIds: readonly string[], estimates: ReadonlyMap<string, Estimate>): EstimatedTotals {
   const totals: EstimatedTotals = {
-    repos: repoIds.length, estimated: 0, failed: 0, refused: 0, uncounted: 0, orphanCommits: 0, toDelete: { commits: 0, objects: 0, bytes: 0 },
+    repos: repoIds.length,
+    estimated: 0,
+    failed: 0,
+    refused: 0,
+    uncounted: 0,
+    orphanCommits: 0,
+    toDelete: { commits: 0, objects: 0, bytes: 0 },
   };
   for (const repoId of repoIds) {
     const estimate = estimates.get(repoId);
@@ -53,16 +59,22 @@ export function notEstimated(totals: EstimatedTotals): number {
 function estimatedSoFar(totals: EstimatedTotals): string {
   const pending = notEstimated(totals);
   if (pending === 0 && totals.failed === 0) return 'all estimated';
-  return [`${totals.estimated.toLocaleString('en-US')} estimated`,
+  return [
+    `${totals.estimated.toLocaleString('en-US')} estimated`,
     ...(totals.failed > 0 ? [`${totals.failed.toLocaleString('en-US')} failed`] : []),
-    ...(pending > 0 ? [`${pending.toLocaleString('en-US')} to go`] : [])].join(', ');
+    ...(pending > 0 ? [`${pending.toLocaleString('en-US')} to go`] : []),
+  ].join(', ');
 }
 
 /** What the estimates leave out or hold back: `1 repo with phases 3-4 refused`, `2 repos' counts cached before …`. */
 export function totalsCaveats(totals: EstimatedTotals): string[] {
   return [
-    ...(totals.refused > 0 ? [`${counted(totals.refused, 'repo')} with phases 3-4 refused (counted: what phases 1, 2 and 5 delete)`] : []),
-    ...(totals.uncounted > 0 ? [`${counted(totals.uncounted, 'repo')} estimated before commits and objects ${WORDS.toDelete} were counted`] : []),
+    ...(totals.refused > 0
+      ? [`${counted(totals.refused, 'repo')} with phases 3-4 refused (counted: what phases 1, 2 and 5 delete)`]
+      : []),
+    ...(totals.uncounted > 0
+      ? [`${counted(totals.uncounted, 'repo')} estimated before commits and objects ${WORDS.toDelete} were counted`]
+      : []),
   ];
 }
 

@@ -61,7 +61,17 @@ export const INITIAL_RUN: RunState = {
   stage: 'planning',
   lastCheck: null,
   plan: null,
-  phases: PHASES.map(({ name: phase }) => ({ phase, plan: undefined, status: 'waiting', done: 0, total: 0, bytes: 0, startedAt: 0, updatedAt: 0, result: undefined })),
+  phases: PHASES.map(({ name: phase }) => ({
+    phase,
+    plan: undefined,
+    status: 'waiting',
+    done: 0,
+    total: 0,
+    bytes: 0,
+    startedAt: 0,
+    updatedAt: 0,
+    result: undefined,
+  })),
   prompt: null,
   stopAfterPhase: false,
   log: [],
@@ -98,20 +108,45 @@ function onEvent(state: RunState, event: GcEvent, at: number): RunState {
     case 'journal-resumed':
       return {
         ...state,
-        log: [...state.log, { tone: 'warning', text: describeResumed(event) },
-          ...event.errors.map((text) => ({ tone: 'error' as const, text }))],
+        log: [
+          ...state.log,
+          { tone: 'warning', text: describeResumed(event) },
+          ...event.errors.map((text) => ({ tone: 'error' as const, text })),
+        ],
       };
     case 'confirm':
       return state;
     case 'phase-start':
-      return updatePhase(state, event.phase, { status: 'running', total: event.total, done: 0, bytes: 0, startedAt: at, updatedAt: at });
+      return updatePhase(state, event.phase, {
+        status: 'running',
+        total: event.total,
+        done: 0,
+        bytes: 0,
+        startedAt: at,
+        updatedAt: at,
+      });
     case 'progress':
-      return updatePhase(state, event.phase, { done: event.done, total: event.total, bytes: event.bytes, updatedAt: at });
+      return updatePhase(state, event.phase, {
+        done: event.done,
+        total: event.total,
+        bytes: event.bytes,
+        updatedAt: at,
+      });
     case 'phase-done':
-      return updatePhase(state, event.result.phase, { status: event.result.status, result: event.result, updatedAt: at });
+      return updatePhase(state, event.result.phase, {
+        status: event.result.status,
+        result: event.result,
+        updatedAt: at,
+      });
     case 'warning':
     case 'error':
-      return { ...state, log: [...state.log, { tone: event.type, text: event.phase ? `${event.phase}: ${event.message}` : event.message }] };
+      return {
+        ...state,
+        log: [
+          ...state.log,
+          { tone: event.type, text: event.phase ? `${event.phase}: ${event.message}` : event.message },
+        ],
+      };
     case 'run-done':
       return {
         ...state,
@@ -120,7 +155,11 @@ function onEvent(state: RunState, event: GcEvent, at: number): RunState {
         result: event.result,
         phases: state.phases.map((row) => {
           const result = event.result.phases.find((phase) => phase.phase === row.phase);
-          return result ? { ...row, status: result.status, result } : row.status === 'waiting' ? { ...row, status: 'not-run' } : row;
+          return result
+            ? { ...row, status: result.status, result }
+            : row.status === 'waiting'
+              ? { ...row, status: 'not-run' }
+              : row;
         }),
       };
   }
@@ -141,13 +180,22 @@ export function runReducer(state: RunState, action: RunAction): RunState {
         prompt: { phase: action.phase.phase, slug: action.slug, answer: EMPTY_ANSWER },
       };
     case 'edit':
-      return state.prompt ? { ...state, prompt: { ...state.prompt, answer: editAnswer(state.prompt.answer, action.key) } } : state;
+      return state.prompt
+        ? { ...state, prompt: { ...state.prompt, answer: editAnswer(state.prompt.answer, action.key) } }
+        : state;
     case 'mismatch':
-      return state.prompt ? { ...state, prompt: { ...state.prompt, answer: { ...state.prompt.answer, mismatch: action.message } } } : state;
+      return state.prompt
+        ? { ...state, prompt: { ...state.prompt, answer: { ...state.prompt.answer, mismatch: action.message } } }
+        : state;
     case 'answered': {
       if (!state.prompt) return state;
-      const status: PhaseStatus = action.decision === 'go' ? 'waiting' : action.decision === 'skip' ? 'skipped' : 'not-run';
-      return { ...updatePhase(state, state.prompt.phase, { status }), prompt: null, stopAfterPhase: state.stopAfterPhase || action.decision === 'stop' };
+      const status: PhaseStatus =
+        action.decision === 'go' ? 'waiting' : action.decision === 'skip' ? 'skipped' : 'not-run';
+      return {
+        ...updatePhase(state, state.prompt.phase, { status }),
+        prompt: null,
+        stopAfterPhase: state.stopAfterPhase || action.decision === 'stop',
+      };
     }
     case 'stop-after-phase':
       return { ...state, stopAfterPhase: true };

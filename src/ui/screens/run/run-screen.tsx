@@ -29,7 +29,15 @@ const PROGRESS_WIDTH = 24;
 /** Columns of a phase's line before its details: the glyph and the title. */
 const PHASE_COLUMNS = 3 + 16;
 
-export function RunScreen({ viewId, active, width, height, repo, plan, source = 'preview' }: ScreenProps & {
+export function RunScreen({
+  viewId,
+  active,
+  width,
+  height,
+  repo,
+  plan,
+  source = 'preview',
+}: ScreenProps & {
   repo: RepoIdentity;
   /** Where the plan came from: the preview on screen, or a plan file (`:plan FILE`). */
   source?: 'preview' | 'file';
@@ -60,14 +68,23 @@ export function RunScreen({ viewId, active, width, height, repo, plan, source = 
     let alive = true;
     void (async () => {
       // Read before the run takes the embedded hub's one connection, and said before its first prompt.
-      const lastCheck = await service.lastCheck(repo).then((record) => ({ record }), (error: unknown) => ({ error: messageOf(error) }));
+      const lastCheck = await service.lastCheck(repo).then(
+        (record) => ({ record }),
+        (error: unknown) => ({ error: messageOf(error) }),
+      );
       if (alive) dispatch({ type: 'last-check', lastCheck });
       // Not knowing whether the slug is shared, ask for the longer name.
       const shared = await service.listRepos().then(
-        (repos) => repos.some((other) => other.slug === repo.slug && other.repoId !== repo.repoId), () => true);
+        (repos) => repos.some((other) => other.slug === repo.slug && other.repoId !== repo.repoId),
+        () => true,
+      );
       if (alive && shared) setWord(repoName(repo));
       try {
-        const target: RunTarget = !plan ? { repo, graceSeconds } : source === 'file' ? { plan, source, graceSeconds } : { plan, source };
+        const target: RunTarget = !plan
+          ? { repo, graceSeconds }
+          : source === 'file'
+            ? { plan, source, graceSeconds }
+            : { plan, source };
         const decide = (phase: Plan['phases'][number]) =>
           new Promise<Decision>((resolve) => {
             // Once a stop is asked, every phase after it is stopped, whatever keys come after.
@@ -117,39 +134,53 @@ export function RunScreen({ viewId, active, width, height, repo, plan, source = 
   const lines = state.phases.map((row) => phaseLine(row, state.prompt));
   const stopping = state.stopAfterPhase && isRunning(state) && !state.prompt;
   // What the prompt box has beside the phase's items: the lines above it, and the notes below it, each whole.
-  const above = (checkLine ? rowsOf(` ${checkLine.text}`, width) : 0) + (state.stage === 'planning' ? 1
-    : lines.reduce((rows, line) => rows + (line.percent === undefined ? rowsOf(line.detail, width - PHASE_COLUMNS) : 1), 0));
+  const above =
+    (checkLine ? rowsOf(` ${checkLine.text}`, width) : 0) +
+    (state.stage === 'planning'
+      ? 1
+      : lines.reduce(
+          (rows, line) => rows + (line.percent === undefined ? rowsOf(line.detail, width - PHASE_COLUMNS) : 1),
+          0,
+        ));
   const below = (stopping ? 1 : 0) + noteRows(state.log, width);
   return (
     <Box flexDirection="column">
       {checkLine && <Wrapped text={` ${checkLine.text}`} width={width} tone={checkLine.tone} />}
       {state.stage === 'planning' ? (
-        <Spinner label={`${plan ? 'checking the plan against the hub' : `computing the plan for ${repoName(repo)}`} under the repo's lock…`} />
-      ) : lines.map((line, index) => (
-        <Box key={state.phases[index]!.phase} width={width}>
-          {/* The glyph and the title never give up their columns: the details wrap beside them. */}
-          <Box flexShrink={0}>
-            <Toned tone={line.tone}>{` ${line.glyph} `}</Toned>
-            <Text>{`${line.title} `}</Text>
-          </Box>
-          {line.percent !== undefined ? (
-            <>
-              <Box width={PROGRESS_WIDTH} flexShrink={0} marginRight={2}>
-                <ProgressBar value={line.percent} />
-              </Box>
-              <Text wrap="truncate-end">{line.detail}</Text>
-            </>
-          ) : (
-            <Box flexDirection="column">
-              <Wrapped text={line.detail} width={width - PHASE_COLUMNS} />
+        <Spinner
+          label={`${plan ? 'checking the plan against the hub' : `computing the plan for ${repoName(repo)}`} under the repo's lock…`}
+        />
+      ) : (
+        lines.map((line, index) => (
+          <Box key={state.phases[index]!.phase} width={width}>
+            {/* The glyph and the title never give up their columns: the details wrap beside them. */}
+            <Box flexShrink={0}>
+              <Toned tone={line.tone}>{` ${line.glyph} `}</Toned>
+              <Text>{`${line.title} `}</Text>
             </Box>
-          )}
-        </Box>
-      ))}
-      {state.prompt && state.plan && <PromptBox state={state} word={word} width={width} height={height - above - below} />}
+            {line.percent !== undefined ? (
+              <>
+                <Box width={PROGRESS_WIDTH} flexShrink={0} marginRight={2}>
+                  <ProgressBar value={line.percent} />
+                </Box>
+                <Text wrap="truncate-end">{line.detail}</Text>
+              </>
+            ) : (
+              <Box flexDirection="column">
+                <Wrapped text={line.detail} width={width - PHASE_COLUMNS} />
+              </Box>
+            )}
+          </Box>
+        ))
+      )}
+      {state.prompt && state.plan && (
+        <PromptBox state={state} word={word} width={width} height={height - above - below} />
+      )}
       {stopping && (
         <Toned tone="warning">
-          {planning ? 'Stopping once the plan is ready: no phase runs.' : 'Stopping after this phase: no phase after it runs.'}
+          {planning
+            ? 'Stopping once the plan is ready: no phase runs.'
+            : 'Stopping after this phase: no phase after it runs.'}
         </Toned>
       )}
       <NoteLines notes={state.log} width={width} />
@@ -162,28 +193,49 @@ export function RunScreen({ viewId, active, width, height, repo, plan, source = 
  * The phase's question, whole, and its field; above them what was kept and as many of the phase's
  * items as the rows left hold (the preview lists them all).
  */
-function PromptBox({ state, word, width, height }: { state: RunState; word: string; width: number; height: number }): React.JSX.Element {
+function PromptBox({
+  state,
+  word,
+  width,
+  height,
+}: {
+  state: RunState;
+  word: string;
+  width: number;
+  height: number;
+}): React.JSX.Element {
   const prompt = state.prompt!;
   const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
   const inner = Math.max(10, width - 2);
   const kept = row.plan && row.plan.kept.length > 0 ? `  ○ kept: ${describeKept(row.plan.kept)}` : '';
   const question = promptQuestion(state.plan!, row.plan!, prompt, word);
-  const fixed = 2 + 1 + (kept === '' ? 0 : rowsOf(kept, inner)) + rowsOf(question, inner) + (prompt.slug ? 1 : 0)
-    + (prompt.answer.mismatch === '' ? 0 : rowsOf(prompt.answer.mismatch, inner));
+  const fixed =
+    2 +
+    1 +
+    (kept === '' ? 0 : rowsOf(kept, inner)) +
+    rowsOf(question, inner) +
+    (prompt.slug ? 1 : 0) +
+    (prompt.answer.mismatch === '' ? 0 : rowsOf(prompt.answer.mismatch, inner));
   const planned = row.plan?.items ?? [];
   const room = Math.max(0, height - fixed);
   // A line saying more are listed takes the place of an item.
-  const shown = planned.length <= Math.min(room, PROMPT_ITEMS) ? planned.length : Math.max(0, Math.min(room, PROMPT_ITEMS) - 1);
+  const shown =
+    planned.length <= Math.min(room, PROMPT_ITEMS) ? planned.length : Math.max(0, Math.min(room, PROMPT_ITEMS) - 1);
   const more = (row.plan?.rows || row.plan?.refs || planned.length) - shown;
   return (
     <Box flexDirection="column" borderStyle="round" width={width}>
       <Text bold>{fit(`Phase ${phaseTitle(prompt.phase)}`, inner)}</Text>
       {planned.slice(0, shown).map((item) => (
         <Toned key={item.id} tone="orphaned">
-          {fit(`  ✗ ${shortId(item.id)}  ${item.label ?? ''}${item.bytes === undefined ? '' : `  ${formatBytes(item.bytes)}`}`, inner)}
+          {fit(
+            `  ✗ ${shortId(item.id)}  ${item.label ?? ''}${item.bytes === undefined ? '' : `  ${formatBytes(item.bytes)}`}`,
+            inner,
+          )}
         </Toned>
       ))}
-      {more > 0 && room > shown && <Text>{fit(`  … and ${more.toLocaleString('en-US')} more (the preview lists them)`, inner)}</Text>}
+      {more > 0 && room > shown && (
+        <Text>{fit(`  … and ${more.toLocaleString('en-US')} more (the preview lists them)`, inner)}</Text>
+      )}
       {kept !== '' && <Wrapped text={kept} width={inner} tone="kept" />}
       <Wrapped text={question} width={inner} bold />
       {prompt.slug && <TextField field={prompt.answer.field} />}
@@ -202,13 +254,19 @@ function Summary({ state, width }: { state: RunState; width: number }): React.JS
         <OutcomeBadge outcome={result.outcome} />
         {` ${totals}`}
       </Text>
-      {/* biome-ignore lint/suspicious/noArrayIndexKey: a summary's lines and a run's errors are fixed text that may repeat. */}
-      {lines.map((line, index) => <Wrapped key={index} text={line} width={width} />)}
-      {/* biome-ignore lint/suspicious/noArrayIndexKey: a run's errors are fixed text that may repeat. */}
-      {result.errors.map((error, index) => <Wrapped key={index} text={`✗ ${error}`} width={width} tone="error" />)}
+      {lines.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a summary's lines and a run's errors are fixed text that may repeat.
+        <Wrapped key={index} text={line} width={width} />
+      ))}
+      {result.errors.map((error, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a run's errors are fixed text that may repeat.
+        <Wrapped key={index} text={`✗ ${error}`} width={width} tone="error" />
+      ))}
       <Text>{notes.length === 0 ? 'Everything went as the preview said.' : 'Differed from the preview:'}</Text>
-      {/* biome-ignore lint/suspicious/noArrayIndexKey: a run's notes are fixed text that may repeat. */}
-      {notes.map((note, index) => <Wrapped key={index} text={`  ${note}`} width={width} tone="warning" />)}
+      {notes.map((note, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a run's notes are fixed text that may repeat.
+        <Wrapped key={index} text={`  ${note}`} width={width} tone="warning" />
+      ))}
     </Box>
   );
 }

@@ -1,6 +1,16 @@
 /** How a run reads (pure): each phase's line and its progress, the prompt; the words are run-dialogue.ts's. */
 import type { PhasePlan, Plan, RunResult } from '../../../gc/types.js';
-import { counted, describeCheckOutcome, describeDeletes, formatAgo, formatBytes, formatDuration, formatRate, isEmptyPhase, phaseTitle } from '../../../present.js';
+import {
+  counted,
+  describeCheckOutcome,
+  describeDeletes,
+  formatAgo,
+  formatBytes,
+  formatDuration,
+  formatRate,
+  isEmptyPhase,
+  phaseTitle,
+} from '../../../present.js';
 import { phaseQuestion } from '../../../run-dialogue.js';
 import type { Tone } from '../../theme.js';
 import type { LastCheck, PhaseRow, Prompt } from './run-reducer.js';
@@ -57,7 +67,12 @@ export function phaseLine(row: PhaseRow, prompt: Prompt | null): PhaseLine {
     default: {
       const result = row.result;
       const took = result ? `  ${formatDuration(result.seconds)}` : '';
-      const what = result && row.status === 'done' ? (isEmptyPhase(result) ? 'nothing to delete' : `${describeDeletes(result)} deleted`) : row.status;
+      const what =
+        result && row.status === 'done'
+          ? isEmptyPhase(result)
+            ? 'nothing to delete'
+            : `${describeDeletes(result)} deleted`
+          : row.status;
       const errors = result && result.errors.length > 0 ? `  ${counted(result.errors.length, 'error')}` : '';
       detail = `${what}${took}${errors}`;
     }
@@ -69,9 +84,12 @@ export function phaseLine(row: PhaseRow, prompt: Prompt | null): PhaseLine {
 export function lastCheckLine(lastCheck: LastCheck, now: number): { text: string; tone: Tone } {
   if ('error' in lastCheck) return { text: `last check: not known (${lastCheck.error})`, tone: 'warning' };
   const { record } = lastCheck;
-  if (!record) return { text: 'last check: never checked — the Check tab checks it, changing nothing', tone: 'warning' };
+  if (!record)
+    return { text: 'last check: never checked — the Check tab checks it, changing nothing', tone: 'warning' };
   const when = `${describeCheckOutcome(record)}, ${formatAgo(record.checkedAt, now)}`;
-  return record.clean ? { text: `last check: ${when}`, tone: 'done' } : { text: `last check: ${when} — see the Check tab`, tone: 'error' };
+  return record.clean
+    ? { text: `last check: ${when}`, tone: 'done' }
+    : { text: `last check: ${when} — see the Check tab`, tone: 'error' };
 }
 
 /** The question before a phase (run-dialogue.ts), and for a slug how the console takes an answer. */
@@ -86,9 +104,17 @@ export function differences(plan: Plan | null, result: RunResult): string[] {
   for (const phase of result.phases) {
     const planned = plan?.phases.find((entry) => entry.phase === phase.phase);
     for (const note of phase.differences) notes.push(`${phaseTitle(phase.phase)}: ${note}`);
-    if (phase.status === 'done' && planned && phase.differences.length === 0 && (planned.rows !== phase.rows || planned.refs !== phase.refs)) {
-      const why = phase.keptSincePlan > 0 ? `: ${phase.keptSincePlan} were live again when the phase ran, and stayed` : '';
-      notes.push(`${phaseTitle(phase.phase)}: planned ${describeDeletes(planned)}, deleted ${describeDeletes(phase)}${why}`);
+    if (
+      phase.status === 'done' &&
+      planned &&
+      phase.differences.length === 0 &&
+      (planned.rows !== phase.rows || planned.refs !== phase.refs)
+    ) {
+      const why =
+        phase.keptSincePlan > 0 ? `: ${phase.keptSincePlan} were live again when the phase ran, and stayed` : '';
+      notes.push(
+        `${phaseTitle(phase.phase)}: planned ${describeDeletes(planned)}, deleted ${describeDeletes(phase)}${why}`,
+      );
     }
   }
   return notes;

@@ -39,7 +39,8 @@ export function useRunKeys(options: {
       case 'run':
         if (action === 'stop-after-phase') stop();
         else if (action === 'back') {
-          const why = state.stopAfterPhase ? 'The run stops after this phase; then Esc goes back.'
+          const why = state.stopAfterPhase
+            ? 'The run stops after this phase; then Esc goes back.'
             : 'A run is in progress: x stops it after this phase.';
           app.status(why, 'warning');
         } else return false;
@@ -50,6 +51,10 @@ export function useRunKeys(options: {
   function submitSlug(text: string): void {
     if (text === slug) answer('go');
     else if (text === '') answer('skip');
-    else dispatch({ type: 'mismatch', message: `"${text}" is not ${slug}: type it exactly, or clear it and press Enter to skip.` });
+    else
+      dispatch({
+        type: 'mismatch',
+        message: `"${text}" is not ${slug}: type it exactly, or clear it and press Enter to skip.`,
+      });
   }
 }

@@ -40,7 +40,15 @@ export type StorageAction =
   | { type: 'failed'; message: string };
 
 export const INITIAL_STORAGE: StorageState = {
-  stage: 'idle', dryRun: true, listed: { keys: 0, bytes: 0 }, found: null, progress: null, result: null, stopping: false, answer: EMPTY_ANSWER, log: [],
+  stage: 'idle',
+  dryRun: true,
+  listed: { keys: 0, bytes: 0 },
+  found: null,
+  progress: null,
+  result: null,
+  stopping: false,
+  answer: EMPTY_ANSWER,
+  log: [],
 };
 
 /** The keys the view answers to: the confirmation's while it asks, a sweep's while one works, else the view's. */
@@ -66,7 +74,11 @@ function onEvent(state: StorageState, event: SweepEvent): StorageState {
     case 'batch':
       return state;
     case 'progress':
-      return { ...state, stage: 'batches', progress: { done: event.done, total: event.total, deleted: event.deleted, bytes: event.bytes } };
+      return {
+        ...state,
+        stage: 'batches',
+        progress: { done: event.done, total: event.total, deleted: event.deleted, bytes: event.bytes },
+      };
     case 'error':
     case 'warning':
       return { ...state, log: [...state.log, { tone: event.type, text: event.message }] };

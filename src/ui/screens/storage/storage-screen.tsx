@@ -28,7 +28,9 @@ const PROGRESS_WIDTH = 24;
 export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX.Element | null {
   const app = useConsole();
   const [loaded, reload] = useLoad(
-    () => Promise.all([app.service.lastSweep({ dryRun: true }), app.service.lastSweep({ dryRun: false })]), 'last sweeps');
+    () => Promise.all([app.service.lastSweep({ dryRun: true }), app.service.lastSweep({ dryRun: false })]),
+    'last sweeps',
+  );
   const [state, dispatch, current] = useSyncReducer(storageReducer, INITIAL_STORAGE);
   // app.status changes with any console state (a check, a run): following it would say the failure again
   // over a newer message.
@@ -39,13 +41,20 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
   const { start, answer, stop } = useSweep(dispatch, reload);
   // Ctrl+C and x stop a sweep alike; the question it waits on, Ctrl+C answers no.
   const stopSweep = useStopOnCtrlC(isSweeping(state), {
-    what: 'sweep', after: 'this batch', abandoning: 'the batch',
+    what: 'sweep',
+    after: 'this batch',
+    abandoning: 'the batch',
     stop: () => (current().stage === 'asking' ? answer(false) : stop()),
     ended: () => current().result?.outcome,
   });
   useHintScope(viewId, active, storageKeyScreen(state));
   useStorageKeys({
-    viewId, current, dispatch, onStart: start, onAnswer: answer, onStop: stopSweep,
+    viewId,
+    current,
+    dispatch,
+    onStart: start,
+    onAnswer: answer,
+    onStop: stopSweep,
     onRefresh: () => {
       app.status('');
       reload();
@@ -56,7 +65,10 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
   const store = app.service.canCollect ? '' : ' · no blob store is configured (MUSEHUB_STORAGE or --storage)';
   return (
     <Box flexDirection="column">
-      <Wrapped text={`Strays: keys under objects/ that no row names, older than ${formatGrace(SWEEP_GRACE_SECONDS)}${store}`} width={width} />
+      <Wrapped
+        text={`Strays: keys under objects/ that no row names, older than ${formatGrace(SWEEP_GRACE_SECONDS)}${store}`}
+        width={width}
+      />
       {loaded.state === 'loading' ? (
         <Spinner label="reading the last dry run and sweep…" />
       ) : loaded.state === 'failed' ? (
@@ -72,7 +84,11 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
           </Box>
         )}
         {state.stage === 'asking' && state.found && (
-          <TypedConfirmation {...sweepQuestion(state.found, SWEEP_GRACE_SECONDS, app.service.label)} answer={state.answer} width={width} />
+          <TypedConfirmation
+            {...sweepQuestion(state.found, SWEEP_GRACE_SECONDS, app.service.label)}
+            answer={state.answer}
+            width={width}
+          />
         )}
         {state.result && (
           <Text>
@@ -80,14 +96,24 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
             {` ${describeSweepResult(state.result)}`}
           </Text>
         )}
-        {/* biome-ignore lint/suspicious/noArrayIndexKey: a sweep's errors are fixed text that may repeat. */}
-        {state.result?.errors.map((error, index) => <Wrapped key={index} text={`✗ ${error}`} width={width} tone="error" />)}
+        {state.result?.errors.map((error, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a sweep's errors are fixed text that may repeat.
+          <Wrapped key={index} text={`✗ ${error}`} width={width} tone="error" />
+        ))}
       </Box>
     </Box>
   );
 }
 
 function Lines({ lines }: { lines: readonly PagerLine[] }): React.JSX.Element {
-  // biome-ignore lint/suspicious/noArrayIndexKey: pager lines are stateless text that may repeat.
-  return <>{lines.map((line, index) => <Toned key={index} tone={line.tone}>{line.text}</Toned>)}</>;
+  return (
+    <>
+      {lines.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: pager lines are stateless text that may repeat.
+        <Toned key={index} tone={line.tone}>
+          {line.text}
+        </Toned>
+      ))}
+    </>
+  );
 }

@@ -31,7 +31,8 @@ export function useStorageKeys(options: {
       case 'sweeping':
         if (action === 'stop-after-batch') onStop();
         else if (action === 'back') {
-          const why = current().stopping ? 'The sweep stops after this batch; then Esc goes back.'
+          const why = current().stopping
+            ? 'The sweep stops after this batch; then Esc goes back.'
             : 'A sweep is in progress: x stops it after this batch.';
           app.status(why, 'warning');
         } else return false;
@@ -49,6 +50,10 @@ export function useStorageKeys(options: {
   function submitWord(text: string): void {
     if (text === SWEEP_WORD) onAnswer(true);
     else if (text === '') onAnswer(false);
-    else dispatch({ type: 'mismatch', message: `"${text}" is not ${SWEEP_WORD}: type it exactly, or clear it and press Enter to delete nothing.` });
+    else
+      dispatch({
+        type: 'mismatch',
+        message: `"${text}" is not ${SWEEP_WORD}: type it exactly, or clear it and press Enter to delete nothing.`,
+      });
   }
 }

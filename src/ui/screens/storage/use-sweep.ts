@@ -17,40 +17,55 @@ export function useSweep(
   const { service, status } = useConsole();
   const pending = useRef<((yes: boolean) => void) | null>(null);
   const running = useRef<AbortController | null>(null);
-  useEffect(() => () => {
-    running.current?.abort();
-    pending.current?.(false);
-  }, []);
+  useEffect(
+    () => () => {
+      running.current?.abort();
+      pending.current?.(false);
+    },
+    [],
+  );
 
-  const answer = useCallback((yes: boolean) => {
-    const resolve = pending.current;
-    pending.current = null;
-    dispatch({ type: 'answered' });
-    resolve?.(yes);
-  }, [dispatch]);
+  const answer = useCallback(
+    (yes: boolean) => {
+      const resolve = pending.current;
+      pending.current = null;
+      dispatch({ type: 'answered' });
+      resolve?.(yes);
+    },
+    [dispatch],
+  );
 
-  const start = useCallback((dryRun: boolean) => {
-    const controller = new AbortController();
-    running.current = controller;
-    dispatch({ type: 'start', dryRun });
-    const confirm = () => new Promise<boolean>((resolve) => {
-      if (controller.signal.aborted) return resolve(false);
-      pending.current = resolve;
-      dispatch({ type: 'ask' });
-    });
-    void (async () => {
-      try {
-        for await (const event of service.sweep({ graceSeconds: SWEEP_GRACE_SECONDS, dryRun, confirm, signal: controller.signal })) {
-          dispatch({ type: 'event', event });
+  const start = useCallback(
+    (dryRun: boolean) => {
+      const controller = new AbortController();
+      running.current = controller;
+      dispatch({ type: 'start', dryRun });
+      const confirm = () =>
+        new Promise<boolean>((resolve) => {
+          if (controller.signal.aborted) return resolve(false);
+          pending.current = resolve;
+          dispatch({ type: 'ask' });
+        });
+      void (async () => {
+        try {
+          for await (const event of service.sweep({
+            graceSeconds: SWEEP_GRACE_SECONDS,
+            dryRun,
+            confirm,
+            signal: controller.signal,
+          })) {
+            dispatch({ type: 'event', event });
+          }
+        } catch (error) {
+          dispatch({ type: 'failed', message: messageOf(error) });
+          status(`The ${dryRun ? 'dry run' : 'sweep'} failed: ${messageOf(error).split('\n')[0]}`, 'error');
+        } finally {
+          onEnded();
         }
-      } catch (error) {
-        dispatch({ type: 'failed', message: messageOf(error) });
-        status(`The ${dryRun ? 'dry run' : 'sweep'} failed: ${messageOf(error).split('\n')[0]}`, 'error');
-      } finally {
-        onEnded();
-      }
-    })();
-  }, [service, status, dispatch, onEnded]);
+      })();
+    },
+    [service, status, dispatch, onEnded],
+  );
 
   const stop = useCallback(() => {
     running.current?.abort();
