@@ -291,7 +291,7 @@ function EntryView({
     case 'repo':
       return <RepoScreen {...props} entryId={entry.id} repo={view.repo} tab={view.tab} />;
     case 'commit':
-      return <CommitScreen {...props} commitId={view.commitId} />;
+      return <CommitScreen {...props} repo={view.repo} commitId={view.commitId} />;
     case 'run-record':
       return <RunRecordScreen {...props} repo={view.repo} run={view.run} />;
     case 'run':

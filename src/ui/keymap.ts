@@ -77,7 +77,8 @@ export type KeyAction =
   | 'stop-after-repos'
   | 'write-report'
   | 'command'
-  | 'run-command';
+  | 'run-command'
+  | 'why';
 
 export interface Binding {
   scope: KeyScope;
@@ -178,6 +179,13 @@ export const KEYMAP: readonly Binding[] = [
   { scope: 'graph', keys: ['enter'], action: 'open', help: 'show the commit', hint: 'details' },
   { scope: 'graph', keys: ['r'], action: 'refresh', help: 'reload the graph' },
   {
+    scope: 'graph',
+    keys: ['y'],
+    action: 'why',
+    help: 'why is the commit alive: what GC does with it and the path that keeps it (esc or a move closes it)',
+    hint: 'why',
+  },
+  {
     scope: 'preview',
     keys: ['enter'],
     action: 'toggle-focus',
@@ -191,6 +199,13 @@ export const KEYMAP: readonly Binding[] = [
     action: 'save-plan',
     help: 'save this plan to a file, for `musehub-gc run --plan FILE`',
     hint: 'save plan',
+  },
+  {
+    scope: 'preview',
+    keys: ['y'],
+    action: 'why',
+    help: "why is the list's item alive: what GC does with it and the path that keeps it (esc or a move closes it)",
+    hint: 'why',
   },
   { scope: 'save-path', keys: ['enter'], action: 'save-plan', help: 'save the plan to the file named', hint: 'save' },
   { scope: 'save-path', keys: ['esc'], action: 'cancel', help: 'do not save', hint: 'cancel' },
@@ -274,6 +289,13 @@ export const KEYMAP: readonly Binding[] = [
     hint: 'history',
   },
   { scope: 'commit', keys: ['r'], action: 'refresh', help: 'reload the commit' },
+  {
+    scope: 'commit',
+    keys: ['y'],
+    action: 'why',
+    help: 'why is the commit alive: what GC does with it and the path that keeps it (esc or a move closes it)',
+    hint: 'why',
+  },
   {
     scope: 'run',
     keys: ['x'],

@@ -24,6 +24,7 @@ export function LinePager({
   height,
   onRefresh,
   onAction,
+  onMove,
 }: {
   viewId: string;
   screen: ScreenName;
@@ -33,14 +34,18 @@ export function LinePager({
   onRefresh?: () => void;
   /** Takes an action of the screen's other than moving and refreshing; returns whether it did. */
   onAction?: (action: KeyAction) => boolean;
+  /** Told of each move before the lines scroll: what a move closes. */
+  onMove?: () => void;
 }): React.JSX.Element {
   const app = useConsole();
   const [list, dispatch] = useSyncReducer(listReducer, EMPTY_LIST);
   const page = pageRows(lines.length, height);
   useViewKeys(viewId, (key) => {
     const action = actionFor(screen, key, app.readOnly);
-    if (isMove(action)) dispatch({ type: 'move', action, count: lines.length, page });
-    else if (action === 'refresh' && onRefresh) onRefresh();
+    if (isMove(action)) {
+      onMove?.();
+      dispatch({ type: 'move', action, count: lines.length, page });
+    } else if (action === 'refresh' && onRefresh) onRefresh();
     else return action !== undefined && (onAction?.(action) ?? false);
     return true;
   });

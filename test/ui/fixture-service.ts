@@ -216,8 +216,9 @@ function phasePlan(phase: PhasePlan['phase'], counts: Partial<PhasePlan>): Phase
 /**
  * What the engine's `why` says of the fixture graph: a reachable commit is live through the
  * shortest path from a labelled commit (a branch, `[release]` or `#tag`), an orphaned one is
- * deleted by phase 1, a kept one stays held by the fork; an object of the detail view's files
- * is live through the newest reachable commit. Another id names nothing, as the engine says.
+ * deleted by phase 1, a kept one stays held by the fork (the repo's ref to either goes); an
+ * object of the detail view's files is live through the newest reachable commit. Another id
+ * names nothing, as the engine says.
  */
 export function fixtureWhy(repo: RepoIdentity, graph: GraphCommit[], id: string, graceSeconds: number): WhyAnswer {
   const base = { repo, holders: [], ref: null, computedAt: ago(1), cutoff: ago(graceSeconds), graceSeconds };
@@ -248,9 +249,12 @@ export function fixtureWhy(repo: RepoIdentity, graph: GraphCommit[], id: string,
   if (commit) {
     const answer = { ...base, kind: 'commit' as const, id: commit.commitId };
     if (commit.state === 'reachable') return { ...answer, fate: 'live', path: pathTo(commit.commitId) };
-    if (commit.state === 'orphaned') return { ...answer, fate: 'deleted', phase: 'commits' };
+    // Phase 1 deletes the repo's ref to a commit no root reaches, whether or not the commit goes.
+    const ref = { createdAt: commit.timestamp, deleted: true };
+    if (commit.state === 'orphaned') return { ...answer, fate: 'deleted', phase: 'commits', ref };
     return {
       ...answer,
+      ref,
       fate: 'kept',
       phase: 'commits',
       reason: 'other-repo',

@@ -13,6 +13,7 @@ import { Toned, type Tone } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
 import { VirtualList } from '../../virtual-list.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
+import { useWhy, WhyPanel, whyRows } from '../../why-panel.js';
 import { buildGraphModel, graphLine, type GraphModel } from './graph-model.js';
 import { useGraphKeys } from './use-graph-keys.js';
 
@@ -39,9 +40,10 @@ export function GraphScreen({
     if (loaded.state === 'failed') app.status(describeError('the graph', loaded.error), 'error');
   }, [loaded]);
 
+  const why = useWhy(repo);
   const count = model?.rows.length ?? 0;
-  // The summary, whole, above the list.
-  const listHeight = Math.max(1, height - (model ? rowsOf(model.summary, width) : 1));
+  // The summary, whole, above the list; the answer to `why`, whole, below it.
+  const listHeight = Math.max(1, height - (model ? rowsOf(model.summary, width) : 1) - whyRows(why.shown, width));
   // Keys typed in the same write as the Enter that opened the graph move it once it is there.
   const earlyMoves = useRef<Array<ListAction & { type: 'move' }>>([]);
   useEffect(() => {
@@ -61,6 +63,8 @@ export function GraphScreen({
     dispatch,
     onOpen: (index) => model && app.push({ kind: 'commit', repo, commitId: model.rows[index]!.commitId }),
     onRefresh: reload,
+    why,
+    onWhy: (index) => model && why.ask(model.rows[index]!.commitId),
   });
 
   if (!active) return null;
@@ -78,6 +82,7 @@ export function GraphScreen({
           <GraphLineView model={model} index={index} selected={selected} width={width} now={app.now()} />
         )}
       />
+      <WhyPanel shown={why.shown} width={width} />
     </Box>
   );
 }

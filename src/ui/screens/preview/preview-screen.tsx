@@ -6,7 +6,7 @@ import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { Table } from '@alcalzone/ink-table';
 import { messageOf } from '../../../errors.js';
-import type { Plan, RepoIdentity } from '../../../gc/types.js';
+import type { PhaseName, Plan, RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
@@ -19,6 +19,7 @@ import { useLoad } from '../../use-load.js';
 import { headlessCommand } from '../../headless-command.js';
 import { VirtualList } from '../../virtual-list.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
+import { useWhy, WhyPanel, whyRows } from '../../why-panel.js';
 import { INITIAL_PREVIEW, previewKeyScreen, previewReducer } from './preview-reducer.js';
 import { PREVIEW_COLUMNS, PREVIEW_TONES, previewRows } from './preview-rows.js';
 import { usePreviewKeys } from './use-preview-keys.js';
@@ -26,6 +27,8 @@ import { usePreviewKeys } from './use-preview-keys.js';
 /** How many items each phase of the preview lists. */
 const PREVIEW_ITEMS = 500;
 const PhaseCell = tonedCells(PREVIEW_TONES);
+/** The phases whose lists name commits or objects: what `why` answers about. */
+const WHY_PHASES: readonly PhaseName[] = ['commits', 'refs', 'objects'];
 
 /** The plan in a line: its grace and age, the commits it finds orphaned and reachable, and that it deletes nothing. */
 function planSummary(plan: Plan, now: number): string {
@@ -63,6 +66,7 @@ export function PreviewScreen({
     `${repo.repoId}@${app.dataVersion}`,
   );
   const [state, dispatch, current] = useSyncReducer(previewReducer, INITIAL_PREVIEW);
+  const why = useWhy(repo);
   // app.status changes with any console state (a check, a run): following it would say the failure again
   // over a newer message.
   // biome-ignore lint/correctness/useExhaustiveDependencies: says a failed load once, when it lands
@@ -86,7 +90,8 @@ export function PreviewScreen({
       findings.reduce((rows, finding) => rows + rowsOf(findingText(finding), width), 0) -
       1 -
       (plan?.phases.length ?? 0) -
-      rowsOf(listTitle, width),
+      rowsOf(listTitle, width) -
+      whyRows(why.shown, width),
   );
   const save = async (shown: Plan, named: string) => {
     if (named.trim() === '') return;
@@ -98,6 +103,18 @@ export function PreviewScreen({
     } catch (error) {
       app.status(messageOf(error), 'error');
     }
+  };
+  // Asks about the item chosen in the list; a phase whose list names neither commits nor objects says so.
+  const askWhy = () => {
+    const { phases, items, focus } = current();
+    const chosen = plan?.phases[phases.cursor];
+    const item = chosen?.items[items.cursor];
+    if (!chosen || !item) return;
+    if (!WHY_PHASES.includes(chosen.phase)) {
+      why.warn(`y asks why about a commit or an object: phase ${phaseTitle(chosen.phase)} lists neither`);
+    } else if (focus === 'phases') {
+      why.warn('enter moves to the list of what goes; y then asks why about the item chosen there');
+    } else why.ask(item.id);
   };
 
   useHintScope(viewId, active, previewKeyScreen(state));
@@ -112,6 +129,8 @@ export function PreviewScreen({
     dispatch,
     onReplan: replan,
     onSave: (shown, path) => void save(shown, path),
+    why,
+    onWhy: askWhy,
   });
 
   if (!active) return null;
@@ -153,6 +172,7 @@ export function PreviewScreen({
           />
         </>
       )}
+      <WhyPanel shown={why.shown} width={width} />
     </Box>
   );
 }

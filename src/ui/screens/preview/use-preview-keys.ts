@@ -1,10 +1,14 @@
-/** The preview's keys: move over phases or a phase's list, replan, save the plan, switch views, run the plan shown. */
+/**
+ * The preview's keys: move over phases or a phase's list, ask why about an item, replan, save the plan,
+ * switch views, run the plan shown.
+ */
 import type { Plan, RepoIdentity } from '../../../gc/types.js';
 import { useConsole } from '../../console-context.js';
 import { useViewKeys } from '../../key-router.js';
 import { actionFor } from '../../keymap.js';
 import { isMove } from '../../list-state.js';
 import { isFieldKey } from '../../text-field/text-field-reducer.js';
+import { closeWhyOn, type Why } from '../../why-panel.js';
 import { handleRepoAction } from '../repo/repo-keys.js';
 import { previewKeyScreen, type PreviewAction, type PreviewState } from './preview-reducer.js';
 
@@ -22,9 +26,12 @@ export function usePreviewKeys(options: {
   onReplan: () => void;
   /** Saves the plan on screen to the file named. */
   onSave: (shown: Plan, path: string) => void;
+  /** The answer to "why is this alive?" under the list: Esc and moves close it. */
+  why: Why;
+  onWhy: () => void;
 }): void {
   const app = useConsole();
-  const { viewId, repo, plan, current, phaseCount, itemCount, page, dispatch, onReplan, onSave } = options;
+  const { viewId, repo, plan, current, phaseCount, itemCount, page, dispatch, onReplan, onSave, why, onWhy } = options;
   useViewKeys(viewId, (key) => {
     const screen = previewKeyScreen(current());
     const action = actionFor(screen, key, app.readOnly);
@@ -37,7 +44,9 @@ export function usePreviewKeys(options: {
       } else if (isFieldKey(key)) dispatch({ type: 'edit-path', key });
       return true;
     }
+    if (closeWhyOn(why, action)) return true;
     if (isMove(action)) dispatch({ type: 'move', action, phaseCount, itemCount, page });
+    else if (action === 'why') onWhy();
     else if (action === 'toggle-focus') dispatch({ type: 'toggle-focus' });
     else if (action === 'refresh') {
       dispatch({ type: 'reset' });
