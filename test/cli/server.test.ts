@@ -188,7 +188,7 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
       bytes: 3,
       renamed: 0,
       errors: [],
-      leftAlone: { entries: 0, blobs: 0 },
+      left_alone: { entries: 0, blobs: 0 },
       warnings: [],
     });
     expect(await store.exists({ id: orphanBlob })).toBe(false);
@@ -202,8 +202,8 @@ describe.each(await serverTarget())('musehub-gc on $name', (target) => {
     expect(abandoned.length).toBeGreaterThan(0);
     const { code, screen } = await terminalCli(['run', DEMO.abandonedUpload, '--json'], env, [
       [/Delete \d+ object refs of bigband\/caravan\? \[y\/N\] /, 'y'],
-      [/Delete \d+ objects, .* from storage\? Type the slug \(caravan\) to confirm: /, 'caravan?'],
-      [/Delete \d+ expired entr.* from storage\? Type the slug \(caravan\) to confirm: /, repo.slug],
+      [/Type caravan to delete \d+ objects, .* from storage: /, 'caravan?'],
+      [/Type caravan to delete \d+ expired entr.* from storage: /, repo.slug],
     ]);
     expect(code).toBe(3);
     const result = JSON.parse(
