@@ -3,7 +3,7 @@
  *
  *   npm run bench [-- --sizes 60000,200000,1000000] [--repos 10000] [--graph 100000]
  *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console,big-manifest] [--snapshot-index]
- *     [--manifest-entries 1000000]
+ *     [--manifest-entries 1000000] [--history DIR] [--history-commits N]
  *
  * Big hubs are built once into template databases on the server at BENCH_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/postgres) and reused: each run works on a
@@ -11,6 +11,8 @@
  * engine is timed as an operator meets it: the built CLI (`npm run build` first) in a
  * process of its own, whose peak RSS GNU time reports. `--snapshot-index` measures the hub part
  * with the index on musehub_commits (snapshot_id) that MuseHub's schema lacks (bench/hub.ts).
+ * The real-history part imports the git repository at --history (default: bench/real-history.ts's
+ * DEFAULT_HISTORY, where present: a default part then; --history-commits keeps its newest N commits).
  */
 import '../src/storage/sdk-env.js';
 import { execFileSync } from 'node:child_process';
@@ -32,6 +34,7 @@ import { graphScreenTimes, timeToFirstFrame } from '../src/ui/bench-probes.js';
 import { deleteFloor } from './delete-floor.js';
 import { benchBigManifest } from './big-manifest.js';
 import { benchHub } from './hub.js';
+import { benchRealHistory } from './real-history.js';
 import { cli, floorMs, perSecond } from './measure.js';
 import { runSeedService, seedServiceMissing, writeSeedService } from './seed-service.js';
 import { benchSweep } from './sweep.js';
@@ -43,8 +46,10 @@ const { values } = parseArgs({ options: {
   graph: { type: 'string', default: '100000' },
   'sweep-keys': { type: 'string', default: '1000000' },
   's3-keys': { type: 'string', default: '100000' },
-  parts: { type: 'string', default: 'engine,sweep,hub,console,big-manifest' },
+  parts: { type: 'string', default: 'engine,sweep,hub,console,big-manifest,real-history' },
   'manifest-entries': { type: 'string', default: '1000000' },
+  history: { type: 'string' },
+  'history-commits': { type: 'string' },
   'snapshot-index': { type: 'boolean', default: false },
 } });
 
@@ -203,3 +208,7 @@ if (parts.has('sweep')) for (const line of await benchSweep(ADMIN_URL, Number(va
 if (parts.has('hub')) await benchHub(ADMIN_URL, report, { repos: Number(values.repos), snapshotIndex: values['snapshot-index'] });
 if (parts.has('console')) await benchConsole(Number(values.repos), Number(values.graph));
 if (parts.has('big-manifest')) await benchBigManifest(ADMIN_URL, report, Number(values['manifest-entries']));
+if (parts.has('real-history')) {
+  await benchRealHistory(ADMIN_URL, report, { history: values.history,
+    commits: values['history-commits'] ? Number(values['history-commits']) : undefined });
+}
