@@ -216,8 +216,8 @@ async function liveRows(url: string): Promise<LiveRows> {
   return onDatabase(url, async (client) => {
     const { rows: commitRows } = await client.query(
       'select commit_id, parent_ids::text as parents, snapshot_id from musehub_commits');
-    const commits = new Map(commitRows.map((row) =>
-      [row.commit_id as string, { parents: JSON.parse(row.parents) as string[], snapshot: String(row.snapshot_id) }]));
+    const commits = new Map(commitRows.map((row) => [row.commit_id as string,
+      { parents: JSON.parse(row.parents) as string[], snapshot: row.snapshot_id as string | null }]));
     const roots = (await client.query(`select head_commit_id as id from musehub_branches
       where head_commit_id is not null
       union all select commit_id from musehub_releases where commit_id is not null
@@ -231,7 +231,7 @@ async function liveRows(url: string): Promise<LiveRows> {
     }
     const released = await client.query('select snapshot_id from musehub_releases where snapshot_id is not null');
     const snapshots = [...new Set([...[...live].map((id) => commits.get(id)!.snapshot),
-      ...released.rows.map((row) => row.snapshot_id as string)])];
+      ...released.rows.map((row) => row.snapshot_id as string)])].filter((id) => id !== null);
     const objects = new Set<string>();
     for (let start = 0; start < snapshots.length; start += 200) {
       const { rows } = await client.query('select manifest_blob from musehub_snapshots where snapshot_id = any($1)',
