@@ -21,7 +21,7 @@ import { loadHubChunks, type HubRows } from '../src/demo/load.js';
 import type { RunResult } from '../src/gc/types.js';
 import { keyForId } from '../src/storage/blob-store.js';
 import { readGitHistory, type GitCommit, type GitHistory } from './git-history.js';
-import { cli, floorMs } from './measure.js';
+import { breakdown, cli, floorMs } from './measure.js';
 import { runSeedService, seedServiceMissing, writeSeedService } from './seed-service.js';
 import { benchTemplate, databaseUrl, freshCopy, onDatabase } from './templates.js';
 
@@ -32,8 +32,9 @@ const REPO = 'real/history';
 const FORCE_BACK = 100;
 const NEW_CHAIN = 20;
 const FILES_A_PUSH = 3;
-/** Rows a chunk of the load carries. */
-const CHUNK = 20_000;
+/** Rows and manifest bytes a chunk of the load carries at most. */
+const CHUNK_ROWS = 20_000;
+const CHUNK_BYTES = 32 << 20;
 const DAY = 86_400_000;
 
 interface Scenario {
@@ -117,9 +118,11 @@ function* hubRows(history: GitHistory, scenario: Scenario, now: number): Generat
     snapshots.add(snapshotId);
     const named = new Map([...manifest].map(([path, blob]) => [path, objectIdOf(blob)]));
     // msgpackr writes a map32 for a Map of more than 65,535 entries (an object that big it refuses).
-    rows.snapshots.push({ snapshotId, manifestBlob: pack(named), createdAt: pushedAt });
+    const manifestBlob = pack(named);
+    manifestBytes += manifestBlob.length;
+    rows.snapshots.push({ snapshotId, manifestBlob, createdAt: pushedAt });
   };
-  const pending = () => rows.commits.length + rows.objects.length + rows.objectRefs.length + rows.commitRefs.length;
+  let manifestBytes = 0;
 
   // A tree is its first parent's plus the diff; it is kept only while a commit still builds on it.
   const builtOn = new Map<string, number>([[scenario.newBase, 1]]);
@@ -150,9 +153,10 @@ function* hubRows(history: GitHistory, scenario: Scenario, now: number): Generat
     }
     if (builtOn.has(commit.sha)) trees.set(commit.sha, tree);
     if (commit.parents[0] && builtOn.has(commit.parents[0])) release(commit.parents[0]);
-    if (pending() >= CHUNK) {
+    if (rows.objects.length + rows.commitRefs.length >= CHUNK_ROWS || manifestBytes >= CHUNK_BYTES) {
       yield rows;
       rows = emptyRows();
+      manifestBytes = 0;
     }
   }
 
@@ -314,6 +318,8 @@ export async function benchRealHistory(adminUrl: string, report: (line: string) 
     `commits, ${n(result.snapshots_deleted)} snapshots, ${n(result.object_refs_deleted)} object refs, ` +
     `${n(result.objects_deleted)} objects; ` +
     lostWords(await lost(url, before, store)));
+  report(`    where the time goes: ${breakdown(result.profile)}`);
+  report(`    the plan's two lanes (overlapping): ${breakdown(result.plan.profile)}`);
   rmSync(store, { recursive: true, force: true });
 
   const missing = seedServiceMissing();
