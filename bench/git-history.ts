@@ -53,7 +53,8 @@ export function readGitHistory(dir: string, limit?: number): GitHistory {
     const token = tokens[i]!.replace(/^\n/, '');
     if (token.startsWith('\x01')) {
       const [ids, author, subject] = token.slice(1).split('\x01');
-      const [sha, tree, at, ...parents] = ids!.split(' ');
+      // A root's %P is empty: no parents, not one named ''.
+      const [sha, tree, at, ...parents] = ids!.split(' ').filter(Boolean);
       commits.push({ sha: sha!, tree: tree!, parents, at: Number(at), author: author!, subject: subject ?? '',
         changes: [] });
     } else if (token.startsWith(':')) {
@@ -80,4 +81,29 @@ export function readGitHistory(dir: string, limit?: number): GitHistory {
     tags.set(name!, peeled || object!);
   }
   return { head, commits, blobSizes, tags };
+}
+
+/**
+ * Each commit with its flattened tree (path → blob sha), parents first: its first parent's
+ * tree plus its changes. A tree is held only while a later commit still builds on it.
+ */
+export function* flattenedTrees(history: GitHistory): Generator<[GitCommit, ReadonlyMap<string, string>]> {
+  const builtOn = new Map<string, number>();
+  for (const [first] of history.commits.map((commit) => commit.parents)) {
+    if (first) builtOn.set(first, (builtOn.get(first) ?? 0) + 1);
+  }
+  const trees = new Map<string, Map<string, string>>();
+  for (const commit of history.commits) {
+    const first = commit.parents[0];
+    const tree = new Map(first === undefined ? undefined : trees.get(first));
+    for (const [path, blob] of commit.changes) {
+      if (blob === null) tree.delete(path);
+      else tree.set(path, blob);
+    }
+    if (builtOn.has(commit.sha)) trees.set(commit.sha, tree);
+    const left = first === undefined ? undefined : builtOn.get(first);
+    if (left === 1) trees.delete(first!);
+    else if (left !== undefined) builtOn.set(first!, left - 1);
+    yield [commit, tree];
+  }
 }

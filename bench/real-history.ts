@@ -20,7 +20,7 @@ import { blobId, hexId, uuidId } from '../src/demo/ids.js';
 import { loadHubChunks, type HubRows } from '../src/demo/load.js';
 import type { RunResult } from '../src/gc/types.js';
 import { keyForId } from '../src/storage/blob-store.js';
-import { readGitHistory, type GitCommit, type GitHistory } from './git-history.js';
+import { flattenedTrees, readGitHistory, type GitCommit, type GitHistory } from './git-history.js';
 import { breakdown, cli, floorMs } from './measure.js';
 import { runSeedService, seedServiceMissing, writeSeedService } from './seed-service.js';
 import { benchTemplate, databaseUrl, freshCopy, onDatabase } from './templates.js';
@@ -113,7 +113,8 @@ function* hubRows(history: GitHistory, scenario: Scenario, now: number): Generat
     rows.objectRefs.push({ repoId: main, objectId, createdAt: pushedAt });
   };
   const snapshots = new Set<string>();
-  const addSnapshot = (snapshotId: string, manifest: Map<string, string>) => {
+  let manifestBytes = 0;
+  const addSnapshot = (snapshotId: string, manifest: ReadonlyMap<string, string>) => {
     if (snapshots.has(snapshotId)) return;
     snapshots.add(snapshotId);
     const named = new Map([...manifest].map(([path, blob]) => [path, objectIdOf(blob)]));
@@ -122,24 +123,11 @@ function* hubRows(history: GitHistory, scenario: Scenario, now: number): Generat
     manifestBytes += manifestBlob.length;
     rows.snapshots.push({ snapshotId, manifestBlob, createdAt: pushedAt });
   };
-  let manifestBytes = 0;
 
-  // A tree is its first parent's plus the diff; it is kept only while a commit still builds on it.
-  const builtOn = new Map<string, number>([[scenario.newBase, 1]]);
-  for (const commit of history.commits) builtOn.set(commit.parents[0]!, (builtOn.get(commit.parents[0]!) ?? 0) + 1);
-  const trees = new Map<string, Map<string, string>>();
   const forkObjects = new Set<string>();
-  const release = (sha: string) => {
-    const left = builtOn.get(sha)! - 1;
-    if (left > 0) builtOn.set(sha, left);
-    else trees.delete(sha);
-  };
-  for (const commit of history.commits) {
-    const tree = new Map(trees.get(commit.parents[0]!));
-    for (const [path, blob] of commit.changes) {
-      if (blob === null) tree.delete(path);
-      else tree.set(path, blob);
-    }
+  let base: Map<string, string> | undefined;
+  for (const [commit, tree] of flattenedTrees(history)) {
+    if (commit.sha === scenario.newBase) base = new Map(tree);
     for (const [, blob] of commit.changes) if (blob !== null) addObject(objectIdOf(blob), history.blobSizes.get(blob));
     addSnapshot(snapshotIdOf(commit.tree), tree);
     const commitId = commitIdOf(commit.sha);
@@ -151,8 +139,6 @@ function* hubRows(history: GitHistory, scenario: Scenario, now: number): Generat
       rows.commitRefs.push({ repoId: fork, commitId, createdAt: pushedAt });
       for (const blob of tree.values()) forkObjects.add(blob);
     }
-    if (builtOn.has(commit.sha)) trees.set(commit.sha, tree);
-    if (commit.parents[0] && builtOn.has(commit.parents[0])) release(commit.parents[0]);
     if (rows.objects.length + rows.commitRefs.length >= CHUNK_ROWS || manifestBytes >= CHUNK_BYTES) {
       yield rows;
       rows = emptyRows();
@@ -161,7 +147,7 @@ function* hubRows(history: GitHistory, scenario: Scenario, now: number): Generat
   }
 
   // The force push: main reset to newBase, and a new chain of a few changed files a commit.
-  const tree = new Map(trees.get(scenario.newBase)!);
+  const tree = base!;
   const paths = [...tree.keys()].sort();
   const sizes = new Map(history.blobSizes);
   let parent = commitIdOf(scenario.newBase);
