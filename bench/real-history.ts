@@ -9,7 +9,7 @@
  * collectors then run on fresh copies of one template, and a check of every row that was live
  * (for any repo) before says what each lost.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -264,12 +264,13 @@ async function storeFor(url: string): Promise<string> {
 export async function benchRealHistory(adminUrl: string, report: (line: string) => void,
   options: { history?: string; commits?: number }): Promise<void> {
   const dir = options.history ?? DEFAULT_HISTORY;
-  if (!existsSync(dir)) {
-    report(`real history: not run, no git repository at ${dir} (git clone --bare ` +
+  const rev = existsSync(dir) ? spawnSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }) : undefined;
+  if (rev?.status !== 0) {
+    report(`real history: not run, no git repository with a HEAD at ${dir} (git clone --bare ` +
       'https://github.com/libarchive/libarchive.git, then --history <its directory>)');
     return;
   }
-  const head = execFileSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  const head = rev.stdout.trim();
   const templateName = `musehub_gc_bench_history_${head.slice(0, 12)}${options.commits ? `_${options.commits}` : ''}`;
   const name = await benchTemplate(adminUrl, templateName, (db) => importHistory(db, dir, options.commits));
   const copy = async () => databaseUrl(adminUrl, await freshCopy(adminUrl, name));
