@@ -64,3 +64,11 @@ export async function floorMs(url: string, format: 'text' | 'binary'): Promise<n
 export function perSecond(count: number, seconds: number): string {
   return `${Math.round(count / seconds).toLocaleString('en')}/s`;
 }
+
+/** The steps of a profile, slowest first, as `read commits 0.4 s, …`. */
+export function breakdown(profile: Record<string, number>): string {
+  return Object.entries(profile)
+    .sort((a, b) => b[1] - a[1])
+    .map(([step, s]) => `${step} ${s.toFixed(2)} s`)
+    .join(', ');
+}

@@ -2,8 +2,8 @@
  * `npm run bench`: the engine and the console at scale, as rates and ratios.
  *
  *   npm run bench [-- --sizes 60000,200000,1000000] [--repos 10000] [--graph 100000]
- *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console,big-manifest,start]
- *     [--snapshot-index] [--manifest-entries 1000000] [--start-runs 5]
+ *     [--sweep-keys 1000000] [--s3-keys 100000] [--parts engine,sweep,hub,console,big-manifest,start,real-history]
+ *     [--snapshot-index] [--manifest-entries 1000000] [--start-runs 5] [--history DIR] [--history-commits N]
  *
  * Big hubs are built once into template databases on the server at BENCH_DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/postgres) and reused: each run works on a
@@ -12,6 +12,8 @@
  * process of its own, whose peak RSS GNU time reports. `--snapshot-index` measures the hub part
  * with the index on musehub_commits (snapshot_id) that MuseHub's schema lacks (bench/hub.ts). The start
  * part times the built CLI and console from the outside, each beside a floor (bench/start.ts).
+ * The real-history part imports the git repository at --history (default: bench/real-history.ts's
+ * DEFAULT_HISTORY, where present: a default part then; --history-commits keeps its newest N commits).
  */
 import '../src/storage/sdk-env.js';
 import { execFileSync } from 'node:child_process';
@@ -35,7 +37,8 @@ import { deleteFloor } from './delete-floor.js';
 import { benchBigManifest } from './big-manifest.js';
 import { benchHub } from './hub.js';
 import { benchStart } from './start.js';
-import { cli, floorMs, perSecond } from './measure.js';
+import { benchRealHistory } from './real-history.js';
+import { breakdown, cli, floorMs, perSecond } from './measure.js';
 import { runSeedService, seedServiceMissing, writeSeedService } from './seed-service.js';
 import { benchSweep } from './sweep.js';
 import { benchTemplate, databaseUrl, freshCopy } from './templates.js';
@@ -47,9 +50,11 @@ const { values } = parseArgs({
     graph: { type: 'string', default: '100000' },
     'sweep-keys': { type: 'string', default: '1000000' },
     's3-keys': { type: 'string', default: '100000' },
-    parts: { type: 'string', default: 'engine,sweep,hub,console,big-manifest,start' },
+    parts: { type: 'string', default: 'engine,sweep,hub,console,big-manifest,start,real-history' },
     'manifest-entries': { type: 'string', default: '1000000' },
     'start-runs': { type: 'string', default: '5' },
+    history: { type: 'string' },
+    'history-commits': { type: 'string' },
     'snapshot-index': { type: 'boolean', default: false },
   },
 });
@@ -65,13 +70,6 @@ const template = (name: string, build: (db: Database) => Promise<unknown>) => be
 const copyOf = (templateName: string) => freshCopy(ADMIN_URL, templateName);
 
 /** The steps of a profile, slowest first, as `read commits 0.4 s, …`. */
-function breakdown(profile: Record<string, number>): string {
-  return Object.entries(profile)
-    .sort((a, b) => b[1] - a[1])
-    .map(([step, s]) => `${step} ${s.toFixed(2)} s`)
-    .join(', ');
-}
-
 /**
  * A run's steps, with its plan's inside "derive plan": the plan's two lanes (commits; objects)
  * overlap, so their steps add up to more than the plan took.
@@ -250,4 +248,10 @@ if (parts.has('console')) await benchConsole(Number(values.repos), Number(values
 if (parts.has('big-manifest')) await benchBigManifest(ADMIN_URL, report, Number(values['manifest-entries']));
 if (parts.has('start')) {
   await benchStart(ADMIN_URL, report, { repos: Number(values.repos), times: Number(values['start-runs']) });
+}
+if (parts.has('real-history')) {
+  await benchRealHistory(ADMIN_URL, report, {
+    history: values.history,
+    commits: values['history-commits'] ? Number(values['history-commits']) : undefined,
+  });
 }

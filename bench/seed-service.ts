@@ -11,7 +11,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const PYTHON = '/usr/bin/python3';
-const SEED = new URL('../../shared/seed/musehub_gc.py', import.meta.url);
+/** Beside the checkout's parent, as on the shared machine; SEED_SERVICE names it elsewhere (from a worktree). */
+const SEED = process.env.SEED_SERVICE ?? new URL('../../shared/seed/musehub_gc.py', import.meta.url);
 
 const MODELS = `
 from sqlalchemy import JSON, BigInteger, Column, DateTime, LargeBinary, String, Text
