@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { pack, unpack } from 'msgpackr';
 import type pg from 'pg';
 import type { Database } from '../src/db/connect.js';
+import { emptyRows } from '../src/demo/hub-builder.js';
 import { blobId, hexId, uuidId } from '../src/demo/ids.js';
 import { loadHubChunks, type HubRows } from '../src/demo/load.js';
 import type { RunResult } from '../src/gc/types.js';
@@ -96,22 +97,6 @@ function objectIdOf(blob: string): string {
     objectIds.set(blob, id);
   }
   return id;
-}
-
-function emptyRows(): Required<HubRows> {
-  return {
-    repos: [],
-    branches: [],
-    commits: [],
-    commitRefs: [],
-    snapshots: [],
-    objects: [],
-    objectRefs: [],
-    releases: [],
-    wireTags: [],
-    fetchCache: [],
-    blobs: [],
-  };
 }
 
 /** The hub's rows, a chunk at a time: the history parents first, then the force push, the fork and the releases. */

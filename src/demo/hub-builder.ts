@@ -167,7 +167,8 @@ export class HubBuilder {
   }
 }
 
-function emptyRows(): Required<HubRows> {
+/** A HubRows with every table empty, to fill by hand. */
+export function emptyRows(): Required<HubRows> {
   return {
     repos: [],
     branches: [],
