@@ -164,6 +164,9 @@ describe('run screen', () => {
     expect(stopped).toContain('STOPPED  freed');
     expect(stopped).not.toContain('[y/N]');
     expect(lineWith(stopped, '2 snapshots')).toContain('not-run');
+    // A stopped run did not do all its preview said.
+    expect(stopped).toContain('What ran went as the preview said.');
+    expect(stopped).not.toContain('Everything went');
     // Keys after the stop answer nothing: no prompt is waiting for them.
     app.press('y');
     await app.waitFor((frame) => frame.includes('The run stopped.'));

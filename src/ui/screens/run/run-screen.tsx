@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
 import type { RunTarget } from '../../../gc/service.js';
-import { repoName, type Decision, type Plan, type RepoIdentity } from '../../../gc/types.js';
+import { repoName, type Decision, type Plan, type RepoIdentity, type RunResult } from '../../../gc/types.js';
 import { messageOf } from '../../../errors.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
@@ -244,6 +244,14 @@ function PromptBox({
   );
 }
 
+/** A run that matched its preview, said only as far as it ran: a stopped run did not do all it said. */
+function asPreviewed(result: RunResult): string {
+  const whole = result.phases.every((phase) => phase.status === 'done' || phase.status === 'refused');
+  return result.outcome === 'done' && whole
+    ? 'Everything went as the preview said.'
+    : 'What ran went as the preview said.';
+}
+
 function Summary({ state, width }: { state: RunState; width: number }): React.JSX.Element {
   const result = state.result!;
   const notes = differences(state.plan, result);
@@ -262,7 +270,7 @@ function Summary({ state, width }: { state: RunState; width: number }): React.JS
         // biome-ignore lint/suspicious/noArrayIndexKey: a run's errors are fixed text that may repeat.
         <Wrapped key={index} text={`✗ ${error}`} width={width} tone="error" />
       ))}
-      <Text>{notes.length === 0 ? 'Everything went as the preview said.' : 'Differed from the preview:'}</Text>
+      <Text>{notes.length > 0 ? 'Differed from the preview:' : asPreviewed(result)}</Text>
       {notes.map((note, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: a run's notes are fixed text that may repeat.
         <Wrapped key={index} text={`  ${note}`} width={width} tone="warning" />
