@@ -33,7 +33,7 @@ import { rowsDeleted } from '../src/gc/phases/table.js';
 import type { Plan, RunResult } from '../src/gc/types.js';
 import { FileBlobStore } from '../src/storage/file-store.js';
 import { graphScreenTimes, timeToFirstFrame } from './console-probes.js';
-import { deleteFloor } from './delete-floor.js';
+import { deleteFloor, planBlobs, planOf, writeBlobFiles } from './delete-floor.js';
 import { benchBigManifest } from './big-manifest.js';
 import { benchHub } from './hub.js';
 import { benchStart } from './start.js';
@@ -67,7 +67,6 @@ function urlOf(database: string): string {
 }
 
 const template = (name: string, build: (db: Database) => Promise<unknown>) => benchTemplate(ADMIN_URL, name, build);
-const copyOf = (templateName: string) => freshCopy(ADMIN_URL, templateName);
 
 /** The steps of a profile, slowest first, as `read commits 0.4 s, …`. */
 /**
@@ -106,7 +105,11 @@ async function benchEngine(commits: number): Promise<void> {
   );
   const store = mkdtempSync(join(tmpdir(), 'mhgc-bench-store-'));
   try {
-    let url = urlOf(await copyOf(name));
+    // The plan first, on a copy of its own that the change-ticket path applies it to last: it says
+    // which blobs a run deletes, and each deleting measurement below finds them in the store.
+    const planned = join(store, 'bench.gcplan');
+    const planCopy = await freshCopy(ADMIN_URL, name, 'plan');
+    let url = urlOf(planCopy);
     const floorText = await floorMs(url, 'text');
     const floorBinary = await floorMs(url, 'binary');
     const env = { DATABASE_URL: url, MUSEHUB_STORAGE: `file://${store}` };
@@ -119,19 +122,44 @@ async function benchEngine(commits: number): Promise<void> {
         `the CLI itself starts, connects and lists repos in ${start.seconds.toFixed(1)} s`,
     );
 
-    // The check reads as the plan does and changes no MuseHub row: it goes first, on the same copy.
+    // The check and the plan read as a run does and change no MuseHub row.
     const check = cli(['check', REPO, '--json', '--grace', '0'], env, [0, 1]);
     const checked = JSON.parse(check.stdout) as SnakeCased<CheckReport>;
     report(
       `  check (own process)   ${check.seconds.toFixed(1)} s   ${ratios(check.seconds)}   ` +
         `${perSecond(commits, check.seconds)} commits   ${checked.clean ? 'clean' : 'problems found'}   peak RSS ${check.rssMiB} MiB`,
     );
+    const plan = cli(['plan', REPO, '--json', '--grace', '0', '--out', planned], env);
+    const planObject = JSON.parse(plan.stdout) as SnakeCased<Plan>;
+    report(
+      `  plan --out (own process)   ${plan.seconds.toFixed(1)} s   ${ratios(plan.seconds)}; deriving it took ` +
+        `${planObject.seconds.toFixed(1)} s (${ratios(planObject.seconds)})   peak RSS ${plan.rssMiB} MiB   plan file ` +
+        `${(statSync(planned).size / 1024 / 1024).toFixed(1)} MiB`,
+    );
+    report(`    where the time goes (two lanes, overlapping): ${breakdown(planObject.profile)}`);
+    const garbage = await planOf(ADMIN_URL, planCopy, planned);
+    const blobs = await planBlobs(url, garbage);
 
-    const full = cli(['run', REPO, '--yes', '--json', '--grace', '0'], env);
+    writeBlobFiles(store, blobs);
+    const floor = await deleteFloor(ADMIN_URL, planCopy, garbage, store, blobs);
+    const floorSeconds = floorText / 1000 + floor.rowSeconds + floor.blobSeconds;
+    report(
+      `  delete floor ${floorSeconds.toFixed(1)} s: the text floor ${seconds(floorText)} s, then PostgreSQL alone ` +
+        `deletes the same ${floor.rows.toLocaleString('en')} rows bare (by key, 10,000 a statement, one connection, ` +
+        `MuseHub's cascading foreign keys, no GC safety) in ${floor.rowSeconds.toFixed(1)} s ` +
+        `(${perSecond(floor.rows, floor.rowSeconds)} rows), and the same ${floor.blobs.toLocaleString('en')} blobs ` +
+        `are unlinked one by one in ${floor.blobSeconds.toFixed(1)} s (${perSecond(floor.blobs, floor.blobSeconds)})`,
+    );
+    const toFloor = (s: number) => `${(s / floorSeconds).toFixed(2)}x the delete floor`;
+
+    url = urlOf(await freshCopy(ADMIN_URL, name));
+    writeBlobFiles(store, blobs);
+    const full = cli(['run', REPO, '--yes', '--json', '--grace', '0'], { ...env, DATABASE_URL: url });
     const result = JSON.parse(full.stdout) as SnakeCased<RunResult>;
     report(
-      `  run --yes (plan under the lock, then every phase)  ${full.seconds.toFixed(1)} s   ${ratios(full.seconds)}   ` +
-        `${perSecond(rowsDeleted(result), full.seconds)} rows (${rowsDeleted(result).toLocaleString('en')} rows)   ` +
+      `  run --yes (plan under the lock, then every phase)  ${full.seconds.toFixed(1)} s   ${toFloor(full.seconds)}   ` +
+        `${ratios(full.seconds)}   ${perSecond(rowsDeleted(result), full.seconds)} rows ` +
+        `(${rowsDeleted(result).toLocaleString('en')} rows, ${result.phases.reduce((sum, p) => sum + p.blobs, 0).toLocaleString('en')} blobs)   ` +
         `peak RSS ${full.rssMiB} MiB`,
     );
     report(`    where the time goes: ${runBreakdown(result)}`);
@@ -140,7 +168,8 @@ async function benchEngine(commits: number): Promise<void> {
     if (missing) {
       report(`  the original Python service: not run (${missing})`);
     } else {
-      url = urlOf(await copyOf(name));
+      url = urlOf(await freshCopy(ADMIN_URL, name));
+      writeBlobFiles(store, blobs);
       const repoId = await repoIdOf(url);
       const dir = mkdtempSync(join(tmpdir(), 'mhgc-seed-'));
       writeSeedService(dir);
@@ -149,37 +178,23 @@ async function benchEngine(commits: number): Promise<void> {
       report(
         'failed' in seed
           ? `  the original Python service, same hub: failed: ${seed.failed}`
-          : `  the original Python service, same hub: ${seed.wall.toFixed(1)} s (${seed.seconds.toFixed(1)} s in run_gc); ` +
-              `musehub-gc run is ${(seed.wall / full.seconds).toFixed(1)}x as fast`,
+          : `  the original Python service, same hub: ${seed.wall.toFixed(1)} s (${seed.seconds.toFixed(1)} s in run_gc), ` +
+              `${toFloor(seed.wall)}; musehub-gc run is ${(seed.wall / full.seconds).toFixed(2)}x as fast`,
       );
     }
 
-    // The change-ticket path: plan --out, then run --plan on the same copy; the delete floor on a copy of it.
-    const copy = await copyOf(name);
-    url = urlOf(copy);
-    const planned = join(store, 'bench.gcplan');
-    const plan = cli(['plan', REPO, '--json', '--grace', '0', '--out', planned], { ...env, DATABASE_URL: url });
-    const planObject = JSON.parse(plan.stdout) as SnakeCased<Plan>;
-    report(
-      `  plan --out (own process)   ${plan.seconds.toFixed(1)} s   ${ratios(plan.seconds)}; deriving it took ` +
-        `${planObject.seconds.toFixed(1)} s (${ratios(planObject.seconds)})   peak RSS ${plan.rssMiB} MiB   plan file ` +
-        `${(statSync(planned).size / 1024 / 1024).toFixed(1)} MiB`,
-    );
-    report(`    where the time goes (two lanes, overlapping): ${breakdown(planObject.profile)}`);
-    const floor = await deleteFloor(ADMIN_URL, copy, planned);
+    // The change-ticket path: run --plan on the copy the plan was made on.
+    url = urlOf(planCopy);
+    writeBlobFiles(store, blobs);
     // The run holds to the grace it is given (1h unless told), the file's only where longer: the plan's 0 again.
     const apply = cli(['run', '--plan', planned, '--grace', '0', '--yes', '--json'], { ...env, DATABASE_URL: url });
     const applied = JSON.parse(apply.stdout) as SnakeCased<RunResult>;
     report(
-      `  run --plan (own process)   ${apply.seconds.toFixed(1)} s   ${perSecond(rowsDeleted(applied), apply.seconds)} rows ` +
+      `  run --plan (own process)   ${apply.seconds.toFixed(1)} s   ${toFloor(apply.seconds + plan.seconds)} with ` +
+        `plan --out   ${perSecond(rowsDeleted(applied), apply.seconds)} rows ` +
         `(${rowsDeleted(applied).toLocaleString('en')} rows)   peak RSS ${apply.rssMiB} MiB`,
     );
     report(`    where the time goes: ${breakdown(applied.profile)}`);
-    report(
-      `  delete floor: PostgreSQL alone deletes the same ${floor.rows.toLocaleString('en')} rows bare (by key, ` +
-        `10,000 a statement, one connection, MuseHub's cascading foreign keys, no GC safety) in ${floor.seconds.toFixed(1)} s: ` +
-        `${perSecond(floor.rows, floor.seconds)} rows`,
-    );
   } finally {
     rmSync(store, { recursive: true, force: true });
   }

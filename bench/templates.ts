@@ -61,9 +61,9 @@ export async function benchTemplate(
   return name;
 }
 
-/** A fresh copy of a template, to act on; returns its name. */
-export async function freshCopy(adminUrl: string, templateName: string): Promise<string> {
-  const name = `${templateName}_run`;
+/** A fresh copy of a template, to act on, named by `suffix` (a copy of that name goes); returns its name. */
+export async function freshCopy(adminUrl: string, templateName: string, suffix = 'run'): Promise<string> {
+  const name = `${templateName}_${suffix}`;
   await onDatabase(adminUrl, async (client) => {
     await client.query(`drop database if exists ${name} with (force)`);
     await client.query(`create database ${name} template ${templateName}`);
