@@ -3,11 +3,12 @@
  * locks its rows, re-checks and deletes them, and journals their blobs), so no lock is
  * held longer than a chunk takes; on a server the chunks spread over the run's
  * connections, as MuseHub's own cascade triggers make a single backend the limit. Once a
- * chunk commits, the blobs it journalled are deleted on the same connection. A dry run
+ * chunk commits, the blobs it journalled are deleted while the same connection deletes the next
+ * chunk's rows, and leave the journal on it after that chunk's transaction. A dry run
  * runs every chunk in its one transaction, on one connection, and deletes no blob.
  */
 import type { BlobStore } from '../storage/blob-store.js';
-import { drainEntryById, nothingDrained, stampStore, type Drained } from './journal.js';
+import { beginDrain, nothingDrained, stampStore, type Drained, type EntryDrain, type JournalEntry } from './journal.js';
 import type { Profile } from './profile.js';
 import type { Session } from './session.js';
 
@@ -17,7 +18,8 @@ export interface ChunkDone {
   rows: number;
   /** Bytes of the blobs the chunk journalled. */
   bytes: number;
-  entryId?: string | null;
+  /** The journal entry the chunk wrote for its blobs, as the writing statement returned it. */
+  journaled?: JournalEntry | null;
 }
 
 export type ChunkProgress = (done: number, total: number, bytes: number) => void;
@@ -50,26 +52,46 @@ export class ChunkRunner {
     let done = 0;
     let failure: unknown;
     const worker = async (session: Session) => {
+      // The blobs of this connection's last committed chunk, going while the next chunk deletes rows.
+      let draining: EntryDrain | undefined;
+      const settle = async () => {
+        const previous = draining;
+        draining = undefined;
+        try {
+          await previous?.settle();
+        } catch (error) {
+          failure ??= error;
+        }
+      };
       for (let next = pending.next(); !next.done && failure === undefined; next = pending.next()) {
         const chunk = next.value;
+        let journaled: JournalEntry | null | undefined;
         try {
           const result = await session.transaction(async () => {
             const done = await work(session, chunk);
             // Phases know no store: the entry learns whose blobs it holds here, before it commits.
-            if (done.entryId) await stampStore(session, done.entryId, this.store);
+            if (done.journaled) await stampStore(session, done.journaled.entry_id, this.store);
             return done;
           }, this.dryRun);
           this.deleted.refs += result.refs;
           this.deleted.rows += result.rows;
           this.deleted.bytes += result.bytes;
-          if (!this.dryRun && result.entryId)
-            await drainEntryById(session, this.store, result.entryId, this.drained, this.profile);
+          journaled = result.journaled;
         } catch (error) {
           failure ??= error;
+        }
+        await settle();
+        if (!this.dryRun && journaled) {
+          try {
+            draining = await beginDrain(session, this.store, journaled, this.drained, this.profile);
+          } catch (error) {
+            failure ??= error;
+          }
         }
         done += chunk.length;
         this.progress(Math.min(done, total), total, this.dryRun ? this.deleted.bytes : this.drained.bytes);
       }
+      await settle();
     };
     await Promise.all(this.sessions.map(worker));
     if (failure !== undefined) throw failure;

@@ -7,7 +7,7 @@
  * Each entry names its store (BlobStore.identity): a drain takes only its own store's
  * entries, and says how many it left alone.
  */
-import type { BlobRef, BlobStore } from '../storage/blob-store.js';
+import type { BlobRef, BlobStore, DeleteOutcome } from '../storage/blob-store.js';
 import { counted } from '../words.js';
 import type { Profile } from './profile.js';
 import type { Session } from './session.js';
@@ -30,7 +30,8 @@ export interface Drained {
   leftAlone: { entries: number; blobs: number };
 }
 
-interface Entry {
+/** A journal entry as a drain reads it, or as the statement that wrote it returned it. */
+export interface JournalEntry {
   entry_id: string;
   kind: string;
   blob_ids: string[];
@@ -69,7 +70,7 @@ export async function drainJournal(
   let after = '0';
   let done = 0;
   for (;;) {
-    const entries = await session.rows<Entry>(
+    const entries = await session.rows<JournalEntry>(
       `
       select j.entry_id::text as entry_id, j.kind, j.blob_ids, j.storage_uris, j.sizes::float8[] as sizes from musehub_gc_journal j
       -- By the column, not its text alias: as text, '10' sorts before '9'.
@@ -110,30 +111,34 @@ export async function stampStore(session: Session, entryId: string, store: BlobS
   ]);
 }
 
-/** Deletes the blobs of one journal entry (a phase's chunk, just committed), adding to `drained`. */
-export async function drainEntryById(
-  session: Session,
-  store: BlobStore,
-  entryId: string,
-  drained: Drained,
-  profile?: Profile,
-): Promise<void> {
-  const [entry] = await session.rows<Entry>(
-    `
-    select entry_id::text as entry_id, kind, blob_ids, storage_uris, sizes::float8[] as sizes
-    from musehub_gc_journal where entry_id = ?::bigint and store = ?`,
-    [entryId, store.identity],
-  );
-  if (entry) await drainEntry(session, store, entry, drained, profile);
+/** The columns of a journal entry a writing statement returns beside its counts: null when it wrote none. */
+export type WrittenEntry = { [Column in keyof JournalEntry]: JournalEntry[Column] | null };
+
+/** The entry a statement wrote, if it wrote one. */
+export function writtenEntry(row: WrittenEntry): JournalEntry | null {
+  const { entry_id, kind, blob_ids, storage_uris, sizes } = row;
+  return entry_id === null
+    ? null
+    : { entry_id, kind: kind!, blob_ids: blob_ids!, storage_uris: storage_uris!, sizes: sizes! };
 }
 
-async function drainEntry(
+/** One journal entry's blobs on their way: looked at, being deleted; `settle` ends the entry. */
+export interface EntryDrain {
+  /** Waits for the deletes and takes what went out of the journal, on the session the drain began on. */
+  settle(): Promise<void>;
+}
+
+/**
+ * Starts deleting the blobs of `entry` (committed) that no row names, adding to `drained`; the
+ * deletes go on while `session` does other work, until `settle` is called on it.
+ */
+export async function beginDrain(
   session: Session,
   store: BlobStore,
-  entry: Entry,
+  entry: JournalEntry,
   drained: Drained,
   profile?: Profile,
-): Promise<void> {
+): Promise<EntryDrain> {
   const time = <T>(label: string, work: () => Promise<T>) => (profile ? profile.time(label, work) : work());
   const named = new Set(await time('journal', () => namedByRows(session, entry, entry.blob_ids)));
   const doomed = entry.blob_ids.flatMap(
@@ -141,8 +146,31 @@ async function drainEntry(
       named.has(id) ? [] : [{ ref: { id, storageUri: entry.storage_uris[i] ?? null }, size: entry.sizes[i] ?? 0 }],
   );
   drained.renamed += entry.blob_ids.length - doomed.length;
+  const deleting = time('blobs', () => store.deleteMany(doomed.map((blob) => blob.ref)));
+  // Settled later: a store refusing as a whole must not be an unhandled rejection meanwhile.
+  deleting.catch(() => {});
+  return { settle: async () => settleEntry(session, entry, doomed, await deleting, drained, time) };
+}
 
-  const outcomes = await time('blobs', () => store.deleteMany(doomed.map((blob) => blob.ref)));
+async function drainEntry(
+  session: Session,
+  store: BlobStore,
+  entry: JournalEntry,
+  drained: Drained,
+  profile?: Profile,
+): Promise<void> {
+  await (await beginDrain(session, store, entry, drained, profile)).settle();
+}
+
+/** Takes the deleted blobs of `entry` out of the journal, keeping the ones that failed with their error. */
+async function settleEntry(
+  session: Session,
+  entry: JournalEntry,
+  doomed: ReadonlyArray<{ ref: BlobRef; size: number }>,
+  outcomes: readonly DeleteOutcome[],
+  drained: Drained,
+  time: <T>(label: string, work: () => Promise<T>) => Promise<T>,
+): Promise<void> {
   const gone: string[] = [];
   const failed: Array<{ ref: BlobRef; size: number; error: string }> = [];
   for (const [i, outcome] of outcomes.entries()) {
@@ -189,7 +217,7 @@ async function drainEntry(
 }
 
 /** The blobs among `ids` (of `entry`) that a row names: by id for GC's entries, by key and URI for the sweep's. */
-async function namedByRows(session: Session, entry: Entry, ids: string[]): Promise<string[]> {
+async function namedByRows(session: Session, entry: JournalEntry, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   if (entry.kind === STRAY) {
     const uriOf = new Map(entry.blob_ids.map((key, i) => [key, entry.storage_uris[i] ?? '']));

@@ -1,7 +1,10 @@
 /** The blob journal on its own: paging, re-uploads, and what it leaves when the store fails. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { drainJournal } from '../../src/gc/journal.js';
+import { ChunkRunner } from '../../src/gc/chunks.js';
+import { drainJournal, writtenEntry, type WrittenEntry } from '../../src/gc/journal.js';
+import { Profile } from '../../src/gc/profile.js';
 import { Session } from '../../src/gc/session.js';
+import type { BlobStore } from '../../src/storage/blob-store.js';
 import { createFixture, type Fixture } from '../support/gc-fixture.js';
 import { testTargets } from '../support/databases.js';
 
@@ -65,5 +68,52 @@ describe.each(await testTargets())('the blob journal on $name', (target) => {
     await journal([blob(3)]);
     await f.store.deleteMany([{ id: blob(3) }]);
     expect(await drain()).toMatchObject({ blobs: 1, errors: [] });
+  });
+
+  it("deletes a chunk's blobs while the next chunk deletes its rows, then takes its entry out", async () => {
+    const chunks = [
+      [blob(11), blob(12)],
+      [blob(13), blob(14)],
+    ];
+    for (const id of chunks.flat()) await f.store.put({ id }, new TextEncoder().encode(id));
+    let secondStarted: () => void = () => {};
+    const second = new Promise<void>((resolve) => {
+      secondStarted = resolve;
+    });
+    const deletesBeganOn: string[][] = [];
+    // The file store, but the first chunk's blobs wait until the second chunk is under way.
+    const store: BlobStore = Object.create(f.store);
+    store.deleteMany = async (refs) => {
+      deletesBeganOn.push(refs.map((ref) => ref.id));
+      if (deletesBeganOn.length === 1) {
+        const waited = await Promise.race([
+          second.then(() => 'second chunk began'),
+          new Promise((resolve) => setTimeout(() => resolve('waited 5 s'), 5000)),
+        ]);
+        if (waited !== 'second chunk began') throw new Error("the first chunk's blobs held up the second chunk");
+      }
+      return f.store.deleteMany(refs);
+    };
+    const session = await Session.open(f.db);
+    try {
+      const runner = new ChunkRunner([session], false, store, () => {}, new Profile());
+      await runner.run(chunks, 4, async (chunkSession, chunk) => {
+        if (chunk[0] === blob(13)) secondStarted();
+        const row = await chunkSession.one<WrittenEntry>(
+          `
+          insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
+          values ('run', 'object', ?::text[], ?::text[], ?::bigint[])
+          returning entry_id::text, kind, blob_ids, storage_uris, sizes::float8[]`,
+          [chunk, chunk.map(() => null) as unknown as string[], chunk.map(() => 10)],
+        );
+        return { refs: 0, rows: chunk.length, bytes: 20, journaled: writtenEntry(row) };
+      });
+      expect(runner.drained).toMatchObject({ blobs: 4, bytes: 40, errors: [] });
+    } finally {
+      await session.close();
+    }
+    expect(deletesBeganOn).toEqual(chunks);
+    for (const id of chunks.flat()) expect(await f.store.exists({ id })).toBe(false);
+    expect(await f.column('musehub_gc_journal', 'unnest(blob_ids)')).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 import { counted } from '../../words.js';
 import { readCopy } from '../../db/copy-rows.js';
 import { byId } from '../ids.js';
+import { writtenEntry, type WrittenEntry } from '../journal.js';
 import { IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
@@ -114,7 +115,7 @@ export async function applyCache(ctx: ApplyContext, sets: PlanSets): Promise<Pha
     const sizes = new Map<string, number>();
     for (const row of deleted) sizes.set(row.mpack_id, Math.max(row.size_bytes, sizes.get(row.mpack_id) ?? 0));
     // A new statement: it sees the rows just deleted as gone, and any other row naming the mpack.
-    const journal = await session.one<{ bytes: number; entry: string | null }>(
+    const journal = await session.one<{ bytes: number } & WrittenEntry>(
       `
       with freed as (
         select m.id, m.size from unnest(?::text[], ?::float8[]) as m(id, size)
@@ -123,11 +124,11 @@ export async function applyCache(ctx: ApplyContext, sets: PlanSets): Promise<Pha
       journaled as (
         insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
         select ?, 'mpack', array_agg(id), array_agg(null::text), array_agg(size::bigint) from freed having count(*) > 0
-        returning entry_id)
-      select coalesce(sum(size), 0)::float8 as bytes, (select entry_id::text from journaled) as entry from freed`,
+        returning entry_id::text, kind, blob_ids, storage_uris, sizes::float8[])
+      select f.bytes, j.* from (select coalesce(sum(size), 0)::float8 as bytes from freed) as f left join journaled j on true`,
       [[...sizes.keys()], [...sizes.values()], ctx.runId],
     );
-    return { refs: 0, rows: deleted.length, bytes: journal.bytes, entryId: journal.entry };
+    return { refs: 0, rows: deleted.length, bytes: journal.bytes, journaled: writtenEntry(journal) };
   });
   return {
     kept: [

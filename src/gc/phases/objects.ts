@@ -7,6 +7,7 @@
 import { counted } from '../../words.js';
 import { readCopy } from '../../db/copy-rows.js';
 import { byId } from '../ids.js';
+import { writtenEntry, type WrittenEntry } from '../journal.js';
 import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
@@ -205,7 +206,7 @@ export async function applyObjects(ctx: ApplyContext, sets: PlanSets): Promise<P
   await ctx.chunks.run(sets.objects.chunks(DELETE_CHUNK), sets.objects.size, async (session, chunk) => {
     // Lock first: a push that adds a ref afterwards waits, then fails on the foreign key.
     await session.execute('select 1 from musehub_objects where object_id = any(?) for update', [chunk]);
-    const done = await session.one<{ count: number; bytes: number; entry: string | null }>(
+    const done = await session.one<{ count: number; bytes: number } & WrittenEntry>(
       `
       with deleted as (
         delete from musehub_objects o
@@ -216,15 +217,16 @@ export async function applyObjects(ctx: ApplyContext, sets: PlanSets): Promise<P
         insert into musehub_gc_journal (run_id, kind, blob_ids, storage_uris, sizes)
         select ?, 'object', array_agg(object_id), array_agg(storage_uri), array_agg(size_bytes) from deleted
         having count(*) > 0
-        returning entry_id)
-      select count(*)::int as count, coalesce(sum(size_bytes), 0)::float8 as bytes,
-             (select entry_id::text from journaled) as entry from deleted`,
+        returning entry_id::text, kind, blob_ids, storage_uris, sizes::float8[])
+      select d.count, d.bytes, j.* from
+        (select count(*)::int as count, coalesce(sum(size_bytes), 0)::float8 as bytes from deleted) as d
+        left join journaled j on true`,
       [chunk, ctx.clock.cutoff, ctx.runId],
     );
     await left.note(chunk, done.count, () =>
       idsOf(session, 'select object_id as id from musehub_objects where object_id = any(?)', [chunk]),
     );
-    return { refs: 0, rows: done.count, bytes: done.bytes, entryId: done.entry };
+    return { refs: 0, rows: done.count, bytes: done.bytes, journaled: writtenEntry(done) };
   });
   await settlePendingObjects(ctx);
   return { kept: [...(await explainObjects(ctx, left.kept)), ...goneLine(left.gone, 'object')] };
