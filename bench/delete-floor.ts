@@ -6,6 +6,7 @@
  * path, one after another, as the original service does. Measured on a copy of the database the
  * plan was made on, so the plan file's hub is that copy's too.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -68,7 +69,9 @@ export async function planBlobs(url: string, plan: Plan): Promise<Array<{ key: s
 
 /**
  * Writes each blob as a file of its size under `store`, where the file store keeps it; one already
- * there stays, so a store a run left half full is filled again at the cost of what it deleted.
+ * there stays, so a store a run left half full is filled again at the cost of what it deleted. Then
+ * the store's file system is synced: a hub's blobs were written long ago, and unlinking a file whose
+ * pages are still being written back waits for them.
  */
 export function writeBlobFiles(store: string, blobs: ReadonlyArray<{ key: string; size: number }>): void {
   mkdirSync(join(store, 'objects'), { recursive: true });
@@ -80,6 +83,7 @@ export function writeBlobFiles(store: string, blobs: ReadonlyArray<{ key: string
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+  execFileSync('sync', ['--file-system', store]);
 }
 
 /**
