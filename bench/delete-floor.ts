@@ -3,11 +3,13 @@
  * deletes the rows the plan lists, by primary key, 10,000 ids a statement, each its own
  * transaction, on one connection — MuseHub's cascading foreign keys firing as they do for GC, but no
  * row locks, re-checks or journal — and then the plan's blobs are unlinked from the file store by
- * path, one after another, as the original service does. Measured on a copy of the database the
+ * path, 8 at once (as the store does; one after another, as the original service does, is about half
+ * as fast here), with none of the store's checks. Measured on a copy of the database the
  * plan was made on, so the plan file's hub is that copy's too.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openServer } from '../src/db/connect.js';
@@ -15,10 +17,13 @@ import { loadPlan } from '../src/gc/plan-file.js';
 import { existingPlanKey } from '../src/gc/plan-key.js';
 import type { Plan, PlanSets } from '../src/gc/types.js';
 import { keyForId } from '../src/storage/blob-store.js';
+import { forEachLimited } from '../src/storage/pool.js';
 import { databaseUrl } from './templates.js';
 
 /** Ids a statement, as GC's chunks. */
 const CHUNK = 10_000;
+/** Unlinks in flight, as the file store has. */
+const UNLINKS_IN_FLIGHT = 8;
 
 /** The bare delete of each set, in phase order: `$1` a chunk of ids, `$2` the repo where refs are its own. */
 const BARE_DELETES: Array<[keyof PlanSets, string]> = [
@@ -117,7 +122,7 @@ export async function deleteFloor(
       await client.end();
     }
     const deleted = performance.now();
-    for (const { key } of blobs) unlinkSync(join(store, key));
+    await forEachLimited(blobs, UNLINKS_IN_FLIGHT, ({ key }) => unlink(join(store, key)));
     const unlinked = performance.now();
     return {
       rows,
