@@ -51,6 +51,18 @@ export function annotation(commit: GraphCommit, row: GraphRow): string {
   return notes.join(' ');
 }
 
+/**
+ * Whether a search finds commit `index`: its id by its first characters (`a91f03e` jumps to that
+ * commit, as `git show` takes it), its labels, message or author anywhere.
+ */
+export function graphMatches(model: GraphModel, index: number, needle: string): boolean {
+  const commit = model.commits[index]!;
+  return (
+    commit.commitId.startsWith(needle) ||
+    `${formatLabels(commit.labels)} ${commit.message} ${commit.author}`.toLowerCase().includes(needle)
+  );
+}
+
 export interface GraphLine {
   /** The lane cells before the commit's glyph, the glyph, and the cells after it. */
   before: string;

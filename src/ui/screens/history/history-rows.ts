@@ -91,6 +91,11 @@ export function historyTable(
   return { columns: columns.map((key) => ({ key, align: alignOf(key) })), rows };
 }
 
+/** What a search of the history finds a run by: its row's cells, the start absolute and relative, and its errors. */
+export function runText(run: RunRecord, now: number): string {
+  return [...Object.values(cellsOf(run, false, now, true)), ...run.errors].join(' ');
+}
+
 /** What the history says under its table about the run at the cursor: its errors, if it had any. */
 export function runErrors(run: RunRecord): string {
   return run.errors.length === 0 ? '' : `${counted(run.errors.length, 'error')}: ${run.errors.join('; ')}`;

@@ -20,6 +20,9 @@ import { headlessCommand } from '../../headless-command.js';
 import { VirtualList } from '../../virtual-list.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
 import { useWhy, WhyPanel, whyRows } from '../../why-panel.js';
+import { containing } from '../../search/search-reducer.js';
+import { Highlighted } from '../../search/search-line.js';
+import { useListSearch } from '../../search/use-list-search.js';
 import { INITIAL_PREVIEW, previewKeyScreen, previewReducer } from './preview-reducer.js';
 import { PREVIEW_COLUMNS, PREVIEW_TONES, previewRows } from './preview-rows.js';
 import { usePreviewKeys } from './use-preview-keys.js';
@@ -117,15 +120,28 @@ export function PreviewScreen({
     } else why.ask(item.id);
   };
 
-  useHintScope(viewId, active, previewKeyScreen(state));
+  const itemCount = phase?.items.length ?? 0;
+  const page = pageRows(itemCount, itemsHeight);
+  // The chosen phase's list is what a search looks through: ids, paths and labels.
+  const search = useListSearch({
+    count: itemCount,
+    matches: containing((index) => {
+      const item = phase!.items[index]!;
+      return `${item.id} ${item.label ?? ''}`;
+    }),
+    cursor: () => current().items.cursor,
+    jump: (cursor) => dispatch({ type: 'place-item', cursor, itemCount, page }),
+  });
+  useHintScope(viewId, active, search.typing ? 'search' : previewKeyScreen(state));
   usePreviewKeys({
     viewId,
     repo,
     plan,
     current,
+    search,
     phaseCount: plan?.phases.length ?? 0,
-    itemCount: phase?.items.length ?? 0,
-    page: pageRows(phase?.items.length ?? 0, itemsHeight),
+    itemCount,
+    page,
     dispatch,
     onReplan: replan,
     onSave: (shown, path) => void save(shown, path),
@@ -159,13 +175,19 @@ export function PreviewScreen({
             list={state.items}
             height={itemsHeight}
             empty="Nothing."
+            search={search.state}
             renderRow={(index, selected) => {
               const item = phase.items[index]!;
               const bytes = item.bytes === undefined ? '' : formatBytes(item.bytes);
               const chosen = selected && state.focus === 'items';
               return (
                 <Text inverse={chosen}>
-                  {`${chosen ? '▸ ' : '  '}${fit(shortId(item.id), 8)} ${fit(item.label ?? '', Math.max(0, width - 24))} ${fit(bytes, 11, 'right')}`}
+                  {chosen ? '▸ ' : '  '}
+                  <Highlighted
+                    text={`${fit(shortId(item.id), 8)} ${fit(item.label ?? '', Math.max(0, width - 24))}`}
+                    needle={search.needle}
+                  />
+                  {` ${fit(bytes, 11, 'right')}`}
                 </Text>
               );
             }}
