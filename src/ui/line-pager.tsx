@@ -58,12 +58,12 @@ export function LinePager({
   useHintScope(viewId, true, search.typing ? 'search' : screen);
   useViewKeys(viewId, (key) => {
     const action = actionFor(screen, key, app.readOnly);
-    if (search.typing) return search.handle(key, action);
+    if (search.handleTyped(key)) return true;
     if (isMove(action)) {
       onMove?.();
       dispatch({ type: 'move', action, count: lines.length, page });
     } else if (action === 'refresh' && onRefresh) onRefresh();
-    else if (action === undefined || !onAction?.(action)) return search.handle(key, action);
+    else if (action === undefined || !onAction?.(action)) return search.handle(action);
     return true;
   });
   return (

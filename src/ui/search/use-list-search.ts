@@ -22,11 +22,10 @@ export interface ListSearch {
   typing: boolean;
   /** What the rows highlight, in lower case; '' for nothing. */
   needle: string;
-  /**
-   * Takes a key the screen's keymap resolved to `action`: every key while a search is typed, `/`, n
-   * and N, and Esc while a search is kept. Returns whether it took the key.
-   */
-  handle(key: string, action: KeyAction | undefined): boolean;
+  /** Takes every key while a search is typed, before the screen's own keys see it; returns whether it did. */
+  handleTyped(key: string): boolean;
+  /** Takes `/`, n and N, and Esc while a search is kept, as the screen's keymap resolved them; returns whether it did. */
+  handle(action: KeyAction | undefined): boolean;
 }
 
 export function useListSearch(options: {
@@ -54,15 +53,19 @@ export function useListSearch(options: {
     dispatch({ type: 'found', query: query.trim(), ...matchPosition(count, test, at) });
   };
 
-  const handle = (key: string, action: KeyAction | undefined): boolean => {
-    const { field, query } = current();
-    if (field) {
-      const typed = actionFor('search', key, app.readOnly);
-      if (typed === 'find') find(field.text, 1, true);
-      else if (typed === 'cancel') dispatch({ type: 'cancel' });
-      else if (isFieldKey(key)) dispatch({ type: 'edit', key });
-      return true;
-    }
+  // The state after the last key, not the last render's: `/` and the text after it arrive in one write.
+  const handleTyped = (key: string): boolean => {
+    const { field } = current();
+    if (!field) return false;
+    const typed = actionFor('search', key, app.readOnly);
+    if (typed === 'find') find(field.text, 1, true);
+    else if (typed === 'cancel') dispatch({ type: 'cancel' });
+    else if (isFieldKey(key)) dispatch({ type: 'edit', key });
+    return true;
+  };
+
+  const handle = (action: KeyAction | undefined): boolean => {
+    const { query } = current();
     if (action === 'search') dispatch({ type: 'open' });
     else if ((action === 'next-match' || action === 'previous-match') && query !== '')
       find(query, action === 'next-match' ? 1 : -1, false);
@@ -73,5 +76,5 @@ export function useListSearch(options: {
     return true;
   };
 
-  return { state, typing: state.field !== null, needle: shownNeedle(state), handle };
+  return { state, typing: state.field !== null, needle: shownNeedle(state), handleTyped, handle };
 }

@@ -24,7 +24,7 @@ export function useCheckKeys(options: {
   const { viewId, repo, current, dispatch, search, count, page, onCheck } = options;
   useViewKeys(viewId, (key) => {
     const action = actionFor(checkKeyScreen(current()), key, app.readOnly);
-    if (search.handle(key, action)) return true;
+    if (search.handleTyped(key) || search.handle(action)) return true;
     if (isMove(action)) dispatch({ type: 'move', action, count, page });
     else if (action === 'check') onCheck();
     else return handleRepoAction(action, repo, 'check', app);

@@ -28,9 +28,9 @@ export function useGraphKeys(options: {
   const { viewId, repo, count, page, search, onEarlyMove, current, dispatch, onOpen, onRefresh, why, onWhy } = options;
   useViewKeys(viewId, (key) => {
     const action = actionFor('graph', key, app.readOnly);
-    if (search.typing) return search.handle(key, action);
+    if (search.handleTyped(key)) return true;
     if (closeWhyOn(why, action)) return true;
-    if (search.handle(key, action)) return true;
+    if (search.handle(action)) return true;
     if (isMove(action)) (onEarlyMove ?? dispatch)({ type: 'move', action, count, page });
     else if (action === 'open') {
       if (count > 0) onOpen(current().cursor);

@@ -22,7 +22,7 @@ export function useHistoryKeys(options: {
   const { viewId, repo, search, count, page, dispatch, onRefresh, onOpen } = options;
   useViewKeys(viewId, (key) => {
     const action = actionFor('history', key, app.readOnly);
-    if (search.handle(key, action)) return true;
+    if (search.handleTyped(key) || search.handle(action)) return true;
     if (isMove(action)) dispatch({ type: 'move', action, count, page });
     else if (action === 'refresh') onRefresh();
     else if (action === 'open') onOpen();

@@ -21,7 +21,7 @@ export function useHubCheckKeys(options: {
   const { viewId, current, dispatch, search, page, onOpen, onCheck } = options;
   useViewKeys(viewId, (key) => {
     const action = actionFor(hubCheckKeyScreen(current()), key, app.readOnly);
-    if (search.handle(key, action)) return true;
+    if (search.handleTyped(key) || search.handle(action)) return true;
     if (isMove(action)) dispatch({ type: 'move', action, page });
     else if (action === 'open') {
       const result = selectedResult(current());

@@ -36,7 +36,7 @@ export function useHubPassKeys(options: {
       else if (isFieldKey(key)) dispatch({ type: 'edit', key });
       return true;
     }
-    if (search.handle(key, action)) return true;
+    if (search.handleTyped(key) || search.handle(action)) return true;
     if (isMove(action)) dispatch({ type: 'move', action, page });
     else if (screen === 'hub-passing' && action === 'stop-after-repos') onStop();
     else if (screen === 'hub-passing' && action === 'back') {

@@ -48,9 +48,9 @@ export function usePreviewKeys(options: {
       } else if (isFieldKey(key)) dispatch({ type: 'edit-path', key });
       return true;
     }
-    if (search.typing) return search.handle(key, action);
+    if (search.handleTyped(key)) return true;
     if (closeWhyOn(why, action)) return true;
-    if (search.handle(key, action)) return true;
+    if (search.handle(action)) return true;
     if (isMove(action)) dispatch({ type: 'move', action, phaseCount, itemCount, page });
     else if (action === 'why') onWhy();
     else if (action === 'toggle-focus') dispatch({ type: 'toggle-focus' });
