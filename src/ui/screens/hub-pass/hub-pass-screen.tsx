@@ -104,6 +104,7 @@ export function HubPassScreen({
         {...passQuestion(scope, app.service.label, app.service.hubWorkers)}
         answer={state.answer}
         width={width}
+        height={height}
       />
     );
   }

@@ -143,6 +143,9 @@ export function RunScreen({
           0,
         ));
   const below = (stopping ? 1 : 0) + noteRows(state.log, width);
+  // Where the phases above and the prompt do not all fit, the prompt has the screen: it is what the keys answer.
+  if (state.prompt && state.plan && above + below + promptRows(state, word, width) > height)
+    return <PromptBox state={state} word={word} width={width} height={height} />;
   return (
     <Box flexDirection="column">
       {checkLine && <Wrapped text={` ${checkLine.text}`} width={width} tone={checkLine.tone} />}
@@ -189,9 +192,29 @@ export function RunScreen({
   );
 }
 
+/** What a phase's prompt says at `inner` columns: what was kept, the question, and the rows they and the field take. */
+function promptText(state: RunState, word: string, inner: number) {
+  const prompt = state.prompt!;
+  const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
+  const kept = row.plan && row.plan.kept.length > 0 ? `  ○ kept: ${describeKept(row.plan.kept)}` : '';
+  const question = promptQuestion(state.plan!, row.plan!, prompt, word);
+  const questionRows =
+    rowsOf(question, inner) +
+    (prompt.slug ? 1 : 0) +
+    (prompt.answer.mismatch === '' ? 0 : rowsOf(prompt.answer.mismatch, inner));
+  return { prompt, row, kept, question, questionRows, keptRows: kept === '' ? 0 : rowsOf(kept, inner) };
+}
+
+/** Rows the prompt takes in its box with no item listed: the title, what was kept, the question and its field. */
+function promptRows(state: RunState, word: string, width: number): number {
+  const { questionRows, keptRows } = promptText(state, word, Math.max(10, width - 2));
+  return 2 + 1 + keptRows + questionRows;
+}
+
 /**
  * The phase's question, whole, and its field; above them what was kept and as many of the phase's
- * items as the rows left hold (the preview lists them all).
+ * items as the rows left hold (the preview lists them all). Where even the box does not fit, the
+ * question and its field are drawn without it, under as much of the rest as fits.
  */
 function PromptBox({
   state,
@@ -204,27 +227,22 @@ function PromptBox({
   width: number;
   height: number;
 }): React.JSX.Element {
-  const prompt = state.prompt!;
-  const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
-  const inner = Math.max(10, width - 2);
-  const kept = row.plan && row.plan.kept.length > 0 ? `  ○ kept: ${describeKept(row.plan.kept)}` : '';
-  const question = promptQuestion(state.plan!, row.plan!, prompt, word);
-  const fixed =
-    2 +
-    1 +
-    (kept === '' ? 0 : rowsOf(kept, inner)) +
-    rowsOf(question, inner) +
-    (prompt.slug ? 1 : 0) +
-    (prompt.answer.mismatch === '' ? 0 : rowsOf(prompt.answer.mismatch, inner));
+  const boxed = promptRows(state, word, width) <= height;
+  const inner = boxed ? Math.max(10, width - 2) : width;
+  const { prompt, row, kept, question, questionRows, keptRows } = promptText(state, word, inner);
+  const fixed = (boxed ? 2 : 0) + 1 + keptRows + questionRows;
   const planned = row.plan?.items ?? [];
   const room = Math.max(0, height - fixed);
   // A line saying more are listed takes the place of an item.
   const shown =
     planned.length <= Math.min(room, PROMPT_ITEMS) ? planned.length : Math.max(0, Math.min(room, PROMPT_ITEMS) - 1);
   const more = (row.plan?.rows || row.plan?.refs || planned.length) - shown;
+  // Without the box, the title and what was kept give up their rows before the question does.
+  const title = boxed || height - questionRows >= 1;
+  const keptShown = kept !== '' && (boxed || height - questionRows - 1 >= keptRows);
   return (
-    <Box flexDirection="column" borderStyle="round" width={width}>
-      <Text bold>{fit(`Phase ${phaseTitle(prompt.phase)}`, inner)}</Text>
+    <Box flexDirection="column" {...(boxed ? { borderStyle: 'round' } : {})} width={width} flexShrink={0}>
+      {title && <Text bold>{fit(`Phase ${phaseTitle(prompt.phase)}`, inner)}</Text>}
       {planned.slice(0, shown).map((item) => (
         <Toned key={item.id} tone="orphaned">
           {fit(
@@ -236,7 +254,7 @@ function PromptBox({
       {more > 0 && room > shown && (
         <Text>{fit(`  … and ${more.toLocaleString('en-US')} more (the preview lists them)`, inner)}</Text>
       )}
-      {kept !== '' && <Wrapped text={kept} width={inner} tone="kept" />}
+      {keptShown && <Wrapped text={kept} width={inner} tone="kept" />}
       <Wrapped text={question} width={inner} bold />
       {prompt.slug && <TextField field={prompt.answer.field} />}
       {prompt.answer.mismatch !== '' && <Wrapped text={prompt.answer.mismatch} width={inner} tone="error" />}
