@@ -4,8 +4,10 @@
  * `run --all` collects every repo (run-all.ts).
  */
 import { parseDuration } from '../gc/duration.js';
+import type { PlanDrift } from '../gc/plan-drift.js';
+import { planDriftLines, planFileOrigin } from '../plan-file-lines.js';
 import type { RunTarget } from '../gc/service.js';
-import type { Decide, RunResult } from '../gc/types.js';
+import type { Decide, Plan, RunResult } from '../gc/types.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { confirmationOf, runSummary } from '../run-dialogue.js';
 import { parseCount, parsePhases } from './args.js';
@@ -108,6 +110,8 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
     graceSeconds,
     async (service) => {
       let target: RunTarget;
+      // What a plan file is and would do on the hub now, said before the first question (and in --json).
+      let fileReport: { path: string; madeBy: Plan['madeBy']; madeAt: string; drift?: PlanDrift } | undefined;
       if (planFile) {
         const plan = await service.loadPlan(planFile, { maxAgeSeconds });
         if (repoArg !== undefined && (await service.findRepo(repoArg)).repoId !== plan.repo.repoId) {
@@ -117,6 +121,11 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
           );
         }
         target = { plan, source: 'file', graceSeconds };
+        const drift = ask || json ? await service.comparePlan(plan, { graceSeconds }) : undefined;
+        fileReport = { path: planFile, madeBy: plan.madeBy, madeAt: plan.computedAt, ...(drift ? { drift } : {}) };
+        const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+        say(`plan file ${planFile}: ${planFileOrigin(plan, Date.now())}`);
+        if (drift) for (const line of ['against the hub now:', ...planDriftLines(drift)]) say(`  ${line}`);
       } else {
         target = { repo: await service.findRepo(repoArg!), graceSeconds };
       }
@@ -149,7 +158,7 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
       } finally {
         stopWindDown();
       }
-      if (json) printJson(result);
+      if (json) printJson(fileReport ? { ...result, planFile: fileReport } : result);
       else {
         const [headline, ...rest] = runSummary(result);
         progress.line(`${result.dry_run ? 'dry run' : 'run'} ${result.outcome} on ${result.repo}: ${headline}`);

@@ -337,7 +337,7 @@ async function* runPhase(
 }
 
 /** The instants a plan is derived again at, and the grace they keep. */
-interface Derivation {
+export interface Derivation {
   clock: PlanClock;
   graceSeconds: number;
 }
@@ -352,7 +352,7 @@ function graceOf(target: RunTarget): number {
  * Where a plan file's run derives liveness: now, and the file's cutoff unless it is later than now minus
  * the grace in force. A file's cutoff moved ahead must not make young rows (a push in flight) garbage.
  */
-async function fileDerivation(session: Session, given: Plan, graceSeconds: number): Promise<Derivation> {
+export async function fileDerivation(session: Session, given: Plan, graceSeconds: number): Promise<Derivation> {
   const clock = await planClock(session, graceSeconds);
   const fileCutoff = Date.parse(given.cutoff);
   if (fileCutoff < Date.parse(clock.cutoff)) clock.cutoff = new Date(fileCutoff).toISOString();

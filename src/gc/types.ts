@@ -127,6 +127,16 @@ export interface Plan {
   profile: Record<string, number>;
   /** Seconds deriving it took in all: less than its steps add up to, as two lanes overlap. */
   seconds: number;
+  /** Who wrote the plan file it was read from: a plan read from a file has it, signed with the rest. */
+  madeBy?: PlanMaker;
+}
+
+/** Who saved a plan to a file, on which host, with which version of this tool. */
+export interface PlanMaker {
+  user: string;
+  host: string;
+  /** `musehub-gc 0.1.0`. */
+  tool: string;
 }
 
 export type Decision = 'go' | 'skip' | 'stop';

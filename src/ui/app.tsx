@@ -8,14 +8,14 @@ import { Box, render, useApp, useStdout } from 'ink';
 import type { GcService, RepoCheck } from '../gc/service.js';
 import { UsageError } from '../errors.js';
 import { ConsoleContext, type ConsoleContextValue, type InFlightWork } from './console-context.js';
-import { formatAgo, formatGrace } from '../present.js';
+import { formatGrace } from '../present.js';
+import { planDriftLines, planFileOrigin } from '../plan-file-lines.js';
 import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, statusLines, TitleBar, TooSmall } from './frame.js';
 import { KeyRouter } from './key-router.js';
 import { COMMAND_LINE_VIEW, CommandLine, type Command } from './command-line.js';
 import { EMPTY_FIELD, type TextFieldState } from './text-field/text-field-reducer.js';
 import { resolve } from 'node:path';
 import { messageOf } from '../errors.js';
-import { repoName } from '../gc/types.js';
 import { actionFor, hintBar, withheldBinding, type ScreenName } from './keymap.js';
 import { useSyncReducer } from './sync-reducer.js';
 import { colorFromEnv, ThemeProvider, type Tone } from './theme.js';
@@ -174,10 +174,11 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
           return say('read-only: :plan applies a plan, and this console was started with --read-only.', 'warning');
         try {
           const plan = await service.loadPlan(resolve(path), { maxAgeSeconds: PLAN_MAX_AGE_SECONDS });
+          // What differs from the hub now, derived dry before the run's first question.
+          const drift = await service.comparePlan(plan, { graceSeconds });
           say(
-            `${resolve(path)}: the plan of ${repoName(plan.repo)} made ${plan.computedAt.slice(0, 16).replace('T', ' ')} UTC ` +
-              `(${formatAgo(plan.computedAt, (now ?? Date.now)())}), grace ${formatGrace(plan.graceSeconds)}. The run checks it against the hub ` +
-              'now and says what differs; each phase asks first.',
+            `${resolve(path)}: ${planFileOrigin(plan, (now ?? Date.now)())}. Against the hub now: ` +
+              `${planDriftLines(drift).join('; ')}. The run checks it again under the lock; each phase asks first.`,
             'done',
           );
           dispatch({ type: 'push', view: { kind: 'run', repo: plan.repo, plan, source: 'file' } });
@@ -186,7 +187,7 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
         }
       }
     },
-    [currentStack, dispatch, readOnly, service, now],
+    [currentStack, dispatch, readOnly, service, now, graceSeconds],
   );
   const onGlobal = useCallback(
     (key: string) => {
