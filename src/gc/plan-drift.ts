@@ -8,6 +8,7 @@
 import type { Database } from '../db/connect.js';
 import { fileDerivation } from './execute.js';
 import { narrowPlan } from './narrow.js';
+import { PHASES } from './phases/table.js';
 import { derivePlan } from './plan.js';
 import { Session } from './session.js';
 import type { Kept, PhaseName, PhasePlan, Plan } from './types.js';
@@ -15,7 +16,7 @@ import type { Kept, PhaseName, PhasePlan, Plan } from './types.js';
 /** A phase of a plan file against the hub now. */
 export interface PhaseDrift {
   phase: PhaseName;
-  /** What the file lists. */
+  /** What the file lists: its sets counted (not the counts it states), and the bytes it states. */
   listed: Pick<PhasePlan, 'refs' | 'rows' | 'bytes'>;
   /** What of it is still garbage: what a run of it would delete now. */
   now: Pick<PhasePlan, 'refs' | 'rows' | 'bytes'>;
@@ -37,6 +38,13 @@ export interface PlanDrift {
 
 const counts = ({ refs, rows, bytes }: PhasePlan) => ({ refs, rows, bytes });
 
+/** What a plan's sets hold for a phase, counted as the phase counts them; a file's stated counts are not trusted. */
+function listedCounts(plan: Plan, index: number): PhaseDrift['listed'] {
+  const size = (count: 'refs' | 'rows') =>
+    PHASES[index]!.sets.filter((set) => set.count === count).reduce((sum, set) => sum + plan.sets[set.key].size, 0);
+  return { refs: size('refs'), rows: size('rows'), bytes: plan.phases[index]!.bytes };
+}
+
 /** Derives the plan file's narrowing on the hub now; deletes nothing and takes no lock. */
 export async function planDrift(db: Database, plan: Plan, graceSeconds: number): Promise<PlanDrift> {
   const session = await Session.open(db);
@@ -51,7 +59,7 @@ export async function planDrift(db: Database, plan: Plan, graceSeconds: number):
         const now = narrowed.plan.phases[index]!;
         return {
           phase: listed.phase,
-          listed: counts(listed),
+          listed: listedCounts(plan, index),
           now: counts(now),
           noLongerGarbage: narrowed.dropped.get(listed.phase) ?? [],
           ...(now.refused && !listed.refused ? { refused: now.refused } : {}),
