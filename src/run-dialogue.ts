@@ -5,7 +5,7 @@
  * wants the repo's slug typed out, because what it deletes from storage cannot be undone; any other
  * wants a yes, and the default is no.
  */
-import { phaseNamed } from './gc/phases/table.js';
+import { phaseNamed } from './gc/phases/catalog.js';
 import { repoName, type PhasePlan, type Plan, type RunResult } from './gc/types.js';
 import { describeDeletes, describeToDelete, formatBytes, isEmptyPhase } from './present.js';
 import { counted } from './words.js';

@@ -9,6 +9,7 @@ import { readCopy } from '../../db/copy-rows.js';
 import { byId } from '../ids.js';
 import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
+import type { Session } from '../session.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
   batchRelation,
@@ -274,4 +275,18 @@ export async function explainObjects(
     ...keptLine('grace', counts.extra, `${counted(counts.extra, 'object')} stored within the grace period`),
     ...goneLine(counts.gone, 'object'),
   ];
+}
+
+/** The bytes and blobs deleting `objects` frees: a narrowed plan's. */
+export async function objectBytes(session: Session, objects: IdList): Promise<{ bytes: number; blobs: number }> {
+  let bytes = 0;
+  for (const chunk of objects.chunks(10_000)) {
+    bytes += (
+      await session.one<{ bytes: number }>(
+        'select coalesce(sum(size_bytes), 0)::float8 as bytes from musehub_objects where object_id = any(?)',
+        [chunk],
+      )
+    ).bytes;
+  }
+  return { bytes, blobs: objects.size };
 }

@@ -1,6 +1,6 @@
 /** Past runs as the history table (pure): which columns fit, and one row a run of the window shown. */
 import type { RunRecord } from '../../../gc/service.js';
-import { phaseNamed } from '../../../gc/phases/table.js';
+import { phaseNamed } from '../../../gc/phases/catalog.js';
 import { fit } from '../../fit.js';
 import { counted, formatAgo, formatBytes, formatGrace } from '../../../present.js';
 import { columnWidth, tableChrome } from '../../table.js';
