@@ -7,6 +7,7 @@
  * everything that lists or switches on phases reads it. Adding a phase: docs/design.md.
  */
 import { IdList, type IdShape } from '../packed-ids.js';
+import type { PhasePlan } from '../types.js';
 
 /** What an entry of the catalog is made of; the catalog's literal types are the names, keys and tallies. */
 interface CatalogEntry {
@@ -183,6 +184,36 @@ export function phaseOfSet(key: SetKey): Phase {
   return PHASES.find((phase) => phase.sets.some((set) => set.key === key))!;
 }
 
+/** The set of a key. */
+export function setNamed(key: SetKey): PhaseSet {
+  return PHASE_SETS.find((set) => set.key === key)!;
+}
+
+/** A set's count in a plan's phases: the count (refs or rows) of the phase that deletes it. */
+export function plannedOf(phases: ReadonlyArray<Pick<PhasePlan, 'refs' | 'rows'>>, key: SetKey): number {
+  return phases[PHASES.indexOf(phaseOfSet(key))]![setNamed(key).count];
+}
+
+/**
+ * The sets the operator is told a plan deletes, in the words of src/words.ts (to delete: the commits,
+ * the objects and the bytes they free); the other sets go with them.
+ */
+export const TO_DELETE_SETS = ['commits', 'objects'] as const satisfies readonly SetKey[];
+
+/** What a plan deletes in those words: `13 commits, 18 objects, 56.8 KiB`. */
+export type ToDelete = Record<(typeof TO_DELETE_SETS)[number], number> & { bytes: number };
+
+/** The sets that go with those the operator is told of: refs, snapshots, cache entries. */
+export const WITH_THEM_SETS: readonly PhaseSet[] = PHASE_SETS.filter(
+  (set) => !(TO_DELETE_SETS as readonly SetKey[]).includes(set.key),
+);
+
+/** What a run's tallies (or a pass's totals) deleted, in the words of `to delete`. */
+export function toDeleteOf(result: Record<RunTally, number> & { storage_bytes_freed: number }): ToDelete {
+  const [commits, objects] = TO_DELETE_SETS.map((key) => result[setNamed(key).tally]);
+  return { commits: commits!, objects: objects!, bytes: result.storage_bytes_freed };
+}
+
 /** The phases the live objects decide: a live manifest that does not decode refuses them. */
 export const OBJECT_PHASES: readonly Phase[] = PHASES.filter((phase) => phase.needs === 'objects');
 
@@ -194,6 +225,12 @@ export function phaseNumbers(phases: readonly Phase[]): string {
   }
   return numbers.length > 1 ? `${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}` : numbers.join('');
 }
+
+/** The phases a live manifest that does not decode refuses, and those that go on, by number: `3-4`, `1, 2 and 5`. */
+export const MANIFEST_REFUSAL = {
+  refused: phaseNumbers(OBJECT_PHASES),
+  goOn: phaseNumbers(PHASES.filter((phase) => !OBJECT_PHASES.includes(phase))),
+} as const;
 
 /** Sets with nothing in them, for a phase that refuses or has not planned yet. */
 export function emptySets(): PlanSets {
