@@ -17,6 +17,7 @@ interface CatalogEntry {
   blobs: boolean;
   needs: 'commits' | 'objects' | undefined;
   holdsRoots: boolean;
+  why: boolean;
   sets: ReadonlyArray<{
     key: string;
     shape: IdShape;
@@ -36,6 +37,7 @@ const CATALOG = [
     blobs: false,
     needs: 'commits',
     holdsRoots: true,
+    why: true,
     sets: [
       {
         key: 'commitRefs',
@@ -64,6 +66,7 @@ const CATALOG = [
     blobs: false,
     needs: 'commits',
     holdsRoots: false,
+    why: false,
     sets: [
       { key: 'snapshots', shape: 'hex', count: 'rows', tally: 'snapshots_deleted', one: 'snapshot', many: 'snapshots' },
     ],
@@ -75,6 +78,7 @@ const CATALOG = [
     blobs: false,
     needs: 'objects',
     holdsRoots: true,
+    why: true,
     sets: [
       {
         key: 'objectRefs',
@@ -93,6 +97,7 @@ const CATALOG = [
     blobs: true,
     needs: 'objects',
     holdsRoots: false,
+    why: true,
     sets: [
       {
         key: 'objects',
@@ -112,6 +117,7 @@ const CATALOG = [
     blobs: true,
     needs: undefined,
     holdsRoots: false,
+    why: false,
     sets: [
       {
         key: 'cacheRows',
@@ -167,6 +173,8 @@ export interface Phase {
   needs: 'commits' | 'objects' | undefined;
   /** It deletes what is not live: the repo's roots must stay as they were while it runs. */
   holdsRoots: boolean;
+  /** Its list names commits or objects, which `why` answers about. */
+  why: boolean;
 }
 
 export const PHASES: readonly Phase[] = CATALOG;
