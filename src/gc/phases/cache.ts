@@ -20,6 +20,8 @@ import {
   type PhasePlanned,
   type PlanStep,
   type PrepareContext,
+  type PhaseSteps,
+  noLongerGarbage,
 } from './runtime.js';
 
 /** The cache needs no liveness: each repo's whole plan is made before the walk. */
@@ -157,3 +159,11 @@ export async function mpackBytes(session: Session, cacheRows: IdList): Promise<{
     [[...cacheRows]],
   );
 }
+
+/** Phase 5's steps (the catalog's `cache`). */
+export const CACHE_STEPS: PhaseSteps<'cache'> = {
+  prepare: prepareCache,
+  apply: applyCache,
+  dropped: { cacheRows: noLongerGarbage('cache entries') },
+  freed: (session, sets) => mpackBytes(session, sets.cacheRows),
+};

@@ -29,6 +29,7 @@ import {
   type PlanStep,
   type PrepareContext,
   type RepoPlanning,
+  type PhaseSteps,
 } from './runtime.js';
 
 /**
@@ -290,3 +291,11 @@ export async function objectBytes(session: Session, objects: IdList): Promise<{ 
   }
   return { bytes, blobs: objects.size };
 }
+
+/** Phase 4's steps (the catalog's `objects`). */
+export const OBJECTS_STEPS: PhaseSteps<'objects'> = {
+  prepare: prepareObjects,
+  apply: applyObjects,
+  dropped: { objects: (ctx, ids) => explainObjects(ctx, [...ids]) },
+  freed: (session, sets) => objectBytes(session, sets.objects),
+};
