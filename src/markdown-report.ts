@@ -5,7 +5,7 @@
  * Presentation only: it takes the engine's results and says them in the words of present.ts.
  */
 import type { HubPlanRepo, HubRepoResult, HubRepoStatus, PassStart, RepoPlanSummary } from './gc/hub/types.js';
-import { PHASE_SETS, PHASES } from './gc/phases/table.js';
+import { PHASE_SETS, PHASES } from './gc/phases/catalog.js';
 import type { RunRecord } from './gc/service.js';
 import {
   repoName,

@@ -6,7 +6,17 @@
 import type { CheckRecord, CheckReport, ProblemKind } from './gc/check/types.js';
 import { formatGrace } from './gc/duration.js';
 import type { HubProgress, HubRepoResult, HubResult } from './gc/hub/types.js';
-import { PHASE_SETS, PHASES, phaseNamed, rowsDeleted, type Phase, type RunTally } from './gc/phases/table.js';
+import {
+  PHASE_SETS,
+  PHASES,
+  phaseNamed,
+  phaseOfSet,
+  rowsDeleted,
+  toDeleteOf,
+  type Phase,
+  type RunTally,
+  type ToDelete,
+} from './gc/phases/catalog.js';
 import type { SweepFound, SweepResult } from './gc/sweep/types.js';
 import type { WhyAnswer, WhyHolder, WhyPath } from './gc/why.js';
 import { repoName, type Kept, type PhaseName, type PhasePlan, type RunResult } from './gc/types.js';
@@ -78,7 +88,7 @@ export function describeDeletes(plan: Pick<PhasePlan, 'phase' | 'refs' | 'rows' 
 }
 
 /** What a plan deletes, as a confirmation promises it and a run reports it: `13 commits, 18 objects, 56.8 KiB`. */
-export function describeToDelete(counts: { commits: number; objects: number; bytes: number }): string {
+export function describeToDelete(counts: ToDelete): string {
   return `${counted(counts.commits, 'commit')}, ${counted(counts.objects, 'object')}, ${formatBytes(counts.bytes)}`;
 }
 
@@ -285,11 +295,7 @@ export function describeHubResult(result: HubResult): string {
   const ran = result.repos.filter((repo) => repo.result).length;
   const would = result.dry_run;
   // Commits, objects and bytes in the words the pass's confirmation promised them (src/words.ts).
-  const deleted = describeToDelete({
-    commits: totals.commits_deleted,
-    objects: totals.objects_deleted,
-    bytes: totals.storage_bytes_freed,
-  });
+  const deleted = describeToDelete(toDeleteOf(totals));
   return (
     `${counted(totals.repos, 'repo')}: ${statuses}` +
     (totals.refused_phases > 0 ? ` (${totals.refused_phases} with refused phases)` : '') +
@@ -332,7 +338,7 @@ function whyReason(why: WhyAnswer, grace: string, now: number): string {
     const down = route.commits.length - 1;
     return down === 0 ? start : `${start} → ${counted(down, 'parent')} down`;
   };
-  const refPhase = phaseTitle(why.kind === 'commit' ? 'commits' : 'refs');
+  const refPhase = phaseTitle(phaseOfSet(why.kind === 'commit' ? 'commitRefs' : 'objectRefs'));
   const refGoes = why.ref?.deleted ? `; this repo's ref goes in phase ${refPhase}` : '';
   if (why.fate === 'not-in-repo') {
     const held = why.holders.length > 0 ? `${describeHolders(why.holders)} hold it` : 'no repo holds it';

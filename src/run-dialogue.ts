@@ -5,7 +5,7 @@
  * wants the repo's slug typed out, because what it deletes from storage cannot be undone; any other
  * wants a yes, and the default is no.
  */
-import { phaseNamed } from './gc/phases/table.js';
+import { phaseNamed, toDeleteOf, WITH_THEM_SETS } from './gc/phases/catalog.js';
 import { repoName, type PhasePlan, type Plan, type RunResult } from './gc/types.js';
 import { describeDeletes, describeToDelete, formatBytes, isEmptyPhase } from './present.js';
 import { counted } from './words.js';
@@ -30,17 +30,8 @@ export function phaseQuestion(plan: Plan, phase: PhasePlan, word = plan.repo.slu
 
 /** What a run deleted in the words its prompts and the preview used: commits, objects and bytes, then the rest. */
 function deletedLine(result: RunResult): string {
-  const main = describeToDelete({
-    commits: result.commits_deleted,
-    objects: result.objects_deleted,
-    bytes: result.storage_bytes_freed,
-  });
-  return `${main}; with them ${[
-    counted(result.commit_refs_deleted, 'commit ref'),
-    counted(result.snapshots_deleted, 'snapshot'),
-    counted(result.object_refs_deleted, 'object ref'),
-    counted(result.mpack_cache_deleted, 'cache entry', 'cache entries'),
-  ].join(', ')}`;
+  const withThem = WITH_THEM_SETS.map((set) => counted(result[set.tally], set.one, set.many));
+  return `${describeToDelete(toDeleteOf(result))}; with them ${withThem.join(', ')}`;
 }
 
 /** A finished run in a few lines: what it freed and its errors, what it deleted, the phases not done. */

@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js';
 import type { HubPlan } from '../gc/hub/types.js';
 import { DEFAULT_WORKERS, hubPoolSize } from '../gc/service.js';
-import { PHASE_SETS } from '../gc/phases/table.js';
+import { PHASE_SETS } from '../gc/phases/catalog.js';
 import { repoName } from '../gc/types.js';
 import { planReport } from '../markdown-report.js';
 import {

@@ -27,6 +27,7 @@ import {
   type PlanStep,
   type PrepareContext,
   type RepoPlanning,
+  type PhaseSteps,
 } from './runtime.js';
 
 /** A branch, release or wire tag of any repo points at the commit `id` names. */
@@ -275,3 +276,13 @@ export async function explainCommits(
     ...keptLine('gone', counts.gone, `${counted(counts.gone, 'commit')} already gone`),
   ];
 }
+
+/** Phase 1's steps (the catalog's `commits`). */
+export const COMMITS_STEPS: PhaseSteps<'commits'> = {
+  prepare: prepareCommits,
+  apply: applyCommits,
+  dropped: {
+    commitRefs: (ctx, ids) => explainCommitRefs(ctx, ids, ctx.live),
+    commits: (ctx, ids) => explainCommits(ctx, [...ids]),
+  },
+};

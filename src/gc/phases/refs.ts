@@ -21,6 +21,7 @@ import {
   type PlanStep,
   type PrepareContext,
   type RepoPlanning,
+  type PhaseSteps,
 } from './runtime.js';
 
 /** Each repo's object refs, old enough to go or not, are read before the walk; liveness sorts them after. */
@@ -135,3 +136,10 @@ export function explainObjectRefs(ids: IdList, live: ObjectLiveness): Kept[] {
     ...keptLine('grace', other, `${counted(other, 'object ref')} pushed again or gone since the plan`),
   ];
 }
+
+/** Phase 3's steps (the catalog's `refs`). */
+export const REFS_STEPS: PhaseSteps<'refs'> = {
+  prepare: prepareRefs,
+  apply: applyRefs,
+  dropped: { objectRefs: async (ctx, ids) => explainObjectRefs(ids, ctx.live) },
+};

@@ -3,6 +3,7 @@ import type React from 'react';
 import { useCallback, useEffect, useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
+import { MANIFEST_REFUSAL } from '../../../gc/phases/catalog.js';
 import type { Estimate, RepoRow } from '../../../gc/service.js';
 import { repoName } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
@@ -103,7 +104,10 @@ function estimateNote(estimate: Estimate, now: number): string {
       ? `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)} · ${WORDS.toDelete}: ${formatBytes(estimate.reclaimableBytes)} (estimated before commits and objects were counted)`
       : `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)}: ${commits.toLocaleString('en-US')} ${WORDS.toDelete}, ` +
         `${(estimate.orphanCommits - commits).toLocaleString('en-US')} ${WORDS.kept} · ${WORDS.toDelete}: ${describeToDelete({ commits, objects, bytes: estimate.reclaimableBytes })}`;
-  const refused = estimate.refused ? `phases 3-4 refused (${estimate.refused}); what phases 1, 2 and 5 delete: ` : '';
+  const { refused: refusedPhases, goOn } = MANIFEST_REFUSAL;
+  const refused = estimate.refused
+    ? `phases ${refusedPhases} refused (${estimate.refused}); what phases ${goOn} delete: `
+    : '';
   return `${refused}${counts} · estimated ${formatAgo(estimate.computedAt, now)}`;
 }
 

@@ -1,4 +1,5 @@
 /** What the estimates say of the repos the table shows, summed (pure): the hub's, or the filter's. */
+import { MANIFEST_REFUSAL } from '../../../gc/phases/catalog.js';
 import type { Estimate } from '../../../gc/service.js';
 import { counted, describeToDelete, WORDS } from '../../../present.js';
 
@@ -70,7 +71,10 @@ function estimatedSoFar(totals: EstimatedTotals): string {
 export function totalsCaveats(totals: EstimatedTotals): string[] {
   return [
     ...(totals.refused > 0
-      ? [`${counted(totals.refused, 'repo')} with phases 3-4 refused (counted: what phases 1, 2 and 5 delete)`]
+      ? [
+          `${counted(totals.refused, 'repo')} with phases ${MANIFEST_REFUSAL.refused} refused ` +
+            `(counted: what phases ${MANIFEST_REFUSAL.goOn} delete)`,
+        ]
       : []),
     ...(totals.uncounted > 0
       ? [`${counted(totals.uncounted, 'repo')} estimated before commits and objects ${WORDS.toDelete} were counted`]

@@ -1,7 +1,7 @@
 /** A run's state (pure): the plan, each phase's progress and result, the prompt, the log. */
 import type { CheckRecord } from '../../../gc/service.js';
 import type { Decision, GcEvent, PhaseName, PhasePlan, PhaseResult, Plan, RunResult } from '../../../gc/types.js';
-import { PHASES } from '../../../gc/phases/table.js';
+import { PHASES } from '../../../gc/phases/catalog.js';
 import { describeResumed } from '../../../present.js';
 import type { ScreenName } from '../../keymap.js';
 import type { Note } from '../../notes.js';
