@@ -7,8 +7,8 @@
  */
 import { phaseNamed } from './gc/phases/table.js';
 import { repoName, type PhasePlan, type Plan, type RunResult } from './gc/types.js';
-import { describeDeletes, describeToDelete, formatBytes, isEmptyPhase } from './present.js';
-import { counted } from './words.js';
+import { describeDeletes, describeToDelete, formatBytes, isEmptyPhase } from './present/run.js';
+import { counted } from './present/words.js';
 
 /** How a phase is confirmed: not at all (nothing to delete), with a yes, or with the repo's slug typed out. */
 export type Confirmation = 'none' | 'yes' | 'slug';

@@ -2,7 +2,7 @@
 import type { CheckReport, CheckTarget, RepoCheck } from '../gc/service.js';
 import { repoName } from '../gc/types.js';
 import { UsageError } from '../errors.js';
-import { counted, describeCheckReport, describeProblem } from '../present.js';
+import { counted, describeCheckReport, describeProblem } from '../present/run.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { printJson } from './output.js';

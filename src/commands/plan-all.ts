@@ -4,7 +4,7 @@ import type { HubPlan } from '../gc/hub/types.js';
 import { DEFAULT_WORKERS, hubPoolSize } from '../gc/service.js';
 import { PHASE_SETS } from '../gc/phases/table.js';
 import { repoName } from '../gc/types.js';
-import { planReport } from '../markdown-report.js';
+import { planReport } from '../present/report.js';
 import {
   counted,
   describeDeletes,
@@ -14,7 +14,7 @@ import {
   phaseTitle,
   plannedBySet,
   plannedBytes,
-} from '../present.js';
+} from '../present/run.js';
 import { parseCount } from './args.js';
 import { EXIT, type CommandInput } from './command.js';
 import { withService } from './hub.js';

@@ -3,7 +3,7 @@
  * line that updates in place while a phase works.
  */
 import type { GcEvent, PhaseResult } from '../gc/types.js';
-import { describeDeletes, describeResumed, formatBytes, formatDuration, phaseTitle } from '../present.js';
+import { describeDeletes, describeResumed, formatBytes, formatDuration, phaseTitle } from '../present/run.js';
 import { StatusLine } from './status-line.js';
 
 export class RunProgress extends StatusLine {

@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import { DEFAULT_WORKERS, hubPoolSize } from '../gc/service.js';
 import { repoName } from '../gc/types.js';
-import { counted, describeHubResult, describeRepoOutcome } from '../present.js';
+import { counted, describeHubResult, describeRepoOutcome } from '../present/run.js';
 import { parseCount, parsePhases } from './args.js';
 import type { CommandInput } from './command.js';
 import { withService } from './hub.js';

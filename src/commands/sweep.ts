@@ -14,7 +14,7 @@ import {
   describeSweepProgress,
   describeSweepResult,
   formatBytes,
-} from '../present.js';
+} from '../present/run.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { onWindDown } from './interrupt.js';

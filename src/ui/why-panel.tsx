@@ -8,7 +8,7 @@ import { Spinner } from '@inkjs/ui';
 import { messageOf } from '../errors.js';
 import type { WhyFate } from '../gc/service.js';
 import type { RepoIdentity } from '../gc/types.js';
-import { describeWhy, shortId } from '../present.js';
+import { describeWhy, shortId } from '../present/run.js';
 import { useConsole } from './console-context.js';
 import type { KeyAction } from './keymap.js';
 import { isMove } from './list-state.js';

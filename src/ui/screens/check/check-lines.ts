@@ -6,7 +6,7 @@ import {
   type CheckRecord,
   type RepoCheck,
 } from '../../../gc/check/types.js';
-import { adviseProblem, counted, describeCheckOutcome, describeProblem, formatAgo } from '../../../present.js';
+import { adviseProblem, counted, describeCheckOutcome, describeProblem, formatAgo } from '../../../present/run.js';
 import { wrapText } from '../../fit.js';
 import type { PagerLine } from '../../line-pager.js';
 import type { Tone } from '../../theme.js';

@@ -2,7 +2,7 @@
 import type { GraphCommit } from '../../../gc/service.js';
 import { layoutGraph, type GraphRow } from './graph-layout.js';
 import { fit } from '../../fit.js';
-import { describeCommits, formatAgo, shortId } from '../../../present.js';
+import { describeCommits, formatAgo, shortId } from '../../../present/run.js';
 import { drawLanes, lanesWidth } from './graph-lanes.js';
 
 export interface GraphModel {

@@ -2,7 +2,7 @@
 import type { RunRecord } from '../../../gc/service.js';
 import { phaseNamed } from '../../../gc/phases/table.js';
 import { fit } from '../../fit.js';
-import { counted, formatAgo, formatBytes, formatGrace } from '../../../present.js';
+import { counted, formatAgo, formatBytes, formatGrace } from '../../../present/run.js';
 import { columnWidth, tableChrome } from '../../table.js';
 
 export const HISTORY_COLUMNS = ['STARTED', 'WHO', 'MODE', 'GRACE', 'OUTCOME', 'FREED', 'DELETED'] as const;

@@ -9,7 +9,7 @@ import {
   formatDuration,
   formatGrace,
   phaseTitle,
-} from '../../../present.js';
+} from '../../../present/run.js';
 import type { PagerLine } from '../../line-pager.js';
 import type { Tone } from '../../theme.js';
 

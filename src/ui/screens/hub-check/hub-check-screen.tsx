@@ -9,7 +9,7 @@ import { repoName } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
 import { pageRows } from '../../list-state.js';
-import { counted, describeCheckOutcome, describeCheckReport, describeProblem } from '../../../present.js';
+import { counted, describeCheckOutcome, describeCheckReport, describeProblem } from '../../../present/run.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines, noteRows } from '../../notes.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';

@@ -10,7 +10,7 @@ import type { PhaseName, Plan, RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { describeCommits, formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../../present.js';
+import { describeCommits, formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../../present/run.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { ColumnRules, Heading, tonedCells } from '../../table.js';
 import { TextField } from '../../text-field/text-field.js';

@@ -8,7 +8,7 @@ import { repoName } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { counted, describeToDelete, formatAgo, formatBytes, WORDS } from '../../../present.js';
+import { counted, describeToDelete, formatAgo, formatBytes, WORDS } from '../../../present/run.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';

@@ -1,6 +1,6 @@
 /** What the estimates say of the repos the table shows, summed (pure): the hub's, or the filter's. */
 import type { Estimate } from '../../../gc/service.js';
-import { counted, describeToDelete, WORDS } from '../../../present.js';
+import { counted, describeToDelete, WORDS } from '../../../present/run.js';
 
 export interface EstimatedTotals {
   repos: number;

@@ -11,7 +11,7 @@ import { repoName, type Decision, type Plan, type RepoIdentity, type RunResult }
 import { messageOf } from '../../../errors.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
-import { describeKept, formatBytes, phaseTitle, shortId } from '../../../present.js';
+import { describeKept, formatBytes, phaseTitle, shortId } from '../../../present/run.js';
 import { confirmationOf, runSummary } from '../../../run-dialogue.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines, noteRows } from '../../notes.js';

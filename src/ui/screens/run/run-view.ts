@@ -10,7 +10,7 @@ import {
   formatRate,
   isEmptyPhase,
   phaseTitle,
-} from '../../../present.js';
+} from '../../../present/run.js';
 import { phaseQuestion } from '../../../run-dialogue.js';
 import type { Tone } from '../../theme.js';
 import type { LastCheck, PhaseRow, Prompt } from './run-reducer.js';

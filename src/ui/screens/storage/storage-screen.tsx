@@ -8,7 +8,7 @@ import { useEffect } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
 import { SWEEP_GRACE_SECONDS } from '../../../gc/sweep/types.js';
-import { describeSweepResult, formatGrace } from '../../../present.js';
+import { describeSweepResult, formatGrace } from '../../../present/run.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import type { PagerLine } from '../../line-pager.js';

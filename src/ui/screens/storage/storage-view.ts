@@ -9,7 +9,7 @@ import {
   formatAgo,
   formatBytes,
   formatGrace,
-} from '../../../present.js';
+} from '../../../present/run.js';
 import type { PagerLine } from '../../line-pager.js';
 import { noteText } from '../../notes.js';
 import { SWEEP_WORD, type StorageState } from './storage-reducer.js';

@@ -4,9 +4,9 @@
  * from the plan; refusals, errors and bytes freed. One repo or the whole hub, in the same shape.
  * Presentation only: it takes the engine's results and says them in the words of present.ts.
  */
-import type { HubPlanRepo, HubRepoResult, HubRepoStatus, PassStart, RepoPlanSummary } from './gc/hub/types.js';
-import { PHASE_SETS, PHASES } from './gc/phases/table.js';
-import type { RunRecord } from './gc/service.js';
+import type { HubPlanRepo, HubRepoResult, HubRepoStatus, PassStart, RepoPlanSummary } from '../gc/hub/types.js';
+import { PHASE_SETS, PHASES } from '../gc/phases/table.js';
+import type { RunRecord } from '../gc/service.js';
 import {
   repoName,
   type HubIdentity,
@@ -15,7 +15,7 @@ import {
   type PhaseName,
   type RepoIdentity,
   type RunResult,
-} from './gc/types.js';
+} from '../gc/types.js';
 import {
   counted,
   describeDeletes,
@@ -26,7 +26,7 @@ import {
   phaseTitle,
   plannedBySet,
   plannedBytes,
-} from './present.js';
+} from './run.js';
 
 /** Who asked for what, where: the head of every report. */
 export interface ReportContext {

@@ -3,13 +3,13 @@
  * commands alike: sizes, ages, durations, rates, ids, counts and the phases' words.
  * One behaviour each.
  */
-import type { CheckRecord, CheckReport, ProblemKind } from './gc/check/types.js';
-import { formatGrace } from './gc/duration.js';
-import type { HubProgress, HubRepoResult, HubResult } from './gc/hub/types.js';
-import { PHASE_SETS, PHASES, phaseNamed, rowsDeleted, type Phase, type RunTally } from './gc/phases/table.js';
-import type { SweepFound, SweepResult } from './gc/sweep/types.js';
-import type { WhyAnswer, WhyHolder, WhyPath } from './gc/why.js';
-import { repoName, type Kept, type PhaseName, type PhasePlan, type RunResult } from './gc/types.js';
+import type { CheckRecord, CheckReport, ProblemKind } from '../gc/check/types.js';
+import { formatGrace } from '../gc/duration.js';
+import type { HubProgress, HubRepoResult, HubResult } from '../gc/hub/types.js';
+import { PHASE_SETS, PHASES, phaseNamed, rowsDeleted, type Phase, type RunTally } from '../gc/phases/table.js';
+import type { SweepFound, SweepResult } from '../gc/sweep/types.js';
+import type { WhyAnswer, WhyHolder, WhyPath } from '../gc/why.js';
+import { repoName, type Kept, type PhaseName, type PhasePlan, type RunResult } from '../gc/types.js';
 import { counted, describeCommits, WORDS } from './words.js';
 
 export { counted, describeCommits, formatGrace, WORDS };
