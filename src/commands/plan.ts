@@ -4,7 +4,8 @@
  */
 import { summarizePlan } from '../gc/hub/types.js';
 import { planReport } from '../present/report.js';
-import { describeDeletes, formatBytes, formatGrace, isEmptyPhase, phaseTitle } from '../present/run.js';
+import { describeDeletes, isEmptyPhase, phaseTitle } from '../present/run.js';
+import { formatBytes, formatGrace } from '../present/units.js';
 import { repoName, type Plan } from '../gc/types.js';
 import { UsageError } from '../errors.js';
 import { parseCount } from './args.js';

@@ -7,7 +7,7 @@ import { parseDuration } from '../gc/duration.js';
 import type { RunTarget } from '../gc/service.js';
 import type { Decide, RunResult } from '../gc/types.js';
 import { RefusedError, UsageError } from '../errors.js';
-import { confirmationOf, runSummary } from '../run-dialogue.js';
+import { confirmationOf, runSummary } from '../present/run.js';
 import { parseCount, parsePhases } from './args.js';
 import type { Command, CommandInput } from './command.js';
 import { eachEvent } from './events.js';

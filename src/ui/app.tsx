@@ -8,7 +8,7 @@ import { Box, render, useApp, useStdout } from 'ink';
 import type { GcService, RepoCheck } from '../gc/service.js';
 import { UsageError } from '../errors.js';
 import { ConsoleContext, type ConsoleContextValue, type InFlightWork } from './console-context.js';
-import { formatAgo, formatGrace } from '../present/run.js';
+import { formatAgo, formatGrace } from '../present/units.js';
 import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, statusLines, TitleBar, TooSmall } from './frame.js';
 import { KeyRouter } from './key-router.js';
 import { COMMAND_LINE_VIEW, CommandLine, type Command } from './command-line.js';

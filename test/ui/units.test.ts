@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatBytes, formatDuration } from '../../src/present/run.js';
+import { formatAgo, formatBytes, formatDuration } from '../../src/present/units.js';
 import { fit } from '../../src/ui/fit.js';
 import type { Key } from 'ink';
 import { headlessCommand } from '../../src/ui/headless-command.js';

@@ -11,8 +11,9 @@ import { repoName, type Decision, type Plan, type RepoIdentity, type RunResult }
 import { messageOf } from '../../../errors.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
-import { describeKept, formatBytes, phaseTitle, shortId } from '../../../present/run.js';
-import { confirmationOf, runSummary } from '../../../run-dialogue.js';
+import { describeKept, phaseTitle } from '../../../present/run.js';
+import { formatBytes, shortId } from '../../../present/units.js';
+import { confirmationOf, runSummary } from '../../../present/run.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines, noteRows } from '../../notes.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
