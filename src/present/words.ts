@@ -1,8 +1,3 @@
-/**
- * The words musehub-gc says things in. It imports nothing, so the engine, which writes its refusals
- * and kept lines in them too, can read it without reading the rest of present/.
- */
-
 /** A count and its noun, the one way musehub-gc says how many: `1 commit`, `2,000 commits`. */
 export function counted(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
