@@ -16,7 +16,7 @@ import type { Plan, RepoIdentity } from './types.js';
 /** What GC would reclaim in a repo, computed in the background. */
 export interface Estimate {
   repoId: string;
-  /** Commits no root of the repo leads to: orphaned (src/words.ts). */
+  /** Commits no root of the repo leads to: orphaned (src/present/words.ts). */
   orphanCommits: number;
   /** The repo's refs to objects no live snapshot names. */
   orphanObjects: number;

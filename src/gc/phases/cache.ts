@@ -2,7 +2,7 @@
  * Phase 5: the repo's expired fetch-pack cache rows, and their mpack blobs unless
  * a remaining cache row (of any repo) still names them.
  */
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { readCopy } from '../../db/copy-rows.js';
 import { byId } from '../ids.js';
 import { IdList } from '../packed-ids.js';

@@ -2,7 +2,7 @@
  * Phase 1: the repo's refs to commits it no longer reaches, then the commit rows
  * that nothing references or points at any more.
  */
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { byId } from '../ids.js';
 import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';

@@ -4,7 +4,7 @@
  * entry per chunk for their blobs; the blobs go after it commits, from the journal
  * (see journal.ts).
  */
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { readCopy } from '../../db/copy-rows.js';
 import { byId } from '../ids.js';
 import { formatGrace } from '../duration.js';

@@ -1,5 +1,5 @@
 /** Phase 3: the repo's refs to objects that none of its live snapshots names. */
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { readCopy } from '../../db/copy-rows.js';
 import { formatGrace } from '../duration.js';
 import type { ObjectLiveness } from '../live-set.js';

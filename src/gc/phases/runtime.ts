@@ -6,7 +6,7 @@
  */
 import { rootsDigest } from '../basis.js';
 import { byId } from '../ids.js';
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { Heap } from '../heap.js';
 import type { CommitLiveness, LiveSet, ObjectLiveness } from '../live-set.js';
 import type { IdList } from '../packed-ids.js';

@@ -1,5 +1,5 @@
 /** Phase 2: snapshots of the commits phase 1 deletes that no remaining commit and no release uses. */
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { readCopy } from '../../db/copy-rows.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Session } from '../session.js';

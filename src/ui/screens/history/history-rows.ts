@@ -2,7 +2,8 @@
 import type { RunRecord } from '../../../gc/service.js';
 import { phaseNamed, phaseOfSet, setNamed, TO_DELETE_SETS } from '../../../gc/phases/catalog.js';
 import { fit } from '../../fit.js';
-import { counted, formatAgo, formatBytes, formatGrace } from '../../../present.js';
+import { formatAgo, formatBytes, formatGrace } from '../../../present/units.js';
+import { counted } from '../../../present/words.js';
 import { columnWidth, tableChrome } from '../../table.js';
 
 export const HISTORY_COLUMNS = ['STARTED', 'WHO', 'MODE', 'GRACE', 'OUTCOME', 'FREED', 'DELETED'] as const;
@@ -22,7 +23,7 @@ function alignOf(column: HistoryColumn): 'left' | 'right' {
   return column === 'FREED' ? 'right' : 'left';
 }
 
-/** What a run deleted in the words of src/words.ts, and the phases it did not run: `13 commits, 18 objects; refused: 3, 4`. */
+/** What a run deleted in the words of src/present/words.ts, and the phases it did not run: `13 commits, 18 objects; refused: 3, 4`. */
 function deletedCell(run: RunRecord): string {
   const deleted = TO_DELETE_SETS.map((key) => {
     const set = setNamed(key);

@@ -9,7 +9,9 @@ import { repoName } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { counted, describeToDelete, formatAgo, formatBytes, WORDS } from '../../../present.js';
+import { describeToDelete } from '../../../present/run.js';
+import { formatAgo, formatBytes } from '../../../present/units.js';
+import { counted, WORDS } from '../../../present/words.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
@@ -47,7 +49,7 @@ const estimated = (field: (estimate: Estimate) => string) => (_: RepoRow, estima
   estimate === undefined ? null : estimate.error && !estimate.refused ? 'error' : field(estimate);
 const count = (value: number | undefined) => (value === undefined ? '?' : value.toLocaleString('en-US'));
 
-/** The words of src/words.ts: commits orphaned, commits and objects to delete, the bytes that frees. */
+/** The words of src/present/words.ts: commits orphaned, commits and objects to delete, the bytes that frees. */
 const COLUMNS: Column[] = [
   { title: 'BRANCHES', width: 9, priority: 2, cell: (repo) => String(repo.branches) },
   { title: 'COMMITS', sort: 'commits', width: 9, priority: 5, cell: (repo) => repo.commits.toLocaleString('en-US') },

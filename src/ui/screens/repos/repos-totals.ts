@@ -1,7 +1,8 @@
 /** What the estimates say of the repos the table shows, summed (pure): the hub's, or the filter's. */
 import { MANIFEST_REFUSAL } from '../../../gc/phases/catalog.js';
 import type { Estimate } from '../../../gc/service.js';
-import { counted, describeToDelete, WORDS } from '../../../present.js';
+import { describeToDelete } from '../../../present/run.js';
+import { counted, WORDS } from '../../../present/words.js';
 
 export interface EstimatedTotals {
   repos: number;
@@ -13,7 +14,7 @@ export interface EstimatedTotals {
   refused: number;
   /** Estimated repos whose estimate was cached before it counted what it deletes: their counts are not in `toDelete`. */
   uncounted: number;
-  /** Summed over the estimated repos: orphaned commits (src/words.ts). */
+  /** Summed over the estimated repos: orphaned commits (src/present/words.ts). */
   orphanCommits: number;
   /** Summed over the estimated repos that counted it: what their plans delete. */
   toDelete: { commits: number; objects: number; bytes: number };

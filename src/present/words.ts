@@ -1,4 +1,4 @@
-import { setNamed, TO_DELETE_SETS } from './gc/phases/catalog.js';
+import { setNamed, TO_DELETE_SETS } from '../gc/phases/catalog.js';
 
 /** A count and its noun, the one way musehub-gc says how many: `1 commit`, `2,000 commits`. */
 export function counted(count: number, one: string, many = `${one}s`): string {
