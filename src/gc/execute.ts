@@ -19,6 +19,7 @@ import { ChunkRunner } from './chunks.js';
 import { drainJournal, leftAloneWarning } from './journal.js';
 import { lockRepo, type HeldLock, type Unlock } from './lock.js';
 import { narrowPlan } from './narrow.js';
+import { emptyTallies } from './phases/catalog.js';
 import { PHASES, type Phase } from './phases/table.js';
 import { holdRoots, RootsMoved, type PhaseApplied, type Progress } from './phases/runtime.js';
 import { derivePlan, planClock } from './plan.js';
@@ -475,13 +476,8 @@ function emptyResult(repo: RepoIdentity, dryRun: boolean, source: PlanSource): R
     repo: repoName(repo),
     dry_run: dryRun,
     outcome: 'done',
-    commits_deleted: 0,
-    commit_refs_deleted: 0,
-    snapshots_deleted: 0,
-    object_refs_deleted: 0,
-    objects_deleted: 0,
+    ...emptyTallies(),
     storage_bytes_freed: 0,
-    mpack_cache_deleted: 0,
     reachable_commit_count: 0,
     errors: [],
     phases: [],

@@ -17,8 +17,7 @@ import { operator } from '../operator.js';
 import { toolVersion } from '../version.js';
 import { formatGrace } from './duration.js';
 import { IdIndex, IdList, type IdShape } from './packed-ids.js';
-import { PHASE_SETS } from './phases/table.js';
-import { emptySets } from './plan.js';
+import { emptySets, PHASE_SETS, type PhaseSet } from './phases/catalog.js';
 import { repoName, type HubIdentity, type Plan, type PlanMaker, type PlanSets } from './types.js';
 
 /** The first line: `MUSEHUB-GC-PLAN v<version>`; version 1 wrote the bare name. */
@@ -38,9 +37,6 @@ type StoredSet =
   | { packed: Uint8Array; odd: string[] }
   | { within: keyof PlanSets; bits: Uint8Array; extra: { packed: Uint8Array; odd: string[] } };
 
-/** Sets that are (almost) inside another: phase 1's commits among its refs, phase 4's objects among phase 3's refs. */
-const WITHIN: Partial<Record<keyof PlanSets, keyof PlanSets>> = { commits: 'commitRefs', objects: 'objectRefs' };
-
 interface Body {
   plan: Omit<Plan, 'sets'> & { madeBy: PlanMaker };
   sets: Record<keyof PlanSets, StoredSet>;
@@ -53,7 +49,7 @@ interface Body {
 export async function savePlan(plan: Plan, path: string, key: Uint8Array): Promise<number> {
   const { sets, ...summary } = plan;
   const stored = {} as Body['sets'];
-  for (const { key: setKey } of PHASE_SETS) stored[setKey] = storeSet(sets, setKey);
+  for (const set of PHASE_SETS) stored[set.key] = storeSet(sets, set);
   const madeBy: PlanMaker = { ...operator(), tool: toolVersion() };
   const body = pack({ plan: { ...summary, madeBy }, sets: stored } satisfies Body);
   const head = Buffer.concat([Buffer.from(`${MAGIC} v${PLAN_FILE_VERSION}\n`), body]);
@@ -167,9 +163,9 @@ function signatureOf(head: Uint8Array, key: Uint8Array): Buffer {
   return createHmac('sha256', key).update(head).digest();
 }
 
-function storeSet(sets: PlanSets, key: keyof PlanSets): StoredSet {
+/** A set as the file holds it: inside the set the catalog says it (almost) lies in, as a bitmap over that one. */
+function storeSet(sets: PlanSets, { key, within }: PhaseSet): StoredSet {
   const set = sets[key];
-  const within = WITHIN[key];
   if (!within) return set.encode();
   // By packed key throughout: a million ids unpacked to text and packed again cost seconds.
   const members = IdIndex.of(set);

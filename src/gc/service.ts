@@ -45,7 +45,7 @@ export interface GcService {
    * `kept` (by which phase, and why: grace, another repo's ref, another repo's branch/release/tag, a
    * refused phase), `deleted` (by which phase) or `not-in-repo`; the shortest path that keeps it (a
    * root and the commits down to it); for an object, the snapshot, commit and file path that name it;
-   * the other repos holding it. `describeWhy` (present.ts) says it in words. A UsageError for an id
+   * the other repos holding it. `describeWhy` (present/why.ts) says it in words. A UsageError for an id
    * that names nothing, or several things.
    */
   why(repo: RepoIdentity, id: string, options: WhyOptions): Promise<WhyAnswer>;

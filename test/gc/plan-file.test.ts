@@ -12,7 +12,7 @@ import { createGcService } from '../../src/gc/gc-service.js';
 import { IdList } from '../../src/gc/packed-ids.js';
 import { loadPlan, savePlan } from '../../src/gc/plan-file.js';
 import { existingPlanKey } from '../../src/gc/plan-key.js';
-import { emptySets } from '../../src/gc/plan.js';
+import { emptySets } from '../../src/gc/phases/catalog.js';
 import type { GcService } from '../../src/gc/service.js';
 import type { GcEvent, Plan, RunResult } from '../../src/gc/types.js';
 import { testTargets } from '../support/databases.js';

@@ -5,7 +5,7 @@
  * yield the engine's sequence of events (its own lanes and progress) over the fixture's repos.
  */
 import { recordOf } from '../../src/gc/check/types.js';
-import { emptySets } from '../../src/gc/plan.js';
+import { emptySets } from '../../src/gc/phases/catalog.js';
 import type { PlanDrift } from '../../src/gc/plan-drift.js';
 import type {
   CheckProblem,

@@ -2,7 +2,8 @@
 import type { GraphCommit } from '../../../gc/service.js';
 import { layoutGraph, type GraphRow } from './graph-layout.js';
 import { fit } from '../../fit.js';
-import { describeCommits, formatAgo, shortId } from '../../../present.js';
+import { formatAgo, shortId } from '../../../present/units.js';
+import { describeCommits } from '../../../present/words.js';
 import { drawLanes, lanesWidth } from './graph-lanes.js';
 
 export interface GraphModel {
@@ -24,7 +25,7 @@ export function buildGraphModel(commits: readonly GraphCommit[]): GraphModel {
     counts[commits[index]!.state] += 1;
     if (row.divergence) divergences.push(shortId(row.commitId));
   });
-  // The graph's ✗ are the commits to delete, its ○ those kept: orphaned, both (src/words.ts).
+  // The graph's ✗ are the commits to delete, its ○ those kept: orphaned, both (src/present/words.ts).
   const parts = [
     describeCommits({
       reachable: counts.reachable,

@@ -5,7 +5,7 @@ import { useConsole } from '../../console-context.js';
 import { helpLines, type ScreenName } from '../../keymap.js';
 import { LinePager } from '../../line-pager.js';
 import { wrapIndented } from '../../fit.js';
-import { MEANINGS, WORDS } from '../../../words.js';
+import { MEANINGS, WORDS } from '../../../present/words.js';
 
 export function HelpScreen({
   viewId,

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { RunRecord } from '../../../gc/service.js';
 import type { RepoIdentity } from '../../../gc/types.js';
 import { messageOf } from '../../../errors.js';
-import { recordReport } from '../../../markdown-report.js';
+import { recordReport } from '../../../present/report.js';
 import { useConsole, type ScreenProps } from '../../console-context.js';
 import { wrapIndented } from '../../fit.js';
 import { LinePager } from '../../line-pager.js';

@@ -8,7 +8,7 @@ import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
 import { repoName } from '../../../gc/types.js';
-import { describeHubProgress, describeHubResult } from '../../../present.js';
+import { describeHubProgress, describeHubResult } from '../../../present/hub.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
 import { pageRows } from '../../list-state.js';

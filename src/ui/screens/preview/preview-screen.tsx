@@ -6,11 +6,14 @@ import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { Table } from '@alcalzone/ink-table';
 import { messageOf } from '../../../errors.js';
-import type { PhaseName, Plan, RepoIdentity } from '../../../gc/types.js';
+import { phaseNamed, plannedOf } from '../../../gc/phases/catalog.js';
+import type { Plan, RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { describeCommits, formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../../present.js';
+import { phaseTitle } from '../../../present/run.js';
+import { formatAgo, formatBytes, formatGrace, shortId } from '../../../present/units.js';
+import { describeCommits } from '../../../present/words.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { ColumnRules, Heading, tonedCells } from '../../table.js';
 import { TextField } from '../../text-field/text-field.js';
@@ -30,12 +33,10 @@ import { usePreviewKeys } from './use-preview-keys.js';
 /** How many items each phase of the preview lists. */
 const PREVIEW_ITEMS = 500;
 const PhaseCell = tonedCells(PREVIEW_TONES);
-/** The phases whose lists name commits or objects: what `why` answers about. */
-const WHY_PHASES: readonly PhaseName[] = ['commits', 'refs', 'objects'];
 
 /** The plan in a line: its grace and age, the commits it finds orphaned and reachable, and that it deletes nothing. */
 function planSummary(plan: Plan, now: number): string {
-  const toDelete = plan.phases.find((phase) => phase.phase === 'commits')?.rows ?? 0;
+  const toDelete = plannedOf(plan.phases, 'commits');
   return (
     `grace ${formatGrace(plan.graceSeconds)} · plan ${formatAgo(plan.computedAt, now)} · commits: ` +
     `${describeCommits({ reachable: plan.reachableCommits, orphaned: plan.orphanedCommits, toDelete })} · a dry run: nothing is deleted`
@@ -113,7 +114,7 @@ export function PreviewScreen({
     const chosen = plan?.phases[phases.cursor];
     const item = chosen?.items[items.cursor];
     if (!chosen || !item) return;
-    if (!WHY_PHASES.includes(chosen.phase)) {
+    if (!phaseNamed(chosen.phase).why) {
       why.warn(`y asks why about a commit or an object: phase ${phaseTitle(chosen.phase)} lists neither`);
     } else if (focus === 'phases') {
       why.warn('enter moves to the list of what goes; y then asks why about the item chosen there');

@@ -3,16 +3,13 @@
  * asks (No is the default); during it, live progress; at the end, a summary.
  */
 import type React from 'react';
-import { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
-import type { RunTarget } from '../../../gc/service.js';
-import { repoName, type Decision, type Plan, type RepoIdentity, type RunResult } from '../../../gc/types.js';
-import { messageOf } from '../../../errors.js';
+import { repoName, type Plan, type RepoIdentity, type RunResult } from '../../../gc/types.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
-import { describeKept, formatBytes, phaseTitle, shortId } from '../../../present.js';
-import { confirmationOf, runSummary } from '../../../run-dialogue.js';
+import { describeKept, phaseTitle, runSummary } from '../../../present/run.js';
+import { formatBytes, shortId } from '../../../present/units.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines, noteRows } from '../../notes.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
@@ -20,6 +17,7 @@ import { OutcomeBadge, Toned } from '../../theme.js';
 import { TextField } from '../../text-field/text-field.js';
 import { INITIAL_RUN, isRunning, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
 import { differences, lastCheckLine, phaseLine, promptQuestion } from './run-view.js';
+import { useRun } from './use-run.js';
 import { useRunKeys } from './use-run-keys.js';
 
 /** Items of the phase the prompt shows before asking. */
@@ -46,75 +44,7 @@ export function RunScreen({
 }): React.JSX.Element | null {
   const app = useConsole();
   const [state, dispatch, current] = useSyncReducer(runReducer, INITIAL_RUN);
-  // What a blob phase wants typed: the slug, or owner/slug where another repo (a fork) shares the slug.
-  const [word, setWord] = useState(repo.slug);
-  const pending = useRef<((decision: Decision) => void) | null>(null);
-
-  const answer = useCallback(
-    (decision: Decision) => {
-      const resolve = pending.current;
-      pending.current = null;
-      dispatch({ type: 'answered', decision });
-      resolve?.(decision);
-    },
-    [dispatch],
-  );
-
-  // Running the effect again (a new console context) would stop this run at its next prompt and start another.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: one run per screen, started when it opens
-  useEffect(() => {
-    if (app.readOnly) return;
-    const { service, graceSeconds } = app;
-    let alive = true;
-    void (async () => {
-      // Read before the run takes the embedded hub's one connection, and said before its first prompt.
-      const lastCheck = await service.lastCheck(repo).then(
-        (record) => ({ record }),
-        (error: unknown) => ({ error: messageOf(error) }),
-      );
-      if (alive) dispatch({ type: 'last-check', lastCheck });
-      // Not knowing whether the slug is shared, ask for the longer name.
-      const shared = await service.listRepos().then(
-        (repos) => repos.some((other) => other.slug === repo.slug && other.repoId !== repo.repoId),
-        () => true,
-      );
-      if (alive && shared) setWord(repoName(repo));
-      try {
-        const target: RunTarget = !plan
-          ? { repo, graceSeconds }
-          : source === 'file'
-            ? { plan, source, graceSeconds }
-            : { plan, source };
-        const decide = (phase: Plan['phases'][number]) =>
-          new Promise<Decision>((resolve) => {
-            // Once a stop is asked, every phase after it is stopped, whatever keys come after.
-            if (!alive || current().stopAfterPhase) return resolve('stop');
-            const confirmation = confirmationOf(phase);
-            if (confirmation === 'none') return resolve('go');
-            dispatch({ type: 'ask', phase, slug: confirmation === 'slug' });
-            // The reducer shows no prompt after a stop: then no answer is waited for.
-            if (current().prompt) pending.current = resolve;
-            else resolve('stop');
-          });
-        for await (const event of service.run(target, { decide })) {
-          if (alive) dispatch({ type: 'event', event, at: app.now() });
-        }
-      } catch (error) {
-        if (alive) {
-          dispatch({ type: 'failed', message: `The run failed: ${messageOf(error)}` });
-          app.status(`The run failed: ${messageOf(error).split('\n')[0]}`, 'error');
-        }
-      } finally {
-        // However it ended (done, stopped, failed), the run is in the history now, and may have deleted: every view loads again.
-        app.dataChanged();
-      }
-    })();
-    return () => {
-      // Leaving the console mid-prompt stops the run rather than leaving the engine waiting.
-      alive = false;
-      pending.current?.('stop');
-    };
-  }, []);
+  const { word, answer, stop: stopRun } = useRun({ repo, plan, source }, dispatch, current);
 
   // Ctrl+C and x stop the run alike: after the phase that runs, or at once at a prompt, which they answer.
   const planning = state.stage === 'planning';
@@ -122,7 +52,7 @@ export function RunScreen({
     what: 'run',
     after: planning ? 'its plan, before any phase' : 'this phase',
     abandoning: planning ? 'the plan' : 'the phase',
-    stop: () => (pending.current ? answer('stop') : dispatch({ type: 'stop-after-phase' })),
+    stop: stopRun,
     ended: () => current().result?.outcome,
   });
   useRunKeys({ viewId, slug: word, current, dispatch, answer, stop });

@@ -2,9 +2,10 @@
  * What is said of a plan file before it is applied, by the console (`:plan FILE`) and `musehub-gc run
  * --plan FILE` alike: who made it and when, and what differs from the hub now, phase by phase.
  */
-import type { PlanDrift } from './gc/plan-drift.js';
-import { repoName, type Plan } from './gc/types.js';
-import { describeDeletes, formatAgo, formatGrace, phaseTitle } from './present.js';
+import type { PlanDrift } from '../gc/plan-drift.js';
+import { repoName, type Plan } from '../gc/types.js';
+import { describeDeletes, phaseTitle } from './run.js';
+import { formatAgo, formatGrace } from './units.js';
 
 /** `the plan of lowend/blue-in-green made by ops@gc-box with musehub-gc 0.1.0, 2026-12-03 09:15 UTC (2h ago), grace 1h`. */
 export function planFileOrigin(plan: Plan, now: number): string {
