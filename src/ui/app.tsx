@@ -170,6 +170,8 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
         if (readOnly)
           return say('read-only: :plan applies a plan, and this console was started with --read-only.', 'warning');
         try {
+          // Deriving what differs takes as long as a plan of the repo: say what the console is doing meanwhile.
+          say(`reading ${resolve(path)} and comparing it with the hub now (nothing is deleted)…`);
           const plan = await service.loadPlan(resolve(path), { maxAgeSeconds: PLAN_MAX_AGE_SECONDS });
           // What differs from the hub now, derived dry before the run's first question.
           const drift = await service.comparePlan(plan, { graceSeconds });
