@@ -30,7 +30,7 @@ import { openServer } from '../src/db/connect.js';
 import { buildManyRepos } from '../src/demo/big-hub.js';
 import { estimateRepos } from '../src/gc/estimate.js';
 import type { HubResult } from '../src/gc/hub/types.js';
-import { rowsDeleted } from '../src/gc/phases/table.js';
+import { rowsDeleted } from '../src/gc/phases/catalog.js';
 import { cli, CLI } from './measure.js';
 import { benchTemplate, databaseUrl, onDatabase } from './templates.js';
 

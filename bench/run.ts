@@ -29,7 +29,7 @@ import { createGcService } from '../src/gc/gc-service.js';
 import { findRepo } from '../src/gc/repo.js';
 import type { SnakeCased } from '../src/commands/output.js';
 import type { CheckReport } from '../src/gc/service.js';
-import { rowsDeleted } from '../src/gc/phases/table.js';
+import { rowsDeleted } from '../src/gc/phases/catalog.js';
 import type { Plan, RunResult } from '../src/gc/types.js';
 import { FileBlobStore } from '../src/storage/file-store.js';
 import { graphScreenTimes, timeToFirstFrame } from './console-probes.js';

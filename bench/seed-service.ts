@@ -120,7 +120,7 @@ export function seedServiceMissing(): string | undefined {
   const probe = spawnSync(PYTHON, ['-c', 'import sqlalchemy, asyncpg, msgpack'], { encoding: 'utf8' });
   return probe.status === 0
     ? undefined
-    : "the original service needs Debian's python3-sqlalchemy, python3-asyncpg and python3-msgpack (apt-get install them)";
+    : "the original service needs Debian's python3-sqlalchemy, python3-asyncpg and python3-msgpack (`npm run bench:setup` installs them)";
 }
 
 /** Writes the service and its stand-ins under `dir`. */

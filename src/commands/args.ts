@@ -5,9 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, messageOf } from '../errors.js';
-import { PHASES, phaseNamed } from '../gc/phases/table.js';
+import { PHASES, phaseNamed } from '../gc/phases/catalog.js';
 import type { PhaseName } from '../gc/types.js';
-import { phaseNames } from '../present.js';
+import { phaseNames } from '../present/run.js';
 import { didYouMean, nearest } from '../suggest.js';
 
 /** Every option any command takes; a command accepts the globals plus its own. */

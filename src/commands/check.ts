@@ -2,7 +2,8 @@
 import type { CheckReport, CheckTarget, RepoCheck } from '../gc/service.js';
 import { repoName } from '../gc/types.js';
 import { UsageError } from '../errors.js';
-import { counted, describeCheckReport, describeProblem } from '../present.js';
+import { describeCheckReport, describeProblem } from '../present/check.js';
+import { counted } from '../present/words.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { printJson } from './output.js';

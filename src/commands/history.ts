@@ -1,6 +1,6 @@
 /** `musehub-gc history <repo>`: the repo's past GC runs, newest first. */
 import { repoName } from '../gc/types.js';
-import { formatBytes, formatGrace } from '../present.js';
+import { formatBytes, formatGrace } from '../present/units.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { printJson, say, table } from './output.js';

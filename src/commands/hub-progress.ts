@@ -4,7 +4,7 @@
  * line every PROGRESS_EVERY_MS elsewhere (a cron's log).
  */
 import type { HubProgress } from '../gc/hub/types.js';
-import { describeHubProgress, type HubVerb } from '../present.js';
+import { describeHubProgress, type HubVerb } from '../present/hub.js';
 import { eachEvent } from './events.js';
 import { onWindDown } from './interrupt.js';
 import { StatusLine } from './status-line.js';

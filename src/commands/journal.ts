@@ -4,7 +4,8 @@
  */
 import { UsageError } from '../errors.js';
 import type { GcService, JournalDropTarget, JournalEntryView } from '../gc/service.js';
-import { counted, formatBytes } from '../present.js';
+import { formatBytes } from '../present/units.js';
+import { counted } from '../present/words.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { note, printJson, say, table } from './output.js';

@@ -3,7 +3,7 @@
  * throws into an exit code. A UserError is one line on stderr; anything else is
  * a bug and shows its stack.
  */
-import { readFileSync } from 'node:fs';
+import { toolVersion } from '../version.js';
 import { UserError, UsageError } from '../errors.js';
 import { parseDuration } from '../gc/duration.js';
 import { parseCommandLine, requireShape } from './args.js';
@@ -36,7 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function dispatch(argv: readonly string[]): Promise<number> {
   const args = parseCommandLine(argv);
   if (args.values.version) {
-    say(version());
+    say(toolVersion());
     return EXIT.done;
   }
   const input = (): CommandInput => ({
@@ -72,10 +72,4 @@ async function dispatch(argv: readonly string[]): Promise<number> {
   }
   requireShape(args, command.usage, command.options, command.positionals);
   return command.run(input());
-}
-
-/** The version in package.json, which sits beside src/ and dist/ alike. */
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return `musehub-gc ${pkg.version}`;
 }

@@ -7,7 +7,7 @@
  */
 import { Gauge, Registry } from 'prom-client';
 import type { HubRepoResult, HubRepoStatus, HubResult } from '../gc/hub/types.js';
-import { PHASES } from '../gc/phases/table.js';
+import { PHASES } from '../gc/phases/catalog.js';
 import type { PhaseResult, RunResult } from '../gc/types.js';
 import { writeFileAtomically } from './output-file.js';
 

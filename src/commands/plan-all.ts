@@ -2,19 +2,12 @@
 import { UsageError } from '../errors.js';
 import type { HubPlan } from '../gc/hub/types.js';
 import { DEFAULT_WORKERS, hubPoolSize } from '../gc/service.js';
-import { PHASE_SETS } from '../gc/phases/table.js';
+import { PHASE_SETS } from '../gc/phases/catalog.js';
 import { repoName } from '../gc/types.js';
-import { planReport } from '../markdown-report.js';
-import {
-  counted,
-  describeDeletes,
-  formatBytes,
-  formatGrace,
-  isEmptyPhase,
-  phaseTitle,
-  plannedBySet,
-  plannedBytes,
-} from '../present.js';
+import { planReport } from '../present/report.js';
+import { describeDeletes, isEmptyPhase, phaseTitle, plannedBySet, plannedBytes } from '../present/run.js';
+import { formatBytes, formatGrace } from '../present/units.js';
+import { counted } from '../present/words.js';
 import { parseCount } from './args.js';
 import { EXIT, type CommandInput } from './command.js';
 import { withService } from './hub.js';

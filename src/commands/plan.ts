@@ -3,8 +3,9 @@
  * plan saved for `run --plan`; with --all, every repo (plan-all.ts).
  */
 import { summarizePlan } from '../gc/hub/types.js';
-import { planReport } from '../markdown-report.js';
-import { describeDeletes, formatBytes, formatGrace, isEmptyPhase, phaseTitle } from '../present.js';
+import { planReport } from '../present/report.js';
+import { describeDeletes, isEmptyPhase, phaseTitle } from '../present/run.js';
+import { formatBytes, formatGrace } from '../present/units.js';
 import { repoName, type Plan } from '../gc/types.js';
 import { UsageError } from '../errors.js';
 import { parseCount } from './args.js';

@@ -3,7 +3,8 @@
  * line that updates in place while a phase works.
  */
 import type { GcEvent, PhaseResult } from '../gc/types.js';
-import { describeDeletes, describeResumed, formatBytes, formatDuration, phaseTitle } from '../present.js';
+import { describeDeletes, describeResumed, phaseTitle } from '../present/run.js';
+import { formatBytes, formatDuration } from '../present/units.js';
 import { StatusLine } from './status-line.js';
 
 export class RunProgress extends StatusLine {

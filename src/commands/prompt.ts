@@ -1,10 +1,10 @@
 /**
- * Asking the operator before each phase, on the terminal, as run-dialogue.ts says: the answer
+ * Asking the operator before each phase, on the terminal, as present/run.ts says: the answer
  * defaults to no, and a blob phase wants the repo's slug typed out.
  */
 import { createInterface } from 'node:readline/promises';
 import type { Decision, PhasePlan, Plan } from '../gc/types.js';
-import { confirmationOf, phaseQuestion } from '../run-dialogue.js';
+import { confirmationOf, phaseQuestion } from '../present/run.js';
 
 /** Asks whether to run `phase`: 'go' on yes, 'skip' on anything else, 'stop' on Ctrl-C or end of input. */
 export async function askPhase(phase: PhasePlan, plan: Plan): Promise<Decision> {

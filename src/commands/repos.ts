@@ -1,6 +1,6 @@
 /** `musehub-gc repos`: every repo with its counts, last push and last GC. */
 import { repoName } from '../gc/types.js';
-import { formatAgo } from '../present.js';
+import { formatAgo } from '../present/units.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { printJson, say, table } from './output.js';

@@ -1,5 +1,5 @@
 /** `musehub-gc resume`: finishes the blob deletions an interrupted run left in the journal. */
-import { formatBytes } from '../present.js';
+import { formatBytes } from '../present/units.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { note, printJson, say } from './output.js';

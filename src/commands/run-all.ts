@@ -6,7 +6,8 @@
 import { UsageError } from '../errors.js';
 import { DEFAULT_WORKERS, hubPoolSize } from '../gc/service.js';
 import { repoName } from '../gc/types.js';
-import { counted, describeHubResult, describeRepoOutcome } from '../present.js';
+import { describeHubResult, describeRepoOutcome } from '../present/hub.js';
+import { counted } from '../present/words.js';
 import { parseCount, parsePhases } from './args.js';
 import type { CommandInput } from './command.js';
 import { withService } from './hub.js';

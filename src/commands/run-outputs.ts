@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { HubResult } from '../gc/hub/types.js';
-import { runReport, type ReportContext, type ReportedRun } from '../markdown-report.js';
+import { runReport, type ReportContext, type ReportedRun } from '../present/report.js';
 import { operatorName } from '../operator.js';
 import type { ParsedArgs } from './args.js';
 import { outputPath, writeFileAtomically } from './output-file.js';

@@ -4,10 +4,13 @@
  * `run --all` collects every repo (run-all.ts).
  */
 import { parseDuration } from '../gc/duration.js';
+import type { PlanDrift } from '../gc/plan-drift.js';
+import { planDriftLines, planFileOrigin } from '../present/plan-file.js';
+import { PHASE_SETS, PHASES } from '../gc/phases/catalog.js';
 import type { RunTarget } from '../gc/service.js';
-import type { Decide, RunResult } from '../gc/types.js';
+import type { Decide, Plan, RunResult } from '../gc/types.js';
 import { RefusedError, UsageError } from '../errors.js';
-import { confirmationOf, runSummary } from '../run-dialogue.js';
+import { confirmationOf, phaseNames, runSummary } from '../present/run.js';
 import { parseCount, parsePhases } from './args.js';
 import type { Command, CommandInput } from './command.js';
 import { eachEvent } from './events.js';
@@ -22,13 +25,18 @@ import { runExitCode } from './run-exit.js';
 import { RunNotes } from './run-notes.js';
 import { reportContext, runOutputs, writeRunOutputs } from './run-outputs.js';
 
+/** The phases that delete blobs from storage, which want the repo's slug typed: `objects, cache`. */
+const BLOB_PHASES = PHASES.filter((phase) => phase.blobs)
+  .map((phase) => phase.name)
+  .join(', ');
+
 /** How old a plan file may be unless --max-plan-age says otherwise. */
 const MAX_PLAN_AGE = '24h';
 
 export const runCommand: Command = {
   name: 'run',
   usage:
-    'musehub-gc run (<repo> | --plan FILE | --all) [--yes] [--phases commits,snapshots,refs,objects,cache] [--grace 1h] ' +
+    `musehub-gc run (<repo> | --plan FILE | --all) [--yes] [--phases ${phaseNames()}] [--grace 1h] ` +
     '[--max-plan-age 24h] [--connections 2] [--workers N] [--dry-run] [--json] [--metrics-file PATH.prom] [--report FILE.md]',
   summary:
     'Run GC on a repo phase by phase, asking before each phase unless --yes; or apply a saved plan; or collect every repo.',
@@ -40,13 +48,14 @@ export const runCommand: Command = {
     "any more, lest no GC see it again). Its cutoff is the file's, or now minus --grace (default 1h) where that",
     'is earlier. It refuses, deleting nothing, a file that is truncated, edited or signed by another hub, for',
     'another repo, dated ahead, or older than --max-plan-age (default 24h). See docs/plan-files.md.',
-    'On a terminal it asks before each phase (default no); the blob phases (objects, cache) want the',
+    `On a terminal it asks before each phase (default no); the blob phases (${BLOB_PHASES}) want the`,
     "repo's slug typed out. Without a terminal it needs --yes.",
     '--phases runs only the phases named (the others are skipped); --dry-run runs every phase in a',
     'transaction that is rolled back and deletes no blob: it needs no --yes and no blob store.',
-    '--json prints one JSON object at the end, the RunResult (repo_id, commits_deleted, snapshots_deleted,',
-    'object_refs_deleted, objects_deleted, storage_bytes_freed, reachable_commit_count, errors, phases,',
-    'plan, profile, …); progress and warnings go to stderr.',
+    '--json prints one JSON object at the end, the RunResult (repo_id, a count deleted per set:',
+    `${PHASE_SETS.map((set) => set.tally).join(', ')},`,
+    'storage_bytes_freed, reachable_commit_count, errors, phases, plan, profile, …); progress and warnings go',
+    'to stderr.',
     '--all collects every repo (it needs --yes or --dry-run), most reclaimable first (the cached estimates;',
     'the others after), --workers at a time (default 2; 1 on the embedded hub). Any number of processes, on',
     'any machines, may run it at once: a repo whose GC lock another holds is skipped, and so is one a real run',
@@ -108,6 +117,8 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
     graceSeconds,
     async (service) => {
       let target: RunTarget;
+      // What a plan file is and would do on the hub now, said before the first question (and in --json).
+      let fileReport: { path: string; madeBy: Plan['madeBy']; madeAt: string; drift?: PlanDrift } | undefined;
       if (planFile) {
         const plan = await service.loadPlan(planFile, { maxAgeSeconds });
         if (repoArg !== undefined && (await service.findRepo(repoArg)).repoId !== plan.repo.repoId) {
@@ -117,6 +128,11 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
           );
         }
         target = { plan, source: 'file', graceSeconds };
+        const drift = ask || json ? await service.comparePlan(plan, { graceSeconds }) : undefined;
+        fileReport = { path: planFile, madeBy: plan.madeBy, madeAt: plan.computedAt, ...(drift ? { drift } : {}) };
+        const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+        say(`plan file ${planFile}: ${planFileOrigin(plan, Date.now())}`);
+        if (drift) for (const line of ['against the hub now:', ...planDriftLines(drift)]) say(`  ${line}`);
       } else {
         target = { repo: await service.findRepo(repoArg!), graceSeconds };
       }
@@ -149,7 +165,7 @@ function runOne({ args, settings, graceSeconds }: CommandInput): Promise<number>
       } finally {
         stopWindDown();
       }
-      if (json) printJson(result);
+      if (json) printJson(fileReport ? { ...result, planFile: fileReport } : result);
       else {
         const [headline, ...rest] = runSummary(result);
         progress.line(`${result.dry_run ? 'dry run' : 'run'} ${result.outcome} on ${result.repo}: ${headline}`);

@@ -6,15 +6,10 @@ import { parseDuration } from '../gc/duration.js';
 import type { SweepFound, SweepResult } from '../gc/service.js';
 import { SWEEP_GRACE_SECONDS } from '../gc/sweep/types.js';
 import { UsageError } from '../errors.js';
-import {
-  counted,
-  describeResumed,
-  describeStrays,
-  describeSweepFound,
-  describeSweepProgress,
-  describeSweepResult,
-  formatBytes,
-} from '../present.js';
+import { describeResumed } from '../present/run.js';
+import { describeStrays, describeSweepFound, describeSweepProgress, describeSweepResult } from '../present/sweep.js';
+import { formatBytes } from '../present/units.js';
+import { counted } from '../present/words.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { onWindDown } from './interrupt.js';

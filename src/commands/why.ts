@@ -1,5 +1,5 @@
 /** `musehub-gc why <repo> <id>`: what GC does with one commit or object of a repo, and the path that keeps it. */
-import { describeWhy } from '../present.js';
+import { describeWhy } from '../present/why.js';
 import { EXIT, type Command } from './command.js';
 import { withService } from './hub.js';
 import { printJson, say } from './output.js';

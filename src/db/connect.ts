@@ -181,7 +181,7 @@ async function initOrm(
       clientUrl,
       entities,
       ...toolMigrationsConfig,
-      pool: { min: 0, max: poolMax },
+      pool: { min: 0, max: poolMax, afterCreate: disposeOnFatal },
       allowGlobalContext: true,
       debug: false,
       discovery: { warnWhenNoEntities: false },
@@ -189,11 +189,28 @@ async function initOrm(
       connect: true,
       // MikroORM keeps only host, port, user, password and database of clientUrl; pg reads the whole URL
       // (sslmode and the like), and application_name names us in pg_stat_activity and lock messages.
-      driverOptions: { connection: { connectionString: clientUrl, application_name: 'musehub-gc' } },
+      driverOptions: {
+        connection: { connectionString: clientUrl, application_name: 'musehub-gc' },
+        // knex warns on the console when it drops a dead connection; the query that met it already said so.
+        log: { warn: () => {} },
+      },
     });
   } catch (error) {
     throw connectionError(clientUrl, error);
   }
+}
+
+/**
+ * A pooled connection whose server said FATAL (it was terminated, or the server is shutting down)
+ * leaves the pool. knex learns it only when the socket's end arrives, after the failed query has
+ * already handed the connection back, so the next acquire (the console's retry) would get it dead.
+ */
+function disposeOnFatal(connection: pg.Client & { __knex__disposed?: unknown }, done: (error?: Error) => void): void {
+  const wire = (connection as unknown as { connection: NodeJS.EventEmitter }).connection;
+  wire.on('errorMessage', (message: { severity?: string }) => {
+    if (message.severity === 'FATAL') connection.__knex__disposed = message;
+  });
+  done();
 }
 
 function connectionError(clientUrl: string, error: unknown): UserError {

@@ -9,7 +9,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { UserError } from '../errors.js';
-import type { Kept } from '../gc/types.js';
 import { migrationRefusal, requireMigratable } from './access.js';
 import { readStartState, TOOL_MIGRATIONS, type StartState } from './start-state.js';
 
@@ -47,9 +46,17 @@ export interface RecordedPhase {
   seconds: number;
   keptSincePlan: number;
   /** What the plan listed that stayed when the phase ran, and why; what differed from the plan; the phase's errors. Absent from runs recorded before. */
-  kept?: Kept[];
+  kept?: RecordedKept[];
   differences?: string[];
   errors?: string[];
+}
+
+/** A line of what stayed, as history keeps it: the engine's Kept, stored as it was written. */
+export interface RecordedKept {
+  reason: string;
+  count: number;
+  detail: string;
+  repos?: string[];
 }
 
 /** Blobs to delete once the transaction that deleted their rows has committed: one entry per deleting chunk. */

@@ -9,13 +9,14 @@
  */
 import type { Database } from '../db/connect.js';
 import { markHub } from './hub/mark.js';
+import { MANIFEST_REFUSAL, OBJECT_PHASES, PHASES, plannedOf } from './phases/catalog.js';
 import { GcEstimate } from '../db/tool-schema.js';
 import type { Plan, RepoIdentity } from './types.js';
 
 /** What GC would reclaim in a repo, computed in the background. */
 export interface Estimate {
   repoId: string;
-  /** Commits no root of the repo leads to: orphaned (src/words.ts). */
+  /** Commits no root of the repo leads to: orphaned (src/present/words.ts). */
   orphanCommits: number;
   /** The repo's refs to objects no live snapshot names. */
   orphanObjects: number;
@@ -25,7 +26,7 @@ export interface Estimate {
   commitsToDelete?: number;
   /** Object rows the plan deletes (phase 4); absent likewise. */
   objectsToDelete?: number;
-  /** Why phases 3 and 4 are refused (with `error` set); the counts then hold what phases 1, 2 and 5 still delete. */
+  /** Why the phases the live objects decide (3-4) are refused, with `error` set; the counts hold what the others delete. */
   refused?: string;
   /** ISO 8601 of when it was computed: a cached estimate says its age. */
   computedAt: string;
@@ -135,17 +136,18 @@ export type PlannedEstimate = Estimate & Required<Pick<Estimate, 'commitsToDelet
 
 /** A plan's headline numbers. */
 export function estimateOf(plan: Plan): PlannedEstimate {
-  const phase = (name: string) => plan.phases.find((p) => p.phase === name)!;
-  const refused = phase('refs').refused;
+  const refused = plan.phases[PHASES.indexOf(OBJECT_PHASES[0]!)]!.refused;
   return {
     repoId: plan.repo.repoId,
     orphanCommits: plan.orphanedCommits,
-    orphanObjects: phase('refs').refs,
-    reclaimableBytes: phase('objects').bytes + phase('cache').bytes,
-    commitsToDelete: phase('commits').rows,
-    objectsToDelete: phase('objects').rows,
+    orphanObjects: plannedOf(plan.phases, 'objectRefs'),
+    reclaimableBytes: plan.phases.reduce((sum, phase) => sum + phase.bytes, 0),
+    commitsToDelete: plannedOf(plan.phases, 'commits'),
+    objectsToDelete: plannedOf(plan.phases, 'objects'),
     computedAt: plan.computedAt,
     // Not cached (an error is not): the refusal must be said each time, and the cache has no room for it.
-    ...(refused ? { error: 'phases 3-4 refused: a live manifest does not decode', refused } : {}),
+    ...(refused
+      ? { error: `phases ${MANIFEST_REFUSAL.refused} refused: a live manifest does not decode`, refused }
+      : {}),
   };
 }

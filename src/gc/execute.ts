@@ -19,6 +19,7 @@ import { ChunkRunner } from './chunks.js';
 import { drainJournal, leftAloneWarning } from './journal.js';
 import { lockRepo, type HeldLock, type Unlock } from './lock.js';
 import { narrowPlan } from './narrow.js';
+import { emptyTallies } from './phases/catalog.js';
 import { PHASES, type Phase } from './phases/table.js';
 import { holdRoots, RootsMoved, type PhaseApplied, type Progress } from './phases/runtime.js';
 import { derivePlan, planClock } from './plan.js';
@@ -337,7 +338,7 @@ async function* runPhase(
 }
 
 /** The instants a plan is derived again at, and the grace they keep. */
-interface Derivation {
+export interface Derivation {
   clock: PlanClock;
   graceSeconds: number;
 }
@@ -352,7 +353,7 @@ function graceOf(target: RunTarget): number {
  * Where a plan file's run derives liveness: now, and the file's cutoff unless it is later than now minus
  * the grace in force. A file's cutoff moved ahead must not make young rows (a push in flight) garbage.
  */
-async function fileDerivation(session: Session, given: Plan, graceSeconds: number): Promise<Derivation> {
+export async function fileDerivation(session: Session, given: Plan, graceSeconds: number): Promise<Derivation> {
   const clock = await planClock(session, graceSeconds);
   const fileCutoff = Date.parse(given.cutoff);
   if (fileCutoff < Date.parse(clock.cutoff)) clock.cutoff = new Date(fileCutoff).toISOString();
@@ -475,13 +476,8 @@ function emptyResult(repo: RepoIdentity, dryRun: boolean, source: PlanSource): R
     repo: repoName(repo),
     dry_run: dryRun,
     outcome: 'done',
-    commits_deleted: 0,
-    commit_refs_deleted: 0,
-    snapshots_deleted: 0,
-    object_refs_deleted: 0,
-    objects_deleted: 0,
+    ...emptyTallies(),
     storage_bytes_freed: 0,
-    mpack_cache_deleted: 0,
     reachable_commit_count: 0,
     errors: [],
     phases: [],

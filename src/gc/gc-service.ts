@@ -15,6 +15,7 @@ import { listRuns } from './history.js';
 import { drainJournal, leftAloneWarning } from './journal.js';
 import { dropJournal, listJournal, listJournalDrops } from './journal-entries.js';
 import { loadPlan, savePlan } from './plan-file.js';
+import { planDrift } from './plan-drift.js';
 import { existingPlanKey, planKey } from './plan-key.js';
 import { planGc } from './plan.js';
 import { findRepo, listRepos } from './repo.js';
@@ -106,6 +107,7 @@ export function createGcService(db: Database, store: BlobStore | undefined, opti
       }
       return plan;
     },
+    comparePlan: (plan, { graceSeconds }) => planDrift(db, plan, graceSeconds),
   });
 }
 

@@ -8,6 +8,7 @@ import { readParents } from './ids.js';
 import { readManifest } from './manifest.js';
 import { IdIndex } from './packed-ids.js';
 import { BRANCH, GRACE, PINNED } from './live-set.js';
+import { PHASES, phaseOfSet } from './phases/catalog.js';
 import { derivePlan } from './plan.js';
 import { Heap } from './heap.js';
 import { Session } from './session.js';
@@ -78,7 +79,8 @@ export async function repoGraph(db: Database, repo: RepoIdentity, graceSeconds: 
         )
       ).map((row) => [row.id, row.holder]),
     );
-    const refused = plan.phases[0]!.refused;
+    const commitsPhase = phaseOfSet('commits');
+    const refused = plan.phases[PHASES.indexOf(commitsPhase)]!.refused;
     const labels = new Map<string, string[]>();
     for (const root of live.roots) {
       const label = root.kind === 'branch' ? root.name : root.kind === 'release' ? `[${root.name}]` : `#${root.name}`;
@@ -99,7 +101,7 @@ export async function repoGraph(db: Database, repo: RepoIdentity, graceSeconds: 
           : level === GRACE
             ? 'a ref younger than the grace period reaches it'
             : refused
-              ? 'phase 1 is refused: liveness cannot be proven'
+              ? `phase ${commitsPhase.number} is refused: liveness cannot be proven`
               : holder
                 ? `held by ${holder}`
                 : 'another repo points at it, or its ref is younger than the grace period';

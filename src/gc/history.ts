@@ -9,7 +9,7 @@ import { GcRun, type RecordedPhase } from '../db/tool-schema.js';
 import { operator } from '../operator.js';
 import { repoLocked } from './lock.js';
 import type { Session } from './session.js';
-import { repoName, type PhaseName, type RepoIdentity, type RunResult } from './types.js';
+import { repoName, type Kept, type PhaseName, type RepoIdentity, type RunResult } from './types.js';
 
 /** A past run, as the history view lists it. */
 export interface RunRecord {
@@ -22,7 +22,7 @@ export interface RunRecord {
   outcome: string;
   bytesFreed: number;
   /** Each phase as recorded (RecordedPhase): what it deleted, how long it took, what stayed and why, what differed. */
-  phases: Array<Omit<RecordedPhase, 'phase'> & { phase: PhaseName }>;
+  phases: Array<Omit<RecordedPhase, 'phase' | 'kept'> & { phase: PhaseName; kept?: Kept[] }>;
   errors: string[];
 }
 
@@ -100,7 +100,9 @@ export async function listRuns(db: Database, repo: RepoIdentity, limit = 200): P
       bytesFreed: run.bytesFreed,
       phases: run.phases.map((recorded) => ({
         ...recorded,
-        phase: recorded.phase as RunRecord['phases'][number]['phase'],
+        // Written by recordEnd from the engine's own values: the names read back as they went in.
+        phase: recorded.phase as PhaseName,
+        kept: recorded.kept as Kept[] | undefined,
       })),
       errors: run.errors,
     }),

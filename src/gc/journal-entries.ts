@@ -9,7 +9,7 @@ import type { Database } from '../db/connect.js';
 import { UsageError } from '../errors.js';
 import { operator } from '../operator.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { counted } from '../words.js';
+import { counted } from '../present/words.js';
 import { Session } from './session.js';
 
 /**

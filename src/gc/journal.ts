@@ -8,7 +8,7 @@
  * entries, and says how many it left alone.
  */
 import type { BlobRef, BlobStore, DeleteOutcome } from '../storage/blob-store.js';
-import { counted } from '../words.js';
+import { counted } from '../present/words.js';
 import type { Profile } from './profile.js';
 import type { Session } from './session.js';
 import { keysNamedByRows } from './sweep/names.js';

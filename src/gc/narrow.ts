@@ -7,8 +7,8 @@
  */
 import type { LiveSet } from './live-set.js';
 import { IdIndex, IdList } from './packed-ids.js';
+import { emptySets } from './phases/catalog.js';
 import { PHASES, type Phase } from './phases/table.js';
-import { emptySets } from './plan.js';
 import type { Session } from './session.js';
 import type { Kept, PhaseName, PhasePlan, Plan, PlanSets } from './types.js';
 
@@ -64,9 +64,8 @@ async function narrowPhase(
   const listed = new IdIndex(itemSet.shape, given.sets[itemSet.key].size);
   for (const id of given.sets[itemSet.key]) listed.add(id);
   let { bytes, blobs } = fresh;
-  if (!phase.sets.every((set) => fresh[set.count] === sets[set.key].size)) {
-    if (phase.name === 'objects') ({ bytes, blobs } = await objectBytes(session, sets.objects));
-    if (phase.name === 'cache') ({ bytes, blobs } = await mpackBytes(session, sets.cacheRows));
+  if (phase.freed && !phase.sets.every((set) => fresh[set.count] === sets[set.key].size)) {
+    ({ bytes, blobs } = await phase.freed(session, sets));
   }
   return {
     ...fresh,
@@ -76,33 +75,4 @@ async function narrowPhase(
     blobs,
     items: fresh.items.filter((item) => listed.has(item.id)),
   };
-}
-
-async function objectBytes(session: Session, objects: IdList): Promise<{ bytes: number; blobs: number }> {
-  let bytes = 0;
-  for (const chunk of objects.chunks(10_000)) {
-    bytes += (
-      await session.one<{ bytes: number }>(
-        'select coalesce(sum(size_bytes), 0)::float8 as bytes from musehub_objects where object_id = any(?)',
-        [chunk],
-      )
-    ).bytes;
-  }
-  return { bytes, blobs: objects.size };
-}
-
-/** The mpack blobs the cache rows free: those no other cache row (nor an object row) names, as phase 5 deletes. */
-async function mpackBytes(session: Session, cacheRows: IdList): Promise<{ bytes: number; blobs: number }> {
-  return session.one<{ bytes: number; blobs: number }>(
-    `
-    with going as (select unnest(?::text[]) as cache_id),
-    mpacks as (
-      select c.mpack_id, max(c.size_bytes) as bytes from musehub_fetch_mpack_cache c join going g using (cache_id)
-      group by c.mpack_id)
-    select coalesce(sum(m.bytes), 0)::float8 as bytes, count(*)::int as blobs from mpacks m
-    where not exists (select 1 from musehub_fetch_mpack_cache o
-                      where o.mpack_id = m.mpack_id and o.cache_id not in (select cache_id from going))
-      and not exists (select 1 from musehub_objects x where x.object_id = m.mpack_id)`,
-    [[...cacheRows]],
-  );
 }

@@ -1,8 +1,8 @@
 /**
  * A plan saved to a file, for the change-ticket workflow: review a plan, attach it,
  * apply it later. The file is a first line naming the format and its version, a
- * MessagePack body (the plan, and its sets as packed ids; a set inside another as a
- * bitmap over it), an HMAC-SHA-256 of everything before it under this hub's key
+ * MessagePack body (the plan with who saved it, where and with which version of this
+ * tool; its sets as packed ids, a set inside another as a bitmap over it), an HMAC-SHA-256 of everything before it under this hub's key
  * (plan-key.ts), and a SHA-256 digest of everything before that. A file that is
  * truncated or damaged, not signed with this hub's key (made elsewhere, or edited), of
  * another version, for another hub or repo, dated ahead, or older than the age it may
@@ -13,18 +13,22 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { pack, unpack } from 'msgpackr';
 import { RefusedError, UsageError, messageOf } from '../errors.js';
+import { operator } from '../operator.js';
+import { toolVersion } from '../version.js';
 import { formatGrace } from './duration.js';
 import { IdIndex, IdList, type IdShape } from './packed-ids.js';
-import { PHASE_SETS } from './phases/table.js';
-import { emptySets } from './plan.js';
-import { repoName, type HubIdentity, type Plan, type PlanSets } from './types.js';
+import { emptySets, PHASE_SETS, type PhaseSet } from './phases/catalog.js';
+import { repoName, type HubIdentity, type Plan, type PlanMaker, type PlanSets } from './types.js';
 
 /** The first line: `MUSEHUB-GC-PLAN v<version>`; version 1 wrote the bare name. */
 const MAGIC = 'MUSEHUB-GC-PLAN';
 const SIGNATURE_BYTES = 32;
 const DIGEST_BYTES = 32;
-/** The format this code writes and reads; another version is refused with a line saying so. */
-export const PLAN_FILE_VERSION = 2;
+/**
+ * The format this code writes and reads; another version is refused with a line saying so. Version 3
+ * added who made the file (user, host, tool version) to the signed body.
+ */
+export const PLAN_FILE_VERSION = 3;
 /** How far ahead of the hub's clock a plan may be dated before it is refused: clocks of one database barely move. */
 export const PLAN_CLOCK_SKEW_SECONDS = 60;
 
@@ -33,20 +37,21 @@ type StoredSet =
   | { packed: Uint8Array; odd: string[] }
   | { within: keyof PlanSets; bits: Uint8Array; extra: { packed: Uint8Array; odd: string[] } };
 
-/** Sets that are (almost) inside another: phase 1's commits among its refs, phase 4's objects among phase 3's refs. */
-const WITHIN: Partial<Record<keyof PlanSets, keyof PlanSets>> = { commits: 'commitRefs', objects: 'objectRefs' };
-
 interface Body {
-  plan: Omit<Plan, 'sets'>;
+  plan: Omit<Plan, 'sets'> & { madeBy: PlanMaker };
   sets: Record<keyof PlanSets, StoredSet>;
 }
 
-/** Writes `plan` to `path` signed with `key`, atomically (a temporary file, then a rename); returns its size. */
+/**
+ * Writes `plan` to `path` signed with `key`, atomically (a temporary file, then a rename), saying who
+ * writes it: this process's user and host, and this tool's version. Returns its size.
+ */
 export async function savePlan(plan: Plan, path: string, key: Uint8Array): Promise<number> {
   const { sets, ...summary } = plan;
   const stored = {} as Body['sets'];
-  for (const { key: setKey } of PHASE_SETS) stored[setKey] = storeSet(sets, setKey);
-  const body = pack({ plan: summary, sets: stored } satisfies Body);
+  for (const set of PHASE_SETS) stored[set.key] = storeSet(sets, set);
+  const madeBy: PlanMaker = { ...operator(), tool: toolVersion() };
+  const body = pack({ plan: { ...summary, madeBy }, sets: stored } satisfies Body);
   const head = Buffer.concat([Buffer.from(`${MAGIC} v${PLAN_FILE_VERSION}\n`), body]);
   const signed = Buffer.concat([head, signatureOf(head, key)]);
   const file = Buffer.concat([signed, createHash('sha256').update(signed).digest()]);
@@ -124,6 +129,8 @@ export async function loadPlan(path: string, check: PlanFileCheck): Promise<Plan
     for (const instant of [body.plan.computedAt, body.plan.cutoff]) {
       if (Number.isNaN(Date.parse(instant))) throw new Error(`${String(instant)} is not an instant`);
     }
+    const { user, host, tool } = body.plan.madeBy ?? {};
+    if (![user, host, tool].every((field) => typeof field === 'string')) throw new Error('it does not say who made it');
     sets = emptySets();
     for (const { key, shape } of PHASE_SETS) sets[key] = restoreSet(body.sets[key], shape, sets);
   } catch (error) {
@@ -156,9 +163,9 @@ function signatureOf(head: Uint8Array, key: Uint8Array): Buffer {
   return createHmac('sha256', key).update(head).digest();
 }
 
-function storeSet(sets: PlanSets, key: keyof PlanSets): StoredSet {
+/** A set as the file holds it: inside the set the catalog says it (almost) lies in, as a bitmap over that one. */
+function storeSet(sets: PlanSets, { key, within }: PhaseSet): StoredSet {
   const set = sets[key];
-  const within = WITHIN[key];
   if (!within) return set.encode();
   // By packed key throughout: a million ids unpacked to text and packed again cost seconds.
   const members = IdIndex.of(set);

@@ -7,10 +7,11 @@ import type { Database } from '../db/connect.js';
 import { readLiveObjects, walkCommits, type LiveSet } from './live-set.js';
 import { IdList } from './packed-ids.js';
 import type { PlanStep, RepoPlanning } from './phases/runtime.js';
-import { PHASES, refusalOf, type Phase } from './phases/table.js';
+import { emptySets, refusalOf } from './phases/catalog.js';
+import { PHASES, type Phase } from './phases/table.js';
 import { Profile } from './profile.js';
 import { Session } from './session.js';
-import type { HubIdentity, PhasePlan, Plan, PlanClock, PlanSets, RepoIdentity } from './types.js';
+import type { HubIdentity, PhasePlan, Plan, PlanClock, RepoIdentity } from './types.js';
 
 export const DEFAULT_GRACE_SECONDS = 3600;
 
@@ -39,18 +40,6 @@ export async function planClock(session: Session, graceSeconds: number): Promise
     [graceSeconds],
   );
   return { now: new Date(row.now).toISOString(), cutoff: new Date(row.cutoff).toISOString() };
-}
-
-/** Sets with nothing in them, for a phase that refuses or has not planned yet. */
-export function emptySets(): PlanSets {
-  return {
-    commitRefs: new IdList('hex'),
-    commits: new IdList('hex'),
-    snapshots: new IdList('hex'),
-    objectRefs: new IdList('sha256'),
-    objects: new IdList('sha256'),
-    cacheRows: new IdList('uuid'),
-  };
 }
 
 /** A repo's plan, and the liveness it was derived from. */

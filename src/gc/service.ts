@@ -13,6 +13,7 @@ import type { SweepEvent, SweepOptions, SweepRecord, SweepResult } from './sweep
 import type { GcEvent, HubIdentity, Plan, RepoIdentity, RunOptions, RunResult, RunTarget } from './types.js';
 import type { WhyAnswer, WhyOptions } from './why.js';
 import type { Estimate } from './estimate.js';
+import type { PlanDrift } from './plan-drift.js';
 import type { CommitDetail, GraphCommit } from './graph.js';
 import type { RunRecord } from './history.js';
 import type { RepoRow } from './repo.js';
@@ -44,7 +45,7 @@ export interface GcService {
    * `kept` (by which phase, and why: grace, another repo's ref, another repo's branch/release/tag, a
    * refused phase), `deleted` (by which phase) or `not-in-repo`; the shortest path that keeps it (a
    * root and the commits down to it); for an object, the snapshot, commit and file path that name it;
-   * the other repos holding it. `describeWhy` (present.ts) says it in words. A UsageError for an id
+   * the other repos holding it. `describeWhy` (present/why.ts) says it in words. A UsageError for an id
    * that names nothing, or several things.
    */
   why(repo: RepoIdentity, id: string, options: WhyOptions): Promise<WhyAnswer>;
@@ -86,6 +87,12 @@ export interface GcService {
    * not dated ahead, and young enough. A run still derives liveness again and only narrows to it.
    */
   loadPlan(path: string, options: { maxAgeSeconds: number }): Promise<Plan>;
+  /**
+   * What a loaded plan file would delete on the hub as it is now, against what it lists, and what it
+   * lists that is no longer garbage and why: the run's narrowing, derived dry before anyone confirms.
+   * Deletes nothing and takes no lock; `graceSeconds` is the operator's (the file's counts where longer).
+   */
+  comparePlan(plan: Plan, options: { graceSeconds: number }): Promise<PlanDrift>;
   /**
    * Checks a repo, or every repo, for what must be said before anything is pruned; changes nothing
    * of MuseHub's. Yields progress and each repo's result (recorded as its last check); the last

@@ -5,12 +5,10 @@
  * the same types.
  */
 import type { HubIdentity } from '../db/connect.js';
-import type { IdList } from './packed-ids.js';
+import type { PhaseName, PlanSets, RunTally } from './phases/catalog.js';
 
-export type { HubIdentity };
-
-/** The five phases of GC-RULES; their order, words and work are in the phase table (phases/table.ts). */
-export type PhaseName = 'commits' | 'snapshots' | 'refs' | 'objects' | 'cache';
+/** The phases' names and the plan's sets are the phase catalog's (phases/catalog.ts). */
+export type { HubIdentity, PhaseName, PlanSets };
 
 export interface RepoIdentity {
   repoId: string;
@@ -82,22 +80,6 @@ export interface PlanClock {
   cutoff: string;
 }
 
-/** The complete sets a plan deletes, phase by phase: what a run acts on and a plan file saves. */
-export interface PlanSets {
-  /** Phase 1: commits whose ref of this repo goes. */
-  commitRefs: IdList;
-  /** Phase 1: commit rows that go (among commitRefs). */
-  commits: IdList;
-  /** Phase 2: snapshot rows. */
-  snapshots: IdList;
-  /** Phase 3: objects whose ref of this repo goes. */
-  objectRefs: IdList;
-  /** Phase 4: object rows, and their blobs. */
-  objects: IdList;
-  /** Phase 5: fetch-pack cache rows (cache_id). */
-  cacheRows: IdList;
-}
-
 /** What a plan was derived from, so that a run can tell cheaply whether it still holds. */
 export interface PlanBasis {
   /** Digest of the repo's branches, releases, wire tags and commit refs younger than the cutoff. */
@@ -127,6 +109,16 @@ export interface Plan {
   profile: Record<string, number>;
   /** Seconds deriving it took in all: less than its steps add up to, as two lanes overlap. */
   seconds: number;
+  /** Who wrote the plan file it was read from: a plan read from a file has it, signed with the rest. */
+  madeBy?: PlanMaker;
+}
+
+/** Who saved a plan to a file, on which host, with which version of this tool. */
+export interface PlanMaker {
+  user: string;
+  host: string;
+  /** `musehub-gc 0.1.0`. */
+  tool: string;
 }
 
 export type Decision = 'go' | 'skip' | 'stop';
@@ -190,20 +182,17 @@ export type GcEvent =
   | { type: 'error'; phase?: PhaseName; message: string }
   | { type: 'run-done'; result: RunResult };
 
-/** The outcome of a run; carries the seed service's GCResult fields, and more. */
-export interface RunResult {
+/**
+ * The outcome of a run; carries the seed service's GCResult fields, and more: a tally of what it
+ * deleted per set (`commits_deleted`, …, `mpack_cache_deleted`: the catalog's), and the bytes it freed.
+ */
+export interface RunResult extends Record<RunTally, number> {
   run_id: string;
   repo_id: string;
   repo: string;
   dry_run: boolean;
   outcome: 'done' | 'stopped' | 'failed' | 'refused';
-  commits_deleted: number;
-  commit_refs_deleted: number;
-  snapshots_deleted: number;
-  object_refs_deleted: number;
-  objects_deleted: number;
   storage_bytes_freed: number;
-  mpack_cache_deleted: number;
   reachable_commit_count: number;
   errors: string[];
   phases: PhaseResult[];

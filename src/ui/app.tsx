@@ -8,18 +8,18 @@ import { Box, render, useApp, useStdout } from 'ink';
 import type { GcService, RepoCheck } from '../gc/service.js';
 import { UsageError } from '../errors.js';
 import { ConsoleContext, type ConsoleContextValue, type InFlightWork } from './console-context.js';
-import { formatAgo, formatGrace } from '../present.js';
+import { formatGrace } from '../present/units.js';
+import { planDriftLines, planFileOrigin } from '../present/plan-file.js';
 import { Breadcrumbs, FRAME_ROWS, HintBar, MIN_SIZE, StatusLine, statusLines, TitleBar, TooSmall } from './frame.js';
 import { KeyRouter } from './key-router.js';
 import { COMMAND_LINE_VIEW, CommandLine, type Command } from './command-line.js';
-import { EMPTY_FIELD, type TextFieldState } from './text-field/text-field-reducer.js';
 import { resolve } from 'node:path';
 import { messageOf } from '../errors.js';
-import { repoName } from '../gc/types.js';
 import { actionFor, hintBar, withheldBinding, type ScreenName } from './keymap.js';
 import { useSyncReducer } from './sync-reducer.js';
 import { colorFromEnv, ThemeProvider, type Tone } from './theme.js';
-import { breadcrumbs, INITIAL_STACK, stackReducer, topOf, type StackEntry, type View } from './view-stack.js';
+import { breadcrumbs, topOf, type StackEntry, type View } from './view-stack.js';
+import { consoleReducer, INITIAL_CONSOLE } from './console-reducer.js';
 
 /** How old a plan file `:plan` applies may be, as `run --plan`'s default `--max-plan-age`. */
 const PLAN_MAX_AGE_SECONDS = 24 * 3600;
@@ -77,46 +77,44 @@ function useTerminalSize(fixed: ConsoleAppProps['size']): { columns: number; row
 export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }: ConsoleAppProps): React.JSX.Element {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize(size);
-  const [stack, dispatch, currentStack] = useSyncReducer(stackReducer, INITIAL_STACK);
-  const [status, setStatus] = useState<{ message: string; tone: Tone | undefined }>({ message: '', tone: undefined });
-  const [keyScreens, setKeyScreens] = useState<ReadonlyMap<string, ScreenName>>(new Map());
-  const [dataVersion, setDataVersion] = useState(0);
-  const [checks, setChecks] = useState<ReadonlyMap<string, RepoCheck>>(new Map());
+  const [state, dispatch, current] = useSyncReducer(consoleReducer, INITIAL_CONSOLE);
+  const { stack, status, keyScreens, dataVersion, checks, command } = state;
   const inFlight = useRef<InFlightWork | null>(null);
-  // The `:` command line while it is open: it takes the keys, in place of the status line.
-  const [command, setCommand] = useState<TextFieldState | null>(null);
-  const commandOpen = useRef(false);
-  commandOpen.current = command !== null;
 
-  const setKeys = useCallback((viewId: string, screen: ScreenName) => {
-    setKeyScreens((screens) => (screens.get(viewId) === screen ? screens : new Map(screens).set(viewId, screen)));
-  }, []);
-  const checked = useCallback((result: RepoCheck) => {
-    setChecks((kept) => new Map(kept).set(result.repo.repoId, result));
-  }, []);
-  const stopOnCtrlC = useCallback((entry: InFlightWork) => {
-    inFlight.current = entry;
-    return () => {
-      if (inFlight.current === entry) inFlight.current = null;
-      if (!entry.asked) return;
-      // The next work of the view is asked afresh; this one says how it ended, and that Ctrl+C now quits.
-      entry.asked = false;
-      const { what, ended } = entry.work();
-      const outcome = ended();
-      if (!outcome) return;
-      const how = outcome === 'stopped' ? `The ${what} stopped.` : `The ${what} ended: ${outcome}.`;
-      setStatus({ message: `${how} Ctrl+C quits.`, tone: 'warning' });
-    };
-  }, []);
-  const askStop = useCallback((entry: InFlightWork, by: 'key' | 'ctrl+c') => {
-    const work = entry.work();
-    if (!entry.asked) {
-      entry.asked = true;
-      work.stop();
-    }
-    const quit = `Ctrl+C ${by === 'ctrl+c' ? 'again ' : ''}quits now, abandoning ${work.abandoning}`;
-    setStatus({ message: `The ${work.what} stops after ${work.after}. ${quit}.`, tone: 'warning' });
-  }, []);
+  const setKeys = useCallback(
+    (viewId: string, screen: ScreenName) => dispatch({ type: 'keys', viewId, screen }),
+    [dispatch],
+  );
+  const checked = useCallback((result: RepoCheck) => dispatch({ type: 'checked', result }), [dispatch]);
+  const stopOnCtrlC = useCallback(
+    (entry: InFlightWork) => {
+      inFlight.current = entry;
+      return () => {
+        if (inFlight.current === entry) inFlight.current = null;
+        if (!entry.asked) return;
+        // The next work of the view is asked afresh; this one says how it ended, and that Ctrl+C now quits.
+        entry.asked = false;
+        const { what, ended } = entry.work();
+        const outcome = ended();
+        if (!outcome) return;
+        const how = outcome === 'stopped' ? `The ${what} stopped.` : `The ${what} ended: ${outcome}.`;
+        dispatch({ type: 'status', message: `${how} Ctrl+C quits.`, tone: 'warning' });
+      };
+    },
+    [dispatch],
+  );
+  const askStop = useCallback(
+    (entry: InFlightWork, by: 'key' | 'ctrl+c') => {
+      const work = entry.work();
+      if (!entry.asked) {
+        entry.asked = true;
+        work.stop();
+      }
+      const quit = `Ctrl+C ${by === 'ctrl+c' ? 'again ' : ''}quits now, abandoning ${work.abandoning}`;
+      dispatch({ type: 'status', message: `The ${work.what} stops after ${work.after}. ${quit}.`, tone: 'warning' });
+    },
+    [dispatch],
+  );
 
   const context = useMemo<ConsoleContextValue>(
     () => ({
@@ -127,10 +125,10 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
       push: (view) => dispatch({ type: 'push', view }),
       pop: () => dispatch({ type: 'pop' }),
       replaceTop: (view) => dispatch({ type: 'replace-top', view }),
-      status: (message, tone) => setStatus({ message, tone }),
+      status: (message, tone) => dispatch({ type: 'status', message, tone }),
       setKeys,
       dataVersion,
-      dataChanged: () => setDataVersion((version) => version + 1),
+      dataChanged: () => dispatch({ type: 'data-changed' }),
       checks,
       checked,
       stopOnCtrlC,
@@ -144,18 +142,17 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
   tooSmallNow.current = tooSmall;
   // While the terminal is too small no screen is drawn, and keys go to the global bindings.
   const activeView = useCallback(
-    () => (tooSmallNow.current ? null : commandOpen.current ? COMMAND_LINE_VIEW : viewIdOf(topOf(currentStack()))),
-    [currentStack],
+    () => (tooSmallNow.current ? null : current().command ? COMMAND_LINE_VIEW : viewIdOf(topOf(current().stack))),
+    [current],
   );
   const runCommand = useCallback(
     (parsed: Command) => {
-      setCommand(null);
-      commandOpen.current = false;
-      const say = (message: string, tone?: Tone) => setStatus({ message, tone });
+      dispatch({ type: 'close-command' });
+      const say = (message: string, tone?: Tone) => dispatch({ type: 'status', message, tone });
       if (parsed.kind === 'unknown') return say(parsed.message, 'warning');
       if (parsed.kind === 'plan') return void openPlanFile(parsed.path);
       say('');
-      const { entries } = currentStack();
+      const { entries } = current().stack;
       if (parsed.screen === 'repos') return dispatch({ type: 'pop-to-root' });
       if (parsed.screen === 'check') return dispatch({ type: 'push', view: { kind: 'hub-check' } });
       if (parsed.screen === 'storage') return dispatch({ type: 'push', view: { kind: 'storage' } });
@@ -167,17 +164,20 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
           'warning',
         );
       const view: View = { kind: 'repo', repo: open.view.repo, tab: 'history' };
-      dispatch(topOf(currentStack()).view.kind === 'repo' ? { type: 'replace-top', view } : { type: 'push', view });
+      dispatch(topOf(current().stack).view.kind === 'repo' ? { type: 'replace-top', view } : { type: 'push', view });
 
       async function openPlanFile(path: string): Promise<void> {
         if (readOnly)
           return say('read-only: :plan applies a plan, and this console was started with --read-only.', 'warning');
         try {
+          // Deriving what differs takes as long as a plan of the repo: say what the console is doing meanwhile.
+          say(`reading ${resolve(path)} and comparing it with the hub now (nothing is deleted)…`);
           const plan = await service.loadPlan(resolve(path), { maxAgeSeconds: PLAN_MAX_AGE_SECONDS });
+          // What differs from the hub now, derived dry before the run's first question.
+          const drift = await service.comparePlan(plan, { graceSeconds });
           say(
-            `${resolve(path)}: the plan of ${repoName(plan.repo)} made ${plan.computedAt.slice(0, 16).replace('T', ' ')} UTC ` +
-              `(${formatAgo(plan.computedAt, (now ?? Date.now)())}), grace ${formatGrace(plan.graceSeconds)}. The run checks it against the hub ` +
-              'now and says what differs; each phase asks first.',
+            `${resolve(path)}: ${planFileOrigin(plan, (now ?? Date.now)())}. Against the hub now: ` +
+              `${planDriftLines(drift).join('; ')}. The run checks it again under the lock; each phase asks first.`,
             'done',
           );
           dispatch({ type: 'push', view: { kind: 'run', repo: plan.repo, plan, source: 'file' } });
@@ -186,29 +186,29 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
         }
       }
     },
-    [currentStack, dispatch, readOnly, service, now],
+    [current, dispatch, readOnly, service, now, graceSeconds],
   );
   const onGlobal = useCallback(
     (key: string) => {
-      const top = topOf(currentStack());
+      const top = topOf(current().stack);
       const action = actionFor('help', key, readOnly);
       const withheld = (pressed: string) =>
         withheldBinding(keyScreens.get(viewIdOf(top)) ?? screenOf(top.view), pressed);
-      const atTop = currentStack().entries.length === 1;
+      const atTop = current().stack.entries.length === 1;
       const working = inFlight.current;
       if (action === 'quit' && working && !working.asked && (key === 'ctrl+c' || tooSmallNow.current)) {
         // Quitting mid-way would abandon what the work is deleting: the first Ctrl+C lets it reach a safe point.
         askStop(working, 'ctrl+c');
       } else if (action === 'quit' && (atTop || key === 'ctrl+c' || tooSmallNow.current)) exit();
       else if (action === 'back' && !atTop) {
-        setStatus({ message: '', tone: undefined });
+        dispatch({ type: 'status', message: '' });
         dispatch({ type: 'pop' });
       } else if (action === 'command') {
-        commandOpen.current = true;
-        setCommand(EMPTY_FIELD);
+        dispatch({ type: 'open-command' });
       } else if (readOnly && withheld(key)) {
         const binding = withheld(key)!;
-        setStatus({
+        dispatch({
+          type: 'status',
           message: `read-only: ${binding.keys[0]} (${binding.hint ?? binding.help}) deletes, and this console was started with --read-only.`,
           tone: 'warning',
         });
@@ -216,7 +216,7 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
         dispatch({ type: 'push', view: { kind: 'help', about: keyScreens.get(viewIdOf(top)) ?? screenOf(top.view) } });
       }
     },
-    [currentStack, readOnly, exit, dispatch, keyScreens, askStop],
+    [current, readOnly, exit, dispatch, keyScreens, askStop],
   );
 
   const top = topOf(stack);
@@ -252,9 +252,9 @@ export function ConsoleApp({ service, readOnly, graceSeconds, color, size, now }
                   <CommandLine
                     field={command}
                     readOnly={readOnly}
-                    onEdit={setCommand}
+                    onEdit={(field) => dispatch({ type: 'edit-command', field })}
                     onRun={runCommand}
-                    onCancel={() => setCommand(null)}
+                    onCancel={() => dispatch({ type: 'close-command' })}
                   />
                 ) : (
                   <StatusLine lines={shownStatus} tone={status.tone} width={columns} />

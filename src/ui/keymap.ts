@@ -9,6 +9,8 @@ import type { Key } from 'ink';
 export type KeyScope =
   | 'global'
   | 'list'
+  | 'searchable'
+  | 'search'
   | 'repos'
   | 'filter'
   | 'repo'
@@ -78,7 +80,11 @@ export type KeyAction =
   | 'write-report'
   | 'command'
   | 'run-command'
-  | 'why';
+  | 'why'
+  | 'search'
+  | 'find'
+  | 'next-match'
+  | 'previous-match';
 
 export interface Binding {
   scope: KeyScope;
@@ -100,6 +106,21 @@ const NAVIGATION: Binding[] = [
   { scope: 'list', keys: ['G', 'end'], action: 'bottom', help: 'go to the last row' },
   { scope: 'list', keys: ['pgdn'], action: 'page-down', help: 'page down' },
   { scope: 'list', keys: ['pgup'], action: 'page-up', help: 'page up' },
+];
+
+/** A list's search (less, vim, lazygit): on the graph a commit id's first characters find that commit. */
+const SEARCH: Binding[] = [
+  {
+    scope: 'searchable',
+    keys: ['/'],
+    action: 'search',
+    help: "search the list (case ignored; on the graph a commit id's first characters, its labels, message, author): Enter jumps to the first match from the cursor, matches underlined; esc clears the search",
+    hint: 'search',
+  },
+  { scope: 'searchable', keys: ['n'], action: 'next-match', help: 'go to the next match of the search' },
+  { scope: 'searchable', keys: ['N'], action: 'previous-match', help: 'go to the previous match of the search' },
+  { scope: 'search', keys: ['enter'], action: 'find', help: 'jump to the first match from the cursor', hint: 'find' },
+  { scope: 'search', keys: ['esc'], action: 'cancel', help: 'close the search field', hint: 'cancel' },
 ];
 
 const REPO_TABS: Binding[] = [
@@ -145,6 +166,7 @@ export const KEYMAP: readonly Binding[] = [
     help: 'quit; during a run, a sweep or a hub pass, first stop it where it safely can: after the phase, the batch, the repos in flight (again: quit now)',
   },
   ...NAVIGATION,
+  ...SEARCH,
   { scope: 'repos', keys: ['enter'], action: 'open', help: 'open the repo', hint: 'open' },
   { scope: 'repos', keys: ['/'], action: 'filter', help: 'filter repos by name', hint: 'filter' },
   { scope: 'repos', keys: ['s'], action: 'sort', help: 'sort by the next column (▼ marks it)', hint: 'sort' },
@@ -323,27 +345,28 @@ export const KEYMAP: readonly Binding[] = [
 export const SCREEN_SCOPES = {
   repos: ['repos', 'list', 'global'],
   filter: ['filter'],
-  graph: ['graph', 'repo', 'list', 'global'],
-  preview: ['preview', 'repo', 'list', 'global'],
+  search: ['search'],
+  graph: ['graph', 'repo', 'list', 'searchable', 'global'],
+  preview: ['preview', 'repo', 'list', 'searchable', 'global'],
   'save-path': ['save-path'],
-  history: ['history', 'repo', 'list', 'global'],
-  check: ['check', 'repo', 'list', 'global'],
-  checking: ['repo', 'list', 'global'],
-  'hub-check': ['hub-check', 'hub-recheck', 'list', 'global'],
-  'hub-checking': ['hub-check', 'list', 'global'],
+  history: ['history', 'repo', 'list', 'searchable', 'global'],
+  check: ['check', 'repo', 'list', 'searchable', 'global'],
+  checking: ['repo', 'list', 'searchable', 'global'],
+  'hub-check': ['hub-check', 'hub-recheck', 'list', 'searchable', 'global'],
+  'hub-checking': ['hub-check', 'list', 'searchable', 'global'],
   storage: ['storage', 'global'],
   sweeping: ['sweeping', 'global'],
   'confirm-sweep': ['confirm-sweep'],
   'confirm-pass': ['confirm-pass'],
-  'hub-passing': ['hub-passing', 'list', 'global'],
-  'hub-pass': ['hub-pass', 'list', 'global'],
-  commit: ['commit', 'list', 'global'],
-  'run-record': ['run-record', 'list', 'global'],
+  'hub-passing': ['hub-passing', 'list', 'searchable', 'global'],
+  'hub-pass': ['hub-pass', 'list', 'searchable', 'global'],
+  commit: ['commit', 'list', 'searchable', 'global'],
+  'run-record': ['run-record', 'list', 'searchable', 'global'],
   run: ['run', 'global'],
   confirm: ['confirm'],
   'confirm-slug': ['confirm-slug'],
   summary: ['summary', 'list', 'global'],
-  help: ['list', 'global'],
+  help: ['list', 'searchable', 'global'],
   'command-line': ['command-line'],
 } as const satisfies Record<string, readonly KeyScope[]>;
 

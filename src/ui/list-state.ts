@@ -61,9 +61,20 @@ export function visibleOffset(offset: number, cursor: number, count: number, pag
   return Math.max(0, first);
 }
 
-export type ListAction = { type: 'move'; action: KeyAction; count: number; page: number } | { type: 'reset' };
+export type ListAction =
+  | { type: 'move'; action: KeyAction; count: number; page: number }
+  /** The cursor to a row: where a search found its match. */
+  | { type: 'place'; cursor: number; count: number; page: number }
+  | { type: 'reset' };
 
 /** A list on its own, for screens whose only state is a cursor. */
 export function listReducer(list: ListState, action: ListAction): ListState {
-  return action.type === 'reset' ? EMPTY_LIST : moveList(list, action.action, action.count, action.page);
+  switch (action.type) {
+    case 'reset':
+      return EMPTY_LIST;
+    case 'place':
+      return placeCursor(list, action.cursor, action.count, action.page);
+    case 'move':
+      return moveList(list, action.action, action.count, action.page);
+  }
 }

@@ -2,7 +2,7 @@
 import { repoName, type Plan, type RepoIdentity } from '../gc/types.js';
 import type { RunRecord } from '../gc/service.js';
 import type { ScreenName } from './keymap.js';
-import { shortId } from '../present.js';
+import { shortId } from '../present/units.js';
 import type { PassScope } from './screens/hub-pass/hub-pass-reducer.js';
 
 export type RepoTab = 'graph' | 'preview' | 'history' | 'check';

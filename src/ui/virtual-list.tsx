@@ -5,6 +5,8 @@
 import type React from 'react';
 import { Box, Text } from 'ink';
 import { listWindow, type ListState } from './list-state.js';
+import type { SearchState } from './search/search-reducer.js';
+import { SearchLine, searchRows } from './search/search-line.js';
 
 export interface VirtualListProps {
   /** How many rows the list has. */
@@ -17,12 +19,24 @@ export interface VirtualListProps {
   renderRow: (index: number, selected: boolean) => React.ReactNode;
   /** What an empty list says. */
   empty?: string;
+  /** The list's search, whose line the list draws under its rows, in the last of its `height`. */
+  search?: SearchState;
 }
 
-/** Draws rows `offset .. offset + height` and a `12-40 of 1,000` position when they do not all fit. */
-export function VirtualList({ count, list, height, renderRow, empty }: VirtualListProps): React.JSX.Element {
-  if (count === 0) return <Text>{empty ?? '(nothing)'}</Text>;
-  const { first, last, fits } = listWindow(list, count, height);
+/**
+ * Draws rows `offset .. offset + height`, a `12-40 of 1,000` position when they do not all fit, and
+ * the search's line when one is typed or kept.
+ */
+export function VirtualList({ count, list, height, renderRow, empty, search }: VirtualListProps): React.JSX.Element {
+  const searchLine = search && <SearchLine state={search} />;
+  if (count === 0)
+    return (
+      <Box flexDirection="column">
+        <Text>{empty ?? '(nothing)'}</Text>
+        {searchLine}
+      </Box>
+    );
+  const { first, last, fits } = listWindow(list, count, Math.max(1, height - (search ? searchRows(search) : 0)));
   const drawn: React.ReactNode[] = [];
   for (let index = first; index < last; index++) {
     drawn.push(<Box key={index}>{renderRow(index, index === list.cursor)}</Box>);
@@ -31,6 +45,7 @@ export function VirtualList({ count, list, height, renderRow, empty }: VirtualLi
     <Box flexDirection="column">
       {drawn}
       {!fits && <ListPosition first={first} last={last} count={count} />}
+      {searchLine}
     </Box>
   );
 }

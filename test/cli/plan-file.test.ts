@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,6 +221,59 @@ describe.each(HUBS)('a plan file as untrusted input, on $name', ({ open }) => {
       expect(outcome.stderr).toMatch(why);
     }
     expect(await hub.use(everything)).toEqual(before);
+  }, 300_000);
+
+  it('says who made it and, before anything runs, what differs from the hub now (--json as plan_file)', async () => {
+    const path = join(dir, 'widened.gcplan');
+    const before = await hub.use(async (db) => {
+      const plan = await read(db, planned);
+      await resign(db, widened(plan, await liveOf(db, plan)), path);
+      return everything(db);
+    });
+    const outcome = await cli(['run', '--plan', path, '--dry-run', '--json'], hub.env);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(await hub.use(everything)).toEqual(before);
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const madeBy = { user: userInfo().username, host: hostname(), tool: `musehub-gc ${version}` };
+    const { plan_file: file } = JSON.parse(outcome.stdout) as {
+      plan_file: {
+        path: string;
+        made_by: typeof madeBy;
+        drift: {
+          phases: Array<{
+            phase: string;
+            listed: { refs: number; rows: number };
+            now: { refs: number; rows: number };
+            no_longer_garbage: Array<{ reason: string; count: number }>;
+          }>;
+        };
+      };
+    };
+    expect(file).toMatchObject({ path, made_by: madeBy });
+    const { commitRefs, commits, snapshots, objectRefs, objects } = BLUE_IN_GREEN;
+    // The file lists 4 live commits with their snapshots and 10 live objects more than a run of it deletes now.
+    expect(
+      file.drift.phases
+        .slice(0, 4)
+        .map(({ phase, listed, now }) => [phase, listed.refs, listed.rows, now.refs, now.rows]),
+    ).toEqual([
+      ['commits', commitRefs + 4, commits + 4, commitRefs, commits],
+      ['snapshots', 0, snapshots + 4, 0, snapshots],
+      ['refs', objectRefs + 10, 0, objectRefs, 0],
+      ['objects', 0, objects + 10, 0, objects],
+    ]);
+    expect(file.drift.phases[0]!.no_longer_garbage).toContainEqual(
+      expect.objectContaining({ reason: 'live', count: 4 }),
+    );
+    // Said on stderr too, before the run's own lines.
+    expect(outcome.stderr).toContain(
+      `plan file ${path}: the plan of ${DEMO.forcePushed} made by ${madeBy.user}@${madeBy.host} with ${madeBy.tool}`,
+    );
+    expect(outcome.stderr).toContain(
+      `  phase 1 commits: the file lists ${commitRefs + 4} commit refs, ${commits + 4} commits; ` +
+        `${commitRefs} commit refs, ${commits} commits now`,
+    );
+    expect(outcome.stderr.indexOf('against the hub now:')).toBeLessThan(outcome.stderr.indexOf('phase commits:'));
   }, 300_000);
 
   it("re-signed with the hub's own key, deletes nothing live, and prints the counts it acts on", async () => {

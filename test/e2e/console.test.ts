@@ -180,7 +180,7 @@ describe.skipIf(!HAS_TMUX)('the console end to end (tmux, built CLI, embedded de
     const graph = await openForcePushed(tmux);
 
     // The graph: the abandoned chain in its own lane beside the live one, each state its own glyph.
-    // reachable + orphaned = every commit; orphaned = to delete + kept (src/words.ts).
+    // reachable + orphaned = every commit; orphaned = to delete + kept (src/present/words.ts).
     const [, reachable, all, orphaned, kept] = /(\d+) reachable · (\d+) orphaned: (\d+) to delete, (\d+) kept/.exec(
       graph,
     )!;

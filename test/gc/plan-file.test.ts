@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'msgpackr';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { createGcService } from '../../src/gc/gc-service.js';
 import { IdList } from '../../src/gc/packed-ids.js';
 import { loadPlan, savePlan } from '../../src/gc/plan-file.js';
 import { existingPlanKey } from '../../src/gc/plan-key.js';
-import { emptySets } from '../../src/gc/plan.js';
+import { emptySets } from '../../src/gc/phases/catalog.js';
 import type { GcService } from '../../src/gc/service.js';
 import type { GcEvent, Plan, RunResult } from '../../src/gc/types.js';
 import { testTargets } from '../support/databases.js';
@@ -81,6 +81,10 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
     }
     expect([...loaded.sets.commits].sort()).toEqual(old.commits.slice(1).sort());
     expect(loaded).toMatchObject({ repo: plan.repo, cutoff: plan.cutoff, hub: service.hub, basis: plan.basis });
+    // Who made it, where, with which version: signed with the rest.
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(loaded.madeBy).toEqual({ user: userInfo().username, host: hostname(), tool: `musehub-gc ${version}` });
+    expect(plan.madeBy).toBeUndefined();
 
     const { result } = await apply(loaded);
     expect(result).toMatchObject({
@@ -113,7 +117,37 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
       .knex()
       .raw('update musehub_branches set head_commit_id = ? where repo_id = ?', [fresh.commits[0]!, repoId]);
 
-    const { result, events } = await apply(await service.loadPlan(path, { maxAgeSeconds: DAY }));
+    const loaded = await service.loadPlan(path, { maxAgeSeconds: DAY });
+    // Before anyone confirms: what the file lists against what of it is garbage now, and why the rest is not.
+    const before = await everything();
+    const drift = await service.comparePlan(loaded, { graceSeconds: 3600 });
+    expect(await everything()).toEqual(before);
+    expect(drift.phases.map(({ phase, listed, now }) => [phase, listed.refs, listed.rows, now.refs, now.rows])).toEqual(
+      [
+        ['commits', 4, 4, 1, 1],
+        ['snapshots', 0, 4, 0, 1],
+        ['refs', 4, 0, 1, 0],
+        ['objects', 0, 4, 0, 1],
+        ['cache', 0, 0, 0, 0],
+      ],
+    );
+    // The run's own words for what it keeps of the file (narrow.ts), said before it runs.
+    expect(drift.phases[0]!.noLongerGarbage.map((kept) => kept.detail)).toEqual([
+      '3 commits live again: a push since the plan reaches them',
+      '3 commits still referenced by this repo',
+      '1 commit a branch, release or wire tag points at',
+    ]);
+    // main moved back a commit: that commit, its snapshot and its object are new garbage the file leaves.
+    const stays = 'became garbage since the plan; they stay until it is planned again';
+    expect(drift.notes).toEqual([
+      `phase commits: 1 more commit ref ${stays}`,
+      `phase commits: 1 more commit ${stays}`,
+      `phase snapshots: 1 more snapshot ${stays}`,
+      `phase refs: 1 more object ref ${stays}`,
+      `phase objects: 1 more object ${stays}`,
+    ]);
+
+    const { result, events } = await apply(loaded);
     expect(result.plan).toMatchObject({ source: 'file', rederived: true });
     expect(result).toMatchObject({ outcome: 'done', commits_deleted: 1, commit_refs_deleted: 1 });
     expect(await f.column('musehub_commits', 'commit_id')).toEqual(
@@ -186,11 +220,17 @@ describe.each(await testTargets())('a saved plan on $name', (target) => {
       );
       await expect(
         load(write('v99.gcplan', sealed(Buffer.from(`MUSEHUB-GC-PLAN v99\n${'x'.repeat(80)}`)))),
-      ).rejects.toThrow(/format version 99, and this musehub-gc reads version 2/);
+      ).rejects.toThrow(/format version 99, and this musehub-gc reads version 3/);
+      // Version 2 did not say who made the file: refused with its own line, signed or not.
+      const v2 = Buffer.from(file);
+      v2.write('2', 'MUSEHUB-GC-PLAN v'.length, 'latin1');
+      await expect(load(write('v2.gcplan', v2))).rejects.toThrow(
+        /format version 2, and this musehub-gc reads version 3: plan the repo again/,
+      );
       // Version 1 wrote no signature: refused, whatever it holds.
       const v1 = sealed(Buffer.concat([Buffer.from('MUSEHUB-GC-PLAN\n'), pack({ version: 1, plan: {}, sets: {} })]));
       await expect(load(write('v1.gcplan', v1))).rejects.toThrow(
-        /format version 1, and this musehub-gc reads version 2: plan the repo again/,
+        /format version 1, and this musehub-gc reads version 3: plan the repo again/,
       );
 
       const ahead = new Date(Date.parse(plan.computedAt) + 5 * 60_000).toISOString();

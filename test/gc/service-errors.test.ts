@@ -93,6 +93,22 @@ describe.each(await serverTarget())('the service types what the database causes,
     expect((error as Error).message).toMatch(/^lost the database connection to /);
   });
 
+  it("after a cut, the next call on the same service works (the console's retry), and nothing is printed", async () => {
+    const printed: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => printed.push(args);
+    try {
+      const repos = await withService(async (service) => {
+        expect(await cutMidStatement(() => service.listRepos())).toBeInstanceOf(UnavailableError);
+        return service.listRepos();
+      });
+      expect(repos.map((repo) => repo.slug)).toEqual(['groove']);
+    } finally {
+      console.warn = warn;
+    }
+    expect(printed).toEqual([]);
+  });
+
   it('a statement a read-only database refuses is unavailable, in the line that says to use the primary', async () => {
     const plan = await withService(async (service) =>
       service.plan(await service.findRepo('lowend/groove'), { graceSeconds: 3600 }),

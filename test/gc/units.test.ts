@@ -6,7 +6,7 @@ import { CommitGraph } from '../../src/gc/commit-graph.js';
 import { formatGrace, parseDuration } from '../../src/gc/duration.js';
 import { isCommitId, isObjectId, readParents } from '../../src/gc/ids.js';
 import { readManifest } from '../../src/gc/manifest.js';
-import { shortId } from '../../src/present.js';
+import { shortId } from '../../src/present/units.js';
 
 const objectId = (c: string) => `sha256:${c.repeat(64)}`;
 

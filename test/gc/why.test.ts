@@ -9,7 +9,7 @@ import { pack } from 'msgpackr';
 import { findRepo } from '../../src/gc/repo.js';
 import type { Plan } from '../../src/gc/types.js';
 import { explainWhy, type WhyAnswer } from '../../src/gc/why.js';
-import { describeWhy } from '../../src/present.js';
+import { describeWhy } from '../../src/present/why.js';
 import { testTargets } from '../support/databases.js';
 import { createFixture, type Fixture } from '../support/gc-fixture.js';
 import { line, loadForcePushed, OLD, RECENT, type Line } from '../support/histories.js';

@@ -105,8 +105,13 @@ describe('console app', () => {
     await app.waitFor('nowhere.gcplan does not exist: check the name');
     await command('plan gc-4711.gcplan');
     const asking = await app.waitFor('[y/N]');
+    // Who made the file and when, and what differs from the hub now, before the first question.
     expect(read(asking)).toMatch(
-      /gc-4711\.gcplan: the plan of lowend\/blue-in-green made .* UTC \(now\), grace 1h\. The run checks it against the hub now/,
+      /gc-4711\.gcplan: the plan of lowend\/blue-in-green made by ops@gc-box with musehub-gc 0\.1\.0, \d{4}-\d\d-\d\d \d\d:\d\d UTC \(now\), grace 1h\./,
+    );
+    expect(read(asking)).toContain(
+      'Against the hub now: phase 1 commits: the file lists 38 commit refs, 35 commits; 36 commit refs, 33 commits now; ' +
+        'no longer garbage: 2 live again: reachable from release v0.9. The run checks it again under the lock',
     );
     expect(service.targets).toEqual([
       expect.objectContaining({

@@ -5,7 +5,8 @@
  * yield the engine's sequence of events (its own lanes and progress) over the fixture's repos.
  */
 import { recordOf } from '../../src/gc/check/types.js';
-import { emptySets } from '../../src/gc/plan.js';
+import { emptySets } from '../../src/gc/phases/catalog.js';
+import type { PlanDrift } from '../../src/gc/plan-drift.js';
 import type {
   CheckProblem,
   CheckRecord,
@@ -804,9 +805,27 @@ export function fixtureService(options: FixtureOptions = {}): FixtureService {
       return 1234;
     },
     async loadPlan(path) {
-      // One plan file exists: blue-in-green's plan, saved for ticket 4711.
+      // One plan file exists: blue-in-green's plan, saved for ticket 4711 by ops on gc-box.
       if (!path.endsWith('/gc-4711.gcplan')) throw new Error(`plan file ${path} does not exist: check the name`);
-      return planFor(repos[0]!, 3600);
+      return { ...planFor(repos[0]!, 3600), madeBy: { user: 'ops', host: 'gc-box', tool: 'musehub-gc 0.1.0' } };
+    },
+    async comparePlan(plan) {
+      // Since the file: a release pins two of the commits it lists.
+      const drift: PlanDrift = {
+        checkedAt: ago(0),
+        graceSeconds: plan.graceSeconds,
+        phases: plan.phases.map((phase) => ({
+          phase: phase.phase,
+          listed: { refs: phase.refs, rows: phase.rows, bytes: phase.bytes },
+          now: { refs: phase.refs, rows: phase.rows, bytes: phase.bytes },
+          noLongerGarbage: [],
+        })),
+        notes: [],
+      };
+      const commits = drift.phases[0]!;
+      commits.now = { ...commits.listed, refs: commits.listed.refs - 2, rows: commits.listed.rows - 2 };
+      commits.noLongerGarbage = [{ reason: 'live', count: 2, detail: '2 live again: reachable from release v0.9' }];
+      return drift;
     },
     async *check(target, { signal }) {
       // A check of every repo checks the demo's four: a hub made big for scrolling has nothing more to find.

@@ -106,3 +106,64 @@ describe('resizing', () => {
     expectFits(wide, { columns: 80, rows: 24 });
   });
 });
+
+/** Down to the smallest size the console draws in, a typed confirmation's question and its field are there whole. */
+describe.each([{ columns: 60, rows: 10 }, ...SIZES])('typed confirmations at $columns x $rows', (size) => {
+  /** The question and the field under it: the field's `› ` on the line after the question's last. */
+  function expectQuestionAndField(frame: string, question: string): void {
+    expect(read(frame)).toContain(question);
+    const lines = frame.split('\n');
+    const lastWord = question.split(' ').at(-1)!;
+    const at = lines.findIndex((line) => line.includes(lastWord));
+    expect(lines[at + 1], frame).toMatch(/^[│ ]*›( |$)/);
+    expectFits(frame, size);
+  }
+
+  it("the repo's slug before a blob phase, and why a wrong one did not confirm", async () => {
+    const app = openConsole(fixtureService(), size);
+    await app.waitFor('lowend/blue-in-green');
+    app.press(KEYS.enter);
+    await app.waitFor('a91f03e');
+    app.press('R');
+    await app.waitFor((frame) => read(frame).includes('[y/N]'));
+    app.press('y');
+    await app.waitFor((frame) => read(frame).includes('Delete 35 snapshots'));
+    app.press('y');
+    await app.waitFor((frame) => read(frame).includes('Delete 61 object refs'));
+    app.press('y');
+    const question =
+      'Type lowend/blue-in-green to delete 58 objects, 4.0 MiB from storage (Enter on nothing skips, Esc stops):';
+    expectQuestionAndField(await app.waitFor((frame) => read(frame).includes('Esc stops):')), question);
+    await typeAndSubmit(app, 'blue');
+    const refused = await app.waitFor((frame) => read(frame).includes('is not lowend/blue-in-green'));
+    expect(read(refused)).toContain(
+      '"blue" is not lowend/blue-in-green: type it exactly, or clear it and press Enter to skip.',
+    );
+    expectQuestionAndField(refused, question);
+  });
+
+  it("the hub's label before a pass of every repo", async () => {
+    const service = fixtureService();
+    const app = openConsole(service, size);
+    await app.waitFor('lowend/blue-in-green');
+    app.press('A');
+    const asking = await app.waitFor((frame) => read(frame).includes('collects nothing):'));
+    expectQuestionAndField(asking, 'Type fixture demo hub to start (Enter on nothing or Esc collects nothing):');
+    await typeAndSubmit(app, 'Ay');
+    const refused = await app.waitFor((frame) => read(frame).includes('"Ay" is not fixture demo hub'));
+    expectQuestionAndField(refused, 'Type fixture demo hub to start (Enter on nothing or Esc collects nothing):');
+  });
+
+  it('the word sweep before the strays are deleted', async () => {
+    const app = openConsole(fixtureService(), size);
+    await app.waitFor('lowend/blue-in-green');
+    app.press('b');
+    await app.waitFor('Repos › Storage');
+    app.press('D');
+    const asking = await app.waitFor((frame) => read(frame).includes('Esc cancels):'));
+    expectQuestionAndField(asking, 'Type sweep to delete them (Enter on nothing deletes nothing, Esc cancels):');
+    await typeAndSubmit(app, 'swept');
+    const refused = await app.waitFor((frame) => read(frame).includes('"swept" is not sweep'));
+    expectQuestionAndField(refused, 'Type sweep to delete them (Enter on nothing deletes nothing, Esc cancels):');
+  });
+});

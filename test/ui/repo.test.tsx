@@ -97,7 +97,7 @@ describe('history screen', () => {
     const frame = await app.waitFor('STARTED');
     expect(frame).toContain('Repos › lowend/blue-in-green › History');
     expect(lineWith(frame, 'STARTED')).toMatch(/^│ STARTED +│ WHO +│ MODE +│ GRACE +│ OUTCOME +│ +FREED │ DELETED +│$/);
-    // When, absolute and relative; what was deleted in the words of src/words.ts, and the phases that failed.
+    // When, absolute and relative; what was deleted in the words of src/present/words.ts, and the phases that failed.
     expect(lineWith(frame, 'ops')).toMatch(
       /^│ ▸ 2025-05-30 12:00 \(2d ago\) +│ ops +│ real +│ 1h +│ DONE +│ +2\.0 MiB +│ 4 commits, 9 objects +│$/,
     );

@@ -40,7 +40,7 @@ describe('repos screen', () => {
       'tenor/giant-steps',
     ]);
     expect(lineWith(filled, '▸')).toContain('lowend/blue-in-green');
-    // Commits orphaned, commits and objects to delete, the bytes that frees: the words of src/words.ts.
+    // Commits orphaned, commits and objects to delete, the bytes that frees: the words of src/present/words.ts.
     expect(lineWith(filled, 'REPO')).toMatch(/ORPHANED\s+TO DELETE\s+OBJECTS\s+▼RECLAIMABLE/);
     expect(lineWith(filled, 'lowend/blue-in-green')).toMatch(/38\s+35\s+58\s+4\.1 MiB\s+1h ago\s+never/);
     expect(lineWith(filled, 'bigband/caravan')).toContain('512.0 KiB');

@@ -66,7 +66,7 @@ describe('run screen', () => {
     expect(summary).toContain(' DONE  freed 4.0 MiB · 0 errors');
     // Commits, objects and bytes in the words of the prompts, then the rest.
     expect(read(summary)).toContain(
-      'deleted: 35 commits, 57 objects, 4.0 MiB; with them 38 commit refs, 35 snapshots, 61 object refs, 0 cache entries',
+      'deleted: 35 commits, 57 objects, 4.0 MiB; with them 38 commit refs, 35 snapshots, 61 object refs, 0 expired entries',
     );
     expect(summary).toContain('not done: cache skipped');
     expect(summary).toContain('4 objects: planned 58 objects, 4.0 MiB, deleted 57 objects, 4.0 MiB: 1 were live again');

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatBytes, formatDuration } from '../../src/present.js';
+import { formatAgo, formatBytes, formatDuration } from '../../src/present/units.js';
 import { fit } from '../../src/ui/fit.js';
 import type { Key } from 'ink';
 import { headlessCommand } from '../../src/ui/headless-command.js';
 import { actionFor, hintBar, KEYMAP, keysOf } from '../../src/ui/keymap.js';
 import { moveList, EMPTY_LIST } from '../../src/ui/list-state.js';
 import { breadcrumbs, INITIAL_STACK, stackReducer } from '../../src/ui/view-stack.js';
+import { consoleReducer, INITIAL_CONSOLE } from '../../src/ui/console-reducer.js';
 import { INITIAL_REPOS, reposReducer } from '../../src/ui/screens/repos/repos-reducer.js';
 import { INITIAL_RUN, runKeyScreen, runReducer } from '../../src/ui/screens/run/run-reducer.js';
 import { phaseLine } from '../../src/ui/screens/run/run-view.js';
@@ -80,6 +81,26 @@ describe('view stack', () => {
     expect(breadcrumbs(stack)).toBe('Repos › lowend/blue-in-green › Preview');
     stack = stackReducer(stackReducer(stack, { type: 'pop' }), { type: 'pop' });
     expect(breadcrumbs(stack)).toBe('Repos');
+  });
+});
+
+describe('console reducer', () => {
+  it('keeps the stack, the status, the keys each view answers to and the command line in one state', () => {
+    let state = consoleReducer(INITIAL_CONSOLE, { type: 'push', view: { kind: 'repo', repo, tab: 'graph' } });
+    state = consoleReducer(state, { type: 'status', message: 'The run stopped.', tone: 'warning' });
+    state = consoleReducer(state, { type: 'keys', viewId: '1:graph', screen: 'filter' });
+    state = consoleReducer(state, { type: 'open-command' });
+    state = consoleReducer(state, { type: 'data-changed' });
+    expect(breadcrumbs(state.stack)).toBe('Repos › lowend/blue-in-green › Graph');
+    expect(state.status).toEqual({ message: 'The run stopped.', tone: 'warning' });
+    expect([...state.keyScreens]).toEqual([['1:graph', 'filter']]);
+    expect(state.command).toEqual({ text: '', cursor: 0 });
+    expect(state.dataVersion).toBe(1);
+    // The same keys again are the same state: the console draws nothing again.
+    expect(consoleReducer(state, { type: 'keys', viewId: '1:graph', screen: 'filter' })).toBe(state);
+    state = consoleReducer(consoleReducer(state, { type: 'close-command' }), { type: 'pop' });
+    expect(state.command).toBeNull();
+    expect(breadcrumbs(state.stack)).toBe('Repos');
   });
 });
 

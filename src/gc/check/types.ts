@@ -1,7 +1,7 @@
 /**
  * What an integrity check reports: per repo, each kind of problem with its count and the
  * first few ids. The console and `musehub-gc check` are two consumers of the same report
- * and events; the words for each kind are in present.ts.
+ * and events; the words for each kind are in present/check.ts.
  */
 import type { RepoIdentity } from '../types.js';
 

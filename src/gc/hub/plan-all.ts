@@ -6,7 +6,7 @@
 import type { Database } from '../../db/connect.js';
 import { estimateOf, rememberEstimates } from '../estimate.js';
 import { operatorName } from '../../operator.js';
-import { PHASES } from '../phases/table.js';
+import { PHASES } from '../phases/catalog.js';
 import { markHub } from './mark.js';
 import { reposInOrder } from './queue.js';
 import { PassTally } from './tally.js';

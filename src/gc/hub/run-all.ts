@@ -11,7 +11,7 @@ import { messageOf } from '../../errors.js';
 import type { GcContext } from '../context.js';
 import { executeGc } from '../execute.js';
 import { operatorName } from '../../operator.js';
-import { PHASE_SETS, rowsDeleted } from '../phases/table.js';
+import { PHASE_SETS, rowsDeleted } from '../phases/catalog.js';
 import type { Unlock } from '../lock.js';
 import { Session } from '../session.js';
 import { repoName, type Decide, type Plan, type RepoIdentity, type RunResult } from '../types.js';

@@ -4,7 +4,7 @@
  * consume the same events. Results of runs keep the RunResult's snake_case, as
  * `run --all --json` prints them; plans keep the Plan's camelCase.
  */
-import type { RunTally } from '../phases/table.js';
+import type { RunTally } from '../phases/catalog.js';
 import type { Finding, GcEvent, HubIdentity, PhaseName, PhasePlan, Plan, RepoIdentity, RunResult } from '../types.js';
 
 export interface HubRunOptions {

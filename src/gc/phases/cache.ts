@@ -2,11 +2,12 @@
  * Phase 5: the repo's expired fetch-pack cache rows, and their mpack blobs unless
  * a remaining cache row (of any repo) still names them.
  */
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { readCopy } from '../../db/copy-rows.js';
 import { byId } from '../ids.js';
 import { writtenEntry, type WrittenEntry } from '../journal.js';
 import { IdList } from '../packed-ids.js';
+import type { Session } from '../session.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
   batchRelation,
@@ -20,6 +21,8 @@ import {
   type PhasePlanned,
   type PlanStep,
   type PrepareContext,
+  type PhaseSteps,
+  noLongerGarbage,
 } from './runtime.js';
 
 /** The cache needs no liveness: each repo's whole plan is made before the walk. */
@@ -141,3 +144,27 @@ export async function applyCache(ctx: ApplyContext, sets: PlanSets): Promise<Pha
     ],
   };
 }
+
+/** The mpack blobs the cache rows free: those no other cache row (nor an object row) names, as phase 5 deletes. */
+export async function mpackBytes(session: Session, cacheRows: IdList): Promise<{ bytes: number; blobs: number }> {
+  return session.one<{ bytes: number; blobs: number }>(
+    `
+    with going as (select unnest(?::text[]) as cache_id),
+    mpacks as (
+      select c.mpack_id, max(c.size_bytes) as bytes from musehub_fetch_mpack_cache c join going g using (cache_id)
+      group by c.mpack_id)
+    select coalesce(sum(m.bytes), 0)::float8 as bytes, count(*)::int as blobs from mpacks m
+    where not exists (select 1 from musehub_fetch_mpack_cache o
+                      where o.mpack_id = m.mpack_id and o.cache_id not in (select cache_id from going))
+      and not exists (select 1 from musehub_objects x where x.object_id = m.mpack_id)`,
+    [[...cacheRows]],
+  );
+}
+
+/** Phase 5's steps (the catalog's `cache`). */
+export const CACHE_STEPS: PhaseSteps<'cache'> = {
+  prepare: prepareCache,
+  apply: applyCache,
+  dropped: { cacheRows: noLongerGarbage('cache entries') },
+  freed: (session, sets) => mpackBytes(session, sets.cacheRows),
+};

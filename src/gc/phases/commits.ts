@@ -2,7 +2,7 @@
  * Phase 1: the repo's refs to commits it no longer reaches, then the commit rows
  * that nothing references or points at any more.
  */
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { byId } from '../ids.js';
 import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
@@ -27,6 +27,7 @@ import {
   type PlanStep,
   type PrepareContext,
   type RepoPlanning,
+  type PhaseSteps,
 } from './runtime.js';
 
 /** A branch, release or wire tag of any repo points at the commit `id` names. */
@@ -275,3 +276,13 @@ export async function explainCommits(
     ...keptLine('gone', counts.gone, `${counted(counts.gone, 'commit')} already gone`),
   ];
 }
+
+/** Phase 1's steps (the catalog's `commits`). */
+export const COMMITS_STEPS: PhaseSteps<'commits'> = {
+  prepare: prepareCommits,
+  apply: applyCommits,
+  dropped: {
+    commitRefs: (ctx, ids) => explainCommitRefs(ctx, ids, ctx.live),
+    commits: (ctx, ids) => explainCommits(ctx, [...ids]),
+  },
+};

@@ -4,12 +4,13 @@
  * entry per chunk for their blobs; the blobs go after it commits, from the journal
  * (see journal.ts).
  */
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { readCopy } from '../../db/copy-rows.js';
 import { byId } from '../ids.js';
 import { writtenEntry, type WrittenEntry } from '../journal.js';
 import { formatGrace } from '../duration.js';
 import { IdIndex, IdList } from '../packed-ids.js';
+import type { Session } from '../session.js';
 import type { Kept, PlanItem, PlanSets } from '../types.js';
 import {
   batchRelation,
@@ -29,6 +30,7 @@ import {
   type PlanStep,
   type PrepareContext,
   type RepoPlanning,
+  type PhaseSteps,
 } from './runtime.js';
 
 /**
@@ -277,3 +279,25 @@ export async function explainObjects(
     ...goneLine(counts.gone, 'object'),
   ];
 }
+
+/** The bytes and blobs deleting `objects` frees: a narrowed plan's. */
+export async function objectBytes(session: Session, objects: IdList): Promise<{ bytes: number; blobs: number }> {
+  let bytes = 0;
+  for (const chunk of objects.chunks(10_000)) {
+    bytes += (
+      await session.one<{ bytes: number }>(
+        'select coalesce(sum(size_bytes), 0)::float8 as bytes from musehub_objects where object_id = any(?)',
+        [chunk],
+      )
+    ).bytes;
+  }
+  return { bytes, blobs: objects.size };
+}
+
+/** Phase 4's steps (the catalog's `objects`). */
+export const OBJECTS_STEPS: PhaseSteps<'objects'> = {
+  prepare: prepareObjects,
+  apply: applyObjects,
+  dropped: { objects: (ctx, ids) => explainObjects(ctx, [...ids]) },
+  freed: (session, sets) => objectBytes(session, sets.objects),
+};

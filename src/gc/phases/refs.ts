@@ -1,5 +1,5 @@
 /** Phase 3: the repo's refs to objects that none of its live snapshots names. */
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { readCopy } from '../../db/copy-rows.js';
 import { formatGrace } from '../duration.js';
 import type { ObjectLiveness } from '../live-set.js';
@@ -21,6 +21,7 @@ import {
   type PlanStep,
   type PrepareContext,
   type RepoPlanning,
+  type PhaseSteps,
 } from './runtime.js';
 
 /** Each repo's object refs, old enough to go or not, are read before the walk; liveness sorts them after. */
@@ -135,3 +136,10 @@ export function explainObjectRefs(ids: IdList, live: ObjectLiveness): Kept[] {
     ...keptLine('grace', other, `${counted(other, 'object ref')} pushed again or gone since the plan`),
   ];
 }
+
+/** Phase 3's steps (the catalog's `refs`). */
+export const REFS_STEPS: PhaseSteps<'refs'> = {
+  prepare: prepareRefs,
+  apply: applyRefs,
+  dropped: { objectRefs: async (ctx, ids) => explainObjectRefs(ids, ctx.live) },
+};

@@ -6,12 +6,13 @@
  */
 import { rootsDigest } from '../basis.js';
 import { byId } from '../ids.js';
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { Heap } from '../heap.js';
-import type { CommitLiveness, ObjectLiveness } from '../live-set.js';
+import type { CommitLiveness, LiveSet, ObjectLiveness } from '../live-set.js';
 import type { IdList } from '../packed-ids.js';
 import type { Session } from '../session.js';
 import type { ChunkRunner } from '../chunks.js';
+import type { PhaseName, SetKeyOf } from './catalog.js';
 import type { Kept, KeptReason, PhasePlan, PlanClock, PlanSets, RepoIdentity } from '../types.js';
 
 /**
@@ -97,6 +98,32 @@ export interface PhaseApplied {
 }
 
 export type Progress = (done: number, total: number, bytes: number) => void;
+
+/** Why ids of a set a plan listed are no longer garbage in a plan derived since, when the hub changed. */
+export type Dropped = (
+  ctx: { session: Session; repo: RepoIdentity; clock: PlanClock; live: LiveSet },
+  ids: IdList,
+) => Promise<Kept[]>;
+
+/** The SQL-bearing steps of a phase of the catalog, which its own file binds and the phase table lists. */
+export interface PhaseSteps<Name extends PhaseName = PhaseName> {
+  /**
+   * Reads what its plan needs that does not rest on liveness (so that it can run while the walk
+   * does, on another connection) and returns its planning step, bound to what it read.
+   */
+  prepare(ctx: PrepareContext): Promise<PlanStep>;
+  apply(ctx: ApplyContext, sets: PlanSets): Promise<PhaseApplied>;
+  /** Why dropped ids of each of its sets are no longer garbage. */
+  dropped: Record<SetKeyOf<Name>, Dropped>;
+  /** The blobs (and their bytes) its sets free, for a blob phase's plan narrowed to fewer ids. */
+  freed?(session: Session, sets: PlanSets): Promise<{ bytes: number; blobs: number }>;
+}
+
+/** Dropped ids the phase cannot say more about than that they are no longer garbage. */
+export function noLongerGarbage(what: string): Dropped {
+  return async (_ctx, ids) =>
+    keptLine('live', ids.size, `${ids.size} ${what} no longer garbage: in use again since the plan`);
+}
 
 /** Thrown when a branch, release, tag or young ref changed since liveness was derived. */
 export class RootsMoved extends Error {

@@ -1,5 +1,5 @@
 /** Phase 2: snapshots of the commits phase 1 deletes that no remaining commit and no release uses. */
-import { counted } from '../../words.js';
+import { counted } from '../../present/words.js';
 import { readCopy } from '../../db/copy-rows.js';
 import { IdIndex, IdList } from '../packed-ids.js';
 import type { Session } from '../session.js';
@@ -20,6 +20,8 @@ import {
   type PlanStep,
   type PrepareContext,
   type RepoPlanning,
+  type PhaseSteps,
+  noLongerGarbage,
 } from './runtime.js';
 
 /** The snapshots an earlier, interrupted run's commits left are known before the walk. */
@@ -208,3 +210,10 @@ async function snapshotsInUse(session: Session, snapshots: IdList) {
   for (const id of inUse.byRelease) inUse.byCommit.delete(id);
   return inUse;
 }
+
+/** Phase 2's steps (the catalog's `snapshots`). */
+export const SNAPSHOTS_STEPS: PhaseSteps<'snapshots'> = {
+  prepare: prepareSnapshots,
+  apply: applySnapshots,
+  dropped: { snapshots: noLongerGarbage('snapshots') },
+};

@@ -6,7 +6,9 @@ import {
   type CheckRecord,
   type RepoCheck,
 } from '../../../gc/check/types.js';
-import { adviseProblem, counted, describeCheckOutcome, describeProblem, formatAgo } from '../../../present.js';
+import { adviseProblem, describeCheckOutcome, describeProblem } from '../../../present/check.js';
+import { formatAgo } from '../../../present/units.js';
+import { counted } from '../../../present/words.js';
 import { wrapText } from '../../fit.js';
 import type { PagerLine } from '../../line-pager.js';
 import type { Tone } from '../../theme.js';

@@ -1,7 +1,7 @@
 /** The Check tab's state (pure): a check under way and what it is busy with, what it could not do, the findings' cursor. */
 import type { CheckEvent, CheckStep } from '../../../gc/check/types.js';
 import type { KeyAction, ScreenName } from '../../keymap.js';
-import { EMPTY_LIST, moveList, type ListState } from '../../list-state.js';
+import { EMPTY_LIST, moveList, placeCursor, type ListState } from '../../list-state.js';
 import type { Note } from '../../notes.js';
 
 export interface CheckState {
@@ -18,7 +18,8 @@ export type CheckAction =
   | { type: 'start' }
   | { type: 'event'; event: CheckEvent }
   | { type: 'failed'; message: string }
-  | { type: 'move'; action: KeyAction; count: number; page: number };
+  | { type: 'move'; action: KeyAction; count: number; page: number }
+  | { type: 'place'; cursor: number; count: number; page: number };
 
 export const INITIAL_CHECK: CheckState = { checking: false, step: null, notes: [], list: EMPTY_LIST };
 
@@ -51,5 +52,7 @@ export function checkReducer(state: CheckState, action: CheckAction): CheckState
       };
     case 'move':
       return { ...state, list: moveList(state.list, action.action, action.count, action.page) };
+    case 'place':
+      return { ...state, list: placeCursor(state.list, action.cursor, action.count, action.page) };
   }
 }

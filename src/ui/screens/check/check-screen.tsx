@@ -15,6 +15,9 @@ import { Toned } from '../../theme.js';
 import { useCheck } from '../../use-check.js';
 import { useLoad } from '../../use-load.js';
 import { VirtualList } from '../../virtual-list.js';
+import { containing } from '../../search/search-reducer.js';
+import { Highlighted } from '../../search/search-line.js';
+import { useListSearch } from '../../search/use-list-search.js';
 import { checkSummary, findingLines, shownCheck } from './check-lines.js';
 import { checkKeyScreen, checkReducer, INITIAL_CHECK } from './check-reducer.js';
 import { useCheckKeys } from './use-check-keys.js';
@@ -50,14 +53,22 @@ export function CheckScreen({
   const summary = recorded.state === 'loading' && !shown ? 'reading the last check…' : checkSummary(shown, app.now());
   // The line about the check (or its progress), and what it could not do, whole.
   const listHeight = Math.max(1, height - (state.checking ? 1 : rowsOf(summary, width)) - noteRows(state.notes, width));
-  useHintScope(viewId, active, checkKeyScreen(state));
+  const page = pageRows(lines.length, listHeight);
+  const search = useListSearch({
+    count: lines.length,
+    matches: containing((index) => lines[index]!.text),
+    cursor: () => current().list.cursor,
+    jump: (cursor) => dispatch({ type: 'place', cursor, count: lines.length, page }),
+  });
+  useHintScope(viewId, active, search.typing ? 'search' : checkKeyScreen(state));
   useCheckKeys({
     viewId,
     repo,
     current,
     dispatch,
+    search,
     count: lines.length,
-    page: pageRows(lines.length, listHeight),
+    page,
     onCheck: () => {
       // A failure the status line still says would contradict the check now under way.
       app.status('');
@@ -83,11 +94,12 @@ export function CheckScreen({
         list={state.list}
         height={listHeight}
         empty=""
+        search={search.state}
         renderRow={(index, selected) => {
           const line = lines[index]!;
           return (
             <Toned tone={line.tone} inverse={selected}>
-              {fit(line.text, width)}
+              <Highlighted text={fit(line.text, width)} needle={search.needle} />
             </Toned>
           );
         }}

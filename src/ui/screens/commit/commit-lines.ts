@@ -1,7 +1,7 @@
 /** A commit's details as lines (pure): message, author, time, snapshot and files. */
 import type { CommitDetail } from '../../../gc/service.js';
 import { fit } from '../../fit.js';
-import { formatAgo, formatBytes } from '../../../present.js';
+import { formatAgo, formatBytes } from '../../../present/units.js';
 import type { PagerLine } from '../../line-pager.js';
 
 export function commitLines(detail: CommitDetail, now: number, width: number): PagerLine[] {

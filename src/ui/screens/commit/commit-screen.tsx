@@ -4,7 +4,7 @@ import { useEffect, useMemo } from 'react';
 import { Box } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import type { RepoIdentity } from '../../../gc/types.js';
-import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { useConsole, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { LinePager } from '../../line-pager.js';
 import { useLoad } from '../../use-load.js';
@@ -35,7 +35,6 @@ export function CommitScreen({
         : [{ text: loaded.state === 'failed' ? 'The commit did not load. Press r to retry.' : 'loading…' }],
     [loaded, width, app.now],
   );
-  useHintScope(viewId, active, 'commit');
   if (!active) return null;
   if (loaded.state === 'loading') return <Spinner label="loading the commit…" />;
   return (

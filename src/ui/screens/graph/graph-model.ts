@@ -2,7 +2,8 @@
 import type { GraphCommit } from '../../../gc/service.js';
 import { layoutGraph, type GraphRow } from './graph-layout.js';
 import { fit } from '../../fit.js';
-import { describeCommits, formatAgo, shortId } from '../../../present.js';
+import { formatAgo, shortId } from '../../../present/units.js';
+import { describeCommits } from '../../../present/words.js';
 import { drawLanes, lanesWidth } from './graph-lanes.js';
 
 export interface GraphModel {
@@ -24,7 +25,7 @@ export function buildGraphModel(commits: readonly GraphCommit[]): GraphModel {
     counts[commits[index]!.state] += 1;
     if (row.divergence) divergences.push(shortId(row.commitId));
   });
-  // The graph's ✗ are the commits to delete, its ○ those kept: orphaned, both (src/words.ts).
+  // The graph's ✗ are the commits to delete, its ○ those kept: orphaned, both (src/present/words.ts).
   const parts = [
     describeCommits({
       reachable: counts.reachable,
@@ -49,6 +50,18 @@ export function annotation(commit: GraphCommit, row: GraphRow): string {
   if (row.unreachableTip) notes.push('← tip of an abandoned chain');
   if (row.divergence) notes.push('← an abandoned chain left the live history here');
   return notes.join(' ');
+}
+
+/**
+ * Whether a search finds commit `index`: its id by its first characters (`a91f03e` jumps to that
+ * commit, as `git show` takes it), its labels, message or author anywhere.
+ */
+export function graphMatches(model: GraphModel, index: number, needle: string): boolean {
+  const commit = model.commits[index]!;
+  return (
+    commit.commitId.startsWith(needle) ||
+    `${formatLabels(commit.labels)} ${commit.message} ${commit.author}`.toLowerCase().includes(needle)
+  );
 }
 
 export interface GraphLine {

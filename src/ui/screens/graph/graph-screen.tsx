@@ -14,7 +14,9 @@ import { useLoad } from '../../use-load.js';
 import { VirtualList } from '../../virtual-list.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
 import { useWhy, WhyPanel, whyRows } from '../../why-panel.js';
-import { buildGraphModel, graphLine, type GraphModel } from './graph-model.js';
+import { Highlighted } from '../../search/search-line.js';
+import { useListSearch } from '../../search/use-list-search.js';
+import { buildGraphModel, graphLine, graphMatches, type GraphModel } from './graph-model.js';
 import { useGraphKeys } from './use-graph-keys.js';
 
 const STATE_TONES: Record<CommitState, Tone> = { reachable: 'reachable', orphaned: 'orphaned', kept: 'kept' };
@@ -52,12 +54,20 @@ export function GraphScreen({
       dispatch({ ...move, count: model.rows.length, page: pageRows(model.rows.length, listHeight) });
     earlyMoves.current = [];
   }, [model, dispatch, listHeight]);
-  useHintScope(viewId, active, 'graph');
+  const page = pageRows(count, listHeight);
+  const search = useListSearch({
+    count,
+    matches: (index, needle) => model !== null && graphMatches(model, index, needle),
+    cursor: () => current().cursor,
+    jump: (cursor) => dispatch({ type: 'place', cursor, count, page }),
+  });
+  useHintScope(viewId, active, search.typing ? 'search' : 'graph');
   useGraphKeys({
     viewId,
     repo,
     count,
-    page: pageRows(count, listHeight),
+    page,
+    search,
     onEarlyMove: loaded.state === 'loading' ? (move) => earlyMoves.current.push(move) : null,
     current,
     dispatch,
@@ -78,8 +88,16 @@ export function GraphScreen({
         list={list}
         height={listHeight}
         empty="This repo has no commits."
+        search={search.state}
         renderRow={(index, selected) => (
-          <GraphLineView model={model} index={index} selected={selected} width={width} now={app.now()} />
+          <GraphLineView
+            model={model}
+            index={index}
+            selected={selected}
+            width={width}
+            now={app.now()}
+            needle={search.needle}
+          />
         )}
       />
       <WhyPanel shown={why.shown} width={width} />
@@ -93,12 +111,15 @@ function GraphLineView({
   selected,
   width,
   now,
+  needle,
 }: {
   model: GraphModel;
   index: number;
   selected: boolean;
   width: number;
   now: number;
+  /** What the search highlights. */
+  needle: string;
 }): React.JSX.Element {
   const line = graphLine(model, index, width, now);
   const tone = STATE_TONES[model.commits[index]!.state];
@@ -111,7 +132,7 @@ function GraphLineView({
       </Toned>
       <Text>{line.after}</Text>
       <Toned tone={tone === 'reachable' ? undefined : tone} inverse={selected}>
-        {line.text}
+        <Highlighted text={line.text} needle={needle} />
       </Toned>
       <Toned tone="muted">{` ${line.right}`}</Toned>
     </Text>

@@ -4,6 +4,7 @@ import { useConsole } from '../../console-context.js';
 import { useViewKeys } from '../../key-router.js';
 import { actionFor } from '../../keymap.js';
 import { isMove, type ListAction, type ListState } from '../../list-state.js';
+import type { ListSearch } from '../../search/use-list-search.js';
 import { closeWhyOn, type Why } from '../../why-panel.js';
 import { handleRepoAction } from '../repo/repo-keys.js';
 
@@ -12,6 +13,7 @@ export function useGraphKeys(options: {
   repo: RepoIdentity;
   count: number;
   page: number;
+  search: ListSearch;
   /** While the graph loads, moves are handed here to replay once it is there. */
   onEarlyMove: ((action: ListAction & { type: 'move' }) => void) | null;
   current: () => ListState;
@@ -23,10 +25,12 @@ export function useGraphKeys(options: {
   onWhy: (index: number) => void;
 }): void {
   const app = useConsole();
-  const { viewId, repo, count, page, onEarlyMove, current, dispatch, onOpen, onRefresh, why, onWhy } = options;
+  const { viewId, repo, count, page, search, onEarlyMove, current, dispatch, onOpen, onRefresh, why, onWhy } = options;
   useViewKeys(viewId, (key) => {
     const action = actionFor('graph', key, app.readOnly);
+    if (search.handleTyped(key)) return true;
     if (closeWhyOn(why, action)) return true;
+    if (search.handle(action)) return true;
     if (isMove(action)) (onEarlyMove ?? dispatch)({ type: 'move', action, count, page });
     else if (action === 'open') {
       if (count > 0) onOpen(current().cursor);

@@ -1,11 +1,11 @@
 /** Every key of the screen the operator came from, drawn from the keymap. */
 import type React from 'react';
 import type { ScreenProps } from '../../console-context.js';
-import { useConsole, useHintScope } from '../../console-context.js';
+import { useConsole } from '../../console-context.js';
 import { helpLines, type ScreenName } from '../../keymap.js';
 import { LinePager } from '../../line-pager.js';
 import { wrapIndented } from '../../fit.js';
-import { MEANINGS, WORDS } from '../../../words.js';
+import { MEANINGS, WORDS } from '../../../present/words.js';
 
 export function HelpScreen({
   viewId,
@@ -15,7 +15,6 @@ export function HelpScreen({
   about,
 }: ScreenProps & { about: ScreenName }): React.JSX.Element | null {
   const app = useConsole();
-  useHintScope(viewId, active, 'help');
   const lines = [
     { text: `Keys of the ${about} screen${app.readOnly ? ' (read-only: the keys that delete are removed)' : ''}:` },
     ...helpLines(about, app.readOnly).map((text) => ({ text })),

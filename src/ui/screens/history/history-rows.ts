@@ -1,8 +1,9 @@
 /** Past runs as the history table (pure): which columns fit, and one row a run of the window shown. */
 import type { RunRecord } from '../../../gc/service.js';
-import { phaseNamed } from '../../../gc/phases/table.js';
+import { phaseNamed, phaseOfSet, setNamed, TO_DELETE_SETS } from '../../../gc/phases/catalog.js';
 import { fit } from '../../fit.js';
-import { counted, formatAgo, formatBytes, formatGrace } from '../../../present.js';
+import { formatAgo, formatBytes, formatGrace } from '../../../present/units.js';
+import { counted } from '../../../present/words.js';
 import { columnWidth, tableChrome } from '../../table.js';
 
 export const HISTORY_COLUMNS = ['STARTED', 'WHO', 'MODE', 'GRACE', 'OUTCOME', 'FREED', 'DELETED'] as const;
@@ -22,15 +23,19 @@ function alignOf(column: HistoryColumn): 'left' | 'right' {
   return column === 'FREED' ? 'right' : 'left';
 }
 
-/** What a run deleted in the words of src/words.ts, and the phases it did not run: `13 commits, 18 objects; refused: 3, 4`. */
+/** What a run deleted in the words of src/present/words.ts, and the phases it did not run: `13 commits, 18 objects; refused: 3, 4`. */
 function deletedCell(run: RunRecord): string {
-  const rows = (name: string) => run.phases.find((entry) => entry.phase === name && entry.status === 'done')?.rows ?? 0;
+  const deleted = TO_DELETE_SETS.map((key) => {
+    const set = setNamed(key);
+    const entry = run.phases.find((phase) => phase.phase === phaseOfSet(key).name && phase.status === 'done');
+    return counted(entry?.[set.count] ?? 0, set.one, set.many);
+  });
   const notDone = (status: string) =>
     run.phases.filter((entry) => entry.status === status).map((entry) => phaseNamed(entry.phase).number);
   const refused = notDone('refused');
   const failed = notDone('failed');
   return [
-    `${counted(rows('commits'), 'commit')}, ${counted(rows('objects'), 'object')}`,
+    deleted.join(', '),
     ...(refused.length > 0 ? [`refused: ${refused.join(', ')}`] : []),
     ...(failed.length > 0 ? [`failed: ${failed.join(', ')}`] : []),
   ].join('; ');
@@ -89,6 +94,11 @@ export function historyTable(
     return row;
   });
   return { columns: columns.map((key) => ({ key, align: alignOf(key) })), rows };
+}
+
+/** What a search of the history finds a run by: its row's cells, the start absolute and relative, and its errors. */
+export function runText(run: RunRecord, now: number): string {
+  return [...Object.values(cellsOf(run, false, now, true)), ...run.errors].join(' ');
 }
 
 /** What the history says under its table about the run at the cursor: its errors, if it had any. */

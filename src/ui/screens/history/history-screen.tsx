@@ -14,24 +14,32 @@ import { OutcomeBadge } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
 import { ListPosition } from '../../virtual-list.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
-import { historyTable, runErrors, type HistoryColumn } from './history-rows.js';
+import { containing } from '../../search/search-reducer.js';
+import { Highlighted, SearchLine, searchRows } from '../../search/search-line.js';
+import { useListSearch } from '../../search/use-list-search.js';
+import { historyTable, runErrors, runText, type HistoryColumn } from './history-rows.js';
 import { useHistoryKeys } from './use-history-keys.js';
 
 const RUN_CELLS = new Map<string, (props: CellProps) => React.JSX.Element>();
 
 /**
- * The cells of a table of these columns: the outcome's in a badge. ink-table keeps the cell
- * component it was first drawn with, so the table is keyed by its columns and each set of
- * columns has its component, made once.
+ * The cells of a table of these columns: the outcome's in a badge, what the search finds
+ * highlighted. ink-table keeps the cell component it was first drawn with, so the table is keyed
+ * by its columns and the search, and each has its component, made once.
  */
-function runCell(columns: readonly HistoryColumn[]): (props: CellProps) => React.JSX.Element {
-  const key = columns.join('|');
+function runCell(columns: readonly HistoryColumn[], needle: string): (props: CellProps) => React.JSX.Element {
+  const key = tableKey(columns, needle);
   let cell = RUN_CELLS.get(key);
   if (!cell) {
     const outcomeAt = columns.indexOf('OUTCOME');
     cell = ({ column, children }) => {
       const text = String(children);
-      if (column !== outcomeAt) return <Text>{text}</Text>;
+      if (column !== outcomeAt)
+        return (
+          <Text>
+            <Highlighted text={text} needle={needle} />
+          </Text>
+        );
       // The badge pads its word with a space either side, where the cell had its padding.
       const outcome = text.trim();
       return (
@@ -46,6 +54,10 @@ function runCell(columns: readonly HistoryColumn[]): (props: CellProps) => React
   return cell;
 }
 
+function tableKey(columns: readonly HistoryColumn[], needle: string): string {
+  return `${columns.join('|')}/${needle}`;
+}
+
 export function HistoryScreen({
   viewId,
   active,
@@ -56,20 +68,31 @@ export function HistoryScreen({
   const app = useConsole();
   const [loaded, reload] = useLoad(() => app.service.history(repo), `${repo.repoId}@${app.dataVersion}`);
   const [list, dispatch, currentList] = useSyncReducer(listReducer, EMPTY_LIST);
+  const runs = loaded.state === 'ready' ? loaded.value : [];
+  const now = app.now();
+  const search = useListSearch({
+    count: runs.length,
+    matches: containing((index) => runText(runs[index]!, now)),
+    cursor: () => currentList().cursor,
+    jump: (cursor) => dispatch({ type: 'place', cursor, count: runs.length, page: listHeight }),
+  });
   // app.status changes with any console state (a check, a run): following it would say the failure again
   // over a newer message.
   // biome-ignore lint/correctness/useExhaustiveDependencies: says a failed load once, when it lands
   useEffect(() => {
     if (loaded.state === 'failed') app.status(describeError('the history', loaded.error), 'error');
   }, [loaded]);
-  const runs = loaded.state === 'ready' ? loaded.value : [];
   const errors = runs.length > 0 ? runErrors(runs[Math.min(list.cursor, runs.length - 1)]!) : '';
-  // The headings, and the errors of the run at the cursor, whole.
-  const listHeight = Math.max(1, height - 1 - (errors === '' ? 0 : rowsOf(`✗ ${errors}`, width)));
-  useHintScope(viewId, active, 'history');
+  // The headings, the search's line, and the errors of the run at the cursor, whole.
+  const listHeight = Math.max(
+    1,
+    height - 1 - searchRows(search.state) - (errors === '' ? 0 : rowsOf(`✗ ${errors}`, width)),
+  );
+  useHintScope(viewId, active, search.typing ? 'search' : 'history');
   useHistoryKeys({
     viewId,
     repo,
+    search,
     count: runs.length,
     page: pageRows(runs.length, listHeight),
     dispatch,
@@ -90,19 +113,20 @@ export function HistoryScreen({
     );
   }
   const window = listWindow(list, runs.length, listHeight);
-  const { columns, rows } = historyTable(runs, window, list.cursor, app.now(), width);
+  const { columns, rows } = historyTable(runs, window, list.cursor, now, width);
   const keys = columns.map((column) => column.key);
   return (
     <Box flexDirection="column">
       <Table
-        key={keys.join('|')}
+        key={tableKey(keys, search.needle)}
         data={rows}
         columns={columns}
         skeleton={ColumnRules}
         header={Heading}
-        cell={runCell(keys)}
+        cell={runCell(keys, search.needle)}
       />
       {!window.fits && <ListPosition {...window} count={runs.length} />}
+      <SearchLine state={search.state} />
       {errors !== '' && <Wrapped text={`✗ ${errors}`} width={width} tone="error" />}
     </Box>
   );

@@ -1,15 +1,8 @@
 /** A past run as the console shows it (pure): when, by whom, how it ended, and per phase what it did and why things stayed. */
 import type { RunRecord } from '../../../gc/service.js';
-import {
-  counted,
-  describeDeletes,
-  describeKept,
-  formatAgo,
-  formatBytes,
-  formatDuration,
-  formatGrace,
-  phaseTitle,
-} from '../../../present.js';
+import { describeDeletes, describeKept, phaseTitle } from '../../../present/run.js';
+import { formatAgo, formatBytes, formatDuration, formatGrace } from '../../../present/units.js';
+import { counted } from '../../../present/words.js';
 import type { PagerLine } from '../../line-pager.js';
 import type { Tone } from '../../theme.js';
 

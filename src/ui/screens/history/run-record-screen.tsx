@@ -6,8 +6,8 @@ import { resolve } from 'node:path';
 import type { RunRecord } from '../../../gc/service.js';
 import type { RepoIdentity } from '../../../gc/types.js';
 import { messageOf } from '../../../errors.js';
-import { recordReport } from '../../../markdown-report.js';
-import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
+import { recordReport } from '../../../present/report.js';
+import { useConsole, type ScreenProps } from '../../console-context.js';
 import { wrapIndented } from '../../fit.js';
 import { LinePager } from '../../line-pager.js';
 import { runRecordLines } from './run-record-lines.js';
@@ -30,7 +30,6 @@ export function RunRecordScreen({
       }),
     [run, width, app.now],
   );
-  useHintScope(viewId, active, 'run-record');
   const writeReport = async () => {
     const path = resolve(`gc-run-${repo.owner}-${repo.slug}-${run.startedAt.slice(0, 16).replace(/[-:]/g, '')}Z.md`);
     try {

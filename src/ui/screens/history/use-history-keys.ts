@@ -4,11 +4,13 @@ import { useConsole } from '../../console-context.js';
 import { useViewKeys } from '../../key-router.js';
 import { actionFor } from '../../keymap.js';
 import { isMove, type ListAction } from '../../list-state.js';
+import type { ListSearch } from '../../search/use-list-search.js';
 import { handleRepoAction } from '../repo/repo-keys.js';
 
 export function useHistoryKeys(options: {
   viewId: string;
   repo: RepoIdentity;
+  search: ListSearch;
   count: number;
   page: number;
   dispatch: (action: ListAction) => void;
@@ -17,9 +19,10 @@ export function useHistoryKeys(options: {
   onOpen: () => void;
 }): void {
   const app = useConsole();
-  const { viewId, repo, count, page, dispatch, onRefresh, onOpen } = options;
+  const { viewId, repo, search, count, page, dispatch, onRefresh, onOpen } = options;
   useViewKeys(viewId, (key) => {
     const action = actionFor('history', key, app.readOnly);
+    if (search.handleTyped(key) || search.handle(action)) return true;
     if (isMove(action)) dispatch({ type: 'move', action, count, page });
     else if (action === 'refresh') onRefresh();
     else if (action === 'open') onOpen();

@@ -2,7 +2,7 @@
 import type { CheckEvent, CheckReport, CheckStep, RepoCheck } from '../../../gc/check/types.js';
 import type { RepoIdentity } from '../../../gc/types.js';
 import type { KeyAction, ScreenName } from '../../keymap.js';
-import { EMPTY_LIST, moveList, type ListState } from '../../list-state.js';
+import { EMPTY_LIST, moveList, placeCursor, type ListState } from '../../list-state.js';
 import type { Note } from '../../notes.js';
 
 export interface HubCheckState {
@@ -22,7 +22,8 @@ export type HubCheckAction =
   | { type: 'start' }
   | { type: 'event'; event: CheckEvent }
   | { type: 'failed'; message: string }
-  | { type: 'move'; action: KeyAction; page: number };
+  | { type: 'move'; action: KeyAction; page: number }
+  | { type: 'place'; cursor: number; page: number };
 
 export const INITIAL_HUB_CHECK: HubCheckState = {
   checking: false,
@@ -83,5 +84,7 @@ export function hubCheckReducer(state: HubCheckState, action: HubCheckAction): H
       };
     case 'move':
       return { ...state, list: moveList(state.list, action.action, state.results.length, action.page) };
+    case 'place':
+      return { ...state, list: placeCursor(state.list, action.cursor, state.results.length, action.page) };
   }
 }

@@ -9,13 +9,17 @@ import { repoName } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
 import { pageRows } from '../../list-state.js';
-import { counted, describeCheckOutcome, describeCheckReport, describeProblem } from '../../../present.js';
+import { describeCheckOutcome, describeCheckReport, describeProblem } from '../../../present/check.js';
+import { counted } from '../../../present/words.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines, noteRows } from '../../notes.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
 import { Toned } from '../../theme.js';
 import { useCheck } from '../../use-check.js';
 import { VirtualList } from '../../virtual-list.js';
+import { containing } from '../../search/search-reducer.js';
+import { Highlighted } from '../../search/search-line.js';
+import { useListSearch } from '../../search/use-list-search.js';
 import { hubCheckKeyScreen, hubCheckReducer, INITIAL_HUB_CHECK } from './hub-check-reducer.js';
 import { useHubCheckKeys } from './use-hub-check-keys.js';
 
@@ -62,12 +66,23 @@ export function HubCheckScreen({ viewId, active, width, height }: ScreenProps): 
     1,
     height - (report === '' ? 1 : rowsOf(report, width)) - noteRows(notes, width) - (hidden > 0 ? 1 : 0),
   );
-  useHintScope(viewId, active, hubCheckKeyScreen(state));
+  const page = pageRows(state.results.length, listHeight);
+  const search = useListSearch({
+    count: state.results.length,
+    matches: containing((index) => {
+      const result = state.results[index]!;
+      return `${repoName(result.repo)} ${resultText(result)}`;
+    }),
+    cursor: () => current().list.cursor,
+    jump: (cursor) => dispatch({ type: 'place', cursor, page }),
+  });
+  useHintScope(viewId, active, search.typing ? 'search' : hubCheckKeyScreen(state));
   useHubCheckKeys({
     viewId,
     current,
     dispatch,
-    page: pageRows(state.results.length, listHeight),
+    search,
+    page,
     onOpen: (result) => app.push({ kind: 'repo', repo: result.repo, tab: 'check' }),
     onCheck: start,
   });
@@ -98,14 +113,19 @@ export function HubCheckScreen({ viewId, active, width, height }: ScreenProps): 
         list={state.list}
         height={listHeight}
         empty=""
+        search={search.state}
         renderRow={(index, selected) => {
           const result = state.results[index]!;
           return (
             <Text wrap="truncate">
-              <Text inverse={selected}>{`${selected ? '▸' : ' '} ${fit(repoName(result.repo), nameWidth)}`}</Text>
-              <Toned
-                tone={result.clean ? 'done' : 'error'}
-              >{`  ${result.clean ? '✔' : '✗'} ${resultText(result)}`}</Toned>
+              <Text inverse={selected}>
+                {`${selected ? '▸' : ' '} `}
+                <Highlighted text={fit(repoName(result.repo), nameWidth)} needle={search.needle} />
+              </Text>
+              <Toned tone={result.clean ? 'done' : 'error'}>
+                {`  ${result.clean ? '✔' : '✗'} `}
+                <Highlighted text={resultText(result)} needle={search.needle} />
+              </Toned>
             </Text>
           );
         }}

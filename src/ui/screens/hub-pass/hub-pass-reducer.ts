@@ -5,7 +5,7 @@
 import type { HubEvent, HubProgress, HubRepoResult, HubResult } from '../../../gc/hub/types.js';
 import type { GcEvent, PhaseName, RepoIdentity } from '../../../gc/types.js';
 import type { KeyAction, ScreenName } from '../../keymap.js';
-import { EMPTY_LIST, moveList, type ListState } from '../../list-state.js';
+import { EMPTY_LIST, moveList, placeCursor, type ListState } from '../../list-state.js';
 import type { Note } from '../../notes.js';
 import { editAnswer, EMPTY_ANSWER, type TypedAnswer } from '../../text-field/text-field-reducer.js';
 import type { EstimatedTotals } from '../repos/repos-totals.js';
@@ -55,7 +55,8 @@ export type HubPassAction =
   | { type: 'event'; event: HubEvent }
   | { type: 'stop-after-repos' }
   | { type: 'failed'; message: string }
-  | { type: 'move'; action: KeyAction; page: number };
+  | { type: 'move'; action: KeyAction; page: number }
+  | { type: 'place'; cursor: number; page: number };
 
 export const INITIAL_HUB_PASS: HubPassState = {
   stage: 'asking',
@@ -140,5 +141,7 @@ export function hubPassReducer(state: HubPassState, action: HubPassAction): HubP
       return { ...state, stage: 'failed', notes: [...state.notes, { tone: 'error', text: action.message }] };
     case 'move':
       return { ...state, list: moveList(state.list, action.action, state.order.length, action.page) };
+    case 'place':
+      return { ...state, list: placeCursor(state.list, action.cursor, state.order.length, action.page) };
   }
 }

@@ -8,7 +8,7 @@ import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
 import { repoName } from '../../../gc/types.js';
-import { describeHubProgress, describeHubResult } from '../../../present.js';
+import { describeHubProgress, describeHubResult } from '../../../present/hub.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
 import { pageRows } from '../../list-state.js';
@@ -20,6 +20,9 @@ import { TypedConfirmation } from '../../text-field/typed-confirmation.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
 import { VirtualList } from '../../virtual-list.js';
 import { hubPassKeyScreen, hubPassReducer, INITIAL_HUB_PASS, isPassing, type PassScope } from './hub-pass-reducer.js';
+import { containing } from '../../search/search-reducer.js';
+import { Highlighted } from '../../search/search-line.js';
+import { useListSearch } from '../../search/use-list-search.js';
 import { passQuestion, repoLine } from './hub-pass-view.js';
 import { useHubPass } from './use-hub-pass.js';
 import { useHubPassKeys } from './use-hub-pass-keys.js';
@@ -49,7 +52,6 @@ export function HubPassScreen({
     stop,
     ended: () => current().result?.outcome,
   });
-  useHintScope(viewId, active, hubPassKeyScreen(state));
 
   // The line of progress or the summary, the notes, and the line that says the pass is stopping.
   const summary = state.result
@@ -62,11 +64,24 @@ export function HubPassScreen({
       noteRows(state.notes, width) -
       (state.stopping && !state.result ? 1 : 0),
   );
+  const spinner = useSpinnerFrame(active && state.running.size > 0);
+  const page = pageRows(state.order.length, listHeight);
+  const search = useListSearch({
+    count: state.order.length,
+    matches: containing((index) => {
+      const repo = state.order[index]!;
+      return `${repoName(repo)} ${repoLine(state, repo, spinner).text}`;
+    }),
+    cursor: () => current().list.cursor,
+    jump: (cursor) => dispatch({ type: 'place', cursor, page }),
+  });
+  useHintScope(viewId, active, search.typing ? 'search' : hubPassKeyScreen(state));
   useHubPassKeys({
     viewId,
     current,
     dispatch,
-    page: pageRows(state.order.length, listHeight),
+    search,
+    page,
     label: app.service.label,
     onStart: () => start(scope),
     onDecline: () => {
@@ -80,7 +95,6 @@ export function HubPassScreen({
     () => Math.min(NAME_MOST, Math.max(4, ...state.order.map((repo) => repoName(repo).length))),
     [state.order],
   );
-  const spinner = useSpinnerFrame(active && state.running.size > 0);
 
   if (!active) return null;
   if (app.readOnly) return <Text>Read-only: this console does not run GC.</Text>;
@@ -90,6 +104,7 @@ export function HubPassScreen({
         {...passQuestion(scope, app.service.label, app.service.hubWorkers)}
         answer={state.answer}
         width={width}
+        height={height}
       />
     );
   }
@@ -121,13 +136,20 @@ export function HubPassScreen({
         list={state.list}
         height={listHeight}
         empty=""
+        search={search.state}
         renderRow={(index, selected) => {
           const repo = state.order[index]!;
           const line = repoLine(state, repo, spinner);
           return (
             <Text wrap="truncate">
-              <Text inverse={selected}>{`${selected ? '▸' : ' '} ${fit(repoName(repo), nameWidth)}`}</Text>
-              <Toned tone={line.tone}>{`  ${line.glyph} ${line.text}`}</Toned>
+              <Text inverse={selected}>
+                {`${selected ? '▸' : ' '} `}
+                <Highlighted text={fit(repoName(repo), nameWidth)} needle={search.needle} />
+              </Text>
+              <Toned tone={line.tone}>
+                {`  ${line.glyph} `}
+                <Highlighted text={line.text} needle={search.needle} />
+              </Toned>
             </Text>
           );
         }}

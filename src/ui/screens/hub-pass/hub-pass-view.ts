@@ -1,7 +1,10 @@
 /** How a hub pass reads (pure): its question before it starts, and each repo's line as it goes. */
 import type { HubRepoResult, HubRepoStatus } from '../../../gc/hub/types.js';
 import { repoName, type RepoIdentity } from '../../../gc/types.js';
-import { counted, describeRepoOutcome, describeToDelete, formatBytes, phaseTitle, WORDS } from '../../../present.js';
+import { describeRepoOutcome } from '../../../present/hub.js';
+import { describeToDelete, phaseTitle } from '../../../present/run.js';
+import { formatBytes } from '../../../present/units.js';
+import { counted, WORDS } from '../../../present/words.js';
 import type { Tone } from '../../theme.js';
 import { notEstimated, totalsCaveats } from '../repos/repos-totals.js';
 import type { HubPassState, PassScope, RepoRun } from './hub-pass-reducer.js';

@@ -5,6 +5,7 @@ import { useViewKeys } from '../../key-router.js';
 import { actionFor } from '../../keymap.js';
 import { isMove } from '../../list-state.js';
 import { isFieldKey } from '../../text-field/text-field-reducer.js';
+import type { ListSearch } from '../../search/use-list-search.js';
 import { hubPassKeyScreen, selectedRepo, type HubPassAction, type HubPassState } from './hub-pass-reducer.js';
 
 export function useHubPassKeys(options: {
@@ -12,6 +13,7 @@ export function useHubPassKeys(options: {
   /** The view's state after the last key. */
   current: () => HubPassState;
   dispatch: (action: HubPassAction) => void;
+  search: ListSearch;
   /** Rows a page key moves by. */
   page: number;
   /** The hub's label: the text that starts the pass. */
@@ -23,7 +25,7 @@ export function useHubPassKeys(options: {
   onOpen: (repo: RepoIdentity) => void;
 }): void {
   const app = useConsole();
-  const { viewId, current, dispatch, page, label, onStart, onDecline, onStop, onOpen } = options;
+  const { viewId, current, dispatch, search, page, label, onStart, onDecline, onStop, onOpen } = options;
   useViewKeys(viewId, (key) => {
     const state = current();
     const screen = hubPassKeyScreen(state);
@@ -34,6 +36,7 @@ export function useHubPassKeys(options: {
       else if (isFieldKey(key)) dispatch({ type: 'edit', key });
       return true;
     }
+    if (search.handleTyped(key) || search.handle(action)) return true;
     if (isMove(action)) dispatch({ type: 'move', action, page });
     else if (screen === 'hub-passing' && action === 'stop-after-repos') onStop();
     else if (screen === 'hub-passing' && action === 'back') {

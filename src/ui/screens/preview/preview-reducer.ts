@@ -1,6 +1,6 @@
 /** The preview's state (pure): a cursor over the phases, one over the chosen phase's list, and a plan being saved. */
 import type { KeyAction, ScreenName } from '../../keymap.js';
-import { EMPTY_LIST, moveList, type ListState } from '../../list-state.js';
+import { EMPTY_LIST, moveList, placeCursor, type ListState } from '../../list-state.js';
 import { editField, fieldWith, type TextFieldState } from '../../text-field/text-field-reducer.js';
 
 export interface PreviewState {
@@ -16,6 +16,8 @@ export const INITIAL_PREVIEW: PreviewState = { phases: EMPTY_LIST, items: EMPTY_
 
 export type PreviewAction =
   | { type: 'move'; action: KeyAction; phaseCount: number; itemCount: number; page: number }
+  /** The cursor to an item of the chosen phase's list, the keys then moving the list: where a search found its match. */
+  | { type: 'place-item'; cursor: number; itemCount: number; page: number }
   | { type: 'toggle-focus' }
   | { type: 'start-save'; path: string }
   | { type: 'edit-path'; key: string }
@@ -36,6 +38,12 @@ export function previewReducer(state: PreviewState, action: PreviewAction): Prev
         ...state,
         phases: moveList(state.phases, action.action, action.phaseCount, action.page),
         items: EMPTY_LIST,
+      };
+    case 'place-item':
+      return {
+        ...state,
+        focus: 'items',
+        items: placeCursor(state.items, action.cursor, action.itemCount, action.page),
       };
     case 'toggle-focus':
       return { ...state, focus: state.focus === 'phases' ? 'items' : 'phases' };

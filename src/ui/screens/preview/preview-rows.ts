@@ -1,7 +1,7 @@
 /** The preview's phase table as rows (pure): what each phase deletes, and what it keeps and why. */
 import type { Plan } from '../../../gc/types.js';
 import { fit } from '../../fit.js';
-import { describeDeletes, describeKept, phaseTitle } from '../../../present.js';
+import { describeDeletes, describeKept, phaseTitle } from '../../../present/run.js';
 import type { Tone } from '../../theme.js';
 import { columnWidth, tableChrome } from '../../table.js';
 

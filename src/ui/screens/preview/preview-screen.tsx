@@ -6,11 +6,14 @@ import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import { Table } from '@alcalzone/ink-table';
 import { messageOf } from '../../../errors.js';
-import type { PhaseName, Plan, RepoIdentity } from '../../../gc/types.js';
+import { phaseNamed, plannedOf } from '../../../gc/phases/catalog.js';
+import type { Plan, RepoIdentity } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { describeCommits, formatAgo, formatBytes, formatGrace, phaseTitle, shortId } from '../../../present.js';
+import { phaseTitle } from '../../../present/run.js';
+import { formatAgo, formatBytes, formatGrace, shortId } from '../../../present/units.js';
+import { describeCommits } from '../../../present/words.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { ColumnRules, Heading, tonedCells } from '../../table.js';
 import { TextField } from '../../text-field/text-field.js';
@@ -20,6 +23,9 @@ import { headlessCommand } from '../../headless-command.js';
 import { VirtualList } from '../../virtual-list.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
 import { useWhy, WhyPanel, whyRows } from '../../why-panel.js';
+import { containing } from '../../search/search-reducer.js';
+import { Highlighted } from '../../search/search-line.js';
+import { useListSearch } from '../../search/use-list-search.js';
 import { INITIAL_PREVIEW, previewKeyScreen, previewReducer } from './preview-reducer.js';
 import { PREVIEW_COLUMNS, PREVIEW_TONES, previewRows } from './preview-rows.js';
 import { usePreviewKeys } from './use-preview-keys.js';
@@ -27,12 +33,10 @@ import { usePreviewKeys } from './use-preview-keys.js';
 /** How many items each phase of the preview lists. */
 const PREVIEW_ITEMS = 500;
 const PhaseCell = tonedCells(PREVIEW_TONES);
-/** The phases whose lists name commits or objects: what `why` answers about. */
-const WHY_PHASES: readonly PhaseName[] = ['commits', 'refs', 'objects'];
 
 /** The plan in a line: its grace and age, the commits it finds orphaned and reachable, and that it deletes nothing. */
 function planSummary(plan: Plan, now: number): string {
-  const toDelete = plan.phases.find((phase) => phase.phase === 'commits')?.rows ?? 0;
+  const toDelete = plannedOf(plan.phases, 'commits');
   return (
     `grace ${formatGrace(plan.graceSeconds)} · plan ${formatAgo(plan.computedAt, now)} · commits: ` +
     `${describeCommits({ reachable: plan.reachableCommits, orphaned: plan.orphanedCommits, toDelete })} · a dry run: nothing is deleted`
@@ -110,22 +114,35 @@ export function PreviewScreen({
     const chosen = plan?.phases[phases.cursor];
     const item = chosen?.items[items.cursor];
     if (!chosen || !item) return;
-    if (!WHY_PHASES.includes(chosen.phase)) {
+    if (!phaseNamed(chosen.phase).why) {
       why.warn(`y asks why about a commit or an object: phase ${phaseTitle(chosen.phase)} lists neither`);
     } else if (focus === 'phases') {
       why.warn('enter moves to the list of what goes; y then asks why about the item chosen there');
     } else why.ask(item.id);
   };
 
-  useHintScope(viewId, active, previewKeyScreen(state));
+  const itemCount = phase?.items.length ?? 0;
+  const page = pageRows(itemCount, itemsHeight);
+  // The chosen phase's list is what a search looks through: ids, paths and labels.
+  const search = useListSearch({
+    count: itemCount,
+    matches: containing((index) => {
+      const item = phase!.items[index]!;
+      return `${item.id} ${item.label ?? ''}`;
+    }),
+    cursor: () => current().items.cursor,
+    jump: (cursor) => dispatch({ type: 'place-item', cursor, itemCount, page }),
+  });
+  useHintScope(viewId, active, search.typing ? 'search' : previewKeyScreen(state));
   usePreviewKeys({
     viewId,
     repo,
     plan,
     current,
+    search,
     phaseCount: plan?.phases.length ?? 0,
-    itemCount: phase?.items.length ?? 0,
-    page: pageRows(phase?.items.length ?? 0, itemsHeight),
+    itemCount,
+    page,
     dispatch,
     onReplan: replan,
     onSave: (shown, path) => void save(shown, path),
@@ -159,13 +176,19 @@ export function PreviewScreen({
             list={state.items}
             height={itemsHeight}
             empty="Nothing."
+            search={search.state}
             renderRow={(index, selected) => {
               const item = phase.items[index]!;
               const bytes = item.bytes === undefined ? '' : formatBytes(item.bytes);
               const chosen = selected && state.focus === 'items';
               return (
                 <Text inverse={chosen}>
-                  {`${chosen ? '▸ ' : '  '}${fit(shortId(item.id), 8)} ${fit(item.label ?? '', Math.max(0, width - 24))} ${fit(bytes, 11, 'right')}`}
+                  {chosen ? '▸ ' : '  '}
+                  <Highlighted
+                    text={`${fit(shortId(item.id), 8)} ${fit(item.label ?? '', Math.max(0, width - 24))}`}
+                    needle={search.needle}
+                  />
+                  {` ${fit(bytes, 11, 'right')}`}
                 </Text>
               );
             }}

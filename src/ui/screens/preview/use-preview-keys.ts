@@ -8,6 +8,7 @@ import { useViewKeys } from '../../key-router.js';
 import { actionFor } from '../../keymap.js';
 import { isMove } from '../../list-state.js';
 import { isFieldKey } from '../../text-field/text-field-reducer.js';
+import type { ListSearch } from '../../search/use-list-search.js';
 import { closeWhyOn, type Why } from '../../why-panel.js';
 import { handleRepoAction } from '../repo/repo-keys.js';
 import { previewKeyScreen, type PreviewAction, type PreviewState } from './preview-reducer.js';
@@ -19,6 +20,8 @@ export function usePreviewKeys(options: {
   plan: Plan | null;
   /** The preview's state after the last key. */
   current: () => PreviewState;
+  /** The search of the chosen phase's list. */
+  search: ListSearch;
   phaseCount: number;
   itemCount: number;
   page: number;
@@ -31,7 +34,8 @@ export function usePreviewKeys(options: {
   onWhy: () => void;
 }): void {
   const app = useConsole();
-  const { viewId, repo, plan, current, phaseCount, itemCount, page, dispatch, onReplan, onSave, why, onWhy } = options;
+  const { viewId, repo, plan, current, search, phaseCount, itemCount, page, dispatch, onReplan, onSave, why, onWhy } =
+    options;
   useViewKeys(viewId, (key) => {
     const screen = previewKeyScreen(current());
     const action = actionFor(screen, key, app.readOnly);
@@ -44,7 +48,9 @@ export function usePreviewKeys(options: {
       } else if (isFieldKey(key)) dispatch({ type: 'edit-path', key });
       return true;
     }
+    if (search.handleTyped(key)) return true;
     if (closeWhyOn(why, action)) return true;
+    if (search.handle(action)) return true;
     if (isMove(action)) dispatch({ type: 'move', action, phaseCount, itemCount, page });
     else if (action === 'why') onWhy();
     else if (action === 'toggle-focus') dispatch({ type: 'toggle-focus' });

@@ -3,12 +3,15 @@ import type React from 'react';
 import { useCallback, useEffect, useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
+import { MANIFEST_REFUSAL } from '../../../gc/phases/catalog.js';
 import type { Estimate, RepoRow } from '../../../gc/service.js';
 import { repoName } from '../../../gc/types.js';
 import { useConsole, useHintScope, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import { fit } from '../../fit.js';
-import { counted, describeToDelete, formatAgo, formatBytes, WORDS } from '../../../present.js';
+import { describeToDelete } from '../../../present/run.js';
+import { formatAgo, formatBytes } from '../../../present/units.js';
+import { counted, WORDS } from '../../../present/words.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { Toned } from '../../theme.js';
 import { useLoad } from '../../use-load.js';
@@ -46,7 +49,7 @@ const estimated = (field: (estimate: Estimate) => string) => (_: RepoRow, estima
   estimate === undefined ? null : estimate.error && !estimate.refused ? 'error' : field(estimate);
 const count = (value: number | undefined) => (value === undefined ? '?' : value.toLocaleString('en-US'));
 
-/** The words of src/words.ts: commits orphaned, commits and objects to delete, the bytes that frees. */
+/** The words of src/present/words.ts: commits orphaned, commits and objects to delete, the bytes that frees. */
 const COLUMNS: Column[] = [
   { title: 'BRANCHES', width: 9, priority: 2, cell: (repo) => String(repo.branches) },
   { title: 'COMMITS', sort: 'commits', width: 9, priority: 5, cell: (repo) => repo.commits.toLocaleString('en-US') },
@@ -103,7 +106,10 @@ function estimateNote(estimate: Estimate, now: number): string {
       ? `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)} · ${WORDS.toDelete}: ${formatBytes(estimate.reclaimableBytes)} (estimated before commits and objects were counted)`
       : `${counted(estimate.orphanCommits, `${WORDS.orphaned} commit`)}: ${commits.toLocaleString('en-US')} ${WORDS.toDelete}, ` +
         `${(estimate.orphanCommits - commits).toLocaleString('en-US')} ${WORDS.kept} · ${WORDS.toDelete}: ${describeToDelete({ commits, objects, bytes: estimate.reclaimableBytes })}`;
-  const refused = estimate.refused ? `phases 3-4 refused (${estimate.refused}); what phases 1, 2 and 5 delete: ` : '';
+  const { refused: refusedPhases, goOn } = MANIFEST_REFUSAL;
+  const refused = estimate.refused
+    ? `phases ${refusedPhases} refused (${estimate.refused}); what phases ${goOn} delete: `
+    : '';
   return `${refused}${counts} · estimated ${formatAgo(estimate.computedAt, now)}`;
 }
 

@@ -1,6 +1,8 @@
 /** What the estimates say of the repos the table shows, summed (pure): the hub's, or the filter's. */
+import { MANIFEST_REFUSAL } from '../../../gc/phases/catalog.js';
 import type { Estimate } from '../../../gc/service.js';
-import { counted, describeToDelete, WORDS } from '../../../present.js';
+import { describeToDelete } from '../../../present/run.js';
+import { counted, WORDS } from '../../../present/words.js';
 
 export interface EstimatedTotals {
   repos: number;
@@ -12,7 +14,7 @@ export interface EstimatedTotals {
   refused: number;
   /** Estimated repos whose estimate was cached before it counted what it deletes: their counts are not in `toDelete`. */
   uncounted: number;
-  /** Summed over the estimated repos: orphaned commits (src/words.ts). */
+  /** Summed over the estimated repos: orphaned commits (src/present/words.ts). */
   orphanCommits: number;
   /** Summed over the estimated repos that counted it: what their plans delete. */
   toDelete: { commits: number; objects: number; bytes: number };
@@ -70,7 +72,10 @@ function estimatedSoFar(totals: EstimatedTotals): string {
 export function totalsCaveats(totals: EstimatedTotals): string[] {
   return [
     ...(totals.refused > 0
-      ? [`${counted(totals.refused, 'repo')} with phases 3-4 refused (counted: what phases 1, 2 and 5 delete)`]
+      ? [
+          `${counted(totals.refused, 'repo')} with phases ${MANIFEST_REFUSAL.refused} refused ` +
+            `(counted: what phases ${MANIFEST_REFUSAL.goOn} delete)`,
+        ]
       : []),
     ...(totals.uncounted > 0
       ? [`${counted(totals.uncounted, 'repo')} estimated before commits and objects ${WORDS.toDelete} were counted`]

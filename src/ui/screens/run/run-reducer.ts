@@ -1,8 +1,8 @@
 /** A run's state (pure): the plan, each phase's progress and result, the prompt, the log. */
 import type { CheckRecord } from '../../../gc/service.js';
 import type { Decision, GcEvent, PhaseName, PhasePlan, PhaseResult, Plan, RunResult } from '../../../gc/types.js';
-import { PHASES } from '../../../gc/phases/table.js';
-import { describeResumed } from '../../../present.js';
+import { PHASES } from '../../../gc/phases/catalog.js';
+import { describeResumed } from '../../../present/run.js';
 import type { ScreenName } from '../../keymap.js';
 import type { Note } from '../../notes.js';
 import { editAnswer, EMPTY_ANSWER, type TypedAnswer } from '../../text-field/text-field-reducer.js';

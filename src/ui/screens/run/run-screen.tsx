@@ -3,16 +3,13 @@
  * asks (No is the default); during it, live progress; at the end, a summary.
  */
 import type React from 'react';
-import { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
-import type { RunTarget } from '../../../gc/service.js';
-import { repoName, type Decision, type Plan, type RepoIdentity, type RunResult } from '../../../gc/types.js';
-import { messageOf } from '../../../errors.js';
+import { repoName, type Plan, type RepoIdentity, type RunResult } from '../../../gc/types.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { fit } from '../../fit.js';
-import { describeKept, formatBytes, phaseTitle, shortId } from '../../../present.js';
-import { confirmationOf, runSummary } from '../../../run-dialogue.js';
+import { describeKept, phaseTitle, runSummary } from '../../../present/run.js';
+import { formatBytes, shortId } from '../../../present/units.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { NoteLines, noteRows } from '../../notes.js';
 import { rowsOf, Wrapped } from '../../wrapped.js';
@@ -20,6 +17,7 @@ import { OutcomeBadge, Toned } from '../../theme.js';
 import { TextField } from '../../text-field/text-field.js';
 import { INITIAL_RUN, isRunning, runKeyScreen, runReducer, type RunState } from './run-reducer.js';
 import { differences, lastCheckLine, phaseLine, promptQuestion } from './run-view.js';
+import { useRun } from './use-run.js';
 import { useRunKeys } from './use-run-keys.js';
 
 /** Items of the phase the prompt shows before asking. */
@@ -46,75 +44,7 @@ export function RunScreen({
 }): React.JSX.Element | null {
   const app = useConsole();
   const [state, dispatch, current] = useSyncReducer(runReducer, INITIAL_RUN);
-  // What a blob phase wants typed: the slug, or owner/slug where another repo (a fork) shares the slug.
-  const [word, setWord] = useState(repo.slug);
-  const pending = useRef<((decision: Decision) => void) | null>(null);
-
-  const answer = useCallback(
-    (decision: Decision) => {
-      const resolve = pending.current;
-      pending.current = null;
-      dispatch({ type: 'answered', decision });
-      resolve?.(decision);
-    },
-    [dispatch],
-  );
-
-  // Running the effect again (a new console context) would stop this run at its next prompt and start another.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: one run per screen, started when it opens
-  useEffect(() => {
-    if (app.readOnly) return;
-    const { service, graceSeconds } = app;
-    let alive = true;
-    void (async () => {
-      // Read before the run takes the embedded hub's one connection, and said before its first prompt.
-      const lastCheck = await service.lastCheck(repo).then(
-        (record) => ({ record }),
-        (error: unknown) => ({ error: messageOf(error) }),
-      );
-      if (alive) dispatch({ type: 'last-check', lastCheck });
-      // Not knowing whether the slug is shared, ask for the longer name.
-      const shared = await service.listRepos().then(
-        (repos) => repos.some((other) => other.slug === repo.slug && other.repoId !== repo.repoId),
-        () => true,
-      );
-      if (alive && shared) setWord(repoName(repo));
-      try {
-        const target: RunTarget = !plan
-          ? { repo, graceSeconds }
-          : source === 'file'
-            ? { plan, source, graceSeconds }
-            : { plan, source };
-        const decide = (phase: Plan['phases'][number]) =>
-          new Promise<Decision>((resolve) => {
-            // Once a stop is asked, every phase after it is stopped, whatever keys come after.
-            if (!alive || current().stopAfterPhase) return resolve('stop');
-            const confirmation = confirmationOf(phase);
-            if (confirmation === 'none') return resolve('go');
-            dispatch({ type: 'ask', phase, slug: confirmation === 'slug' });
-            // The reducer shows no prompt after a stop: then no answer is waited for.
-            if (current().prompt) pending.current = resolve;
-            else resolve('stop');
-          });
-        for await (const event of service.run(target, { decide })) {
-          if (alive) dispatch({ type: 'event', event, at: app.now() });
-        }
-      } catch (error) {
-        if (alive) {
-          dispatch({ type: 'failed', message: `The run failed: ${messageOf(error)}` });
-          app.status(`The run failed: ${messageOf(error).split('\n')[0]}`, 'error');
-        }
-      } finally {
-        // However it ended (done, stopped, failed), the run is in the history now, and may have deleted: every view loads again.
-        app.dataChanged();
-      }
-    })();
-    return () => {
-      // Leaving the console mid-prompt stops the run rather than leaving the engine waiting.
-      alive = false;
-      pending.current?.('stop');
-    };
-  }, []);
+  const { word, answer, stop: stopRun } = useRun({ repo, plan, source }, dispatch, current);
 
   // Ctrl+C and x stop the run alike: after the phase that runs, or at once at a prompt, which they answer.
   const planning = state.stage === 'planning';
@@ -122,7 +52,7 @@ export function RunScreen({
     what: 'run',
     after: planning ? 'its plan, before any phase' : 'this phase',
     abandoning: planning ? 'the plan' : 'the phase',
-    stop: () => (pending.current ? answer('stop') : dispatch({ type: 'stop-after-phase' })),
+    stop: stopRun,
     ended: () => current().result?.outcome,
   });
   useRunKeys({ viewId, slug: word, current, dispatch, answer, stop });
@@ -143,6 +73,9 @@ export function RunScreen({
           0,
         ));
   const below = (stopping ? 1 : 0) + noteRows(state.log, width);
+  // Where the phases above and the prompt do not all fit, the prompt has the screen: it is what the keys answer.
+  if (state.prompt && state.plan && above + below + promptRows(state, word, width) > height)
+    return <PromptBox state={state} word={word} width={width} height={height} />;
   return (
     <Box flexDirection="column">
       {checkLine && <Wrapped text={` ${checkLine.text}`} width={width} tone={checkLine.tone} />}
@@ -189,9 +122,29 @@ export function RunScreen({
   );
 }
 
+/** What a phase's prompt says at `inner` columns: what was kept, the question, and the rows they and the field take. */
+function promptText(state: RunState, word: string, inner: number) {
+  const prompt = state.prompt!;
+  const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
+  const kept = row.plan && row.plan.kept.length > 0 ? `  ○ kept: ${describeKept(row.plan.kept)}` : '';
+  const question = promptQuestion(state.plan!, row.plan!, prompt, word);
+  const questionRows =
+    rowsOf(question, inner) +
+    (prompt.slug ? 1 : 0) +
+    (prompt.answer.mismatch === '' ? 0 : rowsOf(prompt.answer.mismatch, inner));
+  return { prompt, row, kept, question, questionRows, keptRows: kept === '' ? 0 : rowsOf(kept, inner) };
+}
+
+/** Rows the prompt takes in its box with no item listed: the title, what was kept, the question and its field. */
+function promptRows(state: RunState, word: string, width: number): number {
+  const { questionRows, keptRows } = promptText(state, word, Math.max(10, width - 2));
+  return 2 + 1 + keptRows + questionRows;
+}
+
 /**
  * The phase's question, whole, and its field; above them what was kept and as many of the phase's
- * items as the rows left hold (the preview lists them all).
+ * items as the rows left hold (the preview lists them all). Where even the box does not fit, the
+ * question and its field are drawn without it, under as much of the rest as fits.
  */
 function PromptBox({
   state,
@@ -204,27 +157,22 @@ function PromptBox({
   width: number;
   height: number;
 }): React.JSX.Element {
-  const prompt = state.prompt!;
-  const row = state.phases.find((phase) => phase.phase === prompt.phase)!;
-  const inner = Math.max(10, width - 2);
-  const kept = row.plan && row.plan.kept.length > 0 ? `  ○ kept: ${describeKept(row.plan.kept)}` : '';
-  const question = promptQuestion(state.plan!, row.plan!, prompt, word);
-  const fixed =
-    2 +
-    1 +
-    (kept === '' ? 0 : rowsOf(kept, inner)) +
-    rowsOf(question, inner) +
-    (prompt.slug ? 1 : 0) +
-    (prompt.answer.mismatch === '' ? 0 : rowsOf(prompt.answer.mismatch, inner));
+  const boxed = promptRows(state, word, width) <= height;
+  const inner = boxed ? Math.max(10, width - 2) : width;
+  const { prompt, row, kept, question, questionRows, keptRows } = promptText(state, word, inner);
+  const fixed = (boxed ? 2 : 0) + 1 + keptRows + questionRows;
   const planned = row.plan?.items ?? [];
   const room = Math.max(0, height - fixed);
   // A line saying more are listed takes the place of an item.
   const shown =
     planned.length <= Math.min(room, PROMPT_ITEMS) ? planned.length : Math.max(0, Math.min(room, PROMPT_ITEMS) - 1);
   const more = (row.plan?.rows || row.plan?.refs || planned.length) - shown;
+  // Without the box, the title and what was kept give up their rows before the question does.
+  const title = boxed || height - questionRows >= 1;
+  const keptShown = kept !== '' && (boxed || height - questionRows - 1 >= keptRows);
   return (
-    <Box flexDirection="column" borderStyle="round" width={width}>
-      <Text bold>{fit(`Phase ${phaseTitle(prompt.phase)}`, inner)}</Text>
+    <Box flexDirection="column" {...(boxed ? { borderStyle: 'round' } : {})} width={width} flexShrink={0}>
+      {title && <Text bold>{fit(`Phase ${phaseTitle(prompt.phase)}`, inner)}</Text>}
       {planned.slice(0, shown).map((item) => (
         <Toned key={item.id} tone="orphaned">
           {fit(
@@ -236,7 +184,7 @@ function PromptBox({
       {more > 0 && room > shown && (
         <Text>{fit(`  … and ${more.toLocaleString('en-US')} more (the preview lists them)`, inner)}</Text>
       )}
-      {kept !== '' && <Wrapped text={kept} width={inner} tone="kept" />}
+      {keptShown && <Wrapped text={kept} width={inner} tone="kept" />}
       <Wrapped text={question} width={inner} bold />
       {prompt.slug && <TextField field={prompt.answer.field} />}
       {prompt.answer.mismatch !== '' && <Wrapped text={prompt.answer.mismatch} width={inner} tone="error" />}

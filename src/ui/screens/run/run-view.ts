@@ -1,17 +1,10 @@
-/** How a run reads (pure): each phase's line and its progress, the prompt; the words are run-dialogue.ts's. */
+/** How a run reads (pure): each phase's line and its progress, the prompt; the words are present/run.ts's. */
 import type { PhasePlan, Plan, RunResult } from '../../../gc/types.js';
-import {
-  counted,
-  describeCheckOutcome,
-  describeDeletes,
-  formatAgo,
-  formatBytes,
-  formatDuration,
-  formatRate,
-  isEmptyPhase,
-  phaseTitle,
-} from '../../../present.js';
-import { phaseQuestion } from '../../../run-dialogue.js';
+import { describeCheckOutcome } from '../../../present/check.js';
+import { describeDeletes, isEmptyPhase, phaseTitle } from '../../../present/run.js';
+import { formatAgo, formatBytes, formatDuration, formatRate } from '../../../present/units.js';
+import { counted } from '../../../present/words.js';
+import { phaseQuestion } from '../../../present/run.js';
 import type { Tone } from '../../theme.js';
 import type { LastCheck, PhaseRow, Prompt } from './run-reducer.js';
 
@@ -92,7 +85,7 @@ export function lastCheckLine(lastCheck: LastCheck, now: number): { text: string
     : { text: `last check: ${when} — see the Check tab`, tone: 'error' };
 }
 
-/** The question before a phase (run-dialogue.ts), and for a slug how the console takes an answer. */
+/** The question before a phase (present/run.ts), and for a slug how the console takes an answer. */
 export function promptQuestion(plan: Plan, phase: PhasePlan, prompt: Prompt, word: string): string {
   const question = phaseQuestion(plan, phase, word);
   return prompt.slug ? `${question} (Enter on nothing skips, Esc stops):` : question;

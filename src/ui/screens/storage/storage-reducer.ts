@@ -1,6 +1,6 @@
 /** The Storage view's state (pure): the sweep under way or last run from here, its progress, and its typed confirmation. */
 import type { SweepEvent, SweepFound, SweepResult } from '../../../gc/service.js';
-import { describeResumed } from '../../../present.js';
+import { describeResumed } from '../../../present/run.js';
 import type { ScreenName } from '../../keymap.js';
 import type { Note } from '../../notes.js';
 import { editAnswer, EMPTY_ANSWER, type TypedAnswer } from '../../text-field/text-field-reducer.js';

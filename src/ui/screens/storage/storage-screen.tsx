@@ -8,15 +8,16 @@ import { useEffect } from 'react';
 import { Box, Text } from 'ink';
 import { ProgressBar, Spinner } from '@inkjs/ui';
 import { SWEEP_GRACE_SECONDS } from '../../../gc/sweep/types.js';
-import { describeSweepResult, formatGrace } from '../../../present.js';
+import { describeSweepResult } from '../../../present/sweep.js';
+import { formatGrace } from '../../../present/units.js';
 import { useConsole, useHintScope, useStopOnCtrlC, type ScreenProps } from '../../console-context.js';
 import { describeError } from '../../errors.js';
 import type { PagerLine } from '../../line-pager.js';
 import { useSyncReducer } from '../../sync-reducer.js';
 import { OutcomeBadge, Toned } from '../../theme.js';
-import { TypedConfirmation } from '../../text-field/typed-confirmation.js';
+import { confirmationRows, TypedConfirmation } from '../../text-field/typed-confirmation.js';
 import { useLoad } from '../../use-load.js';
-import { Wrapped } from '../../wrapped.js';
+import { rowsOf, Wrapped } from '../../wrapped.js';
 import { INITIAL_STORAGE, isSweeping, storageKeyScreen, storageReducer } from './storage-reducer.js';
 import { lastSweepLines, sweepLines, sweepQuestion } from './storage-view.js';
 import { useStorageKeys } from './use-storage-keys.js';
@@ -25,7 +26,7 @@ import { useSweep } from './use-sweep.js';
 /** Columns of the batches' progress bar. */
 const PROGRESS_WIDTH = 24;
 
-export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX.Element | null {
+export function StorageScreen({ viewId, active, width, height }: ScreenProps): React.JSX.Element | null {
   const app = useConsole();
   const [loaded, reload] = useLoad(
     () => Promise.all([app.service.lastSweep({ dryRun: true }), app.service.lastSweep({ dryRun: false })]),
@@ -63,32 +64,37 @@ export function StorageScreen({ viewId, active, width }: ScreenProps): React.JSX
 
   if (!active) return null;
   const store = app.service.canCollect ? '' : ' · no blob store is configured (MUSEHUB_STORAGE or --storage)';
+  const title = `Strays: keys under objects/ that no row names, older than ${formatGrace(SWEEP_GRACE_SECONDS)}${store}`;
+  const question =
+    state.stage === 'asking' && state.found ? sweepQuestion(state.found, SWEEP_GRACE_SECONDS, app.service.label) : null;
+  const recorded = loaded.state === 'ready' ? lastSweepLines(loaded.value[0], loaded.value[1], app.now()) : [];
+  const lines = sweepLines(state, SWEEP_GRACE_SECONDS);
+  // Where the view's lines and the question do not all fit, the question has the screen: it is what the keys answer.
+  const aboveRows = [title, ...recorded.map((line) => line.text), '', ...lines.map((line) => line.text)].reduce(
+    (rows, line) => rows + rowsOf(line, width),
+    0,
+  );
+  if (question && aboveRows + confirmationRows(question.what, question.ask, state.answer, width) > height)
+    return <TypedConfirmation {...question} answer={state.answer} width={width} height={height} />;
   return (
     <Box flexDirection="column">
-      <Wrapped
-        text={`Strays: keys under objects/ that no row names, older than ${formatGrace(SWEEP_GRACE_SECONDS)}${store}`}
-        width={width}
-      />
+      <Wrapped text={title} width={width} />
       {loaded.state === 'loading' ? (
         <Spinner label="reading the last dry run and sweep…" />
       ) : loaded.state === 'failed' ? (
         <Text>The last sweeps did not load. Press r to retry.</Text>
       ) : (
-        <Lines lines={lastSweepLines(loaded.value[0], loaded.value[1], app.now())} />
+        <Lines lines={recorded} />
       )}
       <Box marginTop={1} flexDirection="column">
-        <Lines lines={sweepLines(state, SWEEP_GRACE_SECONDS)} />
+        <Lines lines={lines} />
         {state.stage === 'batches' && state.progress && (
           <Box width={PROGRESS_WIDTH}>
             <ProgressBar value={(100 * state.progress.done) / Math.max(1, state.progress.total)} />
           </Box>
         )}
-        {state.stage === 'asking' && state.found && (
-          <TypedConfirmation
-            {...sweepQuestion(state.found, SWEEP_GRACE_SECONDS, app.service.label)}
-            answer={state.answer}
-            width={width}
-          />
+        {question && (
+          <TypedConfirmation {...question} answer={state.answer} width={width} height={height - aboveRows} />
         )}
         {state.result && (
           <Text>

@@ -1,15 +1,13 @@
 /** How the Storage view reads (pure): the last recorded dry run and sweep, a sweep under way, and its question. */
 import type { SweepFound, SweepRecord } from '../../../gc/service.js';
 import {
-  counted,
   describeStrays,
   describeSweepFound,
   describeSweepProgress,
   describeSweepResult,
-  formatAgo,
-  formatBytes,
-  formatGrace,
-} from '../../../present.js';
+} from '../../../present/sweep.js';
+import { formatAgo, formatBytes, formatGrace } from '../../../present/units.js';
+import { counted } from '../../../present/words.js';
 import type { PagerLine } from '../../line-pager.js';
 import { noteText } from '../../notes.js';
 import { SWEEP_WORD, type StorageState } from './storage-reducer.js';

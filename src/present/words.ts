@@ -1,3 +1,5 @@
+import { setNamed, TO_DELETE_SETS } from '../gc/phases/catalog.js';
+
 /** A count and its noun, the one way musehub-gc says how many: `1 commit`, `2,000 commits`. */
 export function counted(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
@@ -20,7 +22,11 @@ export const WORDS = { reachable: 'reachable', orphaned: 'orphaned', toDelete: '
 export const MEANINGS: ReadonlyArray<readonly [string, string]> = [
   [WORDS.reachable, 'a commit a branch head, a release, a wire tag or a ref younger than the grace period leads to'],
   [WORDS.orphaned, 'a commit none of them leads to; reachable + orphaned = every commit of the repo'],
-  [WORDS.toDelete, 'what the plan deletes (commits, objects, bytes): what a run of it reports as deleted'],
+  [
+    WORDS.toDelete,
+    `what the plan deletes (${TO_DELETE_SETS.map((key) => setNamed(key).many).join(', ')}, bytes): ` +
+      'what a run of it reports as deleted',
+  ],
   [
     WORDS.kept,
     'orphaned and not deleted, and why (held by a fork, inside the grace period); orphaned = to delete + kept',

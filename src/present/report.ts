@@ -2,11 +2,11 @@
  * `--report FILE.md`: what a plan or a run did, as Markdown for a ticket. Who, when, which hub,
  * the grace and cutoff; per phase what was planned, deleted and kept, and why; what differed
  * from the plan; refusals, errors and bytes freed. One repo or the whole hub, in the same shape.
- * Presentation only: it takes the engine's results and says them in the words of present.ts.
+ * Presentation only: it takes the engine's results and says them in the words of the other modules here.
  */
-import type { HubPlanRepo, HubRepoResult, HubRepoStatus, PassStart, RepoPlanSummary } from './gc/hub/types.js';
-import { PHASE_SETS, PHASES } from './gc/phases/table.js';
-import type { RunRecord } from './gc/service.js';
+import type { HubPlanRepo, HubRepoResult, HubRepoStatus, PassStart, RepoPlanSummary } from '../gc/hub/types.js';
+import { PHASE_SETS, PHASES } from '../gc/phases/catalog.js';
+import type { RunRecord } from '../gc/service.js';
 import {
   repoName,
   type HubIdentity,
@@ -15,18 +15,10 @@ import {
   type PhaseName,
   type RepoIdentity,
   type RunResult,
-} from './gc/types.js';
-import {
-  counted,
-  describeDeletes,
-  formatBytes,
-  formatDuration,
-  formatGrace,
-  isEmptyPhase,
-  phaseTitle,
-  plannedBySet,
-  plannedBytes,
-} from './present.js';
+} from '../gc/types.js';
+import { describeDeletes, isEmptyPhase, phaseTitle, plannedBySet, plannedBytes } from './run.js';
+import { formatBytes, formatDuration, formatGrace } from './units.js';
+import { counted } from './words.js';
 
 /** Who asked for what, where: the head of every report. */
 export interface ReportContext {
